@@ -1,0 +1,53 @@
+package container
+
+import (
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestNewParentProcessKeepsArgvAsList(t *testing.T) {
+	argv := []string{"sh", "-c", `echo "a  b"`, "--ti", "-m", ""}
+	cmd := NewParentProcess(RunOptions{Command: argv})
+
+	assert.Equal(t, "/proc/self/exe", cmd.Path)
+	assert.Equal(t, append([]string{"/proc/self/exe", "init"}, argv...), cmd.Args)
+}
+
+func TestNewParentProcessDebugGoesBeforeInit(t *testing.T) {
+	cmd := NewParentProcess(RunOptions{Command: []string{"true"}, Debug: true})
+	assert.Equal(t, []string{"/proc/self/exe", "--debug", "init", "true"}, cmd.Args)
+}
+
+func TestNewParentProcessNamespaces(t *testing.T) {
+	cmd := NewParentProcess(RunOptions{Command: []string{"true"}})
+	flags := cmd.SysProcAttr.Cloneflags
+	for name, flag := range map[string]uintptr{
+		"uts": syscall.CLONE_NEWUTS, "pid": syscall.CLONE_NEWPID,
+		"mnt": syscall.CLONE_NEWNS, "ipc": syscall.CLONE_NEWIPC, "net": syscall.CLONE_NEWNET,
+	} {
+		assert.NotZero(t, flags&flag, "namespace %s", name)
+	}
+	assert.Zero(t, flags&syscall.CLONE_NEWUSER, "no user namespace")
+	assert.Equal(t, syscall.SIGKILL, cmd.SysProcAttr.Pdeathsig)
+}
+
+func TestNewParentProcessStdio(t *testing.T) {
+	plain := NewParentProcess(RunOptions{Command: []string{"true"}})
+	assert.Nil(t, plain.Stdin, "without -ti stdin stays closed")
+	assert.Equal(t, os.Stdout, plain.Stdout, "output always reaches ours")
+	assert.Equal(t, os.Stderr, plain.Stderr)
+
+	tty := NewParentProcess(RunOptions{TTY: true, Command: []string{"sh"}})
+	assert.Equal(t, os.Stdin, tty.Stdin)
+}
+
+func TestContainerEnvIsClean(t *testing.T) {
+	t.Setenv("SUDO_USER", "alice")
+	t.Setenv("TERM", "xterm-test")
+
+	assert.Equal(t, []string{defaultPath, "HOME=/root"}, containerEnv(false))
+	assert.Equal(t, []string{defaultPath, "HOME=/root", "TERM=xterm-test"}, containerEnv(true))
+}

@@ -1,0 +1,98 @@
+# Helpers for the integration tests, loaded by every stage's .bats file.
+#
+# scripts/test.sh runs the tests of every stage up to STAGE against the
+# binary MYDOCKER of STAGE, so the helpers hide what later chapters change
+# in the command line (the --root flag, the image argument).
+
+bats_require_minimum_version 1.5.0
+
+: "${MYDOCKER:?set MYDOCKER to the mydocker binary under test}"
+: "${STAGE:?set STAGE to the stage of that binary}"
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# stage_index STAGE prints the position of STAGE in scripts/stages.txt.
+stage_index() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$SCRIPTS/stages.txt" | grep -n -x -- "$1" | cut -d: -f1
+}
+
+# stage_at_least STAGE: whether the binary under test has STAGE's features.
+stage_at_least() {
+	local want
+	want=$(stage_index "$1")
+	[ -n "$want" ] && [ "$(stage_index "$STAGE")" -ge "$want" ]
+}
+
+# md runs mydocker with the global flags of the stage under test.
+md() {
+	"$MYDOCKER" "$@"
+}
+
+# run_argv FLAG... -- COMMAND... sets MD_ARGV to the "mydocker run" command
+# line with the run flags before the -- and the container's command after.
+run_argv() {
+	local flags=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		flags+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	MD_ARGV=("$MYDOCKER" run "${flags[@]}" "$@")
+}
+
+# md_run FLAG... -- COMMAND...: run a container in the foreground.
+md_run() {
+	run_argv "$@"
+	"${MD_ARGV[@]}"
+}
+
+# md_start OUT FLAG... -- COMMAND...: start a container in the background,
+# its output going to the file OUT; MD_PID is mydocker's pid.
+md_start() {
+	local out=$1
+	shift
+	run_argv "$@"
+	"${MD_ARGV[@]}" >"$out" 2>&1 &
+	MD_PID=$!
+}
+
+# mydocker_pids prints the pids of every process running the binary under test.
+mydocker_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" = "$MYDOCKER" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# wait_for_line FILE TEXT: wait (at most 10 s) until FILE has a line TEXT.
+wait_for_line() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q -x -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# children PID prints the direct children of PID.
+children() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+}
+
+# assert_no_leaks fails when a test left a mydocker process behind, and
+# kills it so the next test starts clean.
+assert_no_leaks() {
+	local left
+	left=$(mydocker_pids)
+	if [ -n "$left" ]; then
+		kill -KILL $left 2>/dev/null || true
+		echo "mydocker processes left behind: $left" >&2
+		return 1
+	fi
+}
+
+teardown() {
+	assert_no_leaks
+}

@@ -1,0 +1,167 @@
+# Shared by the scripts: where things are, the list of stages, finding Go,
+# and installing the system packages a script needs. Source it, don't run it.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$REPO/.build"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# stages prints the stages in book order, one a line.
+stages() { grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/scripts/stages.txt"; }
+
+# newest_stage prints the last stage of the book that exists.
+newest_stage() { stages | tail -n 1; }
+
+# stages_through STAGE prints the stages from the first one up to STAGE.
+stages_through() {
+	local s
+	stages | while read -r s; do
+		echo "$s"
+		[ "$s" = "$1" ] && break
+	done
+}
+
+# previous_stage STAGE prints the stage before STAGE (nothing for the first).
+previous_stage() { stages | grep -B1 -x -- "$1" | grep -v -x -- "$1" || true; }
+
+is_stage() { stages | grep -q -x -- "$1"; }
+
+require_root() {
+	[ "$(id -u)" = 0 ] || die "containers need root: run it as 'sudo $0 $*'"
+}
+
+# ensure_go puts a Go toolchain on PATH. sudo resets PATH, so look where
+# Go's installer and distributions put it too.
+ensure_go() {
+	local d
+	command -v go >/dev/null 2>&1 && return 0
+	for d in /usr/local/go/bin /usr/lib/go/bin "${SUDO_USER:+$(getent passwd "$SUDO_USER" | cut -d: -f6)/go/bin}" /snap/bin; do
+		if [ -n "$d" ] && [ -x "$d/go" ]; then
+			export PATH="$PATH:$d"
+			return 0
+		fi
+	done
+	die "Go is not installed (or not on root's PATH): install Go 1.25 or newer from https://go.dev/dl, then run this again"
+}
+
+# package_for TOOL prints the package that provides TOOL on this distro.
+package_for() {
+	local mgr=$1 tool=$2
+	case "$mgr:$tool" in
+	apt:bats | dnf:bats) echo bats ;;
+	pacman:bats) echo bash-bats ;;
+	apt:busybox) echo busybox-static ;;
+	*:busybox) echo busybox ;;
+	apt:qemu-system-x86_64 | pacman:qemu-system-x86_64) echo qemu-system-x86 ;;
+	dnf:qemu-system-x86_64) echo qemu-system-x86-core ;;
+	apt:xz) echo xz-utils ;;
+	*:xz) echo xz ;;
+	*:iptables) echo iptables ;;
+	*:ip) echo iproute2 ;;
+	*) echo "$tool" ;;
+	esac
+}
+
+package_manager() {
+	local m
+	for m in apt-get dnf pacman; do
+		command -v "$m" >/dev/null 2>&1 && { echo "${m%-get}"; return; }
+	done
+}
+
+# ensure_tools TOOL... installs the packages of the tools that are missing,
+# or says exactly what to install when it cannot.
+ensure_tools() {
+	local tool missing=() pkgs=() mgr
+	for tool in "$@"; do
+		have_tool "$tool" || missing+=("$tool")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	mgr=$(package_manager)
+	for tool in "${missing[@]}"; do pkgs+=("$(package_for "${mgr:-apt}" "$tool")"); done
+	say "installing ${pkgs[*]} (for ${missing[*]})"
+	case "$mgr" in
+	apt)
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 ;;
+	dnf) dnf install -y "${pkgs[@]}" >&2 ;;
+	pacman) pacman -S --noconfirm --needed "${pkgs[@]}" >&2 ;;
+	esac
+	for tool in "${missing[@]}"; do
+		have_tool "$tool" || die "could not install $tool: install the package '$(package_for "${mgr:-apt}" "$tool")' (or your distro's equivalent) and run this again"
+	done
+}
+
+# have_tool TOOL: busybox must be the static build, because it is copied
+# where no shared library exists.
+have_tool() {
+	case "$1" in
+	busybox) static_busybox >/dev/null ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+# static_busybox prints the path of a statically linked busybox.
+static_busybox() {
+	local b
+	for b in /bin/busybox /usr/bin/busybox /usr/sbin/busybox; do
+		[ -x "$b" ] || continue
+		if ! has_interpreter "$b"; then echo "$b"; return 0; fi
+	done
+	return 1
+}
+
+# has_interpreter FILE: whether a 64-bit ELF file has a PT_INTERP program
+# header, i.e. needs the dynamic loader (readelf is not always installed).
+has_interpreter() {
+	local f=$1 phoff phentsize phnum i type
+	u() { od -An -t "u$2" -j "$1" -N "$2" "$f" | tr -d ' '; }
+	phoff=$(u 32 8) phentsize=$(u 54 2) phnum=$(u 56 2)
+	for ((i = 0; i < phnum; i++)); do
+		type=$(u $((phoff + i * phentsize)) 4)
+		[ "$type" = 3 ] && return 0
+	done
+	return 1
+}
+
+# module_path STAGE prints the Go module path of STAGE.
+module_path() { sed -n 's/^module //p' "$REPO/$1/go.mod"; }
+
+# stage_copy STAGE DEST [EXCLUDE...]: copy STAGE to DEST with its module
+# path replaced by REPLACEMENT_MODULE (when set), leaving out EXCLUDE files.
+stage_copy() {
+	local stage=$1 dest=$2 from f
+	shift 2
+	mkdir -p "$dest"
+	(cd "$REPO/$stage" && tar -cf - --exclude-vcs "${@/#/--exclude=./}" .) | (cd "$dest" && tar -xf -)
+	if [ -n "${REPLACEMENT_MODULE:-}" ]; then
+		from=$(module_path "$stage")
+		grep -rlF --null -- "$from" "$dest" | while IFS= read -r -d '' f; do
+			sed -i "s#$from\\([/\"[:space:]]\\|\$\\)#$REPLACEMENT_MODULE\\1#g" "$f"
+		done
+	fi
+}
+
+# stage_diff A B [EXCLUDE...] -- [GIT-DIFF-OPTION...]: the diff from stage A
+# to stage B as a learner reads it: A's module path is rewritten to B's, so
+# the import lines that only name the stage do not show. The two trees are
+# compared in a scratch git repository so that paths read "container/init.go".
+stage_diff() {
+	local a=$1 b=$2 excludes=() tmp
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do excludes+=("$1"); shift; done
+	[ "${1:-}" = "--" ] && shift
+	tmp=$(mktemp -d)
+	(
+		trap 'rm -rf "$tmp"' EXIT
+		export GIT_DIR="$tmp/git" GIT_WORK_TREE="$tmp/tree"
+		git init -q
+		REPLACEMENT_MODULE=$(module_path "$b") stage_copy "$a" "$GIT_WORK_TREE" "${excludes[@]}"
+		git add -A
+		rm -rf "$GIT_WORK_TREE"
+		stage_copy "$b" "$GIT_WORK_TREE" "${excludes[@]}"
+		git add -A
+		git -c core.quotepath=off diff --cached "$@"
+	)
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# sudo scripts/test.sh [STAGE]
+#
+# Runs every test of every stage (or of STAGE alone):
+#   1. static checks: gofmt, the generated lists of changes in the READMEs,
+#      and go vet for each module;
+#   2. each module built on its own (GOWORK=off: no stage may import another);
+#   3. the unit tests of each module;
+#   4. the integration tests (bats) as root, cumulative: a stage's binary
+#      must pass the tests of its own chapter and of every earlier one.
+# It ends with one line "summary: N passed, N failed, N skipped" and exits
+# non-zero when anything failed.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+require_root "$@"
+ensure_go
+ensure_tools bats
+export GOWORK=off GOFLAGS=-buildvcs=false
+
+if [ $# -gt 0 ]; then
+	is_stage "$1" || die "no stage '$1' (stages: $(stages | tr '\n' ' '))"
+	targets=("$1")
+else
+	mapfile -t targets < <(stages)
+fi
+
+passed=0 failed=0 skipped=0
+failures=()
+logs="$BUILD/logs"
+mkdir -p "$logs"
+started=$(date +%s)
+
+# check NAME COMMAND...: one check that passes or fails as a whole.
+check() {
+	local name=$1 log
+	shift
+	log="$logs/$(echo "$name" | tr ' /' '__').log"
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		printf 'ok      %s\n' "$name"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		printf 'FAILED  %s\n' "$name"
+		sed 's/^/        /' "$log" | tail -n 40
+	fi
+}
+
+# count_go LOG: add the tests that "go test -v" reported to the totals.
+count_go() {
+	local p f s
+	p=$(grep -c '^--- PASS' "$1") f=$(grep -c '^--- FAIL' "$1") s=$(grep -c '^--- SKIP' "$1")
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	grep -E '^(--- FAIL|--- SKIP|FAIL|ok|panic)|^\s+\S+_test.go:[0-9]+' "$1" | sed 's/^/        /'
+}
+
+# count_tap LOG: add the tests that bats reported (TAP) to the totals.
+count_tap() {
+	local ok notok skip
+	skip=$(grep -c '^ok .* # skip' "$1")
+	ok=$(grep -c '^ok ' "$1") notok=$(grep -c '^not ok ' "$1")
+	passed=$((passed + ok - skip)) failed=$((failed + notok)) skipped=$((skipped + skip))
+}
+
+gofmt_clean() {
+	local out
+	out=$(cd "$REPO" && gofmt -l "${targets[@]}")
+	[ -z "$out" ] || { echo "not gofmt'ed:"; echo "$out"; return 1; }
+}
+
+say "static checks"
+check "gofmt" gofmt_clean
+check "stage READMEs list their changes" "$REPO/scripts/stage-changes.sh" --check
+
+for stage in "${targets[@]}"; do
+	say "$stage: vet, build, unit tests"
+	check "$stage: go vet" bash -c "cd '$REPO/$stage' && go vet ./..."
+	check "$stage: build (GOWORK=off)" bash -c \
+		"cd '$REPO/$stage' && go build -o '$BUILD/$stage/mydocker' ./cmd/mydocker"
+	log="$logs/$stage-unit.log"
+	(cd "$REPO/$stage" && go test -count=1 -v ./...) >"$log" 2>&1
+	rc=$?
+	count_go "$log"
+	if [ $rc -ne 0 ] && ! grep -q '^--- FAIL' "$log"; then
+		# A build failure or a panic: no test line says so.
+		failed=$((failed + 1))
+		tail -n 20 "$log" | sed 's/^/        /'
+	fi
+	[ $rc -eq 0 ] || failures+=("$stage: unit tests")
+done
+
+for stage in "${targets[@]}"; do
+	bin="$BUILD/$stage/mydocker"
+	[ -x "$bin" ] || continue
+	mapfile -t files < <(stages_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
+	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
+	log="$logs/$stage-integration.log"
+	MYDOCKER="$bin" STAGE="$stage" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
+		grep -v '^ok ' | sed 's/^/        /'
+	[ "${PIPESTATUS[0]}" -eq 0 ] || failures+=("$stage: integration tests")
+	count_tap "$log"
+done
+
+echo
+echo "took $(($(date +%s) - started)) s; logs in $logs"
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+echo "summary: $passed passed, $failed failed, $skipped skipped"
+[ ${#failures[@]} -eq 0 ] && [ "$failed" -eq 0 ]
