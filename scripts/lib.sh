@@ -148,7 +148,7 @@ stage_copy() {
 # the import lines that only name the stage do not show. The two trees are
 # compared in a scratch git repository so that paths read "container/init.go".
 stage_diff() {
-	local a=$1 b=$2 excludes=() tmp
+	local a=$1 b=$2 excludes=() tmp base
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do excludes+=("$1"); shift; done
 	[ "${1:-}" = "--" ] && shift
@@ -159,9 +159,10 @@ stage_diff() {
 		git init -q
 		REPLACEMENT_MODULE=$(module_path "$b") stage_copy "$a" "$GIT_WORK_TREE" "${excludes[@]}"
 		git add -A
+		base=$(git write-tree)
 		rm -rf "$GIT_WORK_TREE"
 		stage_copy "$b" "$GIT_WORK_TREE" "${excludes[@]}"
 		git add -A
-		git -c core.quotepath=off diff --cached "$@"
+		git -c core.quotepath=off diff --cached "$base" "$@"
 	)
 }

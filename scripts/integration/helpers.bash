@@ -81,18 +81,53 @@ children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
 }
 
-# assert_no_leaks fails when a test left a mydocker process behind, and
-# kills it so the next test starts clean.
+# mydocker_cgroups lists the cgroups of mydocker, in every hierarchy: the
+# mydocker parents and the containers' cgroups in them.
+mydocker_cgroups() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -path '*/mydocker*' 2>/dev/null | sort
+}
+
+# remove_cgroups DIR...: rmdir the cgroups, deepest first, giving their
+# last processes (killed with mydocker) a moment to be gone.
+remove_cgroups() {
+	local i dir
+	for ((i = 0; i < 20; i++)); do
+		for dir in $(printf '%s\n' "$@" | sort -r); do
+			rmdir "$dir" 2>/dev/null || true
+		done
+		[ -z "$(ls -d "$@" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+}
+
+# assert_no_leaks fails when a test left a mydocker process or cgroup
+# behind, and removes it so the next test starts clean.
 assert_no_leaks() {
-	local left
+	local left cgroups status=0
 	left=$(mydocker_pids)
 	if [ -n "$left" ]; then
 		kill -KILL $left 2>/dev/null || true
 		echo "mydocker processes left behind: $left" >&2
-		return 1
+		status=1
 	fi
+	cgroups=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))
+	if [ -n "$cgroups" ]; then
+		echo "cgroups left behind:" $cgroups >&2
+		remove_cgroups $cgroups
+		status=1
+	fi
+	return $status
+}
+
+setup() {
+	CGROUPS_BEFORE=$(mydocker_cgroups)
 }
 
 teardown() {
 	assert_no_leaks
+}
+
+# cgroup_v2 tells whether the host has only the unified hierarchy.
+cgroup_v2() {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
 }
