@@ -15,6 +15,12 @@ bin="$BUILD/$stage/mydocker"
 say "building $stage"
 (cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
 
+# The busybox image the container runs in (chapter 4 on).
+image=/var/lib/mydocker/images/busybox.tar
+if [ ! -f "$image" ]; then
+	"$REPO/scripts/busybox-image.sh"
+fi
+
 say "running a container: $bin run sh -c '...'"
 "$bin" run sh -c '
 	hostname mydocker-demo
@@ -23,13 +29,15 @@ say "running a container: $bin run sh -c '...'"
 	echo "  hostname:         $(hostname)"
 	echo "  processes I see: $(cd /proc && echo [0-9]*)"
 	echo "  network links:   $(sed 1,2d /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"
+	echo "  my root (/):     $(ls / | tr "\n" " ")"
 '
 echo "on the host:"
 echo "  hostname:         $(hostname) (unchanged)"
 echo "  processes:        $(cd /proc && ls -d [0-9]* | wc -l) of them"
+echo "  root (/):         $(ls / | tr '\n' ' ')"
 
 if [ -t 0 ] && [ -t 1 ]; then
-	say "now a shell inside a container: try 'ps', 'hostname', 'cat /proc/net/dev'; 'exit' leaves"
+	say "now a shell inside a container: try 'ps', 'ls /', 'touch /x' (gone after exit); 'exit' leaves"
 	status=0
 	"$bin" run -ti sh || status=$?
 	say "the container exited with status $status"

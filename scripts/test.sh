@@ -90,6 +90,13 @@ for stage in "${targets[@]}"; do
 	[ $rc -eq 0 ] || failures+=("$stage: unit tests")
 done
 
+# The busybox image that chapter 4 on runs, made once from the host's
+# static busybox: every test copies it into a state root of its own.
+say "busybox image for the integration tests"
+ensure_tools busybox
+check "busybox image" "$REPO/scripts/busybox-image.sh" --from busybox --out "$BUILD/images/busybox.tar"
+export BUSYBOX_TAR="$BUILD/images/busybox.tar"
+
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue

@@ -22,9 +22,16 @@ stage_at_least() {
 	[ -n "$want" ] && [ "$(stage_index "$STAGE")" -ge "$want" ]
 }
 
+# The busybox image of chapter 4 on, made once by scripts/test.sh.
+BUSYBOX_TAR=${BUSYBOX_TAR:-$SCRIPTS/../.build/images/busybox.tar}
+
+# MD_GLOBAL holds mydocker's global flags: from chapter 4 on, each test has
+# a state root of its own (setup), never the user's /var/lib/mydocker.
+MD_GLOBAL=()
+
 # md runs mydocker with the global flags of the stage under test.
 md() {
-	"$MYDOCKER" "$@"
+	"$MYDOCKER" "${MD_GLOBAL[@]}" "$@"
 }
 
 # run_argv FLAG... -- COMMAND... sets MD_ARGV to the "mydocker run" command
@@ -36,7 +43,7 @@ run_argv() {
 		shift
 	done
 	[ "${1:-}" = "--" ] && shift
-	MD_ARGV=("$MYDOCKER" run "${flags[@]}" "$@")
+	MD_ARGV=("$MYDOCKER" "${MD_GLOBAL[@]}" run "${flags[@]}" "$@")
 }
 
 # md_run FLAG... -- COMMAND...: run a container in the foreground.
@@ -55,12 +62,10 @@ md_start() {
 	MD_PID=$!
 }
 
-# mydocker_pids prints the pids of every process running the binary under test.
+# mydocker_pids prints the pids of every process running the binary under
+# test (one find, not a readlink per process: forks are dear in the VM).
 mydocker_pids() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2>/dev/null)" = "$MYDOCKER" ] && echo "${p#/proc/}"
-	done
+	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$MYDOCKER" 2>/dev/null | cut -d/ -f3
 	return 0
 }
 
@@ -110,6 +115,12 @@ assert_no_leaks() {
 		echo "mydocker processes left behind: $left" >&2
 		status=1
 	fi
+	if [ -n "${MD_ROOT:-}" ] && grep -q -F " $MD_ROOT/" /proc/self/mountinfo; then
+		echo "mounts left behind:" >&2
+		grep -F " $MD_ROOT/" /proc/self/mountinfo >&2
+		grep -F " $MD_ROOT/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l
+		status=1
+	fi
 	cgroups=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))
 	if [ -n "$cgroups" ]; then
 		echo "cgroups left behind:" $cgroups >&2
@@ -121,6 +132,22 @@ assert_no_leaks() {
 
 setup() {
 	CGROUPS_BEFORE=$(mydocker_cgroups)
+	md_setup_root
+}
+
+# md_setup_root gives the test a state root of its own with the busybox
+# image in it, from chapter 4 on.
+md_setup_root() {
+	if stage_at_least ch4-overlay; then
+		[ -f "$BUSYBOX_TAR" ] || {
+			echo "no busybox image at $BUSYBOX_TAR: make it with scripts/busybox-image.sh --from busybox --out $BUSYBOX_TAR" >&2
+			return 1
+		}
+		MD_ROOT=$BATS_TEST_TMPDIR/root
+		mkdir -p "$MD_ROOT/images"
+		cp "$BUSYBOX_TAR" "$MD_ROOT/images/busybox.tar"
+		MD_GLOBAL=(--root "$MD_ROOT")
+	fi
 }
 
 teardown() {

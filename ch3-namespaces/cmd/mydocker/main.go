@@ -1,5 +1,5 @@
 // Command mydocker is the container runtime of the book 自己动手写docker,
-// rebuilt one chapter at a time. This stage is chapter 3.1: namespaces.
+// rebuilt one chapter at a time.
 package main
 
 import (
