@@ -206,7 +206,7 @@ tailpid=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 -M pc -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$cache/vmlinux" -initrd "$cache/initramfs.gz" \
-	-append "console=ttyS0 loglevel=4 panic=-1 cgroup_no_v1=all mitigations=off i8042.noaux i8042.nokbd i8042.nopnp no_timer_check tsc=reliable" \
+	-append "console=ttyS0 loglevel=7 panic=-1 cgroup_no_v1=all mitigations=off i8042.noaux i8042.nokbd i8042.nopnp no_timer_check tsc=reliable" \
 	-chardev file,id=console,path="$ctl/console.log" -serial chardev:console \
 	-chardev file,id=output,path="$ctl/output" -serial chardev:output \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \

@@ -64,6 +64,11 @@ func Run(opts RunOptions) (int, error) {
 		return 0, fmt.Errorf("start container: %w", err)
 	}
 	logrus.WithField("pid", parent.Process.Pid).Debug("container started, waiting for its command")
+	// Recorded for the next run, in case we are killed and it is not.
+	if err := ws.RecordProcess(parent.Process.Pid); err != nil {
+		stopInit(parent)
+		return 0, err
+	}
 
 	done := make(chan struct{})
 	defer close(done)
@@ -79,9 +84,7 @@ func Run(opts RunOptions) (int, error) {
 		err = sendInitCommand(opts.Command, writePipe)
 	}
 	if err != nil {
-		// init waits on the pipe: stop it before giving up.
-		_ = parent.Process.Kill()
-		_ = parent.Wait()
+		stopInit(parent)
 		return 0, err
 	}
 
@@ -92,20 +95,21 @@ func Run(opts RunOptions) (int, error) {
 	return exitStatusOf(err)
 }
 
+// stopInit kills the container's init, which waits on the pipe, when the
+// run gives up before sending the command.
+func stopInit(parent *exec.Cmd) {
+	_ = parent.Process.Kill()
+	_ = parent.Wait()
+}
+
 // newWorkSpace gives run id its root filesystem: the image's read-only
 // layer, unpacked once, under a fresh writable layer. It first cleans up
 // after a run that was killed before it could (kill -9 leaves the overlay
 // mounted and the cgroup behind).
 func newWorkSpace(root, id string) (overlay.Workspace, error) {
 	ws := overlay.Workspace{Root: root}
-	if old, found := ws.LeftoverID(); found {
-		logrus.WithField("run", old).Info("removing what a killed run left behind")
-		if err := ws.Remove(); err != nil {
-			return ws, fmt.Errorf("remove the leftovers of a killed run: %w", err)
-		}
-		if err := cgroups.Remove(old); err != nil {
-			return ws, fmt.Errorf("remove the leftovers of a killed run: %w", err)
-		}
+	if err := removeLeftovers(ws); err != nil {
+		return ws, err
 	}
 	lower, err := image.Store{Root: root}.Layer(image.DefaultImage)
 	if err != nil {

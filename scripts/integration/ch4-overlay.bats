@@ -69,6 +69,7 @@ load helpers
 	out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -m 32m -- sh -c "echo ready; while :; do sleep 0.1; done"
 	wait_for_line "$out" ready
+	container=$(children "$MD_PID")
 	kill -KILL "$MD_PID"
 	wait "$MD_PID" || true
 	# Its overlay is still mounted, its cgroup still there.
@@ -76,10 +77,13 @@ load helpers
 	[ -n "$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))" ]
 
 	run md_run -- echo fresh
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = fresh ]
 	! grep -F "$MD_ROOT" /proc/self/mountinfo
 	[ ! -e "$MD_ROOT/overlay" ]
+	# The killed run's container is gone too (or a zombie, dead).
+	! grep -q -v '^State:.*Z' <(grep '^State:' "/proc/$container/status" 2>/dev/null)
 }
 
 @test "overlay: a second container while one runs gets a clear error" {

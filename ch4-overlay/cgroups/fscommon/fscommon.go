@@ -32,10 +32,11 @@ func ReadFile(dir, name string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// removeTries bounds how long RemoveDir waits for the last processes of a
-// container to be gone: after PID 1 of a PID namespace exits the kernel
-// kills the rest, but a cgroup is busy until they are reaped.
-const removeTries = 50
+// removeTries bounds how long (tries of 20 ms: 5 s) RemoveDir waits for
+// the last processes of a container to be gone: after PID 1 of a PID
+// namespace exits the kernel kills the rest, but a cgroup is busy until
+// they have exited, which under emulation takes a while.
+const removeTries = 250
 
 // RemoveDir removes the cgroup directory dir. A cgroup is removed with
 // rmdir(2) even though it "contains" files, and only once it holds no

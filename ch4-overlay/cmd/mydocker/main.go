@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
@@ -30,7 +31,7 @@ func main() {
 			&cli.BoolFlag{Name: "debug", Usage: "log at debug level"},
 			&cli.StringFlag{Name: "root", Value: "/var/lib/mydocker", Usage: "where mydocker keeps its images and containers"},
 		},
-		Before: setupLogging,
+		Before: before,
 		Commands: []*cli.Command{
 			runCommand(),
 			initCommand(),
@@ -54,14 +55,20 @@ func quietUsageErrors(cmd *cli.Command) {
 	}
 }
 
-// setupLogging sends logs to stderr: stdout belongs to the container.
-func setupLogging(ctx context.Context, cmd *cli.Command) (context.Context, error) {
+// before runs ahead of every command: logs go to stderr, since stdout
+// belongs to the container, and --root becomes absolute, since it ends up
+// in mount options and in the container's working directory.
+func before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 	logrus.SetOutput(os.Stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 	if cmd.Bool("debug") {
 		logrus.SetLevel(logrus.DebugLevel)
 	}
-	return ctx, nil
+	root, err := filepath.Abs(cmd.String("root"))
+	if err != nil {
+		return ctx, fmt.Errorf("--root: %w", err)
+	}
+	return ctx, cmd.Set("root", root)
 }
 
 // exitStatus is returned by a command that wants mydocker to exit with a

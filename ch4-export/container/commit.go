@@ -1,0 +1,45 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+
+	"github.com/mydocker/mydocker/ch4-export/image"
+	"github.com/mydocker/mydocker/ch4-export/overlay"
+)
+
+// Commit writes the running container's filesystem, as the container sees
+// it (the image with its changes), to the image NAME: <root>/images/NAME.tar.
+// The volumes' contents are left out. An existing image is replaced only
+// with force. It returns the path of the image.
+func Commit(root, name string, force bool) (string, error) {
+	if err := image.ValidName(name); err != nil {
+		return "", err
+	}
+	ws := overlay.Workspace{Root: root}
+	if !overlay.Running(root) {
+		return "", fmt.Errorf("no running container under %s to commit", root)
+	}
+	dest := image.Store{Root: root}.TarPath(name)
+	if _, err := os.Stat(dest); err == nil && !force {
+		return "", fmt.Errorf("image %s already exists: %s (use --force to replace it)", name, dest)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	volumes, err := ws.Volumes()
+	if err != nil {
+		return "", err
+	}
+	skip := func(path string) bool { return slices.Contains(volumes, path) }
+	err = image.WriteAtomically(dest, func(w io.Writer) error {
+		return image.Export(ws.Merged(), w, skip)
+	})
+	if err != nil {
+		return "", fmt.Errorf("commit to image %s: %w", name, err)
+	}
+	return dest, nil
+}

@@ -1,0 +1,93 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// entries reads a tar into name -> header.
+func entries(t *testing.T, r io.Reader) map[string]*tar.Header {
+	out := map[string]*tar.Header{}
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		out[hdr.Name] = hdr
+	}
+}
+
+func TestExportKeepsLinksModesAndSkipsVolumes(t *testing.T) {
+	src := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(src, "bin"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "bin/busybox"), []byte("binary"), 0o755))
+	require.NoError(t, os.Symlink("/bin/busybox", filepath.Join(src, "bin/sh")))
+	require.NoError(t, os.Link(filepath.Join(src, "bin/busybox"), filepath.Join(src, "bin/ls")))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "secret"), []byte("s"), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(src, "data"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "data/host-file"), []byte("h"), 0o644))
+
+	var buf bytes.Buffer
+	skip := func(p string) bool { return p == filepath.Join(src, "data") }
+	require.NoError(t, Export(src, &buf, skip))
+	got := entries(t, bytes.NewReader(buf.Bytes()))
+
+	assert.Equal(t, byte(tar.TypeSymlink), got["bin/sh"].Typeflag)
+	assert.Equal(t, "/bin/busybox", got["bin/sh"].Linkname, "a symlink stays a symlink")
+	assert.Equal(t, byte(tar.TypeLink), got["bin/ls"].Typeflag)
+	assert.Equal(t, "bin/busybox", got["bin/ls"].Linkname, "a second name is a hard link to the first")
+	assert.Equal(t, int64(0o600), got["secret"].Mode&0o777)
+	assert.Equal(t, int64(0o755), got["bin/busybox"].Mode&0o777)
+	assert.Contains(t, got, "data/", "a volume's mount point stays")
+	assert.NotContains(t, got, "data/host-file", "a volume's content does not")
+	assert.Equal(t, os.Getuid(), got["secret"].Uid)
+}
+
+func TestExportRoundTripsThroughUnpack(t *testing.T) {
+	src := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(src, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "etc/motd"), []byte("hello"), 0o644))
+	require.NoError(t, os.Symlink("motd", filepath.Join(src, "etc/link")))
+
+	var buf bytes.Buffer
+	require.NoError(t, Export(src, &buf, nil))
+	dst := t.TempDir()
+	require.NoError(t, Unpack(&buf, dst))
+
+	data, err := os.ReadFile(filepath.Join(dst, "etc/link"))
+	require.NoError(t, err)
+	assert.Equal(t, "hello", string(data))
+}
+
+func TestWriteAtomicallyLeavesNothingOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "img.tar")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+
+	err := WriteAtomically(path, func(w io.Writer) error {
+		_, _ = w.Write([]byte("half"))
+		return errors.New("disk on fire")
+	})
+	assert.Error(t, err)
+	data, _ := os.ReadFile(path)
+	assert.Equal(t, "old", string(data), "the old image is untouched")
+	files, _ := os.ReadDir(dir)
+	assert.Len(t, files, 1, "no temporary file left")
+
+	require.NoError(t, WriteAtomically(path, func(w io.Writer) error {
+		_, err := w.Write([]byte("new"))
+		return err
+	}))
+	data, _ = os.ReadFile(path)
+	assert.Equal(t, "new", string(data))
+}

@@ -1,0 +1,101 @@
+package overlay
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/ch4-export/internal/testutil"
+)
+
+func TestParseVolume(t *testing.T) {
+	for spec, want := range map[string]Volume{
+		"/root/volume:/containerVolume": {Host: "/root/volume", Container: "/containerVolume"},
+		"/a:/b:ro":                      {Host: "/a", Container: "/b", ReadOnly: true},
+		"/a:/b:rw":                      {Host: "/a", Container: "/b"},
+		"/a/../c/:/b//d/":               {Host: "/c", Container: "/b/d"},
+		"/with,comma:/x":                {Host: "/with,comma", Container: "/x"},
+	} {
+		got, err := ParseVolume(spec)
+		require.NoError(t, err, spec)
+		assert.Equal(t, want, got, spec)
+	}
+}
+
+func TestParseVolumeRefuses(t *testing.T) {
+	for _, spec := range []string{
+		"/a", "a:b", "/a:b", "a:/b", "/a:/b:rw:x", "/a:/b:rx", ":/b", "/a:", ":", "", "/a:/", "/a:/b/..",
+	} {
+		_, err := ParseVolume(spec)
+		assert.Error(t, err, spec)
+	}
+	_, err := ParseVolume("/a")
+	assert.EqualError(t, err, `invalid volume "/a": want two or three parts separated by ':' (want /host/dir:/container/dir[:ro])`)
+}
+
+func TestMountPointsUnder(t *testing.T) {
+	info := "1 0 0:1 / /w rw - ext4 x rw\n" +
+		"2 1 0:2 / /w/overlay/merged rw - overlay overlay rw\n" +
+		"3 2 0:3 / /w/overlay/merged/data rw - ext4 x rw\n" +
+		"4 2 0:3 / /w/overlay/merged/a\\040b rw - ext4 x rw\n" +
+		"5 1 0:3 / /w/overlay-other rw - ext4 x rw\n"
+	assert.Equal(t, []string{"/w/overlay/merged/data", "/w/overlay/merged/a b", "/w/overlay/merged"},
+		mountPointsUnder(info, "/w/overlay"))
+}
+
+func TestVolumeStaysInsideASymlinkedRoot(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	w := Workspace{Root: dir}
+	lower := filepath.Join(dir, "lower")
+	require.NoError(t, os.MkdirAll(filepath.Join(lower, "etc"), 0o755))
+	// The image's /data points at /etc: it must be the image's /etc.
+	require.NoError(t, os.Symlink("/etc", filepath.Join(lower, "data")))
+	host := filepath.Join(dir, "host")
+	require.NoError(t, w.Create("abc", lower))
+	t.Cleanup(func() { _ = w.Remove() })
+
+	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/data/sub"}}))
+
+	mounted, err := IsMounted(filepath.Join(w.Merged(), "etc/sub"))
+	require.NoError(t, err)
+	assert.True(t, mounted, "the volume is on the image's /etc/sub")
+	assert.NoDirExists(t, "/etc/sub", "never on the host's")
+
+	require.NoError(t, os.WriteFile(filepath.Join(host, "kept"), []byte("data"), 0o644))
+	require.NoError(t, w.Remove())
+	assert.FileExists(t, filepath.Join(host, "kept"), "the host's data survives the removal")
+}
+
+func TestRemoveStopsWhenAVolumeIsBusy(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	w := Workspace{Root: dir}
+	lower := filepath.Join(dir, "lower")
+	require.NoError(t, os.MkdirAll(lower, 0o755))
+	host := filepath.Join(dir, "host")
+	require.NoError(t, w.Create("abc", lower))
+	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/data"}}))
+	require.NoError(t, os.WriteFile(filepath.Join(host, "kept"), []byte("data"), 0o644))
+
+	// Our working directory inside the volume keeps it busy: its unmount
+	// fails with EBUSY.
+	target := filepath.Join(w.Merged(), "data")
+	busy, err := os.Open(target)
+	require.NoError(t, err)
+	require.NoError(t, unix.Chdir(target))
+	t.Cleanup(func() {
+		_ = unix.Chdir("/")
+		busy.Close()
+		_ = w.Remove()
+	})
+
+	err = w.Remove()
+	assert.ErrorContains(t, err, "nothing removed")
+	assert.FileExists(t, filepath.Join(host, "kept"), "the host's data is intact")
+	assert.DirExists(t, w.Upper(), "nothing of the workspace was deleted")
+}

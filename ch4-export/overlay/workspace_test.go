@@ -1,0 +1,71 @@
+package overlay
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/ch4-export/internal/testutil"
+)
+
+func TestLayout(t *testing.T) {
+	w := Workspace{Root: "/var/lib/mydocker"}
+	assert.Equal(t, "/var/lib/mydocker/overlay", w.Dir())
+	assert.Equal(t, "/var/lib/mydocker/overlay/upper", w.Upper())
+	assert.Equal(t, "/var/lib/mydocker/overlay/work", w.Work())
+	assert.Equal(t, "/var/lib/mydocker/overlay/merged", w.Merged())
+}
+
+func TestIsMountPoint(t *testing.T) {
+	info := "22 27 0:21 / /proc rw - proc proc rw\n" +
+		"68 45 0:39 / /var/lib/my\\040docker/merged rw - overlay overlay rw,lowerdir=x\n"
+	assert.True(t, isMountPoint(info, "/proc"))
+	assert.True(t, isMountPoint(info, "/var/lib/my docker/merged"), "escaped spaces")
+	assert.False(t, isMountPoint(info, "/var/lib"))
+	assert.False(t, isMountPoint(info, "/pro"))
+}
+
+func TestCreateAndRemove(t *testing.T) {
+	testutil.RequireRoot(t)
+	root := t.TempDir()
+	lower := filepath.Join(root, "lower")
+	require.NoError(t, os.MkdirAll(lower, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(lower, "from-image"), []byte("x"), 0o644))
+	w := Workspace{Root: root}
+
+	require.NoError(t, w.Create("abc", lower))
+	t.Cleanup(func() { _ = w.Remove() })
+
+	assert.FileExists(t, filepath.Join(w.Merged(), "from-image"), "the image shows through")
+	require.NoError(t, os.WriteFile(filepath.Join(w.Merged(), "new"), []byte("y"), 0o644))
+	assert.FileExists(t, filepath.Join(w.Upper(), "new"), "writes go to the upper layer")
+	assert.NoFileExists(t, filepath.Join(lower, "new"), "never to the image")
+	id, found := w.LeftoverID()
+	assert.True(t, found)
+	assert.Equal(t, "abc", id)
+
+	require.NoError(t, w.Remove())
+	mounted, err := IsMounted(w.Merged())
+	require.NoError(t, err)
+	assert.False(t, mounted)
+	assert.NoDirExists(t, w.Dir())
+	_, found = w.LeftoverID()
+	assert.False(t, found)
+}
+
+func TestLockIsExclusive(t *testing.T) {
+	root := t.TempDir()
+	first, err := TryLock(root)
+	require.NoError(t, err)
+
+	_, err = TryLock(root)
+	assert.ErrorContains(t, err, "one container at a time")
+
+	first.Unlock()
+	again, err := TryLock(root)
+	require.NoError(t, err)
+	again.Unlock()
+}

@@ -1,0 +1,90 @@
+package fs2
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/ch4-volumes/cgroups/resources"
+)
+
+// fakeV2 makes a fake cgroup2 root with the controllers of a typical
+// systemd host, of which only memory and pids are passed down yet.
+func fakeV2(t *testing.T) string {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
+	write(t, filepath.Join(root, "cgroup.subtree_control"), "memory pids\n")
+	// The kernel makes the parent's subtree_control file with the directory.
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "mydocker"), 0o755))
+	write(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "")
+	return root
+}
+
+func write(t *testing.T, path, value string) {
+	require.NoError(t, os.WriteFile(path, []byte(value), 0o644))
+}
+
+func read(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestSetWritesV2Files(t *testing.T) {
+	root := fakeV2(t)
+	dir := filepath.Join(root, "mydocker/abc")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	write(t, filepath.Join(dir, "memory.swap.max"), "max")
+	m := NewManager(root, "mydocker/abc")
+
+	require.NoError(t, m.Set(&resources.Resources{Memory: 32 << 20, CPUShares: 512, CPUSet: "0-1"}))
+	require.NoError(t, m.Apply(4242))
+
+	assert.Equal(t, "33554432", read(t, filepath.Join(dir, "memory.max")))
+	assert.Equal(t, "0", read(t, filepath.Join(dir, "memory.swap.max")), "OOM rather than swap")
+	assert.Equal(t, "20", read(t, filepath.Join(dir, "cpu.weight")))
+	assert.Equal(t, "0-1", read(t, filepath.Join(dir, "cpuset.cpus")))
+	assert.Equal(t, "4242", read(t, filepath.Join(dir, "cgroup.procs")))
+	assert.Equal(t, map[string]string{"": dir}, m.Paths())
+}
+
+func TestSetEnablesControllersInEveryAncestor(t *testing.T) {
+	root := fakeV2(t)
+	m := NewManager(root, "mydocker/abc")
+
+	require.NoError(t, m.Set(&resources.Resources{Memory: 32 << 20, CPUShares: 100, CPUSet: "0"}))
+
+	// A real subtree_control takes "+cpu +cpuset" and lists the result; the
+	// fake keeps what was written: only what was missing.
+	assert.Equal(t, "+cpu +cpuset", read(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "+memory +cpu +cpuset", read(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+}
+
+func TestSetRefusesAMissingController(t *testing.T) {
+	root := fakeV2(t)
+	write(t, filepath.Join(root, "cgroup.controllers"), "memory pids\n")
+
+	err := NewManager(root, "mydocker/abc").Set(&resources.Resources{CPUSet: "0"})
+	assert.ErrorContains(t, err, "controller cpuset is not available")
+}
+
+func TestSetWithoutLimitsStillMakesTheCgroup(t *testing.T) {
+	root := fakeV2(t)
+	m := NewManager(root, "mydocker/abc")
+
+	require.NoError(t, m.Set(&resources.Resources{}))
+
+	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
+	assert.Equal(t, "memory pids\n", read(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
+}
+
+func TestSharesToWeight(t *testing.T) {
+	for shares, weight := range map[uint64]uint64{
+		2: 1, 1024: 39, 512: 20, 262144: 10000, 0: 0,
+	} {
+		assert.Equal(t, weight, SharesToWeight(shares), "shares %d", shares)
+	}
+}

@@ -1,0 +1,84 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+)
+
+// RunContainerInitProcess runs inside the new namespaces as the container's
+// first process. It waits for its command on the pipe, prepares the mounts
+// and then replaces itself with the command, which so becomes PID 1. On
+// success it never returns.
+func RunContainerInitProcess() error {
+	argv, err := readUserCommand()
+	if err != nil {
+		return err
+	}
+	logrus.WithField("command", argv).Debug("container init")
+	if err := setUpMount(); err != nil {
+		return err
+	}
+	// Only now, inside the image, is PATH looked up: before the pivot it
+	// would find the host's binaries (spec B18).
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return &ExecError{Err: err}
+	}
+	logrus.WithField("path", path).Debug("found the command")
+	if err := unix.Exec(path, argv, os.Environ()); err != nil {
+		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
+	}
+	return nil
+}
+
+// setUpMount moves the container into its own root filesystem and gives
+// it /proc, /sys and /dev. Run started us in that root (cmd.Dir).
+func setUpMount() error {
+	// A new mount namespace starts as a copy of the host's, with the same
+	// propagation. systemd makes "/" shared, so without this every mount
+	// below would also appear on the host, and pivot_root would fail with
+	// EINVAL (mount_namespaces(7), pivot_root(2)). MS_REC makes every
+	// mount under "/" private, not just "/" itself.
+	if err := unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("make mounts private: %w", err)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("find the container's root: %w", err)
+	}
+	if err := pivotRoot(root); err != nil {
+		return err
+	}
+	// Each mount below is made in the new root: the host's /proc, /sys and
+	// /dev are out of reach now.
+	for _, mount := range []func() error{mountProc, mountSys, mountDev} {
+		if err := mount(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExecError is the failure to start the user's command. Its exit code
+// follows the shell and docker: 127 when the command does not exist,
+// 126 when it exists but cannot be run.
+type ExecError struct {
+	Err error
+}
+
+func (e *ExecError) Error() string { return e.Err.Error() }
+func (e *ExecError) Unwrap() error { return e.Err }
+
+// ExitCode is the status mydocker exits with for this error.
+func (e *ExecError) ExitCode() int {
+	if errors.Is(e.Err, exec.ErrNotFound) || errors.Is(e.Err, fs.ErrNotExist) {
+		return 127
+	}
+	return 126
+}

@@ -1,0 +1,82 @@
+package overlay
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// pidPath records the container's init, so that the next run can stop it
+// if its mydocker was killed and it lived on.
+func (w Workspace) pidPath() string { return filepath.Join(w.Dir(), "pid") }
+
+// Process identifies a process across pid reuse: its pid and its start
+// time in clock ticks since boot (field 22 of /proc/PID/stat).
+type Process struct {
+	PID   int
+	Start uint64
+}
+
+// RecordProcess writes the container's init process into the workspace.
+func (w Workspace) RecordProcess(pid int) error {
+	start, err := startTime(pid)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(w.pidPath(), []byte(fmt.Sprintf("%d %d\n", pid, start)), 0o644)
+}
+
+// LeftoverProcess returns the init process that a killed run recorded, if
+// it is still alive (a zombie is not).
+func (w Workspace) LeftoverProcess() (Process, bool) {
+	var p Process
+	b, err := os.ReadFile(w.pidPath())
+	if err != nil {
+		return p, false
+	}
+	if _, err := fmt.Sscan(string(b), &p.PID, &p.Start); err != nil {
+		return p, false
+	}
+	return p, p.Alive()
+}
+
+// Alive reports whether the process still runs: same pid, same start
+// time, and not a zombie.
+func (p Process) Alive() bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.PID))
+	if err != nil {
+		return false
+	}
+	fields := statFields(string(stat))
+	if len(fields) < 20 || fields[0] == "Z" || fields[0] == "X" {
+		return false
+	}
+	start, err := strconv.ParseUint(fields[19], 10, 64)
+	return err == nil && start == p.Start
+}
+
+// startTime reads the start time of pid.
+func startTime(pid int) (uint64, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read the start time of %d: %w", pid, err)
+	}
+	fields := statFields(string(stat))
+	if len(fields) < 20 {
+		return 0, fmt.Errorf("read the start time of %d: short /proc/%d/stat", pid, pid)
+	}
+	return strconv.ParseUint(fields[19], 10, 64)
+}
+
+// statFields splits /proc/PID/stat after the command name, which is in
+// parentheses and may itself hold spaces and parentheses: the first field
+// returned is the state (field 3), the 20th the start time (field 22).
+func statFields(stat string) []string {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(stat[i+1:])
+}

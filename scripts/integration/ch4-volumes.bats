@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Chapter 4.3: -v HOST:CONTAINER[:ro] bind-mounts host directories into the
+# container; their data outlives it on every exit path, and never leaks
+# out of the container's root. scripts/test.sh runs this file on the host
+# and again inside the cgroup v2 VM.
+
+load helpers
+
+setup() {
+	# helpers' setup, then a host directory for the volumes.
+	CGROUPS_BEFORE=$(mydocker_cgroups)
+	md_setup_root
+	HOSTDIR=$BATS_TEST_TMPDIR/host
+}
+
+# kill_mydocker_with_a_volume: a container writes to its volume, then its
+# mydocker is killed with kill -9, leaving the volume mounted.
+kill_mydocker_with_a_volume() {
+	local out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -v "$HOSTDIR/data:/data" -- sh -c "echo precious > /data/f; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	kill -KILL "$MD_PID"
+	wait "$MD_PID" || true
+}
+
+@test "volume: data written inside is on the host while it runs and after" {
+	out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -v "$HOSTDIR/data:/data" -- sh -c "trap 'exit 0' TERM; echo hello > /data/f; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	[ "$(cat "$HOSTDIR/data/f")" = hello ]
+	kill -TERM "$MD_PID"
+	wait "$MD_PID"
+	[ "$(cat "$HOSTDIR/data/f")" = hello ]
+	! grep -F "$MD_ROOT" /proc/self/mountinfo
+}
+
+@test "volume: a second run with the same volume sees the data" {
+	run md_run -v "$HOSTDIR/data:/data" -- sh -c 'echo first > /data/f'
+	[ "$status" -eq 0 ]
+	run md_run -v "$HOSTDIR/data:/data" -- cat /data/f
+	[ "$status" -eq 0 ]
+	[ "$output" = first ]
+}
+
+@test "volume: missing host directories are created, -v repeats, and a comma is part of a path" {
+	run md_run -v "$HOSTDIR/a/b/c:/one" -v "$HOSTDIR/x,y:/two,three" -- sh -c 'touch /one/1 /two,three/2 && echo ok'
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	[ -f "$HOSTDIR/a/b/c/1" ]
+	[ -f "$HOSTDIR/x,y/2" ]
+}
+
+@test "volume: :ro refuses writes inside" {
+	mkdir -p "$HOSTDIR/ro" && echo original >"$HOSTDIR/ro/f"
+	run md_run -v "$HOSTDIR/ro:/ro:ro" -- sh -c 'cat /ro/f; echo changed > /ro/f'
+	[ "$status" -ne 0 ]
+	[[ "$output" == original*"Read-only file system"* ]]
+	[ "$(cat "$HOSTDIR/ro/f")" = original ]
+}
+
+@test "volume: a symlink in the image cannot take the mount out of the container's root" {
+	# An image whose /data is a symlink to /etc.
+	img=$BATS_TEST_TMPDIR/img
+	mkdir -p "$img" && tar -xf "$BUSYBOX_TAR" -C "$img" && ln -s /etc "$img/data"
+	tar -C "$img" -cf "$MD_ROOT/images/busybox.tar" .
+	mkdir -p "$HOSTDIR/v" && echo from-host >"$HOSTDIR/v/f"
+
+	run md_run -v "$HOSTDIR/v:/data/mydocker-test-escape" -- cat /etc/mydocker-test-escape/f
+	[ "$status" -eq 0 ]
+	[ "$output" = from-host ]
+	[ ! -e /etc/mydocker-test-escape ]
+}
+
+@test "volume: malformed specs give a clear error, exit 125, and create nothing" {
+	for spec in /a a:b "$HOSTDIR/x:relative" /a:/b:rw:x /a:/b:bogus ":/b" "$HOSTDIR/y:" "$HOSTDIR/z:/"; do
+		run --separate-stderr md_run -v "$spec" -- true
+		echo "$spec: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == *"invalid volume"* ]]
+	done
+	[ ! -e "$HOSTDIR" ]
+	[ ! -e "$MD_ROOT/overlay" ]
+	[ ! -e "$MD_ROOT/layers" ]
+}
+
+@test "volume: host data survives kill -9 of mydocker and the next run's recovery" {
+	kill_mydocker_with_a_volume
+	grep -q -F " $MD_ROOT/overlay/merged/data " /proc/self/mountinfo
+
+	run md_run -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -F "$MD_ROOT" /proc/self/mountinfo
+	[ ! -e "$MD_ROOT/overlay" ]
+	[ "$(cat "$HOSTDIR/data/f")" = precious ]
+}
+
+@test "volume: a volume that cannot be unmounted stops the cleanup, and nothing is deleted" {
+	kill_mydocker_with_a_volume
+	# A host process working in the leftover volume keeps it busy.
+	(cd "$MD_ROOT/overlay/merged/data" && exec sleep 30) &
+	busy=$!
+
+	run --separate-stderr md_run -- true
+	kill "$busy"
+	wait "$busy" || true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"nothing removed"* ]]
+	[ "$(cat "$HOSTDIR/data/f")" = precious ]
+	[ -d "$MD_ROOT/overlay/upper" ]
+
+	# Once it is free, the next run cleans up.
+	run md_run -- true
+	[ "$status" -eq 0 ]
+	[ ! -e "$MD_ROOT/overlay" ]
+	[ "$(cat "$HOSTDIR/data/f")" = precious ]
+}
