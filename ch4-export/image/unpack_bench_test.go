@@ -18,25 +18,7 @@ func busyboxLikeTar(b *testing.B) []byte {
 	for i := 0; i < 400; i++ {
 		hdrs = append(hdrs, symlink(fmt.Sprintf("usr/bin/applet%d", i), "/bin/busybox"))
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, h := range hdrs {
-		body := ""
-		if h.Typeflag == tar.TypeReg {
-			body, h.Linkname = h.Linkname, ""
-			h.Size = int64(len(body))
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(body)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes()
+	return tarOf(b, hdrs...).Bytes()
 }
 
 // BenchmarkUnpack measures the first run of an image: unpacking its tar.

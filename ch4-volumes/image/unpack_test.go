@@ -14,7 +14,7 @@ import (
 
 // tarOf builds a tar stream from headers; a regular file's body is its
 // Linkname field, to keep the tables short.
-func tarOf(t *testing.T, hdrs ...*tar.Header) *bytes.Buffer {
+func tarOf(t testing.TB, hdrs ...*tar.Header) *bytes.Buffer {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, h := range hdrs {
