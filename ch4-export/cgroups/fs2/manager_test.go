@@ -9,45 +9,36 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mydocker/mydocker/ch4-export/cgroups/resources"
+	"github.com/mydocker/mydocker/ch4-export/internal/testutil"
 )
 
 // fakeV2 makes a fake cgroup2 root with the controllers of a typical
 // systemd host, of which only memory and pids are passed down yet.
 func fakeV2(t *testing.T) string {
 	root := t.TempDir()
-	write(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
-	write(t, filepath.Join(root, "cgroup.subtree_control"), "memory pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.subtree_control"), "memory pids\n")
 	// The kernel makes the parent's subtree_control file with the directory.
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "mydocker"), 0o755))
-	write(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "")
+	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "")
 	return root
-}
-
-func write(t *testing.T, path, value string) {
-	require.NoError(t, os.WriteFile(path, []byte(value), 0o644))
-}
-
-func read(t *testing.T, path string) string {
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return string(b)
 }
 
 func TestSetWritesV2Files(t *testing.T) {
 	root := fakeV2(t)
 	dir := filepath.Join(root, "mydocker/abc")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	write(t, filepath.Join(dir, "memory.swap.max"), "max")
+	testutil.WriteFile(t, filepath.Join(dir, "memory.swap.max"), "max")
 	m := NewManager(root, "mydocker/abc")
 
 	require.NoError(t, m.Set(&resources.Resources{Memory: 32 << 20, CPUShares: 512, CPUSet: "0-1"}))
 	require.NoError(t, m.Apply(4242))
 
-	assert.Equal(t, "33554432", read(t, filepath.Join(dir, "memory.max")))
-	assert.Equal(t, "0", read(t, filepath.Join(dir, "memory.swap.max")), "OOM rather than swap")
-	assert.Equal(t, "20", read(t, filepath.Join(dir, "cpu.weight")))
-	assert.Equal(t, "0-1", read(t, filepath.Join(dir, "cpuset.cpus")))
-	assert.Equal(t, "4242", read(t, filepath.Join(dir, "cgroup.procs")))
+	assert.Equal(t, "33554432", testutil.ReadFile(t, filepath.Join(dir, "memory.max")))
+	assert.Equal(t, "0", testutil.ReadFile(t, filepath.Join(dir, "memory.swap.max")), "OOM rather than swap")
+	assert.Equal(t, "20", testutil.ReadFile(t, filepath.Join(dir, "cpu.weight")))
+	assert.Equal(t, "0-1", testutil.ReadFile(t, filepath.Join(dir, "cpuset.cpus")))
+	assert.Equal(t, "4242", testutil.ReadFile(t, filepath.Join(dir, "cgroup.procs")))
 	assert.Equal(t, map[string]string{"": dir}, m.Paths())
 }
 
@@ -59,13 +50,13 @@ func TestSetEnablesControllersInEveryAncestor(t *testing.T) {
 
 	// A real subtree_control takes "+cpu +cpuset" and lists the result; the
 	// fake keeps what was written: only what was missing.
-	assert.Equal(t, "+cpu +cpuset", read(t, filepath.Join(root, "cgroup.subtree_control")))
-	assert.Equal(t, "+memory +cpu +cpuset", read(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	assert.Equal(t, "+cpu +cpuset", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "+memory +cpu +cpuset", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSetRefusesAMissingController(t *testing.T) {
 	root := fakeV2(t)
-	write(t, filepath.Join(root, "cgroup.controllers"), "memory pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "memory pids\n")
 
 	err := NewManager(root, "mydocker/abc").Set(&resources.Resources{CPUSet: "0"})
 	assert.ErrorContains(t, err, "controller cpuset is not available")
@@ -78,7 +69,7 @@ func TestSetWithoutLimitsStillMakesTheCgroup(t *testing.T) {
 	require.NoError(t, m.Set(&resources.Resources{}))
 
 	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
-	assert.Equal(t, "memory pids\n", read(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
+	assert.Equal(t, "memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
 }
 
 func TestSharesToWeight(t *testing.T) {

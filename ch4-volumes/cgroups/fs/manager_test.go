@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mydocker/mydocker/ch4-volumes/cgroups/resources"
+	"github.com/mydocker/mydocker/ch4-volumes/internal/testutil"
 )
 
 // fakeV1 makes a fake v1 layout: one directory per controller, with the
@@ -20,19 +21,9 @@ func fakeV1(t *testing.T) map[string]string {
 		mounts[c] = filepath.Join(root, c)
 		require.NoError(t, os.MkdirAll(mounts[c], 0o755))
 	}
-	write(t, filepath.Join(mounts["cpuset"], "cpuset.cpus"), "0-3\n")
-	write(t, filepath.Join(mounts["cpuset"], "cpuset.mems"), "0\n")
+	testutil.WriteFile(t, filepath.Join(mounts["cpuset"], "cpuset.cpus"), "0-3\n")
+	testutil.WriteFile(t, filepath.Join(mounts["cpuset"], "cpuset.mems"), "0\n")
 	return mounts
-}
-
-func write(t *testing.T, path, value string) {
-	require.NoError(t, os.WriteFile(path, []byte(value), 0o644))
-}
-
-func read(t *testing.T, path string) string {
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return string(b)
 }
 
 func TestSetWritesEachLimitInItsHierarchy(t *testing.T) {
@@ -42,9 +33,9 @@ func TestSetWritesEachLimitInItsHierarchy(t *testing.T) {
 	res := &resources.Resources{Memory: 32 << 20, CPUShares: 512, CPUSet: "1"}
 	require.NoError(t, m.Set(res))
 
-	assert.Equal(t, "33554432", read(t, filepath.Join(mounts["memory"], "mydocker/abc/memory.limit_in_bytes")))
-	assert.Equal(t, "512", read(t, filepath.Join(mounts["cpu"], "mydocker/abc/cpu.shares")))
-	assert.Equal(t, "1", read(t, filepath.Join(mounts["cpuset"], "mydocker/abc/cpuset.cpus")))
+	assert.Equal(t, "33554432", testutil.ReadFile(t, filepath.Join(mounts["memory"], "mydocker/abc/memory.limit_in_bytes")))
+	assert.Equal(t, "512", testutil.ReadFile(t, filepath.Join(mounts["cpu"], "mydocker/abc/cpu.shares")))
+	assert.Equal(t, "1", testutil.ReadFile(t, filepath.Join(mounts["cpuset"], "mydocker/abc/cpuset.cpus")))
 	assert.Len(t, m.Paths(), 3)
 }
 
@@ -55,10 +46,10 @@ func TestCPUSetFillsEveryLevelFromItsParent(t *testing.T) {
 	require.NoError(t, m.Set(&resources.Resources{CPUSet: "0-1"}))
 
 	parent := filepath.Join(mounts["cpuset"], "mydocker")
-	assert.Equal(t, "0-3", read(t, filepath.Join(parent, "cpuset.cpus")), "the parent gets all the CPUs")
-	assert.Equal(t, "0", read(t, filepath.Join(parent, "cpuset.mems")))
-	assert.Equal(t, "0", read(t, filepath.Join(parent, "abc/cpuset.mems")), "mems is never left empty (ENOSPC)")
-	assert.Equal(t, "0-1", read(t, filepath.Join(parent, "abc/cpuset.cpus")))
+	assert.Equal(t, "0-3", testutil.ReadFile(t, filepath.Join(parent, "cpuset.cpus")), "the parent gets all the CPUs")
+	assert.Equal(t, "0", testutil.ReadFile(t, filepath.Join(parent, "cpuset.mems")))
+	assert.Equal(t, "0", testutil.ReadFile(t, filepath.Join(parent, "abc/cpuset.mems")), "mems is never left empty (ENOSPC)")
+	assert.Equal(t, "0-1", testutil.ReadFile(t, filepath.Join(parent, "abc/cpuset.cpus")))
 }
 
 func TestSetJoinsOnlyConfiguredControllers(t *testing.T) {
@@ -69,7 +60,7 @@ func TestSetJoinsOnlyConfiguredControllers(t *testing.T) {
 	require.NoError(t, m.Apply(4242))
 
 	assert.Equal(t, map[string]string{"memory": filepath.Join(mounts["memory"], "mydocker/abc")}, m.Paths())
-	assert.Equal(t, "4242", read(t, filepath.Join(mounts["memory"], "mydocker/abc/cgroup.procs")))
+	assert.Equal(t, "4242", testutil.ReadFile(t, filepath.Join(mounts["memory"], "mydocker/abc/cgroup.procs")))
 	assert.NoDirExists(t, filepath.Join(mounts["cpuset"], "mydocker"), "cpuset is not joined")
 	assert.NoDirExists(t, filepath.Join(mounts["cpu"], "mydocker"))
 }
@@ -78,10 +69,10 @@ func TestMemsw(t *testing.T) {
 	mounts := fakeV1(t)
 	dir := filepath.Join(mounts["memory"], "mydocker/abc")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	write(t, filepath.Join(dir, "memory.memsw.limit_in_bytes"), "max")
+	testutil.WriteFile(t, filepath.Join(dir, "memory.memsw.limit_in_bytes"), "max")
 
 	require.NoError(t, NewManager(mounts, "mydocker/abc").Set(&resources.Resources{Memory: 32 << 20}))
-	assert.Equal(t, "33554432", read(t, filepath.Join(dir, "memory.memsw.limit_in_bytes")), "no swap beyond the limit")
+	assert.Equal(t, "33554432", testutil.ReadFile(t, filepath.Join(dir, "memory.memsw.limit_in_bytes")), "no swap beyond the limit")
 }
 
 func TestSetNeedsTheController(t *testing.T) {
