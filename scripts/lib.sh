@@ -84,7 +84,7 @@ ensure_tools() {
 	case "$mgr" in
 	apt)
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			-o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 ;;
+			--no-install-recommends -o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 ;;
 	dnf) dnf install -y "${pkgs[@]}" >&2 ;;
 	pacman) pacman -S --noconfirm --needed "${pkgs[@]}" >&2 ;;
 	esac
@@ -130,11 +130,21 @@ module_path() { sed -n 's/^module //p' "$REPO/$1/go.mod"; }
 
 # stage_copy STAGE DEST [EXCLUDE...]: copy STAGE to DEST with its module
 # path replaced by REPLACEMENT_MODULE (when set), leaving out EXCLUDE files.
+# Only what git tracks or would track is copied: a binary built in the stage
+# by hand, or a test's leftovers, are not part of the stage.
 stage_copy() {
-	local stage=$1 dest=$2 from f
+	local stage=$1 dest=$2 from f ex
 	shift 2
+	env -u GIT_DIR -u GIT_WORK_TREE git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1 || die "$REPO is not a git checkout: the stage scripts list a stage's files with git"
 	mkdir -p "$dest"
-	(cd "$REPO/$stage" && tar -cf - --exclude-vcs "${@/#/--exclude=./}" .) | (cd "$dest" && tar -xf -)
+	(
+		cd "$REPO/$stage" &&
+			env -u GIT_DIR -u GIT_WORK_TREE git ls-files -z -co --exclude-standard -- . | while IFS= read -r -d '' f; do
+				[ -e "$f" ] || continue # deleted in the work tree, not yet in git
+				for ex in "$@"; do [ "$f" = "$ex" ] && continue 2; done
+				printf '%s\0' "$f"
+			done | tar -cf - --null --no-recursion -T -
+	) | (cd "$dest" && tar -xf -)
 	if [ -n "${REPLACEMENT_MODULE:-}" ]; then
 		from=$(module_path "$stage")
 		grep -rlF --null -- "$from" "$dest" | while IFS= read -r -d '' f; do

@@ -21,7 +21,7 @@ changes() {
 	echo '```text'
 	if [ -z "$prev" ]; then
 		echo "First stage: every file is new."
-		(cd "$REPO/$stage" && find . -type f ! -name README.md | sed 's#^\./##' | LC_ALL=C sort)
+		(cd "$REPO/$stage" && git ls-files -co --exclude-standard -- . | grep -v -x README.md | LC_ALL=C sort)
 	else
 		echo "\$ scripts/stage-diff.sh $prev $stage --stat"
 		# The README itself is left out: it holds this very list.
