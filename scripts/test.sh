@@ -79,8 +79,18 @@ gofmt_clean() {
 	[ -z "$out" ] || { echo "not gofmt'ed:"; echo "$out"; return 1; }
 }
 
+# no_bare_bang: a line "! cmd" in a bats test never fails it (bash exempts
+# "!" from set -e), so such a check cannot fail: write "run ! cmd".
+no_bare_bang() {
+	if grep -nE '^[[:space:]]*![[:space:]]' "$REPO"/scripts/integration/*.bats; then
+		echo 'a bare "! cmd" in a bats test checks nothing: use "run ! cmd" or an explicit test'
+		return 1
+	fi
+}
+
 say "static checks"
 check "gofmt" gofmt_clean
+check "bats tests have no bare ! line" no_bare_bang
 check "stage READMEs list their changes" "$REPO/scripts/stage-changes.sh" --check
 
 for stage in "${targets[@]}"; do

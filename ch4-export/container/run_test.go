@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"testing"
@@ -18,6 +19,11 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		err := RunContainerInitProcess()
 		os.Stderr.WriteString(err.Error() + "\n")
+		// As main does: 127 or 126 when the command cannot start, else 125.
+		var execErr *ExecError
+		if errors.As(err, &execErr) {
+			os.Exit(execErr.ExitCode())
+		}
 		os.Exit(125)
 	}
 	os.Exit(m.Run())
@@ -81,5 +87,5 @@ func TestRunMissingCommand(t *testing.T) {
 
 	status, err := Run(RunOptions{Root: root, Command: []string{"mydocker-no-such-command"}})
 	require.NoError(t, err)
-	assert.Equal(t, 125, status, "the test's init exits 125 on any failure")
+	assert.Equal(t, 127, status, "a command that does not exist is 127, as in a shell")
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/ch4-volumes/internal/testutil"
 )
 
 // tarOf builds a tar stream from headers; a regular file's body is its
@@ -92,26 +94,48 @@ func TestUnpackKeepsFilesLinksAndModes(t *testing.T) {
 	assert.Equal(t, int64(1700000000), st.ModTime().Unix())
 }
 
+// TestUnpackRefusesEscapes points every escape at a directory the test
+// owns, so that it would succeed there if the check were missing, also when
+// the test does not run as root (a symlink to the real /etc could not be
+// written through anyway, and the test would pass for the wrong reason).
 func TestUnpackRefusesEscapes(t *testing.T) {
-	for name, hdrs := range map[string][]*tar.Header{
-		"name with ..":             {file("../evil", "x", 0o644)},
-		"nested ..":                {dir("a/", 0o755), file("a/../../evil", "x", 0o644)},
-		"hard link with ..":        {hardlink("evil", "../../etc/passwd")},
-		"hard link absolute":       {hardlink("evil", "/etc/passwd")},
-		"write through a symlink":  {symlink("etc", "/etc"), file("etc/evil", "x", 0o644)},
-		"symlink then a directory": {symlink("d", "/tmp"), dir("d/sub/", 0o755)},
+	for name, tc := range map[string]struct {
+		hdrs func(outside string) []*tar.Header
+		want string
+	}{
+		"name with ..": {func(string) []*tar.Header {
+			return []*tar.Header{file("../evil", "x", 0o644)}
+		}, "climbs out of the image"},
+		"nested ..": {func(string) []*tar.Header {
+			return []*tar.Header{dir("a/", 0o755), file("a/../../evil", "x", 0o644)}
+		}, "climbs out of the image"},
+		"hard link with ..": {func(string) []*tar.Header {
+			return []*tar.Header{hardlink("evil", "../secret")}
+		}, "leaves the image"},
+		"hard link absolute": {func(outside string) []*tar.Header {
+			return []*tar.Header{hardlink("evil", outside+"/secret")}
+		}, "leaves the image"},
+		"write through a symlink": {func(outside string) []*tar.Header {
+			return []*tar.Header{symlink("etc", outside+"/target"), file("etc/evil", "x", 0o644)}
+		}, "goes through the symlink etc"},
+		"symlink then a directory": {func(outside string) []*tar.Header {
+			return []*tar.Header{symlink("d", outside+"/target"), dir("d/evil/", 0o755)}
+		}, "goes through the symlink d"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			outside := t.TempDir()
 			dst := filepath.Join(outside, "layer")
 			require.NoError(t, os.Mkdir(dst, 0o755))
+			require.NoError(t, os.Mkdir(filepath.Join(outside, "target"), 0o777))
+			testutil.WriteFile(t, filepath.Join(outside, "secret"), "secret")
 
-			err := Unpack(tarOf(t, hdrs...), dst)
+			err := Unpack(tarOf(t, tc.hdrs(outside)...), dst)
 
-			assert.Error(t, err)
+			assert.ErrorContains(t, err, tc.want)
 			assert.NoFileExists(t, filepath.Join(outside, "evil"))
-			assert.NoFileExists(t, "/etc/evil")
-			assert.NoDirExists(t, "/tmp/sub")
+			assert.NoFileExists(t, filepath.Join(outside, "target", "evil"))
+			assert.NoDirExists(t, filepath.Join(outside, "target", "evil"))
+			assert.NoFileExists(t, filepath.Join(dst, "evil"))
 		})
 	}
 }

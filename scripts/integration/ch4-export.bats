@@ -52,7 +52,7 @@ stop_container() {
 	stop_container
 	listing=$(tar -tf "$MD_ROOT/images/snap.tar")
 	echo "$listing" | grep -x 'data/'
-	! echo "$listing" | grep in-volume
+	[[ "$listing" != *in-volume* ]]
 	[ "$(cat "$HOSTDIR/in-volume")" = host-data ]
 }
 

@@ -31,7 +31,7 @@ kill_mydocker_with_a_volume() {
 	kill -TERM "$MD_PID"
 	wait "$MD_PID"
 	[ "$(cat "$HOSTDIR/data/f")" = hello ]
-	! grep -F "$MD_ROOT" /proc/self/mountinfo
+	assert_no_mounts_under "$MD_ROOT"
 }
 
 @test "volume: a second run with the same volume sees the data" {
@@ -91,7 +91,7 @@ kill_mydocker_with_a_volume() {
 	run md_run -- true
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! grep -F "$MD_ROOT" /proc/self/mountinfo
+	assert_no_mounts_under "$MD_ROOT"
 	[ ! -e "$MD_ROOT/overlay" ]
 	[ "$(cat "$HOSTDIR/data/f")" = precious ]
 }

@@ -81,6 +81,14 @@ wait_for_line() {
 	return 1
 }
 
+# assert_no_mounts_under DIR fails when anything is mounted at or below DIR.
+assert_no_mounts_under() {
+	if grep -F " $1" /proc/self/mountinfo | awk -v d="$1" '$5 == d || index($5, d "/") == 1' | grep .; then
+		echo "still mounted under $1 (above)" >&2
+		return 1
+	fi
+}
+
 # children PID prints the direct children of PID.
 children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
