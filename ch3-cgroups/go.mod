@@ -3,6 +3,7 @@ module github.com/mydocker/mydocker/ch3-cgroups
 go 1.25.0
 
 require (
+	github.com/moby/sys/mountinfo v0.7.3
 	github.com/sirupsen/logrus v1.10.2
 	github.com/stretchr/testify v1.12.1
 	github.com/urfave/cli/v3 v3.14.0

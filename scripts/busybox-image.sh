@@ -49,7 +49,8 @@ from_busybox() {
 	rm -rf "$rootfs"
 }
 
-mkdir -p "$(dirname "$out")"
+# Only root may look into the state root (mydocker makes it 0700 too).
+(umask 077 && mkdir -p "$(dirname "$out")")
 tmp="$out.tmp.$$"
 trap 'rm -f "$tmp"' EXIT
 case "$from" in

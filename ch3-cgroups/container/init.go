@@ -16,6 +16,12 @@ import (
 // and then replaces itself with the command, which so becomes PID 1. On
 // success it never returns.
 func RunContainerInitProcess() error {
+	// init remounts "/" and, from chapter 4 on, pivots into a new root:
+	// only in the new namespaces that run made is that harmless. There it
+	// is PID 1; anywhere else (typed by hand on the host) it refuses.
+	if os.Getpid() != 1 {
+		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
+	}
 	argv, err := readUserCommand()
 	if err != nil {
 		return err

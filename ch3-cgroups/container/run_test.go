@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,4 +81,17 @@ func TestRunMissingCommand(t *testing.T) {
 	status, err := Run(RunOptions{Command: []string{"mydocker-no-such-command"}})
 	require.NoError(t, err)
 	assert.Equal(t, 127, status, "a command that does not exist is 127, as in a shell")
+}
+
+func TestRunStopsAtASignalThatComesBeforeTheCommand(t *testing.T) {
+	testutil.RequireRoot(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	signals := make(chan os.Signal, 1)
+	signals <- syscall.SIGTERM
+
+	status, err := run(RunOptions{Command: []string{"touch", marker}}, signals)
+
+	require.NoError(t, err, "a signal is not a failure of mydocker's (125)")
+	assert.Equal(t, 143, status, "128+SIGTERM, as if it had killed the container")
+	assert.NoFileExists(t, marker, "the command never started")
 }

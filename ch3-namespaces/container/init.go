@@ -18,6 +18,12 @@ func RunContainerInitProcess(argv []string) error {
 	if len(argv) == 0 {
 		return errors.New("init: no command to run")
 	}
+	// init remounts "/" and, from chapter 4 on, pivots into a new root:
+	// only in the new namespaces that run made is that harmless. There it
+	// is PID 1; anywhere else (typed by hand on the host) it refuses.
+	if os.Getpid() != 1 {
+		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
+	}
 	logrus.WithField("command", argv).Debug("container init")
 	if err := setUpMount(); err != nil {
 		return err

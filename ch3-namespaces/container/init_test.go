@@ -32,5 +32,5 @@ func TestExecErrorExitCode(t *testing.T) {
 }
 
 func TestRunContainerInitProcessNeedsACommand(t *testing.T) {
-	assert.ErrorContains(t, RunContainerInitProcess(nil), "no command")
+	assert.ErrorContains(t, RunContainerInitProcess(nil), "no command", "checked before anything else")
 }

@@ -61,6 +61,13 @@ func NewParentProcess(opts RunOptions) *exec.Cmd {
 			cmd.SysProcAttr.Ctty = 0 // the child's fd 0 is the terminal
 		}
 	}
+	if !cmd.SysProcAttr.Foreground {
+		// Otherwise the container still gets a process group of its own. A
+		// Ctrl-C at the terminal goes to the terminal's foreground group, which
+		// is ours: in it, the container would get the SIGINT once from the
+		// terminal and once more from our forwarding.
+		cmd.SysProcAttr.Setpgid = true
+	}
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	cmd.Env = containerEnv(opts.TTY)

@@ -1,15 +1,12 @@
 package cgroups
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/ch4-export/cgroups/fs"
 	"github.com/mydocker/mydocker/ch4-export/cgroups/fs2"
-	"github.com/mydocker/mydocker/ch4-export/cgroups/fscommon"
 	"github.com/mydocker/mydocker/ch4-export/cgroups/resources"
 )
 
@@ -50,43 +47,6 @@ func New(id string) (Manager, error) {
 		return nil, err
 	}
 	return fs.NewManager(mounts, path), nil
-}
-
-// Remove removes the cgroup mydocker/<id> from every hierarchy, for a
-// container whose mydocker was killed before it could. Its processes died
-// with mydocker; a cgroup that does not exist is no error.
-func Remove(id string) error {
-	path := Parent + "/" + id
-	unified, err := IsCgroup2UnifiedMode()
-	if err != nil {
-		return err
-	}
-	if unified {
-		return removeIn([]string{Root}, path)
-	}
-	mounts, err := fs.FindMounts()
-	if err != nil {
-		return err
-	}
-	var roots []string
-	for _, mount := range mounts {
-		roots = append(roots, mount)
-	}
-	return removeIn(roots, path)
-}
-
-// removeIn removes path, and its parent when it is empty, under each root.
-func removeIn(roots []string, path string) error {
-	var errs []error
-	for _, root := range roots {
-		dir := filepath.Join(root, path)
-		if err := fscommon.RemoveDir(dir); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		fscommon.RemoveParent(filepath.Dir(dir))
-	}
-	return errors.Join(errs...)
 }
 
 // IsCgroup2UnifiedMode reports whether /sys/fs/cgroup is itself a cgroup2

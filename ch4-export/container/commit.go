@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"slices"
 
 	"github.com/mydocker/mydocker/ch4-export/image"
 	"github.com/mydocker/mydocker/ch4-export/overlay"
@@ -14,7 +13,8 @@ import (
 
 // Commit writes the running container's filesystem, as the container sees
 // it (the image with its changes), to the image NAME: <root>/images/NAME.tar.
-// The volumes' contents are left out. An existing image is replaced only
+// The volumes' contents are left out: they are the host's data, and only
+// their mount points, as made in the container, go into the image. An existing image is replaced only
 // with force. It returns the path of the image.
 func Commit(root, name string, force bool) (string, error) {
 	if err := image.ValidName(name); err != nil {
@@ -30,13 +30,13 @@ func Commit(root, name string, force bool) (string, error) {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	volumes, err := ws.Volumes()
+	rootfs, err := ws.OpenRootfs()
 	if err != nil {
 		return "", err
 	}
-	skip := func(path string) bool { return slices.Contains(volumes, path) }
+	defer rootfs.Close()
 	err = image.WriteAtomically(dest, func(w io.Writer) error {
-		return image.Export(ws.Merged(), w, skip)
+		return image.ExportFrom(rootfs, w)
 	})
 	if err != nil {
 		return "", fmt.Errorf("commit to image %s: %w", name, err)

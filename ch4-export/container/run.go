@@ -30,6 +30,17 @@ var forwardedSignals = []os.Signal{
 // its own status, or 128+N when a signal N killed it. The container's
 // workspace and cgroup are removed on every way out.
 func Run(opts RunOptions) (int, error) {
+	// Catch the signals before anything exists, and let go of them only
+	// once everything is removed again: a second Ctrl-C must not kill
+	// mydocker half-way through unmounting the container.
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwardedSignals...)
+	defer signal.Stop(signals)
+	return run(opts, signals)
+}
+
+// run is Run with the channel that the signals for the container arrive on.
+func run(opts RunOptions, signals <-chan os.Signal) (int, error) {
 	lock, err := overlay.TryLock(opts.Root)
 	if err != nil {
 		return 0, err
@@ -54,12 +65,6 @@ func Run(opts RunOptions) (int, error) {
 	defer writePipe.Close()
 	defer parent.ExtraFiles[0].Close()
 
-	// Catch the signals before the start, so none slips through between
-	// the start and the forwarding.
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	defer signal.Stop(signals)
-
 	if err := parent.Start(); err != nil {
 		return 0, fmt.Errorf("start container: %w", err)
 	}
@@ -70,16 +75,18 @@ func Run(opts RunOptions) (int, error) {
 		return 0, err
 	}
 
-	done := make(chan struct{})
-	defer close(done)
-	go forwardSignals(parent.Process, signals, done)
-
 	cgroup, err := cgroups.New(id)
 	if err == nil {
 		defer destroyCgroup(cgroup)
 		err = applyCgroup(cgroup, &opts.Resources, parent.Process.Pid)
 	}
 	if err == nil {
+		// A signal that came while we set up gives up the run before the
+		// command starts, with the status it would have had: 128+N.
+		if sig, ok := pendingSignal(signals); ok {
+			stopInit(parent)
+			return 128 + int(sig), nil
+		}
 		// Only now may the command start: it runs inside its limits.
 		err = sendInitCommand(opts.Command, writePipe)
 	}
@@ -87,6 +94,10 @@ func Run(opts RunOptions) (int, error) {
 		stopInit(parent)
 		return 0, err
 	}
+
+	done := make(chan struct{})
+	defer close(done)
+	go forwardSignals(parent.Process, signals, done)
 
 	err = parent.Wait()
 	if parent.SysProcAttr.Foreground {
@@ -100,6 +111,17 @@ func Run(opts RunOptions) (int, error) {
 func stopInit(parent *exec.Cmd) {
 	_ = parent.Process.Kill()
 	_ = parent.Wait()
+}
+
+// pendingSignal returns a signal that has arrived and not been forwarded.
+func pendingSignal(signals <-chan os.Signal) (syscall.Signal, bool) {
+	select {
+	case sig := <-signals:
+		s, ok := sig.(syscall.Signal)
+		return s, ok
+	default:
+		return 0, false
+	}
 }
 
 // newWorkSpace gives run id its root filesystem: the image's read-only

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,4 +90,18 @@ func TestRunMissingCommand(t *testing.T) {
 	status, err := Run(RunOptions{Root: root, Command: []string{"mydocker-no-such-command"}})
 	require.NoError(t, err)
 	assert.Equal(t, 127, status, "a command that does not exist is 127, as in a shell")
+}
+
+func TestRunStopsAtASignalThatComesBeforeTheCommand(t *testing.T) {
+	testutil.RequireRoot(t)
+	root := t.TempDir()
+	testutil.BusyboxImage(t, root)
+	signals := make(chan os.Signal, 1)
+	signals <- syscall.SIGTERM
+
+	status, err := run(RunOptions{Root: root, Command: []string{"true"}}, signals)
+
+	require.NoError(t, err, "a signal is not a failure of mydocker's (125)")
+	assert.Equal(t, 143, status, "128+SIGTERM, as if it had killed the container")
+	assert.NoDirExists(t, filepath.Join(root, "overlay"), "and nothing is left")
 }

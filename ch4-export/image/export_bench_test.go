@@ -18,7 +18,7 @@ func BenchmarkExport(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := Export(src, io.Discard, nil); err != nil {
+		if err := Export(src, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}

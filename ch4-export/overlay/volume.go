@@ -93,12 +93,31 @@ func mountVolume(root string, v Volume) error {
 	if err := unix.Mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("bind %s on %s: %w", v.Host, target, err)
 	}
+	// A bind of a shared mount (systemd's "/") joins its peer group: a
+	// volume mounted inside this one would then appear in the host's
+	// directory too, and unmounting a submount of the bind (of /dev, /run)
+	// would unmount the host's own. Private, the bind is the container's.
+	if err := unix.Mount("", target, "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("make %s a private mount: %w", target, err)
+	}
 	if v.ReadOnly {
-		// A bind mount takes MS_RDONLY only through a remount.
-		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY)
-		if err := unix.Mount("", target, "", flags, ""); err != nil {
-			return fmt.Errorf("make %s read-only: %w", target, err)
-		}
+		return makeReadOnly(target)
+	}
+	return nil
+}
+
+// makeReadOnly makes the volume at target read-only, with every mount
+// inside it: a remount with MS_RDONLY changes the top mount alone, and a
+// disk mounted below the host directory would stay writable.
+// mount_setattr(2) with AT_RECURSIVE changes the whole tree (Linux 5.12).
+func makeReadOnly(target string) error {
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	err := unix.MountSetattr(unix.AT_FDCWD, target, unix.AT_RECURSIVE, &attr)
+	if errors.Is(err, unix.ENOSYS) {
+		return fmt.Errorf("make %s read-only: this kernel lacks mount_setattr (Linux 5.12), which :ro needs to cover the mounts inside the volume", target)
+	}
+	if err != nil {
+		return fmt.Errorf("make %s read-only: %w", target, err)
 	}
 	return nil
 }

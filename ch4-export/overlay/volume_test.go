@@ -37,14 +37,65 @@ func TestParseVolumeRefuses(t *testing.T) {
 	assert.EqualError(t, err, `invalid volume "/a": want two or three parts separated by ':' (want /host/dir:/container/dir[:ro])`)
 }
 
-func TestMountPointsUnder(t *testing.T) {
-	info := "1 0 0:1 / /w rw - ext4 x rw\n" +
-		"2 1 0:2 / /w/overlay/merged rw - overlay overlay rw\n" +
-		"3 2 0:3 / /w/overlay/merged/data rw - ext4 x rw\n" +
-		"4 2 0:3 / /w/overlay/merged/a\\040b rw - ext4 x rw\n" +
-		"5 1 0:3 / /w/overlay-other rw - ext4 x rw\n"
-	assert.Equal(t, []string{"/w/overlay/merged/data", "/w/overlay/merged/a b", "/w/overlay/merged"},
-		mountPointsUnder(info, "/w/overlay"))
+// sharedHostDir makes dir a shared mount with a tmpfs mounted at dir/sub,
+// as a host directory is on a systemd machine, whose "/" is shared.
+func sharedHostDir(t *testing.T, dir string) {
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, unix.Mount(dir, dir, "", unix.MS_BIND, ""))
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+	require.NoError(t, unix.Mount("", dir, "", unix.MS_SHARED, ""))
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	require.NoError(t, unix.Mount("tmpfs", sub, "tmpfs", 0, "size=1m"))
+	t.Cleanup(func() { _ = unix.Unmount(sub, unix.MNT_DETACH) })
+	require.NoError(t, os.WriteFile(filepath.Join(sub, "precious"), []byte("data"), 0o644))
+}
+
+func TestVolumesStayTheContainersOnASharedHost(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	w := Workspace{Root: dir}
+	lower := filepath.Join(dir, "lower")
+	require.NoError(t, os.MkdirAll(lower, 0o755))
+	host, other := filepath.Join(dir, "host"), filepath.Join(dir, "other")
+	sharedHostDir(t, host)
+	require.NoError(t, w.Create("abc", lower))
+	t.Cleanup(func() { _ = w.Remove() })
+	t.Cleanup(func() { _ = unix.Unmount(filepath.Join(host, "inner"), unix.MNT_DETACH) })
+
+	require.NoError(t, w.MountVolumes([]Volume{
+		{Host: host, Container: "/data"},
+		{Host: other, Container: "/data/inner"},
+	}))
+
+	mounted, err := IsMounted(filepath.Join(host, "inner"))
+	require.NoError(t, err)
+	assert.False(t, mounted, "the inner volume does not show in the host's directory")
+	require.NoError(t, w.Remove())
+	mounted, err = IsMounted(filepath.Join(host, "sub"))
+	require.NoError(t, err)
+	assert.True(t, mounted, "unmounting the container's copy left the host's own mount alone")
+	assert.FileExists(t, filepath.Join(host, "sub", "precious"))
+}
+
+func TestReadOnlyVolumeIsReadOnlyToTheBottom(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	w := Workspace{Root: dir}
+	lower := filepath.Join(dir, "lower")
+	require.NoError(t, os.MkdirAll(lower, 0o755))
+	host := filepath.Join(dir, "host")
+	sharedHostDir(t, host)
+	require.NoError(t, w.Create("abc", lower))
+	t.Cleanup(func() { _ = w.Remove() })
+
+	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/ro", ReadOnly: true}}))
+
+	for _, path := range []string{"/ro/f", "/ro/sub/f"} {
+		err := os.WriteFile(filepath.Join(w.Merged(), path), []byte("x"), 0o644)
+		assert.ErrorIs(t, err, unix.EROFS, path)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(host, "sub", "f"), []byte("x"), 0o644), "the host's mount stays writable")
 }
 
 func TestVolumeStaysInsideASymlinkedRoot(t *testing.T) {

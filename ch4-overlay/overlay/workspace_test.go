@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/moby/sys/mountinfo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,15 +20,6 @@ func TestLayout(t *testing.T) {
 	assert.Equal(t, "/var/lib/mydocker/overlay/merged", w.Merged())
 }
 
-func TestIsMountPoint(t *testing.T) {
-	info := "22 27 0:21 / /proc rw - proc proc rw\n" +
-		"68 45 0:39 / /var/lib/my\\040docker/merged rw - overlay overlay rw,lowerdir=x\n"
-	assert.True(t, isMountPoint(info, "/proc"))
-	assert.True(t, isMountPoint(info, "/var/lib/my docker/merged"), "escaped spaces")
-	assert.False(t, isMountPoint(info, "/var/lib"))
-	assert.False(t, isMountPoint(info, "/pro"))
-}
-
 func TestCreateAndRemove(t *testing.T) {
 	testutil.RequireRoot(t)
 	root := t.TempDir()
@@ -38,6 +30,14 @@ func TestCreateAndRemove(t *testing.T) {
 
 	require.NoError(t, w.Create("abc", lower))
 	t.Cleanup(func() { _ = w.Remove() })
+
+	info, err := os.Stat(w.Dir())
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), info.Mode().Perm(), "no other user reaches the layers")
+	private, err := mountinfo.GetMounts(mountinfo.SingleEntryFilter(w.Dir()))
+	require.NoError(t, err)
+	require.Len(t, private, 1, "the workspace is a mount of its own")
+	assert.NotContains(t, private[0].Optional, "shared", "and a private one")
 
 	assert.FileExists(t, filepath.Join(w.Merged(), "from-image"), "the image shows through")
 	require.NoError(t, os.WriteFile(filepath.Join(w.Merged(), "new"), []byte("y"), 0o644))

@@ -25,7 +25,8 @@ func pivotRoot(root string) error {
 		return fmt.Errorf("create %s: %w", putOld, err)
 	}
 	// The host's root moves to /.pivot_root; every error here is fatal:
-	// going on would mount /proc and /dev over the host's own (spec B2).
+	// going on would mount /proc and /dev over the host's own, as the
+	// book's code did when pivot_root failed with EINVAL.
 	if err := unix.PivotRoot(root, putOld); err != nil {
 		return fmt.Errorf("pivot_root to %s: %w", root, err)
 	}

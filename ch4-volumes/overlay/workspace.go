@@ -3,12 +3,13 @@ package overlay
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/moby/sys/mountinfo"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,21 +36,35 @@ func (w Workspace) Merged() string { return filepath.Join(w.Dir(), "merged") }
 func (w Workspace) idPath() string { return filepath.Join(w.Dir(), "id") }
 
 // Create makes fresh upper, work and merged directories for run id and
-// mounts the overlay of lower and upper on merged. On failure it removes
-// what it made.
+// mounts the overlay of lower and upper on merged. The id is written
+// first, before anything is mounted: a run killed at any later point leaves
+// a workspace that names its run. On failure it removes what it made.
 func (w Workspace) Create(id, lower string) (err error) {
-	for _, dir := range []string{w.Upper(), w.Work(), w.Merged()} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
-		}
+	// Only root may enter: the upper layer can hold setuid binaries that
+	// the container made, which no other user of the host may run.
+	if err := os.MkdirAll(w.Dir(), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", w.Dir(), err)
 	}
 	defer func() {
 		if err != nil {
-			_ = os.RemoveAll(w.Dir())
+			_ = w.Remove()
 		}
 	}()
-	if err := os.WriteFile(w.idPath(), []byte(id), 0o644); err != nil {
+	if err := os.WriteFile(w.idPath(), []byte(id), 0o600); err != nil {
 		return fmt.Errorf("record the run: %w", err)
+	}
+	if err := makePrivateMount(w.Dir()); err != nil {
+		return err
+	}
+	// upper's mode is that of the container's "/": 0755, as in an image.
+	// work is overlayfs's own.
+	for _, dir := range []string{w.Upper(), w.Merged()} {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	if err := os.Mkdir(w.Work(), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", w.Work(), err)
 	}
 	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, w.Upper(), w.Work())
 	if err := unix.Mount("overlay", w.Merged(), "overlay", 0, opts); err != nil {
@@ -58,27 +73,44 @@ func (w Workspace) Create(id, lower string) (err error) {
 	return nil
 }
 
+// makePrivateMount binds dir onto itself and makes that mount private.
+// systemd makes "/" a shared mount, and a mount made below a shared one is
+// shared too: it would be copied to every peer of "/" (other mount
+// namespaces), and mounts made on top of it later would follow
+// (mount_namespaces(7)). Below a private mount, ours stay ours.
+func makePrivateMount(dir string) error {
+	if err := unix.Mount(dir, dir, "", unix.MS_BIND, ""); err != nil {
+		return fmt.Errorf("bind %s onto itself: %w", dir, err)
+	}
+	if err := unix.Mount("", dir, "", unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make %s a private mount: %w", dir, err)
+	}
+	return nil
+}
+
 // LeftoverID returns the id of the run that a workspace was left by, or ""
-// when there is no workspace.
-func (w Workspace) LeftoverID() (string, bool) {
+// when it holds none (a run killed before it wrote it); found says whether
+// there is a workspace at all.
+func (w Workspace) LeftoverID() (id string, found bool) {
 	if _, err := os.Stat(w.Dir()); err != nil {
 		return "", false
 	}
-	id, _ := os.ReadFile(w.idPath())
-	return strings.TrimSpace(string(id)), true
+	b, _ := os.ReadFile(w.idPath())
+	return strings.TrimSpace(string(b)), true
 }
 
-// Remove unmounts the volumes and the overlay, then removes the run's
-// directories. Every unmount is checked in /proc/self/mountinfo before
-// anything is deleted: removing through a volume that is still mounted
-// would delete the user's data on the host (spec B14). So when an unmount
-// fails, Remove stops and says so, and deletes nothing.
+// Remove unmounts the volumes, the overlay and the workspace's own mount,
+// deepest first, then removes the run's directories. Every unmount is
+// checked in the kernel's mount table before anything is deleted, and the
+// removal itself stops at any mount point it meets: removing through a
+// volume that is still mounted would delete the user's data on the host,
+// as the book's code could. So when an unmount fails, Remove says so and
+// deletes nothing.
 func (w Workspace) Remove() error {
 	mounts, err := mountsUnder(w.Dir())
 	if err != nil {
 		return err
 	}
-	// Deepest first: the volumes sit on the overlay.
 	for _, dir := range mounts {
 		if err := unix.Unmount(dir, 0); err != nil && !errors.Is(err, unix.EINVAL) {
 			return fmt.Errorf("unmount %s: %w; nothing removed, %s is left as it is", dir, err, w.Dir())
@@ -90,71 +122,33 @@ func (w Workspace) Remove() error {
 		}
 		return fmt.Errorf("unmount the workspace: %w; nothing removed", err)
 	}
-	if err := os.RemoveAll(w.Dir()); err != nil {
-		return fmt.Errorf("remove %s: %w", w.Dir(), err)
-	}
-	return nil
+	return removeAll(w.Dir())
 }
 
-// mountsUnder lists the mount points at or below dir, deepest first.
+// mountsUnder lists the mount points at or below dir, deepest first, from
+// /proc/self/mountinfo. dir must have no symlink in it (main resolves
+// --root): the kernel's table holds resolved paths.
 func mountsUnder(dir string) ([]string, error) {
-	b, err := os.ReadFile("/proc/self/mountinfo")
+	infos, err := mountinfo.GetMounts(mountinfo.PrefixFilter(dir))
 	if err != nil {
 		return nil, fmt.Errorf("read mountinfo: %w", err)
 	}
-	return mountPointsUnder(string(b), dir), nil
-}
-
-func mountPointsUnder(mountinfo, dir string) []string {
 	var found []string
-	for _, line := range strings.Split(mountinfo, "\n") {
-		fields := strings.Fields(line)
-		if len(fields) < 5 {
-			continue
-		}
-		mp := unescapeOctal(fields[4])
-		if mp == dir || strings.HasPrefix(mp, dir+"/") {
-			found = append(found, mp)
-		}
+	for _, info := range infos {
+		found = append(found, info.Mountpoint)
 	}
 	// Longest path first is deepest first; stacked mounts keep their order.
 	sort.SliceStable(found, func(i, j int) bool { return len(found[i]) > len(found[j]) })
-	return found
+	return found, nil
 }
 
-// IsMounted reports whether something is mounted on dir, from
-// /proc/self/mountinfo (field 5 is the mount point, with spaces and
-// other odd bytes escaped in octal).
+// IsMounted reports whether something is mounted on dir, as the kernel
+// sees it (openat2 with RESOLVE_NO_XDEV, which also catches a bind mount).
+// A directory that does not exist is not mounted.
 func IsMounted(dir string) (bool, error) {
-	b, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return false, fmt.Errorf("read mountinfo: %w", err)
+	mounted, err := mountinfo.Mounted(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
-	return isMountPoint(string(b), dir), nil
-}
-
-func isMountPoint(mountinfo, dir string) bool {
-	for _, line := range strings.Split(mountinfo, "\n") {
-		fields := strings.Fields(line)
-		if len(fields) > 4 && unescapeOctal(fields[4]) == dir {
-			return true
-		}
-	}
-	return false
-}
-
-// unescapeOctal undoes mountinfo's \040-style escapes.
-func unescapeOctal(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if c, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(c))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	return mounted, err
 }

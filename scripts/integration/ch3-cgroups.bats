@@ -120,3 +120,44 @@ stop_container() {
 	[ "$status" -eq 127 ]
 	[ "$(mydocker_cgroups)" = "$CGROUPS_BEFORE" ]
 }
+
+# md_ro_cgroupfs COMMAND...: COMMAND in a mount namespace of its own where
+# every cgroup filesystem is read-only, as in a container.
+md_ro_cgroupfs() {
+	unshare --mount --propagation private -- bash -c '
+		for m in $(awk "\$5 ~ \"^/sys/fs/cgroup\" { print \$5 }" /proc/self/mountinfo); do
+			mount -o remount,bind,ro "$m" || exit 99
+		done
+		exec "$@"' _ "$@"
+}
+
+@test "cgroup: a read-only cgroupfs runs a container without limits, and a limit says why it cannot" {
+	run_argv -- echo ran
+	run md_ro_cgroupfs "${MD_ARGV[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+
+	run_argv -m 32m -- echo ran
+	run --separate-stderr md_ro_cgroupfs "${MD_ARGV[@]}"
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"read-only"*"limits need a writable /sys/fs/cgroup"* ]]
+	[ -z "$output" ]
+}
+
+@test "cgroup: in a cgroup namespace whose root holds processes, a limit says which kernel rule stops it" {
+	cgroup_v2 || skip "the no-internal-process rule is cgroup v2's (the cgroup v2 VM runs this)"
+	cg=/sys/fs/cgroup/mydocker-test-ns-$$
+	mkdir "$cg"
+	run_argv -m 32m -- echo ran
+	# The shell moves into $cg, then a cgroup namespace rooted there sees
+	# $cg as its /sys/fs/cgroup, with the shell in it: a CI container.
+	run --separate-stderr bash -c 'echo $$ >"$0/cgroup.procs" && exec unshare --cgroup --mount --propagation private -- bash -c "mount -t cgroup2 none /sys/fs/cgroup && exec \"\$@\"" _ "$@"' "$cg" "${MD_ARGV[@]}"
+	rmdir "$cg"
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"no process of its own"*"move them into a child cgroup"* ]]
+}

@@ -162,3 +162,36 @@ load helpers
 		grep -q -x "got $sig" "$out"
 	done
 }
+
+@test "init refuses to run by hand, outside a new container" {
+	# In a mount namespace of its own, so that an init that did not refuse
+	# could still not touch the host's mounts.
+	before=$(cat /proc/self/mountinfo)
+	run --separate-stderr unshare --mount --propagation private -- \
+		bash -c 'exec "$0" init true 3<<<"[\"true\"]"' "$MYDOCKER"
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"not PID 1 of a new PID namespace"* ]]
+	[ "$(cat /proc/self/mountinfo)" = "$before" ]
+}
+
+@test "Ctrl-C at the terminal reaches a container without -ti once, not twice" {
+	# script(1) gives mydocker a terminal of its own; a ^C typed into it
+	# goes to the terminal's foreground process group.
+	in=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out
+	mkfifo "$in"
+	run_argv -- sh -c 'n=0; trap "n=\$((n+1)); echo INT\$n" INT; echo ready; i=0; while [ $i -lt 15 ]; do sleep 0.1; i=$((i+1)); done; echo count$n; exit 3'
+	script -q -f -e -c "$(printf '%q ' "${MD_ARGV[@]}")" /dev/null <"$in" >"$out" 2>&1 &
+	spid=$!
+	exec {keys}>"$in" # not fd 3: bats writes its report there
+	for ((i = 0; i < 100; i++)); do grep -q ready "$out" && break; sleep 0.1; done
+	printf '\003' >&"$keys"
+	status=0
+	wait "$spid" || status=$?
+	exec {keys}>&-
+	cat "$out"
+	[ "$status" -eq 3 ]
+	# The terminal echoes the ^C itself before the container's line.
+	[ "$(tr -d '\r' <"$out" | grep -c 'INT[0-9]')" -eq 1 ]
+	tr -d '\r' <"$out" | grep -x count1
+}

@@ -98,3 +98,27 @@ stop_container() {
 	stop_container
 	[ "$(ls -A "$MD_ROOT/images")" = busybox.tar ]
 }
+
+@test "export: a file volume's host contents never reach the image" {
+	HOSTDIR=$BATS_TEST_TMPDIR/host
+	mkdir -p "$HOSTDIR" && echo 'host secret' >"$HOSTDIR/secret"
+	OUT=$BATS_TEST_TMPDIR/out
+	md_start "$OUT" -v "$HOSTDIR/secret:/etc/secret" -- sh -c "trap 'exit 0' TERM; cat /etc/secret; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$OUT" ready
+	run md commit snap
+	[ "$status" -eq 0 ]
+	stop_container
+	grep -x 'host secret' "$OUT"
+	tar -tvf "$MD_ROOT/images/snap.tar" | grep -E '^-.* 0 .* etc/secret$'
+	run ! grep -q 'host secret' "$MD_ROOT/images/snap.tar"
+}
+
+@test "export: a FIFO in the container does not hang the commit" {
+	OUT=$BATS_TEST_TMPDIR/out
+	md_start "$OUT" -- sh -c "trap 'exit 0' TERM; mkfifo /fifo; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$OUT" ready
+	run timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" commit snap
+	stop_container
+	[ "$status" -eq 0 ]
+	tar -tvf "$MD_ROOT/images/snap.tar" | grep -E '^p.* fifo$'
+}

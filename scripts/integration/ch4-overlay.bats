@@ -131,3 +131,105 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = v2 ]
 }
+
+@test "overlay: a --root given through a symlink leaves nothing mounted, and the next run works" {
+	real=$BATS_TEST_TMPDIR/data/md
+	mkdir -p "$(dirname "$real")"
+	mv "$MD_ROOT" "$real"
+	ln -s "$real" "$MD_ROOT"
+	run md_run -- sh -c 'echo hi > /f && cat /f'
+	[ "$status" -eq 0 ]
+	[ "$output" = hi ]
+	assert_no_mounts_under "$real"
+	[ ! -e "$real/overlay" ]
+	run md_run -- true
+	[ "$status" -eq 0 ]
+}
+
+@test "overlay: the state root is 0700 whatever made it, and no other user reaches the layers" {
+	chmod 755 "$MD_ROOT"
+	out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -- sh -c "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	[ "$(stat -c %a "$MD_ROOT")" = 700 ]
+	[ "$(stat -c %a "$MD_ROOT/overlay")" = 700 ]
+	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "$MD_ROOT/overlay/upper"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Permission denied"* ]]
+	kill -TERM "$MD_PID"
+	wait "$MD_PID"
+}
+
+@test "overlay: a --root that others share is refused" {
+	shared=$BATS_TEST_TMPDIR/shared
+	mkdir -m 1777 "$shared"
+	run --separate-stderr "$MYDOCKER" --root "$shared" run -- true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"others share"* ]]
+	[ "$(stat -c %a "$shared")" = 1777 ]
+}
+
+# sibling_cgroup: a cgroup of another container beside ours, in the
+# mydocker parent of every hierarchy the leftover code would look in.
+sibling_cgroup() {
+	local base
+	if cgroup_v2; then base=/sys/fs/cgroup; else base=/sys/fs/cgroup/memory; fi
+	SIBLING=$base/mydocker/md-test-sibling-$$
+	mkdir -p "$SIBLING"
+}
+
+@test "overlay: a leftover without an ID never touches the cgroup that every container shares" {
+	# A run killed before it wrote its ID, while another container runs.
+	mkdir -m 700 "$MD_ROOT/overlay"
+	sibling_cgroup
+	run --separate-stderr md_run -- echo fresh
+	rmdir "$SIBLING"
+	rmdir "$(dirname "$SIBLING")" 2>/dev/null || true # when the test made it
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = fresh ]
+	[ ! -e "$MD_ROOT/overlay" ]
+}
+
+@test "overlay: after kill -9, a process left in the container's cgroup is killed through it" {
+	out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -m 32m -- sh -c "echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	cg=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups) | grep -v '/mydocker$' | head -n 1)
+	[ -n "$cg" ]
+	kill -KILL "$MD_PID"
+	wait "$MD_PID" || true
+	# A process that is not the recorded init, in the container's cgroup.
+	sleep 300 &
+	stray=$!
+	echo "$stray" >"$cg/cgroup.procs"
+
+	run md_run -- echo fresh
+	status_run=$status
+	alive=0
+	if kill -0 "$stray" 2>/dev/null; then alive=1 && kill -KILL "$stray"; fi
+	stray_status=0
+	wait "$stray" || stray_status=$?
+	echo "$output"
+	[ "$alive" -eq 0 ]
+	[ "$status_run" -eq 0 ]
+	[ "${lines[-1]}" = fresh ]
+	[ "$stray_status" -eq 137 ]
+	[ ! -e "$cg" ]
+}
+
+@test "overlay: signals that keep coming while the container is torn down leave nothing behind" {
+	out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -- sh -c "trap 'exit 42' INT; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	for ((i = 0; i < 300; i++)); do
+		kill -INT "$MD_PID" 2>/dev/null || break
+		sleep 0.002
+	done
+	status=0
+	wait "$MD_PID" || status=$?
+	echo "status $status"
+	[ "$status" -eq 42 ] || [ "$status" -eq 130 ]
+	assert_no_mounts_under "$MD_ROOT"
+	[ ! -e "$MD_ROOT/overlay" ]
+}

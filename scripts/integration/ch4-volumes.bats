@@ -116,3 +116,59 @@ kill_mydocker_with_a_volume() {
 	[ ! -e "$MD_ROOT/overlay" ]
 	[ "$(cat "$HOSTDIR/data/f")" = precious ]
 }
+
+@test "volume: under a --root given through a symlink, the volume is unmounted and its data kept" {
+	real=$BATS_TEST_TMPDIR/data/md
+	mkdir -p "$(dirname "$real")" "$HOSTDIR/dir"
+	echo keep >"$HOSTDIR/dir/f"
+	mv "$MD_ROOT" "$real"
+	ln -s "$real" "$MD_ROOT"
+	run md_run -v "$HOSTDIR/dir:/data" -- ls /data
+	[ "$status" -eq 0 ]
+	[ "$output" = f ]
+	assert_no_mounts_under "$real"
+	[ "$(cat "$HOSTDIR/dir/f")" = keep ]
+	run md_run -- true
+	[ "$status" -eq 0 ]
+}
+
+# in_shared_ns SCRIPT ARG...: SCRIPT in a mount namespace of its own whose
+# mounts are all shared, as systemd makes them, whatever this host does.
+in_shared_ns() {
+	unshare --mount --propagation shared -- bash -c "$@"
+}
+
+@test "volume: with / shared (systemd), a volume inside a volume and a bind of /dev stay the container's" {
+	mkdir -p "$HOSTDIR/a" "$HOSTDIR/b"
+	echo inner >"$HOSTDIR/b/f"
+	export HOSTDIR OUT=$BATS_TEST_TMPDIR/out
+	run_argv -v "$HOSTDIR/a:/data" -v "$HOSTDIR/b:/data/sub" -v /dev:/hostdev -- sh -c "trap 'exit 0' TERM; cat /data/sub/f; echo ready; while :; do sleep 0.1; done"
+	run in_shared_ns '
+		devmounts() { awk "\$5 ~ \"^/dev(/|\$)\"" /proc/self/mountinfo | wc -l; }
+		before=$(devmounts)
+		"$@" >"$OUT" 2>&1 & pid=$!
+		for i in $(seq 100); do grep -q ready "$OUT" && break; sleep 0.1; done
+		echo "leaked $(grep -c " $HOSTDIR/a/sub " /proc/self/mountinfo)"
+		kill -TERM $pid; wait $pid; echo "status $?"
+		echo "dev $before $(devmounts)"
+		echo "left $(grep -c " $HOSTDIR/" /proc/self/mountinfo)"' _ "${MD_ARGV[@]}"
+	echo "$output"
+	cat "$OUT"
+	[ "$status" -eq 0 ]
+	[ "$(head -n 1 "$OUT")" = inner ]
+	[ "${lines[0]}" = "leaked 0" ]
+	[ "${lines[1]}" = "status 0" ]
+	[[ "${lines[2]}" =~ ^dev\ ([0-9]+)\ ([0-9]+)$ ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	[ "${lines[3]}" = "left 0" ]
+}
+
+@test "volume: :ro covers the mounts inside the volume too" {
+	mkdir -p "$HOSTDIR/ro/sub"
+	mount -t tmpfs -o size=1m tmpfs "$HOSTDIR/ro/sub"
+	run md_run -v "$HOSTDIR/ro:/ro:ro" -- sh -c 'touch /ro/sub/f'
+	umount "$HOSTDIR/ro/sub"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+}

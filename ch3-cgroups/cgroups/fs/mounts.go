@@ -1,57 +1,38 @@
 package fs
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"os"
 	"strings"
+
+	"github.com/moby/sys/mountinfo"
 )
 
 // FindMounts finds where each v1 controller is mounted, from
 // /proc/self/mountinfo: {"memory": "/sys/fs/cgroup/memory", ...}.
 func FindMounts() (map[string]string, error) {
-	f, err := os.Open("/proc/self/mountinfo")
+	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup"))
 	if err != nil {
 		return nil, fmt.Errorf("find cgroup v1 mounts: %w", err)
 	}
-	defer f.Close()
-	return parseMounts(f)
+	return controllerMounts(infos), nil
 }
 
-// parseMounts reads mountinfo(5) lines such as
+// controllerMounts maps each controller to the mount point of its
+// hierarchy. The super options of a v1 mount, as in
 //
 //	35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
 //
-// Field 5 is the mount point; after the "-" come the filesystem type, the
-// source and the super options, which name the controllers of a v1
-// hierarchy (several share one, as in "rw,cpu,cpuacct").
-func parseMounts(r io.Reader) (map[string]string, error) {
+// name its controllers; several can share one ("rw,cpu,cpuacct"). The first
+// mount of a hierarchy wins: a bind of it elsewhere (a container's view of
+// its own cgroup) is not where the hierarchy's root is.
+func controllerMounts(infos []*mountinfo.Info) map[string]string {
 	mounts := map[string]string{}
-	scanner := bufio.NewScanner(r)
-	for scanner.Scan() {
-		fields := strings.Fields(scanner.Text())
-		sep := indexOf(fields, "-")
-		if sep < 5 || len(fields) < sep+4 || fields[sep+1] != "cgroup" {
-			continue
-		}
-		for _, opt := range strings.Split(fields[sep+3], ",") {
+	for _, info := range infos {
+		for _, opt := range strings.Split(info.VFSOptions, ",") {
 			if _, seen := mounts[opt]; !seen {
-				mounts[opt] = fields[4]
+				mounts[opt] = info.Mountpoint
 			}
 		}
 	}
-	if err := scanner.Err(); err != nil {
-		return nil, fmt.Errorf("read mountinfo: %w", err)
-	}
-	return mounts, nil
-}
-
-func indexOf(fields []string, s string) int {
-	for i, f := range fields {
-		if f == s {
-			return i
-		}
-	}
-	return -1
+	return mounts
 }

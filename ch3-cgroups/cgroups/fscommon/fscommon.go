@@ -18,9 +18,24 @@ import (
 func WriteFile(dir, name, value string) error {
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
-		return fmt.Errorf("write %q to %s: %w", value, path, err)
+		return fmt.Errorf("write %q to %s: %w%s", value, path, err, hint(err))
 	}
 	return nil
+}
+
+// ReadOnly reports whether err means that this machine's cgroups cannot be
+// changed by us: a read-only cgroup filesystem (as a container's
+// /sys/fs/cgroup usually is), or one that denies us.
+func ReadOnly(err error) bool {
+	return errors.Is(err, unix.EROFS) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM)
+}
+
+// hint says what to do about an error that is not ours to fix.
+func hint(err error) string {
+	if ReadOnly(err) {
+		return " (the cgroup filesystem is read-only or closed to us here, as in a container: limits need a writable /sys/fs/cgroup)"
+	}
+	return ""
 }
 
 // ReadFile reads the cgroup file dir/name, without its trailing newline.
@@ -71,7 +86,7 @@ func MkdirAll(dir string) error {
 		err = os.MkdirAll(dir, 0o755)
 	}
 	if err != nil {
-		return fmt.Errorf("create cgroup %s: %w", dir, err)
+		return fmt.Errorf("create cgroup %s: %w%s", dir, err, hint(err))
 	}
 	return nil
 }

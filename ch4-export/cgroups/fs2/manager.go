@@ -3,11 +3,14 @@
 package fs2
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/ch4-export/cgroups/fscommon"
 	"github.com/mydocker/mydocker/ch4-export/cgroups/resources"
@@ -35,6 +38,12 @@ func (m *Manager) Set(res *resources.Resources) error {
 		return err
 	}
 	if err := fscommon.MkdirAll(m.dir()); err != nil {
+		// Without limits the cgroup only groups the container's processes:
+		// where cgroups cannot be written (a read-only /sys/fs/cgroup in a
+		// container), the container runs without one.
+		if res.IsEmpty() && fscommon.ReadOnly(err) {
+			return nil
+		}
 		return err
 	}
 	m.made = true
@@ -46,8 +55,11 @@ func (m *Manager) Set(res *resources.Resources) error {
 	return nil
 }
 
-// Apply moves pid into the cgroup.
+// Apply moves pid into the cgroup, if Set made one.
 func (m *Manager) Apply(pid int) error {
+	if !m.made {
+		return nil
+	}
 	if err := fscommon.WriteFile(m.dir(), "cgroup.procs", strconv.Itoa(pid)); err != nil {
 		return fmt.Errorf("join cgroup: %w", err)
 	}
@@ -138,7 +150,21 @@ func enable(dir string, names []string) error {
 	if len(add) == 0 {
 		return nil
 	}
-	return fscommon.WriteFile(dir, "cgroup.subtree_control", strings.Join(add, " "))
+	if err := fscommon.WriteFile(dir, "cgroup.subtree_control", strings.Join(add, " ")); err != nil {
+		return subtreeError(dir, err)
+	}
+	return nil
+}
+
+// subtreeError explains the EBUSY of a subtree_control write: cgroup v2 lets
+// a cgroup hand controllers down only while no process is in it itself (the
+// "no internal processes" rule, cgroups(7)). The root of a cgroup namespace,
+// such as a CI container's /sys/fs/cgroup, usually holds its processes.
+func subtreeError(dir string, err error) error {
+	if !errors.Is(err, unix.EBUSY) {
+		return err
+	}
+	return fmt.Errorf("%w: cgroup v2 hands controllers down only from a cgroup with no process of its own, and %s has some (as the root of a container's cgroup namespace does); move them into a child cgroup first, or run without -m, -cpushare and -cpuset", err, dir)
 }
 
 func contains(list []string, s string) bool {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
@@ -57,19 +56,14 @@ func quietUsageErrors(cmd *cli.Command) {
 }
 
 // before runs ahead of every command: logs go to stderr, since stdout
-// belongs to the container, and --root becomes absolute, since it ends up
-// in mount options and in the container's working directory.
+// belongs to the container.
 func before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 	logrus.SetOutput(os.Stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 	if cmd.Bool("debug") {
 		logrus.SetLevel(logrus.DebugLevel)
 	}
-	root, err := filepath.Abs(cmd.String("root"))
-	if err != nil {
-		return ctx, fmt.Errorf("--root: %w", err)
-	}
-	return ctx, cmd.Set("root", root)
+	return ctx, nil
 }
 
 // exitStatus is returned by a command that wants mydocker to exit with a

@@ -24,6 +24,7 @@ func runCommand() *cli.Command {
    Everything after COMMAND belongs to the container. Use -- before a
    command that starts with a dash.`,
 		StopOnNthArg: &stopAtCommand,
+		Before:       useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the container to stdin (interactive)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"memory"}, Usage: "memory limit, such as 100m (bytes, or k, m, g)"},

@@ -18,7 +18,8 @@ type subsystem interface {
 	Name() string
 	// Configured reports whether res sets a limit of this controller.
 	// Only those controllers are joined: joining an unconfigured cpuset
-	// would even fail (spec B5).
+	// would even fail: a new v1 cpuset cgroup has empty cpuset.cpus and
+	// cpuset.mems, and a process cannot join it (ENOSPC).
 	Configured(res *resources.Resources) bool
 	// Set writes the limits into the cgroup at mount/path.
 	Set(mount, path string, res *resources.Resources) error

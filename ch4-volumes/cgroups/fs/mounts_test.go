@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/sys/mountinfo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,9 +18,10 @@ const hybridMountinfo = `27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
 41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
 `
 
-func TestParseMounts(t *testing.T) {
-	mounts, err := parseMounts(strings.NewReader(hybridMountinfo))
+func TestControllerMounts(t *testing.T) {
+	infos, err := mountinfo.GetMountsFromReader(strings.NewReader(hybridMountinfo), mountinfo.FSTypeFilter("cgroup"))
 	require.NoError(t, err)
+	mounts := controllerMounts(infos)
 
 	assert.Equal(t, "/sys/fs/cgroup/memory", mounts["memory"])
 	assert.Equal(t, "/sys/fs/cgroup/cpu,cpuacct", mounts["cpu"], "controllers that share a hierarchy")

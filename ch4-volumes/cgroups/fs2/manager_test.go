@@ -1,12 +1,14 @@
 package fs2
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/ch4-volumes/cgroups/resources"
 	"github.com/mydocker/mydocker/ch4-volumes/internal/testutil"
@@ -78,4 +80,53 @@ func TestSharesToWeight(t *testing.T) {
 	} {
 		assert.Equal(t, weight, SharesToWeight(shares), "shares %d", shares)
 	}
+}
+
+func TestSetLeavesAncestorsAloneWhenTheyPassTheControllersDown(t *testing.T) {
+	root := fakeV2(t)
+	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "memory\n")
+
+	require.NoError(t, NewManager(root, "mydocker/abc").Set(&resources.Resources{Memory: 32 << 20}))
+
+	// Writing the root's file when there is nothing to add fails inside a
+	// cgroup namespace (EBUSY): it must not be written at all.
+	assert.Equal(t, "memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "memory\n", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+}
+
+func TestSubtreeErrorSaysWhyAndWhatToDo(t *testing.T) {
+	err := subtreeError("/sys/fs/cgroup", &os.PathError{Op: "write", Path: "/sys/fs/cgroup/cgroup.subtree_control", Err: unix.EBUSY})
+	assert.ErrorIs(t, err, unix.EBUSY)
+	assert.ErrorContains(t, err, "no process of its own")
+	assert.ErrorContains(t, err, "move them into a child cgroup")
+	assert.NotContains(t, err.Error(), "\n", "one line")
+
+	other := errors.New("other")
+	assert.Equal(t, other, subtreeError("/x", other), "other errors pass as they are")
+}
+
+// readOnlyV2 is fakeV2 on a read-only tmpfs, as a container's cgroupfs is.
+func readOnlyV2(t *testing.T) string {
+	testutil.RequireRoot(t)
+	root := t.TempDir()
+	require.NoError(t, unix.Mount("tmpfs", root, "tmpfs", 0, "size=1m"))
+	t.Cleanup(func() { _ = unix.Unmount(root, unix.MNT_DETACH) })
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.subtree_control"), "memory pids\n")
+	require.NoError(t, unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY, ""))
+	return root
+}
+
+func TestReadOnlyCgroupfsRunsWithoutLimitsOnly(t *testing.T) {
+	root := readOnlyV2(t)
+
+	m := NewManager(root, "mydocker/abc")
+	require.NoError(t, m.Set(&resources.Resources{}), "no limits: no cgroup needed")
+	require.NoError(t, m.Apply(4242))
+	assert.Empty(t, m.Paths())
+	require.NoError(t, m.Destroy())
+
+	err := NewManager(root, "mydocker/abc").Set(&resources.Resources{Memory: 32 << 20})
+	assert.ErrorIs(t, err, unix.EROFS)
+	assert.ErrorContains(t, err, "limits need a writable /sys/fs/cgroup")
 }
