@@ -59,6 +59,9 @@ package_for() {
 	*:xz) echo xz ;;
 	*:iptables) echo iptables ;;
 	*:ip) echo iproute2 ;;
+	*:unshare | *:setpriv) echo util-linux ;;
+	apt:script) echo bsdutils ;;
+	*:script) echo util-linux ;;
 	*) echo "$tool" ;;
 	esac
 }

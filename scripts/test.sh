@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
-ensure_tools bats
+ensure_tools bats unshare setpriv script
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then
@@ -127,6 +127,20 @@ for stage in "${targets[@]}"; do
 		grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$stage: integration tests"
 done
+
+# systemd makes "/" a shared mount, and then mounts propagate between
+# peers; this machine (or CI's) may keep them private. The newest stage's
+# integration tests run once more in a mount namespace whose mounts are all
+# shared, so that systemd's layout is tested on every run.
+newest=${targets[${#targets[@]} - 1]}
+if [ -x "$BUILD/$newest/mydocker" ]; then
+	mapfile -t files < <(stages_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
+	say "$newest: integration tests again with every mount shared, as systemd makes them"
+	log="$logs/$newest-integration-shared.log"
+	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" unshare --mount --propagation shared -- \
+		bats --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
+	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
+fi
 
 # vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with
 # the checks of every chapter in vm-chapters.txt up to it. Under emulation

@@ -163,6 +163,8 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs shm /dev/shm
 mount -t mqueue mqueue /dev/mqueue
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+# As systemd does: every mount shared, so that propagation is tested here.
+mount --make-rshared /
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
 	echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
 done

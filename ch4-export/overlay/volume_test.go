@@ -51,16 +51,24 @@ func sharedHostDir(t *testing.T, dir string) {
 	require.NoError(t, os.WriteFile(filepath.Join(sub, "precious"), []byte("data"), 0o644))
 }
 
-func TestVolumesStayTheContainersOnASharedHost(t *testing.T) {
+// workspaceBesideASharedHost creates a workspace, and a shared host
+// directory (sharedHostDir) beside it.
+func workspaceBesideASharedHost(t *testing.T) (Workspace, string) {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
 	w := Workspace{Root: dir}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(lower, 0o755))
-	host, other := filepath.Join(dir, "host"), filepath.Join(dir, "other")
+	host := filepath.Join(dir, "host")
 	sharedHostDir(t, host)
 	require.NoError(t, w.Create("abc", lower))
 	t.Cleanup(func() { _ = w.Remove() })
+	return w, host
+}
+
+func TestVolumesStayTheContainersOnASharedHost(t *testing.T) {
+	w, host := workspaceBesideASharedHost(t)
+	other := filepath.Join(w.Root, "other")
 	t.Cleanup(func() { _ = unix.Unmount(filepath.Join(host, "inner"), unix.MNT_DETACH) })
 
 	require.NoError(t, w.MountVolumes([]Volume{
@@ -79,15 +87,7 @@ func TestVolumesStayTheContainersOnASharedHost(t *testing.T) {
 }
 
 func TestReadOnlyVolumeIsReadOnlyToTheBottom(t *testing.T) {
-	testutil.RequireRoot(t)
-	dir := t.TempDir()
-	w := Workspace{Root: dir}
-	lower := filepath.Join(dir, "lower")
-	require.NoError(t, os.MkdirAll(lower, 0o755))
-	host := filepath.Join(dir, "host")
-	sharedHostDir(t, host)
-	require.NoError(t, w.Create("abc", lower))
-	t.Cleanup(func() { _ = w.Remove() })
+	w, host := workspaceBesideASharedHost(t)
 
 	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/ro", ReadOnly: true}}))
 

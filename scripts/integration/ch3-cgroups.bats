@@ -154,7 +154,7 @@ md_ro_cgroupfs() {
 	run_argv -m 32m -- echo ran
 	# The shell moves into $cg, then a cgroup namespace rooted there sees
 	# $cg as its /sys/fs/cgroup, with the shell in it: a CI container.
-	run --separate-stderr bash -c 'echo $$ >"$0/cgroup.procs" && exec unshare --cgroup --mount --propagation private -- bash -c "mount -t cgroup2 none /sys/fs/cgroup && exec \"\$@\"" _ "$@"' "$cg" "${MD_ARGV[@]}"
+	run --separate-stderr bash -c 'echo $$ >"$0/cgroup.procs" && exec unshare --cgroup --mount --propagation private -- bash -c "umount /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec \"\$@\"" _ "$@"' "$cg" "${MD_ARGV[@]}"
 	rmdir "$cg"
 	echo "$stderr"
 	[ "$status" -eq 125 ]
