@@ -19,6 +19,7 @@ func commitCommand() *cli.Command {
 		Aliases:   []string{"export"},
 		Usage:     "commit the running container's filesystem into an image: mydocker commit IMAGE",
 		ArgsUsage: "IMAGE",
+		Before:    useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace an existing image"},
 		},

@@ -17,8 +17,8 @@ func (*cpuset) Configured(res *resources.Resources) bool { return res.CPUSet != 
 
 // Set fills cpuset.cpus and cpuset.mems on the way down from the mount
 // point: a new v1 cpuset starts with both empty, and the kernel refuses
-// to put a process into such a cgroup ("no space left on device", spec
-// B5). Each level copies its parent; the container's own level then
+// to put a process into such a cgroup ("no space left on device", where
+// the book's code failed). Each level copies its parent; the container's own level then
 // narrows the CPUs to the ones asked for.
 func (*cpuset) Set(mount, path string, res *resources.Resources) error {
 	parent := mount
