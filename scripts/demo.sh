@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
+ensure_tools gcc # cgo: mydocker exec enters a container from C (chapter 5)
 stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
 
@@ -21,9 +22,8 @@ if [ ! -f "$image" ]; then
 	"$REPO/scripts/busybox-image.sh"
 fi
 
-say "running a container: $bin run sh -c '...'"
-"$bin" run sh -c '
-	hostname mydocker-demo
+say "running a container: $bin run --rm busybox sh -c '...'"
+"$bin" run --rm busybox sh -c '
 	echo "inside the container:"
 	echo "  my PID:           $$"
 	echo "  hostname:         $(hostname)"
@@ -36,11 +36,25 @@ echo "  hostname:         $(hostname) (unchanged)"
 echo "  processes:        $(cd /proc && ls -d [0-9]* | wc -l) of them"
 echo "  root (/):         $(ls / | tr '\n' ' ')"
 
+say "a container in the background: $bin run -d busybox ..."
+id=$("$bin" run -d busybox sh -c 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 1; done')
+trap '"$bin" rm -f "$id" >/dev/null 2>&1 || true' EXIT
+sleep 2
+"$bin" ps
+say "$bin exec ${id:0:12} ps"
+"$bin" exec "$id" ps
+say "$bin logs ${id:0:12}"
+"$bin" logs "$id"
+say "$bin stop ${id:0:12}, then rm"
+"$bin" stop -t 1 "$id" >/dev/null
+"$bin" ps -a | grep -e '^CONTAINER' -e "^${id:0:12}"
+"$bin" rm "$id" >/dev/null
+
 if [ -t 0 ] && [ -t 1 ]; then
 	say "now a shell inside a container: try 'ps', 'ls /', 'touch /x' (gone after exit); 'exit' leaves"
 	status=0
-	"$bin" run -ti sh || status=$?
+	"$bin" run --rm -ti busybox sh || status=$?
 	say "the container exited with status $status"
 else
-	say "stdin is not a terminal: skipping the interactive shell ($bin run -ti sh)"
+	say "stdin is not a terminal: skipping the interactive shell ($bin run --rm -ti busybox sh)"
 fi

@@ -14,8 +14,9 @@ import (
 // Commit writes the running container's filesystem, as the container sees
 // it (the image with its changes), to the image NAME: <root>/images/NAME.tar.
 // The volumes' contents are left out: they are the host's data, and only
-// their mount points, as made in the container, go into the image. An existing image is replaced only
-// with force. It returns the path of the image.
+// their mount points, as made in the container, go into the image. An
+// existing image is replaced only with force. It returns the path of the
+// image.
 func Commit(root, name string, force bool) (string, error) {
 	if err := image.ValidName(name); err != nil {
 		return "", err

@@ -43,7 +43,79 @@ run_argv() {
 		shift
 	done
 	[ "${1:-}" = "--" ] && shift
+	# From chapter 5 on, run takes an image, and keeps a container until
+	# rm: --rm keeps the earlier chapters' meaning (nothing is left).
+	if stage_at_least ch5-lifecycle; then
+		flags=(--rm "${flags[@]}" busybox)
+	fi
 	MD_ARGV=("$MYDOCKER" "${MD_GLOBAL[@]}" run "${flags[@]}" "$@")
+}
+
+# md_detach FLAG... -- COMMAND...: "run -d" (chapter 5 on); MD_ID is the
+# container's ID that it printed.
+md_detach() {
+	local flags=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		flags+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	MD_ID=$("$MYDOCKER" "${MD_GLOBAL[@]}" run -d "${flags[@]}" busybox "$@")
+}
+
+# md_commit [commit|export] [--force] IMAGE: commit the running container;
+# from chapter 5 on, commit also names the container.
+md_commit() {
+	local sub=commit flags=() id
+	case "${1:-}" in commit | export) sub=$1 && shift ;; esac
+	while [ "${1:-}" = --force ]; do flags+=(--force) && shift; done
+	if stage_at_least ch5-lifecycle; then
+		id=$(md ps -q | head -n 1)
+		md "$sub" "${flags[@]}" "${id:-no-running-container}" "$@"
+	else
+		md "$sub" "${flags[@]}" "$@"
+	fi
+}
+
+# md_workspace prints the directory of the container's layers: the one
+# workspace of chapter 4, the newest container's from chapter 5 on.
+md_workspace() {
+	if stage_at_least ch5-lifecycle; then
+		local dir
+		dir=$(ls -td "$MD_ROOT"/containers/*/ 2>/dev/null | head -n 1)
+		echo "${dir%/}/fs"
+	else
+		echo "$MD_ROOT/overlay"
+	fi
+}
+
+# assert_no_workspace fails when a container's layers are left.
+assert_no_workspace() {
+	if stage_at_least ch5-lifecycle; then
+		[ -z "$(ls -A "$MD_ROOT/containers" 2>/dev/null)" ] || {
+			echo "containers left:" && ls -A "$MD_ROOT/containers"
+			return 1
+		} >&2
+	else
+		[ ! -e "$MD_ROOT/overlay" ] || { echo "$MD_ROOT/overlay is left" >&2 && return 1; }
+	fi
+}
+
+# md_root_entries is what a state root holds after runs that left nothing.
+md_root_entries() {
+	if stage_at_least ch5-lifecycle; then
+		printf '%s\n' containers images layers layers.lock names
+	else
+		printf '%s\n' images layers lock
+	fi
+}
+
+# md_rm_all removes every container of the test's root (chapter 5 on).
+md_rm_all() {
+	stage_at_least ch5-lifecycle && [ -n "${MD_ROOT:-}" ] || return 0
+	local ids
+	ids=$(md ps -a -q 2>/dev/null) || return 0
+	[ -z "$ids" ] || md rm -f $ids >/dev/null
 }
 
 # md_run FLAG... -- COMMAND...: run a container in the foreground.
@@ -159,6 +231,7 @@ md_setup_root() {
 }
 
 teardown() {
+	md_rm_all
 	assert_no_leaks
 }
 

@@ -1,0 +1,340 @@
+#!/usr/bin/env bats
+# Chapter 5: containers that run in the background (-d), and the commands
+# to manage them: ps, logs, exec, stop, rm, commit by name; names, IDs, the
+# environment (-e). scripts/test.sh runs this file on the host and again
+# inside the cgroup v2 VM.
+
+load helpers
+
+
+# status_of NAME prints the STATUS of the container NAME, from ps -a.
+status_of() {
+	md ps -a | awk -v n="$1" '
+		NR == 1 { s = index($0, "STATUS"); c = index($0, "COMMAND"); next }
+		$2 == n { v = substr($0, s, c - s); sub(/ +$/, "", v); print v }'
+}
+
+# wait_for_status NAME STATUS: wait (at most 10 s) until ps -a shows it.
+wait_for_status() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(status_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 is '$(status_of "$1")', not '$2'" >&2
+	return 1
+}
+
+# cgroups_now lists mydocker's container cgroups that this test added.
+cgroups_now() {
+	comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups) | grep -v '/mydocker$' || true
+}
+
+@test "lifecycle: run -d prints the ID and returns at once, leaving no mydocker process" {
+	md_detach --name sleeper -- sleep 1000
+	[[ "$MD_ID" =~ ^[0-9a-f]{64}$ ]]
+	[ -z "$(mydocker_pids)" ]
+	[ "$(status_of sleeper)" = running ]
+	# Its PID 1 is the host init's (or a subreaper's) child now.
+	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	[ "$(awk '{ print $4 }' "/proc/$pid/stat")" != "$$" ]
+}
+
+@test "lifecycle: -d with -ti, a missing image, a bad name or -e are refused, and nothing is created" {
+	for args in "-d -ti busybox true" "nosuchimage true" "--name bad/name busybox true" "--name= busybox true" \
+		"-e =x busybox true" "-e  busybox true" "busybox"; do
+		run --separate-stderr md run $args
+		echo "$args: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	run --separate-stderr md run -e '' busybox true
+	[ "$status" -eq 125 ]
+	[ -z "$(md ps -a -q)" ]
+	[ -z "$(ls -A "$MD_ROOT/containers" 2>/dev/null)" ]
+	[ -z "$(ls -A "$MD_ROOT/names" 2>/dev/null)" ]
+}
+
+@test "lifecycle: run -d of a command that does not exist fails at once with 127 and prints no ID" {
+	run -127 --separate-stderr md run -d busybox no-such-command
+	[ -z "$output" ]
+	[[ "$stderr" == *no-such-command*"not found"* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -126 md run -d busybox /
+}
+
+@test "lifecycle: ps, ps -a and ps -q" {
+	md_detach --name up -- sleep 1000
+	up=$MD_ID
+	run md run --name done busybox sh -c 'echo "a  b"; exit 3'
+	[ "$status" -eq 3 ]
+	run md ps
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAME\ +PID\ +STATUS\ +COMMAND\ +CREATED$ ]]
+	[[ "${lines[1]}" == "${up:0:12}   up "*" running "*"sleep 1000 "* ]]
+	run md ps -a
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(status_of done)" = "exited (3)" ]
+	echo "$output" | grep -F "sh -c 'echo \"a  b\"; exit 3'"
+	run md ps -q
+	[ "$output" = "${up:0:12}" ]
+	run md ps -a -q
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "lifecycle: logs prints what the container wrote, stdout and stderr in order, and nothing of ours" {
+	md_detach --name talker -- sh -c 'echo one; echo two >&2; echo three'
+	wait_for_status talker exited
+	run --separate-stderr md logs talker
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'one\ntwo\nthree')" ]
+	[ -z "$stderr" ]
+	# A foreground container's output is in its log too.
+	run md run --name fg busybox echo foreground
+	[ "$output" = foreground ]
+	run md logs fg
+	[ "$output" = foreground ]
+}
+
+@test "lifecycle: logs -f follows until the container exits, then returns 0" {
+	md_detach --name ticker -- sh -c 'for i in 1 2 3; do echo tick $i; sleep 0.3; done'
+	run timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" logs -f ticker
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'tick 1\ntick 2\ntick 3')" ]
+}
+
+@test "lifecycle: exec sees the container's PID 1, hostname and environment, and gives its exit code" {
+	md_detach --name box -e FOO=bar -- sleep 1000
+	run md exec box sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; hostname; echo "$FOO"; echo "$$"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sleep 1000 " ]
+	[ "${lines[1]}" = "${MD_ID:0:12}" ]
+	[ "${lines[2]}" = bar ]
+	[ "${lines[3]}" -gt 1 ]
+	run md exec box sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 md exec box no-such-command
+	# It joined the container's cgroup (on v1 only with a limit).
+	if cgroup_v2; then
+		run md exec box cat /proc/self/cgroup
+		[[ "$output" == *"/mydocker/$MD_ID" ]]
+	fi
+	# Its argv is a list, and its flags are its own.
+	run md exec box printf '[%s]' -ti 'a  b'
+	[ "$output" = '[-ti][a  b]' ]
+}
+
+@test "lifecycle: exec -ti gives the command our stdin" {
+	md_detach --name box -- sleep 1000
+	run bash -c 'echo hello | "$@"' _ "$MYDOCKER" "${MD_GLOBAL[@]}" exec -ti box cat
+	[ "$output" = hello ]
+	run bash -c 'echo hello | "$@"' _ "$MYDOCKER" "${MD_GLOBAL[@]}" exec box cat
+	[ "$output" = "" ]
+}
+
+@test "lifecycle: exec into a container that is not running fails with 125, and nothing runs anywhere" {
+	marker=/tmp/mydocker-exec-marker-$$
+	run md run --name gone busybox true
+	run --separate-stderr md exec gone touch "$marker"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running"* ]]
+	[ ! -e "$marker" ]
+	run --separate-stderr md exec nosuch touch "$marker"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"no such container"* ]]
+	[ ! -e "$marker" ]
+}
+
+@test "lifecycle: stop stops a PID 1 that ignores SIGTERM within -t + 1 s" {
+	md_detach --name sleeper -m 32m -- sleep 1000
+	[ -n "$(cgroups_now)" ]
+	start=$(date +%s%N)
+	run md stop -t 2 sleeper
+	took=$((($(date +%s%N) - start) / 1000000))
+	echo "took $took ms"
+	[ "$status" -eq 0 ]
+	[ "$output" = sleeper ]
+	[ "$took" -lt 3000 ]
+	[ "$(status_of sleeper)" = exited ]
+	assert_no_mounts_under "$MD_ROOT"
+	[ -z "$(cgroups_now)" ]
+}
+
+@test "lifecycle: stop of a container that handles SIGTERM returns as soon as it exits" {
+	md_detach --name polite -- sh -c "trap 'exit 0' TERM; while :; do sleep 0.1; done"
+	start=$(date +%s)
+	run md stop polite
+	[ "$status" -eq 0 ]
+	[ $(($(date +%s) - start)) -lt 5 ]
+	[ "$(status_of polite)" = exited ]
+}
+
+@test "lifecycle: rm refuses a running container, rm -f kills it, and the host's volume data stays" {
+	mkdir -p "$BATS_TEST_TMPDIR/host"
+	md_detach --name busy -v "$BATS_TEST_TMPDIR/host:/data" -- sh -c 'echo kept > /data/f; sleep 1000'
+	for ((i = 0; i < 100; i++)); do [ -s "$BATS_TEST_TMPDIR/host/f" ] && break; sleep 0.1; done
+	run --separate-stderr md rm busy
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"is running"* ]]
+	[ "$(status_of busy)" = running ]
+	run md rm -f busy
+	[ "$status" -eq 0 ]
+	[ -z "$(md ps -a -q)" ]
+	[ -z "$(ls -A "$MD_ROOT/containers")" ]
+	assert_no_mounts_under "$MD_ROOT"
+	[ "$(cat "$BATS_TEST_TMPDIR/host/f")" = kept ]
+	run --separate-stderr md rm busy
+	[ "$status" -eq 125 ]
+}
+
+@test "lifecycle: names are unique, also for two runs at once" {
+	md_detach --name one -- sleep 1000
+	run --separate-stderr md run -d --name one busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already in use"* ]]
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+
+	for i in 1 2 3 4; do
+		(
+			rc=0
+			"$MYDOCKER" "${MD_GLOBAL[@]}" run -d --name twin busybox sleep 1000 >"$BATS_TEST_TMPDIR/twin.$i" 2>&1 || rc=$?
+			echo "$rc" >"$BATS_TEST_TMPDIR/twin.$i.rc"
+		) &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/twin.*
+	[ "$(grep -l -x 0 "$BATS_TEST_TMPDIR"/twin.*.rc | wc -l)" -eq 1 ]
+	[ "$(grep -l -x 125 "$BATS_TEST_TMPDIR"/twin.*.rc | wc -l)" -eq 3 ]
+	[ "$(md ps -q | wc -l)" -eq 2 ]
+}
+
+@test "lifecycle: a container is found by name, full ID or unique ID prefix; an exact name wins" {
+	md_detach --name first -- sleep 1000
+	first=$MD_ID
+	md_detach -- sleep 1000
+	second=$MD_ID
+	# A container named after the other's ID prefix.
+	md_detach --name "${first:0:4}" -- sleep 1000
+	named=$MD_ID
+	run md exec "$first" hostname
+	[ "$output" = "${first:0:12}" ]
+	run md exec "${second:0:10}" hostname
+	[ "$output" = "${second:0:12}" ]
+	run md exec "${first:0:4}" hostname
+	[ "$output" = "${named:0:12}" ]
+	run --separate-stderr md exec nosuchcontainer true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"no such container"* ]]
+	# Every ID starts with a hex digit: "" and one digit are shared, or not.
+	common=""
+	for c in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+		[ "$(md ps -q | grep -c "^$c")" -ge 2 ] && common=$c && break
+	done
+	if [ -n "$common" ]; then
+		run --separate-stderr md exec "$common" true
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *ambiguous* ]]
+	fi
+}
+
+@test "lifecycle: 10 detached containers at once, each with a layer of its own" {
+	for i in $(seq 10); do
+		md_detach --name c$i -- sh -c "echo $i > /mine; sleep 1000"
+	done
+	[ "$(md ps -q | wc -l)" -eq 10 ]
+	for i in 1 5 10; do
+		run md exec c$i cat /mine
+		[ "$output" = "$i" ]
+	done
+	[ "$(grep -c " $MD_ROOT/containers/.*/fs/merged " /proc/self/mountinfo)" -eq 10 ]
+}
+
+@test "lifecycle: a detached container that exits by itself holds no mount and no cgroup after the next ps" {
+	md_detach --name brief -m 32m -- sh -c 'exit 4'
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(find /proc -maxdepth 1 -name "$(md ps | awk 'NR == 2 { print $3 }')" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	run md ps -a
+	echo "$output"
+	[ "$(status_of brief)" = exited ]
+	assert_no_mounts_under "$MD_ROOT"
+	[ -z "$(cgroups_now)" ]
+	# Its layer and log stay until rm.
+	[ -d "$(md_workspace)/upper" ]
+}
+
+@test "lifecycle: kill -9 of a detached container's process: ps -a says exited, rm cleans up" {
+	md_detach --name victim -m 32m -- sleep 1000
+	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	kill -KILL "$pid"
+	wait_for_status victim exited
+	assert_no_mounts_under "$MD_ROOT"
+	[ -z "$(cgroups_now)" ]
+	run md rm victim
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$MD_ROOT/containers")" ]
+}
+
+@test "lifecycle: a running container's pid taken by another process does not make it look alive" {
+	md_detach --name dead -- sleep 1000
+	# Its recorded start time no longer matches: as after a pid reuse.
+	config=$MD_ROOT/containers/$MD_ID/config.json
+	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	kill -KILL "$pid"
+	sleep 1000 &
+	other=$!
+	sed -i -E "s/\"pid\": $pid,/\"pid\": $other,/" "$config"
+	status=0
+	wait_for_status dead exited || status=$?
+	alive=0
+	kill -0 "$other" && alive=1
+	kill "$other"
+	[ "$status" -eq 0 ]
+	[ "$alive" -eq 1 ] # the other process was left alone
+}
+
+@test "lifecycle: commit CONTAINER IMAGE, running or exited, and run IMAGE shows its files" {
+	md_detach --name src -v "$BATS_TEST_TMPDIR/vol:/vol" -- sh -c 'echo made > /made; echo host > /vol/f; sleep 1000'
+	for ((i = 0; i < 100; i++)); do [ -s "$BATS_TEST_TMPDIR/vol/f" ] && break; sleep 0.1; done
+	run md commit src running-image
+	[ "$status" -eq 0 ]
+	[ "$output" = "$MD_ROOT/images/running-image.tar" ]
+	md stop -t 0 src
+	run md commit src exited-image
+	[ "$status" -eq 0 ]
+	for img in running-image exited-image; do
+		run md run --rm "$img" sh -c 'cat /made; ls /vol'
+		[ "$status" -eq 0 ]
+		[ "$output" = made ]
+	done
+	run --separate-stderr md commit src exited-image
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already exists"* ]]
+	assert_no_mounts_under "$MD_ROOT"
+}
+
+@test "lifecycle: the environment is PATH, HOSTNAME, HOME and -e, never the caller's" {
+	export MYDOCKER_TEST_SECRET=leaked MYDOCKER_TEST_PASSED=ours
+	run md run --rm -e A=1 -e B=x=y -e MYDOCKER_TEST_PASSED -e MYDOCKER_TEST_UNSET busybox env
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | cut -d= -f1 | sort | tr '\n' ' ')" = "A B HOME HOSTNAME MYDOCKER_TEST_PASSED PATH " ]
+	echo "$output" | grep -x A=1
+	echo "$output" | grep -x B=x=y
+	echo "$output" | grep -x MYDOCKER_TEST_PASSED=ours
+	run md run --rm -e PATH=/bin busybox sh -c 'echo $PATH'
+	[ "$output" = /bin ]
+}
+
+@test "lifecycle: --rm removes the container when it exits" {
+	run md run --rm --name temp busybox true
+	[ "$status" -eq 0 ]
+	[ -z "$(md ps -a -q)" ]
+	md_detach --rm --name dtemp -- true
+	for ((i = 0; i < 100; i++)); do [ -z "$(md ps -a -q)" ] && break; sleep 0.1; done
+	[ -z "$(md ps -a -q)" ]
+	[ -z "$(ls -A "$MD_ROOT/containers")" ]
+}
