@@ -43,7 +43,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : 
 time_ms() {
 	local start end
 	start=$(date +%s%N)
-	"$@" >/dev/null
+	"$@" >/dev/null 2>&1 </dev/null
 	end=$(date +%s%N)
 	echo "scale=3; ($end - $start) / 1000000" | bc 2>/dev/null || awk -v d=$((end - start)) 'BEGIN { print d / 1000000 }'
 }
@@ -72,6 +72,11 @@ for tool in runc crun; do
 	# Detached, no terminal, sleeping: as the mydocker container.
 	sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"/"sleep", "1000"/' "$bundle/config.json"
 	state=$tmp/$tool-state
+	if ! "$tool" --root "$state" run -d --bundle "$bundle" probe >"$tmp/probe.log" 2>&1 </dev/null; then
+		say "$tool cannot run a container here, so it is left out: $(cat "$tmp/probe.log")"
+		continue
+	fi
+	"$tool" --root "$state" delete -f probe >/dev/null 2>&1
 	for ((i = 0; i < runs; i++)); do
 		time_ms "$tool" --root "$state" run -d --bundle "$bundle" "bench-$i"
 	done | median >"$tmp/$tool-run"
