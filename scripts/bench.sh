@@ -28,7 +28,10 @@ cleanup() {
 	local id
 	for id in $("$bin" --root "$root" ps -a -q 2>/dev/null); do "$bin" --root "$root" rm -f "$id" >/dev/null 2>&1 || true; done
 	for tool in runc crun; do
-		command -v "$tool" >/dev/null && "$tool" --root "$tmp/$tool-state" delete -f bench >/dev/null 2>&1 || true
+		command -v "$tool" >/dev/null && [ -d "$tmp/$tool-state" ] || continue
+		for id in $("$tool" --root "$tmp/$tool-state" list -q 2>/dev/null); do
+			"$tool" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
+		done
 	done
 	rm -rf "$tmp"
 }
