@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sudo scripts/bench.sh [RUNS]
+# sudo scripts/bench.sh [--no-build] [RUNS]
 #
 # Times the newest stage's container lifecycle next to runc and crun, in
 # the same run, on this machine: RUNS (30) of each, and prints the median
@@ -8,16 +8,24 @@
 # under a temporary directory, and removes everything it made.
 #   mydocker run -d busybox sleep   vs  runc run -d (create + start)
 #   mydocker exec ID true           vs  runc exec ID true, crun exec ID true
+# --no-build times the binary built last (in the cgroup v2 VM, which has
+# no Go module cache: scripts/vm-run.sh "$PWD" -- scripts/bench.sh --no-build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+build=1
+[ "${1:-}" = --no-build ] && { build=""; shift; }
 runs=${1:-30}
 require_root
-ensure_go
-ensure_tools gcc busybox
 stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
-(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
+if [ -n "$build" ]; then
+	ensure_go
+	ensure_tools gcc
+	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
+fi
+[ -x "$bin" ] || die "no $bin: run scripts/bench.sh without --no-build first"
+ensure_tools busybox
 for tool in runc crun; do
 	have_tool "$tool" || ensure_tools "$tool" 2>/dev/null || say "no $tool: it is left out"
 done
