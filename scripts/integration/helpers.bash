@@ -45,8 +45,9 @@ run_argv() {
 	[ "${1:-}" = "--" ] && shift
 	# From chapter 5 on, run takes an image, and keeps a container until
 	# rm: --rm keeps the earlier chapters' meaning (nothing is left).
+	# md_detach sets MD_RUN_MODE to -d instead.
 	if stage_at_least ch5-lifecycle; then
-		flags=(--rm "${flags[@]}" busybox)
+		flags=("${MD_RUN_MODE:---rm}" "${flags[@]}" busybox)
 	fi
 	MD_ARGV=("$MYDOCKER" "${MD_GLOBAL[@]}" run "${flags[@]}" "$@")
 }
@@ -54,13 +55,9 @@ run_argv() {
 # md_detach FLAG... -- COMMAND...: "run -d" (chapter 5 on); MD_ID is the
 # container's ID that it printed.
 md_detach() {
-	local flags=()
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		flags+=("$1")
-		shift
-	done
-	[ "${1:-}" = "--" ] && shift
-	MD_ID=$("$MYDOCKER" "${MD_GLOBAL[@]}" run -d "${flags[@]}" busybox "$@")
+	local MD_RUN_MODE=-d
+	run_argv "$@"
+	MD_ID=$("${MD_ARGV[@]}")
 }
 
 # md_commit [commit|export] [--force] IMAGE: commit the running container;
