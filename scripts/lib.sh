@@ -57,7 +57,9 @@ package_for() {
 	dnf:qemu-system-x86_64) echo qemu-system-x86-core ;;
 	apt:xz) echo xz-utils ;;
 	*:xz) echo xz ;;
-	*:iptables) echo iptables ;;
+	*:iptables | *:iptables-save) echo iptables ;;
+	apt:ping) echo iputils-ping ;;
+	*:ping) echo iputils ;;
 	*:ip) echo iproute2 ;;
 	*:unshare | *:setpriv) echo util-linux ;;
 	apt:script) echo bsdutils ;;

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
-ensure_tools bats unshare setpriv script gcc
+ensure_tools bats unshare setpriv script gcc ip iptables iptables-save ping
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then
