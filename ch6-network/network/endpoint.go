@@ -7,6 +7,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // Endpoint is a container's place on a network (book 6.3): recorded in
@@ -158,8 +159,10 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 			}
 		}
 	}
+	// The kernel deletes the pair itself when the container's network
+	// namespace goes, which may happen between the look-up and the delete.
 	if link, err := netlink.LinkByName(ep.Veth); err == nil {
-		if err := netlink.LinkDel(link); err != nil {
+		if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
 			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
 		}
 	}
