@@ -85,6 +85,7 @@ cgroups_now() {
 	[ "$output" = "${up:0:12}" ]
 	run md ps -a -q
 	[ "${#lines[@]}" -eq 2 ]
+	[ "$(md ps -aq)" = "$output" ]
 }
 
 @test "lifecycle: logs prints what the container wrote, stdout and stderr in order, and nothing of ours" {

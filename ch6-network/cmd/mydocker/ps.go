@@ -20,6 +20,8 @@ func psCommand() *cli.Command {
 		Name:   "ps",
 		Usage:  "list the running containers (-a: all of them)",
 		Before: useRoot,
+		// ps -aq, as docker users type it.
+		UseShortOptionHandling: true,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show the containers that have exited too"},
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the IDs only"},
