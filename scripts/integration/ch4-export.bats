@@ -5,6 +5,12 @@
 
 load helpers
 
+setup() {
+	CGROUPS_BEFORE=$(mydocker_cgroups)
+	skip_in_final 'commit makes a layered image there, and export writes -o FILE: "final: export ..." and "final: commit ..." test both'
+	md_setup_root
+}
+
 # start_container: a container that has written /made-inside, a hard link
 # and a file in a volume, and waits.
 start_container() {

@@ -62,7 +62,7 @@ kill_mydocker_with_a_volume() {
 	# An image whose /data is a symlink to /etc.
 	img=$BATS_TEST_TMPDIR/img
 	mkdir -p "$img" && tar -xf "$BUSYBOX_TAR" -C "$img" && ln -s /etc "$img/data"
-	tar -C "$img" -cf "$MD_ROOT/images/busybox.tar" .
+	tar -C "$img" -cf "$BATS_TEST_TMPDIR/img.tar" . && md_put_image "$BATS_TEST_TMPDIR/img.tar"
 	mkdir -p "$HOSTDIR/v" && echo from-host >"$HOSTDIR/v/f"
 
 	run md_run -v "$HOSTDIR/v:/data/mydocker-test-escape" -- cat /etc/mydocker-test-escape/f
@@ -81,7 +81,7 @@ kill_mydocker_with_a_volume() {
 	done
 	[ ! -e "$HOSTDIR" ]
 	assert_no_workspace
-	[ ! -e "$MD_ROOT/layers" ]
+	[ "$(ls -A "$MD_ROOT/layers" 2>/dev/null)" = "$(md_layers_before_run)" ]
 }
 
 @test "volume: host data survives kill -9 of mydocker and the next run's recovery" {

@@ -309,7 +309,11 @@ cgroups_now() {
 	for ((i = 0; i < 100; i++)); do [ -s "$BATS_TEST_TMPDIR/vol/f" ] && break; sleep 0.1; done
 	run md commit src running-image
 	[ "$status" -eq 0 ]
-	[ "$output" = "$MD_ROOT/images/running-image.tar" ]
+	if stage_at_least final; then
+		[[ "$output" == sha256:* ]] # the new image's ID, as docker prints it
+	else
+		[ "$output" = "$MD_ROOT/images/running-image.tar" ]
+	fi
 	md stop -t 0 src
 	run md commit src exited-image
 	[ "$status" -eq 0 ]
@@ -318,9 +322,11 @@ cgroups_now() {
 		[ "$status" -eq 0 ]
 		[ "$output" = made ]
 	done
-	run --separate-stderr md commit src exited-image
-	[ "$status" -eq 125 ]
-	[[ "$stderr" == *"already exists"* ]]
+	if ! stage_at_least final; then # final/, as docker, moves the tag instead
+		run --separate-stderr md commit src exited-image
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"already exists"* ]]
+	fi
 	assert_no_mounts_under "$MD_ROOT"
 }
 

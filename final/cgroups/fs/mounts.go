@@ -1,0 +1,38 @@
+package fs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/sys/mountinfo"
+)
+
+// FindMounts finds where each v1 controller is mounted, from
+// /proc/self/mountinfo: {"memory": "/sys/fs/cgroup/memory", ...}.
+func FindMounts() (map[string]string, error) {
+	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup"))
+	if err != nil {
+		return nil, fmt.Errorf("find cgroup v1 mounts: %w", err)
+	}
+	return controllerMounts(infos), nil
+}
+
+// controllerMounts maps each controller to the mount point of its
+// hierarchy. The super options of a v1 mount, as in
+//
+//	35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+//
+// name its controllers; several can share one ("rw,cpu,cpuacct"). The first
+// mount of a hierarchy wins: a bind of it elsewhere (a container's view of
+// its own cgroup) is not where the hierarchy's root is.
+func controllerMounts(infos []*mountinfo.Info) map[string]string {
+	mounts := map[string]string{}
+	for _, info := range infos {
+		for _, opt := range strings.Split(info.VFSOptions, ",") {
+			if _, seen := mounts[opt]; !seen {
+				mounts[opt] = info.Mountpoint
+			}
+		}
+	}
+	return mounts
+}

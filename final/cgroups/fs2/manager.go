@@ -1,0 +1,183 @@
+// Package fs2 drives cgroup v2: one unified hierarchy, so one directory
+// for each container, in which every controller applies.
+package fs2
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups/fscommon"
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+)
+
+// Manager is a container's cgroup on v2.
+type Manager struct {
+	root string // the cgroup2 mount point
+	path string // the cgroup, relative to root
+	made bool   // whether Set created the directory
+}
+
+// NewManager returns the manager of the cgroup path (such as
+// "mydocker/<id>") in the cgroup2 hierarchy mounted at root.
+func NewManager(root, path string) *Manager {
+	return &Manager{root: root, path: path}
+}
+
+func (m *Manager) dir() string { return filepath.Join(m.root, m.path) }
+
+// Set creates the cgroup, with the controllers it needs enabled in every
+// ancestor, and writes its limits.
+func (m *Manager) Set(res *resources.Resources) error {
+	if err := m.enableControllers(controllersFor(res)); err != nil {
+		return err
+	}
+	if err := fscommon.MkdirAll(m.dir()); err != nil {
+		// Without limits the cgroup only groups the container's processes:
+		// where cgroups cannot be written (a read-only /sys/fs/cgroup in a
+		// container), the container runs without one.
+		if res.IsEmpty() && fscommon.ReadOnly(err) {
+			return nil
+		}
+		return err
+	}
+	m.made = true
+	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet} {
+		if err := set(m.dir(), res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Apply moves pid into the cgroup, if Set made one.
+func (m *Manager) Apply(pid int) error {
+	if !m.made {
+		return nil
+	}
+	if err := fscommon.WriteFile(m.dir(), "cgroup.procs", strconv.Itoa(pid)); err != nil {
+		return fmt.Errorf("join cgroup: %w", err)
+	}
+	return nil
+}
+
+// Paths returns the cgroup's one directory.
+func (m *Manager) Paths() map[string]string {
+	if !m.made {
+		return map[string]string{}
+	}
+	return map[string]string{"": m.dir()}
+}
+
+// Destroy removes the cgroup, then the shared parent where no other
+// container uses it.
+func (m *Manager) Destroy() error {
+	if !m.made {
+		return nil
+	}
+	if err := fscommon.RemoveDir(m.dir()); err != nil {
+		return err
+	}
+	m.made = false
+	fscommon.RemoveParent(filepath.Dir(m.dir()))
+	return nil
+}
+
+// controllersFor lists the controllers that res needs.
+func controllersFor(res *resources.Resources) []string {
+	var names []string
+	if res.Memory > 0 {
+		names = append(names, "memory")
+	}
+	if res.CPUShares > 0 {
+		names = append(names, "cpu")
+	}
+	if res.CPUSet != "" {
+		names = append(names, "cpuset")
+	}
+	return names
+}
+
+// enableControllers enables the controllers for the container's cgroup:
+// in v2 a cgroup has a controller's files only when its parent lists the
+// controller in cgroup.subtree_control, and a parent may list only what
+// its own parent gave it. So every ancestor, from the root down, gets
+// "+name" (cgroups(7), "Enabling and disabling controllers").
+func (m *Manager) enableControllers(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	available, err := fscommon.ReadFile(m.root, "cgroup.controllers")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if !contains(strings.Fields(available), name) {
+			return fmt.Errorf("cgroup v2 controller %s is not available (have: %s)", name, available)
+		}
+	}
+	dir := m.root
+	for _, part := range strings.Split(filepath.Dir(m.path), "/") {
+		if err := enable(dir, names); err != nil {
+			return err
+		}
+		dir = filepath.Join(dir, part)
+		if err := fscommon.MkdirAll(dir); err != nil {
+			return err
+		}
+	}
+	return enable(dir, names)
+}
+
+// enable writes "+name" for each controller that dir does not yet pass
+// down to its children.
+func enable(dir string, names []string) error {
+	current, err := fscommon.ReadFile(dir, "cgroup.subtree_control")
+	if err != nil {
+		return err
+	}
+	var add []string
+	for _, name := range names {
+		if !contains(strings.Fields(current), name) {
+			add = append(add, "+"+name)
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	if err := fscommon.WriteFile(dir, "cgroup.subtree_control", strings.Join(add, " ")); err != nil {
+		return subtreeError(dir, err)
+	}
+	return nil
+}
+
+// subtreeError explains the EBUSY of a subtree_control write: cgroup v2 lets
+// a cgroup hand controllers down only while no process is in it itself (the
+// "no internal processes" rule, cgroups(7)). The root of a cgroup namespace,
+// such as a CI container's /sys/fs/cgroup, usually holds its processes.
+func subtreeError(dir string, err error) error {
+	if !errors.Is(err, unix.EBUSY) {
+		return err
+	}
+	return fmt.Errorf("%w: cgroup v2 hands controllers down only from a cgroup with no process of its own, and %s has some (as the root of a container's cgroup namespace does); move them into a child cgroup first, or run without -m, -cpushare and -cpuset", err, dir)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// exists reports whether the cgroup file dir/name exists.
+func exists(dir, name string) bool {
+	_, err := os.Stat(filepath.Join(dir, name))
+	return err == nil
+}

@@ -1,0 +1,61 @@
+package cgroups
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups/fs"
+	"github.com/mydocker/mydocker/final/cgroups/fs2"
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+)
+
+// Root is where the cgroup filesystems are mounted.
+const Root = "/sys/fs/cgroup"
+
+// Parent is the cgroup that holds every container's own cgroup.
+const Parent = "mydocker"
+
+// Manager is one container's cgroup, in whichever layout the host has.
+type Manager interface {
+	// Set creates the cgroup and writes the limits into it. It comes
+	// before Apply, so that the process never runs unlimited.
+	Set(res *resources.Resources) error
+	// Apply moves the process pid, and so all its future children, into
+	// the cgroup.
+	Apply(pid int) error
+	// Paths names the cgroup's directories, one for each controller it
+	// uses (v1) or the single one (v2, under the key "").
+	Paths() map[string]string
+	// Destroy removes the cgroup, once its processes are gone.
+	Destroy() error
+}
+
+// New returns the manager of the cgroup mydocker/<id> for the cgroup
+// layout of this machine.
+func New(id string) (Manager, error) {
+	path := Parent + "/" + id
+	unified, err := IsCgroup2UnifiedMode()
+	if err != nil {
+		return nil, err
+	}
+	if unified {
+		return fs2.NewManager(Root, path), nil
+	}
+	mounts, err := fs.FindMounts()
+	if err != nil {
+		return nil, err
+	}
+	return fs.NewManager(mounts, path), nil
+}
+
+// IsCgroup2UnifiedMode reports whether /sys/fs/cgroup is itself a cgroup2
+// filesystem, i.e. the machine has only cgroup v2. On a v1 or hybrid
+// machine it is a tmpfs holding one mount per v1 hierarchy.
+func IsCgroup2UnifiedMode() (bool, error) {
+	var st unix.Statfs_t
+	if err := unix.Statfs(Root, &st); err != nil {
+		return false, fmt.Errorf("statfs %s: %w", Root, err)
+	}
+	return st.Type == unix.CGROUP2_SUPER_MAGIC, nil
+}

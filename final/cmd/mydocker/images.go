@@ -1,0 +1,328 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v3"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
+)
+
+func imageStore(cmd *cli.Command) image.Store {
+	return image.Store{Root: cmd.Root().String("root")}
+}
+
+// imagesCommand lists the images, as docker images.
+func imagesCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "images",
+		Usage:  "list the images",
+		Before: useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the image IDs only"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			list, err := imageStore(cmd).List()
+			if err != nil {
+				return err
+			}
+			if cmd.Bool("q") {
+				for _, img := range list {
+					fmt.Println(img.ShortID())
+				}
+				return nil
+			}
+			w := tabwriter.NewWriter(os.Stdout, 10, 1, 3, ' ', 0)
+			fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
+			for _, img := range list {
+				for _, row := range imageRows(img) {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", row[0], row[1], img.ShortID(), ago(img.Created), image.HumanSize(img.Size()))
+				}
+			}
+			return w.Flush()
+		},
+	}
+}
+
+// imageRows are the (repository, tag) rows of an image: one per tag, or
+// one "<none>" row for an image without any.
+func imageRows(img *image.Image) [][2]string {
+	var rows [][2]string
+	for _, t := range img.RepoTags {
+		i := strings.LastIndex(t, ":")
+		rows = append(rows, [2]string{image.Familiar(t[:i]), t[i+1:]})
+	}
+	if len(rows) == 0 && len(img.RepoDigests) > 0 {
+		d := img.RepoDigests[0]
+		rows = append(rows, [2]string{image.Familiar(d[:strings.Index(d, "@")]), "<none>"})
+	}
+	if len(rows) == 0 {
+		rows = append(rows, [2]string{"<none>", "<none>"})
+	}
+	return rows
+}
+
+// ago is docker's "2 weeks ago".
+func ago(t time.Time) string {
+	if t.IsZero() {
+		return "N/A"
+	}
+	d := time.Since(t)
+	units := []struct {
+		name string
+		size time.Duration
+	}{{"year", 365 * 24 * time.Hour}, {"month", 30 * 24 * time.Hour}, {"week", 7 * 24 * time.Hour},
+		{"day", 24 * time.Hour}, {"hour", time.Hour}, {"minute", time.Minute}}
+	for _, u := range units {
+		if n := int(d / u.size); n >= 1 {
+			if n == 1 {
+				return fmt.Sprintf("1 %s ago", u.name)
+			}
+			return fmt.Sprintf("%d %ss ago", n, u.name)
+		}
+	}
+	return "Less than a minute ago"
+}
+
+// rmiCommand removes images, as docker rmi.
+func rmiCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "rmi",
+		Usage:     "remove images (refused while a container uses one, unless -f)",
+		ArgsUsage: "IMAGE...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "f", Aliases: []string{"force"}, Usage: "untag an image that containers use (it stays for them, as <none>)"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() == 0 {
+				return errors.New("rmi: want at least one image")
+			}
+			images, containers := imageStore(cmd), store(cmd)
+			users := func(id string) []string {
+				var names []string
+				list, _ := containers.List()
+				for _, st := range list {
+					if st.ImageID == id {
+						names = append(names, st.Name)
+					}
+				}
+				return names
+			}
+			failed := false
+			for _, arg := range cmd.Args().Slice() {
+				done, err := images.Remove(arg, cmd.Bool("f"), users)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+					failed = true
+					continue
+				}
+				for _, line := range done {
+					fmt.Println(line)
+				}
+			}
+			if failed {
+				return exitStatus(exitFailure)
+			}
+			return nil
+		},
+	}
+}
+
+func tagCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "tag",
+		Usage:     "give an image another name: mydocker tag SOURCE TARGET",
+		ArgsUsage: "SOURCE[:TAG] TARGET[:TAG]",
+		Before:    useRoot,
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 2 {
+				return errors.New("tag: want exactly two arguments, SOURCE and TARGET")
+			}
+			return imageStore(cmd).Tag(cmd.Args().Get(0), cmd.Args().Get(1))
+		},
+	}
+}
+
+func saveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "save",
+		Usage:     "save images to a tar that docker load and podman load read: mydocker save -o FILE IMAGE...",
+		ArgsUsage: "IMAGE...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "o", Aliases: []string{"output"}, Usage: "the file to write (default: stdout, when it is not a terminal)"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() == 0 {
+				return errors.New("save: want at least one image")
+			}
+			out := cmd.String("o")
+			if out == "" {
+				if isTerminal(os.Stdout) {
+					return errors.New("save: refusing to write a tar to a terminal: use -o FILE or a redirect")
+				}
+				return imageStore(cmd).SaveTo(os.Stdout, cmd.Args().Slice())
+			}
+			return imageStore(cmd).Save(out, cmd.Args().Slice())
+		},
+	}
+}
+
+func loadCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "load",
+		Usage:  "load images from a docker-archive or OCI-layout tar: mydocker load -i FILE",
+		Before: useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "i", Aliases: []string{"input"}, Usage: "the file to read (default: stdin)"},
+			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "no progress"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			path := cmd.String("i")
+			if path == "" {
+				tmp, err := spool(os.Stdin)
+				if err != nil {
+					return err
+				}
+				defer os.Remove(tmp)
+				path = tmp
+			}
+			var p image.Progress = image.Quiet{}
+			if !cmd.Bool("q") {
+				p = image.NewProgress(os.Stderr)
+			}
+			lines, err := imageStore(cmd).Load(ctx, path, p)
+			for _, line := range lines {
+				fmt.Println(line)
+			}
+			return err
+		},
+	}
+}
+
+// spool copies stdin to a file: a tar is read more than once.
+func spool(r io.Reader) (string, error) {
+	if f, ok := r.(*os.File); ok && isTerminal(f) {
+		return "", errors.New("load: no input: use -i FILE or a redirect")
+	}
+	f, err := os.CreateTemp("", "mydocker-load-*.tar")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, r); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("load: read stdin: %w", err)
+	}
+	return f.Name(), nil
+}
+
+func importCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "import",
+		Usage:     "make a one-layer image of a root filesystem tar: mydocker import FILE|- [REPOSITORY[:TAG]]",
+		ArgsUsage: "FILE|- [REPOSITORY[:TAG]]",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)`},
+		},
+		DisableSliceFlagSeparator: true,
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if n := cmd.Args().Len(); n < 1 || n > 2 {
+				return errors.New("import: want FILE (or - for stdin) and an optional REPOSITORY[:TAG]")
+			}
+			var r io.Reader = os.Stdin
+			if src := cmd.Args().Get(0); src != "-" {
+				f, err := os.Open(src)
+				if err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+				defer f.Close()
+				r = f
+			}
+			img, err := imageStore(cmd).Import(r, cmd.Args().Get(1), cmd.StringSlice("c"))
+			if err != nil {
+				return err
+			}
+			fmt.Println(img.ID)
+			return nil
+		},
+	}
+}
+
+// commitCommand makes an image of a container: a new layer over its image.
+func commitCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "commit",
+		Usage:     "make an image of a container's changes: mydocker commit CONTAINER [REPOSITORY[:TAG]]",
+		ArgsUsage: "CONTAINER [REPOSITORY[:TAG]]",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)"},
+			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
+		},
+		DisableSliceFlagSeparator: true,
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if n := cmd.Args().Len(); n < 1 || n > 2 {
+				return errors.New("commit: want a container and an optional REPOSITORY[:TAG]")
+			}
+			s, st, err := findContainer(cmd, cmd.Args().Get(0))
+			if err != nil {
+				return err
+			}
+			img, err := container.Commit(s, st, cmd.Args().Get(1), cmd.StringSlice("c"), cmd.String("m"))
+			if err != nil {
+				return err
+			}
+			fmt.Println(img.ID)
+			return nil
+		},
+	}
+}
+
+// exportCommand writes a container's filesystem as a tar: docker export,
+// the book's "commit" (5.7).
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write a container's filesystem as a tar: mydocker export -o FILE CONTAINER",
+		ArgsUsage: "CONTAINER",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "o", Aliases: []string{"output"}, Usage: "the file to write (default: stdout, when it is not a terminal)"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return errors.New("export: want exactly one container")
+			}
+			s, st, err := findContainer(cmd, cmd.Args().First())
+			if err != nil {
+				return err
+			}
+			out := cmd.String("o")
+			if out == "" {
+				if isTerminal(os.Stdout) {
+					return errors.New("export: refusing to write a tar to a terminal: use -o FILE or a redirect")
+				}
+				return container.Export(s, st, os.Stdout)
+			}
+			return image.WriteAtomically(out, func(w io.Writer) error { return container.Export(s, st, w) })
+		},
+	}
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+)
+
+// logsCommand prints what a container wrote (book 5.3).
+func logsCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "logs",
+		Usage:     "print a container's output: mydocker logs [-f] CONTAINER",
+		ArgsUsage: "CONTAINER",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "f", Aliases: []string{"follow"}, Usage: "go on until the container exits"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return errors.New("logs: want exactly one argument, the container")
+			}
+			_, st, err := findContainer(cmd, cmd.Args().First())
+			if err != nil {
+				return err
+			}
+			return container.Logs(st, os.Stdout, cmd.Bool("f"))
+		},
+	}
+}

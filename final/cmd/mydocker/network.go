@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/network"
+)
+
+// networkCommand is the book's "network" (6.1): create, list, remove.
+func networkCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "network",
+		Usage:  "manage container networks",
+		Before: useRoot,
+		Commands: []*cli.Command{
+			{
+				Name:      "create",
+				Usage:     "create a bridge network: mydocker network create [--driver bridge] --subnet CIDR NAME",
+				ArgsUsage: "NAME",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "driver", Value: "bridge", Usage: "network driver"},
+					&cli.StringFlag{Name: "subnet", Usage: "an IPv4 prefix, /8 to /30, such as 10.10.0.0/24"},
+				},
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					if cmd.Args().Len() != 1 {
+						return errors.New("network create: want exactly one argument, the network's name")
+					}
+					if cmd.String("subnet") == "" {
+						return errors.New("network create: --subnet is required")
+					}
+					n, err := networks(cmd).Create(cmd.Args().First(), cmd.String("driver"), cmd.String("subnet"))
+					if err != nil {
+						return err
+					}
+					fmt.Println(n.Name)
+					return nil
+				},
+			},
+			{
+				Name:    "list",
+				Aliases: []string{"ls"},
+				Usage:   "list the networks",
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					nets, err := networks(cmd).List()
+					if err != nil {
+						return err
+					}
+					w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+					fmt.Fprintln(w, "NAME\tSUBNET\tGATEWAY\tDRIVER")
+					for _, n := range nets {
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", n.Name, n.Subnet, n.Gateway, n.Driver)
+					}
+					return w.Flush()
+				},
+			},
+			{
+				Name:      "remove",
+				Aliases:   []string{"rm"},
+				Usage:     "remove networks that no container uses",
+				ArgsUsage: "NAME...",
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					if cmd.Args().Len() < 1 {
+						return errors.New("network remove: missing network")
+					}
+					s := networks(cmd)
+					for _, name := range cmd.Args().Slice() {
+						if err := s.Remove(name); err != nil {
+							return err
+						}
+						fmt.Println(name)
+					}
+					return nil
+				},
+			},
+		},
+	}
+}
+
+// networks is the network store under --root, with the containers
+// reconciled first: a container that has exited gives its address back.
+func networks(cmd *cli.Command) network.Store {
+	store(cmd)
+	return network.Store{Root: cmd.Root().String("root")}
+}

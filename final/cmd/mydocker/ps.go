@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+)
+
+// psCommand lists the containers (book 5.2).
+func psCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "ps",
+		Usage:  "list the running containers (-a: all of them)",
+		Before: useRoot,
+		// ps -aq, as docker users type it.
+		UseShortOptionHandling: true,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show the containers that have exited too"},
+			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the IDs only"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			states, err := store(cmd).List()
+			if err != nil {
+				return err
+			}
+			var shown []*container.State
+			for _, st := range states {
+				if cmd.Bool("a") || st.Status != container.Exited {
+					shown = append(shown, st)
+				}
+			}
+			if cmd.Bool("q") {
+				for _, st := range shown {
+					fmt.Println(st.ShortID())
+				}
+				return nil
+			}
+			printTable(shown)
+			return nil
+		},
+	}
+}
+
+// printTable prints the book's table, one container a line.
+func printTable(states []*container.State) {
+	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+	fmt.Fprintln(w, "CONTAINER ID\tNAME\tPID\tIP\tSTATUS\tCOMMAND\tCREATED")
+	for _, st := range states {
+		pid := ""
+		if st.Status != container.Exited {
+			pid = strconv.Itoa(st.Init.PID)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.ShortID(), st.Name, pid, st.IP(), st.StatusText(),
+			quoteArgv(st.Command), st.Created.Local().Format("2006-01-02 15:04:05"))
+	}
+	w.Flush()
+}
+
+// plainArg is an argument a shell reads back as it is.
+var plainArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// quoteArgv shows the argv as a shell would need it typed: the book
+// joined it into one word ("top-b").
+func quoteArgv(argv []string) string {
+	quoted := make([]string, len(argv))
+	for i, arg := range argv {
+		if plainArg.MatchString(arg) {
+			quoted[i] = arg
+		} else {
+			quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(quoted, " ")
+}

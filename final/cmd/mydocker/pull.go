@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/image"
+)
+
+func pullCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "pull",
+		Usage:     "pull an image from a registry: mydocker pull NAME[:TAG|@DIGEST]",
+		ArgsUsage: "NAME[:TAG|@DIGEST]",
+		UsageText: `mydocker pull busybox | alpine:3.20 | localhost:5000/team/app@sha256:...
+
+   Progress goes to stderr; stdout gets one line, the image by digest.`,
+		Before: useRoot,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return errors.New("pull: want exactly one image reference")
+			}
+			images := image.Store{Root: cmd.Root().String("root")}
+			_, byDigest, err := images.Pull(ctx, cmd.Args().First(), image.NewProgress(os.Stderr))
+			if err != nil {
+				return err
+			}
+			fmt.Println(byDigest)
+			return nil
+		},
+	}
+}
+
+// getOrPull finds the image arg names, or pulls it when it is a reference
+// that is not here. A failure says both: not here, and why the pull failed.
+func getOrPull(ctx context.Context, images image.Store, arg string) (*image.Image, error) {
+	img, err := images.Get(arg)
+	var notFound *image.NotFoundError
+	if !errors.As(err, &notFound) {
+		return img, err
+	}
+	ref, perr := image.ParseRef(arg)
+	if perr != nil {
+		return nil, perr
+	}
+	p := &deferredProgress{first: fmt.Sprintf("Unable to find image '%s' locally", ref.Familiar())}
+	img, _, err = images.Pull(ctx, arg, p)
+	if err != nil {
+		return nil, fmt.Errorf("image %s is not here, and pulling it failed: %w", ref.Familiar(), err)
+	}
+	return img, nil
+}
+
+// deferredProgress shows a pull's progress only once it has found the
+// image, with the line first before it: a pull that fails at once leaves
+// the one line of its error.
+type deferredProgress struct {
+	first string
+	image.Progress
+}
+
+func (d *deferredProgress) start() {
+	if d.Progress == nil {
+		d.Progress = image.NewProgress(os.Stderr)
+		d.Progress.Say("%s", d.first)
+	}
+}
+
+func (d *deferredProgress) Say(format string, args ...any) {
+	d.start()
+	d.Progress.Say(format, args...)
+}
+
+func (d *deferredProgress) Layer(digest string, size int64) image.LayerProgress {
+	d.start()
+	return d.Progress.Layer(digest, size)
+}
+
+func (d *deferredProgress) Wait() {
+	if d.Progress != nil {
+		d.Progress.Wait()
+	}
+}

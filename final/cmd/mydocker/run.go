@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/overlay"
+)
+
+// stopAtCommand makes flag parsing stop at the first positional argument:
+// everything from the command on is the container's argv, so
+// "mydocker run ls -l" never reads -l as a flag of ours.
+var stopAtCommand = 1
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "Create a container with namespace and cgroups limit: mydocker run -ti [command]",
+		UsageText: `mydocker run [-ti|-d] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [-cpushare N] [-cpuset CPUS] [-v HOST:CONTAINER[:ro]]... [--net NAME] [-p H:C[/tcp|/udp]]... [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] IMAGE [COMMAND [ARG...]]
+
+   IMAGE is a name[:tag], name@digest or image ID; one that is not here is
+   pulled first, as docker does. COMMAND replaces the image's Cmd. Everything
+   after IMAGE belongs to the container: use -- before an image that starts
+   with a dash.`,
+		StopOnNthArg: &stopAtCommand,
+		Before:       useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the container to stdin (interactive)"},
+			&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
+			&cli.BoolFlag{Name: "rm", Usage: "remove the container when it exits"},
+			&cli.StringFlag{Name: "name", Usage: "the container's name (default: made up)"},
+			&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
+			&cli.StringFlag{Name: "m", Aliases: []string{"memory"}, Usage: "memory limit, such as 100m (bytes, or k, m, g)"},
+			&cli.StringFlag{Name: "cpushare", Aliases: []string{"cpu-shares"}, Usage: "relative CPU weight, 2 to 262144 (default 1024)"},
+			&cli.StringFlag{Name: "cpuset", Aliases: []string{"cpuset-cpus"}, Usage: "CPUs the container may use, such as 0 or 0-1"},
+			&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
+			&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join (mydocker network create)"},
+			&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
+			&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
+			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
+			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
+		},
+		// A -v or -e value is one value, even with a comma in it.
+		DisableSliceFlagSeparator: true,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			opts, err := runOptions(cmd)
+			if err != nil {
+				return err
+			}
+			if err := useImage(ctx, cmd, &opts); err != nil {
+				return err
+			}
+			st, status, err := container.Run(opts)
+			if err != nil {
+				return err
+			}
+			if opts.Detach {
+				fmt.Println(st.ID)
+				return nil
+			}
+			return exitStatus(status)
+		},
+	}
+}
+
+// runOptions checks every flag and argument before anything is created.
+func runOptions(cmd *cli.Command) (container.RunOptions, error) {
+	opts := container.RunOptions{
+		TTY:        cmd.Bool("ti"),
+		Detach:     cmd.Bool("d"),
+		AutoRemove: cmd.Bool("rm"),
+		Name:       cmd.String("name"),
+		Debug:      cmd.Root().Bool("debug"),
+		Root:       cmd.Root().String("root"),
+	}
+	if opts.TTY && opts.Detach {
+		return opts, errors.New("run: -ti and -d cannot be used together")
+	}
+	if cmd.IsSet("name") && opts.Name == "" {
+		return opts, errors.New(`invalid container name "": want [a-zA-Z0-9][a-zA-Z0-9_.-]*`)
+	}
+	args := cmd.Args().Slice()
+	if len(args) == 0 {
+		return opts, errors.New("run: missing image: mydocker run [OPTIONS] IMAGE [COMMAND [ARG...]]")
+	}
+	opts.Image, opts.Command = args[0], args[1:]
+	if w := cmd.String("w"); cmd.IsSet("w") && !strings.HasPrefix(w, "/") {
+		return opts, fmt.Errorf("run: the working directory %q is not an absolute path", w)
+	}
+	var err error
+	if opts.Env, err = parseEnv(cmd.StringSlice("e")); err != nil {
+		return opts, err
+	}
+	if opts.Resources, err = parseResources(cmd); err != nil {
+		return opts, err
+	}
+	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v")); err != nil {
+		return opts, err
+	}
+	opts.Network = cmd.String("net")
+	for _, spec := range cmd.StringSlice("p") {
+		p, err := network.ParsePort(spec)
+		if err != nil {
+			return opts, err
+		}
+		opts.Ports = append(opts.Ports, p)
+	}
+	if len(opts.Ports) > 0 && opts.Network == "" {
+		return opts, errors.New("run: -p needs --net: a port is mapped to the container's address on a network")
+	}
+	return opts, nil
+}
+
+// parseEnv checks each -e: K=V, or K alone for our value of K (left out
+// when we have none), as docker does.
+func parseEnv(specs []string) ([]string, error) {
+	var env []string
+	for _, spec := range specs {
+		key, _, hasValue := strings.Cut(spec, "=")
+		if key == "" || strings.ContainsAny(key, "\x00") {
+			return nil, fmt.Errorf("invalid environment variable %q: want K=V or K", spec)
+		}
+		if hasValue {
+			env = append(env, spec)
+		} else if value, ok := os.LookupEnv(key); ok {
+			env = append(env, key+"="+value)
+		}
+	}
+	return env, nil
+}
+
+// parseResources checks the limit flags before anything is created.
+func parseResources(cmd *cli.Command) (resources.Resources, error) {
+	var res resources.Resources
+	var err error
+	if s := cmd.String("m"); s != "" {
+		if res.Memory, err = resources.ParseMemory(s); err != nil {
+			return res, err
+		}
+	}
+	if s := cmd.String("cpushare"); s != "" {
+		if res.CPUShares, err = resources.ParseCPUShares(s); err != nil {
+			return res, err
+		}
+	}
+	if s := cmd.String("cpuset"); s != "" {
+		online, err := resources.OnlineCPUs()
+		if err != nil {
+			return res, err
+		}
+		if res.CPUSet, err = resources.ParseCPUSet(s, online); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// parseVolumes checks every -v before anything is created.
+func parseVolumes(specs []string) ([]overlay.Volume, error) {
+	var volumes []overlay.Volume
+	for _, spec := range specs {
+		v, err := overlay.ParseVolume(spec)
+		if err != nil {
+			return nil, err
+		}
+		volumes = append(volumes, v)
+	}
+	return volumes, nil
+}
+
+// useImage finds the image of the run, pulling it when it is not here
+// (docker's "Unable to find image locally"), and makes the container's
+// config of the image's with the flags over it: COMMAND replaces Cmd,
+// --entrypoint replaces Entrypoint (and drops Cmd), -e goes over Env, -w
+// over WorkingDir and -u over User.
+func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions) error {
+	images := image.Store{Root: opts.Root}
+	img, err := getOrPull(ctx, images, opts.Image)
+	if err != nil {
+		return err
+	}
+	cfg, err := images.Config(img)
+	if err != nil {
+		return err
+	}
+	c := container.Config{
+		Entrypoint: cfg.Config.Entrypoint, Cmd: cfg.Config.Cmd,
+		WorkingDir: cfg.Config.WorkingDir, User: cfg.Config.User,
+		Env: image.MergeEnv(cfg.Config.Env, opts.Env),
+	}
+	if cmd.IsSet("entrypoint") {
+		c.Entrypoint, c.Cmd = nil, nil
+		if ep := cmd.String("entrypoint"); ep != "" {
+			c.Entrypoint = []string{ep}
+		}
+	}
+	if len(opts.Command) > 0 {
+		c.Cmd = opts.Command
+	}
+	if cmd.IsSet("w") {
+		c.WorkingDir = cmd.String("w")
+	}
+	if cmd.IsSet("u") {
+		c.User = cmd.String("u")
+	}
+	opts.Command = append(append([]string{}, c.Entrypoint...), c.Cmd...)
+	if len(opts.Command) == 0 {
+		return fmt.Errorf("run: missing container command: image %s has no Entrypoint or Cmd, so give one after the image", opts.Image)
+	}
+	opts.ImageID, opts.Layers, opts.Config, opts.Env = img.ID, images.Lowers(img), c, c.Env
+	return nil
+}

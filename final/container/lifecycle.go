@@ -1,0 +1,49 @@
+package container
+
+import (
+	"fmt"
+	"time"
+)
+
+// Stop stops a running container (book 5.5): SIGTERM, up to timeout for
+// it to exit, then SIGKILL. It returns once the process is gone and the
+// container is torn down and marked exited. A container that has exited
+// already is no error, as in docker.
+func Stop(store Store, st *State, timeout time.Duration) error {
+	if st.Status != Exited && st.Init.Alive() {
+		if err := stopProcess(st.Init, timeout); err != nil {
+			return fmt.Errorf("stop %s: %w", st.Name, err)
+		}
+	}
+	if st.Status == Exited {
+		return nil
+	}
+	return finish(store, st, nil)
+}
+
+// Remove deletes a container (book 5.6): its writable layer, state, log
+// and cgroup. A running container is refused unless force, which kills it
+// first. A volume's host data is never deleted: every unmount is checked
+// before anything is.
+func Remove(store Store, st *State, force bool) error {
+	if st.Status != Exited && st.Init.Alive() {
+		if !force {
+			return fmt.Errorf("%w: %s; stop it first, or use rm -f", ErrRunning, st.Name)
+		}
+		if err := killProcess(st.Init.PID, st.Init.Alive); err != nil {
+			return fmt.Errorf("remove %s: %w", st.Name, err)
+		}
+	}
+	lock, err := store.lock(st)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := teardown(st); err != nil {
+		return fmt.Errorf("remove %s: %w", st.Name, err)
+	}
+	if err := store.remove(st); err != nil {
+		return fmt.Errorf("remove %s: %w", st.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+package container
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSendInitConfigKeepsTheList(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	cfg := initConfig{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}, Hostname: "abc"}
+
+	require.NoError(t, sendInitConfig(cfg, w))
+
+	got, err := decodeInitConfig(r)
+	require.NoError(t, err)
+	assert.Equal(t, cfg, got)
+}
+
+func TestDecodeInitConfigRefusesNothing(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	w.Close() // the parent gave up without sending
+
+	_, err = decodeInitConfig(r)
+	assert.ErrorContains(t, err, "read the command")
+}

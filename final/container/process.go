@@ -1,0 +1,212 @@
+package container
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/overlay"
+)
+
+// NamespaceFlags are the namespaces every container gets: its own hostname
+// (UTS), process numbers (PID), mount table (NS), System V IPC and network
+// stack. There is no user namespace: mydocker needs root.
+const NamespaceFlags = syscall.CLONE_NEWUTS | syscall.CLONE_NEWPID |
+	syscall.CLONE_NEWNS | syscall.CLONE_NEWIPC | syscall.CLONE_NEWNET
+
+// defaultPath is the PATH a container starts with. The container does not
+// inherit the caller's environment (sudo's variables, a home directory's
+// PATH): like docker, it gets a small clean one.
+const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// RunOptions is what "mydocker run" was asked to do.
+type RunOptions struct {
+	// TTY connects the container to our stdin (the book's -ti).
+	TTY bool
+	// Detach runs the container in the background (-d, book 5.1): run
+	// returns once it has started, and nobody waits for it.
+	Detach bool
+	// AutoRemove removes the container when it exits (--rm).
+	AutoRemove bool
+	// Name is the container's name (--name, book 5.2); one is made up
+	// when it is empty.
+	Name string
+	// Image is the image as the user named it; ImageID is the image it
+	// resolved to, and Layers are its layer directories, top first.
+	Image   string
+	ImageID string
+	Layers  []string
+	// Config is what the container runs: the image's config with the run
+	// flags over it (Entrypoint, Cmd, Env, WorkingDir, User).
+	Config Config
+	// Command is the container's argv: Entrypoint then Cmd. It travels as
+	// a list from the command line to execve, never joined into one
+	// string and split again.
+	Command []string
+	// Env is the image's Env with -e over it, as KEY=VALUE (book 5.8).
+	Env []string
+	// Debug makes the container's init log at debug level too.
+	Debug bool
+	// Resources are the cgroup limits (-m, -cpushare, -cpuset).
+	Resources resources.Resources
+	// Root is mydocker's state directory (--root): images, layers and the
+	// containers live under it.
+	Root string
+	// Volumes are the host directories bind-mounted into the container (-v).
+	Volumes []overlay.Volume
+	// Network is the network the container joins (--net, book 6.3); none
+	// leaves it with lo alone.
+	Network string
+	// Ports are the host ports mapped to it (-p, book 6.4).
+	Ports []network.Port
+}
+
+// initPipes are the two pipes between run and the container's init: init
+// reads its command from the first (the start barrier, fd 3) and reports a
+// failure to start it on the second (fd 4), whose write end the exec
+// closes, so that run reads end-of-file once the command runs.
+type initPipes struct {
+	command, status *os.File // our ends
+	theirs          []*os.File
+	log             *os.File // the container's log, open until it exits
+}
+
+func newInitPipes() (*initPipes, error) {
+	cmdRead, cmdWrite, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("create the command pipe: %w", err)
+	}
+	statusRead, statusWrite, err := os.Pipe()
+	if err != nil {
+		cmdRead.Close()
+		cmdWrite.Close()
+		return nil, fmt.Errorf("create the status pipe: %w", err)
+	}
+	return &initPipes{command: cmdWrite, status: statusRead, theirs: []*os.File{cmdRead, statusWrite}}, nil
+}
+
+// closeTheirs closes init's ends in our process, once init has them.
+func (p *initPipes) closeTheirs() {
+	for _, f := range p.theirs {
+		f.Close()
+	}
+}
+
+func (p *initPipes) close() {
+	p.closeTheirs()
+	p.command.Close()
+	p.status.Close()
+	if p.log != nil {
+		p.log.Close()
+	}
+}
+
+// NewParentProcess builds the command that starts the container: this
+// binary, re-executed as "init" in new namespaces, in the container's
+// root. /proc/self/exe is used rather than os.Args[0] because it names
+// this exact binary whatever the caller's PATH or working directory.
+//
+// The user's command does not go on init's command line: it is written
+// later to the command pipe, which init reads as fd 3. Until then init
+// waits, so the parent can first put it into its cgroup: the pipe is the
+// start barrier. Its output goes to log (book 5.3), and to ours when it
+// runs in the foreground. A detached container reads nothing, and lives on
+// in a session of its own when run exits.
+func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.File) *exec.Cmd {
+	args := []string{"init"}
+	if opts.Debug {
+		args = append([]string{"--debug"}, args...)
+	}
+
+	cmd := exec.Command("/proc/self/exe", args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags}
+	cmd.Env = env
+	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
+	// stderr; ExtraFiles[1] fd 4.
+	cmd.ExtraFiles = pipes.theirs
+	if opts.Detach {
+		// Its own session: no terminal's hangup or Ctrl-C reaches it, and
+		// no Pdeathsig: it must outlive us.
+		cmd.SysProcAttr.Setsid = true
+		cmd.Stdout, cmd.Stderr = log, log
+		return cmd
+	}
+	// If mydocker dies, a foreground container must not live on unattended.
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	// Unlike the book, the container's output always reaches ours, so that
+	// scripts can read it as they read "docker run"; -ti adds stdin.
+	if opts.TTY {
+		cmd.Stdin = os.Stdin
+		if isTerminal(os.Stdin) {
+			// The container gets the terminal's foreground: its shell's job
+			// control works, and Ctrl-C goes to it. Its process group must
+			// be its own: the caller's group does not exist in the new PID
+			// namespace, so an interactive shell could not give the terminal
+			// back to it on exit ("Cannot set tty process group").
+			cmd.SysProcAttr.Foreground = true
+			cmd.SysProcAttr.Ctty = 0 // the child's fd 0 is the terminal
+		}
+	}
+	if !cmd.SysProcAttr.Foreground {
+		// Otherwise the container still gets a process group of its own. A
+		// Ctrl-C at the terminal goes to the terminal's foreground group, which
+		// is ours: in it, the container would get the SIGINT once from the
+		// terminal and once more from our forwarding.
+		cmd.SysProcAttr.Setpgid = true
+	}
+	if cmd.SysProcAttr.Foreground {
+		// The terminal itself: the container's shell needs it to be one.
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		return cmd
+	}
+	// Through pipes, to us and to the log, as docker does: "logs" shows a
+	// foreground container's output too.
+	cmd.Stdout = io.MultiWriter(os.Stdout, log)
+	cmd.Stderr = io.MultiWriter(os.Stderr, log)
+	if sameFile(os.Stdout, os.Stderr) {
+		// Ours are one (2>&1): the container's are one pipe too, so that
+		// what it writes keeps its order.
+		cmd.Stderr = cmd.Stdout
+	}
+	return cmd
+}
+
+// sameFile reports whether a and b are open on the same file.
+func sameFile(a, b *os.File) bool {
+	sa, errA := a.Stat()
+	sb, errB := b.Stat()
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// containerEnv is the environment the user's command starts with: a small
+// clean one, as docker gives, never the caller's (sudo's variables, a home
+// directory's PATH); then -e, which may override it.
+//
+// HOME is not here: init sets it from the user's entry in the image's
+// /etc/passwd, once it knows the user, unless the image or -e set it.
+func containerEnv(hostname string, tty bool, extra []string) []string {
+	env := []string{defaultPath, "HOSTNAME=" + hostname}
+	if term := os.Getenv("TERM"); tty && term != "" {
+		env = append(env, "TERM="+term)
+	}
+	for _, kv := range extra {
+		key := kv[:strings.IndexByte(kv, '=')+1]
+		env = slices.DeleteFunc(env, func(e string) bool { return strings.HasPrefix(e, key) })
+		env = append(env, kv)
+	}
+	return env
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

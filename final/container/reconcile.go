@@ -1,0 +1,91 @@
+package container
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/mydocker/mydocker/final/overlay"
+)
+
+// Reconcile brings the containers' states in line with what runs. The
+// book has no monitor process: nobody waits for a detached container, so
+// every mydocker command first looks. A container whose process is gone
+// is torn down (its mounts and cgroup removed) and marked exited, with no
+// exit code since nobody saw it; with --rm it is removed. A foreground
+// container whose mydocker was killed is stopped, as Pdeathsig would (some
+// kernels, 6.1 among them, do not send that to the init of a PID
+// namespace). A container that never ran is removed. Failures are
+// warnings: another container's trouble must not stop this command.
+func Reconcile(store Store) {
+	removeAbandonedDirs(store)
+	states, err := store.List()
+	if err != nil {
+		logrus.WithError(err).Warn("list the containers")
+		return
+	}
+	for _, st := range states {
+		if err := reconcile(store, st); err != nil {
+			logrus.WithError(err).WithField("container", st.Name).Warn("clean up after a container that has exited")
+		}
+	}
+}
+
+func reconcile(store Store, st *State) error {
+	if st.Status == Exited {
+		return nil
+	}
+	// Its mydocker is on it: creating it, or waiting for it in the
+	// foreground.
+	if st.Owner.Alive() && (st.Status == Created || !st.Detached) {
+		return nil
+	}
+	if st.Init.Alive() {
+		if st.Detached && st.Status == Running {
+			return nil
+		}
+		// Its mydocker is gone, and it must not outlive it.
+		if err := killProcess(st.Init.PID, st.Init.Alive); err != nil {
+			return err
+		}
+	}
+	if st.Status == Created {
+		// Abandoned before it started: nothing of it is kept.
+		if err := teardown(st); err != nil {
+			return err
+		}
+		return store.remove(st)
+	}
+	return finish(store, st, nil)
+}
+
+// removeAbandonedDirs removes what a run killed half-way left in the
+// containers directory: a .tmp- directory (killed before the rename), or a
+// directory whose config.json cannot be read. Neither holds a mount nor
+// names a cgroup, and a name they reserved is freed when taken again.
+func removeAbandonedDirs(store Store) {
+	entries, err := os.ReadDir(store.containersDir())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		dir := filepath.Join(store.containersDir(), e.Name())
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
+				continue // another run may be making it right now
+			}
+		} else if _, err := loadState(dir); err == nil {
+			continue
+		}
+		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
+		if err := ws.Unmount(); err == nil {
+			err = overlay.RemoveAll(dir)
+			if err != nil {
+				logrus.WithError(err).Warn("remove an abandoned container directory")
+			}
+		}
+	}
+}

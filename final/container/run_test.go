@@ -1,0 +1,114 @@
+package container
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/internal/testutil"
+	"github.com/mydocker/mydocker/final/overlay"
+)
+
+// TestMain lets this test binary play the container's init, as the real
+// binary does: Run re-executes /proc/self/exe, which here is the test.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "init" {
+		// As main does: init exits with the status it reported.
+		var reported *ReportedError
+		if err := RunContainerInitProcess(); errors.As(err, &reported) {
+			os.Exit(reported.Code)
+		}
+		os.Exit(125)
+	}
+	os.Exit(m.Run())
+}
+
+func TestExitStatusOf(t *testing.T) {
+	for name, tc := range map[string]struct {
+		script string
+		want   int
+	}{
+		"success":        {"exit 0", 0},
+		"own status":     {"exit 3", 3},
+		"killed by KILL": {"kill -KILL $$", 137},
+		"killed by TERM": {"kill -TERM $$", 143},
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, err := exitStatusOf(exec.Command("sh", "-c", tc.script).Run())
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, status)
+		})
+	}
+}
+
+func TestExitStatusOfStartFailure(t *testing.T) {
+	_, err := exitStatusOf(exec.Command("/nonexistent/binary").Run())
+	assert.ErrorContains(t, err, "wait for container")
+}
+
+// runOpts is a foreground run of the busybox image under a root of the
+// test's own.
+func runOpts(t *testing.T, command ...string) RunOptions {
+	testutil.RequireRoot(t)
+	root := t.TempDir()
+	testutil.BusyboxImage(t, root)
+	return RunOptions{Root: root, Image: "busybox", Command: command}
+}
+
+func TestRunGivesPID1AndStatusAndKeepsTheContainer(t *testing.T) {
+	opts := runOpts(t, "sh", "-c", `test $$ -eq 1 && exit 7`)
+
+	st, status, err := Run(opts)
+
+	require.NoError(t, err)
+	assert.Equal(t, 7, status, "the command is PID 1 and its status comes back")
+	kept, err := Store{Root: opts.Root}.Find(st.Name)
+	require.NoError(t, err)
+	assert.Equal(t, "exited (7)", kept.StatusText())
+	mounted, err := overlay.IsMounted(kept.Workspace().Merged())
+	require.NoError(t, err)
+	assert.False(t, mounted, "an exited container holds no mount")
+}
+
+func TestRunWithLimits(t *testing.T) {
+	opts := runOpts(t, "sh", "-c", `busybox grep -q ":/mydocker/[0-9a-f]*$" /proc/self/cgroup`)
+	opts.Resources = resources.Resources{Memory: 64 << 20, CPUShares: 512}
+	opts.AutoRemove = true
+	// The container finds itself in a cgroup named mydocker/<id>.
+	_, status, err := Run(opts)
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	states, err := Store{Root: opts.Root}.List()
+	require.NoError(t, err)
+	assert.Empty(t, states, "--rm removed it")
+}
+
+func TestRunMissingCommand(t *testing.T) {
+	opts := runOpts(t, "mydocker-no-such-command")
+
+	_, _, err := Run(opts)
+
+	var execErr *ExecError
+	require.ErrorAs(t, err, &execErr)
+	assert.Equal(t, 127, execErr.ExitCode(), "a command that does not exist is 127, as in a shell")
+}
+
+func TestRunStopsAtASignalThatComesBeforeTheCommand(t *testing.T) {
+	opts := runOpts(t, "true")
+	signals := make(chan os.Signal, 1)
+	signals <- syscall.SIGTERM
+
+	_, status, err := run(opts, signals)
+
+	require.NoError(t, err, "a signal is not a failure of mydocker's (125)")
+	assert.Equal(t, 143, status, "128+SIGTERM, as if it had killed the container")
+	states, err := Store{Root: opts.Root}.List()
+	require.NoError(t, err)
+	assert.Empty(t, states, "and nothing is left")
+}

@@ -1,0 +1,76 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/network"
+)
+
+// teardown undoes what a container holds while it runs: what is left of
+// its processes, its cgroup and its mounts. Its writable layer and log
+// stay. It can run any number of times, from any mydocker process.
+func teardown(st *State) error {
+	if isID(st.ID) {
+		pids, err := cgroups.Procs(st.ID)
+		if err != nil {
+			return err
+		}
+		for _, pid := range pids {
+			inCgroup := func() bool { return cgroups.Contains(pid, st.ID) }
+			if err := killProcess(pid, inCgroup); err != nil {
+				return err
+			}
+		}
+		if err := cgroups.Remove(st.ID); err != nil {
+			return err
+		}
+	}
+	if st.Endpoint != nil {
+		if err := (network.Store{Root: st.root()}).Disconnect(st.Endpoint, st.ID); err != nil {
+			return err
+		}
+	}
+	return st.Workspace().Unmount()
+}
+
+// finish records that the container has exited, with its exit code when
+// it is known, once it is torn down; with --rm it is removed instead.
+func finish(store Store, st *State, code *int) error {
+	lock, err := store.lock(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // removed meanwhile, by another mydocker (rm, --rm)
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	now, err := store.reload(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := teardown(now); err != nil {
+		return fmt.Errorf("container %s: %w", now.Name, err)
+	}
+	now.Status = Exited
+	if code != nil {
+		now.ExitCode = code
+	}
+	*st = *now
+	if now.AutoRemove {
+		return store.remove(now)
+	}
+	return now.save()
+}
+
+// discard removes a container that never ran: nothing of it is kept.
+func discard(store Store, st *State) {
+	if err := teardown(st); err == nil {
+		_ = store.remove(st)
+	}
+}

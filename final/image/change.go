@@ -1,0 +1,93 @@
+package image
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// ApplyChange applies one Dockerfile instruction to an image's config, as
+// "docker import --change" and "docker commit --change" do: CMD,
+// ENTRYPOINT (JSON or shell form), ENV, WORKDIR and USER.
+func ApplyChange(cfg *v1.Config, change string) error {
+	word, rest, _ := strings.Cut(strings.TrimSpace(change), " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToUpper(word) {
+	case "CMD":
+		cmd, err := commandForm(rest)
+		cfg.Cmd = cmd
+		return wrapChange(change, err)
+	case "ENTRYPOINT":
+		ep, err := commandForm(rest)
+		cfg.Entrypoint = ep
+		return wrapChange(change, err)
+	case "ENV":
+		key, value, ok := strings.Cut(rest, "=")
+		if !ok {
+			key, value, ok = strings.Cut(rest, " ")
+		}
+		if !ok || key == "" {
+			return wrapChange(change, fmt.Errorf("want ENV KEY=VALUE"))
+		}
+		cfg.Env = MergeEnv(cfg.Env, []string{key + "=" + strings.TrimSpace(value)})
+	case "WORKDIR":
+		if !strings.HasPrefix(rest, "/") {
+			return wrapChange(change, fmt.Errorf("WORKDIR must be an absolute path"))
+		}
+		cfg.WorkingDir = rest
+	case "USER":
+		if rest == "" {
+			return wrapChange(change, fmt.Errorf("want USER NAME[:GROUP]"))
+		}
+		cfg.User = rest
+	default:
+		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be changed"))
+	}
+	return nil
+}
+
+func wrapChange(change string, err error) error {
+	if err != nil {
+		return fmt.Errorf("--change %q: %w", change, err)
+	}
+	return nil
+}
+
+// commandForm reads ["sh", "-c", "x"] (exec form) or a shell form, which
+// runs under /bin/sh -c as in a Dockerfile.
+func commandForm(s string) ([]string, error) {
+	if strings.HasPrefix(s, "[") {
+		var argv []string
+		if err := json.Unmarshal([]byte(s), &argv); err != nil {
+			return nil, fmt.Errorf("not a JSON list of strings: %w", err)
+		}
+		return argv, nil
+	}
+	if s == "" {
+		return nil, fmt.Errorf("empty command")
+	}
+	return []string{"/bin/sh", "-c", s}, nil
+}
+
+// MergeEnv is env with each KEY=VALUE of over put in, replacing the
+// same KEY, keeping the order of env (docker's rule for -e over the
+// image's Env).
+func MergeEnv(env, over []string) []string {
+	out := append([]string{}, env...)
+	for _, kv := range over {
+		key, _, _ := strings.Cut(kv, "=")
+		replaced := false
+		for i, have := range out {
+			if k, _, _ := strings.Cut(have, "="); k == key {
+				out[i], replaced = kv, true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

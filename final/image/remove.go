@@ -1,0 +1,121 @@
+package image
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+)
+
+// UsersFunc names the containers that use the image with this ID.
+type UsersFunc func(id string) []string
+
+// Remove removes arg as "docker rmi" does, and returns what it did, one
+// line each ("Untagged: busybox:latest", "Deleted: sha256:…"):
+//   - by name, it takes that name away; the image goes with its last name;
+//   - by ID, it takes every name away (with force when the image is in
+//     more than one repository) and the image goes.
+//
+// An image that a container uses is refused without force; with force it
+// loses its names but stays, as "<none>", until no container uses it, so
+// that the container's layers never vanish under it. Blobs and layers that
+// no image has any more are deleted.
+func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error) {
+	var done []string
+	err := s.update(func(idx *index) error {
+		img, err := idx.find(arg)
+		if err != nil {
+			return err
+		}
+		byName := false
+		if ref, err := ParseRef(arg); err == nil {
+			for _, n := range append(append([]string{}, img.RepoTags...), img.RepoDigests...) {
+				byName = byName || n == ref.String()
+			}
+		}
+		used := users(img.ID)
+		if byName && len(img.RepoTags) > 1 {
+			ref, _ := ParseRef(arg)
+			idx.untag(ref.String())
+			done = append(done, "Untagged: "+ref.Familiar())
+			return nil
+		}
+		if !force {
+			if len(used) > 0 {
+				return fmt.Errorf("conflict: unable to remove %s (use -f): container %s uses image %s", arg, used[0], img.ShortID())
+			}
+			if !byName && len(repositories(img)) > 1 {
+				return fmt.Errorf("conflict: unable to delete %s (use -f): the image is in more than one repository", arg)
+			}
+		}
+		for _, n := range append(append([]string{}, img.RepoTags...), img.RepoDigests...) {
+			done = append(done, "Untagged: "+Familiar(n))
+		}
+		img.RepoTags, img.RepoDigests = nil, nil
+		if len(used) > 0 {
+			return nil // kept, nameless, for its containers
+		}
+		delete(idx.Images, img.ID)
+		done = append(done, "Deleted: "+img.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.collect()
+	return done, nil
+}
+
+// repositories are the distinct repositories the image is tagged in.
+func repositories(img *Image) map[string]bool {
+	repos := map[string]bool{}
+	for _, t := range img.RepoTags {
+		repos[t[:strings.LastIndex(t, ":")]] = true
+	}
+	return repos
+}
+
+// collect deletes the blobs and layers that no image has, and what a
+// killed pull left in tmp/. It runs under the lock; a failure only leaves
+// garbage, so it is logged, not returned.
+func (s Store) collect() {
+	lock, err := s.lock()
+	if err != nil {
+		logrus.WithError(err).Warn("clean up unused layers")
+		return
+	}
+	defer lock.Release()
+	idx, err := s.load()
+	if err != nil {
+		logrus.WithError(err).Warn("clean up unused layers")
+		return
+	}
+	blobs, layers := map[string]bool{}, map[string]bool{}
+	for _, img := range idx.Images {
+		blobs[hexOf(img.ID)], blobs[hexOf(img.Manifest)] = true, true
+		for _, l := range img.Layers {
+			blobs[hexOf(l.Digest)], layers[hexOf(l.DiffID)] = true, true
+		}
+	}
+	s.removeUnused(filepath.Join(s.Root, "blobs", "sha256"), blobs)
+	s.removeUnused(filepath.Join(s.Root, "layers"), layers)
+}
+
+// removeUnused removes the entries of dir that keep does not name. The
+// names that start with a dot are unpacks under way: not ours to remove.
+func (s Store) removeUnused(dir string, keep map[string]bool) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if keep[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
+			logrus.WithError(err).Warn("remove an unused layer")
+		}
+	}
+}

@@ -1,0 +1,36 @@
+// Package lockfile serialises mydocker processes with flock(2): the kernel
+// drops a lock when its holder dies, so a killed mydocker never leaves one
+// taken.
+package lockfile
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Lock is a held lock.
+type Lock struct{ f *os.File }
+
+// Take waits for the exclusive lock on path, creating the file.
+func Take(path string) (*Lock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Release lets the lock go.
+func (l *Lock) Release() { _ = l.f.Close() }

@@ -1,0 +1,183 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Create makes the network name (book 6.1): its file, then its bridge with
+// the gateway address, then its rules; on failure it undoes what it made.
+func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
+	if !validName.MatchString(name) {
+		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
+	}
+	if driver != "bridge" {
+		return nil, fmt.Errorf("unknown network driver %q: this stage has bridge", driver)
+	}
+	ipnet, err := parseSubnet(subnet)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := s.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if _, err := s.Get(name); err == nil {
+		return nil, fmt.Errorf("network %s already exists", name)
+	}
+	if err := s.checkFree(ipnet); err != nil {
+		return nil, err
+	}
+	first, _ := hostRange(ipnet)
+	n = &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(name)}
+	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
+		return nil, err
+	}
+	// Recorded first: a run killed half-way leaves a network that
+	// "network remove" can find and undo.
+	if err := s.save(n); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = s.remove(n)
+		}
+	}()
+	if err := createBridge(n); err != nil {
+		return nil, err
+	}
+	if err := addNetworkRules(n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// checkFree refuses a subnet that overlaps one of our networks or a route
+// the host has already (its LAN, a VPN, docker's bridges).
+func (s Store) checkFree(ipnet *net.IPNet) error {
+	nets, err := s.List()
+	if err != nil {
+		return err
+	}
+	for _, other := range nets {
+		if overlap(ipnet, other.IPNet()) {
+			return fmt.Errorf("subnet %s overlaps network %s (%s)", ipnet, other.Name, other.Subnet)
+		}
+	}
+	routes, err := netlink.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("list the host's routes: %w", err)
+	}
+	for _, r := range routes {
+		if r.Dst == nil {
+			continue // the default route
+		}
+		if ones, _ := r.Dst.Mask.Size(); ones > 0 && overlap(ipnet, r.Dst) {
+			return fmt.Errorf("subnet %s overlaps the host's route to %s", ipnet, r.Dst)
+		}
+	}
+	return nil
+}
+
+func overlap(a, b *net.IPNet) bool { return a.Contains(b.IP) || b.Contains(a.IP) }
+
+// createBridge makes the bridge, gives it the gateway address and brings it
+// up, and lets the host route to and from it.
+func createBridge(n *Network) error {
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: n.Bridge}}
+	if err := netlink.LinkAdd(br); err != nil {
+		return fmt.Errorf("create bridge %s: %w", n.Bridge, err)
+	}
+	ipnet := n.IPNet()
+	ipnet.IP = net.ParseIP(n.Gateway).To4()
+	if err := netlink.AddrAdd(br, &netlink.Addr{IPNet: ipnet}); err != nil {
+		return fmt.Errorf("give %s the address %s: %w", n.Bridge, ipnet, err)
+	}
+	if err := netlink.LinkSetUp(br); err != nil {
+		return fmt.Errorf("bring %s up: %w", n.Bridge, err)
+	}
+	// Forwarding between interfaces is what a network needs (the host
+	// keeps it on afterwards, as docker leaves it); route_localnet lets
+	// -p traffic from the host's own 127.0.0.1 onto the bridge.
+	for path, value := range map[string]string{
+		"/proc/sys/net/ipv4/ip_forward":                           "1",
+		"/proc/sys/net/ipv4/conf/" + n.Bridge + "/route_localnet": "1",
+	} {
+		if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+func addNetworkRules(n *Network) error {
+	t, err := ipt()
+	if err != nil {
+		return err
+	}
+	if err := ensureChains(t); err != nil {
+		return err
+	}
+	for _, r := range networkRules(n) {
+		if err := t.AppendUnique(r.table, r.chain, r.rule...); err != nil {
+			return fmt.Errorf("iptables -t %s -A %s: %w", r.table, r.chain, err)
+		}
+	}
+	return nil
+}
+
+// Remove removes the network name, which no container may use.
+func (s Store) Remove(name string) error {
+	lock, err := s.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	n, err := s.Get(name)
+	if err != nil {
+		return err
+	}
+	got, err := s.allocations(name)
+	if err != nil {
+		return err
+	}
+	if len(got) > 0 {
+		return fmt.Errorf("network %s has %d containers attached: remove them first", name, len(got))
+	}
+	return s.remove(n)
+}
+
+// remove undoes Create: rules, bridge, files; with the last network, our
+// chains too.
+func (s Store) remove(n *Network) error {
+	t, err := ipt()
+	if err != nil {
+		return err
+	}
+	for _, r := range networkRules(n) {
+		if ok, _ := t.ChainExists(r.table, r.chain); ok {
+			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
+				return err
+			}
+		}
+	}
+	if link, err := netlink.LinkByName(n.Bridge); err == nil {
+		if err := netlink.LinkDel(link); err != nil {
+			return fmt.Errorf("delete bridge %s: %w", n.Bridge, err)
+		}
+	}
+	for _, path := range []string{s.ipamPath(n.Name), s.path(n.Name)} {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if nets, err := s.List(); err == nil && len(nets) == 0 {
+		return removeChains(t)
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// Endpoint is a container's place on a network (book 6.3): recorded in
+// its config.json before anything of it is made, so that Disconnect can
+// undo it from any mydocker process.
+type Endpoint struct {
+	Network string `json:"network"`
+	IP      string `json:"ip"`
+	Veth    string `json:"veth"` // the host end, on the bridge
+	Ports   []Port `json:"ports,omitempty"`
+}
+
+// Reserve gives container id an address on the network name and the
+// host ports of ports. Nothing is made yet.
+func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
+	lock, err := s.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	n, err := s.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.takePorts(ports, id); err != nil {
+		return nil, err
+	}
+	ip, err := s.Allocate(n, id)
+	if err != nil {
+		_ = s.releasePorts(ports, id)
+		return nil, err
+	}
+	// "mdv" and 10 hex digits of the ID: unique per container, 13 bytes.
+	return &Endpoint{Network: name, IP: ip.String(), Veth: "mdv" + id[:10], Ports: ports}, nil
+}
+
+// Connect puts the container whose init is pid on the network: a veth
+// pair with the host end on the bridge and the other moved into the
+// container's network namespace as eth0, with its address, lo up, and a
+// default route through the gateway; then the DNAT of each -p.
+func (s Store) Connect(ep *Endpoint, pid int) error {
+	n, err := s.Get(ep.Network)
+	if err != nil {
+		return err
+	}
+	br, err := netlink.LinkByName(n.Bridge)
+	if err != nil {
+		return fmt.Errorf("network %s: its bridge %s: %w", n.Name, n.Bridge, err)
+	}
+	peer := "mdp" + ep.Veth[3:]
+	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: ep.Veth, MasterIndex: br.Attrs().Index}, PeerName: peer}
+	if err := netlink.LinkAdd(veth); err != nil {
+		return fmt.Errorf("create veth %s: %w", ep.Veth, err)
+	}
+	if err := netlink.LinkSetUp(veth); err != nil {
+		return fmt.Errorf("bring %s up: %w", ep.Veth, err)
+	}
+	inside, err := netlink.LinkByName(peer)
+	if err != nil {
+		return err
+	}
+	if err := netlink.LinkSetNsPid(inside, pid); err != nil {
+		return fmt.Errorf("move %s into the container: %w", peer, err)
+	}
+	if err := configureInside(n, ep, peer, pid); err != nil {
+		return err
+	}
+	return addPortRules(ep)
+}
+
+// configureInside names and addresses the container's end, through a
+// netlink handle in the container's namespace: no thread of ours changes
+// namespace.
+func configureInside(n *Network, ep *Endpoint, peer string, pid int) error {
+	ns, err := netns.GetFromPid(pid)
+	if err != nil {
+		return fmt.Errorf("open the container's network namespace: %w", err)
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	link, err := h.LinkByName(peer)
+	if err != nil {
+		return err
+	}
+	if err := h.LinkSetName(link, "eth0"); err != nil {
+		return fmt.Errorf("name eth0: %w", err)
+	}
+	ipnet := n.IPNet()
+	ipnet.IP = net.ParseIP(ep.IP).To4()
+	if err := h.AddrAdd(link, &netlink.Addr{IPNet: ipnet}); err != nil {
+		return fmt.Errorf("give eth0 %s: %w", ipnet, err)
+	}
+	if err := h.LinkSetUp(link); err != nil {
+		return err
+	}
+	lo, err := h.LinkByName("lo")
+	if err != nil {
+		return err
+	}
+	if err := h.LinkSetUp(lo); err != nil {
+		return err
+	}
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Gw: net.ParseIP(n.Gateway)}
+	if err := h.RouteAdd(route); err != nil {
+		return fmt.Errorf("default route via %s: %w", n.Gateway, err)
+	}
+	return nil
+}
+
+func addPortRules(ep *Endpoint) error {
+	if len(ep.Ports) == 0 {
+		return nil
+	}
+	t, err := ipt()
+	if err != nil {
+		return err
+	}
+	for _, p := range ep.Ports {
+		if err := t.AppendUnique("nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
+			return fmt.Errorf("map port %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// Disconnect undoes Reserve and Connect: the DNAT rules, the veth (its
+// other end goes with it), the host ports and the address. It can run any
+// number of times.
+func (s Store) Disconnect(ep *Endpoint, id string) error {
+	lock, err := s.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if len(ep.Ports) > 0 {
+		t, err := ipt()
+		if err != nil {
+			return err
+		}
+		if ok, _ := t.ChainExists("nat", chainDNAT); ok {
+			for _, p := range ep.Ports {
+				if err := t.DeleteIfExists("nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// The kernel deletes the pair itself when the container's network
+	// namespace goes, which may happen between the look-up and the delete.
+	if link, err := netlink.LinkByName(ep.Veth); err == nil {
+		if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
+			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
+		}
+	}
+	if err := s.releasePorts(ep.Ports, id); err != nil {
+		return err
+	}
+	n, err := s.Get(ep.Network)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.Release(n, ep.IP, id)
+}

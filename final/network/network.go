@@ -1,0 +1,134 @@
+// Package network gives containers bridge networks (book 6.x): a Linux
+// bridge per network with the first address of its subnet, addresses
+// handed out from the subnet (IPAM), a veth pair per container, and
+// iptables rules for the way out (MASQUERADE) and in (-p, DNAT). Every
+// rule lives in chains of our own, so that teardown removes exactly what
+// was added.
+package network
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+	"github.com/mydocker/mydocker/final/internal/lockfile"
+)
+
+// Network is one network's file, <root>/networks/NAME.json.
+type Network struct {
+	Name    string `json:"name"`
+	Driver  string `json:"driver"`
+	Subnet  string `json:"subnet"`  // canonical CIDR, such as 10.10.0.0/24
+	Gateway string `json:"gateway"` // the bridge's address: the subnet's first
+	Bridge  string `json:"bridge"`  // the bridge device
+}
+
+// IPNet is the subnet, parsed.
+func (n *Network) IPNet() *net.IPNet {
+	_, ipnet, _ := net.ParseCIDR(n.Subnet)
+	return ipnet
+}
+
+// ErrNotFound: no network has that name.
+var ErrNotFound = errors.New("no such network")
+
+// Store keeps the networks in <root>/networks/NAME.json, their addresses
+// in <root>/ipam/NAME.json and the host ports that -p took in
+// <root>/ports.json, all behind one lock, <root>/networks.lock: they
+// change one process at a time, so 20 runs at once get 20 addresses.
+type Store struct {
+	Root string // mydocker's --root
+}
+
+func (s Store) dir() string             { return filepath.Join(s.Root, "networks") }
+func (s Store) path(name string) string { return filepath.Join(s.dir(), name+".json") }
+
+// Lock takes the networks' lock.
+func (s Store) Lock() (*lockfile.Lock, error) {
+	if err := os.MkdirAll(s.Root, 0o700); err != nil {
+		return nil, err
+	}
+	return lockfile.Take(filepath.Join(s.Root, "networks.lock"))
+}
+
+var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
+
+// bridgeName derives the bridge device from the network's name: "md-"
+// and 8 hex digits of its SHA-256, 11 bytes, within IFNAMSIZ (15) for any
+// name, where the book used the name itself and failed past 15 bytes.
+func bridgeName(network string) string {
+	sum := sha256.Sum256([]byte(network))
+	return "md-" + hex.EncodeToString(sum[:4])
+}
+
+// parseSubnet checks --subnet: an IPv4 prefix from /8 to /30 (a /31 or /32
+// has no room for a gateway and a container), made canonical.
+func parseSubnet(cidr string) (*net.IPNet, error) {
+	ip, ipnet, err := net.ParseCIDR(cidr)
+	if err != nil || ip.To4() == nil {
+		return nil, fmt.Errorf("invalid subnet %q: want an IPv4 prefix such as 10.10.0.0/24", cidr)
+	}
+	if ones, _ := ipnet.Mask.Size(); ones < 8 || ones > 30 {
+		return nil, fmt.Errorf("invalid subnet %q: the prefix must be /8 to /30", cidr)
+	}
+	return ipnet, nil
+}
+
+// Get returns the network name.
+func (s Store) Get(name string) (*Network, error) {
+	b, err := os.ReadFile(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) || !validName.MatchString(name) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &Network{}
+	if err := json.Unmarshal(b, n); err != nil {
+		return nil, fmt.Errorf("read network %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// List returns every network, by name.
+func (s Store) List() ([]*Network, error) {
+	entries, err := os.ReadDir(s.dir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var nets []*Network
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !validName.MatchString(name) {
+			continue // a temporary file of atomicfile
+		}
+		n, err := s.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		nets = append(nets, n)
+	}
+	sort.Slice(nets, func(i, j int) bool { return nets[i].Name < nets[j].Name })
+	return nets, nil
+}
+
+func (s Store) save(n *Network) error {
+	b, err := json.MarshalIndent(n, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(s.path(n.Name), append(b, '\n'), 0o600)
+}

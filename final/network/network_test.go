@@ -1,0 +1,112 @@
+package network
+
+import (
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBridgeNameFitsIFNAMSIZ(t *testing.T) {
+	for _, name := range []string{"a", "testbridge", "a-network-name-far-longer-than-fifteen-bytes"} {
+		br := bridgeName(name)
+		assert.LessOrEqual(t, len(br), 15, name)
+		assert.Regexp(t, `^md-[0-9a-f]{8}$`, br)
+	}
+	assert.NotEqual(t, bridgeName("one"), bridgeName("two"))
+}
+
+func TestParseSubnet(t *testing.T) {
+	ipnet, err := parseSubnet("10.10.0.7/24")
+	require.NoError(t, err)
+	assert.Equal(t, "10.10.0.0/24", ipnet.String(), "made canonical")
+	for _, bad := range []string{"", "10.0.0.0", "10.0.0.0/7", "10.0.0.0/31", "10.0.0.0/32", "fd00::/64", "x/24"} {
+		_, err := parseSubnet(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParsePort(t *testing.T) {
+	p, err := ParsePort("8080:80")
+	require.NoError(t, err)
+	assert.Equal(t, Port{Host: 8080, Container: 80, Proto: "tcp"}, p)
+	p, err = ParsePort("53:5353/udp")
+	require.NoError(t, err)
+	assert.Equal(t, Port{Host: 53, Container: 5353, Proto: "udp"}, p)
+	for _, bad := range []string{"80", "a:b", "70000:80", "0:80", "80:80/sctp", ":80", "80:"} {
+		_, err := ParsePort(bad)
+		assert.ErrorContains(t, err, "invalid port mapping", bad)
+	}
+}
+
+func TestAllocateSkipsTheReservedAddressesAndFillsUp(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	n := &Network{Name: "small", Subnet: "10.0.0.0/29", Gateway: "10.0.0.1"}
+	var got []string
+	for i := 0; i < 5; i++ {
+		ip, err := s.Allocate(n, "c")
+		require.NoError(t, err)
+		got = append(got, ip.String())
+	}
+	assert.Equal(t, []string{"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"}, got,
+		"never .0 (the network), .1 (the gateway) or .7 (broadcast)")
+	_, err := s.Allocate(n, "c")
+	assert.ErrorContains(t, err, "full")
+
+	require.NoError(t, s.Release(n, "10.0.0.4", "c"))
+	ip, err := s.Allocate(n, "d")
+	require.NoError(t, err)
+	assert.Equal(t, "10.0.0.4", ip.String(), "a released address is given again")
+	require.NoError(t, s.Release(n, "10.0.0.4", "c"), "not c's any more: nothing happens")
+	all, err := s.allocations("small")
+	require.NoError(t, err)
+	assert.Equal(t, "d", all["10.0.0.4"])
+}
+
+func TestAllocateCarriesAcrossOctets(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	n := &Network{Name: "big", Subnet: "10.1.0.0/16", Gateway: "10.1.0.1"}
+	var last net.IP
+	for i := 0; i < 300; i++ {
+		ip, err := s.Allocate(n, "c")
+		require.NoError(t, err)
+		last = ip
+	}
+	assert.Equal(t, "10.1.1.45", last.String(), "the book's ip[3]+=1 had no carry")
+}
+
+func TestAllocateUnderTheLockGivesDistinctAddresses(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	n := &Network{Name: "net", Subnet: "10.0.0.0/24", Gateway: "10.0.0.1"}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lock, err := s.Lock()
+			require.NoError(t, err)
+			defer lock.Release()
+			ip, err := s.Allocate(n, "c")
+			require.NoError(t, err)
+			mu.Lock()
+			seen[ip.String()] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	assert.Len(t, seen, 20)
+}
+
+func TestHostPortsAreTakenOnce(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	ports := []Port{{Host: 8080, Container: 80, Proto: "tcp"}}
+	require.NoError(t, s.takePorts(ports, "a"))
+	assert.ErrorContains(t, s.takePorts(ports, "b"), "taken")
+	require.NoError(t, s.takePorts([]Port{{Host: 8080, Container: 80, Proto: "udp"}}, "b"), "another protocol")
+	require.NoError(t, s.releasePorts(ports, "a"))
+	require.NoError(t, s.takePorts(ports, "b"))
+}

@@ -1,0 +1,114 @@
+package network
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+)
+
+// Port is one -p HOST:CONTAINER[/PROTO].
+type Port struct {
+	Host      int    `json:"host"`
+	Container int    `json:"container"`
+	Proto     string `json:"proto"` // tcp or udp
+}
+
+func (p Port) String() string { return fmt.Sprintf("%d:%d/%s", p.Host, p.Container, p.Proto) }
+
+// ParsePort parses -p HOST:CONTAINER[/tcp|/udp].
+func ParsePort(spec string) (Port, error) {
+	bad := func(why string) (Port, error) {
+		return Port{}, fmt.Errorf("invalid port mapping %q: %s (want HOSTPORT:CONTAINERPORT[/tcp|/udp])", spec, why)
+	}
+	p := Port{Proto: "tcp"}
+	ports, proto, hasProto := strings.Cut(spec, "/")
+	if hasProto {
+		if proto != "tcp" && proto != "udp" {
+			return bad("the protocol must be tcp or udp")
+		}
+		p.Proto = proto
+	}
+	host, container, ok := strings.Cut(ports, ":")
+	if !ok {
+		return bad("two ports are needed")
+	}
+	for _, f := range []struct {
+		s   string
+		out *int
+	}{{host, &p.Host}, {container, &p.Container}} {
+		n, err := strconv.Atoi(f.s)
+		if err != nil || n < 1 || n > 65535 {
+			return bad(fmt.Sprintf("%q is not a port from 1 to 65535", f.s))
+		}
+		*f.out = n
+	}
+	return p, nil
+}
+
+func (s Store) portsPath() string { return filepath.Join(s.Root, "ports.json") }
+
+// takePorts reserves the host ports of ports for owner, or says which one
+// a container of ours has already. Call it with the lock held.
+func (s Store) takePorts(ports []Port, owner string) error {
+	taken, err := s.loadPorts()
+	if err != nil {
+		return err
+	}
+	for _, p := range ports {
+		key := fmt.Sprintf("%s/%d", p.Proto, p.Host)
+		if other, ok := taken[key]; ok && other != owner {
+			return fmt.Errorf("host port %s is taken by container %.12s", key, other)
+		}
+		taken[key] = owner
+	}
+	return s.savePorts(taken)
+}
+
+// releasePorts gives back the host ports that owner holds.
+func (s Store) releasePorts(ports []Port, owner string) error {
+	taken, err := s.loadPorts()
+	if err != nil {
+		return err
+	}
+	for _, p := range ports {
+		key := fmt.Sprintf("%s/%d", p.Proto, p.Host)
+		if taken[key] == owner {
+			delete(taken, key)
+		}
+	}
+	return s.savePorts(taken)
+}
+
+func (s Store) loadPorts() (map[string]string, error) {
+	taken := map[string]string{}
+	b, err := os.ReadFile(s.portsPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return taken, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return taken, json.Unmarshal(b, &taken)
+}
+
+func (s Store) savePorts(taken map[string]string) error {
+	if len(taken) == 0 {
+		err := os.Remove(s.portsPath())
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	b, err := json.MarshalIndent(taken, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(s.portsPath(), append(b, '\n'), 0o600)
+}

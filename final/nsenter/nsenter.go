@@ -1,0 +1,151 @@
+// Package nsenter moves "mydocker exec" into a running container's
+// namespaces (book 5.4). Linking it in is enough: its C constructor runs
+// in every mydocker process, before the Go runtime starts, and does
+// nothing unless the environment names a container to enter.
+//
+// Why C, and why so early: setns(2) into a mount namespace is refused
+// (EINVAL) to a process whose threads share their filesystem attributes,
+// and the Go runtime starts its threads before main; a process that has
+// joined another PID namespace cannot start threads of its own either.
+// A constructor runs while the process is still one thread. It opens
+// /proc/PID/ns/{ipc,uts,net,pid,mnt} while /proc is still the host's (mnt
+// last: after it, /proc/PID means something else), checks that PID is
+// still the container's init (its start time), joins the container's
+// cgroup and each namespace, checking every call, and forks: only a child
+// is in the PID namespace. The child execs the command as a list (no
+// shell, no system(3)); the parent forwards signals and exits with the
+// child's status. On any failure it exits 125 and nothing has run: the
+// book's version ran the command on the host when the container was gone.
+package nsenter
+
+/*
+#cgo CFLAGS: -Wall -Werror
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pid_t child;
+
+// forward passes a signal sent to us (by mydocker exec) on to the command.
+// One that a terminal sent (SI_KERNEL) reached the command's process group
+// already.
+static void forward(int sig, siginfo_t *info, void *ctx) {
+	(void)ctx;
+	if (child > 0 && info->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+static void die(const char *what) {
+	fprintf(stderr, "mydocker: exec: %s: %s\n", what, strerror(errno));
+	_exit(125);
+}
+
+// start_time reads field 22 of /proc/PID/stat: after the command name in
+// parentheses, the 20th field.
+static unsigned long long start_time(const char *pid) {
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+// join_cgroups writes our pid into cgroup.procs of each directory in
+// dirs, separated by ':'.
+static void join_cgroups(char *dirs) {
+	char pid[32];
+	snprintf(pid, sizeof pid, "%d", getpid());
+	for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+			die("join the container's cgroup");
+		close(fd);
+	}
+}
+
+__attribute__((constructor)) static void nsenter(int argc, char **argv) {
+	const char *pid = getenv("_MYDOCKER_NSENTER_PID");
+	if (pid == NULL)
+		return;
+	const char *start = getenv("_MYDOCKER_NSENTER_START");
+	char *cgroups = getenv("_MYDOCKER_NSENTER_CGROUPS");
+	if (argc < 2 || start == NULL) {
+		fprintf(stderr, "mydocker: exec: no command\n");
+		_exit(125);
+	}
+	static const char *names[] = {"ipc", "uts", "net", "pid", "mnt"};
+	int fds[5];
+	for (int i = 0; i < 5; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, names[i]);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			die("the container is not running");
+	}
+	// The namespaces opened are those of the container's init, not of a
+	// process that took its pid since: it still has the recorded start.
+	if (start_time(pid) != strtoull(start, NULL, 10)) {
+		fprintf(stderr, "mydocker: exec: the container is not running\n");
+		_exit(125);
+	}
+	if (cgroups != NULL && *cgroups != 0)
+		join_cgroups(cgroups);
+	for (int i = 0; i < 5; i++) {
+		if (setns(fds[i], 0) < 0)
+			die(names[i]);
+		close(fds[i]);
+	}
+	unsetenv("_MYDOCKER_NSENTER_PID");
+	unsetenv("_MYDOCKER_NSENTER_START");
+	unsetenv("_MYDOCKER_NSENTER_CGROUPS");
+
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		execvp(argv[1], argv + 1);
+		int code = errno == ENOENT ? 127 : 126;
+		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
+		_exit(code);
+	}
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct sigaction sa = {.sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART};
+	for (int i = 0; i < 6; i++)
+		sigaction(sigs[i], &sa, NULL);
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			die("wait");
+	if (WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
+}
+*/
+import "C"
+
+// The environment that makes the constructor enter a container: the pid
+// and start time of its init, and its cgroup directories.
+const (
+	EnvPID     = "_MYDOCKER_NSENTER_PID"
+	EnvStart   = "_MYDOCKER_NSENTER_START"
+	EnvCgroups = "_MYDOCKER_NSENTER_CGROUPS"
+)
