@@ -98,6 +98,11 @@ for stage in "${targets[@]}"; do
 	check "$stage: go vet" bash -c "cd '$REPO/$stage' && go vet ./..."
 	check "$stage: build (GOWORK=off)" bash -c \
 		"cd '$REPO/$stage' && go build -o '$BUILD/$stage/mydocker' ./cmd/mydocker"
+	# final/'s tests pull from a registry of their own on 127.0.0.1.
+	if [ -d "$REPO/$stage/internal/testregistry" ]; then
+		check "$stage: build the test registry" bash -c \
+			"cd '$REPO/$stage' && go build -o '$BUILD/$stage/testregistry' ./internal/testregistry/cmd"
+	fi
 	log="$logs/$stage-unit.log"
 	(cd "$REPO/$stage" && go test -count=1 -v ./...) >"$log" 2>&1
 	rc=$?
@@ -123,7 +128,7 @@ for stage in "${targets[@]}"; do
 	mapfile -t files < <(stages_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
 	log="$logs/$stage-integration.log"
-	MYDOCKER="$bin" STAGE="$stage" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
+	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
 		grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$stage: integration tests"
 done
@@ -137,7 +142,7 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	mapfile -t files < <(stages_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$newest: integration tests again with every mount shared, as systemd makes them"
 	log="$logs/$newest-integration-shared.log"
-	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" unshare --mount --propagation shared -- \
+	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" unshare --mount --propagation shared -- \
 		bats --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
 fi

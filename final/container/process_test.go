@@ -70,8 +70,9 @@ func TestContainerEnvIsClean(t *testing.T) {
 	t.Setenv("SUDO_USER", "alice")
 	t.Setenv("TERM", "xterm-test")
 
-	assert.Equal(t, []string{defaultPath, "HOSTNAME=abc", "HOME=/root"}, containerEnv("abc", false, nil))
-	assert.Equal(t, []string{defaultPath, "HOSTNAME=abc", "HOME=/root", "TERM=xterm-test"}, containerEnv("abc", true, nil))
-	assert.Equal(t, []string{"HOSTNAME=abc", "HOME=/root", "PATH=/bin", "A=1"},
+	// HOME is init's to set, from the image's /etc/passwd (TestLookupUser).
+	assert.Equal(t, []string{defaultPath, "HOSTNAME=abc"}, containerEnv("abc", false, nil))
+	assert.Equal(t, []string{defaultPath, "HOSTNAME=abc", "TERM=xterm-test"}, containerEnv("abc", true, nil))
+	assert.Equal(t, []string{"HOSTNAME=abc", "PATH=/bin", "A=1"},
 		containerEnv("abc", false, []string{"PATH=/bin", "A=1"}), "-e overrides the defaults")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/internal/testutil"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -58,7 +60,14 @@ func runOpts(t *testing.T, command ...string) RunOptions {
 	testutil.RequireRoot(t)
 	root := t.TempDir()
 	testutil.BusyboxImage(t, root)
-	return RunOptions{Root: root, Image: "busybox", Command: command}
+	// final/ keeps images in its store: the tar is imported into it.
+	f, err := os.Open(filepath.Join(root, "images", "busybox.tar"))
+	require.NoError(t, err)
+	defer f.Close()
+	images := image.Store{Root: root}
+	img, err := images.Import(f, "busybox", nil)
+	require.NoError(t, err)
+	return RunOptions{Root: root, Image: "busybox", ImageID: img.ID, Layers: images.Lowers(img), Command: command}
 }
 
 func TestRunGivesPID1AndStatusAndKeepsTheContainer(t *testing.T) {

@@ -9,6 +9,10 @@ import (
 	"syscall"
 )
 
+// etcDir holds passwd and group: the image's /etc, since init reads them
+// after the pivot (a test points it elsewhere).
+var etcDir = "/etc"
+
 // credential is who the container's command runs as.
 type credential struct {
 	uid, gid int
@@ -27,7 +31,7 @@ func lookupUser(spec string) (credential, error) {
 		userPart = "0"
 	}
 	cred := credential{home: "/"}
-	entry, found := findEntry("/etc/passwd", userPart, 2)
+	entry, found := findEntry(etcDir+"/passwd", userPart, 2)
 	switch {
 	case found:
 		cred.uid, _ = strconv.Atoi(entry[2])
@@ -44,7 +48,7 @@ func lookupUser(spec string) (credential, error) {
 		cred.home = "/root"
 	}
 	if hasGroup {
-		group, ok := findEntry("/etc/group", groupPart, 2)
+		group, ok := findEntry(etcDir+"/group", groupPart, 2)
 		switch {
 		case ok:
 			cred.gid, _ = strconv.Atoi(group[2])
@@ -82,7 +86,7 @@ func findEntry(path, key string, idField int) ([]string, bool) {
 // with its primary group first.
 func memberOf(user string, primary int) []int {
 	groups := []int{primary}
-	f, err := os.Open("/etc/group")
+	f, err := os.Open(etcDir + "/group")
 	if err != nil {
 		return groups
 	}

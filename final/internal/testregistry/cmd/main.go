@@ -1,0 +1,55 @@
+// Command testregistry serves a registry on 127.0.0.1 for the integration
+// tests and benchmarks, and pushes their images to it:
+//
+//	testregistry serve ADDRFILE        listen on 127.0.0.1:0, write the address to ADDRFILE
+//	testregistry push ADDR BUSYBOX.tar push the tests' images
+//	testregistry bench ADDR/REPO:TAG N MB   push an image of N random layers of MB each
+package main
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/google/go-containerregistry/pkg/registry"
+
+	"github.com/mydocker/mydocker/final/internal/testregistry"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "testregistry: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: testregistry serve ADDRFILE | push ADDR BUSYBOX.tar | bench REF N MB")
+	}
+	switch {
+	case args[0] == "serve" && len(args) == 2:
+		ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(args[1], []byte(ln.Addr().String()), 0o644); err != nil {
+			return err
+		}
+		return http.Serve(ln, registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	case args[0] == "push" && len(args) == 3:
+		return testregistry.PushAll(args[1], args[2])
+	case args[0] == "bench" && len(args) == 4:
+		n, err1 := strconv.Atoi(args[2])
+		mb, err2 := strconv.Atoi(args[3])
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bench: N and MB are numbers")
+		}
+		return testregistry.BenchImage(args[1], n, int64(mb)<<20)
+	}
+	return fmt.Errorf("unknown command %q", args)
+}

@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# final/: real images. A registry on 127.0.0.1 (go-containerregistry's, in
+# scripts' testregistry, built by test.sh) serves images these tests make:
+# layers with whiteouts, Docker and OCI manifests, an index of two
+# platforms, 40 layers, hostile layers. Nothing leaves the machine: every
+# other registry is behind a closed proxy port (helpers.bash).
+
+load helpers
+
+setup_file() {
+	: "${TESTREGISTRY:?set TESTREGISTRY to the testregistry binary (scripts/test.sh builds it)}"
+	local addr_file=$BATS_FILE_TMPDIR/registry.addr i
+	"$TESTREGISTRY" serve "$addr_file" 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/registry.pid"
+	for ((i = 0; i < 50; i++)); do [ -s "$addr_file" ] && break; sleep 0.1; done
+	REGISTRY=$(cat "$addr_file")
+	export REGISTRY
+	"$TESTREGISTRY" push "$REGISTRY" "$BUSYBOX_TAR"
+}
+
+teardown_file() {
+	kill "$(cat "$BATS_FILE_TMPDIR/registry.pid")" 2>/dev/null || true
+}
+
+layer_count() { ls "$MD_ROOT/layers" | wc -l; }
+
+@test "final: pull prints the image by digest on stdout, progress on stderr, and images lists it" {
+	run --separate-stderr md pull "$REGISTRY/test/app:v1"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^$REGISTRY/test/app@sha256:[0-9a-f]{64}$ ]]
+	[[ "$stderr" == *"Digest: sha256:"* ]]
+	[[ "$stderr" == *"Status: Downloaded newer image for $REGISTRY/test/app:v1"* ]]
+	run md images
+	echo "$output"
+	[ "$(echo "$output" | head -n 1 | tr -s ' ')" = "REPOSITORY TAG IMAGE ID CREATED SIZE" ]
+	echo "$output" | grep -E "^$REGISTRY/test/app +v1 +[0-9a-f]{12} "
+	echo "$output" | grep -E '^busybox +latest '
+	[ "$(md images -q | wc -l)" -eq 2 ]
+	# A second pull finds everything there already.
+	run --separate-stderr md pull "$REGISTRY/test/app:v1"
+	[[ "$stderr" == *"Image is up to date"* ]]
+}
+
+@test "final: run honours the image's Entrypoint, Cmd, Env, WorkingDir and User, and the flags over them" {
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	app=$REGISTRY/test/app:v1
+	run md run --rm "$app"
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello from /srv/app as nobody" ]
+	run md run --rm -e GREETING=bye -w /tmp -u root "$app" # -e, -w, -u over the image's
+	[ "$output" = "bye from /tmp as root" ]
+	run md run --rm "$app" 'echo cmd replaced; echo $HOME' # COMMAND replaces Cmd, not Entrypoint
+	[ "$output" = "$(printf 'cmd replaced\n/home')" ]
+	run md run --rm --entrypoint /bin/echo "$app" plain
+	[ "$output" = plain ]
+	run --separate-stderr md run --rm --entrypoint "" "$app"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"missing container command"* ]]
+	run --separate-stderr md run --rm -u nosuchuser "$app" true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"unable to find user nosuchuser"* ]]
+}
+
+@test "final: whiteouts and opaque directories hide the files of the layers below" {
+	run --separate-stderr md run --rm "$REGISTRY/test/app:v1" 'ls /srv; ls /srv/opaque'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'app\nkept\nopaque\nnew')" ]
+}
+
+@test "final: layers are stored once, shared by images and tags" {
+	before=$(layer_count)
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	# busybox (imported) is app's first layer: the same diff ID, one layer.
+	[ "$(layer_count)" -eq $((before + 2)) ]
+	run --separate-stderr md pull "$REGISTRY/test/app:v2"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Already exists"* ]]
+	[ "$(layer_count)" -eq $((before + 3)) ]
+	md tag "$REGISTRY/test/app:v1" mine:1
+	[ "$(layer_count)" -eq $((before + 3)) ]
+	run md run --rm mine:1 'cat /srv/kept'
+	[ "$output" = kept ]
+}
+
+@test "final: an image is found by name, digest, full ID or ID prefix" {
+	digest_ref=$(md pull "$REGISTRY/test/app:v1" 2>/dev/null)
+	id=$(md images | awk -v repo="$REGISTRY/test/app" '$1 == repo { print $3 }')
+	for ref in "$REGISTRY/test/app:v1" "$digest_ref" "$id" "${id:0:5}"; do
+		run --separate-stderr md run --rm "$ref" 'cat /srv/kept'
+		echo "$ref: $output $stderr"
+		[ "$output" = kept ]
+	done
+	md rmi "$REGISTRY/test/app:v1" >/dev/null
+	md pull "$digest_ref" >/dev/null 2>&1 # by digest: no tag comes with it
+	md images | grep -E "^$REGISTRY/test/app +<none> "
+}
+
+@test "final: from an index, the image for this machine; Docker and OCI manifests both run" {
+	run md run --rm "$REGISTRY/test/multi" cat /platform
+	[ "$status" -eq 0 ]
+	[[ "$output" == *mine ]] # after the pull's progress (stderr)
+	for img in test/app:v1 test/oci:v1; do
+		run --separate-stderr md run --rm "$REGISTRY/$img" 'cat /srv/kept'
+		[ "$status" -eq 0 ]
+		[ "$output" = kept ]
+		[[ "$stderr" == "Unable to find image '$REGISTRY/$img' locally"* ]]
+	done
+}
+
+@test "final: an image of 40 layers runs" {
+	run --separate-stderr md run --rm "$REGISTRY/test/many:40" sh -c 'cat /layers/39; ls /layers | wc -l'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '39\n39')" ]
+}
+
+@test "final: hostile layers are refused, change nothing outside, and leave no image" {
+	rm -f /tmp/mydocker-hostile-dotdot /tmp/mydocker-hostile-symlink
+	before=$(layer_count)
+	for tag in dotdot symlink hardlink; do
+		run --separate-stderr md pull "$REGISTRY/test/hostile:$tag"
+		echo "$tag: $status $stderr"
+		[ "$status" -eq 125 ]
+		# The progress, then one line that says why.
+		[ "$(echo "$stderr" | grep -c '^mydocker: ')" -eq 1 ]
+		[[ "${stderr_lines[-1]}" == "mydocker: pull $REGISTRY/test/hostile:$tag: layer "* ]]
+	done
+	[ ! -e /tmp/mydocker-hostile-dotdot ]
+	[ ! -e /tmp/mydocker-hostile-symlink ]
+	[ "$(md images -q | wc -l)" -eq 1 ] # busybox alone
+	[ "$(layer_count)" -eq "$before" ]
+	[ -z "$(ls -A "$MD_ROOT/tmp")" ]
+}
+
+@test "final: errors give exit 125 and one line, and leave nothing in images" {
+	for ref in "$REGISTRY/test/app:nosuchtag" "$REGISTRY/nosuch/repo" 127.0.0.1:1/closed/port 'Bad:Ref' 'a b'; do
+		run --separate-stderr timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" pull "$ref"
+		echo "$ref: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	run --separate-stderr md pull "$REGISTRY/test/app:nosuchtag"
+	[[ "$stderr" == *"not found"* ]]
+	run --separate-stderr md pull 127.0.0.1:1/closed/port
+	[[ "$stderr" == *"does not answer"* ]]
+	for args in "rmi nosuchimage" "tag nosuchimage x:1" "save -o $BATS_TEST_TMPDIR/x.tar nosuchimage" "tag busybox Bad:Ref"; do
+		run --separate-stderr md $args
+		echo "$args: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
+	[ "$(md images -q | wc -l)" -eq 1 ]
+}
+
+@test "final: run of an image that is not here, on a registry that cannot be reached, fails at once with one line" {
+	md rmi busybox >/dev/null
+	# Docker Hub is behind the tests' closed proxy: it fails, fast.
+	SECONDS=0
+	run --separate-stderr md run --rm busybox true
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"busybox:latest is not here, and pulling it failed"* ]]
+	[ "$SECONDS" -lt 10 ]
+	assert_no_workspace
+}
+
+@test "final: save, rmi, load and run again; load reads stdin too" {
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	md save -o "$BATS_TEST_TMPDIR/app.tar" "$REGISTRY/test/app:v1" busybox
+	tar -tf "$BATS_TEST_TMPDIR/app.tar" | grep -x manifest.json
+	run md rmi "$REGISTRY/test/app:v1" busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Deleted: sha256:"* ]]
+	[ -z "$(md images -q)" ]
+	[ -z "$(ls -A "$MD_ROOT/layers")" ]
+	run md load -i "$BATS_TEST_TMPDIR/app.tar"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Loaded image: $REGISTRY/test/app:v1"* ]]
+	[[ "$output" == *"Loaded image: busybox:latest"* ]]
+	run md run --rm "$REGISTRY/test/app:v1"
+	[ "$output" = "hello from /srv/app as nobody" ]
+	md rmi "$REGISTRY/test/app:v1" >/dev/null
+	md load <"$BATS_TEST_TMPDIR/app.tar" >/dev/null 2>&1
+	md images | grep -E "^$REGISTRY/test/app +v1 "
+}
+
+@test "final: import a rootfs tar (file or stdin) with --change, tag it, and run it" {
+	run md import --change 'CMD ["echo", "imported"]' --change 'ENV WHO=me' - imported:1 <"$BUSYBOX_TAR"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	run md run --rm imported:1
+	[ "$output" = imported ]
+	run md run --rm imported:1 sh -c 'echo $WHO'
+	[ "$output" = me ]
+	md tag imported:1 team/other:2
+	md images | grep -E '^team/other +2 '
+	run md run --rm team/other:2
+	[ "$output" = imported ]
+}
+
+@test "final: import of a corrupt tar fails with one line and leaves no image or layer" {
+	head -c 20000 /dev/urandom >"$BATS_TEST_TMPDIR/bad.tar"
+	before=$(layer_count)
+	run --separate-stderr md import "$BATS_TEST_TMPDIR/bad.tar" bad
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *unpack* ]]
+	[ "$(layer_count)" -eq "$before" ]
+	[ "$(md images -q | wc -l)" -eq 1 ]
+}
+
+@test "final: rmi is refused while a container uses the image; -f untags it and it stays for the container" {
+	md_detach --name user -- sleep 1000
+	run --separate-stderr md rmi busybox
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"container user"* ]]
+	md images | grep -E '^busybox +latest '
+	run md rmi -f busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = "Untagged: busybox:latest" ]
+	md images | grep -E '^<none> +<none> '
+	run md exec user cat /etc/passwd # its layers are still there
+	[ "$status" -eq 0 ]
+	md rm -f user >/dev/null
+	id=$(md images -q)
+	run md rmi "$id"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$MD_ROOT/layers")" ]
+}
+
+@test "final: commit makes a layer over the image, with deletions and without the volume's data" {
+	md_detach --name src -v "$BATS_TEST_TMPDIR/vol:/vol" -- sh -c 'echo made > /made; rm /etc/passwd; echo host > /vol/f; exec sleep 1000'
+	for ((i = 0; i < 100; i++)); do [ -s "$BATS_TEST_TMPDIR/vol/f" ] && break; sleep 0.1; done
+	run md commit -m "my change" src committed:1
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	run md run --rm committed:1 sh -c 'cat /made; ls /etc/passwd 2>&1; ls -A /vol'
+	echo "$output"
+	[ "$(echo "$output" | head -n 1)" = made ]
+	[[ "$output" == *"No such file"* ]]
+	[ "$(echo "$output" | wc -l)" -eq 2 ] # /vol is there, empty
+	md stop -t 0 src >/dev/null
+	run md commit --change 'CMD ["cat", "/made"]' src committed:2
+	[ "$status" -eq 0 ]
+	run md run --rm committed:2
+	[ "$output" = made ]
+	md save -o "$BATS_TEST_TMPDIR/c.tar" committed:2 # a real image: two layers, history
+	tar -xOf "$BATS_TEST_TMPDIR/c.tar" manifest.json | grep -o '"Layers":\[[^]]*\]' | grep -o '.tar' | wc -l | grep -x 2
+}
+
+@test "final: export writes the container's filesystem without the volume's data, a FIFO does not hang it" {
+	md_detach --name src -v "$BATS_TEST_TMPDIR/vol:/vol" -- sh -c 'echo made > /made; ln /made /z-hard; mkfifo /fifo; echo mydocker-host-secret > /vol/f; exec sleep 1000'
+	for ((i = 0; i < 100; i++)); do [ -s "$BATS_TEST_TMPDIR/vol/f" ] && break; sleep 0.1; done
+	run timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" export -o "$BATS_TEST_TMPDIR/fs.tar" src
+	[ "$status" -eq 0 ]
+	listing=$(tar -tvf "$BATS_TEST_TMPDIR/fs.tar")
+	echo "$listing" | grep -E '^-.* made$'
+	echo "$listing" | grep -E '^h.* z-hard link to made$'
+	echo "$listing" | grep -E '^p.* fifo$'
+	echo "$listing" | grep -E ' bin/busybox$'
+	run ! grep -q mydocker-host-secret "$BATS_TEST_TMPDIR/fs.tar"
+	run --separate-stderr md export src
+	[ "$status" -eq 0 ] # stdout is not a terminal here: the tar goes to it
+}
+
+@test "final: two pulls of the same image at once both succeed, and store it once" {
+	before=$(layer_count)
+	md pull "$REGISTRY/test/many:40" >"$BATS_TEST_TMPDIR/a" 2>&1 &
+	a=$!
+	md pull "$REGISTRY/test/many:40" >"$BATS_TEST_TMPDIR/b" 2>&1 &
+	b=$!
+	wait "$a"
+	wait "$b"
+	[ "$(layer_count)" -eq $((before + 39)) ]
+	run md run --rm "$REGISTRY/test/many:40" cat /layers/01
+	[ "$output" = 1 ]
+}
