@@ -1,9 +1,12 @@
-// Package image keeps the container images: tar files of a root
-// filesystem, and the read-only layer each is unpacked into (book 4.1).
+// Package image keeps final/'s images: OCI and Docker images pulled from
+// registries (go-containerregistry), loaded from docker-archive or OCI
+// layout tars, imported from a root filesystem tar, or committed from a
+// container.
 //
-// An image is <root>/images/NAME.tar, made by scripts/busybox-image.sh
-// (the book's "docker export" of busybox) or by hand. It is unpacked once
-// into <root>/layers/NAME, the lower layer every run of it shares, and
-// unpacked again only when the tar changes. Unpacking refuses entries that
-// would land outside the layer (see Unpack).
+// The store under --root is content-addressed (see Store): blobs by
+// digest, each layer unpacked once by its diff ID and shared by every
+// image that has it, and images.json naming the images. Every blob is
+// checked against its digest, and every layer against its diff ID, before
+// it is used; unpacking refuses entries that would land outside the layer
+// (see Unpack) and turns whiteouts into overlayfs's own form.
 package image

@@ -30,12 +30,17 @@ type LayerProgress interface {
 }
 
 // NewProgress shows bars on a terminal, one per layer (mpb, as podman's
-// image code uses), and plain lines otherwise, such as in a log.
-func NewProgress(w *os.File) Progress {
+// image code uses), and plain lines otherwise, such as in a log. verb says
+// what happens to a layer: "Downloading" for a pull, "Loading" for a load.
+func NewProgress(w *os.File, verb string) Progress {
 	if _, err := unix.IoctlGetTermios(int(w.Fd()), unix.TCGETS); err == nil {
 		return &bars{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(30)), w: w}
 	}
-	return &lines{w: w}
+	done := "Pull complete"
+	if verb == "Loading" {
+		done = "Loaded"
+	}
+	return &lines{w: w, verb: verb, done: done}
 }
 
 // Quiet shows nothing.
@@ -52,8 +57,10 @@ func (quietLayer) Done(error)                   {}
 
 // lines prints a line when a layer starts and one when it ends.
 type lines struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer
+	verb string // what happens to a layer: Downloading, Loading
+	done string // and when it is over: Pull complete, Loaded
 }
 
 func (l *lines) Say(format string, args ...any) {
@@ -63,7 +70,7 @@ func (l *lines) Say(format string, args ...any) {
 }
 
 func (l *lines) Layer(digest string, size int64) LayerProgress {
-	l.Say("%s: Downloading %s", shortHex(digest), HumanSize(size))
+	l.Say("%s: %s %s", shortHex(digest), l.verb, HumanSize(size))
 	return &lineLayer{l: l, id: shortHex(digest)}
 }
 
@@ -81,7 +88,7 @@ func (ll *lineLayer) Done(err error) {
 		ll.l.Say("%s: failed: %v", ll.id, err)
 		return
 	}
-	ll.l.Say("%s: Pull complete", ll.id)
+	ll.l.Say("%s: %s", ll.id, ll.l.done)
 }
 
 // bars draws one bar per layer.

@@ -275,3 +275,15 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 	run md run --rm "$REGISTRY/test/many:40" cat /layers/01
 	[ "$output" = 1 ]
 }
+
+@test "final: load reads an OCI image layout tar, with the name its annotations give" {
+	"$TESTREGISTRY" layout "$BATS_TEST_TMPDIR/oci.tar" "$BUSYBOX_TAR" example.com/team/layout v3
+	run --separate-stderr md load -i "$BATS_TEST_TMPDIR/oci.tar"
+	[ "$status" -eq 0 ]
+	[ "$output" = "Loaded image: example.com/team/layout:v3" ]
+	run md run --rm example.com/team/layout:v3
+	[ "$output" = "hello from /srv/app as nobody" ]
+	run --separate-stderr md load -i "$BUSYBOX_TAR" # a rootfs tar is no image archive
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"neither a docker-archive"* ]]
+}

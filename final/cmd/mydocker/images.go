@@ -199,7 +199,7 @@ func loadCommand() *cli.Command {
 			}
 			var p image.Progress = image.Quiet{}
 			if !cmd.Bool("q") {
-				p = image.NewProgress(os.Stderr)
+				p = image.NewProgress(os.Stderr, "Loading")
 			}
 			lines, err := imageStore(cmd).Load(ctx, path, p)
 			for _, line := range lines {

@@ -25,7 +25,7 @@ func pullCommand() *cli.Command {
 				return errors.New("pull: want exactly one image reference")
 			}
 			images := image.Store{Root: cmd.Root().String("root")}
-			_, byDigest, err := images.Pull(ctx, cmd.Args().First(), image.NewProgress(os.Stderr))
+			_, byDigest, err := images.Pull(ctx, cmd.Args().First(), image.NewProgress(os.Stderr, "Downloading"))
 			if err != nil {
 				return err
 			}
@@ -65,7 +65,7 @@ type deferredProgress struct {
 
 func (d *deferredProgress) start() {
 	if d.Progress == nil {
-		d.Progress = image.NewProgress(os.Stderr)
+		d.Progress = image.NewProgress(os.Stderr, "Downloading")
 		d.Progress.Say("%s", d.first)
 	}
 }

@@ -31,9 +31,13 @@ type Entry struct {
 }
 
 // File, Dir, Symlink and Hardlink make entries.
-func File(name, body string) Entry  { return Entry{Name: name, Body: body, Type: tar.TypeReg, Mode: 0o644} }
-func Dir(name string) Entry         { return Entry{Name: name, Type: tar.TypeDir, Mode: 0o755} }
-func Symlink(name, to string) Entry { return Entry{Name: name, Link: to, Type: tar.TypeSymlink, Mode: 0o777} }
+func File(name, body string) Entry {
+	return Entry{Name: name, Body: body, Type: tar.TypeReg, Mode: 0o644}
+}
+func Dir(name string) Entry { return Entry{Name: name, Type: tar.TypeDir, Mode: 0o755} }
+func Symlink(name, to string) Entry {
+	return Entry{Name: name, Link: to, Type: tar.TypeSymlink, Mode: 0o777}
+}
 func Hardlink(name, to string) Entry {
 	return Entry{Name: name, Link: to, Type: tar.TypeLink, Mode: 0o644}
 }
@@ -172,17 +176,7 @@ func PushAll(addr, base string) error {
 		}
 		return PushIndex(addr+"/test/multi:latest", map[string]v1.Image{runtime.GOARCH: mine, otherArch: other})
 	}
-	pushes[addr+"/test/many:40"] = func() error {
-		layers := []v1.Layer{Layer(baseTar, false)}
-		for i := 1; i < 40; i++ {
-			layers = append(layers, Layer(Tar(File(fmt.Sprintf("layers/%02d", i), fmt.Sprintf("%d\n", i))), false))
-		}
-		img, err := Image(v1.Config{}, false, layers...)
-		if err != nil {
-			return err
-		}
-		return Push(addr+"/test/many:40", img)
-	}
+	pushes[addr+"/test/many:40"] = func() error { return PushLayered(addr+"/test/many:40", baseTar, 40) }
 	for tag, tarData := range hostileLayers() {
 		ref := addr + "/test/hostile:" + tag
 		pushes[ref] = func() error {
@@ -199,6 +193,20 @@ func PushAll(addr, base string) error {
 		}
 	}
 	return nil
+}
+
+// PushLayered pushes ref: busybox, then n-1 layers of one file each
+// (/layers/01 …).
+func PushLayered(ref string, baseTar []byte, n int) error {
+	layers := []v1.Layer{Layer(baseTar, false)}
+	for i := 1; i < n; i++ {
+		layers = append(layers, Layer(Tar(File(fmt.Sprintf("layers/%02d", i), fmt.Sprintf("%d\n", i))), false))
+	}
+	img, err := Image(v1.Config{}, false, layers...)
+	if err != nil {
+		return err
+	}
+	return Push(ref, img)
 }
 
 // appImage is busybox, then a layer with files to delete later, then a

@@ -4,6 +4,8 @@
 //	testregistry serve ADDRFILE        listen on 127.0.0.1:0, write the address to ADDRFILE
 //	testregistry push ADDR BUSYBOX.tar push the tests' images
 //	testregistry bench ADDR/REPO:TAG N MB   push an image of N random layers of MB each
+//	testregistry layers REF BUSYBOX.tar N   push busybox and N-1 small layers over it
+//	testregistry layout OUT.tar BUSYBOX.tar NAME TAG   write an OCI layout tar of the app image
 package main
 
 import (
@@ -29,7 +31,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: testregistry serve ADDRFILE | push ADDR BUSYBOX.tar | bench REF N MB")
+		return fmt.Errorf("usage: testregistry serve ADDRFILE | push ADDR BUSYBOX.tar | bench REF N MB | layers REF BUSYBOX.tar N | layout OUT.tar BUSYBOX.tar NAME TAG")
 	}
 	switch {
 	case args[0] == "serve" && len(args) == 2:
@@ -43,6 +45,15 @@ func run(args []string) error {
 		return http.Serve(ln, registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	case args[0] == "push" && len(args) == 3:
 		return testregistry.PushAll(args[1], args[2])
+	case args[0] == "layers" && len(args) == 4:
+		base, err := os.ReadFile(args[2])
+		n, nerr := strconv.Atoi(args[3])
+		if err != nil || nerr != nil {
+			return fmt.Errorf("layers: want REF BUSYBOX.tar N")
+		}
+		return testregistry.PushLayered(args[1], base, n)
+	case args[0] == "layout" && len(args) == 5:
+		return testregistry.LayoutTar(args[1], args[2], args[3], args[4])
 	case args[0] == "bench" && len(args) == 4:
 		n, err1 := strconv.Atoi(args[2])
 		mb, err2 := strconv.Atoi(args[3])
