@@ -27,7 +27,7 @@ fi
 [ -x "$bin" ] || die "no $bin: run scripts/bench.sh without --no-build first"
 ensure_tools busybox
 for tool in runc crun; do
-	have_tool "$tool" || ensure_tools "$tool" 2>/dev/null || say "no $tool: it is left out"
+	have_tool "$tool" || (ensure_tools "$tool") 2>/dev/null || say "no $tool: it is left out"
 done
 
 tmp=$(mktemp -d /tmp/mydocker-bench.XXXXXX)

@@ -16,6 +16,9 @@ source "$(dirname "$0")/lib.sh"
 require_root "$@"
 ensure_go
 ensure_tools bats unshare setpriv script gcc ip iptables iptables-save ping
+# podman: final/'s save and load are checked against it; without it those
+# tests skip, and say so.
+have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: the tests that compare with it skip"
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then

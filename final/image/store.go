@@ -156,8 +156,9 @@ func (s Store) List() ([]*Image, error) {
 	return list, nil
 }
 
-// Get finds an image as docker does: by name[:tag] or name@digest, else
-// by its full ID or a unique prefix of it (with or without "sha256:").
+// Get finds an image as docker does: by name[:tag] or name@digest, by
+// a bare manifest digest (sha256:…), else by its full ID or a unique
+// prefix of it (with or without "sha256:").
 func (s Store) Get(arg string) (*Image, error) {
 	idx, err := s.load()
 	if err != nil {
@@ -170,6 +171,13 @@ func (idx *index) find(arg string) (*Image, error) {
 	if ref, err := ParseRef(arg); err == nil {
 		for _, img := range idx.Images {
 			if slices.Contains(img.RepoTags, ref.String()) || slices.Contains(img.RepoDigests, ref.String()) {
+				return img, nil
+			}
+		}
+	}
+	if strings.HasPrefix(arg, "sha256:") && len(arg) == len("sha256:")+64 {
+		for _, img := range idx.Images {
+			if img.Manifest == arg || slices.ContainsFunc(img.RepoDigests, func(d string) bool { return strings.HasSuffix(d, "@"+arg) }) {
 				return img, nil
 			}
 		}

@@ -176,7 +176,8 @@ func TestGetTagRemoveAndTheirConflicts(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Tag(reg+"/app:v1", "mine:latest"))
 
-	for _, arg := range []string{"mine", "mine:latest", "docker.io/library/mine", img.ID, img.ShortID(), img.ID[:15]} {
+	manifestDigest := img.RepoDigests[0][strings.Index(img.RepoDigests[0], "@")+1:]
+	for _, arg := range []string{"mine", "mine:latest", "docker.io/library/mine", img.ID, img.ShortID(), img.ID[:15], manifestDigest} {
 		got, err := s.Get(arg)
 		require.NoError(t, err, arg)
 		assert.Equal(t, img.ID, got.ID)

@@ -166,14 +166,8 @@ func saveCommand() *cli.Command {
 			if cmd.Args().Len() == 0 {
 				return errors.New("save: want at least one image")
 			}
-			out := cmd.String("o")
-			if out == "" {
-				if isTerminal(os.Stdout) {
-					return errors.New("save: refusing to write a tar to a terminal: use -o FILE or a redirect")
-				}
-				return imageStore(cmd).SaveTo(os.Stdout, cmd.Args().Slice())
-			}
-			return imageStore(cmd).Save(out, cmd.Args().Slice())
+			images := imageStore(cmd)
+			return writeTar("save", cmd.String("o"), func(w io.Writer) error { return images.SaveTo(w, cmd.Args().Slice()) })
 		},
 	}
 }
@@ -309,14 +303,7 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			out := cmd.String("o")
-			if out == "" {
-				if isTerminal(os.Stdout) {
-					return errors.New("export: refusing to write a tar to a terminal: use -o FILE or a redirect")
-				}
-				return container.Export(s, st, os.Stdout)
-			}
-			return image.WriteAtomically(out, func(w io.Writer) error { return container.Export(s, st, w) })
+			return writeTar("export", cmd.String("o"), func(w io.Writer) error { return container.Export(s, st, w) })
 		},
 	}
 }
@@ -325,4 +312,16 @@ func exportCommand() *cli.Command {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// writeTar writes a tar with write to the file out (whole or not at all),
+// or to stdout when out is "" and stdout is not a terminal, as docker does.
+func writeTar(what, out string, write func(io.Writer) error) error {
+	if out != "" {
+		return image.WriteAtomically(out, write)
+	}
+	if isTerminal(os.Stdout) {
+		return fmt.Errorf("%s: refusing to write a tar to a terminal: use -o FILE or a redirect", what)
+	}
+	return write(os.Stdout)
 }
