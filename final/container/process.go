@@ -67,6 +67,12 @@ type RunOptions struct {
 	Network string
 	// Ports are the host ports mapped to it (-p, book 6.4).
 	Ports []network.Port
+	// Restart is the --restart policy, which the monitor applies.
+	Restart RestartPolicy
+	// Started, when set, is called once the command runs, and Run then
+	// waits for the container even when it is detached: the monitor's
+	// mode (see Monitor).
+	Started func(*State) `json:"-"`
 }
 
 // initPipes are the two pipes between run and the container's init: init

@@ -38,13 +38,15 @@ func reconcile(store Store, st *State) error {
 	if st.Status == Exited {
 		return nil
 	}
-	// Its mydocker is on it: creating it, or waiting for it in the
-	// foreground.
-	if st.Owner.Alive() && (st.Status == Created || !st.Detached) {
+	// Its mydocker is on it: creating it, waiting for it in the
+	// foreground, or its monitor.
+	if st.Owner.Alive() && (st.Status == Created || !st.Detached || st.Monitored) {
 		return nil
 	}
 	if st.Init.Alive() {
-		if st.Detached && st.Status == Running {
+		// The book's detached container runs on alone; one whose monitor
+		// was killed must not (nobody would record its end).
+		if st.Detached && st.Status == Running && !st.Monitored {
 			return nil
 		}
 		// Its mydocker is gone, and it must not outlive it.

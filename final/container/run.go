@@ -83,26 +83,36 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 		discard(store, st)
 		return nil, 0, err
 	}
-	if opts.Detach {
+	if opts.Detach && opts.Started == nil {
 		// Nobody waits for it: when we exit, it is the host's init's child.
 		return st, 0, nil
 	}
+	if opts.Started != nil {
+		opts.Started(st) // the monitor lets run -d return: it waits on
+	}
+	status, err := watch(store, st, parent, signals)
+	return st, status, err
+}
 
+// watch waits for the container's command to exit, passing our signals
+// on to it, then tears it down and records its exit status, which it
+// returns: its own, or 128+N when a signal N killed it.
+func watch(store Store, st *State, parent *exec.Cmd, signals <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
 	go forwardSignals(parent.Process, signals, done)
-	err = parent.Wait()
+	err := parent.Wait()
 	close(done)
 	if parent.SysProcAttr.Foreground {
 		takeBackTerminal()
 	}
 	status, err := exitStatusOf(err)
 	if err != nil {
-		return st, 0, err
+		return 0, err
 	}
 	if err := finish(store, st, &status); err != nil {
 		logrus.WithError(err).Warn("tear down the container")
 	}
-	return st, status, nil
+	return status, nil
 }
 
 // newState makes the record of a new container: its directory, its
@@ -119,6 +129,7 @@ func newState(store Store, opts RunOptions) (*State, error) {
 		Env:     containerEnv(id[:12], opts.TTY, opts.Env),
 		Created: time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
+		Monitored: opts.Started != nil, Restart: opts.Restart,
 		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
 	if err := store.create(st); err != nil {
@@ -132,7 +143,11 @@ func newState(store Store, opts RunOptions) (*State, error) {
 // step is recorded before it is made, so that discard undoes what was.
 func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
-	if err := ws.Create(opts.Layers); err != nil {
+	mount := ws.Create
+	if st.Restarts > 0 {
+		mount = ws.Remount // its writable layer is kept across restarts
+	}
+	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err
 	}
 	if err := ws.MountVolumes(opts.Volumes); err != nil {

@@ -58,11 +58,18 @@ type State struct {
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`
-	// Owner is the mydocker that runs a foreground container: when it is
-	// gone (kill -9), so must the container be.
-	Owner Process `json:"owner"`
-	// ExitCode is known when a mydocker waited for the container; nobody
-	// waits for a detached one (the book has no monitor process).
+	// Owner is the mydocker that runs a foreground container, or the
+	// monitor of a detached one (Monitored): when it is gone (kill -9), so
+	// must the container be.
+	Owner     Process `json:"owner"`
+	Monitored bool    `json:"monitored,omitempty"`
+	// Restart is the --restart policy that the monitor applies; Restarts
+	// counts what it has done. StopRequested, set by stop and rm, ends it.
+	Restart       RestartPolicy `json:"restart,omitempty"`
+	Restarts      int           `json:"restarts,omitempty"`
+	StopRequested bool          `json:"stopRequested,omitempty"`
+	// ExitCode is known when a mydocker waited for the container: the
+	// foreground run, or the monitor of a detached one.
 	ExitCode *int `json:"exitCode,omitempty"`
 	// Endpoint is the container's place on a network (book 6.3), when it
 	// has one: recorded before it is made, undone by teardown.

@@ -70,6 +70,21 @@ func (w Workspace) Create(layers []string) (err error) {
 	return mountOverlay(w.Merged(), layers, w.Upper(), w.Work())
 }
 
+// Remount mounts the overlay again over the upper layer that a container
+// kept when it exited: a restart. On failure it unmounts what it mounted,
+// and never removes a layer: the container's changes are the user's.
+func (w Workspace) Remount(layers []string) (err error) {
+	defer func() {
+		if err != nil {
+			_ = w.Unmount()
+		}
+	}()
+	if err := makePrivateMount(w.Dir()); err != nil {
+		return err
+	}
+	return mountOverlay(w.Merged(), layers, w.Upper(), w.Work())
+}
+
 // makePrivateMount binds dir onto itself and makes that mount private.
 // systemd makes "/" a shared mount, and a mount made below a shared one is
 // shared too: it would be copied to every peer of "/" (other mount

@@ -316,3 +316,82 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 		[ "$output" = "from mydocker" ]
 	done
 }
+
+# config_of ID KEY prints a field of the container's config.json.
+config_of() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$MD_ROOT/containers/$1/config.json" "$2"
+}
+
+@test "final: a detached container has one monitor, which records its exit code for wait and ps -a" {
+	md_detach --name coded -- sh -c 'sleep 0.3; exit 3'
+	[ "$(mydocker_pids | wc -l)" -eq 1 ] # its monitor, and nothing else of ours
+	run md wait coded
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+	md ps -a | grep -E '^[0-9a-f]{12} +coded .* exited \(3\) '
+	for ((i = 0; i < 20; i++)); do [ -z "$(mydocker_pids)" ] && break; sleep 0.05; done
+	[ -z "$(mydocker_pids)" ] # the monitor is gone with the container's end
+	assert_no_mounts_under "$MD_ROOT"
+}
+
+@test "final: run -d --rm removes the container when it exits, and wait still works while it runs" {
+	md_detach --rm --name brief -- sh -c 'sleep 0.3; exit 0'
+	for ((i = 0; i < 50; i++)); do [ -z "$(md ps -a -q)" ] && break; sleep 0.1; done
+	[ -z "$(md ps -a -q)" ]
+	assert_no_workspace
+}
+
+@test "final: --restart on-failure:2 restarts exactly twice, over the same writable layer" {
+	md_detach --name flaky --restart on-failure:2 -- sh -c 'echo run >> /runs; cat /runs | wc -l; exit 1'
+	run md wait flaky
+	# wait returns at the first exit that is not restarted: the third.
+	for ((i = 0; i < 100; i++)); do [ "$(config_of "$MD_ID" restarts)" = 2 ] && [ "$(md wait flaky)" = 1 ] && break; sleep 0.1; done
+	[ "$(config_of "$MD_ID" restarts)" = 2 ]
+	[ "$(md logs flaky | tr '\n' ' ')" = "1 2 3 " ]
+	md ps -a | grep -E ' flaky .* exited \(1\) '
+}
+
+@test "final: --restart always survives a kill -9 of its process, and stop ends it" {
+	md_detach --name phoenix --restart always -- sh -c 'echo up; exec sleep 1000'
+	pid=$(md ps | awk '$2 == "phoenix" { print $3 }')
+	kill -KILL "$pid"
+	for ((i = 0; i < 50; i++)); do
+		new=$(md ps | awk '$2 == "phoenix" { print $3 }')
+		[ -n "$new" ] && [ "$new" != "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$new" ] && [ "$new" != "$pid" ]
+	[ "$(md logs phoenix | grep -c up)" -eq 2 ]
+	run md stop -t 0 phoenix
+	[ "$status" -eq 0 ]
+	md ps -a | grep -E ' phoenix .* exited \(137\) '
+	sleep 0.5 # no restart after stop
+	md ps -a | grep -E ' phoenix .* exited \(137\) '
+	[ -z "$(mydocker_pids)" ]
+}
+
+@test "final: kill -9 of a monitor: the next command stops the container and reports it exited, leaving nothing" {
+	md_detach --name orphan -- sleep 1000
+	pid=$(md ps | awk '$2 == "orphan" { print $3 }')
+	kill -KILL "$(mydocker_pids)"
+	run md ps -a
+	echo "$output" | grep -E ' orphan .* exited '
+	# Gone (or a zombie, until whoever inherited it reaps it).
+	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
+	assert_no_mounts_under "$MD_ROOT"
+	run --separate-stderr md wait orphan
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"exit code is unknown"* ]]
+}
+
+@test "final: --restart is checked before anything is made" {
+	for args in "--restart sometimes" "--restart on-failure:0" "--restart always --rm" "--restart always"; do
+		run --separate-stderr md run $args busybox true
+		echo "$args: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	run -127 --separate-stderr md run -d busybox no-such-command
+	[ -z "$output" ]
+	[ -z "$(md ps -q)" ]
+}

@@ -187,7 +187,13 @@ remove_cgroups() {
 # assert_no_leaks fails when a test left a mydocker process or cgroup
 # behind, and removes it so the next test starts clean.
 assert_no_leaks() {
-	local left cgroups status=0
+	local left cgroups status=0 i
+	# final/'s monitor of a container that has just ended may be in its
+	# last milliseconds: a second is its to exit.
+	for ((i = 0; i < 20; i++)); do
+		[ -z "$(mydocker_pids)" ] && break
+		sleep 0.05
+	done
 	left=$(mydocker_pids)
 	if [ -n "$left" ]; then
 		kill -KILL $left 2>/dev/null || true

@@ -47,7 +47,9 @@ func main() {
 			loadCommand(),
 			importCommand(),
 			networkCommand(),
+			waitCommand(),
 			initCommand(),
+			monitorCommand(),
 		},
 		// main decides the exit status, not the library.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
@@ -95,8 +97,13 @@ func exitCode(err error) int {
 		return int(status)
 	}
 	fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-	// The container's init could not start the user's command: 127 when
-	// it does not exist, 126 when it cannot be run, as in a shell.
+	return statusOf(err)
+}
+
+// statusOf is the exit status for the failure err: 125, or, when the
+// container's init could not start the user's command, 127 when it does
+// not exist and 126 when it cannot be run, as in a shell.
+func statusOf(err error) int {
 	var execErr *container.ExecError
 	if errors.As(err, &execErr) {
 		return execErr.ExitCode()

@@ -45,6 +45,7 @@ func runCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
 			&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join (mydocker network create)"},
 			&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
+			&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
 			&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
 			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
 			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
@@ -58,6 +59,9 @@ func runCommand() *cli.Command {
 			}
 			if err := useImage(ctx, cmd, &opts); err != nil {
 				return err
+			}
+			if opts.Detach {
+				return runMonitored(cmd, opts)
 			}
 			st, status, err := container.Run(opts)
 			if err != nil {
@@ -113,6 +117,15 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 			return opts, err
 		}
 		opts.Ports = append(opts.Ports, p)
+	}
+	if opts.Restart, err = container.ParseRestartPolicy(cmd.String("restart")); err != nil {
+		return opts, err
+	}
+	if opts.Restart.Name != "" && opts.AutoRemove {
+		return opts, errors.New("run: conflicting options: --restart and --rm")
+	}
+	if opts.Restart.Name != "" && !opts.Detach {
+		return opts, errors.New("run: --restart needs -d: a detached container's monitor restarts it")
 	}
 	if len(opts.Ports) > 0 && opts.Network == "" {
 		return opts, errors.New("run: -p needs --net: a port is mapped to the container's address on a network")

@@ -1,0 +1,173 @@
+package container
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+)
+
+// Monitor is the life of a detached container, run by its monitor
+// process ("mydocker monitor", which run -d starts in a session of its
+// own): it creates and starts the container as Run does and reports the
+// start (or why it failed) to report, so that run -d can print the ID and
+// return. Then it stays, the container's parent: it waits for the
+// command, records its exit code, tears the container down, removes it
+// with --rm, and restarts it as --restart says, until stop or rm ends it.
+// docker has containerd-shim for this, podman conmon.
+func Monitor(opts RunOptions, report func(*State, error)) error {
+	// Orphans of the container's processes (an exec whose parent died)
+	// come to us, not to the host's init.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		logrus.WithError(err).Debug("become a subreaper")
+	}
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwardedSignals...)
+	defer signal.Stop(signals)
+
+	reported := false
+	opts.Started = func(st *State) {
+		reported = true
+		report(st, nil)
+	}
+	st, status, err := run(opts, signals)
+	if !reported {
+		report(st, err)
+		return err
+	}
+	store := Store{Root: opts.Root}
+	for err == nil {
+		var again bool
+		if again, err = waitToRestart(store, st, status); !again || err != nil {
+			break
+		}
+		status, again, err = restart(store, st, opts, signals)
+		if !again {
+			break
+		}
+	}
+	return err
+}
+
+// waitToRestart decides, after an exit with status, whether the policy
+// restarts the container, and waits the delay first. stop and rm during
+// the wait end it.
+func waitToRestart(store Store, st *State, status int) (bool, error) {
+	deadline := time.Now().Add(restartDelay(st.Restarts))
+	for {
+		now, err := store.reload(st)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil // removed: --rm, or rm -f
+		}
+		if err != nil {
+			return false, err
+		}
+		if !now.Restart.shouldRestart(status, now.Restarts, now.StopRequested) {
+			return false, nil
+		}
+		if time.Now().After(deadline) {
+			return true, nil
+		}
+		time.Sleep(min(50*time.Millisecond, time.Until(deadline)))
+	}
+}
+
+// restart starts the exited container st again, over the writable layer
+// it kept, and watches it as run does. It holds the container's lock
+// while it starts it, so that stop and rm wait for a container that
+// either runs or has not started again. again is false when nothing was
+// started (stop or rm came first, or the start failed for good).
+func restart(store Store, st *State, opts RunOptions, signals <-chan os.Signal) (status int, again bool, err error) {
+	lock, err := store.lock(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	now, err := store.reload(st)
+	if err != nil || now.StopRequested {
+		lock.Release()
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return 0, false, err
+	}
+	now.Status, now.ExitCode = Created, nil
+	now.Restarts++
+	if err := now.save(); err != nil {
+		lock.Release()
+		return 0, false, err
+	}
+	*st = *now
+	parent, pipes, err := createContainer(st, opts)
+	if err == nil {
+		if err = startContainer(st, parent, pipes); err != nil {
+			_ = parent.Wait()
+		}
+	}
+	lock.Release()
+	if err != nil {
+		var execErr *ExecError
+		code := 0
+		if errors.As(err, &execErr) {
+			code = execErr.ExitCode()
+		}
+		if pipes != nil {
+			pipes.close()
+		}
+		if ferr := finish(store, st, &code); ferr != nil {
+			logrus.WithError(ferr).Warn("tear down the container")
+		}
+		if execErr == nil {
+			return 0, false, err
+		}
+		return code, true, nil
+	}
+	defer pipes.close()
+	status, err = watch(store, st, parent, signals)
+	return status, err == nil, err
+}
+
+// requestStop tells the container's monitor not to restart it again.
+func requestStop(store Store, st *State) error {
+	lock, err := store.lock(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // gone already (--rm)
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	now, err := store.reload(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	now.StopRequested = true
+	return now.save()
+}
+
+// waitForMonitor waits until the container's monitor has done its last
+// work (the exit code, the teardown, --rm) and exited, killing it after
+// timeout: it only sleeps then, before a restart that was called off.
+func waitForMonitor(st *State, timeout time.Duration) error {
+	if !st.Monitored {
+		return nil
+	}
+	fd, ok, err := openProcess(st.Owner.PID, st.Owner.Alive)
+	if err != nil || !ok {
+		return err
+	}
+	defer unix.Close(fd)
+	if exited, err := waitForExit(fd, timeout); err != nil || exited {
+		return err
+	}
+	return killAndWait(fd, st.Owner.PID)
+}

@@ -1,0 +1,44 @@
+package container
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseRestartPolicy(t *testing.T) {
+	for in, want := range map[string]RestartPolicy{
+		"no": {}, "": {}, "always": {Name: "always"}, "unless-stopped": {Name: "always"},
+		"on-failure": {Name: "on-failure"}, "on-failure:3": {Name: "on-failure", MaxRetries: 3},
+	} {
+		got, err := ParseRestartPolicy(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"sometimes", "on-failure:0", "on-failure:x", "always:2", "no:1"} {
+		_, err := ParseRestartPolicy(bad)
+		assert.Error(t, err, bad)
+	}
+	assert.Equal(t, "on-failure:3", RestartPolicy{Name: "on-failure", MaxRetries: 3}.String())
+}
+
+func TestShouldRestart(t *testing.T) {
+	onFailure2 := RestartPolicy{Name: "on-failure", MaxRetries: 2}
+	assert.True(t, onFailure2.shouldRestart(1, 0, false))
+	assert.True(t, onFailure2.shouldRestart(1, 1, false))
+	assert.False(t, onFailure2.shouldRestart(1, 2, false), "at most N restarts")
+	assert.False(t, onFailure2.shouldRestart(0, 0, false), "a clean exit is no failure")
+	always := RestartPolicy{Name: "always"}
+	assert.True(t, always.shouldRestart(0, 100, false))
+	assert.True(t, always.shouldRestart(137, 0, false), "killed: restarted")
+	assert.False(t, always.shouldRestart(137, 0, true), "stop ends it")
+	assert.False(t, RestartPolicy{}.shouldRestart(1, 0, false))
+}
+
+func TestRestartDelayGrowsAndStops(t *testing.T) {
+	assert.Equal(t, 100*time.Millisecond, restartDelay(0))
+	assert.Equal(t, 400*time.Millisecond, restartDelay(2))
+	assert.Equal(t, time.Minute, restartDelay(50))
+}
