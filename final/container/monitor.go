@@ -20,15 +20,7 @@ import (
 // with --rm, and restarts it as --restart says, until stop or rm ends it.
 // docker has containerd-shim for this, podman conmon.
 func Monitor(opts RunOptions, report func(*State, error)) error {
-	// Orphans of the container's processes (an exec whose parent died)
-	// come to us, not to the host's init.
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		logrus.WithError(err).Debug("become a subreaper")
-	}
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	defer signal.Stop(signals)
-
+	signals := monitorSetup()
 	reported := false
 	opts.Started = func(st *State) {
 		reported = true
@@ -39,18 +31,37 @@ func Monitor(opts RunOptions, report func(*State, error)) error {
 		report(st, err)
 		return err
 	}
-	store := Store{Root: opts.Root}
-	for err == nil {
-		var again bool
-		if again, err = waitToRestart(store, st, status); !again || err != nil {
-			break
+	if err != nil {
+		return err
+	}
+	return superviseRestarts(Store{Root: opts.Root}, st, opts, status, signals)
+}
+
+// monitorSetup makes us a monitor: a subreaper, so that orphans of the
+// container's processes (an exec whose parent died) come to us, not to
+// the host's init, and the receiver of the signals to pass on.
+func monitorSetup() <-chan os.Signal {
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		logrus.WithError(err).Debug("become a subreaper")
+	}
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwardedSignals...)
+	return signals
+}
+
+// superviseRestarts applies the restart policy to a container that has
+// exited with status, for as long as it keeps being restarted.
+func superviseRestarts(store Store, st *State, opts RunOptions, status int, signals <-chan os.Signal) error {
+	for {
+		again, err := waitToRestart(store, st, status)
+		if !again || err != nil {
+			return err
 		}
-		status, again, err = restart(store, st, opts, signals)
+		status, again, err = startAgain(store, st, opts, signals, true, nil)
 		if !again {
-			break
+			return err
 		}
 	}
-	return err
 }
 
 // waitToRestart decides, after an exit with status, whether the policy
@@ -76,31 +87,31 @@ func waitToRestart(store Store, st *State, status int) (bool, error) {
 	}
 }
 
-// restart starts the exited container st again, over the writable layer
-// it kept, and watches it as run does. It holds the container's lock
-// while it starts it, so that stop and rm wait for a container that
-// either runs or has not started again. again is false when nothing was
-// started (stop or rm came first, or the start failed for good).
-func restart(store Store, st *State, opts RunOptions, signals <-chan os.Signal) (status int, again bool, err error) {
-	lock, err := store.lock(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, false, nil
+// startAgain starts the container st again, over the writable layer it
+// kept, and watches it as run does: a restart by the policy (restart),
+// or start (report then says how the start went). It holds the
+// container's lock while it starts it, so that stop and rm wait for a
+// container that either runs or has not started again. again is false
+// when nothing was started (stop or rm came first, or the start failed
+// for good).
+func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signal, restart bool, report func(*State, error)) (status int, again bool, err error) {
+	if report == nil {
+		report = func(*State, error) {}
 	}
+	lock, err := store.lock(st)
 	if err != nil {
-		return 0, false, err
+		report(st, err)
+		return 0, false, notRemoved(err)
 	}
 	now, err := store.reload(st)
-	if err != nil || now.StopRequested {
+	if err != nil || (restart && now.StopRequested) {
 		lock.Release()
-		if errors.Is(err, fs.ErrNotExist) {
-			err = nil
-		}
-		return 0, false, err
+		report(st, err)
+		return 0, false, notRemoved(err)
 	}
-	now.Status, now.ExitCode = Created, nil
-	now.Restarts++
-	if err := now.save(); err != nil {
+	if err := becomeMonitorOf(now, restart); err != nil {
 		lock.Release()
+		report(st, err)
 		return 0, false, err
 	}
 	*st = *now
@@ -111,6 +122,7 @@ func restart(store Store, st *State, opts RunOptions, signals <-chan os.Signal) 
 		}
 	}
 	lock.Release()
+	report(st, err)
 	if err != nil {
 		var execErr *ExecError
 		code := 0
@@ -131,6 +143,23 @@ func restart(store Store, st *State, opts RunOptions, signals <-chan os.Signal) 
 	defer pipes.close()
 	status, err = watch(store, st, parent, signals)
 	return status, err == nil, err
+}
+
+// becomeMonitorOf records, under the container's lock, that we are its
+// monitor and that it starts again.
+func becomeMonitorOf(st *State, restart bool) error {
+	me, err := processOf(os.Getpid())
+	if err != nil {
+		return err
+	}
+	st.Owner, st.Monitored, st.Detached = me, true, true
+	st.Status, st.ExitCode, st.NotStarted = Created, nil, false
+	if restart {
+		st.Restarts++
+	} else {
+		st.StopRequested = false // start undoes stop
+	}
+	return st.save()
 }
 
 // requestStop tells the container's monitor not to restart it again.

@@ -35,8 +35,8 @@ func Reconcile(store Store) {
 }
 
 func reconcile(store Store, st *State) error {
-	if st.Status == Exited {
-		return nil
+	if st.Status == Exited || (st.Status == Created && st.NotStarted) {
+		return nil // done, or made by create and waiting for start
 	}
 	// Its mydocker is on it: creating it, waiting for it in the
 	// foreground, or its monitor.

@@ -56,6 +56,11 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	// start runs it again from these.
+	if err := saveRunOptions(st, opts); err != nil {
+		discard(store, st)
+		return nil, 0, err
+	}
 	parent, pipes, err := createContainer(st, opts)
 	if err != nil {
 		discard(store, st)
@@ -144,8 +149,8 @@ func newState(store Store, opts RunOptions) (*State, error) {
 func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
 	mount := ws.Create
-	if st.Restarts > 0 {
-		mount = ws.Remount // its writable layer is kept across restarts
+	if _, err := os.Stat(ws.Upper()); err == nil {
+		mount = ws.Remount // it ran before: its writable layer is kept
 	}
 	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err

@@ -67,6 +67,7 @@ type State struct {
 	// counts what it has done. StopRequested, set by stop and rm, ends it.
 	Restart       RestartPolicy `json:"restart,omitempty"`
 	Restarts      int           `json:"restarts,omitempty"`
+	NotStarted    bool          `json:"notStarted,omitempty"` // made by create, not started yet
 	StopRequested bool          `json:"stopRequested,omitempty"`
 	// ExitCode is known when a mydocker waited for the container: the
 	// foreground run, or the monitor of a detached one.

@@ -395,3 +395,48 @@ config_of() {
 	[ -z "$output" ]
 	[ -z "$(md ps -q)" ]
 }
+
+@test "final: create makes a container that start runs; start -a shows its output and gives its status" {
+	run md create --name later busybox sh -c 'echo hello; echo run >> /runs; wc -l < /runs; exit 2'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	md ps -a | grep -E ' later .* created '
+	[ -z "$(mydocker_pids)" ] # nothing runs for a created container
+	assert_no_mounts_under "$MD_ROOT"
+	run md start -a later
+	[ "$status" -eq 2 ]
+	[ "$output" = "$(printf 'hello\n1')" ]
+	run md start later # again, over the same writable layer
+	[ "$status" -eq 0 ]
+	[ "$output" = later ]
+	[ "$(md wait later)" = 2 ]
+	[ "$(md logs later | tail -n 1)" = 2 ]
+}
+
+@test "final: restart stops and starts a container, keeping its writable layer" {
+	md_detach --name svc -- sh -c 'echo run >> /runs; wc -l < /runs; exec sleep 1000'
+	run md restart -t 0 svc
+	[ "$status" -eq 0 ]
+	[ "$output" = svc ]
+	for ((i = 0; i < 50; i++)); do [ "$(md logs svc | tail -n 1)" = 2 ] && break; sleep 0.1; done
+	[ "$(md logs svc | tail -n 1)" = 2 ]
+	md ps | grep -E ' svc .* running '
+	[ "$(mydocker_pids | wc -l)" -eq 1 ] # one monitor, the new one
+}
+
+@test "final: kill sends SIGKILL or -s SIGNAL to PID 1, and refuses a container that does not run" {
+	md_detach --name target -- sh -c 'trap "echo got HUP" HUP; while :; do sleep 0.1; done'
+	run md kill -s HUP target
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 50; i++)); do md logs target | grep -q 'got HUP' && break; sleep 0.1; done
+	md logs target | grep -q 'got HUP'
+	run md kill target
+	[ "$status" -eq 0 ]
+	[ "$(md wait target)" = 137 ]
+	run --separate-stderr md kill target
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running"* ]]
+	run --separate-stderr md kill -s NOSUCH target
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"invalid signal"* ]]
+}

@@ -47,7 +47,11 @@ func main() {
 			loadCommand(),
 			importCommand(),
 			networkCommand(),
+			createCommand(),
+			startCommand(),
+			restartCommand(),
 			waitCommand(),
+			killCommand(),
 			initCommand(),
 			monitorCommand(),
 		},
@@ -104,6 +108,10 @@ func exitCode(err error) int {
 // container's init could not start the user's command, 127 when it does
 // not exist and 126 when it cannot be run, as in a shell.
 func statusOf(err error) int {
+	var reported *reportedFailure
+	if errors.As(err, &reported) {
+		return reported.code
+	}
 	var execErr *container.ExecError
 	if errors.As(err, &execErr) {
 		return execErr.ExitCode()

@@ -25,8 +25,15 @@ type startReport struct {
 	Code    int    `json:"code,omitempty"`
 }
 
-// The monitor's pipes: the options come in on fd 3, the report goes out
-// on fd 4 (ExtraFiles of runMonitored).
+// monitorRequest is what the monitor is to do: run a new container of
+// Options (run -d), or Start an existing one again (start, restart).
+type monitorRequest struct {
+	Options *container.RunOptions `json:"options,omitempty"`
+	Start   string                `json:"start,omitempty"`
+}
+
+// The monitor's pipes: the request comes in on fd 3, the report goes out
+// on fd 4 (ExtraFiles of startMonitor).
 const (
 	monitorOptionsFd = 3
 	monitorReportFd  = 4
@@ -40,18 +47,19 @@ func monitorCommand() *cli.Command {
 		Name:   "monitor",
 		Usage:  "watch a detached container to its end (started by run -d; do not call it by hand)",
 		Hidden: true,
-		Action: func(context.Context, *cli.Command) error {
+		Before: useRoot,
+		Action: func(_ context.Context, cmd *cli.Command) error {
 			// Neither pipe may reach the container's processes.
 			unix.CloseOnExec(monitorOptionsFd)
 			unix.CloseOnExec(monitorReportFd)
 			in, out := os.NewFile(monitorOptionsFd, "options"), os.NewFile(monitorReportFd, "report")
-			var opts container.RunOptions
-			err := json.NewDecoder(in).Decode(&opts)
+			var req monitorRequest
+			err := json.NewDecoder(in).Decode(&req)
 			in.Close()
-			if err != nil {
-				return fmt.Errorf("monitor: read the container's options: %w", err)
+			if err != nil || (req.Options == nil) == (req.Start == "") {
+				return fmt.Errorf("monitor: read what to do: %v", err)
 			}
-			err = container.Monitor(opts, func(st *container.State, err error) {
+			report := func(st *container.State, err error) {
 				var r startReport
 				if st != nil {
 					r.ID = st.ID
@@ -61,7 +69,12 @@ func monitorCommand() *cli.Command {
 				}
 				_ = json.NewEncoder(out).Encode(r)
 				out.Close()
-			})
+			}
+			if req.Options != nil {
+				err = container.Monitor(*req.Options, report)
+			} else {
+				err = container.MonitorStart(cmd.Root().String("root"), req.Start, report)
+			}
 			if err != nil {
 				logrus.WithError(err).Warn("monitor")
 			}
@@ -71,21 +84,33 @@ func monitorCommand() *cli.Command {
 }
 
 // runMonitored starts the container's monitor, hands it the options and
-// returns what it reports: run -d prints the ID and returns, and the
+// prints what it reports: run -d prints the ID and returns, and the
 // monitor stays with the container.
 func runMonitored(cmd *cli.Command, opts container.RunOptions) error {
-	optsR, optsW, err := os.Pipe()
+	id, err := startMonitor(cmd, monitorRequest{Options: &opts})
 	if err != nil {
 		return err
+	}
+	fmt.Println(id)
+	return nil
+}
+
+// startMonitor starts a monitor for req and returns the container's ID
+// once the monitor has started it, or the error it reports (which it
+// prints, and returns as the status to exit with).
+func startMonitor(cmd *cli.Command, req monitorRequest) (string, error) {
+	optsR, optsW, err := os.Pipe()
+	if err != nil {
+		return "", err
 	}
 	defer optsW.Close()
 	reportR, reportW, err := os.Pipe()
 	if err != nil {
 		optsR.Close()
-		return err
+		return "", err
 	}
 	defer reportR.Close()
-	args := []string{"--root", opts.Root}
+	args := []string{"--root", cmd.Root().String("root")}
 	if cmd.Root().Bool("debug") {
 		args = append(args, "--debug")
 	}
@@ -99,21 +124,27 @@ func runMonitored(cmd *cli.Command, opts container.RunOptions) error {
 	optsR.Close()
 	reportW.Close()
 	if err != nil {
-		return fmt.Errorf("start the container's monitor: %w", err)
+		return "", fmt.Errorf("start the container's monitor: %w", err)
 	}
 	_ = monitor.Process.Release() // it outlives us: the host's init reaps it
-	if err := json.NewEncoder(optsW).Encode(opts); err != nil {
-		return fmt.Errorf("send the monitor the container's options: %w", err)
+	if err := json.NewEncoder(optsW).Encode(req); err != nil {
+		return "", fmt.Errorf("send the monitor what to do: %w", err)
 	}
 	optsW.Close()
 	var r startReport
 	if err := json.NewDecoder(reportR).Decode(&r); err != nil {
-		return errors.New("the container's monitor exited before it started the container")
+		return "", errors.New("the container's monitor exited before it started the container")
 	}
 	if r.Code != 0 {
-		fmt.Fprintf(os.Stderr, "mydocker: %s\n", r.Message)
-		return exitStatus(r.Code)
+		return "", &reportedFailure{message: r.Message, code: r.Code}
 	}
-	fmt.Println(r.ID)
-	return nil
+	return r.ID, nil
 }
+
+// reportedFailure is a failure the monitor reported, with its status.
+type reportedFailure struct {
+	message string
+	code    int
+}
+
+func (f *reportedFailure) Error() string { return f.message }

@@ -55,7 +55,7 @@ func printTable(states []*container.State) {
 	fmt.Fprintln(w, "CONTAINER ID\tNAME\tPID\tIP\tSTATUS\tCOMMAND\tCREATED")
 	for _, st := range states {
 		pid := ""
-		if st.Status != container.Exited {
+		if st.Status != container.Exited && st.Init.PID > 0 {
 			pid = strconv.Itoa(st.Init.PID)
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.ShortID(), st.Name, pid, st.IP(), st.StatusText(),

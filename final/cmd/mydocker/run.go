@@ -33,23 +33,7 @@ func runCommand() *cli.Command {
    with a dash.`,
 		StopOnNthArg: &stopAtCommand,
 		Before:       useRoot,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the container to stdin (interactive)"},
-			&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
-			&cli.BoolFlag{Name: "rm", Usage: "remove the container when it exits"},
-			&cli.StringFlag{Name: "name", Usage: "the container's name (default: made up)"},
-			&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
-			&cli.StringFlag{Name: "m", Aliases: []string{"memory"}, Usage: "memory limit, such as 100m (bytes, or k, m, g)"},
-			&cli.StringFlag{Name: "cpushare", Aliases: []string{"cpu-shares"}, Usage: "relative CPU weight, 2 to 262144 (default 1024)"},
-			&cli.StringFlag{Name: "cpuset", Aliases: []string{"cpuset-cpus"}, Usage: "CPUs the container may use, such as 0 or 0-1"},
-			&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
-			&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join (mydocker network create)"},
-			&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
-			&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
-			&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
-			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
-			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
-		},
+		Flags:        runFlags(),
 		// A -v or -e value is one value, even with a comma in it.
 		DisableSliceFlagSeparator: true,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -63,15 +47,60 @@ func runCommand() *cli.Command {
 			if opts.Detach {
 				return runMonitored(cmd, opts)
 			}
-			st, status, err := container.Run(opts)
+			_, status, err := container.Run(opts)
 			if err != nil {
 				return err
 			}
-			if opts.Detach {
-				fmt.Println(st.ID)
-				return nil
-			}
 			return exitStatus(status)
+		},
+	}
+}
+
+// runFlags are the flags of run and create.
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the container to stdin (interactive)"},
+		&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
+		&cli.BoolFlag{Name: "rm", Usage: "remove the container when it exits"},
+		&cli.StringFlag{Name: "name", Usage: "the container's name (default: made up)"},
+		&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
+		&cli.StringFlag{Name: "m", Aliases: []string{"memory"}, Usage: "memory limit, such as 100m (bytes, or k, m, g)"},
+		&cli.StringFlag{Name: "cpushare", Aliases: []string{"cpu-shares"}, Usage: "relative CPU weight, 2 to 262144 (default 1024)"},
+		&cli.StringFlag{Name: "cpuset", Aliases: []string{"cpuset-cpus"}, Usage: "CPUs the container may use, such as 0 or 0-1"},
+		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
+		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join (mydocker network create)"},
+		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
+		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
+		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
+		&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
+		&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
+	}
+}
+
+// createCommand makes a container without starting it, as docker create.
+func createCommand() *cli.Command {
+	return &cli.Command{
+		Name:                      "create",
+		Usage:                     "create a container without starting it (start runs it): run's flags",
+		UsageText:                 "mydocker create [run's flags] IMAGE [COMMAND [ARG...]]",
+		StopOnNthArg:              &stopAtCommand,
+		Before:                    useRoot,
+		Flags:                     runFlags(),
+		DisableSliceFlagSeparator: true,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			opts, err := runOptions(cmd)
+			if err != nil {
+				return err
+			}
+			if err := useImage(ctx, cmd, &opts); err != nil {
+				return err
+			}
+			st, err := container.Create(opts)
+			if err != nil {
+				return err
+			}
+			fmt.Println(st.ID)
+			return nil
 		},
 	}
 }
@@ -124,7 +153,7 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Restart.Name != "" && opts.AutoRemove {
 		return opts, errors.New("run: conflicting options: --restart and --rm")
 	}
-	if opts.Restart.Name != "" && !opts.Detach {
+	if opts.Restart.Name != "" && !opts.Detach && cmd.Name == "run" {
 		return opts, errors.New("run: --restart needs -d: a detached container's monitor restarts it")
 	}
 	if len(opts.Ports) > 0 && opts.Network == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -79,4 +80,126 @@ func eachContainer(cmd *cli.Command, do func(container.Store, *container.State) 
 		return exitStatus(exitFailure)
 	}
 	return nil
+}
+
+// killCommand signals containers, as docker kill.
+func killCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "kill",
+		Usage:     "send a signal (default KILL) to containers' PID 1",
+		ArgsUsage: "CONTAINER...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Value: "KILL", Usage: "the signal: a name (KILL, TERM, HUP...) or a number"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() < 1 {
+				return errors.New("kill: missing container")
+			}
+			sig, err := container.ParseSignal(cmd.String("s"))
+			if err != nil {
+				return err
+			}
+			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+				return container.Kill(s, st, sig)
+			})
+		},
+	}
+}
+
+// startCommand starts containers made by create, or exited, again: each
+// gets a monitor, as run -d gives.
+func startCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "start",
+		Usage:     "start containers that were created or have exited (-a: wait, showing their output)",
+		ArgsUsage: "CONTAINER...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "a", Aliases: []string{"attach"}, Usage: "show the container's output until it exits, and exit with its status"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() < 1 {
+				return errors.New("start: missing container")
+			}
+			if cmd.Bool("a") {
+				if cmd.Args().Len() != 1 {
+					return errors.New("start: -a takes one container")
+				}
+				return startAttached(cmd, cmd.Args().First())
+			}
+			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+				_, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				return err
+			})
+		},
+	}
+}
+
+// startAttached starts the container and copies what it writes to its log
+// from then on to stdout, until it exits; its exit status is ours.
+func startAttached(cmd *cli.Command, ref string) error {
+	s, st, err := findContainer(cmd, ref)
+	if err != nil {
+		return err
+	}
+	log, err := os.OpenFile(st.LogPath(), os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	if _, err := log.Seek(0, io.SeekEnd); err != nil {
+		return err
+	}
+	if _, err := startMonitor(cmd, monitorRequest{Start: st.ID}); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	var code *int
+	var waitErr error
+	go func() {
+		code, waitErr = container.Wait(s, st)
+		close(done)
+	}()
+	for {
+		select {
+		case <-done:
+			_, _ = io.Copy(os.Stdout, log)
+			if waitErr != nil {
+				return waitErr
+			}
+			return exitStatus(*code)
+		case <-time.After(50 * time.Millisecond):
+			_, _ = io.Copy(os.Stdout, log)
+		}
+	}
+}
+
+// restartCommand stops containers (as stop does) and starts them again.
+func restartCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "restart",
+		Usage:     "stop containers, then start them again",
+		ArgsUsage: "CONTAINER...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "t", Aliases: []string{"time"}, Value: 10, Usage: "seconds to wait before killing"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() < 1 {
+				return errors.New("restart: missing container")
+			}
+			if cmd.Int("t") < 0 {
+				return fmt.Errorf("restart: -t %d: want 0 or more seconds", cmd.Int("t"))
+			}
+			timeout := time.Duration(cmd.Int("t")) * time.Second
+			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+				if err := container.Stop(s, st, timeout); err != nil {
+					return err
+				}
+				_, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				return err
+			})
+		},
+	}
 }

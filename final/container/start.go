@@ -1,0 +1,90 @@
+package container
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+)
+
+// runOptionsPath keeps what the container was created with, so that
+// start can run it again: the image's layers, volumes, limits, network.
+func (s *State) runOptionsPath() string { return filepath.Join(s.dir, "run.json") }
+
+func saveRunOptions(st *State, opts RunOptions) error {
+	data, err := json.Marshal(opts)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(st.runOptionsPath(), data, 0o600)
+}
+
+func loadRunOptions(st *State) (RunOptions, error) {
+	var opts RunOptions
+	data, err := os.ReadFile(st.runOptionsPath())
+	if err != nil {
+		return opts, fmt.Errorf("%s cannot be started again: %w", st.Name, err)
+	}
+	return opts, json.Unmarshal(data, &opts)
+}
+
+// Create makes a container that does not run yet, as docker create: its
+// record and options, no mount and no process. start runs it.
+func Create(opts RunOptions) (*State, error) {
+	store := Store{Root: opts.Root}
+	Reconcile(store)
+	opts.Detach, opts.Started = true, nil
+	st, err := newState(store, opts)
+	if err != nil {
+		return nil, err
+	}
+	st.NotStarted = true
+	if err := saveRunOptions(st, opts); err == nil {
+		err = st.save()
+	}
+	if err != nil {
+		discard(store, st)
+		return nil, err
+	}
+	return st, nil
+}
+
+// MonitorStart is the monitor of a container that start runs again (made
+// by create, or exited): it starts it as a detached container, over the
+// writable layer it has, reports the start, and then watches it as
+// Monitor does.
+func MonitorStart(root, id string, report func(*State, error)) error {
+	signals := monitorSetup()
+	store := Store{Root: root}
+	st, err := store.Find(id)
+	if err == nil && st.Status == Running && st.Init.Alive() {
+		report(st, nil) // running already: nothing to do, as docker
+		return nil
+	}
+	var opts RunOptions
+	if err == nil {
+		opts, err = loadRunOptions(st)
+	}
+	if err != nil {
+		report(st, err)
+		return err
+	}
+	opts.Detach, opts.TTY = true, false
+	status, again, err := startAgain(store, st, opts, signals, false, report)
+	if !again {
+		return err
+	}
+	return superviseRestarts(store, st, opts, status, signals)
+}
+
+// notRemoved is nil for a container removed meanwhile, and err otherwise.
+func notRemoved(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
