@@ -231,7 +231,7 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	if err := readStatus(pipes.status); err != nil {
 		return err
 	}
-	st.Status = Running
+	st.Status, st.StartedAt = Running, time.Now()
 	return st.save()
 }
 

@@ -72,6 +72,10 @@ type State struct {
 	// ExitCode is known when a mydocker waited for the container: the
 	// foreground run, or the monitor of a detached one.
 	ExitCode *int `json:"exitCode,omitempty"`
+	// StartedAt and FinishedAt are when its command last started and
+	// when it was last seen to have ended.
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	// Endpoint is the container's place on a network (book 6.3), when it
 	// has one: recorded before it is made, undone by teardown.
 	Endpoint *network.Endpoint `json:"endpoint,omitempty"`

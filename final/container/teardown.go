@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/network"
@@ -57,7 +58,7 @@ func finish(store Store, st *State, code *int) error {
 	if err := teardown(now); err != nil {
 		return fmt.Errorf("container %s: %w", now.Name, err)
 	}
-	now.Status = Exited
+	now.Status, now.FinishedAt = Exited, time.Now()
 	if code != nil {
 		now.ExitCode = code
 	}

@@ -440,3 +440,29 @@ config_of() {
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"invalid signal"* ]]
 }
+
+@test "final: inspect shows containers and images as docker's JSON, and -f templates of them" {
+	md_detach --name looked -v "$BATS_TEST_TMPDIR/v:/data:ro" -- sleep 1000
+	pid=$(md ps | awk '$2 == "looked" { print $3 }')
+	run md inspect -f '{{.State.Pid}} {{.State.Status}} {{.State.Running}} {{.Name}}' looked
+	[ "$status" -eq 0 ]
+	[ "$output" = "$pid running true /looked" ]
+	run md inspect looked
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)[0]
+assert c["Id"].startswith(sys.argv[1]) and c["Config"]["Cmd"] == ["sleep", "1000"], c
+assert c["Mounts"] == [{"Type": "bind", "Source": sys.argv[2], "Destination": "/data", "RW": False}], c["Mounts"]
+assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Name"] == "no"
+' "$MD_ID" "$BATS_TEST_TMPDIR/v"
+	md stop -t 0 looked >/dev/null
+	run md inspect -f '{{.State.Status}} {{.State.ExitCode}}' looked
+	[ "$output" = "exited 137" ]
+	run md inspect -f '{{index .RepoTags 0}} {{.Os}} {{len .RootFS.Layers}}' busybox
+	[ "$output" = "busybox:latest linux 1" ]
+	run --separate-stderr md inspect looked nosuch
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"no such object: nosuch"* ]]
+	[[ "$output" == *'"Name": "/looked"'* ]] # what was found is still printed
+}

@@ -51,6 +51,7 @@ func main() {
 			startCommand(),
 			restartCommand(),
 			waitCommand(),
+			inspectCommand(),
 			killCommand(),
 			initCommand(),
 			monitorCommand(),

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/network"
+)
+
+// inspectCommand prints containers and images as docker inspect does: a
+// JSON array of objects shaped like docker's, or -f TEMPLATE of each.
+func inspectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show containers or images as JSON (-f: a Go template of each, as docker's)",
+		ArgsUsage: "CONTAINER|IMAGE...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: `a Go template, such as '{{.State.Pid}}' or '{{json .Config}}'`},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() == 0 {
+				return errors.New("inspect: want at least one container or image")
+			}
+			var tmpl *template.Template
+			if f := cmd.String("f"); f != "" {
+				var err error
+				if tmpl, err = template.New("format").Funcs(templateFuncs).Parse(f); err != nil {
+					return fmt.Errorf("inspect: template %q: %w", f, err)
+				}
+			}
+			var found []any
+			failed := false
+			for _, ref := range cmd.Args().Slice() {
+				obj, err := inspectOne(cmd, ref)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+					failed = true
+					continue
+				}
+				found = append(found, obj)
+			}
+			if err := printInspected(found, tmpl); err != nil {
+				return err
+			}
+			if failed {
+				return exitStatus(exitFailure)
+			}
+			return nil
+		},
+	}
+}
+
+// templateFuncs are the functions docker's -f templates use most.
+var templateFuncs = template.FuncMap{
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"join":  strings.Join,
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+}
+
+// printInspected prints the objects: a JSON array, or the template of each
+// on a line. A template sees the object as its JSON reads (docker's field
+// names), so it is applied to that.
+func printInspected(found []any, tmpl *template.Template) error {
+	if tmpl == nil {
+		if found == nil {
+			found = []any{}
+		}
+		out, err := json.MarshalIndent(found, "", "    ")
+		if err != nil {
+			return err
+		}
+		fmt.Println(string(out))
+		return nil
+	}
+	for _, obj := range found {
+		var generic any
+		b, err := json.Marshal(obj)
+		if err == nil {
+			err = json.Unmarshal(b, &generic)
+		}
+		if err != nil {
+			return err
+		}
+		var sb strings.Builder
+		if err := tmpl.Execute(&sb, generic); err != nil {
+			return fmt.Errorf("inspect: template: %w", err)
+		}
+		fmt.Println(sb.String())
+	}
+	return nil
+}
+
+// inspectOne finds ref as a container first, then as an image, as docker.
+func inspectOne(cmd *cli.Command, ref string) (any, error) {
+	s, st, err := findContainer(cmd, ref)
+	if err == nil {
+		return containerJSON(s, st), nil
+	}
+	if !errors.Is(err, container.ErrNotFound) {
+		return nil, err
+	}
+	images := imageStore(cmd)
+	img, ierr := images.Get(ref)
+	if ierr != nil {
+		return nil, fmt.Errorf("no such object: %s", ref)
+	}
+	return imageJSON(images, img)
+}
+
+// dockerTime is a time as docker prints it, or its zero value.
+func dockerTime(t time.Time) string {
+	if t.IsZero() {
+		return "0001-01-01T00:00:00Z"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// containerJSON is the container as docker inspect shows one.
+func containerJSON(s container.Store, st *container.State) map[string]any {
+	code := 0
+	if st.ExitCode != nil {
+		code = *st.ExitCode
+	}
+	running := st.Status == container.Running && st.Init.Alive()
+	pid := 0
+	if running {
+		pid = st.Init.PID
+	}
+	var path string
+	var args []string
+	if len(st.Command) > 0 {
+		path, args = st.Command[0], st.Command[1:]
+	}
+	var binds []string
+	var mounts []map[string]any
+	for _, v := range st.Volumes {
+		bind := v.String()
+		if v.ReadOnly {
+			bind += ":ro"
+		}
+		binds = append(binds, bind)
+		mounts = append(mounts, map[string]any{"Type": "bind", "Source": v.Host, "Destination": v.Container, "RW": !v.ReadOnly})
+	}
+	netMode, ip, gateway := "none", "", ""
+	ports := map[string][]map[string]string{}
+	networks := map[string]any{}
+	if st.Endpoint != nil {
+		netMode, ip = st.Endpoint.Network, st.Endpoint.IP
+		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
+			gateway = n.Gateway
+		}
+		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway}
+		for _, p := range st.Endpoint.Ports {
+			key := fmt.Sprintf("%d/%s", p.Container, p.Proto)
+			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
+		}
+	}
+	restart := st.Restart.Name
+	if restart == "" {
+		restart = "no"
+	}
+	return map[string]any{
+		"Id": st.ID, "Name": "/" + st.Name, "Created": dockerTime(st.Created),
+		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
+		"State": map[string]any{
+			"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
+			"OOMKilled": false, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
+			"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
+		},
+		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
+		"Config": map[string]any{
+			"Hostname": st.ShortID(), "User": st.Config.User, "Env": orEmpty(st.Env),
+			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
+			"WorkingDir": st.Config.WorkingDir,
+		},
+		"HostConfig": map[string]any{
+			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,
+			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
+			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
+		},
+		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
+		"Mounts":          orEmptyMounts(mounts),
+	}
+}
+
+// imageJSON is the image as docker image inspect shows one.
+func imageJSON(images image.Store, img *image.Image) (map[string]any, error) {
+	cfg, err := images.Config(img)
+	if err != nil {
+		return nil, err
+	}
+	var tags, digests, layers []string
+	for _, t := range img.RepoTags {
+		tags = append(tags, image.Familiar(t))
+	}
+	for _, d := range img.RepoDigests {
+		digests = append(digests, image.Familiar(d))
+	}
+	for _, l := range img.Layers {
+		layers = append(layers, l.DiffID)
+	}
+	return map[string]any{
+		"Id": img.ID, "RepoTags": orEmpty(tags), "RepoDigests": orEmpty(digests),
+		"Created": dockerTime(img.Created), "Architecture": cfg.Architecture, "Os": cfg.OS,
+		"Size": img.Size(), "Config": cfg.Config, "History": cfg.History,
+		"RootFS": map[string]any{"Type": "layers", "Layers": layers},
+	}, nil
+}
+
+// orEmpty makes a nil list print as [], as docker's do.
+func orEmpty(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
+func orEmptyMounts(list []map[string]any) []map[string]any {
+	if list == nil {
+		return []map[string]any{}
+	}
+	return list
+}
