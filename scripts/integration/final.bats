@@ -466,3 +466,19 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[[ "$stderr" == *"no such object: nosuch"* ]]
 	[[ "$output" == *'"Name": "/looked"'* ]] # what was found is still printed
 }
+
+@test "final: top lists the container's processes, exec's too, and refuses a stopped container" {
+	md_detach --name busy -- sh -c 'sleep 1000 & exec sleep 999'
+	md exec -d busy sleep 998 2>/dev/null || md exec busy sh -c 'sleep 998 &'
+	run md top busy
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[ "$(echo "$output" | head -n 1 | tr -s ' ')" = "UID PID PPID TIME CMD" ]
+	echo "$output" | grep -E ' sleep 999$'
+	echo "$output" | grep -E ' sleep 1000$'
+	echo "$output" | grep -E ' sleep 998$'
+	md stop -t 0 busy >/dev/null
+	run --separate-stderr md top busy
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running"* ]]
+}

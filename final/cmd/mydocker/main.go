@@ -52,6 +52,7 @@ func main() {
 			restartCommand(),
 			waitCommand(),
 			inspectCommand(),
+			topCommand(),
 			killCommand(),
 			initCommand(),
 			monitorCommand(),
