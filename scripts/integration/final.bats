@@ -482,3 +482,33 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"not running"* ]]
 }
+
+@test "final: named volumes: made on first use, shared by containers, kept after rm, refused to rm while in use" {
+	run md run --rm -v appdata:/data busybox sh -c 'echo kept > /data/f'
+	[ "$status" -eq 0 ]
+	run md volume ls
+	[ "$(echo "$output" | tr -s ' ')" = "$(printf 'DRIVER VOLUME NAME\nlocal appdata')" ]
+	md_detach --name holder -v appdata:/data -- sleep 1000
+	run md run --rm -v appdata:/d:ro busybox sh -c 'cat /d/f; touch /d/x'
+	[[ "$output" == kept*"Read-only file system"* ]]
+	run --separate-stderr md volume rm appdata
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"in use by container holder"* ]]
+	md rm -f holder >/dev/null
+	[ "$(md volume inspect -- appdata | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Mountpoint"])')" = "$MD_ROOT/volumes/appdata/_data" ]
+	[ "$(cat "$MD_ROOT/volumes/appdata/_data/f")" = kept ] # rm of a container keeps its named volume
+	run md volume rm appdata
+	[ "$status" -eq 0 ]
+	[ "$output" = appdata ]
+	[ -z "$(md volume ls -q)" ]
+	name=$(md volume create)
+	[[ "$name" =~ ^[0-9a-f]{64}$ ]]
+	md volume rm "$name" >/dev/null
+	for spec in "x:/data" "bad/name:/data" "ok-name:relative"; do
+		run --separate-stderr md run --rm -v "$spec" busybox true
+		echo "$spec: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	[ -z "$(md volume ls -q)" ] # a bad run makes no volume
+}

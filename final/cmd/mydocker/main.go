@@ -47,6 +47,7 @@ func main() {
 			loadCommand(),
 			importCommand(),
 			networkCommand(),
+			volumeCommand(),
 			createCommand(),
 			startCommand(),
 			restartCommand(),

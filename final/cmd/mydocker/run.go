@@ -14,6 +14,7 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/volume"
 )
 
 // stopAtCommand makes flag parsing stop at the first positional argument:
@@ -42,6 +43,9 @@ func runCommand() *cli.Command {
 				return err
 			}
 			if err := useImage(ctx, cmd, &opts); err != nil {
+				return err
+			}
+			if err := makeNamedVolumes(opts); err != nil {
 				return err
 			}
 			if opts.Detach {
@@ -95,6 +99,9 @@ func createCommand() *cli.Command {
 			if err := useImage(ctx, cmd, &opts); err != nil {
 				return err
 			}
+			if err := makeNamedVolumes(opts); err != nil {
+				return err
+			}
 			st, err := container.Create(opts)
 			if err != nil {
 				return err
@@ -136,7 +143,7 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Resources, err = parseResources(cmd); err != nil {
 		return opts, err
 	}
-	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v")); err != nil {
+	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {
 		return opts, err
 	}
 	opts.Network = cmd.String("net")
@@ -206,17 +213,46 @@ func parseResources(cmd *cli.Command) (resources.Resources, error) {
 	return res, nil
 }
 
-// parseVolumes checks every -v before anything is created.
-func parseVolumes(specs []string) ([]overlay.Volume, error) {
+// parseVolumes checks every -v before anything is created. A host side
+// that is not a path names a volume (volume create, or made on first use,
+// as docker): its directory under <root>/volumes is bound.
+func parseVolumes(specs []string, root string) ([]overlay.Volume, error) {
 	var volumes []overlay.Volume
 	for _, spec := range specs {
-		v, err := overlay.ParseVolume(spec)
+		parsed := spec
+		host, rest, hasColon := strings.Cut(spec, ":")
+		named := hasColon && volume.IsName(host)
+		if named {
+			if err := volume.CheckName(host); err != nil {
+				return nil, err
+			}
+			parsed = volume.Store{Root: root}.Path(host) + ":" + rest
+		}
+		v, err := overlay.ParseVolume(parsed)
+		if err != nil && named {
+			return nil, fmt.Errorf("invalid volume %q: want NAME:/container/dir[:ro]", spec)
+		}
 		if err != nil {
 			return nil, err
 		}
 		volumes = append(volumes, v)
 	}
 	return volumes, nil
+}
+
+// makeNamedVolumes creates the named volumes that the run binds and that
+// do not exist yet: only now, once every flag and the image are known to
+// be good.
+func makeNamedVolumes(opts container.RunOptions) error {
+	vols := volume.Store{Root: opts.Root}
+	for _, v := range opts.Volumes {
+		if name, ok := vols.NameOf(v.Host); ok {
+			if _, err := vols.Create(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // useImage finds the image of the run, pulling it when it is not here

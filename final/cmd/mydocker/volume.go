@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/volume"
+)
+
+// volumeCommand manages named volumes, as docker volume.
+func volumeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "volume",
+		Usage: "manage named volumes: create, ls, rm, inspect",
+		Commands: []*cli.Command{
+			{
+				Name: "create", Usage: "create a volume (a random name when none is given)", ArgsUsage: "[NAME]", Before: useRoot,
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					if cmd.Args().Len() > 1 {
+						return errors.New("volume create: want at most one name")
+					}
+					v, err := volumes(cmd).Create(cmd.Args().First())
+					if err != nil {
+						return err
+					}
+					fmt.Println(v.Name)
+					return nil
+				},
+			},
+			{
+				Name: "ls", Aliases: []string{"list"}, Usage: "list the volumes", Before: useRoot,
+				Flags: []cli.Flag{&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "names only"}},
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					list, err := volumes(cmd).List()
+					if err != nil {
+						return err
+					}
+					w := tabwriter.NewWriter(os.Stdout, 10, 1, 3, ' ', 0)
+					if !cmd.Bool("q") {
+						fmt.Fprintln(w, "DRIVER\tVOLUME NAME")
+					}
+					for _, v := range list {
+						if cmd.Bool("q") {
+							fmt.Fprintln(w, v.Name)
+						} else {
+							fmt.Fprintf(w, "%s\t%s\n", v.Driver, v.Name)
+						}
+					}
+					return w.Flush()
+				},
+			},
+			{
+				Name: "rm", Aliases: []string{"remove"}, Usage: "remove volumes (refused while a container uses one)", ArgsUsage: "NAME...", Before: useRoot,
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					return eachVolume(cmd, func(vols volume.Store, name string) error {
+						return vols.Remove(name, volumeUsers(cmd, vols, name))
+					}, true)
+				},
+			},
+			{
+				Name: "inspect", Usage: "show volumes as JSON", ArgsUsage: "NAME...", Before: useRoot,
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					var found []*volume.Volume
+					err := eachVolume(cmd, func(vols volume.Store, name string) error {
+						v, err := vols.Get(name)
+						if err == nil {
+							found = append(found, v)
+						}
+						return err
+					}, false)
+					if found == nil {
+						found = []*volume.Volume{}
+					}
+					out, _ := json.MarshalIndent(found, "", "    ")
+					fmt.Println(string(out))
+					return err
+				},
+			},
+		},
+	}
+}
+
+func volumes(cmd *cli.Command) volume.Store {
+	return volume.Store{Root: cmd.Root().String("root")}
+}
+
+// eachVolume does do to each volume named; one that fails is said on
+// stderr, the others are still done, and the status is then 125.
+func eachVolume(cmd *cli.Command, do func(volume.Store, string) error, printNames bool) error {
+	if cmd.Args().Len() == 0 {
+		return fmt.Errorf("volume %s: want at least one volume", cmd.Name)
+	}
+	failed := false
+	for _, name := range cmd.Args().Slice() {
+		if err := do(volumes(cmd), name); err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			failed = true
+			continue
+		}
+		if printNames {
+			fmt.Println(name)
+		}
+	}
+	if failed {
+		return exitStatus(exitFailure)
+	}
+	return nil
+}
+
+// volumeUsers names the containers, running or not, that bind the volume.
+func volumeUsers(cmd *cli.Command, vols volume.Store, name string) []string {
+	var users []string
+	list, _ := store(cmd).List()
+	for _, st := range list {
+		for _, v := range st.Volumes {
+			if v.Host == vols.Path(name) {
+				users = append(users, st.Name)
+				break
+			}
+		}
+	}
+	return users
+}
