@@ -8,6 +8,7 @@ import (
 	"os/exec"
 
 	"github.com/sirupsen/logrus"
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -51,6 +52,7 @@ func startCommand() error {
 	if err := setUpMount(); err != nil {
 		return err
 	}
+	loopbackUp()
 	if err := becomeUser(cfg); err != nil {
 		return err
 	}
@@ -67,6 +69,16 @@ func startCommand() error {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
 	return nil
+}
+
+// loopbackUp brings lo up, as docker does for every container, also one
+// on no network (--network none): 127.0.0.1 works inside. A container on
+// a network has it up already; one on the host's network shares the
+// host's, which is up. A failure leaves lo as it was, as before.
+func loopbackUp() {
+	if lo, err := netlink.LinkByName("lo"); err == nil {
+		_ = netlink.LinkSetUp(lo)
+	}
 }
 
 // becomeUser switches to the container's user (the image's User, or -u)

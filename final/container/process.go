@@ -67,6 +67,9 @@ type RunOptions struct {
 	Network string
 	// Ports are the host ports mapped to it (-p, book 6.4).
 	Ports []network.Port
+	// HostNetwork keeps the container in the host's network namespace
+	// (--network host).
+	HostNetwork bool
 	// Restart is the --restart policy, which the monitor applies.
 	Restart RestartPolicy
 	// Started, when set, is called once the command runs, and Run then
@@ -134,6 +137,9 @@ func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.F
 
 	cmd := exec.Command("/proc/self/exe", args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags}
+	if opts.HostNetwork {
+		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
+	}
 	cmd.Env = env
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
 	// stderr; ExtraFiles[1] fd 4.

@@ -134,7 +134,7 @@ func newState(store Store, opts RunOptions) (*State, error) {
 		Env:     containerEnv(id[:12], opts.TTY, opts.Env),
 		Created: time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
-		Monitored: opts.Started != nil, Restart: opts.Restart,
+		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
 	if err := store.create(st); err != nil {

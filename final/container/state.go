@@ -42,19 +42,21 @@ type Config struct {
 // mydocker process finds a container half-made can undo it: everything a
 // container has is named by its ID or lives in its directory.
 type State struct {
-	ID         string              `json:"id"`
-	Name       string              `json:"name"`
-	Image      string              `json:"image"`   // as the user named it
-	ImageID    string              `json:"imageID"` // what it was then
-	Config     Config              `json:"config"`
-	Command    []string            `json:"command"`
-	Env        []string            `json:"env"`
-	Created    time.Time           `json:"created"`
-	Status     Status              `json:"status"`
-	Detached   bool                `json:"detached"`
-	AutoRemove bool                `json:"autoRemove"`
-	Volumes    []overlay.Volume    `json:"volumes,omitempty"`
-	Resources  resources.Resources `json:"resources"`
+	ID         string           `json:"id"`
+	Name       string           `json:"name"`
+	Image      string           `json:"image"`   // as the user named it
+	ImageID    string           `json:"imageID"` // what it was then
+	Config     Config           `json:"config"`
+	Command    []string         `json:"command"`
+	Env        []string         `json:"env"`
+	Created    time.Time        `json:"created"`
+	Status     Status           `json:"status"`
+	Detached   bool             `json:"detached"`
+	AutoRemove bool             `json:"autoRemove"`
+	Volumes    []overlay.Volume `json:"volumes,omitempty"`
+	// HostNetwork: it shares the host's network namespace (--network host).
+	HostNetwork bool                `json:"hostNetwork,omitempty"`
+	Resources   resources.Resources `json:"resources"`
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`

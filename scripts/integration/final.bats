@@ -24,6 +24,15 @@ teardown_file() {
 
 layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 
+# teardown also removes the networks a test made (the default "bridge"):
+# their bridges and iptables rules are the host's.
+teardown() {
+	md_rm_all
+	local n
+	for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do md network rm "$n" >/dev/null || true; done
+	assert_no_leaks
+}
+
 @test "final: pull prints the image by digest on stdout, progress on stderr, and images lists it" {
 	run --separate-stderr md pull "$REGISTRY/test/app:v1"
 	[ "$status" -eq 0 ]
@@ -511,4 +520,20 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 		[ "${#stderr_lines[@]}" -eq 1 ]
 	done
 	[ -z "$(md volume ls -q)" ] # a bad run makes no volume
+}
+
+@test "final: --network none has lo alone (up), host shares the host's, bridge is made on first use" {
+	run md run --rm --network none busybox sh -c 'ip -o link | cut -d: -f2 | tr -d " "; ping -c 1 -W 1 127.0.0.1 >/dev/null && echo lo-works'
+	[ "$output" = "$(printf 'lo\nlo-works')" ]
+	run md run --rm --network host busybox sh -c 'ip -o link | wc -l'
+	[ "$output" -eq "$(ip -o link | wc -l)" ]
+	run --separate-stderr md run --rm --network host -p 8080:80 busybox true
+	[ "$status" -eq 125 ]
+	run md network ls
+	[ "${#lines[@]}" -eq 1 ] # no network yet
+	run md run --rm --network bridge busybox ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ inet\ (172|10)\.[0-9]+\.0\.2/16 ]]
+	md network ls | grep -E '^bridge +(172|10)\.[0-9]+\.0\.0/16 '
+	md network rm bridge >/dev/null
 }

@@ -45,7 +45,7 @@ func runCommand() *cli.Command {
 			if err := useImage(ctx, cmd, &opts); err != nil {
 				return err
 			}
-			if err := makeNamedVolumes(opts); err != nil {
+			if err := makeOnFirstUse(opts); err != nil {
 				return err
 			}
 			if opts.Detach {
@@ -72,7 +72,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cpushare", Aliases: []string{"cpu-shares"}, Usage: "relative CPU weight, 2 to 262144 (default 1024)"},
 		&cli.StringFlag{Name: "cpuset", Aliases: []string{"cpuset-cpus"}, Usage: "CPUs the container may use, such as 0 or 0-1"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
-		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join (mydocker network create)"},
+		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
 		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
@@ -99,7 +99,7 @@ func createCommand() *cli.Command {
 			if err := useImage(ctx, cmd, &opts); err != nil {
 				return err
 			}
-			if err := makeNamedVolumes(opts); err != nil {
+			if err := makeOnFirstUse(opts); err != nil {
 				return err
 			}
 			st, err := container.Create(opts)
@@ -146,7 +146,12 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {
 		return opts, err
 	}
-	opts.Network = cmd.String("net")
+	switch opts.Network = cmd.String("net"); opts.Network {
+	case "none":
+		opts.Network = "" // lo alone, as without --network
+	case "host":
+		opts.Network, opts.HostNetwork = "", true
+	}
 	for _, spec := range cmd.StringSlice("p") {
 		p, err := network.ParsePort(spec)
 		if err != nil {
@@ -162,6 +167,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	}
 	if opts.Restart.Name != "" && !opts.Detach && cmd.Name == "run" {
 		return opts, errors.New("run: --restart needs -d: a detached container's monitor restarts it")
+	}
+	if len(opts.Ports) > 0 && opts.HostNetwork {
+		return opts, errors.New("run: -p with --network host: the container's ports are the host's own already")
 	}
 	if len(opts.Ports) > 0 && opts.Network == "" {
 		return opts, errors.New("run: -p needs --net: a port is mapped to the container's address on a network")
@@ -240,10 +248,15 @@ func parseVolumes(specs []string, root string) ([]overlay.Volume, error) {
 	return volumes, nil
 }
 
-// makeNamedVolumes creates the named volumes that the run binds and that
-// do not exist yet: only now, once every flag and the image are known to
-// be good.
-func makeNamedVolumes(opts container.RunOptions) error {
+// makeOnFirstUse creates what the run uses and that is made on first
+// use, as in docker: the named volumes it binds, and the default network
+// "bridge". Only now, once every flag and the image are known to be good.
+func makeOnFirstUse(opts container.RunOptions) error {
+	if opts.Network == network.DefaultName {
+		if _, err := (network.Store{Root: opts.Root}).Default(); err != nil {
+			return err
+		}
+	}
 	vols := volume.Store{Root: opts.Root}
 	for _, v := range opts.Volumes {
 		if name, ok := vols.NameOf(v.Host); ok {
