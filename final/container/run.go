@@ -131,8 +131,9 @@ func newState(store Store, opts RunOptions) (*State, error) {
 	st := &State{
 		ID: id, Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
 		Config: opts.Config, Command: opts.Command,
-		Env:     containerEnv(id[:12], opts.TTY, opts.Env),
-		Created: time.Now(), Status: Created,
+		Env:      containerEnv(hostnameOr(opts.Hostname, id), opts.TTY, opts.Env),
+		Hostname: opts.Hostname,
+		Created:  time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
@@ -224,7 +225,7 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	cfg := initConfig{Args: st.Command, Hostname: st.ShortID(), Cwd: st.Config.WorkingDir, User: st.Config.User}
+	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User}
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}
@@ -310,4 +311,12 @@ func exitStatusOf(err error) (int, error) {
 		return 128 + int(status.Signal()), nil
 	}
 	return status.ExitStatus(), nil
+}
+
+// hostnameOr is the container's hostname: --hostname, or the short ID.
+func hostnameOr(hostname, id string) string {
+	if hostname != "" {
+		return hostname
+	}
+	return id[:12]
 }

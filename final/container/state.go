@@ -54,6 +54,8 @@ type State struct {
 	Detached   bool             `json:"detached"`
 	AutoRemove bool             `json:"autoRemove"`
 	Volumes    []overlay.Volume `json:"volumes,omitempty"`
+	// Hostname is --hostname; "" means the short ID, as docker.
+	Hostname string `json:"hostname,omitempty"`
 	// HostNetwork: it shares the host's network namespace (--network host).
 	HostNetwork bool                `json:"hostNetwork,omitempty"`
 	Resources   resources.Resources `json:"resources"`
@@ -84,6 +86,9 @@ type State struct {
 
 	dir string // <root>/containers/<id>
 }
+
+// HostnameOrID is the container's host name: --hostname, or its short ID.
+func (s *State) HostnameOrID() string { return hostnameOr(s.Hostname, s.ID) }
 
 // ShortID is the ID as ps shows it: 12 hex digits, as docker.
 func (s *State) ShortID() string { return s.ID[:12] }

@@ -537,3 +537,13 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	md network ls | grep -E '^bridge +(172|10)\.[0-9]+\.0\.0/16 '
 	md network rm bridge >/dev/null
 }
+
+@test "final: --hostname (-h) names the container's host, and a bad one is refused" {
+	run md run --rm --hostname web.local busybox sh -c 'hostname; echo $HOSTNAME'
+	[ "$output" = "$(printf 'web.local\nweb.local')" ]
+	run md run --rm -h db busybox hostname
+	[ "$output" = db ]
+	run --separate-stderr md run --rm --hostname bad_name busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"invalid hostname"* ]]
+}

@@ -184,7 +184,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 		},
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
 		"Config": map[string]any{
-			"Hostname": st.ShortID(), "User": st.Config.User, "Env": orEmpty(st.Env),
+			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
 			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
 			"WorkingDir": st.Config.WorkingDir,
 		},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -75,6 +76,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
+		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
 		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
 		&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
 		&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
@@ -133,6 +135,10 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, errors.New("run: missing image: mydocker run [OPTIONS] IMAGE [COMMAND [ARG...]]")
 	}
 	opts.Image, opts.Command = args[0], args[1:]
+	opts.Hostname = cmd.String("hostname")
+	if h := opts.Hostname; cmd.IsSet("hostname") && !validHostname.MatchString(h) {
+		return opts, fmt.Errorf("run: invalid hostname %q: want letters, digits, '-' and '.', at most 63 a label", h)
+	}
 	if w := cmd.String("w"); cmd.IsSet("w") && !strings.HasPrefix(w, "/") {
 		return opts, fmt.Errorf("run: the working directory %q is not an absolute path", w)
 	}
@@ -310,3 +316,7 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	opts.ImageID, opts.Layers, opts.Config, opts.Env = img.ID, images.Lowers(img), c, c.Env
 	return nil
 }
+
+// validHostname is an RFC 1123 host name: labels of letters, digits and
+// '-', at most 63 each, joined by dots.
+var validHostname = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
