@@ -10,17 +10,29 @@ import (
 	"strings"
 	"syscall"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
+
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/nsenter"
 )
+
+// ExecOptions are exec's flags: -ti, -e, -w and -u.
+type ExecOptions struct {
+	TTY     bool
+	Env     []string // over the container's
+	Workdir string   // default: the container's WorkingDir
+	User    string   // default: the container's User
+}
 
 // Exec runs argv in the running container st (book 5.4) and returns its
 // exit status: its own, 128+N for a signal, 127 or 126 when it cannot be
 // run. This binary is run again with the container named in its
 // environment: package nsenter's constructor enters the container before
 // Go starts. The command gets the container's environment (5.8), never
-// ours, and joins its cgroup; tty connects our stdin (-ti).
-func Exec(st *State, argv []string, tty bool) (int, error) {
+// ours, with -e over it; it runs as the container's user in its working
+// directory, or as -u in -w; it joins its cgroup; tty connects our stdin.
+func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if st.Status != Running || !st.Init.Alive() {
 		return 0, fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
 	}
@@ -28,11 +40,17 @@ func Exec(st *State, argv []string, tty bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	who, err := execUser(st, opts)
+	if err != nil {
+		return 0, err
+	}
 	cmd := exec.Command("/proc/self/exe", argv...)
-	cmd.Env = append(containerEnviron(st),
+	cmd.Env = append(image.MergeEnv(containerEnviron(st), opts.Env),
 		nsenter.EnvPID+"="+strconv.Itoa(st.Init.PID),
 		nsenter.EnvStart+"="+strconv.FormatUint(st.Init.Start, 10),
 		nsenter.EnvCgroups+"="+strings.Join(dirs, ":"))
+	cmd.Env = append(cmd.Env, who...)
+	tty := opts.TTY
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	if tty {
@@ -73,4 +91,56 @@ func containerEnviron(st *State) []string {
 		env = append(env, string(kv))
 	}
 	return env
+}
+
+// execUser resolves who exec runs as and where, in the container's own
+// /etc (read through /proc/PID/root, with symlinks kept inside it), to
+// the numbers the nsenter constructor sets. Nothing is set for the
+// container's defaults when it has none (root, "/").
+func execUser(st *State, opts ExecOptions) ([]string, error) {
+	spec, cwd := st.Config.User, st.Config.WorkingDir
+	if opts.User != "" {
+		spec = opts.User
+	}
+	if opts.Workdir != "" {
+		cwd = opts.Workdir
+	}
+	var env []string
+	if cwd != "" {
+		env = append(env, nsenter.EnvCwd+"="+cwd)
+	}
+	if spec == "" {
+		return env, nil
+	}
+	etc, err := securejoin.SecureJoin(fmt.Sprintf("/proc/%d/root", st.Init.PID), "etc")
+	if err != nil {
+		return nil, err
+	}
+	cred, err := lookupUserIn(etc, spec)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]string, len(cred.groups))
+	for i, g := range cred.groups {
+		groups[i] = strconv.Itoa(g)
+	}
+	if len(groups) == 0 {
+		groups = []string{strconv.Itoa(cred.gid)}
+	}
+	env = append(env, nsenter.EnvUID+"="+strconv.Itoa(cred.uid), nsenter.EnvGID+"="+strconv.Itoa(cred.gid),
+		nsenter.EnvGroups+"="+strings.Join(groups, ","))
+	if opts.User != "" && !hasKey(opts.Env, "HOME") {
+		env = append(env, "HOME="+cred.home)
+	}
+	return env, nil
+}
+
+// hasKey reports whether env sets key.
+func hasKey(env []string, key string) bool {
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k == key {
+			return true
+		}
+	}
+	return false
 }

@@ -9,10 +9,6 @@ import (
 	"syscall"
 )
 
-// etcDir holds passwd and group: the image's /etc, since init reads them
-// after the pivot (a test points it elsewhere).
-var etcDir = "/etc"
-
 // credential is who the container's command runs as.
 type credential struct {
 	uid, gid int
@@ -25,7 +21,11 @@ type credential struct {
 // container's own /etc/passwd and /etc/group (init runs it after the
 // pivot, so these are the image's files, never the host's). "" is root.
 // A number that the files do not name is taken as it is, with group 0.
-func lookupUser(spec string) (credential, error) {
+func lookupUser(spec string) (credential, error) { return lookupUserIn("/etc", spec) }
+
+// lookupUserIn is lookupUser with passwd and group read from etcDir:
+// exec reads the container's through /proc/PID/root.
+func lookupUserIn(etcDir, spec string) (credential, error) {
 	userPart, groupPart, hasGroup := strings.Cut(spec, ":")
 	if userPart == "" {
 		userPart = "0"
@@ -59,7 +59,7 @@ func lookupUser(spec string) (credential, error) {
 		}
 	}
 	if found {
-		cred.groups = memberOf(entry[0], cred.gid)
+		cred.groups = memberOf(etcDir, entry[0], cred.gid)
 	}
 	return cred, nil
 }
@@ -84,7 +84,7 @@ func findEntry(path, key string, idField int) ([]string, bool) {
 
 // memberOf lists the groups of /etc/group that name user as a member,
 // with its primary group first.
-func memberOf(user string, primary int) []int {
+func memberOf(etcDir, user string, primary int) []int {
 	groups := []int{primary}
 	f, err := os.Open(etcDir + "/group")
 	if err != nil {

@@ -10,8 +10,7 @@ import (
 )
 
 func TestLookupUser(t *testing.T) {
-	etcDir = t.TempDir()
-	t.Cleanup(func() { etcDir = "/etc" })
+	etcDir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(etcDir, "passwd"), []byte(
 		"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(etcDir, "group"), []byte(
@@ -26,12 +25,12 @@ func TestLookupUser(t *testing.T) {
 		"4242":      {uid: 4242, gid: 0, home: "/"},
 		"4242:4242": {uid: 4242, gid: 4242, home: "/"},
 	} {
-		got, err := lookupUser(spec)
+		got, err := lookupUserIn(etcDir, spec)
 		require.NoError(t, err, spec)
 		assert.Equal(t, want, got, spec)
 	}
-	_, err := lookupUser("nosuchuser")
+	_, err := lookupUserIn(etcDir, "nosuchuser")
 	assert.ErrorContains(t, err, "unable to find user nosuchuser")
-	_, err = lookupUser("app:nosuchgroup")
+	_, err = lookupUserIn(etcDir, "app:nosuchgroup")
 	assert.ErrorContains(t, err, "unable to find group nosuchgroup")
 }

@@ -23,6 +23,7 @@ package nsenter
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +83,28 @@ static void join_cgroups(char *dirs) {
 	}
 }
 
+// become switches to the user the command runs as (exec -u, or the
+// container's User): groups, then group, then user, as init does, and
+// then to its working directory, so that both are checked as that user.
+static void become(const char *uid, const char *gid, char *groups, const char *cwd) {
+	if (groups != NULL && *groups != 0) {
+		gid_t list[64];
+		int n = 0;
+		for (char *g = strtok(groups, ","); g && n < 64; g = strtok(NULL, ","))
+			list[n++] = (gid_t)strtoul(g, NULL, 10);
+		if (setgroups(n, list) < 0)
+			die("set the groups");
+	}
+	if (gid != NULL && *gid != 0 && setgid((gid_t)strtoul(gid, NULL, 10)) < 0)
+		die("set the group");
+	if (uid != NULL && *uid != 0 && setuid((uid_t)strtoul(uid, NULL, 10)) < 0)
+		die("set the user");
+	if (cwd != NULL && *cwd != 0 && chdir(cwd) < 0) {
+		fprintf(stderr, "mydocker: exec: change to the working directory %s: %s\n", cwd, strerror(errno));
+		_exit(126);
+	}
+}
+
 __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 	const char *pid = getenv("_MYDOCKER_NSENTER_PID");
 	if (pid == NULL)
@@ -114,14 +137,28 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 			die(names[i]);
 		close(fds[i]);
 	}
-	unsetenv("_MYDOCKER_NSENTER_PID");
-	unsetenv("_MYDOCKER_NSENTER_START");
-	unsetenv("_MYDOCKER_NSENTER_CGROUPS");
+	// Copied: unsetenv may free what getenv returned.
+	char uid[32] = "", gid[32] = "", groups[1024] = "", cwd[4096] = "";
+	const char *v;
+	if ((v = getenv("_MYDOCKER_NSENTER_UID")))
+		snprintf(uid, sizeof uid, "%s", v);
+	if ((v = getenv("_MYDOCKER_NSENTER_GID")))
+		snprintf(gid, sizeof gid, "%s", v);
+	if ((v = getenv("_MYDOCKER_NSENTER_GROUPS")))
+		snprintf(groups, sizeof groups, "%s", v);
+	if ((v = getenv("_MYDOCKER_NSENTER_CWD")))
+		snprintf(cwd, sizeof cwd, "%s", v);
+	static const char *ours[] = {"_MYDOCKER_NSENTER_PID", "_MYDOCKER_NSENTER_START",
+		"_MYDOCKER_NSENTER_CGROUPS", "_MYDOCKER_NSENTER_UID", "_MYDOCKER_NSENTER_GID",
+		"_MYDOCKER_NSENTER_GROUPS", "_MYDOCKER_NSENTER_CWD"};
+	for (int i = 0; i < 7; i++)
+		unsetenv(ours[i]);
 
 	child = fork();
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
+		become(uid, gid, groups, cwd);
 		execvp(argv[1], argv + 1);
 		int code = errno == ENOENT ? 127 : 126;
 		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
@@ -148,4 +185,13 @@ const (
 	EnvPID     = "_MYDOCKER_NSENTER_PID"
 	EnvStart   = "_MYDOCKER_NSENTER_START"
 	EnvCgroups = "_MYDOCKER_NSENTER_CGROUPS"
+)
+
+// The environment that says who the command runs as and where: numbers,
+// resolved by the caller in the container's /etc (exec -u, -w).
+const (
+	EnvUID    = "_MYDOCKER_NSENTER_UID"
+	EnvGID    = "_MYDOCKER_NSENTER_GID"
+	EnvGroups = "_MYDOCKER_NSENTER_GROUPS" // comma-separated
+	EnvCwd    = "_MYDOCKER_NSENTER_CWD"
 )

@@ -547,3 +547,19 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"invalid hostname"* ]]
 }
+
+@test "final: exec runs as the container's user in its working directory, or as -u in -w, with -e" {
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	md run -d --name app --entrypoint sleep "$REGISTRY/test/app:v1" 1000 >/dev/null
+	run md exec app sh -c 'id -un; pwd; echo $GREETING'
+	[ "$output" = "$(printf 'nobody\n/srv/app\nhello')" ]
+	run md exec -u root -w /tmp -e GREETING=hi -e NEW=1 app sh -c 'id -un; pwd; echo $GREETING $NEW $HOME'
+	[ "$output" = "$(printf 'root\n/tmp\nhi 1 /root')" ]
+	run --separate-stderr md exec -u nosuchuser app true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"unable to find user nosuchuser"* ]]
+	run --separate-stderr md exec -w /nonexistent app true
+	[ "$status" -eq 126 ]
+	run --separate-stderr md exec -w relative app true
+	[ "$status" -eq 125 ]
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -20,7 +22,11 @@ func execCommand() *cli.Command {
 		Before:       useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the command to stdin (interactive)"},
+			&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
+			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory (default: the container's)"},
+			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user: NAME|UID[:GROUP|GID] (default: the container's)"},
 		},
+		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 2 {
 				return errors.New("exec: missing container name or command")
@@ -29,7 +35,15 @@ func execCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			status, err := container.Exec(st, cmd.Args().Slice()[1:], cmd.Bool("ti"))
+			env, err := parseEnv(cmd.StringSlice("e"))
+			if err != nil {
+				return err
+			}
+			if w := cmd.String("w"); w != "" && !strings.HasPrefix(w, "/") {
+				return fmt.Errorf("exec: the working directory %q is not an absolute path", w)
+			}
+			opts := container.ExecOptions{TTY: cmd.Bool("ti"), Env: env, Workdir: cmd.String("w"), User: cmd.String("u")}
+			status, err := container.Exec(st, cmd.Args().Slice()[1:], opts)
 			if err != nil {
 				return err
 			}
