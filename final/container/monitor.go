@@ -164,23 +164,10 @@ func becomeMonitorOf(st *State, restart bool) error {
 
 // requestStop tells the container's monitor not to restart it again.
 func requestStop(store Store, st *State) error {
-	lock, err := store.lock(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // gone already (--rm)
-	}
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	now, err := store.reload(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	now.StopRequested = true
-	return now.save()
+	return store.change(st, func(now *State) error {
+		now.StopRequested = true
+		return now.save()
+	})
 }
 
 // waitForMonitor waits until the container's monitor has done its last

@@ -187,6 +187,28 @@ func (s Store) lock(st *State) (*lockfile.Lock, error) {
 	return lockfile.Take(st.lockPath())
 }
 
+// change runs fn on the container's state as saved, under its lock. A
+// container removed meanwhile (by rm, or its --rm) is no error: fn does
+// not run then.
+func (s Store) change(st *State, fn func(now *State) error) error {
+	lock, err := s.lock(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	now, err := s.reload(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fn(now)
+}
+
 // reload reads st again, under its lock, as another process may have
 // changed it.
 func (s Store) reload(st *State) (*State, error) {

@@ -1,9 +1,7 @@
 package container
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/mydocker/mydocker/final/cgroups"
@@ -40,33 +38,20 @@ func teardown(st *State) error {
 // finish records that the container has exited, with its exit code when
 // it is known, once it is torn down; with --rm it is removed instead.
 func finish(store Store, st *State, code *int) error {
-	lock, err := store.lock(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // removed meanwhile, by another mydocker (rm, --rm)
-	}
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	now, err := store.reload(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := teardown(now); err != nil {
-		return fmt.Errorf("container %s: %w", now.Name, err)
-	}
-	now.Status, now.FinishedAt = Exited, time.Now()
-	if code != nil {
-		now.ExitCode = code
-	}
-	*st = *now
-	if now.AutoRemove {
-		return store.remove(now)
-	}
-	return now.save()
+	return store.change(st, func(now *State) error {
+		if err := teardown(now); err != nil {
+			return fmt.Errorf("container %s: %w", now.Name, err)
+		}
+		now.Status, now.FinishedAt = Exited, time.Now()
+		if code != nil {
+			now.ExitCode = code
+		}
+		*st = *now
+		if now.AutoRemove {
+			return store.remove(now)
+		}
+		return now.save()
+	})
 }
 
 // discard removes a container that never ran: nothing of it is kept.

@@ -39,14 +39,8 @@ func runCommand() *cli.Command {
 		// A -v or -e value is one value, even with a comma in it.
 		DisableSliceFlagSeparator: true,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			opts, err := runOptions(cmd)
+			opts, err := prepareRun(ctx, cmd)
 			if err != nil {
-				return err
-			}
-			if err := useImage(ctx, cmd, &opts); err != nil {
-				return err
-			}
-			if err := makeOnFirstUse(opts); err != nil {
 				return err
 			}
 			if opts.Detach {
@@ -94,14 +88,8 @@ func createCommand() *cli.Command {
 		Flags:                     runFlags(),
 		DisableSliceFlagSeparator: true,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			opts, err := runOptions(cmd)
+			opts, err := prepareRun(ctx, cmd)
 			if err != nil {
-				return err
-			}
-			if err := useImage(ctx, cmd, &opts); err != nil {
-				return err
-			}
-			if err := makeOnFirstUse(opts); err != nil {
 				return err
 			}
 			st, err := container.Create(opts)
@@ -112,6 +100,19 @@ func createCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// prepareRun is what run and create do before the container: every flag
+// checked, the image found or pulled, and what is made on first use made.
+func prepareRun(ctx context.Context, cmd *cli.Command) (container.RunOptions, error) {
+	opts, err := runOptions(cmd)
+	if err == nil {
+		err = useImage(ctx, cmd, &opts)
+	}
+	if err == nil {
+		err = makeOnFirstUse(opts)
+	}
+	return opts, err
 }
 
 // runOptions checks every flag and argument before anything is created.

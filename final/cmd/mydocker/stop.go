@@ -27,10 +27,10 @@ func stopCommand() *cli.Command {
 			if cmd.Args().Len() < 1 {
 				return errors.New("stop: missing container")
 			}
-			if cmd.Int("t") < 0 {
-				return fmt.Errorf("stop: -t %d: want 0 or more seconds", cmd.Int("t"))
+			timeout, err := stopTimeout(cmd)
+			if err != nil {
+				return err
 			}
-			timeout := time.Duration(cmd.Int("t")) * time.Second
 			return eachContainer(cmd, func(s container.Store, st *container.State) error {
 				return container.Stop(s, st, timeout)
 			})
@@ -189,10 +189,10 @@ func restartCommand() *cli.Command {
 			if cmd.Args().Len() < 1 {
 				return errors.New("restart: missing container")
 			}
-			if cmd.Int("t") < 0 {
-				return fmt.Errorf("restart: -t %d: want 0 or more seconds", cmd.Int("t"))
+			timeout, err := stopTimeout(cmd)
+			if err != nil {
+				return err
 			}
-			timeout := time.Duration(cmd.Int("t")) * time.Second
 			return eachContainer(cmd, func(s container.Store, st *container.State) error {
 				if err := container.Stop(s, st, timeout); err != nil {
 					return err
@@ -202,4 +202,12 @@ func restartCommand() *cli.Command {
 			})
 		},
 	}
+}
+
+// stopTimeout reads -t of stop and restart: how long SIGTERM is given.
+func stopTimeout(cmd *cli.Command) (time.Duration, error) {
+	if cmd.Int("t") < 0 {
+		return 0, fmt.Errorf("%s: -t %d: want 0 or more seconds", cmd.Name, cmd.Int("t"))
+	}
+	return time.Duration(cmd.Int("t")) * time.Second, nil
 }
