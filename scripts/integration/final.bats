@@ -563,3 +563,24 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	run --separate-stderr md exec -w relative app true
 	[ "$status" -eq 125 ]
 }
+
+@test "final: --pids-limit stops a fork loop, --cpus is a CFS quota in the cgroup" {
+	# busybox sh gives up a script whose fork fails: the loop runs in a subshell.
+	run md run --rm --pids-limit 8 busybox sh -c '(for i in $(seq 20); do sleep 5 & done); echo survived'
+	[[ "$output" == *"can't fork"* ]]
+	[[ "$output" == *survived* ]]
+	md_detach --name capped --cpus 0.5 --pids-limit 50 -- sleep 1000
+	if cgroup_v2; then
+		[ "$(cat "/sys/fs/cgroup/mydocker/$MD_ID/cpu.max")" = "50000 100000" ]
+		[ "$(cat "/sys/fs/cgroup/mydocker/$MD_ID/pids.max")" = 50 ]
+	else
+		[ "$(cat "/sys/fs/cgroup/cpu/mydocker/$MD_ID/cpu.cfs_quota_us")" = 50000 ]
+		[ "$(cat "/sys/fs/cgroup/pids/mydocker/$MD_ID/pids.max")" = 50 ]
+	fi
+	[ "$(md inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}' capped)" = "500000000 50" ]
+	for args in "--cpus 0" "--cpus many" "--pids-limit -5"; do
+		run --separate-stderr md run --rm $args busybox true
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+}

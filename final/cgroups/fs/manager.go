@@ -25,7 +25,7 @@ type subsystem interface {
 	Set(mount, path string, res *resources.Resources) error
 }
 
-var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}}
+var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}}
 
 // Manager is a container's cgroup on v1.
 type Manager struct {

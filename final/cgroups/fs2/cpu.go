@@ -1,19 +1,35 @@
 package fs2
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 )
 
-// setCPU writes the CPU shares (-cpushare) as cpu.weight.
+// setCPU writes the CPU shares (-cpushare) as cpu.weight, and --cpus as
+// cpu.max: "QUOTA PERIOD", both in µs.
 func setCPU(dir string, res *resources.Resources) error {
-	if res.CPUShares == 0 {
+	if res.CPUShares > 0 {
+		weight := strconv.FormatUint(SharesToWeight(res.CPUShares), 10)
+		if err := fscommon.WriteFile(dir, "cpu.weight", weight); err != nil {
+			return err
+		}
+	}
+	if res.NanoCPUs > 0 {
+		max := fmt.Sprintf("%d %d", res.CFSQuota(), resources.CFSPeriod)
+		return fscommon.WriteFile(dir, "cpu.max", max)
+	}
+	return nil
+}
+
+// setPids writes --pids-limit as pids.max.
+func setPids(dir string, res *resources.Resources) error {
+	if res.PidsLimit == 0 {
 		return nil
 	}
-	weight := strconv.FormatUint(SharesToWeight(res.CPUShares), 10)
-	return fscommon.WriteFile(dir, "cpu.weight", weight)
+	return fscommon.WriteFile(dir, "pids.max", strconv.FormatInt(res.PidsLimit, 10))
 }
 
 // SharesToWeight converts v1 cpu.shares (2..262144) to v2 cpu.weight

@@ -47,7 +47,7 @@ func (m *Manager) Set(res *resources.Resources) error {
 		return err
 	}
 	m.made = true
-	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet} {
+	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet, setPids} {
 		if err := set(m.dir(), res); err != nil {
 			return err
 		}
@@ -94,8 +94,11 @@ func controllersFor(res *resources.Resources) []string {
 	if res.Memory > 0 {
 		names = append(names, "memory")
 	}
-	if res.CPUShares > 0 {
+	if res.CPUShares > 0 || res.NanoCPUs > 0 {
 		names = append(names, "cpu")
+	}
+	if res.PidsLimit > 0 {
+		names = append(names, "pids")
 	}
 	if res.CPUSet != "" {
 		names = append(names, "cpuset")

@@ -23,6 +23,45 @@ type Resources struct {
 	// CPUSet is the list of CPUs the container may run on, such as "0-1"
 	// (-cpuset).
 	CPUSet string
+	// NanoCPUs is the CPU time allowed, in billionths of a CPU (--cpus
+	// 0.5 is 5e8): a quota per CFS period.
+	NanoCPUs int64
+	// PidsLimit is the most processes the container may have at once
+	// (--pids-limit): a fork bomb stops there.
+	PidsLimit int64
+}
+
+// CFSPeriod is the period, in µs, that --cpus is a quota of: the
+// kernel's default, as docker uses.
+const CFSPeriod = 100000
+
+// CFSQuota is the quota in µs per CFSPeriod that NanoCPUs allows.
+func (r *Resources) CFSQuota() int64 { return r.NanoCPUs * CFSPeriod / 1e9 }
+
+// ParseCPUs parses --cpus: a positive number of CPUs, at most online.
+func ParseCPUs(s string, online int) (int64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 0 || f > float64(online) {
+		return 0, fmt.Errorf("invalid --cpus %q: want a number above 0 and at most %d (the CPUs online)", s, online)
+	}
+	n := int64(f * 1e9)
+	if n*CFSPeriod/1e9 < 1000 { // the kernel's least quota is 1 ms
+		return 0, fmt.Errorf("invalid --cpus %q: at least 0.01", s)
+	}
+	return n, nil
+}
+
+// ParsePidsLimit parses --pids-limit: a positive number of processes, or
+// 0 or -1 for no limit, as docker.
+func ParsePidsLimit(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < -1 {
+		return 0, fmt.Errorf("invalid --pids-limit %q: want a number of processes (0 or -1: no limit)", s)
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, nil
 }
 
 // IsEmpty reports whether no limit is set.

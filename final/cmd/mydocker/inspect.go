@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,7 +92,10 @@ func printInspected(found []any, tmpl *template.Template) error {
 		var generic any
 		b, err := json.Marshal(obj)
 		if err == nil {
-			err = json.Unmarshal(b, &generic)
+			// Numbers stay as written (500000000, not 5e+08).
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			err = dec.Decode(&generic)
 		}
 		if err != nil {
 			return err
@@ -192,6 +196,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
+			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
 		},
 		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -66,6 +67,8 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "m", Aliases: []string{"memory"}, Usage: "memory limit, such as 100m (bytes, or k, m, g)"},
 		&cli.StringFlag{Name: "cpushare", Aliases: []string{"cpu-shares"}, Usage: "relative CPU weight, 2 to 262144 (default 1024)"},
 		&cli.StringFlag{Name: "cpuset", Aliases: []string{"cpuset-cpus"}, Usage: "CPUs the container may use, such as 0 or 0-1"},
+		&cli.StringFlag{Name: "cpus", Usage: "how many CPUs' time it may use, such as 0.5 (a CFS quota)"},
+		&cli.StringFlag{Name: "pids-limit", Usage: "the most processes it may have at once (0 or -1: no limit)"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
@@ -213,6 +216,16 @@ func parseResources(cmd *cli.Command) (resources.Resources, error) {
 	}
 	if s := cmd.String("cpushare"); s != "" {
 		if res.CPUShares, err = resources.ParseCPUShares(s); err != nil {
+			return res, err
+		}
+	}
+	if s := cmd.String("cpus"); s != "" {
+		if res.NanoCPUs, err = resources.ParseCPUs(s, runtime.NumCPU()); err != nil {
+			return res, err
+		}
+	}
+	if s := cmd.String("pids-limit"); s != "" {
+		if res.PidsLimit, err = resources.ParsePidsLimit(s); err != nil {
 			return res, err
 		}
 	}
