@@ -584,3 +584,32 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 		[ "${#stderr_lines[@]}" -eq 1 ]
 	done
 }
+
+@test "final: cp copies both ways, running or stopped, with modes, and a symlink inside cannot lead out" {
+	src=$BATS_TEST_TMPDIR/src
+	mkdir -p "$src/sub" && echo a >"$src/a" && chmod 600 "$src/a" && echo b >"$src/sub/b" && ln -s a "$src/link"
+	md_detach --name box -- sh -c 'mkdir /data; echo inside > /data/x; ln -s /etc /data/to-etc; exec sleep 1000'
+	for ((i = 0; i < 50; i++)); do md exec box test -e /data/to-etc && break; sleep 0.1; done
+	md cp "$src" box:/data
+	run md exec box sh -c 'stat -c "%a %n" /data/src/a; cat /data/src/sub/b; readlink /data/src/link'
+	[ "$output" = "$(printf '600 /data/src/a\nb\na')" ]
+	md cp box:/data "$BATS_TEST_TMPDIR/out"
+	[ "$(cat "$BATS_TEST_TMPDIR/out/x")" = inside ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/out/src/a")" = 600 ]
+	[ "$(readlink "$BATS_TEST_TMPDIR/out/to-etc")" = /etc ] # a link, copied as one
+	# Through the container's own symlink /data/to-etc -> /etc: its /etc, not ours.
+	md cp "$src/a" box:/data/to-etc/mydocker-cp-test
+	[ ! -e /etc/mydocker-cp-test ]
+	[ "$(md exec box cat /etc/mydocker-cp-test)" = a ]
+	md stop -t 0 box >/dev/null
+	md cp box:/data/x "$BATS_TEST_TMPDIR/x-stopped"
+	[ "$(cat "$BATS_TEST_TMPDIR/x-stopped")" = inside ]
+	md cp "$src/a" box:/copied-while-stopped
+	assert_no_mounts_under "$MD_ROOT" # the layers were mounted for the copy alone
+	run md cp box:/copied-while-stopped "$BATS_TEST_TMPDIR/back"
+	[ "$(cat "$BATS_TEST_TMPDIR/back")" = a ]
+	run --separate-stderr md cp box:/nosuch "$BATS_TEST_TMPDIR/none"
+	[ "$status" -eq 125 ]
+	run --separate-stderr md cp "$src" "$BATS_TEST_TMPDIR/host-to-host"
+	[ "$status" -eq 125 ]
+}

@@ -54,6 +54,7 @@ func main() {
 			waitCommand(),
 			inspectCommand(),
 			topCommand(),
+			cpCommand(),
 			killCommand(),
 			initCommand(),
 			monitorCommand(),

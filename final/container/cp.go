@@ -1,0 +1,210 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/image"
+)
+
+// withRoot runs fn with the container's root filesystem open: the mounted
+// overlay of a running container, or, for one that is not running, its
+// layers mounted for the while (under its lock, so that start waits).
+func withRoot(store Store, st *State, fn func(root *os.File) error) error {
+	if st.Status == Running && st.Init.Alive() {
+		return openAndRun(st.Workspace().Merged(), fn)
+	}
+	return store.change(st, func(now *State) error {
+		if now.Status == Running {
+			return openAndRun(now.Workspace().Merged(), fn) // started meanwhile
+		}
+		images := image.Store{Root: store.Root}
+		img, err := images.Get(now.ImageID)
+		if err != nil {
+			return fmt.Errorf("the image of %s: %w", now.Name, err)
+		}
+		ws := now.Workspace()
+		if err := ws.Remount(images.Lowers(img)); err != nil {
+			return err
+		}
+		defer ws.Unmount()
+		return openAndRun(ws.Merged(), fn)
+	})
+}
+
+func openAndRun(dir string, fn func(root *os.File) error) error {
+	root, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open the container's root: %w", err)
+	}
+	defer root.Close()
+	return fn(root)
+}
+
+// CopyOut copies src, a path in the container, to dest on the host, as
+// docker cp CONTAINER:SRC DEST: into dest when it is a directory, else
+// as dest. src is resolved inside the container's root (a symlink in it
+// cannot lead out: openat2 RESOLVE_IN_ROOT, through pathrs-lite); a
+// directory is read as export reads one, never through a symlink.
+func CopyOut(store Store, st *State, src, dest string) error {
+	return withRoot(store, st, func(root *os.File) error {
+		handle, err := pathrs.OpenatInRoot(root, src)
+		if err != nil {
+			return fmt.Errorf("cp: %s in %s: %w", src, st.Name, err)
+		}
+		defer handle.Close()
+		if info, err := os.Stat(dest); err == nil && info.IsDir() {
+			dest = filepath.Join(dest, path.Base("/"+src))
+		}
+		f, err := pathrs.Reopen(handle, unix.O_RDONLY|unix.O_CLOEXEC)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() {
+			return copyFileTo(f, info, dest)
+		}
+		return copyDirTo(f, info, dest)
+	})
+}
+
+// copyFileTo writes the open file f to the host path dest.
+func copyFileTo(f *os.File, info fs.FileInfo, dest string) error {
+	out, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|unix.O_NOFOLLOW, info.Mode().Perm())
+	if err != nil {
+		return fmt.Errorf("cp: %w", err)
+	}
+	if _, err := io.Copy(out, f); err != nil {
+		out.Close()
+		return fmt.Errorf("cp: %w", err)
+	}
+	_ = out.Chmod(info.Mode() & fs.ModePerm)
+	return out.Close()
+}
+
+// copyDirTo copies the open directory f to the new host directory dest,
+// as a tar stream from ExportFrom through Unpack: the same checks as an
+// image's.
+func copyDirTo(f *os.File, info fs.FileInfo, dest string) error {
+	if err := os.Mkdir(dest, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("cp: %w", err)
+	}
+	r, w := io.Pipe()
+	go func() { w.CloseWithError(image.ExportFrom(f, w)) }()
+	err := image.Unpack(r, dest)
+	r.CloseWithError(errors.New("cp ended"))
+	if err != nil {
+		return fmt.Errorf("cp: %w", err)
+	}
+	return os.Chmod(dest, info.Mode().Perm())
+}
+
+// CopyIn copies src, a path on the host, to dest in the container, as
+// docker cp SRC CONTAINER:DEST: into dest when it is a directory there,
+// else as dest. Every directory in the container is opened inside its
+// root (pathrs-lite), and every entry made relative to its open parent
+// with O_NOFOLLOW: a container that swaps a directory for a symlink to
+// the host's /etc meanwhile writes nothing there. What it makes is owned
+// by root, with src's modes, as docker's cp.
+func CopyIn(store Store, st *State, src, dest string) error {
+	if _, err := os.Lstat(src); err != nil {
+		return fmt.Errorf("cp: %w", err)
+	}
+	return withRoot(store, st, func(root *os.File) error {
+		target := path.Clean("/" + dest)
+		if h, err := pathrs.OpenatInRoot(root, target); err == nil {
+			if st, err := h.Stat(); err == nil && st.IsDir() {
+				target = path.Join(target, filepath.Base(src))
+			}
+			h.Close()
+		}
+		return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(src, p)
+			return copyEntryIn(root, p, path.Join(target, filepath.ToSlash(rel)), d)
+		})
+	})
+}
+
+// copyEntryIn makes the host entry p at the container path target.
+func copyEntryIn(root *os.File, p, target string, d fs.DirEntry) error {
+	info, err := d.Info()
+	if err != nil {
+		return err
+	}
+	if d.IsDir() {
+		h, err := pathrs.MkdirAllHandle(root, target, info.Mode().Perm())
+		if err != nil {
+			return fmt.Errorf("cp: make %s: %w", target, err)
+		}
+		return h.Close()
+	}
+	parent, err := pathrs.MkdirAllHandle(root, path.Dir(target), 0o755)
+	if err != nil {
+		return fmt.Errorf("cp: make %s: %w", path.Dir(target), err)
+	}
+	defer parent.Close()
+	dirfd, name := int(parent.Fd()), path.Base(target)
+	switch {
+	case d.Type()&fs.ModeSymlink != 0:
+		link, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		_ = unix.Unlinkat(dirfd, name, 0)
+		return unix.Symlinkat(link, dirfd, name)
+	case d.Type().IsRegular():
+		return copyFileAt(p, dirfd, name, info.Mode().Perm())
+	}
+	return nil // devices, FIFOs, sockets: docker cp leaves them too
+}
+
+// copyFileAt copies the host file p to name in the directory dirfd.
+func copyFileAt(p string, dirfd int, name string, mode fs.FileMode) error {
+	in, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, uint32(mode))
+	if err != nil {
+		return fmt.Errorf("cp: create %s: %w", name, err)
+	}
+	out := os.NewFile(uintptr(fd), name)
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("cp: %w", err)
+	}
+	if err := out.Chmod(mode); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// SplitCopyArg tells a CONTAINER:PATH argument of cp from a host path.
+func SplitCopyArg(arg string) (ref, p string, inContainer bool) {
+	if strings.HasPrefix(arg, "/") || strings.HasPrefix(arg, ".") {
+		return "", arg, false
+	}
+	ref, p, ok := strings.Cut(arg, ":")
+	if !ok || ref == "" {
+		return "", arg, false
+	}
+	return ref, p, true
+}
