@@ -100,6 +100,13 @@ func becomeUser(cfg initConfig) error {
 			return fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
+	// --read-only: the root mount alone, once the working directory is
+	// made; the volumes, /proc, /sys and /dev are mounts of their own.
+	if cfg.ReadOnly {
+		if err := unix.Mount("", "/", "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, ""); err != nil {
+			return fmt.Errorf("make the root read-only: %w", err)
+		}
+	}
 	if err := become(cred); err != nil {
 		return err
 	}

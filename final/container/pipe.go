@@ -21,8 +21,9 @@ const (
 type initConfig struct {
 	Args     []string `json:"args"`
 	Hostname string   `json:"hostname"`
-	Cwd      string   `json:"cwd,omitempty"`  // the image's WorkingDir, or -w
-	User     string   `json:"user,omitempty"` // the image's User, or -u
+	Cwd      string   `json:"cwd,omitempty"`      // the image's WorkingDir, or -w
+	User     string   `json:"user,omitempty"`     // the image's User, or -u
+	ReadOnly bool     `json:"readOnly,omitempty"` // --read-only
 }
 
 // sendInitConfig writes the container's command to init and closes the

@@ -67,6 +67,8 @@ type RunOptions struct {
 	Network string
 	// Ports are the host ports mapped to it (-p, book 6.4).
 	Ports []network.Port
+	// ReadOnly mounts the root filesystem read-only (--read-only).
+	ReadOnly bool
 	// Hostname is --hostname; "" gives the short ID.
 	Hostname string
 	// HostNetwork keeps the container in the host's network namespace

@@ -136,7 +136,8 @@ func newState(store Store, opts RunOptions) (*State, error) {
 		Created:  time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
-		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
+		ReadOnly: opts.ReadOnly,
+		Volumes:  opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
 	if err := store.create(st); err != nil {
 		return nil, err
@@ -225,7 +226,7 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User}
+	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly}
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

@@ -54,6 +54,8 @@ type State struct {
 	Detached   bool             `json:"detached"`
 	AutoRemove bool             `json:"autoRemove"`
 	Volumes    []overlay.Volume `json:"volumes,omitempty"`
+	// ReadOnly: its root filesystem is mounted read-only (--read-only).
+	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.
 	Hostname string `json:"hostname,omitempty"`
 	// HostNetwork: it shares the host's network namespace (--network host).

@@ -613,3 +613,18 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	run --separate-stderr md cp "$src" "$BATS_TEST_TMPDIR/host-to-host"
 	[ "$status" -eq 125 ]
 }
+
+@test "final: --read-only makes the root read-only, not its volumes or /dev; logs --tail shows the last lines" {
+	run md run --rm --read-only -v "$BATS_TEST_TMPDIR/v:/data" -w /made busybox sh -c 'touch /x; touch /data/y && echo vol-ok; echo > /dev/null && echo dev-ok; pwd'
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$output" == *"vol-ok"*"dev-ok"*"/made" ]]
+	[ -e "$BATS_TEST_TMPDIR/v/y" ]
+	md run --name talk busybox sh -c 'for i in 1 2 3 4 5; do echo line $i; done' >/dev/null
+	run md logs --tail 2 talk
+	[ "$output" = "$(printf 'line 4\nline 5')" ]
+	run md logs -n 0 talk
+	[ -z "$output" ]
+	[ "$(md logs --tail all talk | wc -l)" -eq 5 ]
+	run --separate-stderr md logs --tail x talk
+	[ "$status" -eq 125 ]
+}

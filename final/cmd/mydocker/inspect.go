@@ -197,6 +197,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
+			"ReadonlyRootfs": st.ReadOnly,
 		},
 		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),

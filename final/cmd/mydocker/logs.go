@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/urfave/cli/v3"
 
@@ -19,6 +21,7 @@ func logsCommand() *cli.Command {
 		Before:    useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "f", Aliases: []string{"follow"}, Usage: "go on until the container exits"},
+			&cli.StringFlag{Name: "tail", Aliases: []string{"n"}, Value: "all", Usage: "show the last N lines only"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
@@ -28,7 +31,13 @@ func logsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return container.Logs(st, os.Stdout, cmd.Bool("f"))
+			tail := -1
+			if t := cmd.String("tail"); t != "all" {
+				if tail, err = strconv.Atoi(t); err != nil || tail < 0 {
+					return fmt.Errorf("logs: --tail %q: want a number of lines, or all", t)
+				}
+			}
+			return container.Logs(st, os.Stdout, cmd.Bool("f"), tail)
 		},
 	}
 }

@@ -73,6 +73,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
+		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
 		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
 		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
 		&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
@@ -139,7 +140,7 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, errors.New("run: missing image: mydocker run [OPTIONS] IMAGE [COMMAND [ARG...]]")
 	}
 	opts.Image, opts.Command = args[0], args[1:]
-	opts.Hostname = cmd.String("hostname")
+	opts.Hostname, opts.ReadOnly = cmd.String("hostname"), cmd.Bool("read-only")
 	if h := opts.Hostname; cmd.IsSet("hostname") && !validHostname.MatchString(h) {
 		return opts, fmt.Errorf("run: invalid hostname %q: want letters, digits, '-' and '.', at most 63 a label", h)
 	}
