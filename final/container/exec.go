@@ -17,9 +17,10 @@ import (
 	"github.com/mydocker/mydocker/final/nsenter"
 )
 
-// ExecOptions are exec's flags: -ti, -e, -w and -u.
+// ExecOptions are exec's flags: -ti, -d, -e, -w and -u.
 type ExecOptions struct {
 	TTY     bool
+	Detach  bool     // start it and return: its output is not kept
 	Env     []string // over the container's
 	Workdir string   // default: the container's WorkingDir
 	User    string   // default: the container's User
@@ -51,6 +52,9 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 		nsenter.EnvCgroups+"="+strings.Join(dirs, ":"))
 	cmd.Env = append(cmd.Env, who...)
 	tty := opts.TTY
+	if opts.Detach {
+		return 0, execDetached(st, cmd)
+	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	if tty {
@@ -143,4 +147,17 @@ func hasKey(env []string, key string) bool {
 		}
 	}
 	return false
+}
+
+// execDetached starts the exec'd command in a session of its own, with
+// no stdin and its output thrown away (docker exec -d), and returns once
+// the nsenter constructor has entered the container: its exit is nobody's
+// business then.
+func execDetached(st *State, cmd *exec.Cmd) error {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("exec in %s: %w", st.Name, err)
+	}
+	return cmd.Process.Release()
 }

@@ -25,32 +25,45 @@ const clockTicks = 100
 // cgroup would not do: a container without limits has none in every
 // cgroup v1 hierarchy.)
 func Top(st *State) ([]ProcessInfo, error) {
-	if st.Status != Running || !st.Init.Alive() {
-		return nil, fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
-	}
-	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.Init.PID))
-	if err != nil {
-		return nil, fmt.Errorf("top %s: %w", st.Name, err)
-	}
-	entries, err := os.ReadDir("/proc")
+	pids, err := processesOf(st)
 	if err != nil {
 		return nil, err
 	}
 	var list []ProcessInfo
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err != nil || theirs != ns {
-			continue
-		}
+	for _, pid := range pids {
 		if p, ok := processInfo(pid); ok {
 			list = append(list, p)
 		}
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].PID < list[j].PID })
 	return list, nil
+}
+
+// processesOf lists the host PIDs of the processes in the running
+// container's PID namespace.
+func processesOf(st *State) ([]int, error) {
+	if st.Status != Running || !st.Init.Alive() {
+		return nil, fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
+	}
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.Init.PID))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err == nil && theirs == ns {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // processInfo reads one process from /proc; one that is gone is skipped.

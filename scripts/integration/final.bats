@@ -628,3 +628,22 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	run --separate-stderr md logs --tail x talk
 	[ "$status" -eq 125 ]
 }
+
+@test "final: exec -d starts a command and returns; stats --no-stream shows CPU, memory and PIDs" {
+	md_detach --name busy -m 64m -- sh -c 'while :; do :; done'
+	md_detach --name idle -- sleep 1000
+	SECONDS=0
+	run md exec -d idle sh -c 'sleep 1; echo done > /done'
+	[ "$status" -eq 0 ]
+	[ "$SECONDS" -lt 1 ]
+	for ((i = 0; i < 50; i++)); do [ "$(md exec idle cat /done 2>/dev/null)" = done ] && break; sleep 0.1; done
+	[ "$(md exec idle cat /done)" = done ]
+	run md stats --no-stream
+	echo "$output"
+	[ "$(echo "$output" | head -n 1 | tr -s ' ')" = "CONTAINER ID NAME CPU % MEM USAGE / LIMIT MEM % PIDS" ]
+	echo "$output" | awk '$2 == "busy" { sub(/%/, "", $3); spins = ($3 + 0 > 50) } END { exit !spins }'
+	echo "$output" | grep -E ' busy .* / 64MiB '
+	echo "$output" | grep -E ' idle .* 1$'
+	run --separate-stderr md exec -d -ti idle true
+	[ "$status" -eq 125 ]
+}

@@ -22,6 +22,7 @@ func execCommand() *cli.Command {
 		Before:       useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the command to stdin (interactive)"},
+			&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "start the command and return (its output is not kept)"},
 			&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
 			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory (default: the container's)"},
 			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user: NAME|UID[:GROUP|GID] (default: the container's)"},
@@ -42,7 +43,10 @@ func execCommand() *cli.Command {
 			if w := cmd.String("w"); w != "" && !strings.HasPrefix(w, "/") {
 				return fmt.Errorf("exec: the working directory %q is not an absolute path", w)
 			}
-			opts := container.ExecOptions{TTY: cmd.Bool("ti"), Env: env, Workdir: cmd.String("w"), User: cmd.String("u")}
+			if cmd.Bool("d") && cmd.Bool("ti") {
+				return errors.New("exec: -d and -ti cannot be used together")
+			}
+			opts := container.ExecOptions{TTY: cmd.Bool("ti"), Detach: cmd.Bool("d"), Env: env, Workdir: cmd.String("w"), User: cmd.String("u")}
 			status, err := container.Exec(st, cmd.Args().Slice()[1:], opts)
 			if err != nil {
 				return err

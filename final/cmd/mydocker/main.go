@@ -55,6 +55,7 @@ func main() {
 			inspectCommand(),
 			topCommand(),
 			cpCommand(),
+			statsCommand(),
 			killCommand(),
 			initCommand(),
 			monitorCommand(),
