@@ -1,6 +1,8 @@
 package container
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +43,21 @@ func reconcile(store Store, st *State) error {
 	// Its mydocker is on it: creating it, or waiting for it in the
 	// foreground.
 	if st.Owner.Alive() && (st.Status == Created || !st.Detached) {
+		return nil
+	}
+	// Its mydocker is gone. What it wrote last, before it exited, counts,
+	// not the list read before: a "run -d" that has just marked its
+	// container running and returned would otherwise be taken for one that
+	// died before its command started, and its running container torn
+	// down under it (20 runs at once did that).
+	st, err := store.reload(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Status == Exited {
 		return nil
 	}
 	if st.Init.Alive() {

@@ -1,6 +1,8 @@
 package container
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +44,25 @@ func reconcile(store Store, st *State) error {
 	// foreground, or its monitor.
 	if st.Owner.Alive() && (st.Status == Created || !st.Detached || st.Monitored) {
 		return nil
+	}
+	// Its mydocker is gone. What it wrote last, before it exited, counts,
+	// not the list read before: a "run -d" that has just marked its
+	// container running and returned would otherwise be taken for one that
+	// died before its command started, and its running container torn
+	// down under it (20 runs at once did that).
+	owner := st.Owner
+	st, err := store.reload(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Status == Exited || (st.Status == Created && st.NotStarted) {
+		return nil
+	}
+	if st.Owner != owner && st.Owner.Alive() {
+		return nil // start gave it a new monitor meanwhile
 	}
 	if st.Init.Alive() {
 		// The book's detached container runs on alone; one whose monitor
