@@ -647,3 +647,18 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	run --separate-stderr md exec -d -ti idle true
 	[ "$status" -eq 125 ]
 }
+
+@test "final: 50 detached containers at once are all listed, each with its monitor, and all removed" {
+	for i in $(seq 50); do
+		md run -d --name "many$i" busybox sleep 1000 >"$BATS_TEST_TMPDIR/run.$i" 2>&1 &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/run.* | grep -v -E '^[0-9a-f]{64}$' && false
+	[ "$(md ps -q | wc -l)" -eq 50 ]
+	[ "$(mydocker_pids | wc -l)" -eq 50 ] # one monitor each, nothing else
+	run md rm -f $(md ps -q)
+	[ "$status" -eq 0 ]
+	[ -z "$(md ps -a -q)" ]
+	assert_no_workspace
+	assert_no_mounts_under "$MD_ROOT"
+}
