@@ -101,6 +101,9 @@ func configureInside(n *Network, ep *Endpoint, peer string, pid int) error {
 	}
 	ipnet := n.IPNet()
 	ipnet.IP = net.ParseIP(ep.IP).To4()
+	if err := h.LinkSetHardwareAddr(link, macOf(ipnet.IP)); err != nil {
+		return fmt.Errorf("give eth0 its MAC address: %w", err)
+	}
 	if err := h.AddrAdd(link, &netlink.Addr{IPNet: ipnet}); err != nil {
 		return fmt.Errorf("give eth0 %s: %w", ipnet, err)
 	}
@@ -119,6 +122,17 @@ func configureInside(n *Network, ep *Endpoint, peer string, pid int) error {
 		return fmt.Errorf("default route via %s: %w", n.Gateway, err)
 	}
 	return nil
+}
+
+// macOf is the MAC address of the container that has ip: 02:42 and the
+// four bytes of ip, as docker made them. An address given again (IPAM
+// hands out the lowest free one) then comes with the same MAC, so the
+// neighbours' ARP caches, which still hold the last owner's, stay right:
+// with a random MAC, a new container is unreachable for seconds, until
+// they expire.
+func macOf(ip net.IP) net.HardwareAddr {
+	ip4 := ip.To4()
+	return net.HardwareAddr{0x02, 0x42, ip4[0], ip4[1], ip4[2], ip4[3]}
 }
 
 func addPortRules(ep *Endpoint) error {
