@@ -3,12 +3,14 @@ package container
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 
@@ -17,13 +19,15 @@ import (
 	"github.com/mydocker/mydocker/final/nsenter"
 )
 
-// ExecOptions are exec's flags: -ti, -d, -e, -w and -u.
+// ExecOptions are exec's flags: -i, -t, -d, -e, -w and -u.
 type ExecOptions struct {
-	TTY     bool
-	Detach  bool     // start it and return: its output is not kept
-	Env     []string // over the container's
-	Workdir string   // default: the container's WorkingDir
-	User    string   // default: the container's User
+	Interactive bool             // -i: our stdin reaches the command
+	TTY         bool             // -t: a terminal in the container's devpts
+	Resize      <-chan [2]uint16 // -t: our terminal's size, now and when it changes
+	Detach      bool             // start it and return: its output is not kept
+	Env         []string         // over the container's
+	Workdir     string           // default: the container's WorkingDir
+	User        string           // default: the container's User
 }
 
 // Exec runs argv in the running container st (book 5.4) and returns its
@@ -51,36 +55,70 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 		nsenter.EnvStart+"="+strconv.FormatUint(st.Init.Start, 10),
 		nsenter.EnvCgroups+"="+strings.Join(dirs, ":"))
 	cmd.Env = append(cmd.Env, who...)
-	tty := opts.TTY
 	if opts.Detach {
 		return 0, execDetached(st, cmd)
 	}
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{}
-	if tty {
-		cmd.Stdin = os.Stdin
-		if isTerminal(os.Stdin) {
-			cmd.SysProcAttr.Foreground = true
-			cmd.SysProcAttr.Ctty = 0
-		}
-	}
-	// As in run: one Ctrl-C, forwarded by us, not a second from the terminal.
-	cmd.SysProcAttr.Setpgid = !cmd.SysProcAttr.Foreground
-
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwardedSignals...)
 	defer signal.Stop(signals)
+	if opts.TTY {
+		return execWithTerminal(st, cmd, opts, signals)
+	}
+	// Our stdio is copied through pipes, never handed in: a process given
+	// our terminal could push keystrokes into our shell (TIOCSTI).
+	cmd.Stdout, cmd.Stderr = writerOnly{os.Stdout}, writerOnly{os.Stderr}
+	cmd.WaitDelay = time.Second // a process it left behind may hold the pipes
+	var input *os.File
+	if opts.Interactive {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		cmd.Stdin, input = r, w
+	}
+	// As in run: one Ctrl-C, forwarded by us, not a second from the terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
+		if input != nil {
+			input.Close()
+		}
 		return 0, fmt.Errorf("exec in %s: %w", st.Name, err)
 	}
+	if input != nil {
+		go copyAndClose(input, os.Stdin)
+	}
+	return waitForExec(cmd, signals)
+}
+
+// writerOnly hides that w is an *os.File, so that os/exec copies to it
+// through a pipe instead of handing it to the command.
+type writerOnly struct{ w io.Writer }
+
+func (w writerOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
+
+// copyAndClose copies src to dst, then closes dst: the command sees the
+// end of its input.
+func copyAndClose(dst *os.File, src io.Reader) {
+	_, _ = io.Copy(dst, src)
+	dst.Close()
+}
+
+// waitForExec waits for the exec'd command, passing our signals on, and
+// returns its exit status.
+func waitForExec(cmd *exec.Cmd, signals <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
 	go forwardSignals(cmd.Process, signals, done)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	close(done)
-	if cmd.SysProcAttr.Foreground {
-		takeBackTerminal()
+	if cmd.ProcessState == nil {
+		return exitStatusOf(err)
 	}
-	return exitStatusOf(err)
+	// Its status, even when its output outlived it (ErrWaitDelay).
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return cmd.ProcessState.ExitCode(), nil
 }
 
 // containerEnviron is the environment of the container's PID 1, as the

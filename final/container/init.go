@@ -49,7 +49,7 @@ func startCommand() error {
 	if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 		return fmt.Errorf("set the hostname: %w", err)
 	}
-	if err := setUpMount(); err != nil {
+	if err := setUpMount(cfg); err != nil {
 		return err
 	}
 	loopbackUp()
@@ -64,7 +64,10 @@ func startCommand() error {
 	}
 	logrus.WithField("path", path).Debug("found the command")
 	// The exec closes the status pipe: end-of-file tells run it worked.
-	unix.CloseOnExec(statusFd)
+	// Nothing of ours past the exec: the status pipe's close tells the
+	// monitor the command runs, and any descriptor that reached init from
+	// whoever ran mydocker stays out of the container.
+	closeAllOnExec()
 	if err := unix.Exec(path, cfg.Args, os.Environ()); err != nil {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
@@ -89,6 +92,12 @@ func becomeUser(cfg initConfig) error {
 	cred, err := lookupUser(cfg.User)
 	if err != nil {
 		return err
+	}
+	// The terminal now: it is given to the user, which needs root still.
+	if cfg.TTY {
+		if err := setUpTerminal(cfg, cred); err != nil {
+			return err
+		}
 	}
 	if os.Getenv("HOME") == "" {
 		if err := os.Setenv("HOME", cred.home); err != nil {
@@ -120,7 +129,7 @@ func becomeUser(cfg initConfig) error {
 
 // setUpMount moves the container into its own root filesystem and gives
 // it /proc, /sys and /dev. Run started us in that root (cmd.Dir).
-func setUpMount() error {
+func setUpMount(cfg initConfig) error {
 	// A new mount namespace starts as a copy of the host's, with the same
 	// propagation. systemd makes "/" shared, so without this every mount
 	// below would also appear on the host, and pivot_root would fail with
@@ -132,6 +141,9 @@ func setUpMount() error {
 	root, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the container's root: %w", err)
+	}
+	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {
+		return err
 	}
 	if err := pivotRoot(root); err != nil {
 		return err

@@ -1,78 +1,181 @@
 package container
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// followInterval is how often logs -f looks for more.
+// followInterval is how often logs -f looks for new lines.
 const followInterval = 100 * time.Millisecond
 
-// Logs copies what the container wrote to stdout and stderr (one log, in
-// the order written; book 5.3) to w: all of it, but for a foreground
-// container on a terminal (-ti), whose output went to the terminal alone. With follow it goes on until the
-// container has exited, then copies the rest and returns.
-//
-// tail, when 0 or more, starts at the last tail lines instead (--tail).
-func Logs(st *State, w io.Writer, follow bool, tail int) error {
-	f, err := os.Open(st.LogPath())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // it wrote nothing yet
+// TimestampFormat is how logs -t prints a line's time: RFC 3339 with
+// nanoseconds always nine digits, as docker's, so that times line up.
+const TimestampFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
+// LogsOptions is what logs is asked: -f, --tail N (-1 for all), -t.
+type LogsOptions struct {
+	Follow     bool
+	Tail       int
+	Timestamps bool
+}
+
+// Logs prints a container's log (book 5.3): each line on the stream it
+// was written to, stdout or stderr, as docker logs does. The log is JSON
+// lines (see logEntry), over the files that rotation keeps, oldest first.
+func Logs(st *State, stdout, stderr io.Writer, o LogsOptions) error {
+	print := func(e logEntry) {
+		w := stdout
+		if e.Stream == "stderr" {
+			w = stderr
+		}
+		if o.Timestamps {
+			fmt.Fprint(w, e.Time.Format(TimestampFormat), " ")
+		}
+		fmt.Fprint(w, e.Log)
 	}
-	if err != nil {
+	if o.Tail >= 0 {
+		entries, err := lastEntries(st.LogPath(), o.Tail)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			print(e)
+		}
+	} else if err := eachEntry(logFiles(st.LogPath()), print); err != nil {
 		return err
 	}
-	defer f.Close()
-	if tail >= 0 {
-		if err := seekToLastLines(f, tail); err != nil {
+	if !o.Follow {
+		return nil
+	}
+	return follow(st, print)
+}
+
+// logFiles lists the files of the log, oldest first, but for the one being
+// written, which follow reads on.
+func logFiles(path string) []string {
+	matches, _ := filepath.Glob(path + ".*")
+	n := func(p string) int { i, _ := strconv.Atoi(strings.TrimPrefix(p, path+".")); return i }
+	sort.Slice(matches, func(a, b int) bool { return n(matches[a]) > n(matches[b]) })
+	return append(matches, path)
+}
+
+// eachEntry calls fn for every entry of the files, in order.
+func eachEntry(files []string, fn func(logEntry)) error {
+	for _, path := range files {
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // rotated away meanwhile, or nothing written yet
+		}
+		if err != nil {
 			return fmt.Errorf("read the log: %w", err)
+		}
+		_, err = readEntries(bufio.NewReader(f), fn)
+		f.Close()
+		if err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// readEntries reads the complete lines of r, and returns a last line that
+// is not complete yet (being written).
+func readEntries(r *bufio.Reader, fn func(logEntry)) ([]byte, error) {
 	for {
-		running := st.Status != Exited && st.Init.Alive()
-		if _, err := io.Copy(w, f); err != nil {
-			return fmt.Errorf("read the log: %w", err)
+		line, err := r.ReadBytes('\n')
+		if err == io.EOF {
+			return line, nil
 		}
-		if !follow || !running {
-			return nil
+		if err != nil {
+			return nil, fmt.Errorf("read the log: %w", err)
 		}
-		time.Sleep(followInterval)
+		var e logEntry
+		if json.Unmarshal(line, &e) == nil {
+			fn(e)
+		}
 	}
 }
 
-// seekToLastLines moves f to the start of its last n lines, reading it
-// backwards a block at a time: a big log is not read whole.
-func seekToLastLines(f *os.File, n int) error {
-	end, err := f.Seek(0, io.SeekEnd)
+// lastEntries is the last n entries of the log.
+func lastEntries(path string, n int) ([]logEntry, error) {
+	var ring []logEntry
+	err := eachEntry(logFiles(path), func(e logEntry) {
+		if n == 0 {
+			return
+		}
+		if len(ring) == n {
+			ring = ring[1:]
+		}
+		ring = append(ring, e)
+	})
+	return ring, err
+}
+
+// follow prints what the container writes from now on, until it is not
+// running any more. A rotation shows as a new file at the log's path: the
+// old one is read to its end first.
+func follow(st *State, print func(logEntry)) error {
+	path := st.LogPath()
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
+		return fmt.Errorf("read the log: %w", err)
+	}
+	defer func() { f.Close() }()
+	if _, err := f.Seek(0, io.SeekEnd); err != nil {
 		return err
 	}
-	buf := make([]byte, 32<<10)
-	pos, newlines := end, 0
-	for pos > 0 {
-		size := min(int64(len(buf)), pos)
-		pos -= size
-		if _, err := f.ReadAt(buf[:size], pos); err != nil {
-			return err
-		}
-		for i := size - 1; i >= 0; i-- {
-			if buf[i] != '\n' || pos+i == end-1 {
-				continue // the log's own last newline ends its last line
+	r := bufio.NewReader(f)
+	var line []byte // read so far of a line being written
+	for {
+		running := st.Running()
+		for {
+			more, err := r.ReadBytes('\n')
+			line = append(line, more...)
+			if err == io.EOF {
+				break
 			}
-			if newlines++; newlines == n {
-				_, err := f.Seek(pos+i+1, io.SeekStart)
-				return err
+			if err != nil {
+				return fmt.Errorf("read the log: %w", err)
 			}
+			var e logEntry
+			if json.Unmarshal(line, &e) == nil {
+				print(e)
+			}
+			line = nil
 		}
+		if rotated(f, path) {
+			f.Close()
+			if f, err = os.Open(path); err != nil {
+				return fmt.Errorf("read the log: %w", err)
+			}
+			r, line = bufio.NewReader(f), nil
+			continue
+		}
+		if !running {
+			return nil
+		}
+		time.Sleep(followInterval)
+		now, err := (Store{Root: st.root()}).Find(st.ID)
+		if err != nil {
+			return nil // removed
+		}
+		st = now
 	}
-	if n == 0 {
-		_, err := f.Seek(end, io.SeekStart)
-		return err
-	}
-	_, err = f.Seek(0, io.SeekStart)
-	return err
+}
+
+// rotated reports whether path is no longer the file f has open.
+func rotated(f *os.File, path string) bool {
+	open, err1 := f.Stat()
+	now, err2 := os.Stat(path)
+	return err1 == nil && err2 == nil && !os.SameFile(open, now)
 }

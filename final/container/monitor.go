@@ -2,7 +2,9 @@ package container
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
 	"time"
@@ -19,8 +21,13 @@ import (
 // command, records its exit code, tears the container down, removes it
 // with --rm, and restarts it as --restart says, until stop or rm ends it.
 // docker has containerd-shim for this, podman conmon.
-func Monitor(opts RunOptions, report func(*State, error)) error {
+func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error {
 	signals := monitorSetup()
+	opts.hub = newHub(signals, opts.ConsoleSize)
+	defer opts.hub.close()
+	if first != nil {
+		opts.hub.add(first, true) // before anything runs: no output is lost
+	}
 	reported := false
 	opts.Started = func(st *State) {
 		reported = true
@@ -28,6 +35,9 @@ func Monitor(opts RunOptions, report func(*State, error)) error {
 	}
 	st, status, err := run(opts, signals)
 	if !reported {
+		if st == nil && err == nil {
+			err = fmt.Errorf("run: stopped by signal %d before the command started", status-128)
+		}
 		report(st, err)
 		return err
 	}
@@ -40,7 +50,7 @@ func Monitor(opts RunOptions, report func(*State, error)) error {
 // monitorSetup makes us a monitor: a subreaper, so that orphans of the
 // container's processes (an exec whose parent died) come to us, not to
 // the host's init, and the receiver of the signals to pass on.
-func monitorSetup() <-chan os.Signal {
+func monitorSetup() chan os.Signal {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		logrus.WithError(err).Debug("become a subreaper")
 	}
@@ -141,7 +151,7 @@ func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signa
 		return code, true, nil
 	}
 	defer pipes.close()
-	status, err = watch(store, st, parent, signals)
+	status, err = watch(store, st, parent, pipes, signals)
 	return status, err == nil, err
 }
 

@@ -24,6 +24,12 @@ type initConfig struct {
 	Cwd      string   `json:"cwd,omitempty"`      // the image's WorkingDir, or -w
 	User     string   `json:"user,omitempty"`     // the image's User, or -u
 	ReadOnly bool     `json:"readOnly,omitempty"` // --read-only
+	// TTY makes init open a terminal in the container's devpts and send
+	// its master back on the console socket (-t), of ConsoleSize.
+	TTY bool `json:"tty,omitempty"`
+	// EtcBinds are the container's own /etc files: path inside → file.
+	EtcBinds    map[string]string `json:"etcBinds,omitempty"`
+	ConsoleSize [2]uint16         `json:"consoleSize,omitempty"`
 }
 
 // sendInitConfig writes the container's command to init and closes the

@@ -2,7 +2,6 @@ package container
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -29,8 +28,19 @@ const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 
 // RunOptions is what "mydocker run" was asked to do.
 type RunOptions struct {
-	// TTY connects the container to our stdin (the book's -ti).
+	// TTY gives the container a terminal of its own (-t).
 	TTY bool
+	// Interactive connects the container's stdin to its clients' (-i).
+	Interactive bool
+	// ConsoleSize is the caller's terminal's rows and columns, for -t.
+	ConsoleSize [2]uint16
+	// MergeOutput gives the command one pipe for stdout and stderr, so
+	// that what it writes keeps its order: a foreground run whose own
+	// stdout and stderr are one file (2>&1) asks for it. Its log then
+	// has it all as stdout, as with -t.
+	MergeOutput bool `json:"mergeOutput,omitempty"`
+	// Log caps the container's log (--log-opt).
+	Log LogOptions
 	// Detach runs the container in the background (-d, book 5.1): run
 	// returns once it has started, and nobody waits for it.
 	Detach bool
@@ -80,6 +90,8 @@ type RunOptions struct {
 	// waits for the container even when it is detached: the monitor's
 	// mode (see Monitor).
 	Started func(*State) `json:"-"`
+	// hub is the monitor's side of the container's stdio.
+	hub *hub
 }
 
 // initPipes are the two pipes between run and the container's init: init
@@ -89,7 +101,7 @@ type RunOptions struct {
 type initPipes struct {
 	command, status *os.File // our ends
 	theirs          []*os.File
-	log             *os.File // the container's log, open until it exits
+	console         *console // the command's stdio, held by the monitor
 }
 
 func newInitPipes() (*initPipes, error) {
@@ -111,14 +123,17 @@ func (p *initPipes) closeTheirs() {
 	for _, f := range p.theirs {
 		f.Close()
 	}
+	if p.console != nil {
+		p.console.closeTheirs()
+	}
 }
 
 func (p *initPipes) close() {
 	p.closeTheirs()
 	p.command.Close()
 	p.status.Close()
-	if p.log != nil {
-		p.log.Close()
+	if p.console != nil {
+		p.console.close()
 	}
 }
 
@@ -130,76 +145,35 @@ func (p *initPipes) close() {
 // The user's command does not go on init's command line: it is written
 // later to the command pipe, which init reads as fd 3. Until then init
 // waits, so the parent can first put it into its cgroup: the pipe is the
-// start barrier. Its output goes to log (book 5.3), and to ours when it
-// runs in the foreground. A detached container reads nothing, and lives on
-// in a session of its own when run exits.
-func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.File) *exec.Cmd {
+// start barrier. Its parent is always the container's monitor, which
+// holds its stdio (the console: pipes, or with -t the console socket that
+// the terminal comes back on); it is in a session of its own, so no
+// terminal's hangup or Ctrl-C reaches it but through the monitor.
+func NewParentProcess(opts RunOptions, env []string, pipes *initPipes) *exec.Cmd {
 	args := []string{"init"}
 	if opts.Debug {
 		args = append([]string{"--debug"}, args...)
 	}
 
 	cmd := exec.Command("/proc/self/exe", args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags, Setsid: true}
 	if opts.HostNetwork {
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
 	cmd.Env = env
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
-	// stderr; ExtraFiles[1] fd 4.
-	cmd.ExtraFiles = pipes.theirs
-	if opts.Detach {
-		// Its own session: no terminal's hangup or Ctrl-C reaches it, and
-		// no Pdeathsig: it must outlive us.
-		cmd.SysProcAttr.Setsid = true
-		cmd.Stdout, cmd.Stderr = log, log
-		return cmd
+	// stderr; ExtraFiles[1] fd 4, and with -t the console socket fd 5.
+	stdin, stdout, stderr, extra := pipes.console.stdio()
+	cmd.ExtraFiles = append(append([]*os.File{}, pipes.theirs...), extra...)
+	// A nil stdin is /dev/null; a nil stdout is too, for -t, whose
+	// output comes through the terminal.
+	if stdin != nil {
+		cmd.Stdin = stdin
 	}
-	// If mydocker dies, a foreground container must not live on unattended.
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
-	// Unlike the book, the container's output always reaches ours, so that
-	// scripts can read it as they read "docker run"; -ti adds stdin.
-	if opts.TTY {
-		cmd.Stdin = os.Stdin
-		if isTerminal(os.Stdin) {
-			// The container gets the terminal's foreground: its shell's job
-			// control works, and Ctrl-C goes to it. Its process group must
-			// be its own: the caller's group does not exist in the new PID
-			// namespace, so an interactive shell could not give the terminal
-			// back to it on exit ("Cannot set tty process group").
-			cmd.SysProcAttr.Foreground = true
-			cmd.SysProcAttr.Ctty = 0 // the child's fd 0 is the terminal
-		}
-	}
-	if !cmd.SysProcAttr.Foreground {
-		// Otherwise the container still gets a process group of its own. A
-		// Ctrl-C at the terminal goes to the terminal's foreground group, which
-		// is ours: in it, the container would get the SIGINT once from the
-		// terminal and once more from our forwarding.
-		cmd.SysProcAttr.Setpgid = true
-	}
-	if cmd.SysProcAttr.Foreground {
-		// The terminal itself: the container's shell needs it to be one.
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		return cmd
-	}
-	// Through pipes, to us and to the log, as docker does: "logs" shows a
-	// foreground container's output too.
-	cmd.Stdout = io.MultiWriter(os.Stdout, log)
-	cmd.Stderr = io.MultiWriter(os.Stderr, log)
-	if sameFile(os.Stdout, os.Stderr) {
-		// Ours are one (2>&1): the container's are one pipe too, so that
-		// what it writes keeps its order.
-		cmd.Stderr = cmd.Stdout
+	if stdout != nil {
+		cmd.Stdout, cmd.Stderr = stdout, stderr
 	}
 	return cmd
-}
-
-// sameFile reports whether a and b are open on the same file.
-func sameFile(a, b *os.File) bool {
-	sa, errA := a.Stat()
-	sb, errB := b.Stat()
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // containerEnv is the environment the user's command starts with: a small

@@ -3,7 +3,6 @@ package container
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -11,16 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// newParent is NewParentProcess for tests: it closes the pipes and the
-// log afterwards.
+// newParent is NewParentProcess for tests: it closes the pipes
+// afterwards.
 func newParent(t *testing.T, opts RunOptions) *exec.Cmd {
 	t.Helper()
 	pipes, err := newInitPipes()
 	require.NoError(t, err)
-	log, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	pipes.console, err = newConsole(opts, newHub(nil, [2]uint16{}))
 	require.NoError(t, err)
-	t.Cleanup(func() { pipes.close(); log.Close() })
-	return NewParentProcess(opts, []string{defaultPath}, pipes, log)
+	t.Cleanup(pipes.close)
+	return NewParentProcess(opts, []string{defaultPath}, pipes)
 }
 
 func TestNewParentProcessPassesNoArgv(t *testing.T) {
@@ -46,24 +45,25 @@ func TestNewParentProcessNamespaces(t *testing.T) {
 		assert.NotZero(t, flags&flag, "namespace %s", name)
 	}
 	assert.Zero(t, flags&syscall.CLONE_NEWUSER, "no user namespace")
-	assert.Equal(t, syscall.SIGKILL, cmd.SysProcAttr.Pdeathsig)
 }
 
 func TestNewParentProcessStdio(t *testing.T) {
 	plain := newParent(t, RunOptions{Command: []string{"true"}})
-	assert.Nil(t, plain.Stdin, "without -ti stdin stays closed")
-	assert.NotNil(t, plain.Stdout, "output reaches ours and the log")
+	require.IsType(t, &os.File{}, plain.Stdin)
+	assert.Equal(t, os.DevNull, plain.Stdin.(*os.File).Name(), "without -i stdin is /dev/null, as docker")
+	assert.NotNil(t, plain.Stdout, "output goes to the monitor")
+	assert.NotEqual(t, plain.Stdout, plain.Stderr, "stdout and stderr stay apart")
+	assert.True(t, plain.SysProcAttr.Setsid, "in a session of its own")
+	assert.Zero(t, plain.SysProcAttr.Pdeathsig, "it outlives whoever ran it")
 
-	tty := newParent(t, RunOptions{TTY: true, Command: []string{"sh"}})
-	assert.Equal(t, os.Stdin, tty.Stdin)
-}
+	interactive := newParent(t, RunOptions{Interactive: true, Command: []string{"cat"}})
+	assert.NotEqual(t, os.Stdin, interactive.Stdin, "a pipe of the monitor's, never our own stdin")
+	assert.NotEqual(t, os.DevNull, interactive.Stdin.(*os.File).Name())
 
-func TestDetachedContainerOutlivesUs(t *testing.T) {
-	cmd := newParent(t, RunOptions{Detach: true, Command: []string{"true"}})
-	assert.Zero(t, cmd.SysProcAttr.Pdeathsig, "no Pdeathsig: it runs on when run exits")
-	assert.True(t, cmd.SysProcAttr.Setsid, "in a session of its own")
-	assert.Nil(t, cmd.Stdin)
-	assert.IsType(t, &os.File{}, cmd.Stdout, "straight to the log")
+	tty := newParent(t, RunOptions{TTY: true, Interactive: true, Command: []string{"sh"}})
+	assert.Nil(t, tty.Stdin, "with -t the terminal comes from init, not from us")
+	assert.Nil(t, tty.Stdout)
+	assert.Len(t, tty.ExtraFiles, 3, "the console socket is fd 5")
 }
 
 func TestContainerEnvIsClean(t *testing.T) {

@@ -43,6 +43,9 @@ func reconcile(store Store, st *State) error {
 	// Its mydocker is on it: creating it, waiting for it in the
 	// foreground, or its monitor.
 	if st.Owner.Alive() && (st.Status == Created || !st.Detached || st.Monitored) {
+		if st.Monitored && st.Status == Running && !st.Init.Alive() {
+			settle(store, st)
+		}
 		return nil
 	}
 	// Its mydocker is gone. What it wrote last, before it exited, counts,
@@ -83,6 +86,19 @@ func reconcile(store Store, st *State) error {
 		return store.remove(st)
 	}
 	return finish(store, st, nil)
+}
+
+// settle gives the monitor of a container whose command has just ended a
+// moment to record it (its teardown takes milliseconds), so that what
+// the caller lists next says exited, not running, for a process gone.
+func settle(store Store, st *State) {
+	for i := 0; i < 40; i++ {
+		now, err := store.reload(st)
+		if err != nil || now.Status != Running || now.Init.Alive() || !now.Owner.Alive() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // removeAbandonedDirs removes what a run killed half-way left in the

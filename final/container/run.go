@@ -17,33 +17,24 @@ import (
 	"github.com/mydocker/mydocker/final/network"
 )
 
-// forwardedSignals are passed on to the container, so that stopping
-// mydocker stops what runs inside it. Note the kernel rule for PID 1
-// (pid_namespaces(7)): it only receives the signals it has a handler for,
-// so "sleep" as PID 1 ignores SIGTERM, exactly as under docker.
+// forwardedSignals are passed on to the container, so that stopping its
+// monitor, or a foreground run attached to it, stops what runs inside.
+// Note the kernel rule for PID 1 (pid_namespaces(7)): it only receives
+// the signals it has a handler for, so "sleep" as PID 1 ignores SIGTERM,
+// exactly as under docker.
 var forwardedSignals = []os.Signal{
 	syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2,
 }
 
-// Run creates the container and starts it. A foreground container is
-// waited for, torn down and kept, exited, until rm (or removed, with
-// --rm), and its exit status is returned: its own, or 128+N when a signal
-// N killed it. A detached one is left running once its command has
-// started (book 5.1). A failure to start the command (127, 126) is an
-// *ExecError, and the container is kept, exited, as docker does; any other
-// failure leaves no container behind.
-func Run(opts RunOptions) (*State, int, error) {
-	// Catch the signals before anything exists, and let go of them only
-	// once everything is removed again: a second Ctrl-C must not kill
-	// mydocker half-way through unmounting the container.
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	defer signal.Stop(signals)
-	return run(opts, signals)
-}
-
-// run is Run with the channel that the signals for the container arrive on.
+// run creates the container and starts it, as its monitor (see Monitor):
+// the signals for the container arrive on signals. Once the command has
+// started, opts.Started is told, and run watches the container to its
+// exit, tears it down and keeps it, exited, until rm (or removes it, with
+// --rm); it returns the exit status: its own, or 128+N when a signal N
+// killed it. A failure to start the command (127, 126) is an *ExecError,
+// and the container is kept, exited, as docker does; any other failure
+// leaves no container behind.
 func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	store := Store{Root: opts.Root}
 	Reconcile(store)
@@ -57,7 +48,11 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 		return nil, 0, err
 	}
 	// start runs it again from these.
-	if err := saveRunOptions(st, opts); err != nil {
+	err = saveRunOptions(st, opts)
+	if err == nil {
+		err = opts.hub.prepare(st, opts.Log)
+	}
+	if err != nil {
 		discard(store, st)
 		return nil, 0, err
 	}
@@ -88,35 +83,32 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 		discard(store, st)
 		return nil, 0, err
 	}
-	if opts.Detach && opts.Started == nil {
-		// Nobody waits for it: when we exit, it is the host's init's child.
-		return st, 0, nil
-	}
 	if opts.Started != nil {
-		opts.Started(st) // the monitor lets run -d return: it waits on
+		opts.Started(st) // the monitor lets run return: it waits on
 	}
-	status, err := watch(store, st, parent, signals)
+	status, err := watch(store, st, parent, pipes, signals)
 	return st, status, err
 }
 
 // watch waits for the container's command to exit, passing our signals
 // on to it, then tears it down and records its exit status, which it
 // returns: its own, or 128+N when a signal N killed it.
-func watch(store Store, st *State, parent *exec.Cmd, signals <-chan os.Signal) (int, error) {
+func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, signals <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
 	go forwardSignals(parent.Process, signals, done)
 	err := parent.Wait()
 	close(done)
-	if parent.SysProcAttr.Foreground {
-		takeBackTerminal()
-	}
 	status, err := exitStatusOf(err)
 	if err != nil {
 		return 0, err
 	}
+	// All of its output is logged and sent before anyone hears it exited.
+	pipes.console.drain()
+	pipes.console.hub.flush()
 	if err := finish(store, st, &status); err != nil {
 		logrus.WithError(err).Warn("tear down the container")
 	}
+	pipes.console.hub.exited(status)
 	return status, nil
 }
 
@@ -136,8 +128,8 @@ func newState(store Store, opts RunOptions) (*State, error) {
 		Created:  time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
-		ReadOnly: opts.ReadOnly,
-		Volumes:  opts.Volumes, Resources: opts.Resources, Owner: owner,
+		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive,
+		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
 	if err := store.create(st); err != nil {
 		return nil, err
@@ -164,12 +156,12 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	pipes.log, err = os.OpenFile(st.LogPath(), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
+	if pipes.console, err = newConsole(opts, opts.hub); err != nil {
 		pipes.close()
-		return nil, nil, fmt.Errorf("create the log: %w", err)
+		return nil, nil, fmt.Errorf("create the container's stdio: %w", err)
 	}
-	parent := NewParentProcess(opts, st.Env, pipes, pipes.log)
+	opts.hub.use(pipes.console)
+	parent := NewParentProcess(opts, st.Env, pipes)
 	// init starts in the container's root, and pivots into it.
 	parent.Dir = ws.Merged()
 	if err := parent.Start(); err != nil {
@@ -187,6 +179,9 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	}
 	if err == nil && opts.Network != "" {
 		err = connect(st, opts, parent.Process.Pid)
+	}
+	if err == nil {
+		err = writeEtcFiles(Store{Root: opts.Root}, st)
 	}
 	if err != nil {
 		stopInit(parent)
@@ -226,12 +221,19 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly}
+	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
+		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds()}
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}
+	// With -t, init sends the terminal before it runs the command; if it
+	// fails first, the status pipe says why.
+	masterErr := pipes.console.receiveMaster()
 	if err := readStatus(pipes.status); err != nil {
 		return err
+	}
+	if masterErr != nil {
+		return masterErr
 	}
 	st.Status, st.StartedAt = Running, time.Now()
 	return st.save()

@@ -70,10 +70,20 @@ func runOpts(t *testing.T, command ...string) RunOptions {
 	return RunOptions{Root: root, Image: "busybox", ImageID: img.ID, Layers: images.Lowers(img), Command: command}
 }
 
+// monitorRun runs opts as a container's monitor does, in the test.
+func monitorRun(t *testing.T, opts RunOptions, signals chan os.Signal) (*State, int, error) {
+	if signals == nil {
+		signals = make(chan os.Signal, 1)
+	}
+	opts.hub = newHub(signals, [2]uint16{})
+	t.Cleanup(opts.hub.close)
+	return run(opts, signals)
+}
+
 func TestRunGivesPID1AndStatusAndKeepsTheContainer(t *testing.T) {
 	opts := runOpts(t, "sh", "-c", `test $$ -eq 1 && exit 7`)
 
-	st, status, err := Run(opts)
+	st, status, err := monitorRun(t, opts, nil)
 
 	require.NoError(t, err)
 	assert.Equal(t, 7, status, "the command is PID 1 and its status comes back")
@@ -90,7 +100,7 @@ func TestRunWithLimits(t *testing.T) {
 	opts.Resources = resources.Resources{Memory: 64 << 20, CPUShares: 512}
 	opts.AutoRemove = true
 	// The container finds itself in a cgroup named mydocker/<id>.
-	_, status, err := Run(opts)
+	_, status, err := monitorRun(t, opts, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)
 	states, err := Store{Root: opts.Root}.List()
@@ -101,7 +111,7 @@ func TestRunWithLimits(t *testing.T) {
 func TestRunMissingCommand(t *testing.T) {
 	opts := runOpts(t, "mydocker-no-such-command")
 
-	_, _, err := Run(opts)
+	_, _, err := monitorRun(t, opts, nil)
 
 	var execErr *ExecError
 	require.ErrorAs(t, err, &execErr)
@@ -113,7 +123,7 @@ func TestRunStopsAtASignalThatComesBeforeTheCommand(t *testing.T) {
 	signals := make(chan os.Signal, 1)
 	signals <- syscall.SIGTERM
 
-	_, status, err := run(opts, signals)
+	_, status, err := monitorRun(t, opts, signals)
 
 	require.NoError(t, err, "a signal is not a failure of mydocker's (125)")
 	assert.Equal(t, 143, status, "128+SIGTERM, as if it had killed the container")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 
@@ -57,7 +58,7 @@ func Create(opts RunOptions) (*State, error) {
 // by create, or exited): it starts it as a detached container, over the
 // writable layer it has, reports the start, and then watches it as
 // Monitor does.
-func MonitorStart(root, id string, report func(*State, error)) error {
+func MonitorStart(root, id string, first net.Conn, report func(*State, error)) error {
 	signals := monitorSetup()
 	store := Store{Root: root}
 	st, err := store.Find(id)
@@ -69,11 +70,19 @@ func MonitorStart(root, id string, report func(*State, error)) error {
 	if err == nil {
 		opts, err = loadRunOptions(st)
 	}
+	if err == nil {
+		opts.MergeOutput = false // the first run's caller's wish
+		opts.hub = newHub(signals, opts.ConsoleSize)
+		defer opts.hub.close()
+		err = opts.hub.prepare(st, opts.Log)
+	}
 	if err != nil {
 		report(st, err)
 		return err
 	}
-	opts.Detach, opts.TTY = true, false
+	if first != nil {
+		opts.hub.add(first, true)
+	}
 	status, again, err := startAgain(store, st, opts, signals, false, report)
 	if !again {
 		return err

@@ -58,6 +58,10 @@ type State struct {
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.
 	Hostname string `json:"hostname,omitempty"`
+	// TTY: it has a terminal (-t); OpenStdin: its clients' input reaches
+	// it (-i). attach connects as they say.
+	TTY       bool `json:"tty,omitempty"`
+	OpenStdin bool `json:"openStdin,omitempty"`
 	// HostNetwork: it shares the host's network namespace (--network host).
 	HostNetwork bool                `json:"hostNetwork,omitempty"`
 	Resources   resources.Resources `json:"resources"`
@@ -153,3 +157,6 @@ func (s *State) StatusText() string {
 	}
 	return string(s.Status)
 }
+
+// Running reports whether the container's command runs now.
+func (s *State) Running() bool { return s.Status == Running && s.Init.Alive() }

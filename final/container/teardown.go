@@ -31,6 +31,10 @@ func teardown(st *State) error {
 		if err := (network.Store{Root: st.root()}).Disconnect(st.Endpoint, st.ID); err != nil {
 			return err
 		}
+		// The others on its network forget its name.
+		if err := updatePeers(Store{Root: st.root()}, st.Endpoint.Network, st.ID); err != nil {
+			return err
+		}
 	}
 	return st.Workspace().Unmount()
 }

@@ -16,7 +16,12 @@ load helpers
 @test "overlay: only the container's own mounts are inside, the host's root is gone" {
 	run md_run -- sh -c 'cut -d" " -f5 /proc/self/mountinfo | sort'
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /proc /sys)" ]
+	if stage_at_least final; then
+		# and, as under docker, its own hostname, hosts and resolv.conf
+		[ "$output" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /etc/hostname /etc/hosts /etc/resolv.conf /proc /sys)" ]
+	else
+		[ "$output" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /proc /sys)" ]
+	fi
 	run md_run -- ls -a /
 	[[ "$output" != *pivot_root* ]]
 }
@@ -69,9 +74,8 @@ load helpers
 	out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -m 32m -- sh -c "echo ready; while :; do sleep 0.1; done"
 	wait_for_line "$out" ready
-	container=$(children "$MD_PID")
-	kill -KILL "$MD_PID"
-	wait "$MD_PID" || true
+	container=$(init_of_run)
+	kill_run
 	# Its overlay is still mounted, its cgroup still there.
 	grep -q -F " $(md_workspace)/merged " /proc/self/mountinfo
 	[ -n "$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))" ]
@@ -208,8 +212,7 @@ sibling_cgroup() {
 	wait_for_line "$out" ready
 	cg=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups) | grep -v '/mydocker$' | head -n 1)
 	[ -n "$cg" ]
-	kill -KILL "$MD_PID"
-	wait "$MD_PID" || true
+	kill_run
 	# A process that is not the recorded init, in the container's cgroup.
 	sleep 300 &
 	stray=$!

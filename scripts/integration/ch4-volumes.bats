@@ -19,8 +19,7 @@ kill_mydocker_with_a_volume() {
 	local out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -v "$HOSTDIR/data:/data" -- sh -c "echo precious > /data/f; echo ready; while :; do sleep 0.1; done"
 	wait_for_line "$out" ready
-	kill -KILL "$MD_PID"
-	wait "$MD_PID" || true
+	kill_run
 }
 
 @test "volume: data written inside is on the host while it runs and after" {

@@ -51,6 +51,8 @@ cgroups_now() {
 @test "lifecycle: -d with -ti, a missing image, a bad name or -e are refused, and nothing is created" {
 	for args in "-d -ti busybox true" "nosuchimage true" "--name bad/name busybox true" "--name= busybox true" \
 		"-e =x busybox true" "-e  busybox true" "busybox"; do
+		# final/ has docker's -d -i -t, which combine.
+		if [ "$args" = "-d -ti busybox true" ] && [ "$STAGE" = final ]; then continue; fi
 		run --separate-stderr md run $args
 		echo "$args: $status $stderr"
 		[ "$status" -eq 125 ]
@@ -101,8 +103,14 @@ cgroups_now() {
 	wait_for_status talker exited
 	run --separate-stderr md logs talker
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf 'one\ntwo\nthree')" ]
-	[ -z "$stderr" ]
+	if [ "$STAGE" = final ]; then
+		# docker's logs: each line on the stream it was written to.
+		[ "$output" = "$(printf 'one\nthree')" ]
+		[ "$stderr" = two ]
+	else
+		[ "$output" = "$(printf 'one\ntwo\nthree')" ]
+		[ -z "$stderr" ]
+	fi
 	# A foreground container's output is in its log too.
 	run md run --name fg busybox echo foreground
 	[ "$output" = foreground ]
@@ -140,6 +148,7 @@ cgroups_now() {
 }
 
 @test "lifecycle: exec -ti gives the command our stdin" {
+	skip_in_final 'docker'"'"'s exec -i pipes stdin there, and -t is a terminal: "final: -i pipes stdin in ..." and "final: -t is a terminal ..."'
 	md_detach --name box -- sleep 1000
 	run bash -c 'echo hello | "$@"' _ "$MYDOCKER" "${MD_GLOBAL[@]}" exec -ti box cat
 	[ "$output" = hello ]

@@ -101,7 +101,8 @@ assert_no_workspace() {
 # md_root_entries is what a state root holds after runs that left nothing.
 md_root_entries() {
 	if stage_at_least final; then
-		printf '%s\n' blobs containers images.json images.lock layers names tmp
+		# and the default network "bridge", made by the first run
+		printf '%s\n' blobs containers images.json images.lock ipam layers names networks networks.lock tmp
 	elif stage_at_least ch5-lifecycle; then
 		printf '%s\n' containers images layers layers.lock names
 	else
@@ -115,6 +116,12 @@ md_rm_all() {
 	local ids
 	ids=$(md ps -a -q 2>/dev/null) || return 0
 	[ -z "$ids" ] || md rm -f $ids >/dev/null
+	# final/ makes the network "bridge" on first use: it is the host's
+	# bridge and iptables rules, so it goes with the test.
+	if stage_at_least final; then
+		local n
+		for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do md network rm "$n" >/dev/null || true; done
+	fi
 }
 
 # md_run FLAG... -- COMMAND...: run a container in the foreground.
@@ -165,6 +172,33 @@ children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
 }
 
+# kill_run: kill -9 a foreground run (md_start) and wait for it. Up to ch6
+# mydocker is the container's parent, and killing it leaves the container
+# to the next command's clean-up. In final/ a foreground run is only a
+# client of the container's monitor, which outlives it, as docker's shim
+# outlives docker run: the monitor is killed too, which is what leaves the
+# container to the next command there.
+kill_run() {
+	local monitor
+	monitor=$(children "$MD_PID")
+	kill -KILL "$MD_PID"
+	if [ "$STAGE" = final ] && [ -n "$monitor" ]; then
+		kill -KILL $monitor
+	fi
+	wait "$MD_PID" || true
+}
+
+# init_of_run: the container's PID 1 of a foreground run (md_start), as
+# the host sees it: mydocker's child, or in final/ its monitor's.
+init_of_run() {
+	local pid
+	pid=$(children "$MD_PID")
+	if [ "$STAGE" = final ] && [ -n "$pid" ]; then
+		pid=$(children "$pid")
+	fi
+	echo "$pid"
+}
+
 # mydocker_cgroups lists the cgroups of mydocker, in every hierarchy: the
 # mydocker parents and the containers' cgroups in them.
 mydocker_cgroups() {
@@ -186,6 +220,15 @@ remove_cgroups() {
 
 # assert_no_leaks fails when a test left a mydocker process or cgroup
 # behind, and removes it so the next test starts clean.
+# host_net is the host's network as a test finds it: iptables (every
+# table, counters stripped), links and network namespaces.
+host_net() {
+	iptables -t nat -S >/dev/null && iptables -t filter -S >/dev/null # load both tables
+	iptables-save | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+	ip -o link | awk -F': ' '{ print $2 }' | cut -d@ -f1 | sort
+	ip netns list
+}
+
 assert_no_leaks() {
 	local left cgroups status=0 i
 	# final/'s monitor of a container that has just ended may be in its
@@ -206,6 +249,12 @@ assert_no_leaks() {
 		grep -F " $MD_ROOT/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l
 		status=1
 	fi
+	# NET_BEFORE is set where containers have networks (setup).
+	if [ -n "${NET_BEFORE:-}" ] && [ "$(host_net)" != "$NET_BEFORE" ]; then
+		echo "the host's network is not as it was:" >&2
+		diff <(echo "$NET_BEFORE") <(host_net) >&2 || true
+		status=1
+	fi
 	cgroups=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))
 	if [ -n "$cgroups" ]; then
 		echo "cgroups left behind:" $cgroups >&2
@@ -218,6 +267,8 @@ assert_no_leaks() {
 setup() {
 	CGROUPS_BEFORE=$(mydocker_cgroups)
 	md_setup_root
+	# final/'s containers join the network "bridge" unless told otherwise.
+	if stage_at_least final; then NET_BEFORE=$(host_net); fi
 }
 
 # md_setup_root gives the test a state root of its own with the busybox
@@ -281,8 +332,9 @@ if stage_at_least final; then
 	export https_proxy=$HTTPS_PROXY http_proxy=$HTTP_PROXY no_proxy=
 fi
 
-# skip_in_final REASON: a test of the book's image tar, which final/
-# replaced with layered images; REASON names final.bats's test of it.
+# skip_in_final REASON: a test of something final/ replaced with docker's
+# way (the book's image tar with layered images, its -ti with -i and a
+# terminal of the container's own); REASON names final.bats's test of it.
 skip_in_final() {
 	if stage_at_least final; then
 		skip "final/: $1"

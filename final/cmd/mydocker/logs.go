@@ -16,12 +16,13 @@ import (
 func logsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "logs",
-		Usage:     "print a container's output: mydocker logs [-f] CONTAINER",
+		Usage:     "print a container's output: mydocker logs [-f] [-t] [--tail N] CONTAINER (stderr lines on stderr)",
 		ArgsUsage: "CONTAINER",
 		Before:    useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "f", Aliases: []string{"follow"}, Usage: "go on until the container exits"},
 			&cli.StringFlag{Name: "tail", Aliases: []string{"n"}, Value: "all", Usage: "show the last N lines only"},
+			&cli.BoolFlag{Name: "t", Aliases: []string{"timestamps"}, Usage: "show when each line was written"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
@@ -37,7 +38,8 @@ func logsCommand() *cli.Command {
 					return fmt.Errorf("logs: --tail %q: want a number of lines, or all", t)
 				}
 			}
-			return container.Logs(st, os.Stdout, cmd.Bool("f"), tail)
+			opts := container.LogsOptions{Follow: cmd.Bool("f"), Tail: tail, Timestamps: cmd.Bool("t")}
+			return container.Logs(st, os.Stdout, os.Stderr, opts)
 		},
 	}
 }

@@ -50,6 +50,7 @@ func main() {
 			volumeCommand(),
 			createCommand(),
 			startCommand(),
+			attachCommand(),
 			restartCommand(),
 			waitCommand(),
 			inspectCommand(),

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -30,6 +32,9 @@ type startReport struct {
 type monitorRequest struct {
 	Options *container.RunOptions `json:"options,omitempty"`
 	Start   string                `json:"start,omitempty"`
+	// Attached: fd 5 is the connection of the client that waits for the
+	// container (run without -d, start -a), attached before it starts.
+	Attached bool `json:"attached,omitempty"`
 }
 
 // The monitor's pipes: the request comes in on fd 3, the report goes out
@@ -37,6 +42,7 @@ type monitorRequest struct {
 const (
 	monitorOptionsFd = 3
 	monitorReportFd  = 4
+	monitorClientFd  = 5
 )
 
 // monitorCommand is a detached container's monitor (container.Monitor):
@@ -70,10 +76,26 @@ func monitorCommand() *cli.Command {
 				_ = json.NewEncoder(out).Encode(r)
 				out.Close()
 			}
-			if req.Options != nil {
-				err = container.Monitor(*req.Options, report)
+			// What our caller left open is not ours to keep open.
+			if req.Attached {
+				container.CloseInheritedFds(monitorClientFd + 1)
 			} else {
-				err = container.MonitorStart(cmd.Root().String("root"), req.Start, report)
+				container.CloseInheritedFds(monitorClientFd)
+			}
+			var first net.Conn
+			if req.Attached {
+				unix.CloseOnExec(monitorClientFd)
+				f := os.NewFile(monitorClientFd, "client")
+				first, err = net.FileConn(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("monitor: the client's connection: %w", err)
+				}
+			}
+			if req.Options != nil {
+				err = container.Monitor(*req.Options, first, report)
+			} else {
+				err = container.MonitorStart(cmd.Root().String("root"), req.Start, first, report)
 			}
 			if err != nil {
 				logrus.WithError(err).Warn("monitor")
@@ -87,7 +109,7 @@ func monitorCommand() *cli.Command {
 // prints what it reports: run -d prints the ID and returns, and the
 // monitor stays with the container.
 func runMonitored(cmd *cli.Command, opts container.RunOptions) error {
-	id, err := startMonitor(cmd, monitorRequest{Options: &opts})
+	id, _, err := startMonitor(cmd, monitorRequest{Options: &opts})
 	if err != nil {
 		return err
 	}
@@ -95,10 +117,51 @@ func runMonitored(cmd *cli.Command, opts container.RunOptions) error {
 	return nil
 }
 
+// runAttached runs a container in the foreground, as docker run without
+// -d: its monitor is started with our connection attached, and we stream
+// its stdio until it exits, then exit with its status. Killing us loses
+// nothing: the monitor goes on, and records the exit code.
+func runAttached(cmd *cli.Command, opts container.RunOptions) error {
+	signals := proxySignals()
+	defer signal.Stop(signals)
+	opts.MergeOutput = !opts.TTY && sameFile(os.Stdout, os.Stderr)
+	_, conn, err := startMonitor(cmd, monitorRequest{Options: &opts, Attached: true})
+	if err != nil {
+		return err
+	}
+	return attachTo(conn, opts.TTY, opts.Interactive, signals)
+}
+
 // startMonitor starts a monitor for req and returns the container's ID
-// once the monitor has started it, or the error it reports (which it
-// prints, and returns as the status to exit with).
-func startMonitor(cmd *cli.Command, req monitorRequest) (string, error) {
+// once the monitor has started it (or why it could not), and, with
+// req.Attached, our end of the connection the monitor streams it on.
+func startMonitor(cmd *cli.Command, req monitorRequest) (string, net.Conn, error) {
+	var conn net.Conn
+	var theirs *os.File
+	if req.Attached {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return "", nil, err
+		}
+		ours := os.NewFile(uintptr(fds[0]), "attach")
+		theirs = os.NewFile(uintptr(fds[1]), "attach-theirs")
+		conn, err = net.FileConn(ours)
+		ours.Close()
+		if err != nil {
+			theirs.Close()
+			return "", nil, err
+		}
+	}
+	id, err := spawnMonitor(cmd, req, theirs)
+	if err != nil && conn != nil {
+		conn.Close()
+		conn = nil
+	}
+	return id, conn, err
+}
+
+// spawnMonitor starts the monitor process, with client as its fd 5.
+func spawnMonitor(cmd *cli.Command, req monitorRequest, client *os.File) (string, error) {
 	optsR, optsW, err := os.Pipe()
 	if err != nil {
 		return "", err
@@ -117,6 +180,10 @@ func startMonitor(cmd *cli.Command, req monitorRequest) (string, error) {
 	monitor := exec.Command("/proc/self/exe", append(args, "monitor")...)
 	monitor.Args[0] = os.Args[0] // what ps shows: mydocker, not /proc/self/exe
 	monitor.ExtraFiles = []*os.File{optsR, reportW}
+	if client != nil {
+		monitor.ExtraFiles = append(monitor.ExtraFiles, client)
+		defer client.Close()
+	}
 	// A session of its own: the caller's terminal and process group, and
 	// their signals (^C, SIGHUP at logout), are not the monitor's.
 	monitor.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -148,3 +215,16 @@ type reportedFailure struct {
 }
 
 func (f *reportedFailure) Error() string { return f.message }
+
+// sameFile reports whether a and b are open on the same file: our stdout
+// and stderr are one (2>&1), and the container's output keeps its order.
+// /dev/null is no such file: nothing is read from it, and the log keeps
+// the streams apart.
+func sameFile(a, b *os.File) bool {
+	sa, errA := a.Stat()
+	sb, errB := b.Stat()
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(sa, null) {
+		return false
+	}
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}

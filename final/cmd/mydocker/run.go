@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -28,7 +29,7 @@ func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "Create a container with namespace and cgroups limit: mydocker run -ti [command]",
-		UsageText: `mydocker run [-ti|-d] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [-cpushare N] [-cpuset CPUS] [-v HOST:CONTAINER[:ro]]... [--net NAME] [-p H:C[/tcp|/udp]]... [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] IMAGE [COMMAND [ARG...]]
+		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [-cpushare N] [-cpuset CPUS] [-v HOST:CONTAINER[:ro]]... [--net NAME] [-p H:C[/tcp|/udp]]... [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] IMAGE [COMMAND [ARG...]]
 
    IMAGE is a name[:tag], name@digest or image ID; one that is not here is
    pulled first, as docker does. COMMAND replaces the image's Cmd. Everything
@@ -37,6 +38,8 @@ func runCommand() *cli.Command {
 		StopOnNthArg: &stopAtCommand,
 		Before:       useRoot,
 		Flags:        runFlags(),
+		// -it and -dit are -i -t and -d -i -t, as docker's.
+		UseShortOptionHandling: true,
 		// A -v or -e value is one value, even with a comma in it.
 		DisableSliceFlagSeparator: true,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -47,11 +50,7 @@ func runCommand() *cli.Command {
 			if opts.Detach {
 				return runMonitored(cmd, opts)
 			}
-			_, status, err := container.Run(opts)
-			if err != nil {
-				return err
-			}
-			return exitStatus(status)
+			return runAttached(cmd, opts)
 		},
 	}
 }
@@ -59,7 +58,8 @@ func runCommand() *cli.Command {
 // runFlags are the flags of run and create.
 func runFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "ti", Aliases: []string{"it"}, Usage: "connect the container to stdin (interactive)"},
+		&cli.BoolFlag{Name: "i", Aliases: []string{"interactive"}, Usage: "keep the container's stdin open, connected to ours"},
+		&cli.BoolFlag{Name: "t", Aliases: []string{"tty"}, Usage: "give the container a terminal of its own (with -i: ours, in raw mode; ctrl-p ctrl-q detaches)"},
 		&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
 		&cli.BoolFlag{Name: "rm", Usage: "remove the container when it exits"},
 		&cli.StringFlag{Name: "name", Usage: "the container's name (default: made up)"},
@@ -70,7 +70,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cpus", Usage: "how many CPUs' time it may use, such as 0.5 (a CFS quota)"},
 		&cli.StringFlag{Name: "pids-limit", Usage: "the most processes it may have at once (0 or -1: no limit)"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
-		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (made on first use), none, host, or one of network create"},
+		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
 		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
@@ -78,6 +78,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
 		&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
 		&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
+		&cli.StringSliceFlag{Name: "log-opt", Usage: "cap the log: max-size=SIZE (default 20m), max-file=N (default 5)"},
 	}
 }
 
@@ -90,6 +91,7 @@ func createCommand() *cli.Command {
 		StopOnNthArg:              &stopAtCommand,
 		Before:                    useRoot,
 		Flags:                     runFlags(),
+		UseShortOptionHandling:    true,
 		DisableSliceFlagSeparator: true,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			opts, err := prepareRun(ctx, cmd)
@@ -111,6 +113,10 @@ func createCommand() *cli.Command {
 func prepareRun(ctx context.Context, cmd *cli.Command) (container.RunOptions, error) {
 	opts, err := runOptions(cmd)
 	if err == nil {
+		// Here, not only in the monitor: what it warns of is seen.
+		container.Reconcile(container.Store{Root: opts.Root})
+	}
+	if err == nil {
 		err = useImage(ctx, cmd, &opts)
 	}
 	if err == nil {
@@ -122,15 +128,16 @@ func prepareRun(ctx context.Context, cmd *cli.Command) (container.RunOptions, er
 // runOptions checks every flag and argument before anything is created.
 func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	opts := container.RunOptions{
-		TTY:        cmd.Bool("ti"),
-		Detach:     cmd.Bool("d"),
-		AutoRemove: cmd.Bool("rm"),
-		Name:       cmd.String("name"),
-		Debug:      cmd.Root().Bool("debug"),
-		Root:       cmd.Root().String("root"),
+		TTY:         cmd.Bool("t"),
+		Interactive: cmd.Bool("i"),
+		Detach:      cmd.Bool("d"),
+		AutoRemove:  cmd.Bool("rm"),
+		Name:        cmd.String("name"),
+		Debug:       cmd.Root().Bool("debug"),
+		Root:        cmd.Root().String("root"),
 	}
-	if opts.TTY && opts.Detach {
-		return opts, errors.New("run: -ti and -d cannot be used together")
+	if opts.TTY {
+		opts.ConsoleSize = windowSize()
 	}
 	if cmd.IsSet("name") && opts.Name == "" {
 		return opts, errors.New(`invalid container name "": want [a-zA-Z0-9][a-zA-Z0-9_.-]*`)
@@ -148,6 +155,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, fmt.Errorf("run: the working directory %q is not an absolute path", w)
 	}
 	var err error
+	if opts.Log, err = parseLogOpts(cmd.StringSlice("log-opt")); err != nil {
+		return opts, err
+	}
 	if opts.Env, err = parseEnv(cmd.StringSlice("e")); err != nil {
 		return opts, err
 	}
@@ -157,7 +167,12 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {
 		return opts, err
 	}
-	switch opts.Network = cmd.String("net"); opts.Network {
+	// As docker: a container joins "bridge" unless told otherwise.
+	opts.Network = network.DefaultName
+	if cmd.IsSet("net") {
+		opts.Network = cmd.String("net")
+	}
+	switch opts.Network {
 	case "none":
 		opts.Network = "" // lo alone, as without --network
 	case "host":
@@ -176,16 +191,62 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Restart.Name != "" && opts.AutoRemove {
 		return opts, errors.New("run: conflicting options: --restart and --rm")
 	}
-	if opts.Restart.Name != "" && !opts.Detach && cmd.Name == "run" {
-		return opts, errors.New("run: --restart needs -d: a detached container's monitor restarts it")
-	}
 	if len(opts.Ports) > 0 && opts.HostNetwork {
 		return opts, errors.New("run: -p with --network host: the container's ports are the host's own already")
 	}
 	if len(opts.Ports) > 0 && opts.Network == "" {
-		return opts, errors.New("run: -p needs --net: a port is mapped to the container's address on a network")
+		return opts, errors.New("run: -p with --network none: a port is mapped to the container's address on a network")
 	}
 	return opts, nil
+}
+
+// parseLogOpts reads --log-opt max-size=SIZE and max-file=N.
+func parseLogOpts(specs []string) (container.LogOptions, error) {
+	opts := container.DefaultLogOptions
+	for _, spec := range specs {
+		key, value, _ := strings.Cut(spec, "=")
+		switch key {
+		case "max-size":
+			size, err := parseSize(value)
+			if err != nil || size <= 0 {
+				return opts, fmt.Errorf("invalid --log-opt %q: want max-size=SIZE, such as 10m", spec)
+			}
+			opts.MaxSize = size
+		case "max-file":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 {
+				return opts, fmt.Errorf("invalid --log-opt %q: want max-file=N, N at least 1", spec)
+			}
+			opts.MaxFiles = n
+		default:
+			return opts, fmt.Errorf("unknown --log-opt %q: want max-size=SIZE or max-file=N", spec)
+		}
+	}
+	return opts, nil
+}
+
+// parseSize reads a size as docker's --log-opt max-size: a number of
+// bytes, or of k, m or g.
+func parseSize(s string) (int64, error) {
+	unit := int64(1)
+	if n := len(s); n > 0 {
+		switch strings.ToLower(s[n-1:]) {
+		case "k":
+			unit = 1 << 10
+		case "m":
+			unit = 1 << 20
+		case "g":
+			unit = 1 << 30
+		}
+		if unit > 1 {
+			s = s[:n-1]
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 || v > (1<<62)/unit {
+		return 0, fmt.Errorf("invalid size %q", s)
+	}
+	return v * unit, nil
 }
 
 // parseEnv checks each -e: K=V, or K alone for our value of K (left out

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -129,50 +129,27 @@ func startCommand() *cli.Command {
 				return startAttached(cmd, cmd.Args().First())
 			}
 			return eachContainer(cmd, func(s container.Store, st *container.State) error {
-				_, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				_, _, err := startMonitor(cmd, monitorRequest{Start: st.ID})
 				return err
 			})
 		},
 	}
 }
 
-// startAttached starts the container and copies what it writes to its log
-// from then on to stdout, until it exits; its exit status is ours.
+// startAttached starts the container with our connection attached to it,
+// as run without -d: its output until it exits, and its exit status.
 func startAttached(cmd *cli.Command, ref string) error {
-	s, st, err := findContainer(cmd, ref)
+	_, st, err := findContainer(cmd, ref)
 	if err != nil {
 		return err
 	}
-	log, err := os.OpenFile(st.LogPath(), os.O_RDONLY|os.O_CREATE, 0o600)
+	signals := proxySignals()
+	defer signal.Stop(signals)
+	_, conn, err := startMonitor(cmd, monitorRequest{Start: st.ID, Attached: true})
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	if _, err := log.Seek(0, io.SeekEnd); err != nil {
-		return err
-	}
-	if _, err := startMonitor(cmd, monitorRequest{Start: st.ID}); err != nil {
-		return err
-	}
-	done := make(chan struct{})
-	var code *int
-	var waitErr error
-	go func() {
-		code, waitErr = container.Wait(s, st)
-		close(done)
-	}()
-	for {
-		select {
-		case <-done:
-			_, _ = io.Copy(os.Stdout, log)
-			if waitErr != nil {
-				return waitErr
-			}
-			return exitStatus(*code)
-		case <-time.After(50 * time.Millisecond):
-			_, _ = io.Copy(os.Stdout, log)
-		}
-	}
+	return attachTo(conn, st.TTY, st.OpenStdin, signals)
 }
 
 // restartCommand stops containers (as stop does) and starts them again.
@@ -197,7 +174,7 @@ func restartCommand() *cli.Command {
 				if err := container.Stop(s, st, timeout); err != nil {
 					return err
 				}
-				_, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				_, _, err := startMonitor(cmd, monitorRequest{Start: st.ID})
 				return err
 			})
 		},
