@@ -8,6 +8,12 @@
 # under a temporary directory, and removes everything it made.
 #   mydocker run -d busybox sleep   vs  runc run -d (create + start)
 #   mydocker exec ID true           vs  runc exec ID true, crun exec ID true
+# final/ (issue 12's targets, next to crun; crun needs cgroup v2, so run
+# it in the VM too):
+#   mydocker run --rm --network none busybox true   vs  runc run, crun run
+#   mydocker run --rm busybox true (the "bridge" network)
+#   the memory of an idle detached container's monitor (RSS, and PSS with
+#   10 of them), next to podman's conmon when podman runs here
 # --no-build times the binary built last (in the cgroup v2 VM, which has
 # no Go module cache: scripts/vm-run.sh "$PWD" -- scripts/bench.sh --no-build).
 set -euo pipefail
@@ -63,6 +69,17 @@ time_ms() {
 	echo "scale=3; ($end - $start) / 1000000" | bc 2>/dev/null || awk -v d=$((end - start)) 'BEGIN { print d / 1000000 }'
 }
 
+# memory_of PID...: "RSS PSS" in MB, averaged over the processes.
+memory_of() {
+	local pid rss=0 pss=0 n=0
+	for pid in "$@"; do
+		rss=$((rss + $(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup")))
+		pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")))
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] && awk -v r=$rss -v p=$pss -v n=$n 'BEGIN { printf "%.1f %.1f", r / n / 1024, p / n / 1024 }'
+}
+
 declare -A result
 md() { "$bin" --root "$root" "$@"; }
 
@@ -76,6 +93,23 @@ result[mydocker run -d]=$(cat "$tmp/md-run")
 md run -d --name bench busybox sleep 1000 >/dev/null
 for ((i = 0; i < runs; i++)); do time_ms md exec bench true; done | median >"$tmp/md-exec"
 result[mydocker exec]=$(cat "$tmp/md-exec")
+md rm -f bench >/dev/null
+final=""
+md network --help 2>/dev/null | grep -q ls && md run --help 2>/dev/null | grep -q -- --log-opt && final=1
+if [ -n "$final" ]; then
+	for ((i = 0; i < runs; i++)); do time_ms md run --rm --network none busybox true; done | median >"$tmp/md-rm"
+	result[mydocker run --rm]=$(cat "$tmp/md-rm")
+	md run --rm busybox true >/dev/null # "bridge" is made once, untimed
+	for ((i = 0; i < runs; i++)); do time_ms md run --rm busybox true; done | median >"$tmp/md-rm-bridge"
+	result[mydocker run --rm bridge]=$(cat "$tmp/md-rm-bridge")
+	md network rm bridge >/dev/null
+	# Monitors' memory: PSS shares the pages the monitors have in common.
+	for ((i = 0; i < 10; i++)); do md run -d --network none --name "idle-$i" busybox sleep 1000 >/dev/null; done
+	sleep 0.5
+	monitors=$(pgrep -f -- "--root $root monitor" || true)
+	memory_of $monitors >"$tmp/md-mem"
+	for ((i = 0; i < 10; i++)); do md rm -f "idle-$i" >/dev/null; done
+fi
 
 # runc and crun: an OCI bundle of the same busybox image.
 bundle=$tmp/bundle
@@ -101,16 +135,50 @@ for tool in runc crun; do
 	for ((i = 0; i < runs; i++)); do time_ms "$tool" --root "$state" exec bench true; done | median >"$tmp/$tool-exec"
 	result[$tool exec]=$(cat "$tmp/$tool-exec")
 	"$tool" --root "$state" delete -f bench >/dev/null 2>&1 || true
+	# Foreground, "true", removed on exit: as run --rm.
+	sed -i -e 's/"sleep", "1000"/"true"/' "$bundle/config.json"
+	for ((i = 0; i < runs; i++)); do
+		time_ms "$tool" --root "$state" run --bundle "$bundle" "rm-$i"
+	done | median >"$tmp/$tool-rm"
+	result[$tool run --rm]=$(cat "$tmp/$tool-rm")
 done
 
-printf '\n%-20s %12s %14s\n' "median of $runs" "ms" "x runc"
-for what in "run -d" "exec"; do
+# podman's conmon, the monitor that mydocker's is measured against: 10
+# idle containers from the same rootfs, in a podman root of our own.
+if [ -n "$final" ] && command -v podman >/dev/null; then
+	pm() { podman --root "$tmp/podman-root" --runroot "$tmp/podman-run" --cgroup-manager cgroupfs --events-backend none "$@"; }
+	for ((i = 0; i < 10; i++)); do
+		pm run -d --network none --name "idle-$i" --rootfs "$bundle/rootfs" sleep 1000 >/dev/null 2>"$tmp/podman.log" || break
+	done
+	sleep 0.5
+	conmons=$(pgrep -f -- "conmon .*$tmp/podman" || true)
+	if [ -n "$conmons" ]; then
+		memory_of $conmons >"$tmp/conmon-mem"
+	else
+		say "podman could not run a container here, so conmon is left out: $(tail -n 1 "$tmp/podman.log")"
+	fi
+	pm rm -f -a >/dev/null 2>&1 || true
+fi
+
+# ratio A B: A / B, or - when either is missing.
+ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo -; fi; }
+
+printf '\n%-30s %10s %8s %8s\n' "median of $runs" "ms" "x runc" "x crun"
+for what in "run -d" "exec" "run --rm" "run --rm bridge"; do
 	for tool in mydocker runc crun; do
 		v=${result[$tool $what]:-}
 		[ -n "$v" ] || continue
-		base=${result[runc $what]:-}
-		ratio=-
-		[ -n "$base" ] && ratio=$(awk -v a="$v" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
-		printf '%-20s %12s %14s\n' "$tool $what" "$v" "$ratio"
+		# With a bridge, next to theirs without one (they have no network).
+		base=${what% bridge}
+		printf '%-30s %10s %8s %8s\n' "$tool $what" "$v" "$(ratio "$v" "${result[runc $base]:-}")" "$(ratio "$v" "${result[crun $base]:-}")"
 	done
 done
+if [ -s "$tmp/md-mem" ]; then
+	printf '\n%-30s %10s %8s\n' "idle monitor, mean of 10" "RSS MB" "PSS MB"
+	read -r rss pss <"$tmp/md-mem"
+	printf '%-30s %10s %8s\n' "mydocker monitor" "$rss" "$pss"
+	if [ -s "$tmp/conmon-mem" ]; then
+		read -r rss pss <"$tmp/conmon-mem"
+		printf '%-30s %10s %8s\n' "podman conmon" "$rss" "$pss"
+	fi
+fi

@@ -62,7 +62,8 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	signal.Notify(signals, forwardedSignals...)
 	defer signal.Stop(signals)
 	if opts.TTY {
-		return execWithTerminal(st, cmd, opts, signals)
+		uid, gid := ownerOf(who)
+		return execWithTerminal(st, cmd, opts, signals, uid, gid)
 	}
 	// Our stdio is copied through pipes, never handed in: a process given
 	// our terminal could push keystrokes into our shell (TIOCSTI).
@@ -89,6 +90,21 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 		go copyAndClose(input, os.Stdin)
 	}
 	return waitForExec(cmd, signals)
+}
+
+// ownerOf is the uid and gid that execUser's settings make the command
+// run as (root's, 0 and 0, without -u or a User).
+func ownerOf(who []string) (uid, gid int) {
+	for _, kv := range who {
+		key, value, _ := strings.Cut(kv, "=")
+		switch key {
+		case nsenter.EnvUID:
+			uid, _ = strconv.Atoi(value)
+		case nsenter.EnvGID:
+			gid, _ = strconv.Atoi(value)
+		}
+	}
+	return uid, gid
 }
 
 // writerOnly hides that w is an *os.File, so that os/exec copies to it

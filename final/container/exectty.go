@@ -16,12 +16,17 @@ import (
 // execWithTerminal runs exec -t: the command gets a new terminal of the
 // container's own devpts (so tty inside names one of its /dev/pts), its
 // controlling one, and we copy between it and our stdio.
-func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan os.Signal) (int, error) {
+func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan os.Signal, uid, gid int) (int, error) {
 	master, slave, err := openContainerTerminal(st)
 	if err != nil {
 		return 0, err
 	}
 	defer master.Close()
+	// The terminal is the user's, as run -t makes it.
+	if err := slave.Chown(uid, gid); err != nil {
+		slave.Close()
+		return 0, fmt.Errorf("give the terminal to the user: %w", err)
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	// A session of its own, with the terminal as its controlling one: a
 	// shell's job control works, and ^C typed reaches it through it.

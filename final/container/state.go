@@ -149,13 +149,55 @@ func loadState(dir string) (*State, error) {
 	return s, nil
 }
 
-// StatusText is STATUS in ps: "running", "exited (N)" when the code is
-// known, "exited" when it is not.
-func (s *State) StatusText() string {
-	if s.Status == Exited && s.ExitCode != nil {
-		return fmt.Sprintf("exited (%d)", *s.ExitCode)
+// DockerStatus is the status as docker ps words it: "Up 5 minutes",
+// "Exited (3) 2 seconds ago", "Created".
+func (s *State) DockerStatus(now time.Time) string {
+	switch {
+	case s.Status == Running && s.Init.Alive():
+		return "Up " + HumanDuration(now.Sub(s.StartedAt))
+	case s.Status == Exited && s.ExitCode != nil:
+		return fmt.Sprintf("Exited (%d) %s ago", *s.ExitCode, HumanDuration(now.Sub(s.FinishedAt)))
+	case s.Status == Exited:
+		return fmt.Sprintf("Exited %s ago", HumanDuration(now.Sub(s.FinishedAt)))
+	case s.Status == Created:
+		return "Created"
 	}
 	return string(s.Status)
+}
+
+// HumanDuration words d as docker does: "Less than a second",
+// "3 seconds", "About a minute", "2 hours", "3 days".
+func HumanDuration(d time.Duration) string {
+	seconds := int(d.Seconds())
+	switch {
+	case seconds < 1:
+		return "Less than a second"
+	case seconds == 1:
+		return "1 second"
+	case seconds < 60:
+		return fmt.Sprintf("%d seconds", seconds)
+	}
+	minutes := int(d.Minutes())
+	switch {
+	case minutes == 1:
+		return "About a minute"
+	case minutes < 60:
+		return fmt.Sprintf("%d minutes", minutes)
+	}
+	hours := int(d.Hours() + 0.5)
+	switch {
+	case hours == 1:
+		return "About an hour"
+	case hours < 48:
+		return fmt.Sprintf("%d hours", hours)
+	case hours < 24*7*2:
+		return fmt.Sprintf("%d days", hours/24)
+	case hours < 24*30*2:
+		return fmt.Sprintf("%d weeks", hours/24/7)
+	case hours < 24*365*2:
+		return fmt.Sprintf("%d months", hours/24/30)
+	}
+	return fmt.Sprintf("%d years", hours/24/365)
 }
 
 // Running reports whether the container's command runs now.

@@ -115,7 +115,13 @@ func isNumber(s string) bool {
 // user is no longer root it may change neither. Go's syscall package
 // applies each to every thread of the process, as POSIX says it must be.
 func become(cred credential) error {
-	if err := syscall.Setgroups(cred.groups); err != nil {
+	// With no supplementary groups of its own, the user has its primary
+	// group as one, as under docker: id shows groups=GID.
+	groups := cred.groups
+	if len(groups) == 0 {
+		groups = []int{cred.gid}
+	}
+	if err := syscall.Setgroups(groups); err != nil {
 		return fmt.Errorf("set the groups: %w", err)
 	}
 	if err := syscall.Setgid(cred.gid); err != nil {

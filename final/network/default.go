@@ -29,19 +29,31 @@ func (s Store) Default() (*Network, error) {
 	if n, err := s.Get(DefaultName); err == nil {
 		return n, nil
 	}
+	n, err := s.CreateOnFreeSubnet(DefaultName)
+	if err != nil && strings.Contains(err.Error(), "already exists") {
+		return s.Get(DefaultName) // another run made it meanwhile
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create the default network: %w", err)
+	}
+	return n, nil
+}
+
+// CreateOnFreeSubnet makes the bridge network name on the first /16 of
+// 172.17-31, then 10.200-254, that overlaps none of our networks and no
+// route of the host's: network create without --subnet, as docker picks
+// one.
+func (s Store) CreateOnFreeSubnet(name string) (*Network, error) {
 	var last error
 	for _, subnet := range defaultSubnets() {
-		n, err := s.Create(DefaultName, "bridge", subnet)
+		n, err := s.Create(name, "bridge", subnet)
 		if err == nil {
 			return n, nil
 		}
-		if strings.Contains(err.Error(), "already exists") {
-			return s.Get(DefaultName) // another run made it meanwhile
-		}
 		if !strings.Contains(err.Error(), "overlaps") { // checkFree's refusal
-			return nil, fmt.Errorf("create the default network: %w", err)
+			return nil, err
 		}
 		last = err
 	}
-	return nil, fmt.Errorf("create the default network: no free /16 in 172.17-31 or 10.200-254: %w", last)
+	return nil, fmt.Errorf("no free /16 in 172.17-31 or 10.200-254: %w", last)
 }

@@ -192,3 +192,12 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 	}
 	return s.Release(n, ep.IP, id)
 }
+
+// MACOf is the MAC address of the container at ip, as text.
+func MACOf(ip string) string {
+	parsed := net.ParseIP(ip)
+	if parsed == nil || parsed.To4() == nil {
+		return ""
+	}
+	return macOf(parsed).String()
+}

@@ -13,7 +13,10 @@ load helpers
 status_of() {
 	md ps -a | awk -v n="$1" '
 		NR == 1 { s = index($0, "STATUS"); c = index($0, "COMMAND"); next }
-		$2 == n { v = substr($0, s, c - s); sub(/ +$/, "", v); sub(/ \([0-9]+\)$/, "", v); print v }'
+		$2 == n { v = substr($0, s, c - s); sub(/ +$/, "", v); sub(/ \([0-9]+\)$/, "", v)
+			# final/ words it as docker: Up 2 seconds, Exited (3) 1 second ago, Created.
+			if (v ~ /^Up /) v = "running"; else if (v ~ /^Exited/) v = "exited"; else if (v == "Created") v = "created"
+			print v }'
 }
 
 # wait_for_status NAME STATUS: wait (at most 10 s) until ps -a shows it.
@@ -86,10 +89,15 @@ cgroups_now() {
 	else
 		[[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAME\ +PID\ +STATUS\ +COMMAND\ +CREATED$ ]]
 	fi
-	[[ "${lines[1]}" == "${up:0:12}   up "*" running "*"sleep 1000 "* ]]
+	if stage_at_least final; then
+		[[ "${lines[1]}" == "${up:0:12}   up "*" Up "*"sleep 1000 "* ]]
+	else
+		[[ "${lines[1]}" == "${up:0:12}   up "*" running "*"sleep 1000 "* ]]
+	fi
 	run md ps -a
 	[ "${#lines[@]}" -eq 3 ]
-	echo "$output" | grep -E '^[0-9a-f]{12} +done .* exited \(3\) '
+	# (final/ words it as docker does: "Exited (3) 2 seconds ago")
+	echo "$output" | grep -iE '^[0-9a-f]{12} +done .* exited \(3\) '
 	echo "$output" | grep -F "sh -c 'echo \"a  b\"; exit 3'"
 	run md ps -q
 	[ "$output" = "${up:0:12}" ]

@@ -66,6 +66,8 @@ web() {
 	for args in "--subnet 10.250.0.0/24 testnet" "--subnet 10.250.0.128/25 other" "--subnet 10.250.0.0/33 x" \
 		"--subnet nonsense x" "--subnet 10.0.0.0/7 x" "--subnet 10.250.9.0/31 x" "--driver overlay --subnet 10.250.9.0/24 x" \
 		"--subnet 10.250.9.0/24 bad/name" "--subnet 10.250.9.0/24" "testnet2"; do
+		# final/ picks a free /16 when --subnet is left out, as docker.
+		if [ "$args" = testnet2 ] && [ "$STAGE" = final ]; then continue; fi
 		run --separate-stderr md network create $args
 		echo "$args: $status $stderr"
 		[ "$status" -eq 125 ]
@@ -201,7 +203,7 @@ web() {
 	web web 18081
 	pid=$(md ps | awk '$2 == "web" { print $3 }')
 	kill -KILL "$pid"
-	for ((i = 0; i < 50; i++)); do md ps -a | grep -q ' exited ' && break; sleep 0.1; done
+	for ((i = 0; i < 50; i++)); do md ps -a | grep -qi ' exited ' && break; sleep 0.1; done
 	[ -z "$(iptables -t nat -S | grep -e "-j DNAT")" ]
 	[ "$(cat "$MD_ROOT/ipam/testnet.json")" = "{}" ]
 }

@@ -328,7 +328,7 @@ config_of() {
 	run md wait coded
 	[ "$status" -eq 0 ]
 	[ "$output" = 3 ]
-	md ps -a | grep -E '^[0-9a-f]{12} +coded .* exited \(3\) '
+	md ps -a | grep -E '^[0-9a-f]{12} +coded .* Exited \(3\) '
 	for ((i = 0; i < 20; i++)); do [ -z "$(mydocker_pids)" ] && break; sleep 0.05; done
 	[ -z "$(mydocker_pids)" ] # the monitor is gone with the container's end
 	assert_no_mounts_under "$MD_ROOT"
@@ -348,7 +348,7 @@ config_of() {
 	for ((i = 0; i < 100; i++)); do [ "$(config_of "$MD_ID" restarts)" = 2 ] && [ "$(md wait flaky)" = 1 ] && break; sleep 0.1; done
 	[ "$(config_of "$MD_ID" restarts)" = 2 ]
 	[ "$(md logs flaky | tr '\n' ' ')" = "1 2 3 " ]
-	md ps -a | grep -E ' flaky .* exited \(1\) '
+	md ps -a | grep -E ' flaky .* Exited \(1\) '
 }
 
 @test "final: --restart always survives a kill -9 of its process, and stop ends it" {
@@ -364,9 +364,9 @@ config_of() {
 	[ "$(md logs phoenix | grep -c up)" -eq 2 ]
 	run md stop -t 0 phoenix
 	[ "$status" -eq 0 ]
-	md ps -a | grep -E ' phoenix .* exited \(137\) '
+	md ps -a | grep -E ' phoenix .* Exited \(137\) '
 	sleep 0.5 # no restart after stop
-	md ps -a | grep -E ' phoenix .* exited \(137\) '
+	md ps -a | grep -E ' phoenix .* Exited \(137\) '
 	[ -z "$(mydocker_pids)" ]
 }
 
@@ -375,7 +375,7 @@ config_of() {
 	pid=$(md ps | awk '$2 == "orphan" { print $3 }')
 	kill -KILL "$(mydocker_pids)"
 	run md ps -a
-	echo "$output" | grep -E ' orphan .* exited '
+	echo "$output" | grep -E ' orphan .* Exited '
 	# Gone (or a zombie, until whoever inherited it reaps it).
 	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
 	assert_no_mounts_under "$MD_ROOT"
@@ -400,7 +400,7 @@ config_of() {
 	run md create --name later busybox sh -c 'echo hello; echo run >> /runs; wc -l < /runs; exit 2'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
-	md ps -a | grep -E ' later .* created '
+	md ps -a | grep -E ' later .* Created '
 	[ -z "$(mydocker_pids)" ] # nothing runs for a created container
 	assert_no_mounts_under "$MD_ROOT"
 	run md start -a later
@@ -420,7 +420,7 @@ config_of() {
 	[ "$output" = svc ]
 	for ((i = 0; i < 50; i++)); do [ "$(md logs svc | tail -n 1)" = 2 ] && break; sleep 0.1; done
 	[ "$(md logs svc | tail -n 1)" = 2 ]
-	md ps | grep -E ' svc .* running '
+	md ps | grep -E ' svc .* Up '
 	[ "$(mydocker_pids | wc -l)" -eq 1 ] # one monitor, the new one
 }
 
@@ -714,7 +714,7 @@ keys() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *hello-42* ]]
-	md ps | grep -E ' shell .* running '
+	md ps | grep -E ' shell .* Up '
 	run in_terminal attach shell < <(keys 'exit 5\n')
 	[ "$status" -eq 5 ]
 	run md wait shell
@@ -731,7 +731,7 @@ keys() {
 	wait_for_line "$out" ready
 	kill -KILL "$pid"
 	wait "$pid" || true
-	md ps | grep -E ' survivor .* running '
+	md ps | grep -E ' survivor .* Up '
 	run md wait survivor
 	[ "$output" = 7 ]
 	# And start -a runs it again, attached: its output and its status.
@@ -790,4 +790,28 @@ keys() {
 	done
 	run md run --rm --network host busybox cat /etc/hosts
 	[ "$output" = "$(cat /etc/hosts)" ]
+}
+
+@test "final: -u 1000:1000 runs as that user, its terminal its own; network create picks a subnet, inspect lists who is on it" {
+	run md run --rm -u 1000:1000 busybox id
+	[ "$output" = "uid=1000 gid=1000 groups=1000" ]
+	run md run --rm -t -u 1000:1000 busybox sh -c 'stat -c %u:%g $(tty)'
+	[ "$(echo "$output" | tr -d '\r')" = 1000:1000 ]
+	run md network create auto
+	[ "$status" -eq 0 ]
+	subnet=$(md network ls | awk '$1 == "auto" { print $2 }')
+	[[ "$subnet" =~ ^(172|10)\.[0-9]+\.0\.0/16$ ]]
+	md run -d --name member --network auto busybox sleep 100 >/dev/null
+	run md network inspect auto
+	echo "$output"
+	python3 -c '
+import json, sys
+n = json.loads(sys.argv[1])[0]
+assert n["Name"] == "auto" and n["Driver"] == "bridge", n
+assert n["IPAM"]["Config"][0]["Subnet"] == sys.argv[2], n
+(c,) = n["Containers"].values()
+assert c["Name"] == "member" and c["IPv4Address"].endswith("/16") and c["MacAddress"].startswith("02:42:"), c
+' "$output" "$subnet"
+	run --separate-stderr md network inspect nosuch
+	[ "$status" -eq 125 ]
 }

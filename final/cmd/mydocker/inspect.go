@@ -168,7 +168,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
 			gateway = n.Gateway
 		}
-		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway}
+		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip)}
 		for _, p := range st.Endpoint.Ports {
 			key := fmt.Sprintf("%d/%s", p.Container, p.Proto)
 			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
@@ -190,7 +190,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 		"Config": map[string]any{
 			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
 			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
-			"WorkingDir": st.Config.WorkingDir,
+			"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
 		},
 		"HostConfig": map[string]any{
 			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,

@@ -21,7 +21,7 @@ func networkCommand() *cli.Command {
 		Commands: []*cli.Command{
 			{
 				Name:      "create",
-				Usage:     "create a bridge network: mydocker network create [--driver bridge] --subnet CIDR NAME",
+				Usage:     "create a bridge network: mydocker network create [--driver bridge] [--subnet CIDR] NAME (a free /16 without --subnet)",
 				ArgsUsage: "NAME",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "driver", Value: "bridge", Usage: "network driver"},
@@ -31,10 +31,14 @@ func networkCommand() *cli.Command {
 					if cmd.Args().Len() != 1 {
 						return errors.New("network create: want exactly one argument, the network's name")
 					}
-					if cmd.String("subnet") == "" {
-						return errors.New("network create: --subnet is required")
+					var n *network.Network
+					var err error
+					if cmd.String("subnet") == "" && cmd.String("driver") == "bridge" {
+						// As docker: a free /16 is picked.
+						n, err = networks(cmd).CreateOnFreeSubnet(cmd.Args().First())
+					} else {
+						n, err = networks(cmd).Create(cmd.Args().First(), cmd.String("driver"), cmd.String("subnet"))
 					}
-					n, err := networks(cmd).Create(cmd.Args().First(), cmd.String("driver"), cmd.String("subnet"))
 					if err != nil {
 						return err
 					}
@@ -78,6 +82,7 @@ func networkCommand() *cli.Command {
 					return nil
 				},
 			},
+			networkInspectCommand(),
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -53,12 +54,13 @@ func psCommand() *cli.Command {
 func printTable(states []*container.State) {
 	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
 	fmt.Fprintln(w, "CONTAINER ID\tNAME\tPID\tIP\tSTATUS\tCOMMAND\tCREATED")
+	now := time.Now()
 	for _, st := range states {
 		pid := ""
 		if st.Status != container.Exited && st.Init.PID > 0 {
 			pid = strconv.Itoa(st.Init.PID)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.ShortID(), st.Name, pid, st.IP(), st.StatusText(),
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.ShortID(), st.Name, pid, st.IP(), st.DockerStatus(now),
 			quoteArgv(st.Command), st.Created.Local().Format("2006-01-02 15:04:05"))
 	}
 	w.Flush()

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/network"
+)
+
+// networkInspectCommand prints networks as docker's JSON array: the
+// subnet and gateway, the bridge, and the containers on it.
+func networkInspectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show networks as JSON, with the containers on them",
+		ArgsUsage: "NAME...",
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() < 1 {
+				return errors.New("network inspect: missing network")
+			}
+			states, err := store(cmd).List()
+			if err != nil {
+				return err
+			}
+			var out []map[string]any
+			for _, name := range cmd.Args().Slice() {
+				n, err := networks(cmd).Get(name)
+				if err != nil {
+					return err
+				}
+				out = append(out, networkJSON(n, states))
+			}
+			enc := json.NewEncoder(os.Stdout)
+			enc.SetIndent("", "    ")
+			return enc.Encode(out)
+		},
+	}
+}
+
+func networkJSON(n *network.Network, states []*container.State) map[string]any {
+	members := map[string]any{}
+	for _, st := range states {
+		if st.Endpoint == nil || st.Endpoint.Network != n.Name || !st.Running() {
+			continue
+		}
+		ones, _ := n.IPNet().Mask.Size()
+		members[st.ID] = map[string]any{
+			"Name":        st.Name,
+			"IPv4Address": fmt.Sprintf("%s/%d", st.Endpoint.IP, ones),
+			"MacAddress":  network.MACOf(st.Endpoint.IP),
+		}
+	}
+	return map[string]any{
+		"Name": n.Name, "Driver": n.Driver, "Scope": "local",
+		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}},
+		"Options":    map[string]string{"com.docker.network.bridge.name": n.Bridge},
+		"Containers": members,
+	}
+}
