@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/coreos/go-iptables/iptables"
 )
@@ -67,14 +68,32 @@ func ensureChains(t *iptables.IPTables) error {
 	return nil
 }
 
-// removeChains removes the jumps and our chains, when no network is left.
-func removeChains(t *iptables.IPTables) error {
+// removeChainsIfUnused removes the jumps and our chains, once no network
+// of any state root has a rule in them: another root's networks (a
+// test's, next to the user's) share them.
+func removeChainsIfUnused(t *iptables.IPTables) error {
+	for _, c := range ourChains {
+		rules, err := t.List(c.table, c.chain)
+		if err != nil {
+			continue // not there
+		}
+		for _, r := range rules {
+			if !strings.HasPrefix(r, "-N ") {
+				return nil // in use
+			}
+		}
+	}
 	for _, j := range jumps {
+		// A jump to a chain that is gone cannot even be looked for.
+		target := j.rule[len(j.rule)-1]
+		if ok, _ := t.ChainExists(j.table, target); !ok {
+			continue
+		}
 		if err := t.DeleteIfExists(j.table, j.chain, j.rule...); err != nil {
 			return err
 		}
 	}
-	for _, c := range []struct{ table, chain string }{{"nat", chainPost}, {"nat", chainDNAT}, {"filter", chainFwd}} {
+	for _, c := range ourChains {
 		if ok, _ := t.ChainExists(c.table, c.chain); ok {
 			if err := t.ClearAndDeleteChain(c.table, c.chain); err != nil {
 				return err
@@ -83,6 +102,9 @@ func removeChains(t *iptables.IPTables) error {
 	}
 	return nil
 }
+
+// ourChains are the chains every network's rules go in.
+var ourChains = []struct{ table, chain string }{{"nat", chainPost}, {"nat", chainDNAT}, {"filter", chainFwd}}
 
 // networkRules are the rules of one network's bridge.
 func networkRules(n *Network) []struct {

@@ -63,11 +63,13 @@ func (s Store) Lock() (*lockfile.Lock, error) {
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
 
-// bridgeName derives the bridge device from the network's name: "md-"
-// and 8 hex digits of its SHA-256, 11 bytes, within IFNAMSIZ (15) for any
-// name, where the book used the name itself and failed past 15 bytes.
-func bridgeName(network string) string {
-	sum := sha256.Sum256([]byte(network))
+// bridgeName derives the bridge device from the state root and the
+// network's name: "md-" and 8 hex digits of their SHA-256, 11 bytes,
+// within IFNAMSIZ (15) for any name, where the book used the name itself
+// and failed past 15 bytes. With the root in it, two roots (a test's and
+// the user's) can each have a network of the same name.
+func bridgeName(root, network string) string {
+	sum := sha256.Sum256([]byte(root + "\x00" + network))
 	return "md-" + hex.EncodeToString(sum[:4])
 }
 

@@ -34,27 +34,28 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	n = &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(name)}
+	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name)}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
 	// Recorded first: a run killed half-way leaves a network that
-	// "network remove" can find and undo.
-	if err := s.save(n); err != nil {
+	// "network remove" can find and undo. (made, not n: a failed return
+	// sets n to nil before the deferred undo runs.)
+	if err := s.save(made); err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			_ = s.remove(n)
+			_ = s.remove(made)
 		}
 	}()
-	if err := createBridge(n); err != nil {
+	if err := createBridge(made); err != nil {
 		return nil, err
 	}
-	if err := addNetworkRules(n); err != nil {
+	if err := addNetworkRules(made); err != nil {
 		return nil, err
 	}
-	return n, nil
+	return made, nil
 }
 
 // checkFree refuses a subnet that overlaps one of our networks or a route
@@ -177,7 +178,7 @@ func (s Store) remove(n *Network) error {
 		}
 	}
 	if nets, err := s.List(); err == nil && len(nets) == 0 {
-		return removeChains(t)
+		return removeChainsIfUnused(t)
 	}
 	return nil
 }

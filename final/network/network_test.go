@@ -11,11 +11,12 @@ import (
 
 func TestBridgeNameFitsIFNAMSIZ(t *testing.T) {
 	for _, name := range []string{"a", "testbridge", "a-network-name-far-longer-than-fifteen-bytes"} {
-		br := bridgeName(name)
+		br := bridgeName("/var/lib/mydocker", name)
 		assert.LessOrEqual(t, len(br), 15, name)
 		assert.Regexp(t, `^md-[0-9a-f]{8}$`, br)
 	}
-	assert.NotEqual(t, bridgeName("one"), bridgeName("two"))
+	assert.NotEqual(t, bridgeName("/r", "one"), bridgeName("/r", "two"))
+	assert.NotEqual(t, bridgeName("/r1", "one"), bridgeName("/r2", "one"), "two roots, one name: two bridges")
 }
 
 func TestParseSubnet(t *testing.T) {
