@@ -105,10 +105,18 @@ func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, signals <
 	// All of its output is logged and sent before anyone hears it exited.
 	pipes.console.drain()
 	pipes.console.hub.flush()
-	if err := finish(store, st, &status); err != nil {
+	// Its processes are gone: the kernel deletes its veth with its network
+	// namespace, while its clients hear that it exited.
+	if err := finishWith(store, st, &status, true); err != nil {
 		logrus.WithError(err).Warn("tear down the container")
 	}
 	pipes.console.hub.exited(status)
+	if st.Endpoint != nil {
+		// Gone before a restart makes it again, and before we exit.
+		if err := network.AwaitVethGone(st.Endpoint.Veth, 2*time.Second); err != nil {
+			logrus.WithError(err).Warn("tear down the container")
+		}
+	}
 	return status, nil
 }
 

@@ -11,7 +11,13 @@ import (
 // teardown undoes what a container holds while it runs: what is left of
 // its processes, its cgroup and its mounts. Its writable layer and log
 // stay. It can run any number of times, from any mydocker process.
-func teardown(st *State) error {
+func teardown(st *State) error { return teardownWith(st, false) }
+
+// teardownWith is teardown; leaveVeth leaves the container's veth for the
+// kernel to delete with its network namespace (see
+// network.DisconnectLeavingVeth), for the monitor of a container whose
+// processes it has seen gone.
+func teardownWith(st *State, leaveVeth bool) error {
 	if isID(st.ID) {
 		pids, err := cgroups.Procs(st.ID)
 		if err != nil {
@@ -28,7 +34,12 @@ func teardown(st *State) error {
 		}
 	}
 	if st.Endpoint != nil {
-		if err := (network.Store{Root: st.root()}).Disconnect(st.Endpoint, st.ID); err != nil {
+		nets := network.Store{Root: st.root()}
+		disconnect := nets.Disconnect
+		if leaveVeth {
+			disconnect = nets.DisconnectLeavingVeth
+		}
+		if err := disconnect(st.Endpoint, st.ID); err != nil {
 			return err
 		}
 		// The others on its network forget its name.
@@ -41,9 +52,12 @@ func teardown(st *State) error {
 
 // finish records that the container has exited, with its exit code when
 // it is known, once it is torn down; with --rm it is removed instead.
-func finish(store Store, st *State, code *int) error {
+func finish(store Store, st *State, code *int) error { return finishWith(store, st, code, false) }
+
+// finishWith is finish, with teardownWith's leaveVeth.
+func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 	return store.change(st, func(now *State) error {
-		if err := teardown(now); err != nil {
+		if err := teardownWith(now, leaveVeth); err != nil {
 			return fmt.Errorf("container %s: %w", now.Name, err)
 		}
 		now.Status, now.FinishedAt = Exited, time.Now()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -57,20 +58,19 @@ func (s Store) Connect(ep *Endpoint, pid int) error {
 	if err != nil {
 		return fmt.Errorf("network %s: its bridge %s: %w", n.Name, n.Bridge, err)
 	}
+	// The container's end is made in its namespace at once, not made here
+	// and moved (the book's way, ch6): moving a device between namespaces
+	// waits for an RCU grace period, some 25 ms, a third of a run.
 	peer := "mdp" + ep.Veth[3:]
-	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: ep.Veth, MasterIndex: br.Attrs().Index}, PeerName: peer}
+	veth := &netlink.Veth{
+		LinkAttrs: netlink.LinkAttrs{Name: ep.Veth, MasterIndex: br.Attrs().Index},
+		PeerName:  peer, PeerNamespace: netlink.NsPid(pid),
+	}
 	if err := netlink.LinkAdd(veth); err != nil {
 		return fmt.Errorf("create veth %s: %w", ep.Veth, err)
 	}
 	if err := netlink.LinkSetUp(veth); err != nil {
 		return fmt.Errorf("bring %s up: %w", ep.Veth, err)
-	}
-	inside, err := netlink.LinkByName(peer)
-	if err != nil {
-		return err
-	}
-	if err := netlink.LinkSetNsPid(inside, pid); err != nil {
-		return fmt.Errorf("move %s into the container: %w", peer, err)
 	}
 	if err := configureInside(n, ep, peer, pid); err != nil {
 		return err
@@ -155,6 +155,40 @@ func addPortRules(ep *Endpoint) error {
 // other end goes with it), the host ports and the address. It can run any
 // number of times.
 func (s Store) Disconnect(ep *Endpoint, id string) error {
+	return s.disconnect(ep, id, true)
+}
+
+// DisconnectLeavingVeth is Disconnect but for the veth, for a container
+// whose processes are all gone: the kernel deletes the pair itself when
+// the container's network namespace goes, and deleting it ourselves
+// waits for an RCU grace period (some 15 ms). The monitor tells the
+// container's clients it exited first, then waits for that
+// (AwaitVethGone).
+func (s Store) DisconnectLeavingVeth(ep *Endpoint, id string) error {
+	return s.disconnect(ep, id, false)
+}
+
+// AwaitVethGone waits until the kernel has deleted the veth name, as it
+// does with the network namespace of its other end, and deletes it after
+// timeout: a process we do not know of may hold the namespace.
+func AwaitVethGone(name string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		link, err := netlink.LinkByName(name)
+		if err != nil {
+			return nil // gone
+		}
+		if time.Now().After(deadline) {
+			if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
+				return fmt.Errorf("delete veth %s: %w", name, err)
+			}
+			return nil
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 	lock, err := s.Lock()
 	if err != nil {
 		return err
@@ -175,7 +209,7 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 	}
 	// The kernel deletes the pair itself when the container's network
 	// namespace goes, which may happen between the look-up and the delete.
-	if link, err := netlink.LinkByName(ep.Veth); err == nil {
+	if link, err := netlink.LinkByName(ep.Veth); err == nil && deleteVeth {
 		if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
 			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
 		}
