@@ -77,9 +77,11 @@ func (s *State) configPath() string { return s.dir + "/config.json" }
 // root is mydocker's --root: <root>/containers/<id>.
 func (s *State) root() string { return filepath.Dir(filepath.Dir(s.dir)) }
 
-// IP is the container's address, or "" without a network.
+// IP is the container's address, or "" without a network or once it
+// has exited.
 func (s *State) IP() string {
-	if s.Endpoint == nil {
+	// An exited container gave its address back: another may have it now.
+	if s.Endpoint == nil || s.Status == Exited {
 		return ""
 	}
 	return s.Endpoint.IP

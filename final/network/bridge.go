@@ -94,6 +94,13 @@ func createBridge(n *Network) error {
 	if err := netlink.LinkAdd(br); err != nil {
 		return fmt.Errorf("create bridge %s: %w", n.Bridge, err)
 	}
+	// A MAC of its own, set once: without one, a bridge takes the lowest
+	// of its ports' and changes it as containers come and go, and the
+	// containers' ARP entries for the gateway go stale (pings to it fail
+	// for seconds). 02:42 and the gateway's address, as the containers'.
+	if err := netlink.LinkSetHardwareAddr(br, macOf(net.ParseIP(n.Gateway))); err != nil {
+		return fmt.Errorf("give %s its MAC address: %w", n.Bridge, err)
+	}
 	ipnet := n.IPNet()
 	ipnet.IP = net.ParseIP(n.Gateway).To4()
 	if err := netlink.AddrAdd(br, &netlink.Addr{IPNet: ipnet}); err != nil {

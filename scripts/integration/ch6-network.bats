@@ -118,6 +118,13 @@ web() {
 	[ "$status" -eq 0 ]
 	run md exec a ping -c 1 -W 2 10.250.0.1
 	[ "$status" -eq 0 ]
+	# MACs follow addresses (02:42 and the IPv4 address, as docker's), the
+	# bridge's too, which keeps it as ports come and go: neighbours' ARP
+	# entries stay right when an address is given again.
+	br=$(ip -o -4 addr show | awk '$4 == "10.250.0.1/24" { print $2 }')
+	[ "$(cat "/sys/class/net/$br/address")" = 02:42:0a:fa:00:01 ]
+	run md exec a cat /sys/class/net/eth0/address
+	[ "$output" = "$(printf '02:42:0a:fa:00:%02x' "${a##*.}")" ]
 }
 
 @test "network: -p reaches the container from 127.0.0.1 and from another namespace through the host's address" {

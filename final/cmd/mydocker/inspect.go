@@ -164,7 +164,7 @@ func containerJSON(s container.Store, st *container.State) map[string]any {
 	ports := map[string][]map[string]string{}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
-		netMode, ip = st.Endpoint.Network, st.Endpoint.IP
+		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker
 		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
 			gateway = n.Gateway
 		}
