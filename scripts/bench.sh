@@ -47,6 +47,8 @@ cleanup() {
 			"$tool" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
+	# podman's storage leaves its overlay mounted on itself.
+	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

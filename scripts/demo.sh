@@ -34,6 +34,20 @@ else
 	fi
 fi
 
+# final/'s containers join the network "bridge", made on first use (a
+# bridge and iptables rules of the host's): the demo removes it again when
+# it made it.
+had_bridge=""
+"$bin" network ls 2>/dev/null | grep -q '^bridge ' && had_bridge=1
+id=""
+cleanup() {
+	[ -z "$id" ] || "$bin" rm -f "$id" >/dev/null 2>&1 || true
+	if [ -z "$had_bridge" ] && "$bin" network ls 2>/dev/null | grep -q '^bridge '; then
+		"$bin" network rm bridge >/dev/null 2>&1 || true
+	fi
+}
+trap cleanup EXIT
+
 say "running a container: $bin run --rm busybox sh -c '...'"
 "$bin" run --rm busybox sh -c '
 	echo "inside the container:"
@@ -50,7 +64,6 @@ echo "  root (/):         $(ls / | tr '\n' ' ')"
 
 say "a container in the background: $bin run -d busybox ..."
 id=$("$bin" run -d busybox sh -c 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 1; done')
-trap '"$bin" rm -f "$id" >/dev/null 2>&1 || true' EXIT
 sleep 2
 "$bin" ps
 say "$bin exec ${id:0:12} ps"
@@ -61,12 +74,13 @@ say "$bin stop ${id:0:12}, then rm"
 "$bin" stop -t 1 "$id" >/dev/null
 "$bin" ps -a | grep -e '^CONTAINER' -e "^${id:0:12}"
 "$bin" rm "$id" >/dev/null
+id=""
 
 if [ -t 0 ] && [ -t 1 ]; then
 	say "now a shell inside a container: try 'ps', 'ls /', 'touch /x' (gone after exit); 'exit' leaves"
 	status=0
-	"$bin" run --rm -ti busybox sh || status=$?
+	"$bin" run --rm -it busybox sh || status=$?
 	say "the container exited with status $status"
 else
-	say "stdin is not a terminal: skipping the interactive shell ($bin run --rm -ti busybox sh)"
+	say "stdin is not a terminal: skipping the interactive shell ($bin run --rm -it busybox sh)"
 fi
