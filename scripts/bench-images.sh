@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib.sh"
 runs=${1:-5}
 require_root
 ensure_go
-ensure_tools gcc busybox
+ensure_tools gcc pkg-config libseccomp busybox
 have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: it is left out"
 stage=final
 bin="$BUILD/$stage/mydocker"

@@ -12,6 +12,7 @@
 # it in the VM too):
 #   mydocker run --rm --network none busybox true   vs  runc run, crun run
 #   mydocker run --rm busybox true (the "bridge" network)
+#   mydocker run --rm --privileged: what the secure defaults cost
 #   the memory of an idle detached container's monitor (RSS, and PSS with
 #   10 of them), next to podman's conmon when podman runs here
 # --no-build times the binary built last (in the cgroup v2 VM, which has
@@ -27,7 +28,7 @@ stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
 if [ -n "$build" ]; then
 	ensure_go
-	ensure_tools gcc
+	ensure_tools gcc pkg-config libseccomp
 	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
 fi
 [ -x "$bin" ] || die "no $bin: run scripts/bench.sh without --no-build first"
@@ -104,6 +105,10 @@ md rm -f bench >/dev/null
 if [ -n "$final" ]; then
 	for ((i = 0; i < runs; i++)); do time_ms md run --rm --network none busybox true; done | median >"$tmp/md-rm"
 	result[mydocker run --rm]=$(cat "$tmp/md-rm")
+	# The cost of the secure defaults (capabilities, seccomp, masks, the
+	# device policy): the same run, --privileged.
+	for ((i = 0; i < runs; i++)); do time_ms md run --rm --network none --privileged busybox true; done | median >"$tmp/md-rm-priv"
+	result[mydocker run --rm privileged]=$(cat "$tmp/md-rm-priv")
 	md run --rm busybox true >/dev/null # "bridge" is made once, untimed
 	for ((i = 0; i < runs; i++)); do time_ms md run --rm busybox true; done | median >"$tmp/md-rm-bridge"
 	result[mydocker run --rm bridge]=$(cat "$tmp/md-rm-bridge")
@@ -170,12 +175,13 @@ fi
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo -; fi; }
 
 printf '\n%-30s %10s %8s %8s\n' "median of $runs" "ms" "x runc" "x crun"
-for what in "run -d" "exec" "run --rm" "run --rm bridge"; do
+for what in "run -d" "exec" "run --rm" "run --rm privileged" "run --rm bridge"; do
 	for tool in mydocker runc crun; do
 		v=${result[$tool $what]:-}
 		[ -n "$v" ] || continue
 		# With a bridge, next to theirs without one (they have no network).
 		base=${what% bridge}
+		base=${base% privileged}
 		printf '%-30s %10s %8s %8s\n' "$tool $what" "$v" "$(ratio "$v" "${result[runc $base]:-}")" "$(ratio "$v" "${result[crun $base]:-}")"
 	done
 done

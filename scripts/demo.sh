@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
-ensure_tools gcc # cgo: mydocker exec enters a container from C (chapter 5)
+ensure_tools gcc pkg-config libseccomp # cgo: exec enters a container from C (chapter 5); final/ links libseccomp
 stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
 

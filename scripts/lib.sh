@@ -13,6 +13,20 @@ stages() { grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/scripts/stages.txt"; }
 # newest_stage prints the last stage of the book that exists.
 newest_stage() { stages | tail -n 1; }
 
+# bats_names_through STAGE prints the integration test files (their names,
+# without .bats) of the stages up to STAGE: each stage's own, then any
+# STAGE-TOPIC.bats beside it (final-security.bats).
+bats_names_through() {
+	local stage extra
+	for stage in $(stages_through "$1"); do
+		echo "$stage"
+		for extra in "$REPO/scripts/integration/$stage"-*.bats; do
+			[ -e "$extra" ] && basename "$extra" .bats
+		done
+	done
+	return 0
+}
+
 # stages_through STAGE prints the stages from the first one up to STAGE.
 stages_through() {
 	local s
@@ -63,6 +77,12 @@ package_for() {
 	*:ip) echo iproute2 ;;
 	*:unshare | *:setpriv) echo util-linux ;;
 	apt:script) echo bsdutils ;;
+	apt:libseccomp) echo libseccomp-dev ;;
+	dnf:libseccomp) echo libseccomp-devel ;;
+	pacman:libseccomp) echo libseccomp ;;
+	apt:pkg-config) echo pkgconf ;;
+	dnf:pkg-config) echo pkgconf-pkg-config ;;
+	pacman:pkg-config) echo pkgconf ;;
 	*:script) echo util-linux ;;
 	*) echo "$tool" ;;
 	esac
@@ -103,6 +123,8 @@ ensure_tools() {
 have_tool() {
 	case "$1" in
 	busybox) static_busybox >/dev/null ;;
+	# final/ links libseccomp (cgo) for its seccomp filters: its headers.
+	libseccomp) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libseccomp ;;
 	*) command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }

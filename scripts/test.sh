@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
-ensure_tools bats unshare setpriv script gcc ip iptables iptables-save ping
+ensure_tools bats unshare setpriv script gcc pkg-config libseccomp ip iptables iptables-save ping
 # podman: final/'s save and load are checked against it; without it those
 # tests skip, and say so.
 have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: the tests that compare with it skip"
@@ -128,7 +128,7 @@ export BUSYBOX_TAR="$BUILD/images/busybox.tar"
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue
-	mapfile -t files < <(stages_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
+	mapfile -t files < <(bats_names_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
 	log="$logs/$stage-integration.log"
 	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
@@ -142,7 +142,7 @@ done
 # shared, so that systemd's layout is tested on every run.
 newest=${targets[${#targets[@]} - 1]}
 if [ -x "$BUILD/$newest/mydocker" ]; then
-	mapfile -t files < <(stages_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
+	mapfile -t files < <(bats_names_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$newest: integration tests again with every mount shared, as systemd makes them"
 	log="$logs/$newest-integration-shared.log"
 	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" unshare --mount --propagation shared -- \
@@ -156,7 +156,7 @@ fi
 # stages: "scripts/test.sh STAGE" puts any one stage through it.
 vm_plan() {
 	local newest=${targets[${#targets[@]} - 1]} chapters
-	chapters=$(stages_through "$newest" |
+	chapters=$(bats_names_through "$newest" |
 		grep -x -F -f <(grep -v -e '^#' -e '^$' "$REPO/scripts/integration/vm-chapters.txt") |
 		paste -s -d, -)
 	[ -n "$chapters" ] && echo "$newest:$chapters"

@@ -28,6 +28,7 @@ type ExecOptions struct {
 	Env         []string         // over the container's
 	Workdir     string           // default: the container's WorkingDir
 	User        string           // default: the container's User
+	Privileged  bool             // all capabilities, no seccomp (exec --privileged)
 }
 
 // Exec runs argv in the running container st (book 5.4) and returns its
@@ -55,6 +56,19 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 		nsenter.EnvStart+"="+strconv.FormatUint(st.Init.Start, 10),
 		nsenter.EnvCgroups+"="+strings.Join(dirs, ":"))
 	cmd.Env = append(cmd.Env, who...)
+	confine, caps, err := execConfinement(st.root(), st.Security, opts.Privileged)
+	if err != nil {
+		return 0, err
+	}
+	cmd.Env = append(cmd.Env, confine...)
+	if needsSealedBinary(caps) {
+		sealed, err := sealedCopy()
+		if err != nil {
+			return 0, err
+		}
+		defer sealed.Close()
+		cmd.Path = fmt.Sprintf("/proc/self/fd/%d", sealed.Fd())
+	}
 	if opts.Detach {
 		return 0, execDetached(st, cmd)
 	}

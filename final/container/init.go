@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"runtime"
 
 	"github.com/sirupsen/logrus"
 	"github.com/vishvananda/netlink"
@@ -18,6 +19,9 @@ import (
 // success it never returns; a failure is also reported to run on the
 // status pipe, so that "run -d" can say it before it returns.
 func RunContainerInitProcess() error {
+	// Capabilities, no_new_privs and seccomp are a thread's: every step,
+	// and the exec, must be on one.
+	runtime.LockOSThread()
 	// init remounts "/" and, from chapter 4 on, pivots into a new root:
 	// only in the new namespaces that run made is that harmless. There it
 	// is PID 1; anywhere else (typed by hand on the host) it refuses.
@@ -49,6 +53,9 @@ func startCommand() error {
 	if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 		return fmt.Errorf("set the hostname: %w", err)
 	}
+	if err := enterCgroupNamespace(); err != nil {
+		return err
+	}
 	if err := setUpMount(cfg); err != nil {
 		return err
 	}
@@ -68,6 +75,9 @@ func startCommand() error {
 	// monitor the command runs, and any descriptor that reached init from
 	// whoever ran mydocker stays out of the container.
 	closeAllOnExec()
+	if err := lockDown(cfg.Confinement); err != nil {
+		return err
+	}
 	if err := unix.Exec(path, cfg.Args, os.Environ()); err != nil {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
@@ -116,7 +126,7 @@ func becomeUser(cfg initConfig) error {
 			return fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
-	if err := become(cred); err != nil {
+	if err := dropPrivileges(cfg.Confinement, cred); err != nil {
 		return err
 	}
 	if cfg.Cwd != "" {
@@ -145,17 +155,32 @@ func setUpMount(cfg initConfig) error {
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {
 		return err
 	}
+	privileged := cfg.Confinement.Privileged
+	var hostDevices []hostDevice
+	if privileged {
+		hostDevices = listHostDevices() // the host's /dev, still in reach
+	}
 	if err := pivotRoot(root); err != nil {
 		return err
 	}
 	// Each mount below is made in the new root: the host's /proc, /sys and
 	// /dev are out of reach now.
-	for _, mount := range []func() error{mountProc, mountSys, mountDev} {
-		if err := mount(); err != nil {
-			return err
-		}
+	if err := mountProc(); err != nil {
+		return err
 	}
-	return nil
+	if err := mountSys(!privileged); err != nil {
+		return err
+	}
+	if err := mountCgroupFS(!privileged); err != nil {
+		return err
+	}
+	if err := mountDev(); err != nil {
+		return err
+	}
+	if err := makeHostDevices(hostDevices); err != nil {
+		return err
+	}
+	return hideFromContainer(cfg.Confinement)
 }
 
 // ExecError is the failure to start the user's command. Its exit code

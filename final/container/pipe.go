@@ -27,6 +27,8 @@ type initConfig struct {
 	// TTY makes init open a terminal in the container's devpts and send
 	// its master back on the console socket (-t), of ConsoleSize.
 	TTY bool `json:"tty,omitempty"`
+	// Confinement is what init applies before the exec (confine.go).
+	Confinement Confinement `json:"confinement"`
 	// EtcBinds are the container's own /etc files: path inside → file.
 	EtcBinds    map[string]string `json:"etcBinds,omitempty"`
 	ConsoleSize [2]uint16         `json:"consoleSize,omitempty"`

@@ -39,6 +39,8 @@ type RunOptions struct {
 	// stdout and stderr are one file (2>&1) asks for it. Its log then
 	// has it all as stdout, as with -t.
 	MergeOutput bool `json:"mergeOutput,omitempty"`
+	// Security is --privileged, --cap-add, --cap-drop, --security-opt.
+	Security SecurityOptions
 	// Log caps the container's log (--log-opt).
 	Log LogOptions
 	// Detach runs the container in the background (-d, book 5.1): run

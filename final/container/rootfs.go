@@ -53,10 +53,13 @@ func mountProc() error {
 	return mountAt("proc", "/proc", "proc", flags, "")
 }
 
-// mountSys gives the container a read-only /sys, as docker does: it shows
-// the container's own network devices.
-func mountSys() error {
-	flags := uintptr(unix.MS_RDONLY | unix.MS_NOEXEC | unix.MS_NOSUID | unix.MS_NODEV)
+// mountSys gives the container a read-only /sys, as docker does (it
+// shows the container's own network devices); --privileged, a writable one.
+func mountSys(readOnly bool) error {
+	flags := uintptr(unix.MS_NOEXEC | unix.MS_NOSUID | unix.MS_NODEV)
+	if readOnly {
+		flags |= unix.MS_RDONLY
+	}
 	return mountAt("sysfs", "/sys", "sysfs", flags, "")
 }
 

@@ -136,7 +136,7 @@ func newState(store Store, opts RunOptions) (*State, error) {
 		Created:  time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
-		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive,
+		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
 	if err := store.create(st); err != nil {
@@ -182,7 +182,13 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	if err == nil {
 		var cgroup cgroups.Manager
 		if cgroup, err = cgroups.New(st.ID); err == nil {
-			err = applyCgroup(cgroup, &opts.Resources, parent.Process.Pid)
+			res := opts.Resources
+			// Only the usual devices, as docker: a node made with mknod
+			// inside cannot be opened. --privileged leaves them all.
+			if !st.Security.Privileged {
+				res.Devices = resources.DefaultDeviceRules()
+			}
+			err = applyCgroup(cgroup, &res, parent.Process.Pid)
 		}
 	}
 	if err == nil && opts.Network != "" {
@@ -229,8 +235,12 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
+	conf, err := confinement(st.root(), st.Security)
+	if err != nil {
+		return err
+	}
 	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
-		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds()}
+		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

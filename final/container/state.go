@@ -58,6 +58,9 @@ type State struct {
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.
 	Hostname string `json:"hostname,omitempty"`
+	// Security is how it is confined (--privileged, --cap-add, ...): exec
+	// gets the same.
+	Security SecurityOptions `json:"security,omitempty"`
 	// TTY: it has a terminal (-t); OpenStdin: its clients' input reaches
 	// it (-i). attach connects as they say.
 	TTY       bool `json:"tty,omitempty"`

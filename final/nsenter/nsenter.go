@@ -29,6 +29,10 @@ package nsenter
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -106,6 +110,88 @@ static void become(const char *uid, const char *gid, char *groups, const char *c
 	}
 }
 
+// The confinement of the container, as init applies it (container/
+// confine.go), for the command exec runs: the capabilities it keeps (a
+// 64-bit mask), no_new_privs, and the container's seccomp program, read
+// from its file while the host's paths are still in reach.
+static unsigned long long cap_mask;
+static int confined, no_new_privs;
+static struct sock_filter *seccomp_prog;
+static unsigned short seccomp_len;
+
+static void read_confinement(void) {
+	const char *v = getenv("_MYDOCKER_NSENTER_CAPS");
+	if (v == NULL)
+		return;
+	confined = 1;
+	cap_mask = strtoull(v, NULL, 16);
+	v = getenv("_MYDOCKER_NSENTER_NNP");
+	no_new_privs = v != NULL && *v == '1';
+	v = getenv("_MYDOCKER_NSENTER_SECCOMP");
+	if (v == NULL || *v == 0)
+		return;
+	int fd = open(v, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open the seccomp program");
+	static struct sock_filter prog[BPF_MAXINSNS];
+	ssize_t n = read(fd, prog, sizeof prog);
+	close(fd);
+	if (n <= 0 || n % sizeof(struct sock_filter) != 0)
+		die("read the seccomp program");
+	seccomp_prog = prog;
+	seccomp_len = (unsigned short)(n / sizeof(struct sock_filter));
+}
+
+// drop_bounding keeps in the bounding set only the container's
+// capabilities: before the user switch, while we have CAP_SETPCAP.
+static void drop_bounding(void) {
+	for (int cap = 0; cap <= 63; cap++) {
+		if (cap_mask & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			die("drop a capability from the bounding set");
+	}
+}
+
+// set_capabilities makes the permitted and effective sets the mask (none
+// for a user other than root), inheritable and ambient empty.
+static void set_capabilities(int root) {
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+	unsigned long long keep = root ? cap_mask : 0;
+	data[0].effective = data[0].permitted = (unsigned int)keep;
+	data[1].effective = data[1].permitted = (unsigned int)(keep >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		die("set the capabilities");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		die("clear the ambient capabilities");
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+}
+
+// lock_down sets no_new_privs and loads the seccomp program: the last
+// steps before execvp, as in init.
+static void load_seccomp(void) {
+	if (seccomp_prog != NULL) {
+		struct sock_fprog fprog = {.len = seccomp_len, .filter = seccomp_prog};
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
+			die("load the seccomp filter");
+	}
+}
+
+// Without no_new_privs, only a holder of CAP_SYS_ADMIN may load a filter:
+// then it is loaded first, while we are root (as in init).
+static void early_seccomp(void) {
+	if (!no_new_privs)
+		load_seccomp();
+}
+
+static void lock_down(void) {
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("set no_new_privs");
+	if (no_new_privs)
+		load_seccomp();
+}
+
 // close_other_fds closes every descriptor but stdin, stdout and stderr:
 // nothing of ours, or of whoever ran mydocker, reaches the command.
 static void close_other_fds(void) {
@@ -127,6 +213,12 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		fprintf(stderr, "mydocker: exec: no command\n");
 		_exit(125);
 	}
+	read_confinement();
+	// Non-dumpable, and so the child that enters the container: its
+	// /proc/PID/exe, our binary, is refused to the container's processes,
+	// which have no CAP_SYS_PTRACE (CVE-2019-5736; container/sealed.go).
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die("make us non-dumpable");
 	static const char *names[] = {"ipc", "uts", "net", "pid", "mnt"};
 	int fds[5];
 	for (int i = 0; i < 5; i++) {
@@ -162,16 +254,28 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		snprintf(cwd, sizeof cwd, "%s", v);
 	static const char *ours[] = {"_MYDOCKER_NSENTER_PID", "_MYDOCKER_NSENTER_START",
 		"_MYDOCKER_NSENTER_CGROUPS", "_MYDOCKER_NSENTER_UID", "_MYDOCKER_NSENTER_GID",
-		"_MYDOCKER_NSENTER_GROUPS", "_MYDOCKER_NSENTER_CWD"};
-	for (int i = 0; i < 7; i++)
+		"_MYDOCKER_NSENTER_GROUPS", "_MYDOCKER_NSENTER_CWD", "_MYDOCKER_NSENTER_CAPS",
+		"_MYDOCKER_NSENTER_NNP", "_MYDOCKER_NSENTER_SECCOMP"};
+	for (int i = 0; i < 10; i++)
 		unsetenv(ours[i]);
 
 	child = fork();
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
+		if (confined) {
+			early_seccomp();
+			drop_bounding();
+			prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+		}
 		become(uid, gid, groups, cwd);
+		if (confined)
+			set_capabilities(getuid() == 0);
 		close_other_fds();
+		// execvp looks the command up through PATH itself, which the
+		// filter allows: it comes after.
+		if (confined)
+			lock_down();
 		execvp(argv[1], argv + 1);
 		int code = errno == ENOENT ? 127 : 126;
 		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
@@ -202,6 +306,15 @@ const (
 
 // The environment that says who the command runs as and where: numbers,
 // resolved by the caller in the container's /etc (exec -u, -w).
+// The environment that confines the command as the container's init is
+// (container/confine.go): the capability mask in hex, no_new_privs ("1"),
+// and the file of the seccomp program ("" for none).
+const (
+	EnvCaps    = "_MYDOCKER_NSENTER_CAPS"
+	EnvNNP     = "_MYDOCKER_NSENTER_NNP"
+	EnvSeccomp = "_MYDOCKER_NSENTER_SECCOMP"
+)
+
 const (
 	EnvUID    = "_MYDOCKER_NSENTER_UID"
 	EnvGID    = "_MYDOCKER_NSENTER_GID"

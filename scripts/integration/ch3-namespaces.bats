@@ -19,7 +19,7 @@ load helpers
 
 @test "a hostname set inside leaves the host's alone" {
 	before=$(hostname)
-	run md_run -- sh -c 'hostname mydocker-test && hostname'
+	run md_run "${AS_ROOT[@]}" -- sh -c 'hostname mydocker-test && hostname'
 	[ "$status" -eq 0 ]
 	[ "$output" = mydocker-test ]
 	[ "$(hostname)" = "$before" ]
@@ -51,7 +51,7 @@ load helpers
 	# (/tmp here, inside the container's root from chapter 4 on).
 	name=mydocker-test-mnt-$$
 	out=$BATS_TEST_TMPDIR/out
-	md_start "$out" -- sh -c "trap 'exit 0' TERM; mkdir -p /tmp/$name && mount -t tmpfs none /tmp/$name && touch /tmp/$name/inside && grep -c ' /tmp/$name ' /proc/self/mountinfo; echo ready; while :; do sleep 0.1; done"
+	md_start "$out" "${AS_ROOT[@]}" -- sh -c "trap 'exit 0' TERM; mkdir -p /tmp/$name && mount -t tmpfs none /tmp/$name && touch /tmp/$name/inside && grep -c ' /tmp/$name ' /proc/self/mountinfo; echo ready; while :; do sleep 0.1; done"
 	wait_for_line "$out" ready
 	[ "$(head -n 1 "$out")" = 1 ]
 	run ! grep -F "/$name " /proc/self/mountinfo
@@ -63,7 +63,7 @@ load helpers
 
 @test "the host's /proc and mount table are unchanged after runs" {
 	before=$(cat /proc/self/mountinfo)
-	run md_run -- sh -c 'mount -t tmpfs none /tmp && echo ok'
+	run md_run "${AS_ROOT[@]}" -- sh -c 'mount -t tmpfs none /tmp && echo ok'
 	[ "$output" = ok ]
 	run md_run -- true
 	run -127 md_run -- no-such-command

@@ -17,8 +17,12 @@ load helpers
 	run md_run -- sh -c 'cut -d" " -f5 /proc/self/mountinfo | sort'
 	[ "$status" -eq 0 ]
 	if stage_at_least final; then
-		# and, as under docker, its own hostname, hosts and resolv.conf
-		[ "$output" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /etc/hostname /etc/hosts /etc/resolv.conf /proc /sys)" ]
+		# and, as under docker, its own hostname, hosts and resolv.conf,
+		# the masked and read-only paths of /proc and /sys, and the cgroup
+		# filesystem: nothing else.
+		[ "$(echo "$output" | grep -v -e '^/proc/' -e '^/sys/')" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /etc/hostname /etc/hosts /etc/resolv.conf /proc /sys)" ]
+		echo "$output" | grep -qx /proc/sys
+		echo "$output" | grep -qx /sys/fs/cgroup
 	else
 		[ "$output" = "$(printf '%s\n' / /dev /dev/pts /dev/shm /proc /sys)" ]
 	fi

@@ -361,6 +361,8 @@ config_of() {
 		sleep 0.1
 	done
 	[ -n "$new" ] && [ "$new" != "$pid" ]
+	# Its new run's first line reaches the log a moment after its PID.
+	for ((i = 0; i < 50; i++)); do [ "$(md logs phoenix | grep -c up)" -eq 2 ] && break; sleep 0.1; done
 	[ "$(md logs phoenix | grep -c up)" -eq 2 ]
 	run md stop -t 0 phoenix
 	[ "$status" -eq 0 ]

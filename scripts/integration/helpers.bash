@@ -34,6 +34,13 @@ md() {
 	"$MYDOCKER" "${MD_GLOBAL[@]}" "$@"
 }
 
+# AS_ROOT are the run flags that give a container the powers the book's
+# containers had: final/'s are confined as docker's (no CAP_SYS_ADMIN, so
+# no mount or sethostname inside), and a test of what the book's root
+# could do there asks for it, as a docker user would.
+AS_ROOT=()
+if stage_at_least final; then AS_ROOT=(--cap-add SYS_ADMIN); fi
+
 # run_argv FLAG... -- COMMAND... sets MD_ARGV to the "mydocker run" command
 # line with the run flags before the -- and the container's command after.
 run_argv() {
@@ -101,8 +108,9 @@ assert_no_workspace() {
 # md_root_entries is what a state root holds after runs that left nothing.
 md_root_entries() {
 	if stage_at_least final; then
-		# and the default network "bridge", made by the first run
-		printf '%s\n' blobs containers images.json images.lock ipam layers names networks networks.lock tmp
+		# and the default network "bridge", made by the first run, and the
+		# compiled seccomp profile
+		printf '%s\n' blobs containers images.json images.lock ipam layers names networks networks.lock seccomp tmp
 	elif stage_at_least ch5-lifecycle; then
 		printf '%s\n' containers images layers layers.lock names
 	else

@@ -25,7 +25,7 @@ type subsystem interface {
 	Set(mount, path string, res *resources.Resources) error
 }
 
-var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}}
+var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}}
 
 // Manager is a container's cgroup on v1.
 type Manager struct {
@@ -48,11 +48,19 @@ func (m *Manager) Set(res *resources.Resources) error {
 			continue
 		}
 		mount, ok := m.mounts[s.Name()]
+		if !ok && s.Name() == "devices" {
+			continue // a kernel without the device controller: nothing to enforce with
+		}
 		if !ok {
 			return fmt.Errorf("cgroup v1 controller %s is not mounted", s.Name())
 		}
 		dir := filepath.Join(mount, m.path)
 		if err := fscommon.MkdirAll(dir); err != nil {
+			// Device rules where cgroups cannot be written (inside another
+			// container): the device policy is that runtime's.
+			if s.Name() == "devices" && !res.HasLimits() && fscommon.ReadOnly(err) {
+				continue
+			}
 			return err
 		}
 		m.dirs[s.Name()] = dir

@@ -40,14 +40,15 @@ func (m *Manager) Set(res *resources.Resources) error {
 	if err := fscommon.MkdirAll(m.dir()); err != nil {
 		// Without limits the cgroup only groups the container's processes:
 		// where cgroups cannot be written (a read-only /sys/fs/cgroup in a
-		// container), the container runs without one.
-		if res.IsEmpty() && fscommon.ReadOnly(err) {
+		// container), the container runs without one, and the device
+		// policy is the one of the runtime we are in.
+		if !res.HasLimits() && fscommon.ReadOnly(err) {
 			return nil
 		}
 		return err
 	}
 	m.made = true
-	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet, setPids} {
+	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet, setPids, setDevices} {
 		if err := set(m.dir(), res); err != nil {
 			return err
 		}

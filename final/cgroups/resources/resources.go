@@ -29,6 +29,9 @@ type Resources struct {
 	// PidsLimit is the most processes the container may have at once
 	// (--pids-limit): a fork bomb stops there.
 	PidsLimit int64
+	// Devices, when set, are the only devices the container may use
+	// (DefaultDeviceRules); nil leaves them all (--privileged).
+	Devices []DeviceRule `json:"devices,omitempty"`
 }
 
 // CFSPeriod is the period, in µs, that --cpus is a quota of: the
@@ -65,7 +68,14 @@ func ParsePidsLimit(s string) (int64, error) {
 }
 
 // IsEmpty reports whether no limit is set.
-func (r *Resources) IsEmpty() bool { return *r == Resources{} }
+// HasLimits reports whether any limit but the device rules is set.
+func (r *Resources) HasLimits() bool {
+	return r.Memory != 0 || r.CPUShares != 0 || r.CPUSet != "" || r.NanoCPUs != 0 || r.PidsLimit != 0
+}
+
+func (r *Resources) IsEmpty() bool {
+	return r.Memory == 0 && r.CPUShares == 0 && r.CPUSet == "" && r.NanoCPUs == 0 && r.PidsLimit == 0 && r.Devices == nil
+}
 
 // ParseMemory parses a size in bytes with an optional suffix b, k, m or g
 // (powers of 1024, either case), such as "32m".

@@ -29,6 +29,7 @@ func execCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "e", Aliases: []string{"env"}, Usage: "set an environment variable: K=V, or K for our value of K (repeatable)"},
 			&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory (default: the container's)"},
 			&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user: NAME|UID[:GROUP|GID] (default: the container's)"},
+			&cli.BoolFlag{Name: "privileged", Usage: "every capability and no seccomp filter for this command"},
 		},
 		DisableSliceFlagSeparator: true,
 		UseShortOptionHandling:    true, // -it is -i -t
@@ -51,7 +52,7 @@ func execCommand() *cli.Command {
 				return errors.New("exec: -d and -i or -t cannot be used together: a detached command has no stdio")
 			}
 			opts := container.ExecOptions{Interactive: cmd.Bool("i"), TTY: cmd.Bool("t"), Detach: cmd.Bool("d"),
-				Env: env, Workdir: cmd.String("w"), User: cmd.String("u")}
+				Env: env, Workdir: cmd.String("w"), User: cmd.String("u"), Privileged: cmd.Bool("privileged")}
 			if opts.TTY {
 				if opts.Interactive && term.IsTerminal(int(os.Stdin.Fd())) {
 					if saved, err := term.MakeRaw(int(os.Stdin.Fd())); err == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/volume"
 )
 
@@ -79,6 +80,10 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "w", Aliases: []string{"workdir"}, Usage: "the working directory inside (default: the image's WorkingDir, or /)"},
 		&cli.StringFlag{Name: "u", Aliases: []string{"user"}, Usage: "the user inside: NAME|UID[:GROUP|GID] (default: the image's User, or root)"},
 		&cli.StringSliceFlag{Name: "log-opt", Usage: "cap the log: max-size=SIZE (default 20m), max-file=N (default 5)"},
+		&cli.BoolFlag{Name: "privileged", Usage: "give the container all of root's powers: every capability, no seccomp, no masked paths, the host's devices, a writable /sys"},
+		&cli.StringSliceFlag{Name: "cap-add", Usage: "add a capability to docker's default 14 (NAME or CAP_NAME, or ALL; repeatable)"},
+		&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop a capability (NAME or CAP_NAME, or ALL; repeatable)"},
+		&cli.StringSliceFlag{Name: "security-opt", Usage: "seccomp=unconfined|FILE (default: docker's profile), no-new-privileges[=true|false] (default true)"},
 	}
 }
 
@@ -158,6 +163,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Log, err = parseLogOpts(cmd.StringSlice("log-opt")); err != nil {
 		return opts, err
 	}
+	if opts.Security, err = parseSecurity(cmd); err != nil {
+		return opts, err
+	}
 	if opts.Env, err = parseEnv(cmd.StringSlice("e")); err != nil {
 		return opts, err
 	}
@@ -223,6 +231,39 @@ func parseLogOpts(specs []string) (container.LogOptions, error) {
 		}
 	}
 	return opts, nil
+}
+
+// parseSecurity checks --privileged, --cap-add, --cap-drop and
+// --security-opt before anything is made: a capability's name, and that a
+// seccomp profile file is one.
+func parseSecurity(cmd *cli.Command) (container.SecurityOptions, error) {
+	o := container.SecurityOptions{Privileged: cmd.Bool("privileged"), CapAdd: cmd.StringSlice("cap-add"), CapDrop: cmd.StringSlice("cap-drop")}
+	for _, spec := range cmd.StringSlice("security-opt") {
+		key, value, hasValue := strings.Cut(spec, "=")
+		if !hasValue {
+			key, value, hasValue = strings.Cut(spec, ":") // docker's older form
+		}
+		switch {
+		case key == "seccomp" && hasValue && value != "":
+			o.Seccomp = value
+		case key == "no-new-privileges" && (!hasValue || value == "true"):
+			o.NewPrivileges = false
+		case key == "no-new-privileges" && value == "false":
+			o.NewPrivileges = true
+		default:
+			return o, fmt.Errorf("invalid --security-opt %q: want seccomp=unconfined|FILE or no-new-privileges[=true|false]", spec)
+		}
+	}
+	caps, err := security.Capabilities(o.CapAdd, o.CapDrop, o.Privileged)
+	if err != nil {
+		return o, err
+	}
+	if !o.Privileged {
+		if _, err := security.SeccompProfile(o.Seccomp, caps); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 // parseSize reads a size as docker's --log-opt max-size: a number of

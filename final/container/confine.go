@@ -1,0 +1,142 @@
+package container
+
+import (
+	"fmt"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/security"
+)
+
+// Confinement is what init applies to the command, made by the monitor
+// from the run's --privileged, --cap-add, --cap-drop and --security-opt:
+// the capabilities it keeps, no_new_privs, the seccomp program (compiled,
+// so init does not compile it), and whether /proc and /sys are masked.
+type Confinement struct {
+	Capabilities []string `json:"capabilities"`
+	NoNewPrivs   bool     `json:"noNewPrivs,omitempty"`
+	Seccomp      []byte   `json:"seccomp,omitempty"`
+	Privileged   bool     `json:"privileged,omitempty"`
+}
+
+// SecurityOptions are the run's security flags, as given.
+type SecurityOptions struct {
+	Privileged bool     `json:"privileged,omitempty"`
+	CapAdd     []string `json:"capAdd,omitempty"`
+	CapDrop    []string `json:"capDrop,omitempty"`
+	// Seccomp is "" for docker's default profile, "unconfined", or a file.
+	Seccomp string `json:"seccomp,omitempty"`
+	// NewPrivileges turns no_new_privs off (--security-opt
+	// no-new-privileges=false): setuid binaries work again inside.
+	NewPrivileges bool `json:"newPrivileges,omitempty"`
+}
+
+// confinement works out what init is to apply, compiling the seccomp
+// profile (cached under root) for the capabilities the container keeps.
+func confinement(root string, o SecurityOptions) (Confinement, error) {
+	caps, err := security.Capabilities(o.CapAdd, o.CapDrop, o.Privileged)
+	if err != nil {
+		return Confinement{}, err
+	}
+	c := Confinement{Capabilities: caps, NoNewPrivs: !o.NewPrivileges, Privileged: o.Privileged}
+	if o.Privileged {
+		return c, nil // no seccomp, as docker's --privileged
+	}
+	profile, err := security.SeccompProfile(o.Seccomp, caps)
+	if err != nil || profile == nil {
+		return c, err
+	}
+	c.Seccomp, err = security.CompileSeccomp(root, profile)
+	return c, err
+}
+
+// execConfinement is the environment that makes exec's C code confine
+// the command as init confines the container's: the same capabilities,
+// no_new_privs and seccomp program, unless exec --privileged.
+func execConfinement(root string, o SecurityOptions, privileged bool) (env, caps []string, err error) {
+	if privileged {
+		o.Privileged = true
+	}
+	caps, err = security.Capabilities(o.CapAdd, o.CapDrop, o.Privileged)
+	if err != nil {
+		return nil, nil, err
+	}
+	nnp := "1"
+	if o.NewPrivileges {
+		nnp = "0"
+	}
+	prog := ""
+	if !o.Privileged {
+		profile, err := security.SeccompProfile(o.Seccomp, caps)
+		if err != nil {
+			return nil, nil, err
+		}
+		if profile != nil {
+			if prog, err = security.SeccompFile(root, profile); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return []string{
+		nsenter.EnvCaps + "=" + strconv.FormatUint(security.CapabilityMask(caps), 16),
+		nsenter.EnvNNP + "=" + nnp, nsenter.EnvSeccomp + "=" + prog,
+	}, caps, nil
+}
+
+// hideFromContainer masks and makes read-only what docker does, in the new
+// root with /proc and /sys mounted; --privileged keeps them all.
+func hideFromContainer(c Confinement) error {
+	if c.Privileged {
+		return nil
+	}
+	if err := security.MaskPaths(security.MaskedPaths); err != nil {
+		return err
+	}
+	return security.MakeReadonly(security.ReadonlyPaths)
+}
+
+// dropPrivileges is init's next-to-last step, in the order the
+// kernel's rules force. Capabilities, no_new_privs and seccomp belong to
+// the thread (init is locked to one, the one that executes the command).
+// The bounding set is cut first, while we still have CAP_SETPCAP; the
+// capabilities are kept across the switch to the user (which would clear
+// them) and then set exactly; no_new_privs comes before seccomp, which
+// needs it from a process without CAP_SYS_ADMIN; and seccomp comes last,
+// since the profile may forbid what the steps before it do.
+func dropPrivileges(c Confinement, cred credential) error {
+	// Without no_new_privs the kernel loads a filter only for a holder of
+	// CAP_SYS_ADMIN: then seccomp comes first, while we are still root
+	// (as runc does), and the filter also sees the steps below, which
+	// docker's profile allows.
+	if !c.NoNewPrivs && len(c.Seccomp) > 0 {
+		if err := security.LoadSeccomp(c.Seccomp); err != nil {
+			return err
+		}
+	}
+	if err := security.DropBounding(c.Capabilities); err != nil {
+		return err
+	}
+	if err := security.KeepCapsAcrossSetuid(); err != nil {
+		return fmt.Errorf("keep capabilities across setuid: %w", err)
+	}
+	if err := become(cred); err != nil {
+		return err
+	}
+	return security.SetCapabilities(c.Capabilities, cred.uid == 0)
+}
+
+// lockDown sets no_new_privs and loads the seccomp filter: the very last
+// things before the exec.
+func lockDown(c Confinement) error {
+	if c.NoNewPrivs {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("set no_new_privs: %w", err)
+		}
+	}
+	if c.NoNewPrivs && len(c.Seccomp) > 0 {
+		return security.LoadSeccomp(c.Seccomp)
+	}
+	return nil
+}

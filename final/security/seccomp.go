@@ -1,0 +1,243 @@
+package security
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unsafe"
+
+	"github.com/moby/profiles/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	libseccomp "github.com/seccomp/libseccomp-golang"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+)
+
+// SeccompProfile is the seccomp profile of a container whose bounding set
+// is caps (the profile allows more to one that has, say, CAP_SYS_ADMIN):
+// docker's default (moby/profiles/seccomp, kept current with the kernel's
+// system calls) for "", none for "unconfined", or a file in docker's
+// format.
+func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
+	rs := &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: caps}}}
+	switch opt {
+	case "":
+		return seccomp.GetDefaultProfile(rs)
+	case "unconfined":
+		return nil, nil
+	}
+	data, err := os.ReadFile(opt)
+	if err != nil {
+		return nil, fmt.Errorf("--security-opt seccomp=%s: %w", opt, err)
+	}
+	profile, err := seccomp.LoadProfile(string(data), rs)
+	if err != nil {
+		return nil, fmt.Errorf("--security-opt seccomp=%s: %w", opt, err)
+	}
+	return profile, nil
+}
+
+// CompileSeccomp turns profile into the BPF program that the kernel runs
+// on every system call, through libseccomp (as runc): it knows each
+// architecture's numbers, the x32 ABI's trap, and how to test arguments.
+// A program is compiled once and kept under <root>/seccomp by the
+// profile's digest: the default profile's takes some milliseconds.
+func CompileSeccomp(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
+	path, err := SeccompFile(root, profile)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
+}
+
+// SeccompFile is CompileSeccomp's file: the program, compiled when it is
+// not there yet. exec's C code reads it.
+func SeccompFile(root string, profile *specs.LinuxSeccomp) (string, error) {
+	key, err := json.Marshal(profile)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append(key, []byte(libseccompVersion())...))
+	cache := filepath.Join(root, "seccomp", hex.EncodeToString(sum[:])+".bpf")
+	if info, err := os.Stat(cache); err == nil && info.Size() > 0 && info.Size()%8 == 0 {
+		return cache, nil
+	}
+	prog, err := compile(profile)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(cache), 0o700); err != nil {
+		return "", err
+	}
+	if err := atomicfile.Write(cache, prog, 0o600); err != nil {
+		return "", err
+	}
+	return cache, nil
+}
+
+func libseccompVersion() string {
+	major, minor, micro := libseccomp.GetLibraryVersion()
+	return fmt.Sprintf("libseccomp %d.%d.%d", major, minor, micro)
+}
+
+func compile(profile *specs.LinuxSeccomp) ([]byte, error) {
+	def, err := action(profile.DefaultAction, profile.DefaultErrnoRet)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := libseccomp.NewFilter(def)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp: %w", err)
+	}
+	defer filter.Release()
+	// no_new_privs is set by init itself, in its place in the order.
+	if err := filter.SetNoNewPrivsBit(false); err != nil {
+		return nil, err
+	}
+	for _, a := range profile.Architectures {
+		arch, err := libseccomp.GetArchFromString(strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_")))
+		if err != nil {
+			return nil, fmt.Errorf("seccomp: architecture %s: %w", a, err)
+		}
+		if err := filter.AddArch(arch); err != nil {
+			return nil, fmt.Errorf("seccomp: architecture %s: %w", a, err)
+		}
+	}
+	for _, sc := range profile.Syscalls {
+		if err := addRule(filter, def, sc); err != nil {
+			return nil, err
+		}
+	}
+	return export(filter)
+}
+
+// addRule adds one of the profile's rules for each of its system calls.
+// A name this libseccomp does not know (newer than it) is left out, as
+// runc does: the default action answers it.
+func addRule(filter *libseccomp.ScmpFilter, def libseccomp.ScmpAction, sc specs.LinuxSyscall) error {
+	act, err := action(sc.Action, sc.ErrnoRet)
+	if err != nil {
+		return err
+	}
+	if act == def {
+		return nil // libseccomp refuses a rule that is the default
+	}
+	var conds []libseccomp.ScmpCondition
+	for _, arg := range sc.Args {
+		op, err := operator(arg.Op)
+		if err != nil {
+			return err
+		}
+		values := []uint64{arg.Value}
+		if arg.Op == specs.OpMaskedEqual {
+			values = append(values, arg.ValueTwo)
+		}
+		cond, err := libseccomp.MakeCondition(arg.Index, op, values...)
+		if err != nil {
+			return fmt.Errorf("seccomp: %v: %w", sc.Names, err)
+		}
+		conds = append(conds, cond)
+	}
+	for _, name := range sc.Names {
+		call, err := libseccomp.GetSyscallFromName(name)
+		if err != nil {
+			continue
+		}
+		if len(conds) == 0 {
+			err = filter.AddRule(call, act)
+		} else {
+			err = filter.AddRuleConditional(call, act, conds)
+		}
+		if err != nil {
+			return fmt.Errorf("seccomp: rule for %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func action(a specs.LinuxSeccompAction, errno *uint) (libseccomp.ScmpAction, error) {
+	switch a {
+	case specs.ActAllow:
+		return libseccomp.ActAllow, nil
+	case specs.ActErrno:
+		code := int16(unix.EPERM)
+		if errno != nil {
+			code = int16(*errno)
+		}
+		return libseccomp.ActErrno.SetReturnCode(code), nil
+	case specs.ActKill, specs.ActKillThread:
+		return libseccomp.ActKillThread, nil
+	case specs.ActKillProcess:
+		return libseccomp.ActKillProcess, nil
+	case specs.ActTrap:
+		return libseccomp.ActTrap, nil
+	case specs.ActLog:
+		return libseccomp.ActLog, nil
+	case specs.ActTrace:
+		code := int16(unix.EPERM)
+		if errno != nil {
+			code = int16(*errno)
+		}
+		return libseccomp.ActTrace.SetReturnCode(code), nil
+	}
+	return libseccomp.ActInvalid, fmt.Errorf("seccomp: action %q is not supported", a)
+}
+
+func operator(op specs.LinuxSeccompOperator) (libseccomp.ScmpCompareOp, error) {
+	switch op {
+	case specs.OpEqualTo:
+		return libseccomp.CompareEqual, nil
+	case specs.OpNotEqual:
+		return libseccomp.CompareNotEqual, nil
+	case specs.OpLessThan:
+		return libseccomp.CompareLess, nil
+	case specs.OpLessEqual:
+		return libseccomp.CompareLessOrEqual, nil
+	case specs.OpGreaterThan:
+		return libseccomp.CompareGreater, nil
+	case specs.OpGreaterEqual:
+		return libseccomp.CompareGreaterEqual, nil
+	case specs.OpMaskedEqual:
+		return libseccomp.CompareMaskedEqual, nil
+	}
+	return libseccomp.CompareInvalid, fmt.Errorf("seccomp: operator %q is not supported", op)
+}
+
+// export is the filter's BPF program, written to a memfd and read back
+// (libseccomp 2.5 exports to a file descriptor only).
+func export(filter *libseccomp.ScmpFilter) ([]byte, error) {
+	fd, err := unix.MemfdCreate("seccomp-bpf", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), "seccomp-bpf")
+	defer f.Close()
+	if err := filter.ExportBPF(f); err != nil {
+		return nil, fmt.Errorf("seccomp: export: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
+
+// LoadSeccomp installs prog on this thread, which must have no_new_privs
+// set (or CAP_SYS_ADMIN): from here on the kernel checks each system call
+// of this thread and of what it executes.
+func LoadSeccomp(prog []byte) error {
+	if len(prog) == 0 || len(prog)%8 != 0 {
+		return errors.New("seccomp: not a BPF program")
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog) / 8), Filter: (*unix.SockFilter)(unsafe.Pointer(&prog[0]))}
+	if _, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&fprog))); errno != 0 {
+		return fmt.Errorf("load the seccomp filter: %w", errno)
+	}
+	return nil
+}

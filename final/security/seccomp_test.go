@@ -1,0 +1,99 @@
+package security
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// TestMain lets the test binary play a confined process: with
+// SECCOMP_CHILD set it loads the default profile and tries what it
+// forbids.
+func TestMain(m *testing.M) {
+	if os.Getenv("SECCOMP_CHILD") != "" {
+		os.Exit(seccompChild())
+	}
+	os.Exit(m.Run())
+}
+
+func seccompChild() int {
+	runtime.LockOSThread()
+	profile, err := SeccompProfile("", DefaultCapabilities)
+	if err != nil {
+		return 10
+	}
+	prog, err := CompileSeccomp(os.Getenv("SECCOMP_CHILD"), profile)
+	if err != nil {
+		return 11
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return 12
+	}
+	if err := LoadSeccomp(prog); err != nil {
+		return 13
+	}
+	if unix.Getpid() <= 0 {
+		return 14 // an allowed call still works
+	}
+	// unshare(CLONE_NEWUSER) and keyctl are refused with EPERM; clone3 is
+	// ENOSYS, so that libc falls back to clone, whose namespace flags the
+	// profile checks.
+	if err := unix.Unshare(unix.CLONE_NEWUSER); err != unix.EPERM {
+		return 15
+	}
+	if _, _, errno := unix.Syscall(unix.SYS_CLONE3, 0, 0, 0); errno != unix.ENOSYS {
+		return 16
+	}
+	if _, _, errno := unix.Syscall(unix.SYS_KEYCTL, 0, 0, 0); errno != unix.EPERM {
+		return 17
+	}
+	return 0
+}
+
+func TestDefaultSeccompProfileDeniesAndAllows(t *testing.T) {
+	cache := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SECCOMP_CHILD="+cache)
+	err := cmd.Run()
+	code := 0
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		code = exitErr.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 0, code, "the confined child's verdict (see seccompChild)")
+
+	entries, err := os.ReadDir(cache + "/seccomp")
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "the program is kept, compiled once")
+}
+
+func TestSeccompProfileDependsOnCapabilities(t *testing.T) {
+	plain, err := SeccompProfile("", DefaultCapabilities)
+	require.NoError(t, err)
+	admin, err := SeccompProfile("", append([]string{"CAP_SYS_ADMIN"}, DefaultCapabilities...))
+	require.NoError(t, err)
+	allowsMount := func(syscalls []specs.LinuxSyscall) bool {
+		for _, sc := range syscalls {
+			if slices.Contains(sc.Names, "mount") {
+				return true
+			}
+		}
+		return false
+	}
+	assert.False(t, allowsMount(plain.Syscalls), "no mount without CAP_SYS_ADMIN")
+	assert.True(t, allowsMount(admin.Syscalls), "mount with it, as docker")
+
+	none, err := SeccompProfile("unconfined", DefaultCapabilities)
+	require.NoError(t, err)
+	assert.Nil(t, none)
+	_, err = SeccompProfile("/nonexistent/profile.json", DefaultCapabilities)
+	assert.ErrorContains(t, err, "seccomp=/nonexistent/profile.json")
+}

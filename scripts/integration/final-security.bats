@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# final/: secure by default. Every check is made from inside a container,
+# as an attacker would try it, and is harmless to the host by
+# construction: files are opened for append and nothing is written, nodes
+# are made in the container's own /tmp, a mount that would succeed is of a
+# tmpfs inside the container. Runs on this host and in the cgroup v2 VM.
+
+load helpers
+
+# docker's 14 default capabilities, as /proc/PID/status shows a mask.
+DEFAULT_CAPS=00000000a80425fb
+
+# caps_in ARGS...: the capability, seccomp and no_new_privs lines of
+# /proc/self/status in a container run with ARGS.
+caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|Seccomp|NoNewPrivs):' /proc/self/status; }
+
+@test "final: security: docker's 14 capabilities, seccomp and no_new_privs, by default and in exec" {
+	run caps_in
+	echo "$output"
+	[[ "$output" == *"CapInh:	0000000000000000"* ]]
+	[[ "$output" == *"CapPrm:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"CapEff:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"CapBnd:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"CapAmb:	0000000000000000"* ]]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+	md run -d --name box --network none busybox sleep 1000 >/dev/null
+	run md exec box grep -E '^(CapEff|CapBnd|Seccomp|NoNewPrivs):' /proc/self/status
+	[[ "$output" == *"CapEff:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"CapBnd:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+	# An unprivileged user keeps them in the bounding set only.
+	run caps_in -u 1000
+	[[ "$output" == *"CapEff:	0000000000000000"* ]]
+	[[ "$output" == *"CapPrm:	0000000000000000"* ]]
+	[[ "$output" == *"CapBnd:	$DEFAULT_CAPS"* ]]
+	run md exec -u 1000 box grep CapEff /proc/self/status
+	[ "$output" = "CapEff:	0000000000000000" ]
+}
+
+@test "final: security: what root inside would try is refused: user namespaces, mount, modules, the kernel log" {
+	for cmd in 'unshare -U true' 'mount -t tmpfs none /tmp' 'dmesg'; do
+		run md run --rm --network none busybox $cmd
+		echo "$cmd: $status $output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"ermission denied"* || "$output" == *"not permitted"* ]]
+	done
+	# A module file that is there: init_module itself is what is refused.
+	run md run --rm --network none busybox sh -c 'head -c 4096 /dev/zero > /tmp/m.ko; insmod /tmp/m.ko'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not permitted"* ]]
+	md run -d --name box --network none busybox sleep 1000 >/dev/null
+	run md exec box unshare -U true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not permitted"* ]]
+	run md exec box mount -t tmpfs none /tmp
+	[ "$status" -ne 0 ]
+}
+
+@test "final: security: masked paths are empty, read-only paths and /sys and the cgroup fs refuse writes" {
+	script='for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/latency_stats /proc/acpi /proc/scsi /sys/firmware /sys/devices/virtual/powercap; do
+		[ -e "$p" ] || continue
+		if [ -d "$p" ]; then echo "$p $(ls -A "$p" | wc -l)"; else echo "$p $(head -c 64 "$p" | wc -c)"; fi
+	done
+	for p in /proc/sys/kernel/core_pattern /proc/sys/vm/swappiness /proc/sysrq-trigger /sys/kernel/mm/transparent_hugepage/enabled; do
+		[ -e "$p" ] || continue
+		( : >> "$p" ) 2>/dev/null && echo "WRITABLE $p"
+	done
+	mkdir /sys/fs/cgroup/x 2>/dev/null && echo "WRITABLE cgroup"
+	for d in /sys/fs/cgroup/*/; do mkdir "$d/x" 2>/dev/null && echo "WRITABLE $d"; done
+	touch /sys/x 2>/dev/null && echo "WRITABLE sys"
+	mount | grep " /proc " | grep -q nosuid,nodev,noexec && echo proc-flags
+	cat /proc/self/cgroup'
+	run md run --rm --network none busybox sh -c "$script"
+	echo "$output"
+	[[ "$output" != *WRITABLE* ]]
+	[[ "$output" == *proc-flags* ]]
+	# Every masked path that exists on the host shows nothing inside.
+	for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/acpi /proc/scsi /sys/firmware; do
+		[ -e "$p" ] || continue
+		echo "$output" | grep -x "$p 0"
+	done
+	# A cgroup namespace of its own: its cgroup is its root.
+	echo "$output" | grep -E '^[0-9]+:' | while read -r line; do [[ "$line" == *":/" ]]; done
+}
+
+@test "final: security: only the usual devices: a block device made with mknod cannot be opened" {
+	run md run --rm --network none busybox sh -c 'mknod /tmp/blk b 7 0 && echo made; head -c 1 /tmp/blk; mknod /tmp/mem c 1 1; head -c 1 /tmp/mem; echo x > /dev/null && echo null-ok'
+	echo "$output"
+	[[ "$output" == *made* ]]
+	[[ "$output" == *"/tmp/blk: Operation not permitted"* ]]
+	[[ "$output" == *"/tmp/mem: Operation not permitted"* ]]
+	[[ "$output" == *null-ok* ]]
+}
+
+@test "final: security: nothing of ours leaks in: descriptors, the working directory, the environment" {
+	run bash -c '"$@" 7</dev/null 8>/dev/null' _ "$MYDOCKER" "${MD_GLOBAL[@]}" run --rm --network none busybox sh -c 'echo $(ls /proc/self/fd); readlink /proc/1/cwd; env | sort | cut -d= -f1 | tr "\n" " "'
+	[ "${lines[0]}" = "0 1 2 3" ]
+	[ "${lines[1]}" = / ]
+	[ "${lines[2]}" = "HOME HOSTNAME PATH PWD SHLVL " ]
+}
+
+@test "final: security: --privileged, --cap-add, --cap-drop and --security-opt change exactly what they say" {
+	ours=$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)
+	run caps_in --privileged
+	[[ "$output" == *"CapEff:	$ours"* ]]
+	[[ "$output" == *"Seccomp:	0"* ]]
+	run md run --rm --network none --privileged busybox sh -c 'mount | grep " /sys " | grep -q "(rw" && echo sys-rw; [ $(ls /dev | wc -l) -gt 20 ] && echo host-devices; mount -t tmpfs none /tmp && echo mounted'
+	echo "$output"
+	[[ "$output" == *sys-rw*host-devices*mounted* ]]
+	# NET_ADMIN is bit 12, CHOWN bit 0.
+	run caps_in --cap-add NET_ADMIN --cap-drop chown
+	[[ "$output" == *"CapEff:	00000000a80435fa"* ]]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	run md run --rm --network none --cap-drop CHOWN busybox chown 1000 /tmp
+	[ "$status" -ne 0 ]
+	run caps_in --cap-drop ALL --cap-add CAP_KILL
+	[[ "$output" == *"CapEff:	0000000000000020"* ]]
+	run caps_in --security-opt seccomp=unconfined
+	[[ "$output" == *"Seccomp:	0"* ]]
+	[[ "$output" == *"CapEff:	$DEFAULT_CAPS"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+	run caps_in --security-opt no-new-privileges=false
+	[[ "$output" == *"NoNewPrivs:	0"* ]]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	# A profile of one's own: everything allowed but mkdir.
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}' >"$BATS_TEST_TMPDIR/p.json"
+	run md run --rm --network none --security-opt seccomp="$BATS_TEST_TMPDIR/p.json" busybox sh -c 'mkdir /tmp/d || echo refused; touch /tmp/f && echo touched'
+	[[ "$output" == *refused*touched* ]]
+	md run -d --name box --network none busybox sleep 1000 >/dev/null
+	run md exec --privileged box grep -E '^(CapEff|Seccomp):' /proc/self/status
+	[[ "$output" == *"CapEff:	$ours"* ]]
+	[[ "$output" == *"Seccomp:	0"* ]]
+	for args in "--cap-add NOPE" "--cap-drop CAP_FLY" "--security-opt seccomp=/nonexistent.json" "--security-opt apparmor=x"; do
+		run --separate-stderr md run --rm $args busybox true
+		echo "$args: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+	done
+	[ -z "$(md ps -a -q | grep -v "$(md inspect -f '{{.Id}}' box | cut -c1-12)")" ] # nothing half-made
+}
+
+@test "final: security: mydocker's own binary cannot be reached through /proc/PID/exe of what exec puts in a container" {
+	# CVE-2019-5736: a process inside watches for a process of ours and
+	# tries to open its executable; exec's processes are non-dumpable
+	# until they are the command, so /proc/PID/exe is refused.
+	md run -d --name box --network none busybox sh -c 'while :; do for p in /proc/[0-9]*; do e=$(readlink $p/exe 2>/dev/null) || continue; case "$e" in *mydocker*|*memfd*) echo "SAW $e"; (exec 3<>$p/exe) 2>/dev/null && echo OPENED;; esac; done; done' >/dev/null
+	for ((i = 0; i < 40; i++)); do md exec box true; done
+	run md logs box
+	echo "$output"
+	[[ "$output" != *OPENED* ]]
+	[[ "$output" != *SAW* ]]
+	# With CAP_SYS_PTRACE the exec'd process comes from a sealed copy.
+	md run -d --name tracer --network none --cap-add SYS_PTRACE busybox sleep 1000 >/dev/null
+	run md exec tracer sh -c 'readlink /proc/self/exe; echo ok'
+	[ "${lines[-1]}" = ok ]
+	run md exec tracer true
+	[ "$status" -eq 0 ]
+}
