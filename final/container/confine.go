@@ -44,11 +44,10 @@ func confinement(root string, o SecurityOptions) (Confinement, error) {
 	if o.Privileged {
 		return c, nil // no seccomp, as docker's --privileged
 	}
-	profile, err := security.SeccompProfile(o.Seccomp, caps)
-	if err != nil || profile == nil {
-		return c, err
+	if o.Seccomp == "unconfined" {
+		return c, nil
 	}
-	c.Seccomp, err = security.CompileSeccomp(root, profile)
+	c.Seccomp, _, err = security.SeccompProgram(root, o.Seccomp, caps)
 	return c, err
 }
 
@@ -69,12 +68,8 @@ func execConfinement(root string, o SecurityOptions, privileged bool) (env, caps
 	}
 	prog := ""
 	if !o.Privileged {
-		profile, err := security.SeccompProfile(o.Seccomp, caps)
-		if err != nil {
-			return nil, nil, err
-		}
-		if profile != nil {
-			if prog, err = security.SeccompFile(root, profile); err != nil {
+		if o.Seccomp != "unconfined" {
+			if _, prog, err = security.SeccompProgram(root, o.Seccomp, caps); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -172,7 +172,22 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	parent := NewParentProcess(opts, st.Env, pipes)
 	// init starts in the container's root, and pivots into it.
 	parent.Dir = ws.Merged()
-	if err := parent.Start(); err != nil {
+	// The cgroup and its limits come first: on cgroup v2 init is born in
+	// it (CloneInto), elsewhere it joins it before its command starts.
+	cgroup, err := makeCgroup(st, opts.Resources)
+	var cgroupDir *os.File
+	if err == nil {
+		cgroupDir, err = cloneIntoCgroup(cgroup, parent)
+	}
+	if err != nil {
+		pipes.close()
+		return nil, nil, err
+	}
+	err = parent.Start()
+	if cgroupDir != nil {
+		cgroupDir.Close()
+	}
+	if err != nil {
 		pipes.close()
 		return nil, nil, fmt.Errorf("start container: %w", err)
 	}
@@ -180,16 +195,7 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	logrus.WithField("pid", parent.Process.Pid).Debug("container started, waiting for its command")
 	err = recordInit(st, parent.Process.Pid)
 	if err == nil {
-		var cgroup cgroups.Manager
-		if cgroup, err = cgroups.New(st.ID); err == nil {
-			res := opts.Resources
-			// Only the usual devices, as docker: a node made with mknod
-			// inside cannot be opened. --privileged leaves them all.
-			if !st.Security.Privileged {
-				res.Devices = resources.DefaultDeviceRules()
-			}
-			err = applyCgroup(cgroup, &res, parent.Process.Pid)
-		}
+		err = applyCgroup(cgroup, parent.Process.Pid)
 	}
 	if err == nil && opts.Network != "" {
 		err = connect(st, opts, parent.Process.Pid)
@@ -289,10 +295,41 @@ func takeBackTerminal() {
 
 // applyCgroup creates the container's cgroup with its limits and moves
 // the container's init into it.
-func applyCgroup(cgroup cgroups.Manager, res *resources.Resources, pid int) error {
-	if err := cgroup.Set(res); err != nil {
-		return fmt.Errorf("set cgroup limits: %w", err)
+// makeCgroup makes the container's cgroup with its limits, and, unless
+// it is privileged, the device policy: only the usual devices, as docker
+// (a node made with mknod inside cannot be opened).
+func makeCgroup(st *State, limits resources.Resources) (cgroups.Manager, error) {
+	cgroup, err := cgroups.New(st.ID)
+	if err != nil {
+		return nil, err
 	}
+	res := limits
+	if !st.Security.Privileged {
+		res.Devices = resources.DefaultDeviceRules()
+	}
+	if err := cgroup.Set(&res); err != nil {
+		return nil, fmt.Errorf("set cgroup limits: %w", err)
+	}
+	return cgroup, nil
+}
+
+// cloneIntoCgroup has init born in its cgroup where the kernel can
+// (cgroup v2, clone3 with CLONE_INTO_CGROUP): the cgroup's directory,
+// open until init is started, or nil.
+func cloneIntoCgroup(cgroup cgroups.Manager, parent *exec.Cmd) (*os.File, error) {
+	c, ok := cgroup.(interface{ CloneInto() (*os.File, error) })
+	if !ok {
+		return nil, nil
+	}
+	f, err := c.CloneInto()
+	if err != nil || f == nil {
+		return nil, err
+	}
+	parent.SysProcAttr.UseCgroupFD, parent.SysProcAttr.CgroupFD = true, int(f.Fd())
+	return f, nil
+}
+
+func applyCgroup(cgroup cgroups.Manager, pid int) error {
 	if err := cgroup.Apply(pid); err != nil {
 		return fmt.Errorf("apply cgroup: %w", err)
 	}

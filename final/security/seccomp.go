@@ -3,12 +3,12 @@ package security
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"unsafe"
 
@@ -44,42 +44,65 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 	return profile, nil
 }
 
-// CompileSeccomp turns profile into the BPF program that the kernel runs
-// on every system call, through libseccomp (as runc): it knows each
-// architecture's numbers, the x32 ABI's trap, and how to test arguments.
-// A program is compiled once and kept under <root>/seccomp by the
-// profile's digest: the default profile's takes some milliseconds.
-func CompileSeccomp(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
-	path, err := SeccompFile(root, profile)
-	if err != nil {
-		return nil, err
+// SeccompProgram is the BPF program that the kernel runs on every system
+// call, for --security-opt seccomp=opt ("" for docker's default; not
+// "unconfined") and a container with caps, and its file. libseccomp
+// compiles it (as for runc: it knows each architecture's numbers, the x32
+// ABI's trap, and how to test arguments), in some 20 ms for the default
+// profile; so a program is compiled once and kept under <root>/seccomp,
+// named by what decides it: the profile (docker's, by the module's
+// version, or the file's bytes), the capabilities, the kernel (the profile
+// has rules for kernel versions) and libseccomp's version. A run finds it
+// with one read; hashing the resolved profile took a millisecond.
+func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, err error) {
+	key := sha256.New()
+	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion())
+	if opt != "" {
+		data, err := os.ReadFile(opt)
+		if err != nil {
+			return nil, "", fmt.Errorf("--security-opt seccomp=%s: %w", opt, err)
+		}
+		key.Write(data)
 	}
-	return os.ReadFile(path)
+	path = filepath.Join(root, "seccomp", hex.EncodeToString(key.Sum(nil))+".bpf")
+	if prog, err := os.ReadFile(path); err == nil && len(prog) > 0 && len(prog)%8 == 0 {
+		return prog, path, nil
+	}
+	profile, err := SeccompProfile(opt, caps)
+	if err != nil {
+		return nil, "", err
+	}
+	if prog, err = compile(profile); err != nil {
+		return nil, "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, "", err
+	}
+	if err := atomicfile.Write(path, prog, 0o600); err != nil {
+		return nil, "", err
+	}
+	return prog, path, nil
 }
 
-// SeccompFile is CompileSeccomp's file: the program, compiled when it is
-// not there yet. exec's C code reads it.
-func SeccompFile(root string, profile *specs.LinuxSeccomp) (string, error) {
-	key, err := json.Marshal(profile)
-	if err != nil {
-		return "", err
+// defaultProfileVersion names docker's profile as built in: the version
+// of moby/profiles/seccomp this binary has. A new version is a new program.
+var defaultProfileVersion = func() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/moby/profiles/seccomp" {
+				return dep.Path + " " + dep.Version + " " + dep.Sum
+			}
+		}
 	}
-	sum := sha256.Sum256(append(key, []byte(libseccompVersion())...))
-	cache := filepath.Join(root, "seccomp", hex.EncodeToString(sum[:])+".bpf")
-	if info, err := os.Stat(cache); err == nil && info.Size() > 0 && info.Size()%8 == 0 {
-		return cache, nil
+	return "moby/profiles/seccomp (version unknown)"
+}()
+
+func kernelRelease() string {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return ""
 	}
-	prog, err := compile(profile)
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(cache), 0o700); err != nil {
-		return "", err
-	}
-	if err := atomicfile.Write(cache, prog, 0o600); err != nil {
-		return "", err
-	}
-	return cache, nil
+	return unix.ByteSliceToString(u.Release[:])
 }
 
 func libseccompVersion() string {

@@ -25,11 +25,7 @@ func TestMain(m *testing.M) {
 
 func seccompChild() int {
 	runtime.LockOSThread()
-	profile, err := SeccompProfile("", DefaultCapabilities)
-	if err != nil {
-		return 10
-	}
-	prog, err := CompileSeccomp(os.Getenv("SECCOMP_CHILD"), profile)
+	prog, _, err := SeccompProgram(os.Getenv("SECCOMP_CHILD"), "", DefaultCapabilities)
 	if err != nil {
 		return 11
 	}

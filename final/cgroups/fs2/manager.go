@@ -21,6 +21,7 @@ type Manager struct {
 	root string // the cgroup2 mount point
 	path string // the cgroup, relative to root
 	made bool   // whether Set created the directory
+	born bool   // whether the process is started in it (CloneInto)
 }
 
 // NewManager returns the manager of the cgroup path (such as
@@ -57,8 +58,26 @@ func (m *Manager) Set(res *resources.Resources) error {
 }
 
 // Apply moves pid into the cgroup, if Set made one.
-func (m *Manager) Apply(pid int) error {
+// CloneInto opens the cgroup, made by Set, for clone3's CLONE_INTO_CGROUP
+// (SysProcAttr.UseCgroupFD): the process is born in it, and Apply has
+// nothing left to do. Moving a process into a cgroup takes the kernel's
+// cgroup_threadgroup_rwsem, whose write side waits for an RCU grace
+// period (some 10 ms); a process born in the cgroup never moves. nil when
+// there is no cgroup (Set found the filesystem read-only).
+func (m *Manager) CloneInto() (*os.File, error) {
 	if !m.made {
+		return nil, nil
+	}
+	f, err := os.OpenFile(m.dir(), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open cgroup %s: %w", m.dir(), err)
+	}
+	m.born = true
+	return f, nil
+}
+
+func (m *Manager) Apply(pid int) error {
+	if !m.made || m.born {
 		return nil
 	}
 	if err := fscommon.WriteFile(m.dir(), "cgroup.procs", strconv.Itoa(pid)); err != nil {

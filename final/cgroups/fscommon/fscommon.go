@@ -58,7 +58,12 @@ const removeTries = 250
 // process: EBUSY is retried for a while. A missing directory is no error.
 func RemoveDir(dir string) error {
 	var err error
-	for i := 0; i < removeTries; i++ {
+	// The last task of a cgroup that has just exited leaves it a moment
+	// later: short waits first, so that a run does not pay 20 ms for a
+	// cgroup that is free after one (the device cgroup every container of
+	// final/ has on cgroup v1), then 20 ms ones up to the same budget.
+	wait, waited := time.Millisecond, time.Duration(0)
+	for waited < removeTries*20*time.Millisecond {
 		err = unix.Rmdir(dir)
 		if err == nil || errors.Is(err, unix.ENOENT) {
 			return nil
@@ -66,7 +71,9 @@ func RemoveDir(dir string) error {
 		if !errors.Is(err, unix.EBUSY) {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(wait)
+		waited += wait
+		wait = min(2*wait, 20*time.Millisecond)
 	}
 	return fmt.Errorf("remove cgroup %s: %w", dir, err)
 }
