@@ -185,15 +185,17 @@ func addRule(filter *libseccomp.ScmpFilter, def libseccomp.ScmpAction, sc specs.
 	return nil
 }
 
+// action is the profile's action as libseccomp's, with the rule's errno
+// (EPERM when it names none) for ERRNO and TRACE.
 func action(a specs.LinuxSeccompAction, errno *uint) (libseccomp.ScmpAction, error) {
+	code := int16(unix.EPERM)
+	if errno != nil {
+		code = int16(*errno)
+	}
 	switch a {
 	case specs.ActAllow:
 		return libseccomp.ActAllow, nil
 	case specs.ActErrno:
-		code := int16(unix.EPERM)
-		if errno != nil {
-			code = int16(*errno)
-		}
 		return libseccomp.ActErrno.SetReturnCode(code), nil
 	case specs.ActKill, specs.ActKillThread:
 		return libseccomp.ActKillThread, nil
@@ -204,10 +206,6 @@ func action(a specs.LinuxSeccompAction, errno *uint) (libseccomp.ScmpAction, err
 	case specs.ActLog:
 		return libseccomp.ActLog, nil
 	case specs.ActTrace:
-		code := int16(unix.EPERM)
-		if errno != nil {
-			code = int16(*errno)
-		}
 		return libseccomp.ActTrace.SetReturnCode(code), nil
 	}
 	return libseccomp.ActInvalid, fmt.Errorf("seccomp: action %q is not supported", a)
