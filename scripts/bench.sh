@@ -42,6 +42,10 @@ root=$tmp/root
 cleanup() {
 	local id
 	for id in $("$bin" --root "$root" ps -a -q 2>/dev/null); do "$bin" --root "$root" rm -f "$id" >/dev/null 2>&1 || true; done
+	# final/'s "bridge", made on first use: the host's bridge and rules.
+	for id in $("$bin" --root "$root" network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do
+		"$bin" --root "$root" network rm "$id" >/dev/null 2>&1 || true
+	done
 	for tool in runc crun; do
 		command -v "$tool" >/dev/null && [ -d "$tmp/$tool-state" ] || continue
 		for id in $("$tool" --root "$tmp/$tool-state" list -q 2>/dev/null); do
