@@ -77,9 +77,9 @@ fi
 
 for n in 1 20; do
 	"$bin" --root "$tmp/md-root" pull "$reg/bench/layers:$n" >/dev/null 2>&1
-	"$bin" --root "$tmp/md-root" run --rm "$reg/bench/layers:$n" true # warm
+	"$bin" --root "$tmp/md-root" run --rm --network none "$reg/bench/layers:$n" true # warm (no network, as podman's)
 	for ((i = 0; i < runs * 4; i++)); do
-		time_ms "$bin" --root "$tmp/md-root" run --rm "$reg/bench/layers:$n" true
+		time_ms "$bin" --root "$tmp/md-root" run --rm --network none "$reg/bench/layers:$n" true
 	done | median >"$tmp/r" && result[run $n]=$(cat "$tmp/r")
 	if have_tool podman; then
 		pm pull --tls-verify=false "$reg/bench/layers:$n" >/dev/null 2>&1
