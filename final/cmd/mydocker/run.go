@@ -29,8 +29,8 @@ var stopAtCommand = 1
 func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "run",
-		Usage: "Create a container with namespace and cgroups limit: mydocker run -ti [command]",
-		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [-cpushare N] [-cpuset CPUS] [-v HOST:CONTAINER[:ro]]... [--net NAME] [-p H:C[/tcp|/udp]]... [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] IMAGE [COMMAND [ARG...]]
+		Usage: "run a command in a new container: mydocker run [-it] [-d] IMAGE [COMMAND]",
+		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [--cpus N] [--cpu-shares N] [--cpuset-cpus CPUS] [--pids-limit N] [-v HOST|NAME:CONTAINER[:ro]]... [--network NAME|bridge|none|host] [-p H:C[/tcp|/udp]]... [--restart POLICY] [--hostname H] [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] [--read-only] [--log-opt K=V]... [--privileged] [--cap-add CAP]... [--cap-drop CAP]... [--security-opt OPT]... IMAGE [COMMAND [ARG...]]
 
    IMAGE is a name[:tag], name@digest or image ID; one that is not here is
    pulled first, as docker does. COMMAND replaces the image's Cmd. Everything
@@ -73,7 +73,7 @@ func runFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, or one of network create"},
 		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
-		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy, with -d: no, on-failure[:N] or always (stop ends it)"},
+		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy: no, on-failure[:N] or always (stop ends it)"},
 		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
 		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
 		&cli.StringFlag{Name: "entrypoint", Usage: "replace the image's Entrypoint (and drop its Cmd); \"\" for none"},
