@@ -49,6 +49,24 @@ func New(id string) (Manager, error) {
 	return fs.NewManager(mounts, path), nil
 }
 
+// NewAt returns the manager of the cgroup at path (relative to each
+// hierarchy's root), made in every v1 hierarchy mounted: an OCI bundle's
+// cgroupsPath.
+func NewAt(path string) (Manager, error) {
+	unified, err := IsCgroup2UnifiedMode()
+	if err != nil {
+		return nil, err
+	}
+	if unified {
+		return fs2.NewManager(Root, path), nil
+	}
+	mounts, err := fs.FindMounts()
+	if err != nil {
+		return nil, err
+	}
+	return fs.NewManager(mounts, path).JoinAll(), nil
+}
+
 // IsCgroup2UnifiedMode reports whether /sys/fs/cgroup is itself a cgroup2
 // filesystem, i.e. the machine has only cgroup v2. On a v1 or hybrid
 // machine it is a tmpfs holding one mount per v1 hierarchy.

@@ -1,12 +1,13 @@
 package container
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups"
 )
 
 // enterCgroupNamespace gives init a cgroup namespace of its own, once the
@@ -33,7 +34,7 @@ func mountCgroupFS(readOnly bool) error {
 		ro = unix.MS_RDONLY
 	}
 	flags := unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | ro
-	hierarchies, err := cgroupHierarchies()
+	hierarchies, err := cgroups.Hierarchies()
 	if err != nil {
 		return err
 	}
@@ -61,23 +62,4 @@ func mountCgroupFS(readOnly bool) error {
 		return nil
 	}
 	return unix.Mount("", "/sys/fs/cgroup", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k")
-}
-
-// cgroupHierarchies lists the hierarchies of /proc/self/cgroup by their
-// controllers ("cpu,cpuacct", "name=systemd"; "" for the unified one).
-func cgroupHierarchies() ([]string, error) {
-	f, err := os.Open("/proc/self/cgroup")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var list []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		parts := strings.SplitN(sc.Text(), ":", 3)
-		if len(parts) == 3 {
-			list = append(list, parts[1])
-		}
-	}
-	return list, sc.Err()
 }

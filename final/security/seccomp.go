@@ -262,3 +262,12 @@ func LoadSeccomp(prog []byte) error {
 	}
 	return nil
 }
+
+// CompileSeccomp compiles an OCI bundle's linux.seccomp (package oci):
+// the same compiler as docker's default profile goes through.
+func CompileSeccomp(profile *specs.LinuxSeccomp) ([]byte, error) {
+	if len(profile.Flags) > 0 {
+		return nil, fmt.Errorf("seccomp: flags %v are not supported", profile.Flags)
+	}
+	return compile(profile)
+}

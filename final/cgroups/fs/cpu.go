@@ -14,10 +14,11 @@ type cpu struct{}
 
 func (*cpu) Name() string { return "cpu" }
 
-func (*cpu) Configured(res *resources.Resources) bool { return res.CPUShares > 0 || res.NanoCPUs > 0 }
+func (*cpu) Configured(res *resources.Resources) bool { return res.HasCPU() }
 
 // Set writes cpu.shares (-cpushare), and the CFS quota per period that
 // --cpus allows: of every 100 ms, the container runs at most quota µs.
+// The period comes first: the kernel checks the quota against it.
 func (*cpu) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
 	if res.CPUShares > 0 {
@@ -25,11 +26,21 @@ func (*cpu) Set(mount, path string, res *resources.Resources) error {
 			return err
 		}
 	}
-	if res.NanoCPUs > 0 {
-		if err := fscommon.WriteFile(dir, "cpu.cfs_period_us", strconv.Itoa(resources.CFSPeriod)); err != nil {
+	if quota, period, ok := res.QuotaAndPeriod(); ok {
+		if err := fscommon.WriteFile(dir, "cpu.cfs_period_us", strconv.FormatUint(period, 10)); err != nil {
 			return err
 		}
-		return fscommon.WriteFile(dir, "cpu.cfs_quota_us", strconv.FormatInt(res.CFSQuota(), 10))
+		if err := fscommon.WriteFile(dir, "cpu.cfs_quota_us", strconv.FormatInt(quota, 10)); err != nil {
+			return err
+		}
+	}
+	if res.CPURealtimePeriod != 0 {
+		if err := fscommon.WriteFile(dir, "cpu.rt_period_us", strconv.FormatUint(res.CPURealtimePeriod, 10)); err != nil {
+			return err
+		}
+	}
+	if res.CPURealtimeRuntime != 0 {
+		return fscommon.WriteFile(dir, "cpu.rt_runtime_us", strconv.FormatInt(res.CPURealtimeRuntime, 10))
 	}
 	return nil
 }
@@ -44,3 +55,13 @@ func (*pids) Configured(res *resources.Resources) bool { return res.PidsLimit > 
 func (*pids) Set(mount, path string, res *resources.Resources) error {
 	return fscommon.WriteFile(filepath.Join(mount, path), "pids.max", strconv.FormatInt(res.PidsLimit, 10))
 }
+
+// freezer is the v1 freezer: no limit, it stops and thaws the cgroup's
+// processes (pause, resume).
+type freezer struct{}
+
+func (*freezer) Name() string { return "freezer" }
+
+func (*freezer) Configured(*resources.Resources) bool { return false }
+
+func (*freezer) Set(string, string, *resources.Resources) error { return nil }

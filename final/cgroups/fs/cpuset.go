@@ -13,7 +13,9 @@ type cpuset struct{}
 
 func (*cpuset) Name() string { return "cpuset" }
 
-func (*cpuset) Configured(res *resources.Resources) bool { return res.CPUSet != "" }
+func (*cpuset) Configured(res *resources.Resources) bool {
+	return res.CPUSet != "" || res.CPUMems != ""
+}
 
 // Set fills cpuset.cpus and cpuset.mems on the way down from the mount
 // point: a new v1 cpuset starts with both empty, and the kernel refuses
@@ -31,7 +33,15 @@ func (*cpuset) Set(mount, path string, res *resources.Resources) error {
 		}
 		parent = dir
 	}
-	return fscommon.WriteFile(parent, "cpuset.cpus", res.CPUSet)
+	if res.CPUSet != "" {
+		if err := fscommon.WriteFile(parent, "cpuset.cpus", res.CPUSet); err != nil {
+			return err
+		}
+	}
+	if res.CPUMems != "" {
+		return fscommon.WriteFile(parent, "cpuset.mems", res.CPUMems)
+	}
+	return nil
 }
 
 // copyIfEmpty copies the file from the parent cgroup to dir when dir's

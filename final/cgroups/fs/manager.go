@@ -25,13 +25,14 @@ type subsystem interface {
 	Set(mount, path string, res *resources.Resources) error
 }
 
-var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}}
+var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}, &freezer{}}
 
 // Manager is a container's cgroup on v1.
 type Manager struct {
 	mounts map[string]string // controller -> mount point
 	path   string            // the cgroup, relative to each mount point
 	dirs   map[string]string // controller -> the cgroup's directory, once made
+	all    bool              // join every hierarchy, not just the configured ones
 }
 
 // NewManager returns the manager of the cgroup path (such as
@@ -40,14 +41,35 @@ func NewManager(mounts map[string]string, path string) *Manager {
 	return &Manager{mounts: mounts, path: path, dirs: map[string]string{}}
 }
 
+// JoinAll makes the cgroup in every hierarchy mounted, configured or not,
+// as an OCI runtime does: its processes can then be listed, frozen
+// (freezer) and accounted in each.
+func (m *Manager) JoinAll() *Manager {
+	m.all = true
+	return m
+}
+
 // Set creates the cgroup in the hierarchy of each configured controller
 // and writes its limits.
 func (m *Manager) Set(res *resources.Resources) error {
 	for _, s := range subsystems {
+		mount, ok := m.mounts[s.Name()]
 		if !s.Configured(res) {
+			if !m.all || !ok {
+				continue
+			}
+			// Joined only: a cpuset needs its parent's CPUs and nodes.
+			if err := fscommon.MkdirAll(filepath.Join(mount, m.path)); err != nil {
+				return err
+			}
+			m.dirs[s.Name()] = filepath.Join(mount, m.path)
+			if s.Name() == "cpuset" {
+				if err := s.Set(mount, m.path, res); err != nil {
+					return fmt.Errorf("set cpuset: %w", err)
+				}
+			}
 			continue
 		}
-		mount, ok := m.mounts[s.Name()]
 		if !ok && s.Name() == "devices" {
 			continue // a kernel without the device controller: nothing to enforce with
 		}

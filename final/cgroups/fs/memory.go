@@ -14,19 +14,42 @@ type memory struct{}
 
 func (*memory) Name() string { return "memory" }
 
-func (*memory) Configured(res *resources.Resources) bool { return res.Memory > 0 }
+func (*memory) Configured(res *resources.Resources) bool { return res.HasMemory() }
 
 func (*memory) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
-	limit := strconv.FormatInt(res.Memory, 10)
-	if err := fscommon.WriteFile(dir, "memory.limit_in_bytes", limit); err != nil {
-		return err
+	if res.Memory > 0 {
+		limit := strconv.FormatInt(res.Memory, 10)
+		if err := fscommon.WriteFile(dir, "memory.limit_in_bytes", limit); err != nil {
+			return err
+		}
+		// memsw is memory plus swap. Setting it to the same value forbids
+		// swap, so a container over its limit is OOM-killed instead of
+		// swapping forever. The file exists only when the kernel accounts
+		// swap.
+		if _, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes")); err == nil && res.MemorySwap == 0 {
+			if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit); err != nil {
+				return err
+			}
+		}
 	}
-	// memsw is memory plus swap. Setting it to the same value forbids swap,
-	// so a container over its limit is OOM-killed instead of swapping
-	// forever. The file exists only when the kernel accounts swap.
-	if _, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes")); err == nil {
-		return fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit)
+	if res.MemorySwap != 0 {
+		if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", strconv.FormatInt(res.MemorySwap, 10)); err != nil {
+			return err
+		}
+	}
+	if res.MemoryReservation != 0 {
+		if err := fscommon.WriteFile(dir, "memory.soft_limit_in_bytes", strconv.FormatInt(res.MemoryReservation, 10)); err != nil {
+			return err
+		}
+	}
+	if res.Swappiness != nil {
+		if err := fscommon.WriteFile(dir, "memory.swappiness", strconv.FormatUint(*res.Swappiness, 10)); err != nil {
+			return err
+		}
+	}
+	if res.DisableOOMKiller {
+		return fscommon.WriteFile(dir, "memory.oom_control", "1")
 	}
 	return nil
 }

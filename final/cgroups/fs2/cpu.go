@@ -1,6 +1,7 @@
 package fs2
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -17,8 +18,14 @@ func setCPU(dir string, res *resources.Resources) error {
 			return err
 		}
 	}
-	if res.NanoCPUs > 0 {
-		max := fmt.Sprintf("%d %d", res.CFSQuota(), resources.CFSPeriod)
+	if res.CPURealtimeRuntime != 0 || res.CPURealtimePeriod != 0 {
+		return errors.New("real-time CPU limits: cgroup v2 has no such setting")
+	}
+	if quota, period, ok := res.QuotaAndPeriod(); ok {
+		max := fmt.Sprintf("%d %d", quota, period)
+		if quota < 0 {
+			max = fmt.Sprintf("max %d", period)
+		}
 		return fscommon.WriteFile(dir, "cpu.max", max)
 	}
 	return nil

@@ -8,8 +8,13 @@ import (
 // setCPUSet writes the CPU list (-cpuset). Unlike v1, an empty
 // cpuset.mems is fine in v2: it means "the parent's".
 func setCPUSet(dir string, res *resources.Resources) error {
-	if res.CPUSet == "" {
-		return nil
+	if res.CPUSet != "" {
+		if err := fscommon.WriteFile(dir, "cpuset.cpus", res.CPUSet); err != nil {
+			return err
+		}
 	}
-	return fscommon.WriteFile(dir, "cpuset.cpus", res.CPUSet)
+	if res.CPUMems != "" {
+		return fscommon.WriteFile(dir, "cpuset.mems", res.CPUMems)
+	}
+	return nil
 }

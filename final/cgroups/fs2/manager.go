@@ -111,16 +111,16 @@ func (m *Manager) Destroy() error {
 // controllersFor lists the controllers that res needs.
 func controllersFor(res *resources.Resources) []string {
 	var names []string
-	if res.Memory > 0 {
+	if res.HasMemory() {
 		names = append(names, "memory")
 	}
-	if res.CPUShares > 0 || res.NanoCPUs > 0 {
+	if res.HasCPU() {
 		names = append(names, "cpu")
 	}
 	if res.PidsLimit > 0 {
 		names = append(names, "pids")
 	}
-	if res.CPUSet != "" {
+	if res.CPUSet != "" || res.CPUMems != "" {
 		names = append(names, "cpuset")
 	}
 	return names

@@ -1,6 +1,7 @@
 package fs2
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
@@ -10,15 +11,38 @@ import (
 // setMemory writes the memory limit (-m) to memory.max, and forbids swap
 // with memory.swap.max = 0: a container over its limit is OOM-killed
 // instead of swapping forever. memory.swap.max exists only when the
-// kernel accounts swap.
+// kernel accounts swap. An OCI bundle's swap limit is memory plus swap
+// (v1's memsw); v2's swap.max is the swap alone.
 func setMemory(dir string, res *resources.Resources) error {
-	if res.Memory <= 0 {
+	if res.Swappiness != nil {
+		return errors.New("memory swappiness: cgroup v2 has no such setting")
+	}
+	if res.DisableOOMKiller {
+		return errors.New("disabling the OOM killer: cgroup v2 has no such setting")
+	}
+	if res.Memory > 0 {
+		if err := fscommon.WriteFile(dir, "memory.max", strconv.FormatInt(res.Memory, 10)); err != nil {
+			return err
+		}
+	}
+	if res.MemoryReservation > 0 {
+		if err := fscommon.WriteFile(dir, "memory.low", strconv.FormatInt(res.MemoryReservation, 10)); err != nil {
+			return err
+		}
+	}
+	if !exists(dir, "memory.swap.max") {
 		return nil
 	}
-	if err := fscommon.WriteFile(dir, "memory.max", strconv.FormatInt(res.Memory, 10)); err != nil {
-		return err
-	}
-	if exists(dir, "memory.swap.max") {
+	switch {
+	case res.MemorySwap == -1:
+		return fscommon.WriteFile(dir, "memory.swap.max", "max")
+	case res.MemorySwap > 0 && res.Memory > 0:
+		swap := res.MemorySwap - res.Memory
+		if swap < 0 {
+			return errors.New("memory+swap limit is below the memory limit")
+		}
+		return fscommon.WriteFile(dir, "memory.swap.max", strconv.FormatInt(swap, 10))
+	case res.Memory > 0:
 		return fscommon.WriteFile(dir, "memory.swap.max", "0")
 	}
 	return nil

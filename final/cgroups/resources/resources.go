@@ -32,6 +32,58 @@ type Resources struct {
 	// Devices, when set, are the only devices the container may use
 	// (DefaultDeviceRules); nil leaves them all (--privileged).
 	Devices []DeviceRule `json:"devices,omitempty"`
+
+	// The limits below come from an OCI bundle's linux.resources only
+	// (package oci); mydocker's flags set the ones above.
+
+	// MemoryReservation is the soft limit, in bytes.
+	MemoryReservation int64 `json:"memoryReservation,omitempty"`
+	// MemorySwap is memory plus swap, in bytes; -1 is no limit; 0 keeps
+	// the default (no swap beyond Memory).
+	MemorySwap int64 `json:"memorySwap,omitempty"`
+	// Swappiness is v1's memory.swappiness, 0..100.
+	Swappiness *uint64 `json:"swappiness,omitempty"`
+	// DisableOOMKiller stops v1's OOM killer for the cgroup.
+	DisableOOMKiller bool `json:"disableOOMKiller,omitempty"`
+	// CPUQuota and CPUPeriod are the CFS quota and period in µs, as the
+	// spec gives them (NanoCPUs is --cpus).
+	CPUQuota  int64  `json:"cpuQuota,omitempty"`
+	CPUPeriod uint64 `json:"cpuPeriod,omitempty"`
+	// CPURealtimeRuntime and CPURealtimePeriod are v1's real-time budget.
+	CPURealtimeRuntime int64  `json:"cpuRealtimeRuntime,omitempty"`
+	CPURealtimePeriod  uint64 `json:"cpuRealtimePeriod,omitempty"`
+	// CPUMems is the list of memory nodes, such as "0".
+	CPUMems string `json:"cpuMems,omitempty"`
+}
+
+// HasMemory reports whether any memory limit is set.
+func (r *Resources) HasMemory() bool {
+	return r.Memory != 0 || r.MemoryReservation != 0 || r.MemorySwap != 0 || r.Swappiness != nil || r.DisableOOMKiller
+}
+
+// HasCPU reports whether any limit of the cpu controller is set.
+func (r *Resources) HasCPU() bool {
+	return r.CPUShares != 0 || r.NanoCPUs != 0 || r.CPUQuota != 0 || r.CPUPeriod != 0 || r.CPURealtimeRuntime != 0 || r.CPURealtimePeriod != 0
+}
+
+// QuotaAndPeriod are the CFS quota and period to write, from the spec's
+// values or --cpus; ok is false when neither is set.
+func (r *Resources) QuotaAndPeriod() (quota int64, period uint64, ok bool) {
+	if r.CPUQuota != 0 || r.CPUPeriod != 0 {
+		period = r.CPUPeriod
+		if period == 0 {
+			period = CFSPeriod
+		}
+		quota = r.CPUQuota
+		if quota == 0 {
+			quota = -1
+		}
+		return quota, period, true
+	}
+	if r.NanoCPUs > 0 {
+		return r.CFSQuota(), CFSPeriod, true
+	}
+	return 0, 0, false
 }
 
 // CFSPeriod is the period, in µs, that --cpus is a quota of: the
@@ -70,11 +122,11 @@ func ParsePidsLimit(s string) (int64, error) {
 // IsEmpty reports whether no limit is set.
 // HasLimits reports whether any limit but the device rules is set.
 func (r *Resources) HasLimits() bool {
-	return r.Memory != 0 || r.CPUShares != 0 || r.CPUSet != "" || r.NanoCPUs != 0 || r.PidsLimit != 0
+	return r.HasMemory() || r.HasCPU() || r.CPUSet != "" || r.CPUMems != "" || r.PidsLimit != 0
 }
 
 func (r *Resources) IsEmpty() bool {
-	return r.Memory == 0 && r.CPUShares == 0 && r.CPUSet == "" && r.NanoCPUs == 0 && r.PidsLimit == 0 && r.Devices == nil
+	return !r.HasLimits() && r.Devices == nil
 }
 
 // ParseMemory parses a size in bytes with an optional suffix b, k, m or g

@@ -1,0 +1,113 @@
+package cgroups
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mydocker/mydocker/final/cgroups/fscommon"
+)
+
+// These work on a cgroup's directories as Manager.Paths names them (v1:
+// one per controller; v2: one, under ""), so that a process other than
+// the one that made the cgroup (kill --all, pause) can use them.
+
+// PidsIn lists the processes in the cgroup: v1's are in each hierarchy
+// it joined, so the first one's list is all of them.
+func PidsIn(paths map[string]string) ([]int, error) {
+	dir := paths[""]
+	for _, name := range []string{"", "pids", "memory", "cpu", "devices", "freezer"} {
+		if d, ok := paths[name]; ok {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("no cgroup to list the processes of")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(data)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}
+
+// Freeze stops (or thaws) every process of the cgroup, waiting until the
+// kernel says it is done: v1's freezer.state, v2's cgroup.freeze.
+func Freeze(paths map[string]string, frozen bool) error {
+	if dir, ok := paths[""]; ok {
+		want := map[bool]string{true: "1", false: "0"}[frozen]
+		if err := fscommon.WriteFile(dir, "cgroup.freeze", want); err != nil {
+			return err
+		}
+		return waitFor(func() bool { return strings.Contains(readOr(dir, "cgroup.events"), "frozen "+want) })
+	}
+	dir, ok := paths["freezer"]
+	if !ok {
+		return fmt.Errorf("the cgroup has no freezer")
+	}
+	want := map[bool]string{true: "FROZEN", false: "THAWED"}[frozen]
+	if err := fscommon.WriteFile(dir, "freezer.state", want); err != nil {
+		return err
+	}
+	return waitFor(func() bool { return readOr(dir, "freezer.state") == want })
+}
+
+// Frozen reports whether the cgroup is frozen.
+func Frozen(paths map[string]string) bool {
+	if dir, ok := paths[""]; ok {
+		return strings.Contains(readOr(dir, "cgroup.events"), "frozen 1")
+	}
+	if dir, ok := paths["freezer"]; ok {
+		return readOr(dir, "freezer.state") == "FROZEN"
+	}
+	return false
+}
+
+func readOr(dir, file string) string {
+	s, _ := fscommon.ReadFile(dir, file)
+	return strings.TrimSpace(s)
+}
+
+func waitFor(done func() bool) error {
+	for delay := time.Millisecond; delay < 2*time.Second; delay *= 2 {
+		if done() {
+			return nil
+		}
+		time.Sleep(delay)
+	}
+	if done() {
+		return nil
+	}
+	return fmt.Errorf("the cgroup's freezer did not settle")
+}
+
+// Hierarchies lists the hierarchies of /proc/self/cgroup by their
+// controllers ("cpu,cpuacct", "name=systemd"; "" for the unified one), as
+// the kernel shows them to our cgroup namespace.
+func Hierarchies() ([]string, error) {
+	f, err := os.Open("/proc/self/cgroup")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var list []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		parts := strings.SplitN(sc.Text(), ":", 3)
+		if len(parts) == 3 {
+			list = append(list, parts[1])
+		}
+	}
+	return list, sc.Err()
+}
