@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/oci"
+)
+
+func execCommand() *cli.Command {
+	return &cli.Command{
+		Name: "exec",
+		// Flags stop at the ID: what follows is the command's (or ps's).
+		StopOnNthArg: &one,
+		Usage:        "run another process in a running container",
+		ArgsUsage:    "ID [COMMAND [ARG...]]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "the process, as JSON (the spec's process)"},
+			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give it a terminal (with --console-socket)"},
+			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return once it runs"},
+			&cli.StringFlag{Name: "pid-file", Usage: "write its pid to this file"},
+			&cli.StringFlag{Name: "console-socket", Usage: "a unix socket to send the terminal's master to"},
+			&cli.StringFlag{Name: "cwd", Usage: "its working directory"},
+			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "KEY=VALUE, added to the container's"},
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "UID[:GID]"},
+			&cli.IntSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "more groups"},
+			&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "a capability to add"},
+			&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs"},
+			&cli.IntFlag{Name: "preserve-fds", Usage: "not supported"},
+			&cli.StringFlag{Name: "apparmor", Usage: "not supported"},
+			&cli.StringFlag{Name: "process-label", Usage: "not supported"},
+			&cli.BoolFlag{Name: "ignore-paused", Usage: "accepted for runc's sake"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.NArg() < 1 {
+				return errors.New("exec: want a container ID")
+			}
+			if cmd.Int("preserve-fds") > 0 || cmd.String("apparmor") != "" || cmd.String("process-label") != "" {
+				return errors.New("exec: --preserve-fds, --apparmor and --process-label are not supported")
+			}
+			c, err := loadID(cmd, cmd.Args().First())
+			if err != nil {
+				return err
+			}
+			p, err := execProcess(cmd, c)
+			if err != nil {
+				return err
+			}
+			signals := make(chan os.Signal, 16)
+			if !cmd.Bool("detach") {
+				signal.Notify(signals)
+				signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
+			}
+			status, err := c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
+				ConsoleSocket: cmd.String("console-socket"), Signals: signals})
+			if err != nil {
+				return err
+			}
+			return exitStatus(status)
+		},
+	}
+}
+
+// execProcess is the process to run: --process's file, or the
+// container's own process with the command and flags over it.
+func execProcess(cmd *cli.Command, c *oci.Container) (*specs.Process, error) {
+	if path := cmd.String("process"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read --process: %w", err)
+		}
+		var p specs.Process
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, fmt.Errorf("parse --process %s: %w", path, err)
+		}
+		return &p, nil
+	}
+	if cmd.NArg() < 2 {
+		return nil, errors.New("exec: want a command, or --process")
+	}
+	var p specs.Process
+	if c.Spec.Process != nil {
+		data, _ := json.Marshal(c.Spec.Process)
+		_ = json.Unmarshal(data, &p) // a copy
+	}
+	p.Args = cmd.Args().Tail()
+	p.Terminal = cmd.Bool("tty")
+	p.ConsoleSize = nil
+	if cwd := cmd.String("cwd"); cwd != "" {
+		p.Cwd = cwd
+	}
+	if p.Cwd == "" {
+		p.Cwd = "/"
+	}
+	p.Env = append(p.Env, cmd.StringSlice("env")...)
+	if u := cmd.String("user"); u != "" {
+		uid, gid, _ := strings.Cut(u, ":")
+		n, err := strconv.ParseUint(uid, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("--user %q: want UID[:GID]", u)
+		}
+		p.User.UID, p.User.GID = uint32(n), 0
+		if gid != "" {
+			g, err := strconv.ParseUint(gid, 10, 32)
+			if err != nil {
+				return nil, fmt.Errorf("--user %q: want UID[:GID]", u)
+			}
+			p.User.GID = uint32(g)
+		}
+	}
+	for _, g := range cmd.IntSlice("additional-gids") {
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
+	}
+	if caps := cmd.StringSlice("cap"); len(caps) > 0 {
+		if p.Capabilities == nil {
+			p.Capabilities = &specs.LinuxCapabilities{}
+		}
+		pc := p.Capabilities
+		pc.Bounding = append(pc.Bounding, caps...)
+		pc.Effective = append(pc.Effective, caps...)
+		pc.Permitted = append(pc.Permitted, caps...)
+	}
+	if cmd.Bool("no-new-privs") {
+		p.NoNewPrivileges = true
+	}
+	return &p, nil
+}

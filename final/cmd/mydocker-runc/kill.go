@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v3"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/oci"
+)
+
+func killCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "kill",
+		Usage:     "send a signal (default SIGTERM) to a container's init",
+		ArgsUsage: "ID [SIGNAL]",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "to every process of the container"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.NArg() < 1 || cmd.NArg() > 2 {
+				return fmt.Errorf("kill: want a container ID and at most one signal")
+			}
+			sig := unix.SIGTERM
+			if cmd.NArg() == 2 {
+				var err error
+				if sig, err = parseSignal(cmd.Args().Get(1)); err != nil {
+					return err
+				}
+			}
+			c, err := loadID(cmd, cmd.Args().First())
+			if err != nil {
+				return err
+			}
+			return c.Kill(sig, cmd.Bool("all"))
+		},
+	}
+}
+
+// parseSignal reads a signal as kill(1) does: a number, or a name with
+// or without SIG, in any case.
+func parseSignal(s string) (syscall.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, fmt.Errorf("signal %d is out of range", n)
+		}
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("unknown signal %q", s)
+}
+
+func deleteCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "delete",
+		Usage:     "delete a stopped container (--force: any)",
+		ArgsUsage: "ID",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "kill it first if it runs"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			c, err := load(cmd)
+			// --force of a container that is gone is done, as runc's.
+			if err != nil && cmd.Bool("force") && errors.Is(err, oci.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return c.Delete(cmd.Bool("force"))
+		},
+	}
+}

@@ -1,0 +1,168 @@
+package oci
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+)
+
+// cgroupPath is the container's cgroup, relative to each hierarchy's
+// root: linux.cgroupsPath as given (absolute: from the root; relative:
+// the same, as runc reads it), or mydocker-runc/<id>. A systemd slice
+// ("slice:prefix:name", what a client sends with --systemd-cgroup) is
+// refused: this runtime drives cgroupfs only.
+func cgroupPath(s *specs.Spec, id string) (string, error) {
+	p := s.Linux.CgroupsPath
+	if p == "" {
+		return "mydocker-runc/" + id, nil
+	}
+	if strings.Count(p, ":") == 2 && !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("config.json: linux.cgroupsPath %q is a systemd unit; this runtime drives cgroupfs only (use the cgroupfs cgroup manager)", p)
+	}
+	clean := strings.TrimPrefix(path.Clean("/"+p), "/")
+	if clean == "" {
+		return "", fmt.Errorf("config.json: linux.cgroupsPath %q is the root cgroup", p)
+	}
+	return clean, nil
+}
+
+// newCgroup makes the container's cgroup with the bundle's limits, before
+// init joins it.
+func newCgroup(s *specs.Spec, id string) (cgroups.Manager, error) {
+	p, err := cgroupPath(s, id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := resourcesOf(s.Linux.Resources)
+	if err != nil {
+		return nil, err
+	}
+	res.Devices = withImpliedDevices(res.Devices, s.Linux.Devices)
+	m, err := cgroups.NewAt(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Set(&res); err != nil {
+		_ = m.Destroy()
+		return nil, fmt.Errorf("set the cgroup's limits: %w", err)
+	}
+	return m, nil
+}
+
+// resourcesOf is linux.resources in mydocker's terms. Check has refused
+// what there is no place for (block I/O, hugetlb, ...).
+func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
+	var res resources.Resources
+	if r == nil {
+		return res, nil
+	}
+	if m := r.Memory; m != nil {
+		res.Memory = deref(m.Limit)
+		res.MemoryReservation = deref(m.Reservation)
+		res.MemorySwap = deref(m.Swap)
+		res.Swappiness = m.Swappiness
+		res.DisableOOMKiller = m.DisableOOMKiller != nil && *m.DisableOOMKiller
+	}
+	if c := r.CPU; c != nil {
+		if c.Shares != nil {
+			res.CPUShares = *c.Shares
+		}
+		res.CPUQuota = deref(c.Quota)
+		if c.Period != nil {
+			res.CPUPeriod = *c.Period
+		}
+		res.CPURealtimeRuntime = deref(c.RealtimeRuntime)
+		if c.RealtimePeriod != nil {
+			res.CPURealtimePeriod = *c.RealtimePeriod
+		}
+		res.CPUSet, res.CPUMems = c.Cpus, c.Mems
+	}
+	if r.Pids != nil && r.Pids.Limit > 0 {
+		res.PidsLimit = r.Pids.Limit
+	}
+	rules, err := deviceRules(r.Devices)
+	if err != nil {
+		return res, err
+	}
+	res.Devices = rules
+	return res, nil
+}
+
+// withImpliedDevices adds to an allow list what every container may use:
+// the default devices, its terminal and those of linux.devices (runc
+// allows them too, whatever linux.resources.devices says).
+func withImpliedDevices(rules []resources.DeviceRule, devices []specs.LinuxDevice) []resources.DeviceRule {
+	if rules == nil {
+		return nil // everything is allowed
+	}
+	rules = append(rules, resources.DefaultDeviceRules()...)
+	for _, d := range devices {
+		t := d.Type[0]
+		if t == 'p' {
+			continue // a fifo: no device the cgroup controls
+		}
+		if t == 'u' {
+			t = 'c'
+		}
+		rules = append(rules, resources.DeviceRule{Type: t, Major: d.Major, Minor: d.Minor, Access: "rwm"})
+	}
+	return rules
+}
+
+// deviceRules turns linux.resources.devices into an allow list. The
+// spec's list is applied in order, and what clients write is a deny of
+// everything followed by what is allowed; that is what both cgroup
+// versions can hold here. A list that does not start by denying all
+// leaves every device allowed, as it says, until its first deny.
+func deviceRules(list []specs.LinuxDeviceCgroup) ([]resources.DeviceRule, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	var rules []resources.DeviceRule
+	denied := false
+	for i, d := range list {
+		rule := resources.DeviceRule{Type: 'a', Major: -1, Minor: -1, Access: d.Access}
+		if d.Type != "" {
+			rule.Type = d.Type[0]
+		}
+		if d.Major != nil {
+			rule.Major = *d.Major
+		}
+		if d.Minor != nil {
+			rule.Minor = *d.Minor
+		}
+		if rule.Access == "" {
+			rule.Access = "rwm"
+		}
+		all := rule.Type == 'a' && rule.Major < 0 && rule.Minor < 0
+		switch {
+		case !d.Allow && all && strings.Trim(rule.Access, "rwm") == "" && len(rule.Access) == 3:
+			rules, denied = []resources.DeviceRule{}, true
+		case !d.Allow && !denied && i > 0:
+			return nil, fmt.Errorf("config.json: linux.resources.devices[%d]: a deny after allows is not supported; deny everything first, then allow", i)
+		case !d.Allow && !denied:
+			return nil, fmt.Errorf("config.json: linux.resources.devices[%d]: only denying every device (type a, rwm) is supported", i)
+		case d.Allow && denied:
+			if strings.Trim(rule.Access, "rwm") != "" {
+				return nil, fmt.Errorf("config.json: linux.resources.devices[%d]: access %q", i, d.Access)
+			}
+			rules = append(rules, rule)
+		}
+	}
+	if !denied {
+		return nil, nil
+	}
+	return rules, nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

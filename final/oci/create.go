@@ -1,0 +1,332 @@
+package oci
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/security"
+)
+
+// CreateOptions are create's flags.
+type CreateOptions struct {
+	Root, ID, Bundle string
+	PidFile          string
+	ConsoleSocket    string
+	NoPivot          bool
+	NoNewKeyring     bool
+	// Foreground keeps init our child (run without -d): we wait for it.
+	Foreground bool
+}
+
+// Create makes the container and leaves its init waiting for start. On
+// failure nothing of it is left: no process, cgroup or state.
+func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
+	if err := CheckID(o.ID); err != nil {
+		return nil, nil, err
+	}
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec, err := LoadSpec(bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	if spec.Process != nil {
+		if err := checkProcess(spec.Process); err != nil {
+			return nil, nil, fmt.Errorf("config.json: %w", err)
+		}
+		if spec.Process.Terminal && o.ConsoleSocket == "" {
+			return nil, nil, errors.New("process.terminal is true: --console-socket is required")
+		}
+		if !spec.Process.Terminal && o.ConsoleSocket != "" {
+			return nil, nil, errors.New("--console-socket is for process.terminal: the config has no terminal")
+		}
+	}
+	plan, err := planNamespaces(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(o.Root, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("make the state root: %w", err)
+	}
+	dir := filepath.Join(o.Root, o.ID)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, nil, fmt.Errorf("container %s already exists", o.ID)
+		}
+		return nil, nil, fmt.Errorf("make the container's directory: %w", err)
+	}
+	c = &Container{ID: o.ID, Bundle: bundle, Created: time.Now().UTC(), Owner: owner(), Spec: spec, dir: dir}
+	defer func() {
+		if err != nil {
+			c.destroy(cmd)
+			c, cmd = nil, nil
+		}
+	}()
+	cmd, err = c.create(o, plan)
+	return c, cmd, err
+}
+
+func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, error) {
+	s := c.Spec
+	cg, err := newCgroup(s, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.Cgroup = cg.Paths()
+	if err := c.save(); err != nil {
+		return nil, err
+	}
+	if err := unix.Mkfifo(c.fifo(), 0o622); err != nil {
+		return nil, fmt.Errorf("make the exec fifo: %w", err)
+	}
+	cfg := initConfig{ID: c.ID, Bundle: c.Bundle, Rootfs: rootfsOf(c.Bundle, s), Spec: s,
+		NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring, InUserNS: hasNamespace(s, specs.UserNamespace)}
+	if ns, ok := namespace(s, specs.CgroupNamespace); ok && ns.Path == "" {
+		cfg.NewCgroupNS = true
+		plan.clone &^= unix.CLONE_NEWCGROUP
+	}
+	if s.Linux.Seccomp != nil {
+		if cfg.Seccomp, err = security.CompileSeccomp(s.Linux.Seccomp); err != nil {
+			return nil, err
+		}
+	}
+	sync, syncInit, err := newSyncPair()
+	if err != nil {
+		return nil, err
+	}
+	defer sync.Close()
+	cfgRead, cfgWrite, err := os.Pipe()
+	if err != nil {
+		syncInit.Close()
+		return nil, err
+	}
+	defer cfgWrite.Close()
+	fifo, err := os.OpenFile(c.fifo(), os.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		cfgRead.Close()
+		syncInit.Close()
+		return nil, fmt.Errorf("open the exec fifo: %w", err)
+	}
+	defer fifo.Close()
+	cmd := initCommand(s, plan, cfgRead, syncInit, fifo)
+	cgroupDir, err := cloneInto(cg, cmd)
+	if err == nil {
+		err = onJoinedThread(plan.threadJoin, cmd.Start)
+	}
+	if cgroupDir != nil {
+		cgroupDir.Close()
+	}
+	cfgRead.Close()
+	syncInit.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start init: %w", err)
+	}
+	if err := c.recordInit(cmd.Process.Pid); err != nil {
+		return cmd, err
+	}
+	if err := cg.Apply(cmd.Process.Pid); err != nil {
+		return cmd, fmt.Errorf("join the cgroup: %w", err)
+	}
+	if err := json.NewEncoder(cfgWrite).Encode(cfg); err != nil {
+		return cmd, fmt.Errorf("send init its config: %w", err)
+	}
+	cfgWrite.Close()
+	if err := c.follow(sync, o.ConsoleSocket); err != nil {
+		return cmd, err
+	}
+	if o.PidFile != "" {
+		if err := writePidFile(o.PidFile, c.Pid); err != nil {
+			return cmd, err
+		}
+	}
+	logrus.WithField("pid", c.Pid).Debug("container created")
+	return cmd, nil
+}
+
+// initCommand is init's command: this binary again, in the namespaces
+// the spec asks for, with the caller's stdio (its own pipes or files:
+// what the container writes goes where the client said).
+func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) *exec.Cmd {
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "mydocker-runc"
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.ExtraFiles = []*os.File{cfg, sync, fifo} // fds 3, 4 and 5
+	cmd.Env = []string{}
+	if env := plan.initJoinEnv(); env != "" {
+		cmd.Env = append(cmd.Env, "_MYDOCKER_RUNC_JOIN="+env)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: plan.clone}
+	if plan.clone&unix.CLONE_NEWUSER != 0 {
+		cmd.SysProcAttr.UidMappings = idMaps(s.Linux.UIDMappings)
+		cmd.SysProcAttr.GidMappings = idMaps(s.Linux.GIDMappings)
+		cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+		// init must be root of the new user namespace, which we, root of
+		// the host, are not (host uid 0 is not mapped in it): exec would
+		// take every capability away.
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+	}
+	return cmd
+}
+
+func idMaps(list []specs.LinuxIDMapping) []syscall.SysProcIDMap {
+	var maps []syscall.SysProcIDMap
+	for _, m := range list {
+		maps = append(maps, syscall.SysProcIDMap{ContainerID: int(m.ContainerID), HostID: int(m.HostID), Size: int(m.Size)})
+	}
+	return maps
+}
+
+// cloneInto has init born in its cgroup where the kernel can (cgroup v2).
+func cloneInto(cg cgroups.Manager, cmd *exec.Cmd) (*os.File, error) {
+	c, ok := cg.(interface{ CloneInto() (*os.File, error) })
+	if !ok {
+		return nil, nil
+	}
+	f, err := c.CloneInto()
+	if err != nil || f == nil {
+		return nil, err
+	}
+	cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, int(f.Fd())
+	return f, nil
+}
+
+func (c *Container) recordInit(pid int) error {
+	_, start, err := procStat(pid)
+	if err != nil {
+		return fmt.Errorf("read init's start time: %w", err)
+	}
+	c.Pid, c.StartTime = pid, start
+	return c.save()
+}
+
+// follow answers init until it is ready: it runs the prestart and
+// createRuntime hooks when init has made the namespaces and mounts, and
+// passes the terminal on to the console socket.
+func (c *Container) follow(sync *os.File, consoleSocket string) error {
+	for {
+		m, fd, err := recvMsg(sync)
+		if errors.Is(err, io.EOF) {
+			return errors.New("init exited before the container was created")
+		}
+		if err != nil {
+			return err
+		}
+		switch m.Type {
+		case msgError:
+			return errors.New(m.Message)
+		case msgConsole:
+			err = sendConsole(consoleSocket, fd)
+			unix.Close(fd)
+		case msgHooks:
+			err = c.createHooks()
+			if err == nil {
+				err = sendMsg(sync, syncMsg{Type: msgResume}, -1)
+			}
+		case msgReady:
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// createHooks runs the prestart (deprecated, but still what clients use)
+// and createRuntime hooks, in the runtime's namespace.
+func (c *Container) createHooks() error {
+	h := c.Spec.Hooks
+	if h == nil {
+		return nil
+	}
+	st := c.State()
+	st.Status = specs.StateCreated // the state a prestart hook is told (hooks_stdin)
+	if err := runHooks("prestart", h.Prestart, st); err != nil {
+		return err
+	}
+	st.Status = specs.StateCreating
+	return runHooks("createRuntime", h.CreateRuntime, st)
+}
+
+// destroy undoes a create that failed half-way, or a delete: init (if
+// any) killed, the cgroup and the state removed.
+func (c *Container) destroy(cmd *exec.Cmd) {
+	if cmd != nil && cmd.Process != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	} else if c.alive() {
+		_ = c.signal(unix.SIGKILL)
+		c.waitGone(5 * time.Second)
+	}
+	c.removeCgroup()
+	if err := os.RemoveAll(c.dir); err != nil {
+		logrus.WithError(err).Warn("remove the container's state")
+	}
+}
+
+// removeCgroup kills what is left in the cgroup and removes it.
+func (c *Container) removeCgroup() {
+	if len(c.Cgroup) == 0 {
+		return
+	}
+	if pids, err := cgroups.PidsIn(c.Cgroup); err == nil {
+		for _, pid := range pids {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	}
+	for _, dir := range c.Cgroup {
+		if err := removeDirWhenEmpty(dir); err != nil {
+			logrus.WithError(err).Warn("remove the container's cgroup")
+		}
+	}
+}
+
+// waitGone waits until init is gone (or a zombie) or timeout passes.
+func (c *Container) waitGone(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for delay := time.Millisecond; time.Now().Before(deadline); delay = min(2*delay, 50*time.Millisecond) {
+		if !c.alive() {
+			return true
+		}
+		time.Sleep(delay)
+	}
+	return !c.alive()
+}
+
+func rootfsOf(bundle string, s *specs.Spec) string {
+	if filepath.IsAbs(s.Root.Path) {
+		return s.Root.Path
+	}
+	return filepath.Join(bundle, s.Root.Path)
+}
+
+// writePidFile writes pid atomically: a reader never sees half of it.
+func writePidFile(path string, pid int) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path))
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return fmt.Errorf("write the pid file: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func owner() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return strconv.Itoa(os.Getuid())
+}

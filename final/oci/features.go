@@ -1,0 +1,64 @@
+package oci
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/moby/sys/capability"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/opencontainers/runtime-spec/specs-go/features"
+)
+
+// Features is what this runtime honours (features.md), for a client to
+// ask before it writes a config: what is not listed is refused by Check.
+func Features() features.Features {
+	yes, no := true, false
+	var mountOptions []string
+	for o := range mountFlags {
+		mountOptions = append(mountOptions, o)
+	}
+	for o := range propagationFlags {
+		mountOptions = append(mountOptions, o)
+	}
+	sort.Strings(mountOptions)
+	var caps []string
+	for _, c := range capability.ListKnown() {
+		caps = append(caps, "CAP_"+strings.ToUpper(c.String()))
+	}
+	var namespaces []string
+	for t := range namespaceFlags {
+		namespaces = append(namespaces, string(t))
+	}
+	sort.Strings(namespaces)
+	return features.Features{
+		OCIVersionMin: "1.0.0",
+		OCIVersionMax: specs.Version,
+		Hooks:         []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"},
+		MountOptions:  mountOptions,
+		Linux: &features.Linux{
+			Namespaces:   namespaces,
+			Capabilities: caps,
+			Cgroup:       &features.Cgroup{V1: &yes, V2: &yes, Systemd: &no, SystemdUser: &no, Rdma: &no},
+			Seccomp: &features.Seccomp{
+				Enabled: &yes,
+				Actions: []string{"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+					"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"},
+				Operators: []string{"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"},
+				Archs: []string{"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"},
+			},
+			Apparmor:        &features.Apparmor{Enabled: &no},
+			Selinux:         &features.Selinux{Enabled: &no},
+			IntelRdt:        &features.IntelRdt{Enabled: &no},
+			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &no}},
+		},
+	}
+}
+
+// Rootfs is the container's root filesystem, absolute.
+func (c *Container) Rootfs() string {
+	if c.Spec == nil || c.Spec.Root == nil {
+		return ""
+	}
+	return rootfsOf(c.Bundle, c.Spec)
+}

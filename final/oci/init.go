@@ -1,0 +1,320 @@
+package oci
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/moby/sys/capability"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/security"
+)
+
+// initConfig is what create sends init on fd 3: the spec as create read
+// it, and what create worked out from it.
+type initConfig struct {
+	ID           string      `json:"id"`
+	Bundle       string      `json:"bundle"`
+	Rootfs       string      `json:"rootfs"`
+	Spec         *specs.Spec `json:"spec"`
+	NoPivot      bool        `json:"noPivot,omitempty"`
+	NoNewKeyring bool        `json:"noNewKeyring,omitempty"`
+	// Seccomp is linux.seccomp compiled (by create, with libseccomp).
+	Seccomp []byte `json:"seccomp,omitempty"`
+	// NewCgroupNS: init makes the cgroup namespace itself, once create
+	// has put it into its cgroup, so that the cgroup is the namespace's
+	// root (a namespace made at clone would be rooted where create was).
+	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
+	InUserNS    bool `json:"inUserNS,omitempty"`
+}
+
+const (
+	initConfigFd = 3
+	initSyncFd   = 4
+	// initFifoFd is the exec fifo, opened by create for reading and
+	// writing: init blocks reading it until start writes. Passed open, it
+	// needs no path (init may have no /proc, or be in a user namespace
+	// that cannot reach the state directory).
+	initFifoFd = 5
+)
+
+// Init is the container's init, started by create as "mydocker-runc init"
+// in the new namespaces: it makes the container as the spec says, up to
+// its program, tells create it is ready and waits on the exec fifo for
+// start; then it executes the program, which becomes the container's
+// process. It returns only on failure, which create has been told.
+func Init() error {
+	// Capabilities, no_new_privs and seccomp are a thread's: every step,
+	// and the exec, must be on one.
+	runtime.LockOSThread()
+	sync := os.NewFile(initSyncFd, "sync")
+	err := initContainer(sync)
+	if err != nil {
+		_ = sendMsg(sync, syncMsg{Type: msgError, Message: err.Error()}, -1)
+	}
+	return err
+}
+
+func initContainer(sync *os.File) error {
+	cfgFile := os.NewFile(initConfigFd, "config")
+	var cfg initConfig
+	err := json.NewDecoder(cfgFile).Decode(&cfg)
+	cfgFile.Close()
+	if err != nil {
+		return fmt.Errorf("init: read the config: %w", err)
+	}
+	s := cfg.Spec
+	if cfg.NewCgroupNS {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("make the cgroup namespace: %w", err)
+		}
+	}
+	if err := setNames(s); err != nil {
+		return err
+	}
+	if !cfg.NoNewKeyring {
+		// A session keyring of its own: keys the host's session holds
+		// (and the host's root may have many) stay out of reach.
+		if _, err := unix.KeyctlJoinSessionKeyring(cfg.ID); err != nil && !errors.Is(err, unix.ENOSYS) {
+			return fmt.Errorf("join a session keyring: %w", err)
+		}
+	}
+	// Read now, while /proc is in reach (not so in a chroot-only root).
+	caps, err := loadCapabilities()
+	if err != nil {
+		return err
+	}
+	if err := setUpRootfs(cfg, sync); err != nil {
+		return err
+	}
+	p := s.Process
+	if p != nil {
+		if err := setUpProcess(cfg, p, caps, sync); err != nil {
+			return err
+		}
+	}
+	if err := sendMsg(sync, syncMsg{Type: msgReady}, -1); err != nil {
+		return err
+	}
+	sync.Close()
+	return waitAndExec(cfg, p, initFifoFd)
+}
+
+// setNames sets the hostname and domainname, in a UTS namespace.
+func setNames(s *specs.Spec) error {
+	if !hasNamespace(s, specs.UTSNamespace) {
+		if s.Hostname != "" || s.Domainname != "" {
+			return errors.New("config.json: hostname needs a UTS namespace of its own")
+		}
+		return nil
+	}
+	if s.Hostname != "" {
+		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
+			return fmt.Errorf("set the hostname: %w", err)
+		}
+	}
+	if s.Domainname != "" {
+		if err := unix.Setdomainname([]byte(s.Domainname)); err != nil {
+			return fmt.Errorf("set the domainname: %w", err)
+		}
+	}
+	return nil
+}
+
+// setUpRootfs makes the container's filesystem: propagation, the
+// bundle's mounts, devices; the hooks that run before the pivot; then
+// pivot_root into it, sysctls, masked and read-only paths, a read-only
+// root. The order is the spec's (runtime.md#lifecycle).
+func setUpRootfs(cfg initConfig, sync *os.File) error {
+	s := cfg.Spec
+	if !hasNamespace(s, specs.MountNamespace) {
+		return chrootOnly(cfg, sync)
+	}
+	prop, err := rootfsPropagation(s)
+	if err != nil {
+		return err
+	}
+	if err := prepareRootfs(cfg.Rootfs, prop); err != nil {
+		return err
+	}
+	if err := mountAll(cfg.Rootfs, s.Mounts); err != nil {
+		return err
+	}
+	if !devBound(s) {
+		if err := makeDevices(cfg.Rootfs, s, cfg.InUserNS); err != nil {
+			return err
+		}
+	}
+	// prestart and createRuntime hooks: create runs them, in the
+	// runtime's namespaces, now that ours exist.
+	if err := beforePivotHooks(cfg, sync); err != nil {
+		return err
+	}
+	if err := pivotRoot(cfg.Rootfs, cfg.NoPivot); err != nil {
+		return err
+	}
+	if laterPropagation(prop) {
+		if err := unix.Mount("", "/", "", prop, ""); err != nil {
+			return fmt.Errorf("set the propagation of /: %w", err)
+		}
+	}
+	if err := writeSysctls(s.Linux.Sysctl); err != nil {
+		return err
+	}
+	if err := maskAndProtect(s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// beforePivotHooks has create run the prestart and createRuntime hooks,
+// in the runtime's namespaces, now that ours exist; then init runs the
+// createContainer hooks in the container's.
+func beforePivotHooks(cfg initConfig, sync *os.File) error {
+	if err := sendMsg(sync, syncMsg{Type: msgHooks}, -1); err != nil {
+		return err
+	}
+	if err := expect(sync, msgResume); err != nil {
+		return err
+	}
+	s := cfg.Spec
+	if s.Hooks == nil || len(s.Hooks.CreateContainer) == 0 {
+		return nil
+	}
+	st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreating, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
+	return runHooks("createContainer", s.Hooks.CreateContainer, st)
+}
+
+// chrootOnly is the root of a container with no mount namespace of its
+// own: the runtime's mount namespace is the host's, where the bundle's
+// mounts would be the host's too, so none is made (as runc does) and the
+// container is only chroot'ed into its rootfs.
+func chrootOnly(cfg initConfig, sync *os.File) error {
+	if len(cfg.Spec.Mounts) > 0 {
+		logrus.Warn("no mount namespace: the config's mounts are not made (they would be the host's)")
+	}
+	if err := beforePivotHooks(cfg, sync); err != nil {
+		return err
+	}
+	if err := unix.Chroot(cfg.Rootfs); err != nil {
+		return fmt.Errorf("chroot into the rootfs: %w", err)
+	}
+	return unix.Chdir("/")
+}
+
+// devBound reports whether /dev is a bind of another directory (the
+// host's /dev, say): then its nodes are that directory's.
+func devBound(s *specs.Spec) bool {
+	for _, m := range s.Mounts {
+		if m.Destination == "/dev" {
+			p, _ := parseOptions(m.Options)
+			return isBind(m, p)
+		}
+	}
+	return false
+}
+
+// setUpProcess prepares the process up to the exec: terminal, root
+// read-only, oom score, rlimits, user and capabilities, working
+// directory.
+func setUpProcess(cfg initConfig, p *specs.Process, caps capability.Capabilities, sync *os.File) error {
+	if p.Terminal {
+		if err := setUpConsole(p, sync); err != nil {
+			return err
+		}
+	}
+	if cfg.Spec.Root.Readonly {
+		if err := remount("/", unix.MS_RDONLY); err != nil {
+			return fmt.Errorf("make the root read-only: %w", err)
+		}
+	}
+	if err := setOOMScoreAdj(p); err != nil {
+		return err
+	}
+	// Without no_new_privs the kernel loads a filter only for a holder of
+	// CAP_SYS_ADMIN: then it is loaded now, while we are still root.
+	if !p.NoNewPrivileges && len(cfg.Seccomp) > 0 {
+		if err := security.LoadSeccomp(cfg.Seccomp); err != nil {
+			return err
+		}
+	}
+	if err := becomeProcess(p, caps); err != nil {
+		return err
+	}
+	if err := unix.Chdir(p.Cwd); err != nil {
+		return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
+	}
+	return nil
+}
+
+// waitAndExec waits on the exec fifo until start writes to it, runs the
+// startContainer hooks, and executes the program. create has gone by
+// now: a failure from here on is said on the container's stderr.
+func waitAndExec(cfg initConfig, p *specs.Process, fifo int) error {
+	err := waitForStart(fifo)
+	if err == nil {
+		err = startProgram(cfg, p)
+	}
+	fmt.Fprintf(os.Stderr, "mydocker-runc: %v\n", err)
+	return err
+}
+
+func waitForStart(fifo int) error {
+	buf := make([]byte, 1)
+	for {
+		n, err := unix.Read(fifo, buf)
+		if n == 1 {
+			break
+		}
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("read the exec fifo: %w", err)
+		}
+	}
+	return unix.Close(fifo)
+}
+
+func startProgram(cfg initConfig, p *specs.Process) error {
+	s := cfg.Spec
+	if s.Hooks != nil && len(s.Hooks.StartContainer) > 0 {
+		st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreated, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
+		if err := runHooks("startContainer", s.Hooks.StartContainer, st); err != nil {
+			return err
+		}
+	}
+	if p == nil {
+		os.Exit(0) // nothing to run: the container stops
+	}
+	return execProcess(p, cfg.Seccomp)
+}
+
+// execProcess is the last step of init and of exec: no_new_privs, the
+// seccomp filter (the last thing before the exec, as it may forbid what
+// came before), and execve.
+func execProcess(p *specs.Process, seccomp []byte) error {
+	path, err := lookPath(p)
+	if err != nil {
+		return err
+	}
+	// The limits come last: an address-space limit would starve the Go
+	// runtime of memory if it came before its last allocations.
+	if err := setRlimits(p.Rlimits); err != nil {
+		return err
+	}
+	if err := noNewPrivs(p); err != nil {
+		return err
+	}
+	if p.NoNewPrivileges && len(seccomp) > 0 {
+		if err := security.LoadSeccomp(seccomp); err != nil {
+			return err
+		}
+	}
+	if err := unix.Exec(path, p.Args, p.Env); err != nil {
+		return fmt.Errorf("exec %s: %w", path, err)
+	}
+	return nil
+}

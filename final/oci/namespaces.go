@@ -1,0 +1,125 @@
+package oci
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// namespaceFlags are the clone(2) flag of each namespace type.
+var namespaceFlags = map[specs.LinuxNamespaceType]uintptr{
+	specs.PIDNamespace:     unix.CLONE_NEWPID,
+	specs.NetworkNamespace: unix.CLONE_NEWNET,
+	specs.MountNamespace:   unix.CLONE_NEWNS,
+	specs.IPCNamespace:     unix.CLONE_NEWIPC,
+	specs.UTSNamespace:     unix.CLONE_NEWUTS,
+	specs.UserNamespace:    unix.CLONE_NEWUSER,
+	specs.CgroupNamespace:  unix.CLONE_NEWCGROUP,
+}
+
+// procName is the name of a namespace type under /proc/PID/ns.
+var procName = map[specs.LinuxNamespaceType]string{
+	specs.PIDNamespace: "pid", specs.NetworkNamespace: "net", specs.MountNamespace: "mnt",
+	specs.IPCNamespace: "ipc", specs.UTSNamespace: "uts", specs.UserNamespace: "user",
+	specs.CgroupNamespace: "cgroup",
+}
+
+// namespacePlan splits linux.namespaces into the new ones (clone flags)
+// and the ones to join by path. Of those, the user and mount namespaces
+// are joined by init's C constructor (nsenter), before the Go runtime
+// starts threads: the kernel refuses setns into them to a process with
+// threads. The others are joined by the thread that starts init, which
+// it then inherits (setns changes only the calling thread's).
+type namespacePlan struct {
+	clone      uintptr
+	threadJoin []specs.LinuxNamespace // pid, net, ipc, uts, cgroup
+	initJoin   []specs.LinuxNamespace // user, then mnt
+}
+
+func planNamespaces(s *specs.Spec) (namespacePlan, error) {
+	var p namespacePlan
+	seen := map[specs.LinuxNamespaceType]bool{}
+	for _, ns := range s.Linux.Namespaces {
+		if seen[ns.Type] {
+			return p, fmt.Errorf("config.json: linux.namespaces: %s is listed twice", ns.Type)
+		}
+		seen[ns.Type] = true
+		if ns.Path == "" {
+			p.clone |= namespaceFlags[ns.Type]
+			continue
+		}
+		if err := checkNamespacePath(ns); err != nil {
+			return p, err
+		}
+		switch ns.Type {
+		case specs.UserNamespace:
+			p.initJoin = append([]specs.LinuxNamespace{ns}, p.initJoin...)
+		case specs.MountNamespace:
+			p.initJoin = append(p.initJoin, ns)
+		default:
+			p.threadJoin = append(p.threadJoin, ns)
+		}
+	}
+	return p, nil
+}
+
+// checkNamespacePath refuses a path that is not a namespace of the type
+// it is listed as (linux_ns_path_type).
+func checkNamespacePath(ns specs.LinuxNamespace) error {
+	f, err := os.Open(ns.Path)
+	if err != nil {
+		return fmt.Errorf("config.json: linux.namespaces: %s namespace %s: %w", ns.Type, ns.Path, err)
+	}
+	defer f.Close()
+	kind, err := unix.IoctlRetInt(int(f.Fd()), unix.NS_GET_NSTYPE)
+	if err != nil {
+		return fmt.Errorf("config.json: linux.namespaces: %s is not a namespace: %w", ns.Path, err)
+	}
+	if uintptr(kind) != namespaceFlags[ns.Type] {
+		return fmt.Errorf("config.json: linux.namespaces: %s is not a %s namespace", ns.Path, ns.Type)
+	}
+	return nil
+}
+
+// initJoinEnv tells init's C constructor which namespaces to join:
+// "user:/path,mnt:/path", in that order.
+func (p namespacePlan) initJoinEnv() string {
+	var parts []string
+	for _, ns := range p.initJoin {
+		parts = append(parts, procName[ns.Type]+":"+ns.Path)
+	}
+	return strings.Join(parts, ",")
+}
+
+// onJoinedThread runs start on a thread of its own that has joined the
+// namespaces to join by path, so that the process start forks is born in
+// them. The thread is never given back to the Go runtime (it ends with
+// the goroutine), since it is in namespaces no other goroutine expects.
+func onJoinedThread(joins []specs.LinuxNamespace, start func() error) error {
+	if len(joins) == 0 {
+		return start()
+	}
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // and never unlocked: the thread goes with us
+		for _, ns := range joins {
+			fd, err := unix.Open(ns.Path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				done <- fmt.Errorf("open %s namespace %s: %w", ns.Type, ns.Path, err)
+				return
+			}
+			err = unix.Setns(fd, int(namespaceFlags[ns.Type]))
+			unix.Close(fd)
+			if err != nil {
+				done <- fmt.Errorf("join %s namespace %s: %w", ns.Type, ns.Path, err)
+				return
+			}
+		}
+		done <- start()
+	}()
+	return <-done
+}

@@ -1,0 +1,246 @@
+package oci
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	securejoin "github.com/cyphar/filepath-securejoin"
+	"github.com/moby/sys/mountinfo"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/security"
+)
+
+// rootfsPropagation is the propagation of "/" in the container's mount
+// namespace: linux.rootfsPropagation, or rslave as runc's default (the
+// host's later mounts reach the container; none of its reach the host).
+func rootfsPropagation(s *specs.Spec) (uintptr, error) {
+	p := s.Linux.RootfsPropagation
+	if p == "" {
+		return unix.MS_SLAVE | unix.MS_REC, nil
+	}
+	flag, ok := propagationFlags[p]
+	if !ok {
+		return 0, fmt.Errorf("config.json: linux.rootfsPropagation %q is not a propagation", p)
+	}
+	return flag, nil
+}
+
+// prepareRootfs makes the rootfs a mount point of its own in our mount
+// namespace, with the propagation asked for, ready for the bundle's
+// mounts. pivot_root(2) needs the new root and its parent mount to be
+// other than shared: the parent is made private, the root is bound.
+func prepareRootfs(rootfs string, prop uintptr) error {
+	// The whole tree first: with "shared" from the host (systemd), any
+	// mount below would show on the host.
+	flag := prop
+	if laterPropagation(prop) {
+		// Made so after the pivot: "/" shared would show our mounts on the
+		// host, unbindable would refuse the binds to come.
+		flag = unix.MS_SLAVE | unix.MS_REC
+	}
+	if err := unix.Mount("", "/", "", flag, ""); err != nil {
+		return fmt.Errorf("set the propagation of /: %w", err)
+	}
+	if err := makeParentPrivate(rootfs); err != nil {
+		return err
+	}
+	if err := unix.Mount(rootfs, rootfs, "bind", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("bind the rootfs %s onto itself: %w", rootfs, err)
+	}
+	return nil
+}
+
+// laterPropagation reports whether the propagation of "/" is set after
+// the pivot.
+func laterPropagation(prop uintptr) bool { return prop&(unix.MS_SHARED|unix.MS_UNBINDABLE) != 0 }
+
+// makeParentPrivate makes the mount that holds dir private, if shared.
+func makeParentPrivate(dir string) error {
+	infos, err := mountinfo.GetMounts(mountinfo.ParentsFilter(dir))
+	if err != nil {
+		return fmt.Errorf("find the mount of %s: %w", dir, err)
+	}
+	best := "/"
+	shared := false
+	for _, info := range infos {
+		if len(info.Mountpoint) >= len(best) {
+			best = info.Mountpoint
+			shared = strings.Contains(info.Optional, "shared:")
+		}
+	}
+	if !shared {
+		return nil
+	}
+	if err := unix.Mount("", best, "", unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make %s private: %w", best, err)
+	}
+	return nil
+}
+
+// pivotRoot makes rootfs the root of the mount namespace and lets go of
+// the old one: pivot_root(".", ".") stacks the old root on the new one,
+// and unmounting "." then removes it (no directory left in the image).
+// With noPivot (--no-pivot: for a rootfs on a ramfs, where pivot_root is
+// refused), the rootfs is moved onto "/" and chroot'ed into, which does
+// not hide the old root as well.
+func pivotRoot(rootfs string, noPivot bool) error {
+	if err := unix.Chdir(rootfs); err != nil {
+		return fmt.Errorf("chdir to the rootfs: %w", err)
+	}
+	if noPivot {
+		if err := unix.Mount(rootfs, "/", "", unix.MS_MOVE, ""); err != nil {
+			return fmt.Errorf("move the rootfs to /: %w", err)
+		}
+		if err := unix.Chroot("."); err != nil {
+			return fmt.Errorf("chroot: %w", err)
+		}
+		return unix.Chdir("/")
+	}
+	if err := unix.PivotRoot(".", "."); err != nil {
+		return fmt.Errorf("pivot_root: %w", err)
+	}
+	// The old root is over us now; it must not take our mounts with it.
+	if err := unix.Mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("make the old root a slave: %w", err)
+	}
+	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("unmount the old root: %w", err)
+	}
+	return unix.Chdir("/")
+}
+
+// defaultDevices are the nodes every container's /dev holds (the spec's
+// config-linux.md#default-devices), made unless /dev is bound from
+// elsewhere.
+var defaultDevices = []specs.LinuxDevice{
+	{Path: "/dev/null", Type: "c", Major: 1, Minor: 3},
+	{Path: "/dev/zero", Type: "c", Major: 1, Minor: 5},
+	{Path: "/dev/full", Type: "c", Major: 1, Minor: 7},
+	{Path: "/dev/random", Type: "c", Major: 1, Minor: 8},
+	{Path: "/dev/urandom", Type: "c", Major: 1, Minor: 9},
+	{Path: "/dev/tty", Type: "c", Major: 5, Minor: 0},
+}
+
+// makeDevices makes the default devices and linux.devices in the rootfs,
+// and /dev's usual links. In a user namespace the kernel refuses mknod:
+// the host's node is bound instead.
+func makeDevices(rootfs string, s *specs.Spec, inUserNS bool) error {
+	all := append([]specs.LinuxDevice{}, defaultDevices...)
+	all = append(all, s.Linux.Devices...)
+	for _, d := range all {
+		if err := makeDevice(rootfs, d, inUserNS); err != nil {
+			return fmt.Errorf("make device %s: %w", d.Path, err)
+		}
+	}
+	links := [][2]string{
+		{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
+		{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+		{"/proc/kcore", "/dev/core"},
+	}
+	if _, err := os.Stat(filepath.Join(rootfs, "dev/pts/ptmx")); err == nil {
+		links = append(links, [2]string{"pts/ptmx", "/dev/ptmx"})
+	}
+	for _, l := range links {
+		dest, err := securejoin.SecureJoin(rootfs, l[1])
+		if err != nil {
+			return err
+		}
+		if l[1] == "/dev/ptmx" {
+			_ = os.Remove(dest)
+		}
+		if err := os.Symlink(l[0], dest); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("symlink %s: %w", l[1], err)
+		}
+	}
+	return nil
+}
+
+func makeDevice(rootfs string, d specs.LinuxDevice, inUserNS bool) error {
+	dest, err := securejoin.SecureJoin(rootfs, d.Path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return err
+	}
+	if inUserNS {
+		return bindDevice(d.Path, dest)
+	}
+	mode := uint32(0o666)
+	if d.FileMode != nil {
+		mode = uint32(*d.FileMode) & 0o7777
+	}
+	var kind uint32
+	switch d.Type {
+	case "c", "u":
+		kind = unix.S_IFCHR
+	case "b":
+		kind = unix.S_IFBLK
+	case "p":
+		kind = unix.S_IFIFO
+	default:
+		return fmt.Errorf("type %q is not a device type (c, b, u, p)", d.Type)
+	}
+	_ = os.Remove(dest)
+	if err := unix.Mknod(dest, kind|mode, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor)))); err != nil {
+		return err
+	}
+	// mknod's mode went through the umask.
+	if err := unix.Chmod(dest, mode); err != nil {
+		return err
+	}
+	uid, gid := 0, 0
+	if d.UID != nil {
+		uid = int(*d.UID)
+	}
+	if d.GID != nil {
+		gid = int(*d.GID)
+	}
+	return unix.Chown(dest, uid, gid)
+}
+
+func bindDevice(host, dest string) error {
+	f, err := os.OpenFile(dest, os.O_CREATE|os.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return unix.Mount(host, dest, "", unix.MS_BIND, "")
+}
+
+// writeSysctls sets linux.sysctl in the container's /proc/sys: only
+// namespaced ones are writable by a container anyway.
+func writeSysctls(sysctl map[string]string) error {
+	for key, value := range sysctl {
+		path := filepath.Join("/proc/sys", strings.ReplaceAll(key, ".", "/"))
+		if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
+			return fmt.Errorf("sysctl %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// maskAndProtect applies linux.maskedPaths and linux.readonlyPaths, with
+// the library mydocker run uses (security.MaskPaths).
+func maskAndProtect(s *specs.Spec) error {
+	if err := security.MaskPaths(s.Linux.MaskedPaths); err != nil {
+		return err
+	}
+	for _, path := range s.Linux.ReadonlyPaths {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := unix.Mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("make %s read-only: %w", path, err)
+		}
+		if err := remount(path, unix.MS_RDONLY); err != nil {
+			return fmt.Errorf("make %s read-only: %w", path, err)
+		}
+	}
+	return nil
+}

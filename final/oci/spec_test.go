@@ -1,0 +1,129 @@
+package oci
+
+import (
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups/resources"
+)
+
+func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
+	base := func() *specs.Spec { return DefaultSpec() }
+	require.NoError(t, Check(base()))
+	cases := map[string]func(*specs.Spec){
+		"ociVersion":                    func(s *specs.Spec) { s.Version = "invalid" },
+		"root.path":                     func(s *specs.Spec) { s.Root = nil },
+		"linux.mountLabel":              func(s *specs.Spec) { s.Linux.MountLabel = "x" },
+		"process.apparmorProfile":       func(s *specs.Spec) { s.Process.ApparmorProfile = "p" },
+		"linux.resources.blockIO":       func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
+		"linux.resources.memory.kernel": func(s *specs.Spec) { k := int64(1); s.Linux.Resources.Memory = &specs.LinuxMemory{Kernel: &k} },
+		"linux.namespaces": func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
+		},
+		"linux.devices[0]":               func(s *specs.Spec) { s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/x", Type: "z"}} },
+		"linux.seccomp.listenerPath":     func(s *specs.Spec) { s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: "/x"} },
+		"process.scheduler":              func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{} },
+		"linux.resources.hugepageLimits": func(s *specs.Spec) { s.Linux.Resources.HugepageLimits = []specs.LinuxHugepageLimit{{}} },
+	}
+	for field, change := range cases {
+		s := base()
+		change(s)
+		err := Check(s)
+		if assert.Error(t, err, field) {
+			assert.Contains(t, err.Error(), field)
+		}
+	}
+}
+
+func TestCheckProcess(t *testing.T) {
+	p := DefaultSpec().Process
+	require.NoError(t, checkProcess(p))
+	bad := *p
+	bad.Rlimits = []specs.POSIXRlimit{{Type: "RLIMIT_TEST"}}
+	assert.ErrorContains(t, checkProcess(&bad), "RLIMIT_TEST")
+	bad = *p
+	bad.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_TEST"}}
+	assert.ErrorContains(t, checkProcess(&bad), "CAP_TEST")
+	bad = *p
+	bad.Cwd = "relative"
+	assert.Error(t, checkProcess(&bad))
+	bad = *p
+	bad.Args = nil
+	assert.Error(t, checkProcess(&bad))
+}
+
+func TestCheckID(t *testing.T) {
+	for _, ok := range []string{"a", "abc-1.2_3+x", "0f3e"} {
+		assert.NoError(t, CheckID(ok), ok)
+	}
+	for _, bad := range []string{"", ".", "..", "a/b", "../x", "a b"} {
+		assert.Error(t, CheckID(bad), bad)
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	p, err := parseOptions([]string{"nosuid", "ro", "rw", "rbind", "rslave", "mode=755", "size=1k"})
+	require.NoError(t, err)
+	assert.Equal(t, uintptr(unix.MS_NOSUID|unix.MS_BIND|unix.MS_REC), p.flags, "rw clears the ro before it")
+	assert.Equal(t, []uintptr{unix.MS_SLAVE | unix.MS_REC}, p.propagation)
+	assert.Equal(t, "mode=755,size=1k", p.data)
+	_, err = parseOptions([]string{"idmap"})
+	assert.Error(t, err)
+}
+
+func TestDeviceRules(t *testing.T) {
+	major, minor := int64(10), int64(229)
+	rules, err := deviceRules([]specs.LinuxDeviceCgroup{
+		{Allow: false, Access: "rwm"},
+		{Allow: true, Type: "c", Major: &major, Minor: &minor, Access: "rw"},
+	})
+	require.NoError(t, err)
+	require.Len(t, rules, 1)
+	assert.Equal(t, "c 10:229 rw", rules[0].String())
+
+	rules, err = deviceRules(nil)
+	require.NoError(t, err)
+	assert.Nil(t, rules, "no list: every device allowed")
+
+	_, err = deviceRules([]specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}, {Allow: false, Type: "c", Major: &major, Access: "w"}})
+	assert.Error(t, err, "a deny after allows has no place in an allow list")
+
+	implied := withImpliedDevices([]resources.DeviceRule{}, []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229}, {Path: "/dev/p", Type: "p"}})
+	assert.Contains(t, implied, resources.DeviceRule{Type: 'c', Major: 10, Minor: 229, Access: "rwm"})
+	assert.Nil(t, withImpliedDevices(nil, nil))
+}
+
+func TestCgroupPath(t *testing.T) {
+	s := DefaultSpec()
+	p, err := cgroupPath(s, "id1")
+	require.NoError(t, err)
+	assert.Equal(t, "mydocker-runc/id1", p)
+	s.Linux.CgroupsPath = "/kubepods/../pod1/c1"
+	p, err = cgroupPath(s, "id1")
+	require.NoError(t, err)
+	assert.Equal(t, "pod1/c1", p)
+	s.Linux.CgroupsPath = "system.slice:crio:abc"
+	_, err = cgroupPath(s, "id1")
+	assert.ErrorContains(t, err, "systemd")
+}
+
+func TestPlanNamespaces(t *testing.T) {
+	s := DefaultSpec()
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/self/ns/user"})
+	p, err := planNamespaces(s)
+	require.NoError(t, err)
+	assert.NotZero(t, p.clone&unix.CLONE_NEWNS)
+	assert.Zero(t, p.clone&unix.CLONE_NEWUSER)
+	assert.Equal(t, "user:/proc/self/ns/user", p.initJoinEnv())
+
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"})
+	_, err = planNamespaces(s)
+	assert.Error(t, err, "network is listed twice")
+	s.Linux.Namespaces = []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"}}
+	_, err = planNamespaces(s)
+	assert.ErrorContains(t, err, "not a network namespace")
+}
