@@ -101,6 +101,11 @@ for stage in "${targets[@]}"; do
 	check "$stage: go vet" bash -c "cd '$REPO/$stage' && go vet ./..."
 	check "$stage: build (GOWORK=off)" bash -c \
 		"cd '$REPO/$stage' && go build -o '$BUILD/$stage/mydocker' ./cmd/mydocker"
+	# final/ also builds the OCI runtime, mydocker-runc (final-oci.bats).
+	if [ -d "$REPO/$stage/cmd/mydocker-runc" ]; then
+		check "$stage: build mydocker-runc" bash -c \
+			"cd '$REPO/$stage' && go build -o '$BUILD/$stage/mydocker-runc' ./cmd/mydocker-runc"
+	fi
 	# final/'s tests pull from a registry of their own on 127.0.0.1.
 	if [ -d "$REPO/$stage/internal/testregistry" ]; then
 		check "$stage: build the test registry" bash -c \
@@ -148,6 +153,18 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" unshare --mount --propagation shared -- \
 		bats --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
+fi
+
+# The OCI runtime-tools validation suite, against mydocker-runc and, in
+# the same run, runc and crun where installed: its table is in the log,
+# and mydocker-runc must keep at least 36 test binaries clean.
+if [ -x "$BUILD/$newest/mydocker-runc" ]; then
+	say "$newest: OCI runtime-tools validation (mydocker-runc, runc, crun)"
+	log="$logs/oci-validation.log"
+	"$REPO/scripts/oci-validation.sh" --min 36 >"$log" 2>&1
+	rc=$?
+	sed -n '/^runtime-tools /,$p' "$log" | sed 's/^/        /'
+	if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("OCI validation"); tail -n 5 "$log" | sed 's/^/        /'; fi
 fi
 
 # vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with

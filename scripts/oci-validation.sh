@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Runs the OCI runtime-tools validation suite (its validation/ test
+# binaries and runtimetest) against mydocker-runc, and against runc and
+# crun when they are installed, in the same run: each runtime gets a
+# private --root, and the script prints every test's result, the reason
+# for each failure, and a total per runtime.
+#
+#   sudo scripts/oci-validation.sh [--min N] [TEST...]
+#
+# A test binary is clean when it exits 0 and reports no failure: no
+# "not ok", and when it reports no "ok" either (the *_fail tests pass by
+# exiting 0 silently), no "error" in its diagnostics. --ours-only skips runc and crun. With --min N the script fails unless mydocker-runc has
+# at least N clean. The suite is built once, from the Go module proxy, at
+# the commit youki pins, into .build/runtime-tools.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RT_VERSION=v0.9.1-0.20230914150019-408c51e934dc
+MIN=0
+OURS_ONLY=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--min) MIN=$2; shift 2 ;;
+	--ours-only) OURS_ONLY=1; shift ;;
+	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
+	esac
+done
+ONLY=("$@")
+
+require_root "$@"
+ensure_go
+ensure_tools gcc pkg-config libseccomp tar
+
+SUITE="$BUILD/runtime-tools"
+OUT="$BUILD/oci-validation"
+
+# build_suite fetches the pinned module and builds runtimetest (static:
+# it runs inside the test's busybox rootfs) and the test binaries.
+build_suite() {
+	[ -x "$SUITE/runtimetest" ] && [ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RT_VERSION" ] && return 0
+	say "building runtime-tools $RT_VERSION"
+	local dir
+	dir=$(cd "$REPO/final" && GOWORK=off GOFLAGS=-mod=mod go mod download -json "github.com/opencontainers/runtime-tools@$RT_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$dir" ] || die "cannot fetch github.com/opencontainers/runtime-tools@$RT_VERSION through the Go module proxy"
+	rm -rf "$SUITE" && mkdir -p "$BUILD" && cp -r "$dir" "$SUITE" && chmod -R u+w "$SUITE"
+	# Its vendor/ is incomplete in the module zip: build from the proxy.
+	rm -rf "$SUITE/vendor"
+	(cd "$SUITE" && export GOWORK=off &&
+		CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags "netgo osusergo" -o runtimetest ./cmd/runtimetest &&
+		mkdir -p tests && GOFLAGS=-mod=mod go build -o tests/ $(ls -d ./validation/*/ | grep -v /util/))
+	echo "$RT_VERSION" > "$SUITE/.version"
+}
+
+build_suite
+say "building mydocker-runc"
+(cd "$REPO/final" && go build -o "$BUILD/mydocker-runc" ./cmd/mydocker-runc)
+
+TMP=$(mktemp -d /tmp/oci-validation.XXXXXX)
+cleanup() {
+	local w
+	for w in "$TMP"/*-wrapper; do
+		[ -e "$w" ] || continue
+		"$w" list -q 2>/dev/null | while read -r id; do "$w" delete --force "$id" >/dev/null 2>&1 || true; done
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+RUNTIMES=(mydocker-runc)
+declare -A BIN=([mydocker-runc]="$BUILD/mydocker-runc")
+for rt in runc crun; do
+	[ -n "$OURS_ONLY" ] && break
+	if command -v "$rt" >/dev/null 2>&1; then
+		RUNTIMES+=("$rt")
+		BIN[$rt]=$(command -v "$rt")
+	fi
+done
+
+TESTS=()
+for t in "$SUITE"/tests/*; do
+	[ -x "$t" ] && [ -f "$t" ] && TESTS+=("$(basename "$t")")
+done
+[ ${#ONLY[@]} -gt 0 ] && TESTS=("${ONLY[@]}")
+
+# reason prints why a test failed: the known reason of the host or the
+# suite, else the first failure it reports.
+reason() {
+	local test=$1 tap=$2 known
+	known=$(awk -v t="$test" '!/^#/ && $1 == t { $1 = ""; sub(/^ /, ""); print; exit }' "$REPO/scripts/oci-validation-known.txt")
+	if [ -n "$known" ]; then
+		echo "known: $known"
+		return
+	fi
+	{ grep -m1 -e '^not ok' -e 'level=error' -e 'mydocker-runc:' -e '"error":' "$tap" || grep -m1 -v '^TAP' "$tap" || echo "no output"; } | cut -c1-160
+}
+
+declare -A CLEAN
+for rt in "${RUNTIMES[@]}"; do
+	mkdir -p "$OUT/$rt" "$TMP/$rt-root"
+	printf '#!/bin/sh\nexec %s --root %s "$@"\n' "${BIN[$rt]}" "$TMP/$rt-root" > "$TMP/$rt-wrapper"
+	chmod +x "$TMP/$rt-wrapper"
+	say "validation: $rt (${BIN[$rt]})"
+	CLEAN[$rt]=0
+	for test in "${TESTS[@]}"; do
+		tap="$OUT/$rt/$test.tap"
+		rc=0
+		(cd "$SUITE" && RUNTIME="$TMP/$rt-wrapper" timeout 120 "tests/$test") > "$tap" 2>&1 || rc=$?
+		if [ $rc = 0 ] && ! grep -q '^not ok' "$tap" && { grep -q '^ok' "$tap" || ! grep -q '^ *"error":' "$tap"; }; then
+			CLEAN[$rt]=$((CLEAN[$rt] + 1))
+			printf '  %-34s clean (%s ok)\n' "$test" "$(grep -c '^ok' "$tap" || true)"
+		else
+			printf '  %-34s FAIL  %s\n' "$test" "$(reason "$test" "$tap")"
+		fi
+	done
+done
+
+echo
+echo "runtime-tools $RT_VERSION: clean test binaries, of ${#TESTS[@]}"
+for rt in "${RUNTIMES[@]}"; do
+	printf '  %-14s %2d  (%s)\n' "$rt" "${CLEAN[$rt]}" "$("${BIN[$rt]}" --version 2>/dev/null | head -n1)"
+done
+if [ "${CLEAN[mydocker-runc]}" -lt "$MIN" ]; then
+	die "mydocker-runc: ${CLEAN[mydocker-runc]} clean, fewer than --min $MIN"
+fi
