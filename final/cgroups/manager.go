@@ -32,27 +32,15 @@ type Manager interface {
 }
 
 // New returns the manager of the cgroup mydocker/<id> for the cgroup
-// layout of this machine.
-func New(id string) (Manager, error) {
-	path := Parent + "/" + id
-	unified, err := IsCgroup2UnifiedMode()
-	if err != nil {
-		return nil, err
-	}
-	if unified {
-		return fs2.NewManager(Root, path), nil
-	}
-	mounts, err := fs.FindMounts()
-	if err != nil {
-		return nil, err
-	}
-	return fs.NewManager(mounts, path), nil
-}
+// layout of this machine: on v1, in the hierarchies its limits need.
+func New(id string) (Manager, error) { return newManager(Parent+"/"+id, false) }
 
 // NewAt returns the manager of the cgroup at path (relative to each
 // hierarchy's root), made in every v1 hierarchy mounted: an OCI bundle's
 // cgroupsPath.
-func NewAt(path string) (Manager, error) {
+func NewAt(path string) (Manager, error) { return newManager(path, true) }
+
+func newManager(path string, joinAll bool) (Manager, error) {
 	unified, err := IsCgroup2UnifiedMode()
 	if err != nil {
 		return nil, err
@@ -64,7 +52,11 @@ func NewAt(path string) (Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fs.NewManager(mounts, path).JoinAll(), nil
+	m := fs.NewManager(mounts, path)
+	if joinAll {
+		m.JoinAll()
+	}
+	return m, nil
 }
 
 // IsCgroup2UnifiedMode reports whether /sys/fs/cgroup is itself a cgroup2

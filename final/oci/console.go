@@ -10,10 +10,10 @@ import (
 )
 
 // setUpConsole gives the process a terminal of the container's own
-// devpts: the master goes to create (and from it to the client's console
-// socket); the slave becomes /dev/console, our stdin, stdout, stderr and
+// devpts: the master goes to create or exec (and from it to the client's
+// console socket); the slave becomes (for init) /dev/console, our stdin, stdout, stderr and
 // controlling terminal, in a session of our own.
-func setUpConsole(p *specs.Process, sync *os.File) error {
+func setUpConsole(p *specs.Process, sync *os.File, console bool) error {
 	master, slave, err := openPty(p)
 	if err != nil {
 		return err
@@ -24,8 +24,10 @@ func setUpConsole(p *specs.Process, sync *os.File) error {
 	if err != nil {
 		return fmt.Errorf("send the terminal: %w", err)
 	}
-	if err := bindConsole(slave.Name()); err != nil {
-		return err
+	if console {
+		if err := bindConsole(slave.Name()); err != nil {
+			return err
+		}
 	}
 	return takeTerminal(slave, p.User)
 }

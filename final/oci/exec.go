@@ -215,7 +215,7 @@ func execInit(sync *os.File) error {
 	}
 	p := cfg.Process
 	if p.Terminal {
-		if err := execConsole(p, sync); err != nil {
+		if err := setUpConsole(p, sync, false); err != nil {
 			return err
 		}
 	}
@@ -238,21 +238,6 @@ func execInit(sync *os.File) error {
 		return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
 	}
 	return execProcess(p, cfg.Seccomp)
-}
-
-// execConsole is exec's terminal: a new pty of the container's devpts.
-func execConsole(p *specs.Process, sync *os.File) error {
-	master, slave, err := openPty(p)
-	if err != nil {
-		return err
-	}
-	defer slave.Close()
-	err = sendMsg(sync, syncMsg{Type: msgConsole}, int(master.Fd()))
-	master.Close()
-	if err != nil {
-		return err
-	}
-	return takeTerminal(slave, p.User)
 }
 
 // waitPid waits for our (adopted) child pid, passing signals on, and

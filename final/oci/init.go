@@ -224,7 +224,7 @@ func devBound(s *specs.Spec) bool {
 // directory.
 func setUpProcess(cfg initConfig, p *specs.Process, caps capability.Capabilities, sync *os.File) error {
 	if p.Terminal {
-		if err := setUpConsole(p, sync); err != nil {
+		if err := setUpConsole(p, sync, true); err != nil {
 			return err
 		}
 	}
@@ -312,6 +312,12 @@ func execProcess(p *specs.Process, seccomp []byte) error {
 		if err := security.LoadSeccomp(seccomp); err != nil {
 			return err
 		}
+	}
+	// Nothing of ours past the exec: the descriptors the Go runtime
+	// handed down without CLOEXEC (the sync socket, fds 3 to 5) would keep
+	// the caller waiting for an end-of-file, and are not the program's.
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return fmt.Errorf("close our descriptors on exec: %w", err)
 	}
 	if err := unix.Exec(path, p.Args, p.Env); err != nil {
 		return fmt.Errorf("exec %s: %w", path, err)

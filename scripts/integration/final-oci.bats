@@ -147,11 +147,17 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ "$status" -eq 3 ]
 	[ "${lines[0]}" = ocibox ]
 	[ "${lines[1]}" -gt 1 ]
+	# Detached: it returns at once, the process runs on, with no
+	# descriptor of ours (an open one kept exec -d waiting for its end).
 	ipid=$(rt state c4 | sed -n 's/^  "pid": \(.*\),$/\1/p')
+	timeout 10 "$MYDOCKER_RUNC" --root "$RT_ROOT" exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" c4 sleep 100
+	epid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+	[ "$(ls /proc/$epid/fd | sort | tr '\n' ' ')" = "0 1 2 " ]
 	run rt ps --format json c4
-	[ "$output" = "[$ipid]" ]
+	[ "$output" = "[$ipid,$epid]" ]
 	run rt ps c4
 	[[ "${lines[0]}" == *PID* ]]
+	[ "${#lines[@]}" -eq 3 ]
 	rt pause c4
 	[ "$(status_of c4)" = paused ]
 	run rt exec c4 true
@@ -161,7 +167,8 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	run rt list
 	[[ "$output" == *"c4"*"running"* ]]
 	rt kill --all c4 KILL
-	for _ in $(seq 50); do [ "$(status_of c4)" = stopped ] && break; sleep 0.1; done
+	for _ in $(seq 50); do [ ! -d "/proc/$epid" ] && [ "$(status_of c4)" = stopped ] && break; sleep 0.1; done
+	[ ! -d "/proc/$epid" ]
 	[ "$(status_of c4)" = stopped ]
 	rt delete c4
 }
