@@ -13,6 +13,8 @@
 #   mydocker run --rm --network none busybox true   vs  runc run, crun run
 #   mydocker run --rm busybox true (the "bridge" network)
 #   mydocker run --rm --privileged: what the secure defaults cost
+#   mydocker-runc run -d / exec / run, final/'s OCI runtime, on the same
+#   bundle as runc and crun
 #   the memory of an idle detached container's monitor (RSS, and PSS with
 #   10 of them), next to podman's conmon when podman runs here
 # --no-build times the binary built last (in the cgroup v2 VM, which has
@@ -30,12 +32,20 @@ if [ -n "$build" ]; then
 	ensure_go
 	ensure_tools gcc pkg-config libseccomp
 	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
+	if [ -d "$REPO/$stage/cmd/mydocker-runc" ]; then
+		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$BUILD/$stage/mydocker-runc" ./cmd/mydocker-runc)
+	fi
 fi
 [ -x "$bin" ] || die "no $bin: run scripts/bench.sh without --no-build first"
 ensure_tools busybox
 for tool in runc crun; do
 	have_tool "$tool" || (ensure_tools "$tool") 2>/dev/null || say "no $tool: it is left out"
 done
+
+# The OCI runtimes timed on one bundle: final/'s own, runc, crun.
+declare -A oci=()
+[ -x "$BUILD/$stage/mydocker-runc" ] && oci[mydocker-runc]="$BUILD/$stage/mydocker-runc"
+for tool in runc crun; do command -v "$tool" >/dev/null && oci[$tool]=$(command -v "$tool"); done
 
 tmp=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
 root=$tmp/root
@@ -46,10 +56,10 @@ cleanup() {
 	for id in $("$bin" --root "$root" network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do
 		"$bin" --root "$root" network rm "$id" >/dev/null 2>&1 || true
 	done
-	for tool in runc crun; do
-		command -v "$tool" >/dev/null && [ -d "$tmp/$tool-state" ] || continue
-		for id in $("$tool" --root "$tmp/$tool-state" list -q 2>/dev/null); do
-			"$tool" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
+	for tool in "${!oci[@]}"; do
+		[ -d "$tmp/$tool-state" ] || continue
+		for id in $("${oci[$tool]}" --root "$tmp/$tool-state" list -q 2>/dev/null); do
+			"${oci[$tool]}" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
 	# podman's storage leaves its overlay mounted on itself.
@@ -129,30 +139,32 @@ fi
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs"
 tar -xf "$root/images/busybox.tar" -C "$bundle/rootfs"
-for tool in runc crun; do
-	command -v "$tool" >/dev/null || continue
-	(cd "$bundle" && rm -f config.json && runc spec 2>/dev/null || crun spec)
+for tool in mydocker-runc runc crun; do
+	[ -n "${oci[$tool]:-}" ] || continue
+	rt() { "${oci[$tool]}" "$@"; }
+	# One config for all three: runc's (or crun's, or ours) default.
+	(cd "$bundle" && rm -f config.json && { runc spec 2>/dev/null || crun spec 2>/dev/null || rt spec; })
 	# Detached, no terminal, sleeping: as the mydocker container.
 	sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"/"sleep", "1000"/' "$bundle/config.json"
 	state=$tmp/$tool-state
-	if ! "$tool" --root "$state" run -d --bundle "$bundle" probe >"$tmp/probe.log" 2>&1 </dev/null; then
+	if ! rt --root "$state" run -d --bundle "$bundle" probe >"$tmp/probe.log" 2>&1 </dev/null; then
 		say "$tool cannot run a container here, so it is left out: $(cat "$tmp/probe.log")"
 		continue
 	fi
-	"$tool" --root "$state" delete -f probe >/dev/null 2>&1
+	rt --root "$state" delete -f probe >/dev/null 2>&1
 	for ((i = 0; i < runs; i++)); do
-		time_ms "$tool" --root "$state" run -d --bundle "$bundle" "bench-$i"
+		time_ms rt --root "$state" run -d --bundle "$bundle" "bench-$i"
 	done | median >"$tmp/$tool-run"
-	for ((i = 0; i < runs; i++)); do "$tool" --root "$state" delete -f "bench-$i" >/dev/null 2>&1; done
+	for ((i = 0; i < runs; i++)); do rt --root "$state" delete -f "bench-$i" >/dev/null 2>&1; done
 	result[$tool run -d]=$(cat "$tmp/$tool-run")
-	"$tool" --root "$state" run -d --bundle "$bundle" bench >/dev/null 2>&1
-	for ((i = 0; i < runs; i++)); do time_ms "$tool" --root "$state" exec bench true; done | median >"$tmp/$tool-exec"
+	rt --root "$state" run -d --bundle "$bundle" bench >/dev/null 2>&1
+	for ((i = 0; i < runs; i++)); do time_ms rt --root "$state" exec bench true; done | median >"$tmp/$tool-exec"
 	result[$tool exec]=$(cat "$tmp/$tool-exec")
-	"$tool" --root "$state" delete -f bench >/dev/null 2>&1 || true
+	rt --root "$state" delete -f bench >/dev/null 2>&1 || true
 	# Foreground, "true", removed on exit: as run --rm.
 	sed -i -e 's/"sleep", "1000"/"true"/' "$bundle/config.json"
 	for ((i = 0; i < runs; i++)); do
-		time_ms "$tool" --root "$state" run --bundle "$bundle" "rm-$i"
+		time_ms rt --root "$state" run --bundle "$bundle" "rm-$i"
 	done | median >"$tmp/$tool-rm"
 	result[$tool run --rm]=$(cat "$tmp/$tool-rm")
 done
@@ -180,7 +192,7 @@ ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { p
 
 printf '\n%-30s %10s %8s %8s\n' "median of $runs" "ms" "x runc" "x crun"
 for what in "run -d" "exec" "run --rm" "run --rm privileged" "run --rm bridge"; do
-	for tool in mydocker runc crun; do
+	for tool in mydocker mydocker-runc runc crun; do
 		v=${result[$tool $what]:-}
 		[ -n "$v" ] || continue
 		# With a bridge, next to theirs without one (they have no network).

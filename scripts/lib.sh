@@ -84,6 +84,7 @@ package_for() {
 	dnf:pkg-config) echo pkgconf-pkg-config ;;
 	pacman:pkg-config) echo pkgconf ;;
 	*:script) echo util-linux ;;
+	*:ctr) echo containerd ;;
 	*) echo "$tool" ;;
 	esac
 }
@@ -116,6 +117,31 @@ ensure_tools() {
 	for tool in "${missing[@]}"; do
 		have_tool "$tool" || die "could not install $tool: install the package '$(package_for "${mgr:-apt}" "$tool")' (or your distro's equivalent) and run this again"
 	done
+}
+
+# want_tools TOOL...: like ensure_tools, for what only some tests need
+# (podman, containerd): it installs what it can and says what it could
+# not; those tests then skip, saying so.
+want_tools() {
+	local tool missing=() pkgs=() mgr
+	for tool in "$@"; do
+		have_tool "$tool" || missing+=("$tool")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	mgr=$(package_manager)
+	for tool in "${missing[@]}"; do pkgs+=("$(package_for "${mgr:-apt}" "$tool")"); done
+	say "installing ${pkgs[*]} (for ${missing[*]}, optional)"
+	case "$mgr" in
+	apt)
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends -o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 || true ;;
+	dnf) dnf install -y "${pkgs[@]}" >&2 || true ;;
+	pacman) pacman -S --noconfirm --needed "${pkgs[@]}" >&2 || true ;;
+	esac
+	for tool in "${missing[@]}"; do
+		have_tool "$tool" || say "could not install $tool: the tests that need it will skip"
+	done
+	return 0
 }
 
 # have_tool TOOL: busybox must be the static build, because it is copied

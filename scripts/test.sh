@@ -16,6 +16,8 @@ source "$(dirname "$0")/lib.sh"
 require_root "$@"
 ensure_go
 ensure_tools bats unshare setpriv script gcc pkg-config libseccomp ip iptables iptables-save ping
+# The OCI runtime's clients (final-podman.bats, final-containerd.bats).
+want_tools podman conmon containerd ctr
 # podman: final/'s save and load are checked against it; without it those
 # tests skip, and say so.
 have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: the tests that compare with it skip"
@@ -122,6 +124,20 @@ for stage in "${targets[@]}"; do
 	fi
 	[ $rc -eq 0 ] || failures+=("$stage: unit tests")
 done
+
+# crictl, for final-containerd.bats's CRI test (the path a Kubernetes node
+# takes), built once from the Go module proxy where containerd is here.
+CRICTL_VERSION=v1.37.0
+if have_tool containerd && [ ! -x "$BUILD/tools/crictl-$CRICTL_VERSION" ]; then
+	say "building crictl $CRICTL_VERSION (sigs.k8s.io/cri-tools)"
+	mkdir -p "$BUILD/tools"
+	if GOWORK=off GOBIN="$BUILD/tools" go install "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION" >"$logs/crictl-build.log" 2>&1; then
+		mv "$BUILD/tools/crictl" "$BUILD/tools/crictl-$CRICTL_VERSION"
+	else
+		say "could not build crictl (see $logs/crictl-build.log): the CRI test will skip"
+	fi
+fi
+[ -x "$BUILD/tools/crictl-$CRICTL_VERSION" ] && export CRICTL="$BUILD/tools/crictl-$CRICTL_VERSION"
 
 # The busybox image that chapter 4 on runs, made once from the host's
 # static busybox: every test copies it into a state root of its own.

@@ -231,6 +231,9 @@ func execInit(sync *os.File) error {
 	if err != nil {
 		return err
 	}
+	if err := setRlimits(p.Rlimits); err != nil {
+		return err
+	}
 	if err := becomeProcess(p, caps); err != nil {
 		return err
 	}

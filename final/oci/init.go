@@ -108,7 +108,9 @@ func initContainer(sync *os.File) error {
 // setNames sets the hostname and domainname, in a UTS namespace.
 func setNames(s *specs.Spec) error {
 	if !hasNamespace(s, specs.UTSNamespace) {
-		if s.Hostname != "" || s.Domainname != "" {
+		// The host's own name is no change (what CRI sends a pod on the
+		// host's network); any other needs a UTS namespace.
+		if host, _ := os.Hostname(); (s.Hostname != "" && s.Hostname != host) || s.Domainname != "" {
 			return errors.New("config.json: hostname needs a UTS namespace of its own")
 		}
 		return nil
@@ -243,6 +245,12 @@ func setUpProcess(cfg initConfig, p *specs.Process, caps capability.Capabilities
 			return err
 		}
 	}
+	// The limits come while we may still raise them (CAP_SYS_RESOURCE),
+	// and as late as that allows: an address-space limit would starve the
+	// Go runtime if it came before much of its allocation.
+	if err := setRlimits(p.Rlimits); err != nil {
+		return err
+	}
 	if err := becomeProcess(p, caps); err != nil {
 		return err
 	}
@@ -298,11 +306,6 @@ func startProgram(cfg initConfig, p *specs.Process) error {
 func execProcess(p *specs.Process, seccomp []byte) error {
 	path, err := lookPath(p)
 	if err != nil {
-		return err
-	}
-	// The limits come last: an address-space limit would starve the Go
-	// runtime of memory if it came before its last allocations.
-	if err := setRlimits(p.Rlimits); err != nil {
 		return err
 	}
 	if err := noNewPrivs(p); err != nil {

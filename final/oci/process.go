@@ -56,7 +56,9 @@ func setRlimits(list []specs.POSIXRlimit) error {
 	for _, r := range list {
 		lim := syscall.Rlimit{Cur: r.Soft, Max: r.Hard}
 		if err := syscall.Setrlimit(rlimitTypes[r.Type], &lim); err != nil {
-			return fmt.Errorf("set %s: %w", r.Type, err)
+			var cur syscall.Rlimit
+			_ = syscall.Getrlimit(rlimitTypes[r.Type], &cur)
+			return fmt.Errorf("set %s to %d:%d (the hard limit we have is %d): %w", r.Type, r.Soft, r.Hard, cur.Max, err)
 		}
 	}
 	return nil
@@ -112,9 +114,12 @@ func becomeProcess(p *specs.Process, set capability.Capabilities) error {
 		return err
 	}
 	set.Clear(capability.CAPS | capability.AMBIENT)
+	// The kernel raises an ambient capability only if it is inheritable
+	// too: as runc and crun, the ambient ones are made inheritable (runc
+	// spec's own config lists them as ambient alone).
 	for which, names := range map[capability.CapType][]string{
 		capability.EFFECTIVE: caps.Effective, capability.PERMITTED: caps.Permitted,
-		capability.INHERITABLE: caps.Inheritable, capability.AMBIENT: caps.Ambient,
+		capability.INHERITABLE: append(append([]string{}, caps.Inheritable...), caps.Ambient...), capability.AMBIENT: caps.Ambient,
 	} {
 		values, _ := capValues(names)
 		set.Set(which, values...)

@@ -152,7 +152,9 @@ func (c *Container) signal(sig syscall.Signal) error {
 	return nil
 }
 
-var errNotRunning = errors.New("container is not running")
+// errNotRunning says it in runc's words: containerd's shim recognises
+// them, and takes a kill of an exited container as done.
+var errNotRunning = errors.New("container not running")
 
 // ErrNotExist is the error of an ID that names no container.
 var ErrNotExist = errors.New("container does not exist")
