@@ -168,7 +168,8 @@ mount --make-rshared /
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
 	echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
 done
-/.busybox ip link set lo up
+# Loopback up, as on any host (CRI streams exec through 127.0.0.1).
+{ /usr/sbin/ip link set lo up || /sbin/ip link set lo up || /.busybox ip link set lo up; } 2>/dev/null || echo "vm: lo stays down" >&2
 for m in $MODULES; do /.busybox modprobe "$m" || echo "vm: modprobe $m failed" >&2; done
 stty -F /dev/ttyS1 raw -echo
 cd "$WORKDIR"

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strconv"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/oci"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -110,16 +112,32 @@ func dropPrivileges(c Confinement, cred credential) error {
 			return err
 		}
 	}
-	if err := security.DropBounding(c.Capabilities); err != nil {
-		return err
+	return oci.BecomeProcess(specProcess(c, cred))
+}
+
+// specProcess is the container's user and capabilities as an OCI spec's
+// process, for the code that switches a bundle's init (oci.BecomeProcess):
+// docker's capabilities in the bounding set, and in the permitted and
+// effective sets for root only (a user other than root keeps them in the
+// bounding set alone); none inheritable or ambient. With no supplementary
+// groups of its own, the user has its primary group as one, as under
+// docker: id shows groups=GID.
+func specProcess(c Confinement, cred credential) *specs.Process {
+	groups := cred.groups
+	if len(groups) == 0 {
+		groups = []int{cred.gid}
 	}
-	if err := security.KeepCapsAcrossSetuid(); err != nil {
-		return fmt.Errorf("keep capabilities across setuid: %w", err)
+	p := &specs.Process{
+		User:         specs.User{UID: uint32(cred.uid), GID: uint32(cred.gid)},
+		Capabilities: &specs.LinuxCapabilities{Bounding: c.Capabilities},
 	}
-	if err := become(cred); err != nil {
-		return err
+	for _, g := range groups {
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
 	}
-	return security.SetCapabilities(c.Capabilities, cred.uid == 0)
+	if cred.uid == 0 {
+		p.Capabilities.Effective, p.Capabilities.Permitted = c.Capabilities, c.Capabilities
+	}
+	return p
 }
 
 // lockDown sets no_new_privs and loads the seccomp filter: the very last

@@ -8,9 +8,12 @@ import (
 	"os/exec"
 	"runtime"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/oci"
 )
 
 // RunContainerInitProcess runs inside the new namespaces as the container's
@@ -138,46 +141,31 @@ func becomeUser(cfg initConfig) error {
 }
 
 // setUpMount moves the container into its own root filesystem and gives
-// it /proc, /sys and /dev. Run started us in that root (cmd.Dir).
+// it /proc, /sys and /dev, with the code that makes an OCI bundle's
+// (oci.Rootfs). Run started us in that root (cmd.Dir).
 func setUpMount(cfg initConfig) error {
-	// A new mount namespace starts as a copy of the host's, with the same
-	// propagation. systemd makes "/" shared, so without this every mount
-	// below would also appear on the host, and pivot_root would fail with
-	// EINVAL (mount_namespaces(7), pivot_root(2)). MS_REC makes every
-	// mount under "/" private, not just "/" itself.
-	if err := unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
-		return fmt.Errorf("make mounts private: %w", err)
-	}
 	root, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the container's root: %w", err)
 	}
+	privileged := cfg.Confinement.Privileged
+	var devices []specs.LinuxDevice
+	if privileged {
+		devices = hostDevices(listHostDevices()) // the host's /dev, still in reach
+	}
+	// A new mount namespace starts as a copy of the host's, with the same
+	// propagation. systemd makes "/" shared, so without MS_PRIVATE every
+	// mount below would also appear on the host, and pivot_root would
+	// fail with EINVAL (mount_namespaces(7), pivot_root(2)). MS_REC makes
+	// every mount under "/" private, not just "/" itself.
+	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: containerMounts(privileged), Devices: devices}
+	if err := r.SetUp(); err != nil {
+		return err
+	}
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {
 		return err
 	}
-	privileged := cfg.Confinement.Privileged
-	var hostDevices []hostDevice
-	if privileged {
-		hostDevices = listHostDevices() // the host's /dev, still in reach
-	}
-	if err := pivotRoot(root); err != nil {
-		return err
-	}
-	// Each mount below is made in the new root: the host's /proc, /sys and
-	// /dev are out of reach now.
-	if err := mountProc(); err != nil {
-		return err
-	}
-	if err := mountSys(!privileged); err != nil {
-		return err
-	}
-	if err := mountCgroupFS(!privileged); err != nil {
-		return err
-	}
-	if err := mountDev(); err != nil {
-		return err
-	}
-	if err := makeHostDevices(hostDevices); err != nil {
+	if err := oci.PivotRoot(root); err != nil {
 		return err
 	}
 	return hideFromContainer(cfg.Confinement)

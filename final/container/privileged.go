@@ -1,7 +1,6 @@
 package container
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,23 +39,4 @@ func listHostDevices() []hostDevice {
 		return nil
 	})
 	return list
-}
-
-// makeHostDevices makes the host's device nodes in the container's /dev,
-// where it has none of that name.
-func makeHostDevices(list []hostDevice) error {
-	for _, d := range list {
-		if _, err := os.Lstat(d.path); err == nil {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(d.path), 0o755); err != nil {
-			return err
-		}
-		if err := unix.Mknod(d.path, d.mode, int(d.rdev)); err != nil {
-			return fmt.Errorf("mknod %s: %w", d.path, err)
-		}
-		_ = unix.Chmod(d.path, d.mode&0o7777)
-		_ = unix.Lchown(d.path, d.uid, d.gid)
-	}
-	return nil
 }

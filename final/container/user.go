@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // credential is who the container's command runs as.
@@ -109,26 +108,4 @@ func memberOf(etcDir, user string, primary int) []int {
 func isNumber(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 32)
 	return err == nil
-}
-
-// become switches to cred: groups, then group, then user, since once the
-// user is no longer root it may change neither. Go's syscall package
-// applies each to every thread of the process, as POSIX says it must be.
-func become(cred credential) error {
-	// With no supplementary groups of its own, the user has its primary
-	// group as one, as under docker: id shows groups=GID.
-	groups := cred.groups
-	if len(groups) == 0 {
-		groups = []int{cred.gid}
-	}
-	if err := syscall.Setgroups(groups); err != nil {
-		return fmt.Errorf("set the groups: %w", err)
-	}
-	if err := syscall.Setgid(cred.gid); err != nil {
-		return fmt.Errorf("set the group %d: %w", cred.gid, err)
-	}
-	if err := syscall.Setuid(cred.uid); err != nil {
-		return fmt.Errorf("set the user %d: %w", cred.uid, err)
-	}
-	return nil
 }

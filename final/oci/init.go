@@ -141,19 +141,10 @@ func setUpRootfs(cfg initConfig, sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	if err := prepareRootfs(cfg.Rootfs, prop); err != nil {
+	r := Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS}
+	if err := r.SetUp(); err != nil {
 		return err
 	}
-	if err := mountAll(cfg.Rootfs, s.Mounts); err != nil {
-		return err
-	}
-	if !devBound(s) {
-		if err := makeDevices(cfg.Rootfs, s, cfg.InUserNS); err != nil {
-			return err
-		}
-	}
-	// prestart and createRuntime hooks: create runs them, in the
-	// runtime's namespaces, now that ours exist.
 	if err := beforePivotHooks(cfg, sync); err != nil {
 		return err
 	}
@@ -211,8 +202,8 @@ func chrootOnly(cfg initConfig, sync *os.File) error {
 
 // devBound reports whether /dev is a bind of another directory (the
 // host's /dev, say): then its nodes are that directory's.
-func devBound(s *specs.Spec) bool {
-	for _, m := range s.Mounts {
+func devBound(mounts []specs.Mount) bool {
+	for _, m := range mounts {
 		if m.Destination == "/dev" {
 			p, _ := parseOptions(m.Options)
 			return isBind(m, p)

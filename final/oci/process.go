@@ -40,11 +40,7 @@ func checkProcess(p *specs.Process) error {
 		}
 	}
 	if c := p.Capabilities; c != nil {
-		for _, set := range [][]string{c.Bounding, c.Effective, c.Inheritable, c.Permitted, c.Ambient} {
-			if _, err := capValues(set); err != nil {
-				return err
-			}
-		}
+		return checkProcessCaps(c)
 	}
 	return nil
 }
@@ -128,6 +124,31 @@ func becomeProcess(p *specs.Process, set capability.Capabilities) error {
 		return fmt.Errorf("set capabilities: %w", err)
 	}
 	return unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0)
+}
+
+// BecomeProcess switches to the process's user and capabilities, as a
+// bundle's init does: mydocker run's init hands in its own user and
+// capabilities as a spec's process.
+func BecomeProcess(p *specs.Process) error {
+	if p.Capabilities != nil {
+		if err := checkProcessCaps(p.Capabilities); err != nil {
+			return err
+		}
+	}
+	caps, err := loadCapabilities()
+	if err != nil {
+		return err
+	}
+	return becomeProcess(p, caps)
+}
+
+func checkProcessCaps(c *specs.LinuxCapabilities) error {
+	for _, set := range [][]string{c.Bounding, c.Effective, c.Inheritable, c.Permitted, c.Ambient} {
+		if _, err := capValues(set); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadCapabilities reads our capabilities (from /proc/self/status, and

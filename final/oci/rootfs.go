@@ -15,6 +15,38 @@ import (
 	"github.com/mydocker/mydocker/final/security"
 )
 
+// Rootfs is a container's root filesystem as its init makes it, before
+// the pivot: the part that mydocker run's containers and a bundle's share
+// (container/init.go hands in mydocker's mounts as a spec's).
+type Rootfs struct {
+	Path string
+	// Propagation of the whole mount tree first (MS_PRIVATE|MS_REC, or a
+	// bundle's rootfsPropagation).
+	Propagation uintptr
+	Mounts      []specs.Mount
+	// Devices are made beside the default ones, unless /dev is a bind.
+	Devices []specs.LinuxDevice
+	UserNS  bool
+}
+
+// SetUp makes the root filesystem: propagation, the root a mount of its
+// own, the mounts in their order, the devices.
+func (r Rootfs) SetUp() error {
+	if err := prepareRootfs(r.Path, r.Propagation); err != nil {
+		return err
+	}
+	if err := mountAll(r.Path, r.Mounts); err != nil {
+		return err
+	}
+	if devBound(r.Mounts) {
+		return nil
+	}
+	return makeDevices(r.Path, r.Devices, r.UserNS)
+}
+
+// PivotRoot moves into the root filesystem made by SetUp (see pivotRoot).
+func PivotRoot(rootfs string) error { return pivotRoot(rootfs, false) }
+
 // rootfsPropagation is the propagation of "/" in the container's mount
 // namespace: linux.rootfsPropagation, or rslave as runc's default (the
 // host's later mounts reach the container; none of its reach the host).
@@ -127,11 +159,11 @@ var defaultDevices = []specs.LinuxDevice{
 }
 
 // makeDevices makes the default devices and linux.devices in the rootfs,
-// and /dev's usual links. In a user namespace the kernel refuses mknod:
+// and the links the spec names (config-linux.md#dev-symbolic-links), with
+// /dev/ptmx to the container's own devpts. In a user namespace the kernel refuses mknod:
 // the host's node is bound instead.
-func makeDevices(rootfs string, s *specs.Spec, inUserNS bool) error {
-	all := append([]specs.LinuxDevice{}, defaultDevices...)
-	all = append(all, s.Linux.Devices...)
+func makeDevices(rootfs string, devices []specs.LinuxDevice, inUserNS bool) error {
+	all := append(append([]specs.LinuxDevice{}, defaultDevices...), devices...)
 	for _, d := range all {
 		if err := makeDevice(rootfs, d, inUserNS); err != nil {
 			return fmt.Errorf("make device %s: %w", d.Path, err)
@@ -140,7 +172,6 @@ func makeDevices(rootfs string, s *specs.Spec, inUserNS bool) error {
 	links := [][2]string{
 		{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
 		{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
-		{"/proc/kcore", "/dev/core"},
 	}
 	if _, err := os.Stat(filepath.Join(rootfs, "dev/pts/ptmx")); err == nil {
 		links = append(links, [2]string{"pts/ptmx", "/dev/ptmx"})

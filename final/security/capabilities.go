@@ -103,53 +103,11 @@ func capValues(names []string) []capability.Cap {
 	return caps
 }
 
-// DropBounding limits this thread's bounding set to names: no process
-// that follows can gain any other capability, not even through a setuid
-// or file-capability binary. It needs CAP_SETPCAP, so it comes while we
-// are still all of root.
-func DropBounding(names []string) error {
-	caps, err := capability.NewPid2(0)
-	if err != nil {
-		return err
-	}
-	if err := caps.Load(); err != nil {
-		return fmt.Errorf("read our capabilities: %w", err)
-	}
-	caps.Clear(capability.BOUNDS)
-	caps.Set(capability.BOUNDING, capValues(names)...)
-	if err := caps.Apply(capability.BOUNDS); err != nil {
-		return fmt.Errorf("drop capabilities from the bounding set: %w", err)
-	}
-	return nil
-}
-
 // KeepCapsAcrossSetuid makes the capabilities survive the switch to
 // another uid: the kernel would clear them all, and the sets are made
 // exactly afterwards by SetCapabilities.
 func KeepCapsAcrossSetuid() error {
 	return unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0)
-}
-
-// SetCapabilities makes this thread's permitted and effective sets names
-// (none for a user other than root, as docker: its capabilities stay in
-// the bounding set alone), and its inheritable and ambient sets empty,
-// once it runs as the container's user.
-func SetCapabilities(names []string, root bool) error {
-	caps, err := capability.NewPid2(0)
-	if err != nil {
-		return err
-	}
-	if err := caps.Load(); err != nil {
-		return fmt.Errorf("read our capabilities: %w", err)
-	}
-	caps.Clear(capability.CAPS | capability.AMBIENT)
-	if root {
-		caps.Set(capability.PERMITTED|capability.EFFECTIVE, capValues(names)...)
-	}
-	if err := caps.Apply(capability.CAPS | capability.AMBIENT); err != nil {
-		return fmt.Errorf("set capabilities: %w", err)
-	}
-	return unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0)
 }
 
 // CapabilityMask is names as the kernel's 64-bit mask: exec's C code sets

@@ -92,7 +92,19 @@ setup() {
 
 teardown() {
 	[ -n "${CTD:-}" ] && [ ! -f "$CTD/failed" ] || return 0
-	local status=0 left
+	local status=0 left id
+	# What a failed test left running: its pods, its tasks.
+	if [ -x "${CRICTL:-}" ]; then
+		for id in $("$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" pods -q 2>/dev/null); do
+			"$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" stopp "$id" >/dev/null 2>&1
+			"$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" rmp -f "$id" >/dev/null 2>&1
+		done
+	fi
+	for id in $(ctd container ls -q 2>/dev/null); do
+		ctd task kill -s KILL "$id" >/dev/null 2>&1
+		ctd task delete -f "$id" >/dev/null 2>&1
+		ctd container delete "$id" >/dev/null 2>&1
+	done
 	# Nothing of the test's in the runtime's state, and no container's
 	# cgroup under containerd's parents.
 	left=$("$MYDOCKER_RUNC" --root "$CTD/runc/default" list -q 2>/dev/null; "$MYDOCKER_RUNC" --root "$CTD/runc/k8s.io" list -q 2>/dev/null)
@@ -143,7 +155,7 @@ ctd_run() { ctd run --runc-binary "$MYDOCKER_RUNC" --runc-root "$CTD/runc" "$@";
 
 @test "final: containerd: CRI (crictl): a pod sandbox, a container in it, exec, logs, stop, rmp" {
 	[ -x "${CRICTL:-}" ] || skip "crictl is not built (scripts/test.sh builds it from sigs.k8s.io/cri-tools)"
-	cri() { "$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" --image-endpoint "unix://$CTD/containerd.sock" --timeout 30s "$@" 2>/dev/null; }
+	cri() { "$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" --image-endpoint "unix://$CTD/containerd.sock" --timeout 30s "$@"; }
 	cat >"$BATS_TEST_TMPDIR/pod.json" <<JSON
 {"metadata": {"name": "pod1", "namespace": "default", "uid": "u-pod1-$BATS_TEST_NUMBER", "attempt": 0},
  "log_directory": "$BATS_TEST_TMPDIR/logs",
@@ -156,27 +168,28 @@ JSON
 JSON
 	pod=$(cri runp --runtime mydocker "$BATS_TEST_TMPDIR/pod.json")
 	[ -n "$pod" ]
-	run cri pods --id "$pod" -o json
+	run --separate-stderr cri pods --id "$pod" -o json
 	[[ "$output" == *'"state": "SANDBOX_READY"'* ]]
 	[[ "$output" == *'"runtimeHandler": "mydocker"'* ]]
 	cid=$(cri create "$pod" "$BATS_TEST_TMPDIR/ctr.json" "$BATS_TEST_TMPDIR/pod.json")
 	cri start "$cid"
-	run cri inspect "$cid"
+	run --separate-stderr cri inspect "$cid"
 	[[ "$output" == *'"state": "CONTAINER_RUNNING"'* ]]
-	run cri exec "$cid" sh -c 'echo in exec; ls /proc | grep -c -x "[0-9]*"'
+	run --separate-stderr cri exec "$cid" sh -c 'echo in exec; ls /proc | grep -c -x "[0-9]*"'
+	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "in exec" ]
-	run cri exec --sync "$cid" sh -c 'exit 3'
+	run --separate-stderr cri exec --sync "$cid" sh -c 'exit 3'
 	[ "$status" -ne 0 ] # crictl says "exited with 3"
-	for _ in $(seq 50); do cri logs "$cid" | grep -q "hello from cri" && break; sleep 0.1; done
-	[ "$(cri logs "$cid")" = "hello from cri" ]
+	for _ in $(seq 50); do cri logs "$cid" 2>/dev/null | grep -q "hello from cri" && break; sleep 0.1; done
+	[ "$(cri logs "$cid" 2>/dev/null)" = "hello from cri" ]
 	cri stop --timeout 10 "$cid"
-	run cri inspect "$cid"
+	run --separate-stderr cri inspect "$cid"
 	[[ "$output" == *'"state": "CONTAINER_EXITED"'* ]]
 	[[ "$output" == *'"exitCode": 0'* ]] # SIGTERM reached it, and its trap ran
-	[ "$(cri logs "$cid" | tail -n 1)" = bye ]
+	[ "$(cri logs "$cid" 2>/dev/null | tail -n 1)" = bye ]
 	cri rm "$cid"
 	cri stopp "$pod"
 	cri rmp "$pod"
-	[ -z "$(cri pods -q)" ]
+	[ -z "$(cri pods -q 2>/dev/null)" ]
 }
