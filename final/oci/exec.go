@@ -206,6 +206,9 @@ func ExecInit() error {
 }
 
 func execInit(sync *os.File) error {
+	if err := closeOnExec(); err != nil {
+		return err
+	}
 	cfgFile := os.NewFile(3, "config")
 	var cfg execConfig
 	err := json.NewDecoder(cfgFile).Decode(&cfg)

@@ -68,6 +68,9 @@ func initContainer(sync *os.File) error {
 	if err != nil {
 		return fmt.Errorf("init: read the config: %w", err)
 	}
+	if err := closeOnExec(); err != nil {
+		return err
+	}
 	s := cfg.Spec
 	if cfg.NewCgroupNS {
 		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
@@ -103,6 +106,19 @@ func initContainer(sync *os.File) error {
 	}
 	sync.Close()
 	return waitAndExec(cfg, p, initFifoFd)
+}
+
+// closeOnExec marks every descriptor from 3 on close-on-exec: nothing of
+// ours past the exec. The Go runtime hands ExtraFiles down without
+// CLOEXEC, and the sync socket so kept open by the program would keep
+// its caller waiting for an end-of-file. It comes first, before any
+// seccomp filter: a profile may not allow close_range (runtime-tools'
+// does not).
+func closeOnExec() error {
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return fmt.Errorf("mark our descriptors close-on-exec: %w", err)
+	}
+	return nil
 }
 
 // setNames sets the hostname and domainname, in a UTS namespace.
@@ -306,12 +322,6 @@ func execProcess(p *specs.Process, seccomp []byte) error {
 		if err := security.LoadSeccomp(seccomp); err != nil {
 			return err
 		}
-	}
-	// Nothing of ours past the exec: the descriptors the Go runtime
-	// handed down without CLOEXEC (the sync socket, fds 3 to 5) would keep
-	// the caller waiting for an end-of-file, and are not the program's.
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return fmt.Errorf("close our descriptors on exec: %w", err)
 	}
 	if err := unix.Exec(path, p.Args, p.Env); err != nil {
 		return fmt.Errorf("exec %s: %w", path, err)
