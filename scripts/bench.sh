@@ -111,7 +111,7 @@ md() { "$bin" --root "$root" "$@"; }
 # final/ puts a container on "bridge" unless told otherwise: runc's has no
 # network, so neither has ours, but where the bridge is what is timed.
 final="" nonet=()
-if md run --help 2>/dev/null | grep -q -- --log-opt; then final=1 nonet=(--network none); fi
+if md run --help 2>/dev/null | grep -- --log-opt >/dev/null; then final=1 nonet=(--network none); fi
 
 # mydocker: run -d (each removed untimed), then exec into one container.
 md run --rm "${nonet[@]}" busybox true >/dev/null # the image is unpacked once, untimed
