@@ -183,7 +183,9 @@ if [ -n "$final" ] && command -v podman >/dev/null; then
 	# runc: Debian's podman takes crun, which refuses a hybrid cgroup host.
 	pm() { podman --root "$tmp/podman-root" --runroot "$tmp/podman-run" --cgroup-manager cgroupfs --events-backend none --runtime runc "$@"; }
 	for ((i = 0; i < 10; i++)); do
-		pm run -d --network none --name "idle-$i" --rootfs "$bundle/rootfs" sleep 1000 >/dev/null 2>"$tmp/podman.log" || break
+		# Lower ulimits than podman's default, which a root without
+		# CAP_SYS_RESOURCE (a sandbox) may not set, for any runtime.
+		pm run -d --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network none --name "idle-$i" --rootfs "$bundle/rootfs" sleep 1000 >/dev/null 2>"$tmp/podman.log" || break
 	done
 	sleep 0.5
 	conmons=$(pgrep -f -- "conmon .*$tmp/podman" || true)
