@@ -8,6 +8,10 @@ set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 
 status=0
+# crictl, built by scripts/test.sh on the host (the VM has no Go module
+# cache), for final-containerd.bats's CRI test.
+CRICTL=${CRICTL:-$(ls "$BUILD"/tools/crictl-* 2>/dev/null | tail -n 1)}
+export CRICTL
 for entry in "$@"; do
 	stage=${entry%%:*}
 	IFS=, read -r -a chapters <<<"${entry#*:}"
