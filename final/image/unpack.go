@@ -45,6 +45,9 @@ func Unpack(r io.Reader, dir string) error {
 		if err := checkParents(dir, rel); err != nil {
 			return err
 		}
+		if err := checkWhiteout(rel); err != nil {
+			return err
+		}
 		if done, err := whiteout(dir, rel); done || err != nil {
 			if err != nil {
 				return fmt.Errorf("unpack %s: %w", hdr.Name, err)
@@ -228,6 +231,21 @@ const (
 	opaqueXattr    = "trusted.overlay.opaque"
 )
 
+// checkWhiteout refuses a whiteout that names no file of its directory:
+// ".wh." names nothing, ".wh.." the directory it is in and ".wh..." that
+// directory's parent. Joined to the directory, the last two would delete
+// the layer itself or, at its top, the store's tmp/ above it (and leave a
+// character device there). A whiteout names one file beside it, nothing
+// else.
+func checkWhiteout(rel string) error {
+	base := filepath.Base(rel)
+	name, ok := strings.CutPrefix(base, whiteoutPrefix)
+	if ok && (name == "" || name == "." || name == "..") {
+		return fmt.Errorf("whiteout %q names no file of its directory: refused", rel)
+	}
+	return nil
+}
+
 // whiteout turns the entry rel into overlayfs's form when it is a
 // whiteout, and reports whether it was one.
 func whiteout(dir, rel string) (bool, error) {
@@ -235,6 +253,7 @@ func whiteout(dir, rel string) (bool, error) {
 	if !strings.HasPrefix(base, whiteoutPrefix) {
 		return false, nil
 	}
+	name := strings.TrimPrefix(base, whiteoutPrefix)
 	parent := filepath.Join(dir, filepath.Dir(rel))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return true, err
@@ -245,7 +264,7 @@ func whiteout(dir, rel string) (bool, error) {
 	case strings.HasPrefix(base, whiteoutPrefix+whiteoutPrefix):
 		return true, nil // aufs's own bookkeeping (.wh..wh.plnk): not a file
 	}
-	path := filepath.Join(parent, strings.TrimPrefix(base, whiteoutPrefix))
+	path := filepath.Join(parent, name)
 	if err := os.RemoveAll(path); err != nil {
 		return true, err
 	}

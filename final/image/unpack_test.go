@@ -150,3 +150,46 @@ func TestUnpackRefusesGarbage(t *testing.T) {
 	err := Unpack(bytes.NewBufferString("this is not a tar file, not at all, no.............................."), t.TempDir())
 	assert.ErrorContains(t, err, "read tar")
 }
+
+// TestUnpackRefusesWhiteoutsOfNoFile: ".wh." names nothing, ".wh.." the
+// directory it is in, ".wh..." its parent. Unpacked where the layer is a
+// directory of tmp/ (as the store does), they would remove the layer or
+// tmp/ itself; the test gives both a file that must stay.
+func TestUnpackRefusesWhiteoutsOfNoFile(t *testing.T) {
+	for _, name := range []string{".wh.", ".wh..", ".wh...", "./.wh...", "dir/.wh..", "dir/.wh...", "a/b/.wh..."} {
+		t.Run(name, func(t *testing.T) {
+			tmp := t.TempDir()
+			dst := filepath.Join(tmp, "layer")
+			require.NoError(t, os.Mkdir(dst, 0o755))
+			testutil.WriteFile(t, filepath.Join(tmp, "keep"), "keep")
+
+			err := Unpack(tarOf(t, dir("dir/", 0o755), file("dir/keep", "keep", 0o644), dir("a/b/", 0o755), file(name, "", 0o644)), dst)
+
+			assert.ErrorContains(t, err, "whiteout")
+			assert.ErrorContains(t, err, "names no file of its directory")
+			assert.FileExists(t, filepath.Join(tmp, "keep"), "the directory above the layer")
+			assert.FileExists(t, filepath.Join(dst, "dir/keep"), "the layer's own files")
+			assert.DirExists(t, filepath.Join(dst, "a/b"))
+		})
+	}
+}
+
+// TestUnpackWhiteoutsStayInTheirDirectory: a whiteout of a file, and an
+// opaque marker, act on the directory they are in, and the aufs
+// bookkeeping names are left out.
+func TestUnpackWhiteoutsStayInTheirDirectory(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("whiteouts are character devices: root only")
+	}
+	dst := t.TempDir()
+	require.NoError(t, Unpack(tarOf(t,
+		dir("d/", 0o755), file("d/gone", "x", 0o644), file("d/.wh.gone", "", 0o644),
+		file("d/.wh..wh..opq", "", 0o644), file(".wh..wh.plnk", "", 0o644),
+		file("d/.wh.x..", "", 0o644),
+	), dst))
+	st, err := os.Lstat(filepath.Join(dst, "d/gone"))
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeDevice|os.ModeCharDevice, st.Mode().Type())
+	assert.FileExists(t, filepath.Join(dst, "d/x.."), "x.. is a file name like any")
+	assert.NoFileExists(t, filepath.Join(dst, ".wh..wh.plnk"))
+}
