@@ -53,63 +53,30 @@ func openAndRun(dir string, fn func(root *os.File) error) error {
 // CopyOut copies src, a path in the container, to dest on the host, as
 // docker cp CONTAINER:SRC DEST: into dest when it is a directory, else
 // as dest. src is resolved inside the container's root (a symlink in it
-// cannot lead out: openat2 RESOLVE_IN_ROOT, through pathrs-lite); a
-// directory is read as export reads one, never through a symlink.
+// cannot lead out: openat2 RESOLVE_IN_ROOT, through pathrs-lite), and
+// written by cp's own host writer (cphost.go), never the image unpacker:
+// what a container names .wh.x is a file, not a whiteout.
 func CopyOut(store Store, st *State, src, dest string) error {
+	if info, err := os.Stat(dest); err == nil && info.IsDir() {
+		dest = filepath.Join(dest, path.Base("/"+src))
+	}
+	dest, err := filepath.Abs(dest)
+	if err != nil {
+		return fmt.Errorf("cp: %w", err)
+	}
+	parent, err := os.OpenRoot(filepath.Dir(dest))
+	if err != nil {
+		return fmt.Errorf("cp: %w", err)
+	}
+	defer parent.Close()
 	return withRoot(store, st, func(root *os.File) error {
 		handle, err := pathrs.OpenatInRoot(root, src)
 		if err != nil {
 			return fmt.Errorf("cp: %s in %s: %w", src, st.Name, err)
 		}
 		defer handle.Close()
-		if info, err := os.Stat(dest); err == nil && info.IsDir() {
-			dest = filepath.Join(dest, path.Base("/"+src))
-		}
-		f, err := pathrs.Reopen(handle, unix.O_RDONLY|unix.O_CLOEXEC)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		info, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		if !info.IsDir() {
-			return copyFileTo(f, info, dest)
-		}
-		return copyDirTo(f, info, dest)
+		return copyOutTo(handle, path.Clean("/"+src), parent, filepath.Base(dest))
 	})
-}
-
-// copyFileTo writes the open file f to the host path dest.
-func copyFileTo(f *os.File, info fs.FileInfo, dest string) error {
-	out, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|unix.O_NOFOLLOW, info.Mode().Perm())
-	if err != nil {
-		return fmt.Errorf("cp: %w", err)
-	}
-	if _, err := io.Copy(out, f); err != nil {
-		out.Close()
-		return fmt.Errorf("cp: %w", err)
-	}
-	_ = out.Chmod(info.Mode() & fs.ModePerm)
-	return out.Close()
-}
-
-// copyDirTo copies the open directory f to the new host directory dest,
-// as a tar stream from ExportFrom through Unpack: the same checks as an
-// image's.
-func copyDirTo(f *os.File, info fs.FileInfo, dest string) error {
-	if err := os.Mkdir(dest, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("cp: %w", err)
-	}
-	r, w := io.Pipe()
-	go func() { w.CloseWithError(image.ExportFrom(f, w)) }()
-	err := image.Unpack(r, dest)
-	r.CloseWithError(errors.New("cp ended"))
-	if err != nil {
-		return fmt.Errorf("cp: %w", err)
-	}
-	return os.Chmod(dest, info.Mode().Perm())
 }
 
 // CopyIn copies src, a path on the host, to dest in the container, as
@@ -181,7 +148,12 @@ func copyFileAt(p string, dirfd int, name string, mode fs.FileMode) error {
 		return err
 	}
 	defer in.Close()
-	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, uint32(mode))
+	// What the container has at name is replaced, not written through: a
+	// FIFO there would hang cp, a hard link would take the bytes elsewhere.
+	if err := unix.Unlinkat(dirfd, name, 0); err != nil && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("cp: replace %s: %w", name, err)
+	}
+	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, uint32(mode))
 	if err != nil {
 		return fmt.Errorf("cp: create %s: %w", name, err)
 	}
