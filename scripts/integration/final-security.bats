@@ -158,3 +158,67 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	run md exec tracer true
 	[ "$status" -eq 0 ]
 }
+
+# --- issue 20, items 2 and 3: cp to the host, and whiteouts that name no file.
+
+@test "final: security: cp out of a container is a plain copy: no whiteout, device, set-uid bit or symlink followed reaches the host" {
+	dest=$BATS_TEST_TMPDIR/dest
+	mkdir -p "$dest/data"
+	echo host >"$dest/keep.txt"
+	echo host too >"$dest/data/keep.txt"
+	echo outside >"$BATS_TEST_TMPDIR/outside"
+	ln -s "$BATS_TEST_TMPDIR/outside" "$dest/data/w"
+	passwd=$(sha256sum </etc/passwd)
+	md run -d --name box --network none busybox sleep 1000 >/dev/null
+	# The container's /data: whiteout names (.wh... is ".." of DEST/data,
+	# that is DEST), a set-uid root file, a device node, a FIFO, a
+	# symlink to the host's /etc/passwd, and a file where the host has a
+	# symlink out of DEST.
+	md exec box sh -c 'mkdir /data && cd /data && touch .wh... .wh.keep.txt .wh..wh..opq &&
+		echo "#!/bin/sh" >suid && chmod 6755 suid && mknod null c 1 3 && mkfifo fifo &&
+		ln -s /etc/passwd l && echo pwned >w'
+	run --separate-stderr md cp box:/data "$dest"
+	echo "$status $output $stderr"
+	# What the host keeps, first.
+	[ "$(cat "$dest/keep.txt")" = host ]
+	[ "$(cat "$dest/data/keep.txt")" = "host too" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = outside ]
+	[ "$(sha256sum </etc/passwd)" = "$passwd" ]
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"null is a character device: not copied"* ]]
+	[ -f "$dest/data/.wh..." ] && [ -f "$dest/data/.wh.keep.txt" ] && [ -f "$dest/data/.wh..wh..opq" ]
+	[ ! -e "$dest/data/null" ] && [ ! -e "$dest/data/fifo" ]
+	[ -z "$(find "$dest" -type c -o -type b -o -type p -o -perm /6000)" ]
+	[ "$(stat -c %a "$dest/data/suid")" = 755 ]
+	[ "$(readlink "$dest/data/l")" = /etc/passwd ]
+	[ -f "$dest/data/w" ] && [ ! -L "$dest/data/w" ] && [ "$(cat "$dest/data/w")" = pwned ]
+	# A FIFO as the source is refused at once, not opened.
+	run --separate-stderr timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" cp box:/data/fifo "$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"is a FIFO"* ]]
+	# Into the container, a FIFO at the destination is replaced, not
+	# written into (cp would hang there).
+	echo from-host >"$BATS_TEST_TMPDIR/fifo"
+	run timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" cp "$BATS_TEST_TMPDIR/fifo" box:/data/fifo
+	[ "$status" -eq 0 ]
+	[ "$(md exec box cat /data/fifo)" = from-host ]
+}
+
+@test "final: security: a layer whose whiteout names no file (.wh.., .wh..., dir/.wh..) is refused and the store stays usable" {
+	for name in .wh.. .wh... dir/.wh.. dir/.wh...; do
+		src=$BATS_TEST_TMPDIR/src
+		rm -rf "$src" && mkdir -p "$src/dir" && echo x >"$src/dir/file"
+		touch "$src/$name"
+		tar -C "$src" -cf "$BATS_TEST_TMPDIR/bad.tar" .
+		run --separate-stderr md import "$BATS_TEST_TMPDIR/bad.tar" bad
+		echo "$name: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == *"whiteout \"$name\" names no file"* ]]
+		[ -d "$MD_ROOT/tmp" ] && [ -z "$(ls -A "$MD_ROOT/tmp")" ]
+	done
+	[ "$(md images -q | wc -l)" -eq 1 ]
+	md import "$BUSYBOX_TAR" again:1 >/dev/null
+	run md run --rm --network none again:1 echo works
+	[ "$output" = works ]
+}
