@@ -56,7 +56,7 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 // with one read; hashing the resolved profile took a millisecond.
 func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, err error) {
 	key := sha256.New()
-	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion())
+	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion(), enosysStubVersion)
 	if opt != "" {
 		data, err := os.ReadFile(opt)
 		if err != nil {
@@ -138,7 +138,11 @@ func compile(profile *specs.LinuxSeccomp) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return export(filter)
+	prog, err := export(filter)
+	if err != nil {
+		return nil, err
+	}
+	return withENOSYS(profile, prog) // calls newer than the profile: ENOSYS (enosys.go)
 }
 
 // addRule adds one of the profile's rules for each of its system calls.

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"runtime"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	libseccomp "github.com/seccomp/libseccomp-golang"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
@@ -28,6 +30,10 @@ func seccompChild() int {
 	prog, _, err := SeccompProgram(os.Getenv("SECCOMP_CHILD"), "", DefaultCapabilities)
 	if err != nil {
 		return 11
+	}
+	highest, err := highestKnown()
+	if err != nil {
+		return 19
 	}
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return 12
@@ -50,7 +56,64 @@ func seccompChild() int {
 	if _, _, errno := unix.Syscall(unix.SYS_KEYCTL, 0, 0, 0); errno != unix.EPERM {
 		return 17
 	}
+	// A call newer than the profile (mseal, 462 on x86_64, when this
+	// libseccomp does not know it; the first number above the highest it
+	// knows; one no kernel has) is ENOSYS, so that libc falls back.
+	for _, nr := range []uintptr{462, uintptr(highest) + 1, 1000} {
+		if nr <= uintptr(highest) {
+			continue
+		}
+		if _, _, errno := unix.Syscall(nr, 0, 0, 0); errno != unix.ENOSYS {
+			return 18
+		}
+	}
 	return 0
+}
+
+// highestKnown is the highest number of a call that the default profile
+// names, on this architecture.
+func highestKnown() (uint32, error) {
+	profile, err := SeccompProfile("", DefaultCapabilities)
+	if err != nil {
+		return 0, err
+	}
+	last, err := lastSyscalls(profile)
+	if err != nil {
+		return 0, err
+	}
+	native, err := libseccomp.GetNativeArch()
+	if err != nil {
+		return 0, err
+	}
+	highest := last[auditArch[native]][native]
+	if highest == 0 {
+		return 0, errors.New("no call of the profile is known on this architecture")
+	}
+	return highest, nil
+}
+
+// TestENOSYSStub: a profile whose default lets calls through has no stub
+// (the kernel answers ENOSYS itself); docker's has one block per
+// architecture it lists, each returning ENOSYS above its highest call,
+// and every block's "ja" lands on libseccomp's first instruction.
+func TestENOSYSStub(t *testing.T) {
+	profile, err := SeccompProfile("", DefaultCapabilities)
+	require.NoError(t, err)
+	stub, err := enosysStub(profile)
+	require.NoError(t, err)
+	require.NotEmpty(t, stub)
+	assert.Equal(t, loadArch, stub[0])
+	assert.Contains(t, stub, retENOSYS)
+	for i, insn := range stub {
+		if insn.Code == unix.BPF_JMP|unix.BPF_JA {
+			assert.Equal(t, uint32(len(stub)-i-1), insn.K, "ja %d lands on libseccomp's first instruction", i)
+		}
+	}
+
+	allow := &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{{Names: []string{"keyctl"}, Action: specs.ActErrno}}}
+	stub, err = enosysStub(allow)
+	require.NoError(t, err)
+	assert.Empty(t, stub)
 }
 
 func TestDefaultSeccompProfileDeniesAndAllows(t *testing.T) {
