@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/internal/testutil"
 )
@@ -118,6 +119,12 @@ func TestUnpackRefusesEscapes(t *testing.T) {
 		"write through a symlink": {func(outside string) []*tar.Header {
 			return []*tar.Header{symlink("etc", outside+"/target"), file("etc/evil", "x", 0o644)}
 		}, "goes through the symlink etc"},
+		"whiteout through a symlink": {func(outside string) []*tar.Header {
+			return []*tar.Header{symlink("d", outside), file("d/.wh.secret", "", 0o644)}
+		}, "goes through the symlink d"},
+		"opaque whiteout through a symlink": {func(outside string) []*tar.Header {
+			return []*tar.Header{symlink("d", outside+"/target"), file("d/.wh..wh..opq", "", 0o644)}
+		}, "goes through the symlink d"},
 		"symlink then a directory": {func(outside string) []*tar.Header {
 			return []*tar.Header{symlink("d", outside+"/target"), dir("d/evil/", 0o755)}
 		}, "goes through the symlink d"},
@@ -136,6 +143,9 @@ func TestUnpackRefusesEscapes(t *testing.T) {
 			assert.NoFileExists(t, filepath.Join(outside, "target", "evil"))
 			assert.NoDirExists(t, filepath.Join(outside, "target", "evil"))
 			assert.NoFileExists(t, filepath.Join(dst, "evil"))
+			assert.Equal(t, "secret", testutil.ReadFile(t, filepath.Join(outside, "secret")))
+			_, err = unix.Lgetxattr(filepath.Join(outside, "target"), opaqueXattr, make([]byte, 8))
+			assert.Error(t, err, "no opaque mark outside the layer")
 		})
 	}
 }
