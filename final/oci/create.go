@@ -61,6 +61,9 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkSysctls(spec); err != nil {
+		return nil, nil, err
+	}
 	if err := os.MkdirAll(o.Root, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("make the state root: %w", err)
 	}
