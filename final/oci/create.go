@@ -127,7 +127,12 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
-	cmd := initCommand(s, plan, cfgRead, syncInit, fifo)
+	cmd, exe, err := initCommand(s, plan, cfgRead, syncInit, fifo)
+	if err != nil {
+		cfgRead.Close()
+		syncInit.Close()
+		return nil, err
+	}
 	cgroupDir, err := cloneInto(cg, cmd)
 	if err == nil {
 		err = onJoinedThread(plan.threadJoin, cmd.Start)
@@ -135,6 +140,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if cgroupDir != nil {
 		cgroupDir.Close()
 	}
+	exe.Close()
 	cfgRead.Close()
 	syncInit.Close()
 	if err != nil {
@@ -162,14 +168,16 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	return cmd, nil
 }
 
-// initCommand is init's command: this binary again, in the namespaces
-// the spec asks for, with the caller's stdio (its own pipes or files:
-// what the container writes goes where the client said).
-func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) *exec.Cmd {
-	cmd := exec.Command("/proc/self/exe", "init")
-	cmd.Args[0] = "mydocker-runc"
+// initCommand is init's command: this binary again (sealed: see
+// exeseal.go), in the namespaces the spec asks for, with the caller's
+// stdio (its own pipes or files: what the container writes goes where
+// the client said).
+func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) (*exec.Cmd, *os.File, error) {
+	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo}) // fds 3, 4 and 5
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.ExtraFiles = []*os.File{cfg, sync, fifo} // fds 3, 4 and 5
 	cmd.Env = []string{}
 	if env := plan.initJoinEnv(); env != "" {
 		cmd.Env = append(cmd.Env, "_MYDOCKER_RUNC_JOIN="+env)
@@ -184,7 +192,7 @@ func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) *e
 		// take every capability away.
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
 	}
-	return cmd
+	return cmd, exe, nil
 }
 
 func idMaps(list []specs.LinuxIDMapping) []syscall.SysProcIDMap {
