@@ -171,7 +171,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 // initCommand is init's command: this binary again (sealed: see
 // exeseal.go), in the namespaces the spec asks for, with the caller's
 // stdio (its own pipes or files: what the container writes goes where
-// the client said).
+// the client said), in a session of its own.
 func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) (*exec.Cmd, *os.File, error) {
 	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo}) // fds 3, 4 and 5
 	if err != nil {
@@ -182,7 +182,12 @@ func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) (*
 	if env := plan.initJoinEnv(); env != "" {
 		cmd.Env = append(cmd.Env, "_MYDOCKER_RUNC_JOIN="+env)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: plan.clone}
+	// A session of its own, as runc's init always has: without a
+	// terminal of its own, the container keeps no controlling terminal of
+	// the caller's, whose /dev/tty it could open and type into (TIOCSTI);
+	// with one, it is the session's leader that takes the pty as its
+	// terminal (console.go).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: plan.clone, Setsid: true}
 	if plan.clone&unix.CLONE_NEWUSER != 0 {
 		cmd.SysProcAttr.UidMappings = idMaps(s.Linux.UIDMappings)
 		cmd.SysProcAttr.GidMappings = idMaps(s.Linux.GIDMappings)

@@ -219,6 +219,14 @@ func execInit(sync *os.File) error {
 	if err := closeOnExec(); err != nil {
 		return err
 	}
+	// A session of its own, as runc gives every process it starts: without
+	// a terminal, no controlling terminal of the caller's stays with the
+	// process (it could type into the caller's shell with TIOCSTI); with
+	// one, the new session takes the pty (console.go). We are nsjoin's
+	// forked child, never a group leader: setsid cannot fail with EPERM.
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("setsid: %w", err)
+	}
 	cfgFile := os.NewFile(3, "config")
 	var cfg execConfig
 	err := json.NewDecoder(cfgFile).Decode(&cfg)
