@@ -35,18 +35,18 @@ import (
 
 // sealedSelf returns our binary as a file that cannot be written.
 func sealedSelf() (*os.File, error) {
-	f, err := readOnlyBind()
+	f, err := readOnlyBind("/proc/self/exe")
 	if err == nil {
 		return f, nil
 	}
 	logrus.WithError(err).Debug("no read-only bind of the binary: using a sealed copy")
-	return sealedCopy()
+	return sealedCopy("/proc/self/exe")
 }
 
-// readOnlyBind is an O_PATH descriptor of our binary on a read-only
-// detached mount of its own.
-func readOnlyBind() (*os.File, error) {
-	fd, err := unix.OpenTree(unix.AT_FDCWD, "/proc/self/exe", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+// readOnlyBind is an O_PATH descriptor of the file at path (our binary)
+// on a read-only detached mount of its own.
+func readOnlyBind(path string) (*os.File, error) {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("open_tree the binary: %w", err)
 	}
@@ -58,14 +58,15 @@ func readOnlyBind() (*os.File, error) {
 	return os.NewFile(uintptr(fd), "mydocker-runc (read-only)"), nil
 }
 
-// sealedCopy is a memfd copy of our binary, sealed against any change.
-func sealedCopy() (*os.File, error) {
+// sealedCopy is a memfd copy of the file at path (our binary), sealed
+// against any change.
+func sealedCopy(path string) (*os.File, error) {
 	fd, err := unix.MemfdCreate("mydocker-runc", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, fmt.Errorf("memfd: %w", err)
 	}
 	sealed := os.NewFile(uintptr(fd), "mydocker-runc (sealed)")
-	self, err := os.Open("/proc/self/exe")
+	self, err := os.Open(path)
 	if err != nil {
 		sealed.Close()
 		return nil, err
