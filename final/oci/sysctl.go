@@ -127,9 +127,15 @@ func openProcfs() (int, error) {
 	if fd, err := newProcfs(); err == nil {
 		return fd, nil
 	}
-	fd, err := unix.Open("/proc", unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	return openProcRoot("/proc")
+}
+
+// openProcRoot opens dir, which must be the root of a procfs itself: not
+// a symlink, not another filesystem, not a directory inside one.
+func openProcRoot(dir string) (int, error) {
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, fmt.Errorf("open /proc: %w", err)
+		return -1, fmt.Errorf("open %s: %w", dir, err)
 	}
 	var st unix.Stat_t
 	err = checkProcfs(fd)
@@ -141,7 +147,7 @@ func openProcfs() (int, error) {
 	}
 	if err != nil {
 		unix.Close(fd)
-		return -1, fmt.Errorf("/proc: %w", err)
+		return -1, fmt.Errorf("%s: %w", dir, err)
 	}
 	return fd, nil
 }

@@ -1,10 +1,13 @@
 package oci
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 func TestCheckSysctl(t *testing.T) {
@@ -44,6 +47,26 @@ func TestCheckSysctl(t *testing.T) {
 		}
 		if err != nil && !strings.Contains(err.Error(), c.key) {
 			t.Errorf("%s: the error does not name the key: %v", c.key, err)
+		}
+	}
+}
+
+// Where the kernel makes no procfs of our own, /proc is taken only if it
+// is a procfs's root.
+func TestOpenProcRoot(t *testing.T) {
+	fd, err := openProcRoot("/proc")
+	if err != nil {
+		t.Fatalf("/proc: %v", err)
+	}
+	unix.Close(fd)
+	link := filepath.Join(t.TempDir(), "proc")
+	if err := os.Symlink("/proc", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"/proc/sys", t.TempDir(), link} {
+		if fd, err := openProcRoot(dir); err == nil {
+			unix.Close(fd)
+			t.Errorf("%s taken for a procfs root", dir)
 		}
 	}
 }
