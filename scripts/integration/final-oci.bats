@@ -234,7 +234,15 @@ sysctl() {
 	local runtime=$BATS_TEST_TMPDIR/bin/mydocker-runc sum
 	sum=$(sha256sum <"$runtime")
 	config sleep 100
-	# The attacker may trace (CAP_SYS_PTRACE): it gets past non-dumpable.
+	# init waits for start as the process's user, root here, with the
+	# process's capabilities: a process exec'd in with the same is refused
+	# init's /proc/1/exe, init being non-dumpable.
+	"$runtime" --root "$RT_ROOT" create --bundle "$BUNDLE" x0
+	run "$runtime" --root "$RT_ROOT" exec x0 sh -c 'exec 3</proc/1/exe && echo OPENED'
+	echo "$output"
+	[[ "$output" != *OPENED* ]]
+	"$runtime" --root "$RT_ROOT" delete --force x0
+	# One that may trace (CAP_SYS_PTRACE) gets past non-dumpable.
 	sed -i 's/"CAP_CHOWN"\]/"CAP_CHOWN", "CAP_SYS_PTRACE"]/' "$BUNDLE/config.json"
 	"$runtime" --root "$RT_ROOT" create --bundle "$BUNDLE" x1
 	# init waits on the exec fifo, running our binary as the container's
