@@ -61,6 +61,9 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkSysctls(spec); err != nil {
+		return nil, nil, err
+	}
 	if err := os.MkdirAll(o.Root, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("make the state root: %w", err)
 	}
@@ -124,7 +127,12 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
-	cmd := initCommand(s, plan, cfgRead, syncInit, fifo)
+	cmd, exe, err := initCommand(s, plan, cfgRead, syncInit, fifo)
+	if err != nil {
+		cfgRead.Close()
+		syncInit.Close()
+		return nil, err
+	}
 	cgroupDir, err := cloneInto(cg, cmd)
 	if err == nil {
 		err = onJoinedThread(plan.threadJoin, cmd.Start)
@@ -132,6 +140,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if cgroupDir != nil {
 		cgroupDir.Close()
 	}
+	exe.Close()
 	cfgRead.Close()
 	syncInit.Close()
 	if err != nil {
@@ -159,19 +168,26 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	return cmd, nil
 }
 
-// initCommand is init's command: this binary again, in the namespaces
-// the spec asks for, with the caller's stdio (its own pipes or files:
-// what the container writes goes where the client said).
-func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) *exec.Cmd {
-	cmd := exec.Command("/proc/self/exe", "init")
-	cmd.Args[0] = "mydocker-runc"
+// initCommand is init's command: this binary again (sealed: see
+// exeseal.go), in the namespaces the spec asks for, with the caller's
+// stdio (its own pipes or files: what the container writes goes where
+// the client said), in a session of its own.
+func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) (*exec.Cmd, *os.File, error) {
+	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo}) // fds 3, 4 and 5
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.ExtraFiles = []*os.File{cfg, sync, fifo} // fds 3, 4 and 5
 	cmd.Env = []string{}
 	if env := plan.initJoinEnv(); env != "" {
 		cmd.Env = append(cmd.Env, "_MYDOCKER_RUNC_JOIN="+env)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: plan.clone}
+	// A session of its own, as runc's init always has: without a
+	// terminal of its own, the container keeps no controlling terminal of
+	// the caller's, whose /dev/tty it could open and type into (TIOCSTI);
+	// with one, it is the session's leader that takes the pty as its
+	// terminal (console.go).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: plan.clone, Setsid: true}
 	if plan.clone&unix.CLONE_NEWUSER != 0 {
 		cmd.SysProcAttr.UidMappings = idMaps(s.Linux.UIDMappings)
 		cmd.SysProcAttr.GidMappings = idMaps(s.Linux.GIDMappings)
@@ -181,7 +197,7 @@ func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) *e
 		// take every capability away.
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
 	}
-	return cmd
+	return cmd, exe, nil
 }
 
 func idMaps(list []specs.LinuxIDMapping) []syscall.SysProcIDMap {

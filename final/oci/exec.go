@@ -50,7 +50,10 @@ var joinOrder = []specs.LinuxNamespaceType{
 // the process runs (its parent is then the caller's subreaper, a shim);
 // otherwise it waits for it and returns its exit status.
 func (c *Container) Exec(o ExecOptions) (int, error) {
-	if st := c.Status(); st != specs.StateRunning {
+	// As runc, a created container too: its init waits on the exec fifo,
+	// in the namespaces the process joins (what a CNI plugin or a pod's
+	// sidecar may want before start).
+	if st := c.Status(); st != specs.StateRunning && st != specs.StateCreated {
 		return 0, fmt.Errorf("cannot exec in a container that is %s", st)
 	}
 	p := o.Process
@@ -141,16 +144,23 @@ func (c *Container) startExec(cfg execConfig, nsFiles []*os.File, join string, o
 		return 0, err
 	}
 	defer pidRead.Close()
-	cmd := exec.Command("/proc/self/exe", "exec-init")
-	cmd.Args[0] = "mydocker-runc"
+	// Sealed (exeseal.go): the process nsjoin forks inside runs it until
+	// its execve, in sight of the container's processes.
+	cmd, exe, err := selfCommand("exec-init", append([]*os.File{cfgRead, syncChild, pidWrite}, nsFiles...))
+	if err != nil {
+		cfgRead.Close()
+		syncChild.Close()
+		pidWrite.Close()
+		return 0, err
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.ExtraFiles = append([]*os.File{cfgRead, syncChild, pidWrite}, nsFiles...)
 	var dirs []string
 	for _, d := range c.Cgroup {
 		dirs = append(dirs, d)
 	}
 	cmd.Env = []string{"_MYDOCKER_RUNC_JOIN=" + join, "_MYDOCKER_RUNC_PIDPIPE=5", "_MYDOCKER_RUNC_CGROUP=" + strings.Join(dirs, ":")}
 	err = cmd.Start()
+	exe.Close()
 	cfgRead.Close()
 	syncChild.Close()
 	pidWrite.Close()
@@ -208,6 +218,14 @@ func ExecInit() error {
 func execInit(sync *os.File) error {
 	if err := closeOnExec(); err != nil {
 		return err
+	}
+	// A session of its own, as runc gives every process it starts: without
+	// a terminal, no controlling terminal of the caller's stays with the
+	// process (it could type into the caller's shell with TIOCSTI); with
+	// one, the new session takes the pty (console.go). We are nsjoin's
+	// forked child, never a group leader: setsid cannot fail with EPERM.
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("setsid: %w", err)
 	}
 	cfgFile := os.NewFile(3, "config")
 	var cfg execConfig

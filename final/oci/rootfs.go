@@ -244,18 +244,6 @@ func bindDevice(host, dest string) error {
 	return unix.Mount(host, dest, "", unix.MS_BIND, "")
 }
 
-// writeSysctls sets linux.sysctl in the container's /proc/sys: only
-// namespaced ones are writable by a container anyway.
-func writeSysctls(sysctl map[string]string) error {
-	for key, value := range sysctl {
-		path := filepath.Join("/proc/sys", strings.ReplaceAll(key, ".", "/"))
-		if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
-			return fmt.Errorf("sysctl %s: %w", key, err)
-		}
-	}
-	return nil
-}
-
 // maskAndProtect applies linux.maskedPaths and linux.readonlyPaths, with
 // the library mydocker run uses (security.MaskPaths).
 func maskAndProtect(s *specs.Spec) error {

@@ -23,6 +23,9 @@ teardown() {
 	for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" || true; done
 	local left
 	left=$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$MYDOCKER_RUNC" 2>/dev/null | cut -d/ -f3)
+	# init and exec-init run a sealed binary, whose exe is not the path.
+	left="$left $(awk 'BEGIN { RS = "\0" } FNR == 1 { a0 = $0 } FNR == 2 && a0 == "mydocker-runc" && ($0 == "init" || $0 == "exec-init") { split(FILENAME, p, "/"); print p[3] }' /proc/[0-9]*/cmdline 2>/dev/null)"
+	left=$(echo $left)
 	if [ -n "$left" ]; then
 		kill -KILL $left
 		echo "mydocker-runc processes left behind: $left" >&2
@@ -215,4 +218,122 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	run rt --version
 	[[ "$output" == *"mydocker-runc version"* ]]
 	[[ "$output" == *"spec: 1.2.1"* ]]
+}
+
+# --- issue 20: what a container can reach of the host through mydocker-runc.
+
+# sysctl JSON: puts linux.sysctl into the bundle's config.json.
+sysctl() {
+	sed -i "s#\"maskedPaths\"#\"sysctl\": $1, \"maskedPaths\"#" "$BUNDLE/config.json"
+}
+
+@test "final: oci: a container cannot write the runtime's binary through /proc/PID/exe (CVE-2019-5736)" {
+	# A copy of the runtime: if the attack works, it is the copy that is lost.
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	cp "$MYDOCKER_RUNC" "$BATS_TEST_TMPDIR/bin/mydocker-runc"
+	local runtime=$BATS_TEST_TMPDIR/bin/mydocker-runc sum
+	sum=$(sha256sum <"$runtime")
+	config sleep 100
+	# init waits for start as the process's user, root here, with the
+	# process's capabilities: a process exec'd in with the same is refused
+	# init's /proc/1/exe, init being non-dumpable.
+	"$runtime" --root "$RT_ROOT" create --bundle "$BUNDLE" x0
+	run "$runtime" --root "$RT_ROOT" exec x0 sh -c 'exec 3</proc/1/exe && echo OPENED'
+	echo "$output"
+	[[ "$output" != *OPENED* ]]
+	"$runtime" --root "$RT_ROOT" delete --force x0
+	# One that may trace (CAP_SYS_PTRACE) gets past non-dumpable.
+	sed -i 's/"CAP_CHOWN"\]/"CAP_CHOWN", "CAP_SYS_PTRACE"]/' "$BUNDLE/config.json"
+	"$runtime" --root "$RT_ROOT" create --bundle "$BUNDLE" x1
+	# init waits on the exec fifo, running our binary as the container's
+	# pid 1: a process exec'd in opens its exe, and writes it once init
+	# has executed the program and the binary runs no more.
+	run "$runtime" --root "$RT_ROOT" exec x1 sh -c 'readlink /proc/1/exe; exec 3</proc/1/exe && echo opened; echo x >/proc/self/fd/3 && echo WROTE'
+	echo "$output"
+	[ "${lines[0]}" != "$runtime" ]
+	[[ "$output" != *WROTE* ]]
+	"$runtime" --root "$RT_ROOT" exec -d x1 sh -c 'exec 3</proc/1/exe || exit 1
+		until grep -q sleep /proc/1/cmdline; do sleep 0.05; done; sleep 0.3
+		if echo evil >/proc/self/fd/3; then echo wrote >/data/res; else echo refused >/data/res; fi'
+	"$runtime" --root "$RT_ROOT" start x1
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/res" ] && break; sleep 0.1; done
+	cat "$BATS_TEST_TMPDIR/res"
+	[ "$(sha256sum <"$runtime")" = "$sum" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/res")" = refused ]
+	"$runtime" --root "$RT_ROOT" delete --force x1
+}
+
+@test "final: oci: linux.sysctl only of the container's own namespaces" {
+	local pattern shmmax
+	pattern=$(cat /proc/sys/kernel/core_pattern)
+	shmmax=$(cat /proc/sys/kernel/shmmax)
+	config true
+	sysctl '{"kernel.core_pattern": "|/tmp/pwned"}'
+	run rt run --bundle "$BUNDLE" s1
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *'"kernel.core_pattern"'* ]]
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$pattern" ]
+	config true
+	sysctl '{"vm.overcommit_memory": "1"}'
+	run rt run --bundle "$BUNDLE" s2
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'"vm.overcommit_memory"'* ]]
+	# net.* without a network namespace of the container's own.
+	config true
+	sed -i 's/{"type": "network"}, //' "$BUNDLE/config.json"
+	sysctl '{"net.ipv4.ip_forward": "1"}'
+	run rt run --bundle "$BUNDLE" s3
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'"net.ipv4.ip_forward"'* ]]
+	config true
+	sed -i "s#{\"type\": \"network\"}#{\"type\": \"network\", \"path\": \"/proc/$$/ns/net\"}#" "$BUNDLE/config.json"
+	sysctl '{"net.ipv4.ip_forward": "1"}'
+	run rt run --bundle "$BUNDLE" s4
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'"net.ipv4.ip_forward"'* ]]
+	[ -z "$(ls "$RT_ROOT" 2>/dev/null)" ]
+	# The container's own namespaces: set in them, not on the host.
+	config cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward
+	sysctl '{"kernel.shmmax": "12345678", "net.ipv4.ip_forward": "1"}'
+	run rt run --bundle "$BUNDLE" s5
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 12345678 ]
+	[ "${lines[1]}" = 1 ]
+	[ "$(cat /proc/sys/kernel/shmmax)" = "$shmmax" ]
+}
+
+@test "final: oci: without process.terminal, no terminal of the caller's" {
+	# script gives the runtime a terminal of its own (a pty, its session's
+	# controlling terminal): the container must not reach it.
+	config sh -c 'set -- $(cat /proc/self/stat); echo sid=$6 pid=$$; echo x >/dev/tty && echo TTY || echo no-tty'
+	run script -qec "$MYDOCKER_RUNC --root $RT_ROOT run --bundle $BUNDLE t1" /dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sid=1 pid=1"* ]]
+	[[ "$output" == *no-tty* ]]
+	[[ "$output" != *TTY* ]]
+	config sh -c 'bye() { exit 42; }; trap bye TERM; echo up >/data/up; while :; do sleep 0.1; done'
+	rt run -d --bundle "$BUNDLE" t2
+	wait_for_line "$BATS_TEST_TMPDIR/up" up
+	run script -qec "$MYDOCKER_RUNC --root $RT_ROOT exec t2 sh -c 'set -- \$(cat /proc/self/stat); echo sid=\$6 pid=\$\$; echo x >/dev/tty && echo TTY || echo no-tty; exit 3'" /dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" =~ sid=([0-9]+)\ pid=([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	[[ "$output" == *no-tty* ]]
+	rt kill t2 KILL
+	for _ in $(seq 50); do [ "$(status_of t2)" = stopped ] && break; sleep 0.1; done
+	rt delete t2
+	# In the foreground, run still passes signals on and the exit status back.
+	rm -f "$BATS_TEST_TMPDIR/up"
+	"$MYDOCKER_RUNC" --root "$RT_ROOT" run --bundle "$BUNDLE" t3 &
+	local runner=$!
+	wait_for_line "$BATS_TEST_TMPDIR/up" up
+	kill -TERM $runner
+	local status=0
+	wait $runner || status=$?
+	[ "$status" -eq 42 ]
 }

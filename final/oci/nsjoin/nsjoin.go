@@ -31,6 +31,7 @@ package nsjoin
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -74,7 +75,23 @@ static void join_cgroup(char *dirs) {
 	}
 }
 
-__attribute__((constructor)) static void nsjoin(void) {
+// entering tells an init or exec-init process (create and exec start
+// them with exactly that argv[1]): the processes that a container will
+// see while they still run our binary.
+static int entering(int argc, char **argv) {
+	return argc >= 2 && (strcmp(argv[1], "init") == 0 || strcmp(argv[1], "exec-init") == 0);
+}
+
+// glibc hands a constructor main's argc and argv.
+__attribute__((constructor)) static void nsjoin(int argc, char **argv) {
+	// Non-dumpable before any namespace is joined: a container's process
+	// cannot then open our /proc/PID/exe, fd or mem without CAP_SYS_PTRACE
+	// over us (CVE-2019-5736; the binary itself is sealed, oci/exeseal.go).
+	// Nothing restores it: the program's execve does, as the kernel makes
+	// every execve of a readable, non-setuid file by unchanged credentials
+	// dumpable again (SUID_DUMP_USER; begin_new_exec in fs/exec.c).
+	if (entering(argc, argv) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fail("prctl", "PR_SET_DUMPABLE");
 	char *env = getenv("_MYDOCKER_RUNC_JOIN");
 	if (env == NULL)
 		return;
