@@ -9,8 +9,8 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
-// Create makes the network name (book 6.1): its file, then its bridge with
-// the gateway address, then its rules; on failure it undoes what it made.
+// Create makes the network name (book 6.1): its file, then its rules, then
+// its bridge with the gateway address; on failure it undoes what it made.
 func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
@@ -49,10 +49,12 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 			_ = s.remove(made)
 		}
 	}()
-	if err := createBridge(made); err != nil {
+	// The rules first: the guard against 127.0.0.0/8 from the bridge is
+	// there before route_localnet is set on it.
+	if err := addNetworkRules(made); err != nil {
 		return nil, err
 	}
-	if err := addNetworkRules(made); err != nil {
+	if err := createBridge(made); err != nil {
 		return nil, err
 	}
 	return made, nil
@@ -111,7 +113,10 @@ func createBridge(n *Network) error {
 	}
 	// Forwarding between interfaces is what a network needs (the host
 	// keeps it on afterwards, as docker leaves it); route_localnet lets
-	// -p traffic from the host's own 127.0.0.1 onto the bridge.
+	// -p traffic from the host's own 127.0.0.1 onto the bridge. It would
+	// also let 127.0.0.0/8 in from the bridge, to the host's loopback
+	// services: networkRules drops that in raw PREROUTING, rules that Create
+	// makes before the bridge.
 	for path, value := range map[string]string{
 		"/proc/sys/net/ipv4/ip_forward":                           "1",
 		"/proc/sys/net/ipv4/conf/" + n.Bridge + "/route_localnet": "1",
