@@ -364,6 +364,12 @@ client_ns() {
 		[ ! -e "$MD_ROOT/ports.json" ]
 	done
 	[ "$(http_get 127.0.0.1 18092)" = "host service" ]
+	# A UDP service's port too.
+	udp_listener 127.0.0.1 18095 "$BATS_TEST_TMPDIR/udp"
+	run --separate-stderr md run --rm --net testnet -p 18095:80/udp busybox true
+	echo "udp: $status $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"address already in use"* ]]
 	# The same host port twice in one run.
 	run --separate-stderr md run --rm --net testnet -p 18093:80 -p 18093:81 busybox true
 	echo "$status $stderr"
