@@ -34,7 +34,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name)}
+	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s Store) remove(n *Network) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range networkRules(n) {
+	for _, r := range append(networkRules(n), legacyRules(n)...) {
 		if ok, _ := t.ChainExists(r.table, r.chain); ok {
 			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
 				return err
@@ -193,4 +193,31 @@ func (s Store) remove(n *Network) error {
 		return removeChainsIfUnused(t)
 	}
 	return nil
+}
+
+// upgradeRules makes the rules of a network that an older mydocker made
+// (n.Rules below rulesVersion) again, once, in networkRules' order: its
+// old ones opened every port of its containers to other hosts and
+// networks, and had no guard for route_localnet. Call it with the lock
+// held.
+func (s Store) upgradeRules(n *Network) error {
+	if n.Rules >= rulesVersion {
+		return nil
+	}
+	t, err := ipt()
+	if err != nil {
+		return err
+	}
+	for _, r := range append(legacyRules(n), networkRules(n)...) {
+		if ok, _ := t.ChainExists(r.table, r.chain); ok {
+			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := addNetworkRules(n); err != nil {
+		return err
+	}
+	n.Rules = rulesVersion
+	return s.save(n)
 }

@@ -155,6 +155,23 @@ func networkRules(n *Network) []struct {
 	}
 }
 
+// rulesVersion is the version of networkRules: 2 since docker 28's
+// isolation and the 127.0.0.0/8 guard, 0 before (a network file without
+// the field).
+const rulesVersion = 2
+
+// legacyRules are the rules of version 0 that networkRules no longer
+// has: removed with the network, or by upgradeRules.
+func legacyRules(n *Network) []struct {
+	table, chain string
+	rule         []string
+} {
+	return []struct {
+		table, chain string
+		rule         []string
+	}{{"filter", chainFwd, []string{"-o", n.Bridge, "-j", "ACCEPT"}}}
+}
+
 // portRule is the DNAT of one -p.
 func portRule(p Port, ip string) []string {
 	return []string{"-p", p.Proto, "--dport", fmt.Sprint(p.Host), "-j", "DNAT", "--to-destination", fmt.Sprintf("%s:%d", ip, p.Container)}

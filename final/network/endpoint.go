@@ -34,6 +34,9 @@ func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.upgradeRules(n); err != nil {
+		return nil, fmt.Errorf("network %s: make its rules again: %w", name, err)
+	}
 	if err := s.takePorts(ports, id); err != nil {
 		return nil, err
 	}

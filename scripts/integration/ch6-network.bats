@@ -391,3 +391,26 @@ client_ns() {
 		python3 -c 'import socket; socket.socket().bind(("0.0.0.0", 18093))'
 	fi
 }
+
+@test "network: a network an older mydocker made gets docker 28's rules at its next run, and leaves nothing when removed" {
+	md network create --subnet 10.250.0.0/24 testnet
+	br=$(ip -o -4 addr show | awk '$4 == "10.250.0.1/24" { print $2 }')
+	# As the older one left it: every port open both ways, no guard, and
+	# no "rules" in its file.
+	for c in "filter MYDOCKER-FORWARD" "filter MYDOCKER-ISOLATION" "raw MYDOCKER-RAW"; do
+		set -- $c
+		iptables -t "$1" -S "$2" | grep -F -- "$br" | sed 's/^-A/-D/' | while read -r line; do iptables -t "$1" $line; done
+	done
+	iptables -A MYDOCKER-FORWARD -i "$br" -j ACCEPT
+	iptables -A MYDOCKER-FORWARD -o "$br" -j ACCEPT
+	python3 -c 'import json, sys; n = json.load(open(sys.argv[1])); del n["rules"]; json.dump(n, open(sys.argv[1], "w"))' "$MD_ROOT/networks/testnet.json"
+	md_detach --name a --net testnet -- sleep 1000
+	iptables -S MYDOCKER-FORWARD
+	[ -z "$(iptables -S MYDOCKER-FORWARD | grep -x -e "-A MYDOCKER-FORWARD -o $br -j ACCEPT")" ]
+	iptables -S MYDOCKER-FORWARD | grep -x -e "-A MYDOCKER-FORWARD -o $br -j DROP"
+	iptables -t raw -S MYDOCKER-RAW | grep -F -e "-i $br -j DROP"
+	grep '"rules": 2' "$MD_ROOT/networks/testnet.json"
+	# Old or new, remove takes every rule with it (teardown's leak check).
+	md rm -f a
+	md network rm testnet
+}
