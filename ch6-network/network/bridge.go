@@ -9,8 +9,8 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
-// Create makes the network name (book 6.1): its file, then its bridge with
-// the gateway address, then its rules; on failure it undoes what it made.
+// Create makes the network name (book 6.1): its file, then its rules, then
+// its bridge with the gateway address; on failure it undoes what it made.
 func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
@@ -34,7 +34,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name)}
+	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
@@ -49,10 +49,12 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 			_ = s.remove(made)
 		}
 	}()
-	if err := createBridge(made); err != nil {
+	// The rules first: the guard against 127.0.0.0/8 from the bridge is
+	// there before route_localnet is set on it.
+	if err := addNetworkRules(made); err != nil {
 		return nil, err
 	}
-	if err := addNetworkRules(made); err != nil {
+	if err := createBridge(made); err != nil {
 		return nil, err
 	}
 	return made, nil
@@ -111,7 +113,10 @@ func createBridge(n *Network) error {
 	}
 	// Forwarding between interfaces is what a network needs (the host
 	// keeps it on afterwards, as docker leaves it); route_localnet lets
-	// -p traffic from the host's own 127.0.0.1 onto the bridge.
+	// -p traffic from the host's own 127.0.0.1 onto the bridge. It would
+	// also let 127.0.0.0/8 in from the bridge, to the host's loopback
+	// services: networkRules drops that in raw PREROUTING, rules that Create
+	// makes before the bridge.
 	for path, value := range map[string]string{
 		"/proc/sys/net/ipv4/ip_forward":                           "1",
 		"/proc/sys/net/ipv4/conf/" + n.Bridge + "/route_localnet": "1",
@@ -167,7 +172,7 @@ func (s Store) remove(n *Network) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range networkRules(n) {
+	for _, r := range append(networkRules(n), legacyRules(n)...) {
 		if ok, _ := t.ChainExists(r.table, r.chain); ok {
 			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
 				return err
@@ -188,4 +193,31 @@ func (s Store) remove(n *Network) error {
 		return removeChainsIfUnused(t)
 	}
 	return nil
+}
+
+// upgradeRules makes the rules of a network that an older mydocker made
+// (n.Rules below rulesVersion) again, once, in networkRules' order: its
+// old ones opened every port of its containers to other hosts and
+// networks, and had no guard for route_localnet. Call it with the lock
+// held.
+func (s Store) upgradeRules(n *Network) error {
+	if n.Rules >= rulesVersion {
+		return nil
+	}
+	t, err := ipt()
+	if err != nil {
+		return err
+	}
+	for _, r := range append(legacyRules(n), networkRules(n)...) {
+		if ok, _ := t.ChainExists(r.table, r.chain); ok {
+			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := addNetworkRules(n); err != nil {
+		return err
+	}
+	n.Rules = rulesVersion
+	return s.save(n)
 }

@@ -32,7 +32,14 @@ func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.upgradeRules(n); err != nil {
+		return nil, fmt.Errorf("network %s: make its rules again: %w", name, err)
+	}
 	if err := s.takePorts(ports, id); err != nil {
+		return nil, err
+	}
+	if err := checkHostPorts(ports); err != nil {
+		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
 	ip, err := s.Allocate(n, id)
@@ -191,4 +198,21 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 		return err
 	}
 	return s.Release(n, ep.IP, id)
+}
+
+// checkHostPorts refuses the run when a host service has one of the host
+// ports already. This stage has no process that lives as long as a
+// detached container (final's monitor holds the ports it binds): the port
+// is bound and let go at once, so a service that binds it later is
+// still overridden by the DNAT. takePorts keeps two of our containers
+// apart.
+func checkHostPorts(ports []Port) error {
+	for _, p := range ports {
+		c, err := bindHostPort(p)
+		if err != nil {
+			return err
+		}
+		c.Close()
+	}
+	return nil
 }

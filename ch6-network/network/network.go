@@ -31,6 +31,7 @@ type Network struct {
 	Subnet  string `json:"subnet"`  // canonical CIDR, such as 10.10.0.0/24
 	Gateway string `json:"gateway"` // the bridge's address: the subnet's first
 	Bridge  string `json:"bridge"`  // the bridge device
+	Rules   int    `json:"rules"`   // the rulesVersion its iptables rules are of
 }
 
 // IPNet is the subnet, parsed.

@@ -110,4 +110,9 @@ func TestHostPortsAreTakenOnce(t *testing.T) {
 	require.NoError(t, s.takePorts([]Port{{Host: 8080, Container: 80, Proto: "udp"}}, "b"), "another protocol")
 	require.NoError(t, s.releasePorts(ports, "a"))
 	require.NoError(t, s.takePorts(ports, "b"))
+	twice := []Port{{Host: 9090, Container: 80, Proto: "tcp"}, {Host: 9090, Container: 81, Proto: "tcp"}}
+	assert.ErrorContains(t, s.takePorts(twice, "c"), "mapped twice")
+	taken, err := s.loadPorts()
+	require.NoError(t, err)
+	assert.NotContains(t, taken, "tcp/9090", "nothing is kept of a refused run")
 }

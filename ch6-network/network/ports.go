@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/mydocker/mydocker/ch6-network/internal/atomicfile"
 )
@@ -61,14 +64,41 @@ func (s Store) takePorts(ports []Port, owner string) error {
 	if err != nil {
 		return err
 	}
+	mine := map[string]bool{}
 	for _, p := range ports {
 		key := fmt.Sprintf("%s/%d", p.Proto, p.Host)
 		if other, ok := taken[key]; ok && other != owner {
-			return fmt.Errorf("host port %s is taken by container %.12s", key, other)
+			return fmt.Errorf("bind for 0.0.0.0:%d/%s failed: port is already allocated: host port %s is taken by container %.12s", p.Host, p.Proto, key, other)
 		}
+		if mine[key] {
+			return fmt.Errorf("bind for 0.0.0.0:%d/%s failed: port is already allocated: host port %s is mapped twice", p.Host, p.Proto, key)
+		}
+		mine[key] = true
 		taken[key] = owner
 	}
 	return s.savePorts(taken)
+}
+
+// bindHostPort binds the host port of p on every address, as docker does
+// for -p: the DNAT would otherwise take the port over from a host service
+// that serves it (sshd on 22), silently. The error says so in docker's
+// words.
+func bindHostPort(p Port) (io.Closer, error) {
+	addr := fmt.Sprintf(":%d", p.Host)
+	var c io.Closer
+	var err error
+	if p.Proto == "udp" {
+		c, err = net.ListenPacket("udp", addr)
+	} else {
+		c, err = net.Listen("tcp", addr)
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("failed to bind host port 0.0.0.0:%d/%s: address already in use", p.Host, p.Proto)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to bind host port 0.0.0.0:%d/%s: %w", p.Host, p.Proto, err)
+	}
+	return c, nil
 }
 
 // releasePorts gives back the host ports that owner holds.

@@ -20,6 +20,9 @@ import (
 // return. Then it stays, the container's parent: it waits for the
 // command, records its exit code, tears the container down, removes it
 // with --rm, and restarts it as --restart says, until stop or rm ends it.
+// It holds the host ports of -p bound while the container is connected
+// (network.Reserve binds them in this process, Disconnect lets them go),
+// as docker's port reservation does.
 // docker has containerd-shim for this, podman conmon.
 func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error {
 	signals := monitorSetup()

@@ -22,7 +22,8 @@ type Endpoint struct {
 }
 
 // Reserve gives container id an address on the network name and the
-// host ports of ports. Nothing is made yet.
+// host ports of ports, bound by this process until Disconnect (see held).
+// Nothing else is made yet.
 func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 	lock, err := s.Lock()
 	if err != nil {
@@ -33,11 +34,19 @@ func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.upgradeRules(n); err != nil {
+		return nil, fmt.Errorf("network %s: make its rules again: %w", name, err)
+	}
 	if err := s.takePorts(ports, id); err != nil {
+		return nil, err
+	}
+	if err := holdPorts(id, ports); err != nil {
+		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
 	ip, err := s.Allocate(n, id)
 	if err != nil {
+		releaseHeld(id)
 		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
@@ -214,6 +223,7 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
 		}
 	}
+	releaseHeld(id)
 	if err := s.releasePorts(ep.Ports, id); err != nil {
 		return err
 	}

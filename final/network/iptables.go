@@ -16,7 +16,9 @@ import (
 const (
 	chainPost = "MYDOCKER-POSTROUTING" // nat: MASQUERADE out of each subnet
 	chainDNAT = "MYDOCKER-DNAT"        // nat: -p, from outside and from the host itself
-	chainFwd  = "MYDOCKER-FORWARD"     // filter: let each bridge's traffic through
+	chainFwd  = "MYDOCKER-FORWARD"     // filter: what may enter and leave each bridge
+	chainIso  = "MYDOCKER-ISOLATION"   // filter: no bridge of ours to another (docker's isolation stages)
+	chainRaw  = "MYDOCKER-RAW"         // raw: no 127.0.0.0/8 from a bridge (CVE-2020-8558)
 )
 
 // jumps are the rules that lead into our chains.
@@ -33,6 +35,9 @@ var jumps = []struct {
 	// First in FORWARD: a host whose policy is DROP (docker's) still
 	// forwards our bridges' traffic.
 	{"filter", "FORWARD", []string{"-j", chainFwd}},
+	// raw sees a packet before any NAT: its destination as the sender
+	// wrote it.
+	{"raw", "PREROUTING", []string{"-j", chainRaw}},
 }
 
 func ipt() (*iptables.IPTables, error) {
@@ -45,7 +50,7 @@ func ipt() (*iptables.IPTables, error) {
 
 // ensureChains makes our chains and their jumps, once.
 func ensureChains(t *iptables.IPTables) error {
-	for _, c := range []struct{ table, chain string }{{"nat", chainPost}, {"nat", chainDNAT}, {"filter", chainFwd}} {
+	for _, c := range ourChains {
 		if ok, err := t.ChainExists(c.table, c.chain); err != nil {
 			return err
 		} else if !ok {
@@ -103,8 +108,11 @@ func removeChainsIfUnused(t *iptables.IPTables) error {
 	return nil
 }
 
-// ourChains are the chains every network's rules go in.
-var ourChains = []struct{ table, chain string }{{"nat", chainPost}, {"nat", chainDNAT}, {"filter", chainFwd}}
+// ourChains are the chains every network's rules go in. chainFwd jumps to
+// chainIso: it is emptied first, and chainIso then deleted.
+var ourChains = []struct{ table, chain string }{
+	{"nat", chainPost}, {"nat", chainDNAT}, {"filter", chainFwd}, {"filter", chainIso}, {"raw", chainRaw},
+}
 
 // networkRules are the rules of one network's bridge.
 func networkRules(n *Network) []struct {
@@ -122,9 +130,46 @@ func networkRules(n *Network) []struct {
 		// bridge, nor answered from the container (route_localnet lets it
 		// be routed, MASQUERADE gives it the bridge's address).
 		{"nat", chainPost, []string{"-s", "127.0.0.0/8", "-o", n.Bridge, "-j", "MASQUERADE"}},
+		// route_localnet (bridge.go) makes the kernel route 127.0.0.0/8
+		// on the bridge: without this, a container that writes such a
+		// packet itself (NET_RAW, a default capability, is enough) reaches
+		// the services bound to the host's own 127.0.0.1 (CVE-2020-8558).
+		// The host's -p traffic to 127.0.0.1 never comes in on the bridge:
+		// its replies are addressed to the gateway, undone to 127.0.0.1
+		// only after raw, in nat.
+		{"raw", chainRaw, []string{"-i", n.Bridge, "-d", "127.0.0.0/8", "-j", "DROP"}},
+		// Into the bridge, as docker's FORWARD: replies to what the
+		// containers opened, and what a -p DNAT sent (published ports);
+		// from a container on the same bridge; nothing else, so that
+		// other hosts and other networks cannot reach a port that is not
+		// published.
+		{"filter", chainFwd, []string{"-o", n.Bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "ACCEPT"}},
+		{"filter", chainFwd, []string{"-i", n.Bridge, "-o", n.Bridge, "-j", "ACCEPT"}},
+		// Out of the bridge: to another network of ours, dropped by
+		// chainIso (every bridge's DROP is there, whichever network came
+		// first); anywhere else, accepted (the way out, MASQUERADEd).
+		{"filter", chainFwd, []string{"-i", n.Bridge, "-j", chainIso}},
 		{"filter", chainFwd, []string{"-i", n.Bridge, "-j", "ACCEPT"}},
-		{"filter", chainFwd, []string{"-o", n.Bridge, "-j", "ACCEPT"}},
+		{"filter", chainFwd, []string{"-o", n.Bridge, "-j", "DROP"}},
+		{"filter", chainIso, []string{"-o", n.Bridge, "-j", "DROP"}},
 	}
+}
+
+// rulesVersion is the version of networkRules: 2 since docker 28's
+// isolation and the 127.0.0.0/8 guard, 0 before (a network file without
+// the field).
+const rulesVersion = 2
+
+// legacyRules are the rules of version 0 that networkRules no longer
+// has: removed with the network, or by upgradeRules.
+func legacyRules(n *Network) []struct {
+	table, chain string
+	rule         []string
+} {
+	return []struct {
+		table, chain string
+		rule         []string
+	}{{"filter", chainFwd, []string{"-o", n.Bridge, "-j", "ACCEPT"}}}
 }
 
 // portRule is the DNAT of one -p.

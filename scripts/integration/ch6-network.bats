@@ -10,10 +10,12 @@ setup() {
 	md_setup_root
 	NET_BEFORE=$(host_net)
 	CLIENT_NS=""
+	HOST_PIDS=""
 }
 
 teardown() {
 	md_rm_all
+	[ -z "$HOST_PIDS" ] || kill $HOST_PIDS 2>/dev/null || true
 	local n
 	for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do md network rm "$n" >/dev/null || true; done
 	[ -z "$CLIENT_NS" ] || ip netns del "$CLIENT_NS" 2>/dev/null || true
@@ -213,4 +215,202 @@ web() {
 	for ((i = 0; i < 50; i++)); do md ps -a | grep -qi ' exited ' && break; sleep 0.1; done
 	[ -z "$(iptables -t nat -S | grep -e "-j DNAT")" ]
 	[ "$(cat "$MD_ROOT/ipam/testnet.json")" = "{}" ]
+}
+
+# --- issue 20: what reaches the host and the containers (docker 28's rules).
+
+# udp_listener ADDR PORT FILE: a host service of the test's own that writes
+# every datagram it gets to FILE, started in the background.
+udp_listener() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+open(sys.argv[3] + ".ready", "w").close()
+while True:
+    data, peer = s.recvfrom(100)
+    with open(sys.argv[3], "ab") as f:
+        f.write(data + b"\n")
+' "$1" "$2" "$3" &
+	HOST_PIDS="$HOST_PIDS $!"
+	local i
+	for ((i = 0; i < 50; i++)); do [ -e "$3.ready" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# spoof_udp PID GWMAC SRC DST PORT TEXT: from the network namespace of the
+# container whose init is PID, the frame a container with NET_RAW (a
+# default capability) can write on its eth0: to the gateway's MAC, a UDP
+# datagram from SRC to DST:PORT. Only an AF_PACKET socket is used, which
+# NET_RAW allows inside.
+spoof_udp() {
+	nsenter -t "$1" -n python3 -c '
+import socket, struct, sys
+gw, src, dst, port, text = sys.argv[1:6]
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+udp = struct.pack("!HHHH", 40000, int(port), 8 + len(text), 0) + text.encode()
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, socket.inet_aton(src), socket.inet_aton(dst))
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+mine = s.getsockname()[4]
+for _ in range(3):
+    s.send(bytes.fromhex(gw.replace(":", "")) + mine + b"\x08\x00" + ip + udp)
+' "$2" "$3" "$4" "$5" "$6"
+}
+
+# client_ns: a network namespace of the test's own, "another host", with a
+# /30 to the host (10.252.0.1 the host's end, 10.252.0.2 its own).
+client_ns() {
+	CLIENT_NS=mdtest-client-$$
+	ip netns add "$CLIENT_NS"
+	ip link add mdtest-cli type veth peer name mdtest-clp
+	ip link set mdtest-clp netns "$CLIENT_NS"
+	ip addr add 10.252.0.1/30 dev mdtest-cli && ip link set mdtest-cli up
+	ip -n "$CLIENT_NS" addr add 10.252.0.2/30 dev mdtest-clp
+	ip -n "$CLIENT_NS" link set mdtest-clp up
+	ip -n "$CLIENT_NS" link set lo up
+}
+
+@test "network: a container cannot reach the host's 127.0.0.1 through the bridge (CVE-2020-8558); -p from 127.0.0.1 still works" {
+	md network create --subnet 10.250.0.0/24 testnet
+	udp_listener 127.0.0.1 18090 "$BATS_TEST_TMPDIR/got"
+	# The listener works: the host's own datagram arrives.
+	echo from-host >/dev/udp/127.0.0.1/18090
+	for ((i = 0; i < 50; i++)); do [ -s "$BATS_TEST_TMPDIR/got" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/got")" = from-host ]
+	web web 18080
+	ip=$(md ps | awk '$2 == "web" { print $4 }')
+	pid=$(md ps | awk '$2 == "web" { print $3 }')
+	br=$(ip -o -4 addr show | awk '$4 == "10.250.0.1/24" { print $2 }')
+	[ "$(cat "/proc/sys/net/ipv4/conf/$br/route_localnet")" = 1 ]
+	spoof_udp "$pid" "$(cat "/sys/class/net/$br/address")" "$ip" 127.0.0.1 18090 from-container
+	# The gateway itself is reached that way (the frame is good).
+	udp_listener 10.250.0.1 18091 "$BATS_TEST_TMPDIR/gw"
+	spoof_udp "$pid" "$(cat "/sys/class/net/$br/address")" "$ip" 10.250.0.1 18091 to-gateway
+	for ((i = 0; i < 50; i++)); do [ -s "$BATS_TEST_TMPDIR/gw" ] && break; sleep 0.1; done
+	grep -x to-gateway "$BATS_TEST_TMPDIR/gw"
+	sleep 0.5
+	run cat "$BATS_TEST_TMPDIR/got"
+	echo "$output"
+	[ "$output" = from-host ]
+	# The host's own -p access to 127.0.0.1 still works.
+	[ "$(http_get 127.0.0.1 18080)" = "hello from web" ]
+}
+
+@test "network: networks are isolated from each other; containers on one network reach each other" {
+	md network create --subnet 10.250.0.0/24 testnet
+	md network create --subnet 10.250.16.0/24 othernet
+	md_detach --name a --net testnet -- httpd -f -p 80 -h /
+	md_detach --name b --net testnet -- sleep 1000
+	md_detach --name c --net othernet -- sleep 1000
+	a=$(md ps | awk '$2 == "a" { print $4 }')
+	c=$(md ps | awk '$2 == "c" { print $4 }')
+	run md exec b ping -c 1 -W 2 "$a"
+	[ "$status" -eq 0 ]
+	run md exec c ping -c 1 -W 2 "$a"
+	echo "c -> a: $status $output"
+	[ "$status" -ne 0 ]
+	run md exec a ping -c 1 -W 2 "$c"
+	echo "a -> c: $status $output"
+	[ "$status" -ne 0 ]
+	run md exec c nc -w 2 "$a" 80 </dev/null
+	echo "c -> a:80: $status $output"
+	[ "$status" -ne 0 ]
+	# Each still reaches its gateway and the host.
+	run md exec c ping -c 1 -W 2 10.250.16.1
+	[ "$status" -eq 0 ]
+}
+
+@test "network: from another host only published ports reach a container" {
+	md network create --subnet 10.250.0.0/24 testnet
+	md_detach --name web --net testnet -p 18080:80 -- sh -c "mkdir -p /www && echo 'hello from web' >/www/index.html && httpd -p 81 -h /www && exec httpd -f -p 80 -h /www"
+	for ((i = 0; i < 50; i++)); do [ "$(http_get 127.0.0.1 18080)" = "hello from web" ] && break; sleep 0.1; done
+	ip=$(md ps | awk '$2 == "web" { print $4 }')
+	# The host reaches the container's every port itself.
+	[ "$(http_get "$ip" 81)" = "hello from web" ]
+	client_ns
+	ip -n "$CLIENT_NS" route add 10.250.0.0/24 via 10.252.0.1
+	run ip netns exec "$CLIENT_NS" bash -c "$(declare -f http_get); http_get 10.252.0.1 18080"
+	[ "$output" = "hello from web" ]
+	# Straight to the container, published or not: dropped.
+	for port in 81 80; do
+		run ip netns exec "$CLIENT_NS" bash -c "$(declare -f http_get); http_get $ip $port"
+		echo "$ip:$port from outside: $output"
+		[ "$output" != "hello from web" ]
+	done
+}
+
+@test "network: -p refuses a host port a host service has (nothing is left) or another mapping has" {
+	md network create --subnet 10.250.0.0/24 testnet
+	mkdir "$BATS_TEST_TMPDIR/www" && echo 'host service' >"$BATS_TEST_TMPDIR/www/index.html"
+	python3 -m http.server --bind 127.0.0.1 --directory "$BATS_TEST_TMPDIR/www" 18092 >/dev/null 2>&1 &
+	HOST_PIDS="$HOST_PIDS $!"
+	for ((i = 0; i < 50; i++)); do [ "$(http_get 127.0.0.1 18092)" = "host service" ] && break; sleep 0.1; done
+	[ "$(http_get 127.0.0.1 18092)" = "host service" ]
+	for mode in --rm -d; do
+		run --separate-stderr md run $mode --net testnet -p 18092:80 busybox true
+		echo "$mode: $status $stderr"
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"address already in use"* ]]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[ -z "$(md ps -a -q)" ]
+		[ -z "$(iptables-save | grep -e 18092)" ]
+		[ "$(cat "$MD_ROOT/ipam/testnet.json" 2>/dev/null || echo "{}")" = "{}" ]
+		[ ! -e "$MD_ROOT/ports.json" ]
+	done
+	[ "$(http_get 127.0.0.1 18092)" = "host service" ]
+	# A UDP service's port too.
+	udp_listener 127.0.0.1 18095 "$BATS_TEST_TMPDIR/udp"
+	run --separate-stderr md run --rm --net testnet -p 18095:80/udp busybox true
+	echo "udp: $status $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"address already in use"* ]]
+	# The same host port twice in one run.
+	run --separate-stderr md run --rm --net testnet -p 18093:80 -p 18093:81 busybox true
+	echo "$status $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already allocated"* ]]
+	[ -z "$(md ps -a -q)" ]
+	web web 18093
+	run --separate-stderr md run --rm --net testnet -p 18093:81 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already allocated"* ]]
+	if stage_at_least final; then
+		# final/'s monitor holds the port: no host service takes it.
+		run python3 -c 'import socket; socket.socket().bind(("127.0.0.1", 18093))'
+		echo "$output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"Address already in use"* ]]
+		# And lets it go with the container.
+		md rm -f web
+		python3 -c 'import socket; socket.socket().bind(("0.0.0.0", 18093))'
+	fi
+}
+
+@test "network: a network an older mydocker made gets docker 28's rules at its next run, and leaves nothing when removed" {
+	md network create --subnet 10.250.0.0/24 testnet
+	br=$(ip -o -4 addr show | awk '$4 == "10.250.0.1/24" { print $2 }')
+	# As the older one left it: every port open both ways, no guard, and
+	# no "rules" in its file.
+	for c in "filter MYDOCKER-FORWARD" "filter MYDOCKER-ISOLATION" "raw MYDOCKER-RAW"; do
+		set -- $c
+		iptables -t "$1" -S "$2" | grep -F -- "$br" | sed 's/^-A/-D/' | while read -r line; do iptables -t "$1" $line; done
+	done
+	iptables -A MYDOCKER-FORWARD -i "$br" -j ACCEPT
+	iptables -A MYDOCKER-FORWARD -o "$br" -j ACCEPT
+	python3 -c 'import json, sys; n = json.load(open(sys.argv[1])); del n["rules"]; json.dump(n, open(sys.argv[1], "w"))' "$MD_ROOT/networks/testnet.json"
+	md_detach --name a --net testnet -- sleep 1000
+	iptables -S MYDOCKER-FORWARD
+	[ -z "$(iptables -S MYDOCKER-FORWARD | grep -x -e "-A MYDOCKER-FORWARD -o $br -j ACCEPT")" ]
+	iptables -S MYDOCKER-FORWARD | grep -x -e "-A MYDOCKER-FORWARD -o $br -j DROP"
+	iptables -t raw -S MYDOCKER-RAW | grep -F -e "-i $br -j DROP"
+	grep '"rules": 2' "$MD_ROOT/networks/testnet.json"
+	# Old or new, remove takes every rule with it (teardown's leak check).
+	md rm -f a
+	md network rm testnet
 }

@@ -817,3 +817,52 @@ assert c["Name"] == "member" and c["IPv4Address"].endswith("/16") and c["MacAddr
 	run --separate-stderr md network inspect nosuch
 	[ "$status" -eq 125 ]
 }
+
+# --- issue 20: -p's host port, held by the monitor (network tests).
+
+# port_free PORT: no socket of the host has PORT (a bind to 0.0.0.0 works).
+port_free() {
+	python3 -c 'import socket, sys; socket.socket().bind(("0.0.0.0", int(sys.argv[1])))' "$1"
+}
+
+# get_ok PORT: the web container answers on 127.0.0.1:PORT within 5 s.
+get_ok() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET / HTTP/1.0\r\n\r\n" >&3 && cat <&3' "$1" 2>/dev/null | tail -n 1)" = hi ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "final: -p: the monitor holds the host port across restarts, and lets it go with the container or its own death" {
+	md_detach --name web --restart always -p 18094:80 -- sh -c 'echo hi >/index.html && exec httpd -f -p 80 -h /'
+	get_ok 18094
+	run port_free 18094
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Address already in use"* ]]
+	# Restarted by its policy: held again, served again.
+	pid=$(md ps | awk '$2 == "web" { print $3 }')
+	kill -KILL "$pid"
+	for ((i = 0; i < 50; i++)); do
+		new=$(md ps | awk '$2 == "web" { print $3 }')
+		[ -n "$new" ] && [ "$new" != "$pid" ] && break
+		sleep 0.1
+	done
+	get_ok 18094
+	run port_free 18094
+	[ "$status" -ne 0 ]
+	md stop -t 0 web
+	port_free 18094
+	[ -z "$(iptables-save | grep -e 18094)" ]
+	md start web
+	get_ok 18094
+	run port_free 18094
+	[ "$status" -ne 0 ]
+	# A monitor killed lets go of it with its descriptors; the next
+	# command removes the rules.
+	kill -KILL $(mydocker_pids)
+	md ps -a | grep -E ' web .* Exited '
+	port_free 18094
+	[ -z "$(iptables-save | grep -e 18094)" ]
+}
