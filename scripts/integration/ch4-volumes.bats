@@ -257,6 +257,7 @@ stop_sharer() {
 	# A bind that escaped is the host's now: unmount it before failing.
 	while read -r m; do [ -z "$m" ] || umount -l "$m"; done <<<"$leaked"
 	echo "runs that reached the host: $hits; mounts left on the decoy: $leaked"
+	find "$T/decoy" -mindepth 1 | head -n 3
 	sort "$T/b.out" | sed 's/[0-9]\{4,\}/N/g' | uniq -c | sort -rn | head -n 5
 	[ "$hits" -eq 0 ]
 	[ -z "$leaked" ]
