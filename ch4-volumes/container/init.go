@@ -9,6 +9,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/ch4-volumes/overlay"
 )
 
 // RunContainerInitProcess runs inside the new namespaces as the container's
@@ -22,30 +24,31 @@ func RunContainerInitProcess() error {
 	if os.Getpid() != 1 {
 		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
 	}
-	argv, err := readUserCommand()
+	cfg, err := readInitConfig()
 	if err != nil {
 		return err
 	}
-	logrus.WithField("command", argv).Debug("container init")
-	if err := setUpMount(); err != nil {
+	logrus.WithField("command", cfg.Args).Debug("container init")
+	if err := setUpMount(cfg.Volumes); err != nil {
 		return err
 	}
 	// Only now, inside the image, is PATH looked up: before the pivot it
 	// would find the host's binaries, which the image may not have.
-	path, err := exec.LookPath(argv[0])
+	path, err := exec.LookPath(cfg.Args[0])
 	if err != nil {
 		return &ExecError{Err: err}
 	}
 	logrus.WithField("path", path).Debug("found the command")
-	if err := unix.Exec(path, argv, os.Environ()); err != nil {
+	if err := unix.Exec(path, cfg.Args, os.Environ()); err != nil {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
 	return nil
 }
 
-// setUpMount moves the container into its own root filesystem and gives
-// it /proc, /sys and /dev. Run started us in that root (cmd.Dir).
-func setUpMount() error {
+// setUpMount binds the volumes into the container's root filesystem,
+// moves the container into it and gives it /proc, /sys and /dev. Run
+// started us in that root (cmd.Dir).
+func setUpMount(volumes []overlay.Volume) error {
 	// A new mount namespace starts as a copy of the host's, with the same
 	// propagation. systemd makes "/" shared, so without this every mount
 	// below would also appear on the host, and pivot_root would fail with
@@ -57,6 +60,12 @@ func setUpMount() error {
 	root, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the container's root: %w", err)
+	}
+	// The volumes are bound here, in our mount namespace, before the host
+	// directories are out of reach: our mounts are private now, so the
+	// host never sees them (overlay.MountVolumes says why that matters).
+	if err := overlay.MountVolumes(root, volumes); err != nil {
+		return err
 	}
 	if err := pivotRoot(root); err != nil {
 		return err

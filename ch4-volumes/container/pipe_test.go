@@ -6,27 +6,30 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/ch4-volumes/overlay"
 )
 
-func TestSendInitCommandKeepsTheList(t *testing.T) {
+func TestSendInitConfigKeepsTheList(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer r.Close()
-	argv := []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}
+	cfg := initConfig{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"},
+		Volumes: []overlay.Volume{{Host: "/a", Container: "/b", ReadOnly: true}}}
 
-	require.NoError(t, sendInitCommand(argv, w))
+	require.NoError(t, sendInitConfig(cfg, w))
 
-	got, err := decodeCommand(r)
+	got, err := decodeInitConfig(r)
 	require.NoError(t, err)
-	assert.Equal(t, argv, got)
+	assert.Equal(t, cfg, got)
 }
 
-func TestDecodeCommandRefusesNothing(t *testing.T) {
+func TestDecodeInitConfigRefusesNothing(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer r.Close()
 	w.Close() // the parent gave up without sending
 
-	_, err = decodeCommand(r)
+	_, err = decodeInitConfig(r)
 	assert.ErrorContains(t, err, "read the command")
 }

@@ -88,7 +88,7 @@ func run(opts RunOptions, signals <-chan os.Signal) (int, error) {
 			return 128 + int(sig), nil
 		}
 		// Only now may the command start: it runs inside its limits.
-		err = sendInitCommand(opts.Command, writePipe)
+		err = sendInitConfig(initConfig{Args: opts.Command, Volumes: opts.Volumes}, writePipe)
 	}
 	if err != nil {
 		stopInit(parent)
@@ -125,10 +125,10 @@ func pendingSignal(signals <-chan os.Signal) (syscall.Signal, bool) {
 }
 
 // newWorkSpace gives run id its root filesystem: the image's read-only
-// layer, unpacked once, under a fresh writable layer, with the volumes
-// mounted in it. It first cleans up after a run that was killed before it
-// could (kill -9 leaves the overlay and volumes mounted and the cgroup
-// behind).
+// layer, unpacked once, under a fresh writable layer. The volumes' host
+// directories are made here; init binds them, in the container's mount
+// namespace. It first cleans up after a run that was killed before it
+// could (kill -9 leaves the overlay mounted and the cgroup behind).
 func newWorkSpace(root, id string, volumes []overlay.Volume) (overlay.Workspace, error) {
 	ws := overlay.Workspace{Root: root}
 	if err := removeLeftovers(ws); err != nil {
@@ -138,14 +138,10 @@ func newWorkSpace(root, id string, volumes []overlay.Volume) (overlay.Workspace,
 	if err != nil {
 		return ws, err
 	}
-	if err := ws.Create(id, lower); err != nil {
+	if err := overlay.CreateHostDirs(volumes); err != nil {
 		return ws, err
 	}
-	if err := ws.MountVolumes(volumes); err != nil {
-		deleteWorkSpace(ws)
-		return ws, err
-	}
-	return ws, nil
+	return ws, ws.Create(id, lower)
 }
 
 // deleteWorkSpace unmounts and removes the container's writable layer.

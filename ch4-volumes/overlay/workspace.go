@@ -99,13 +99,15 @@ func (w Workspace) LeftoverID() (id string, found bool) {
 	return strings.TrimSpace(string(b)), true
 }
 
-// Remove unmounts the volumes, the overlay and the workspace's own mount,
-// deepest first, then removes the run's directories. Every unmount is
-// checked in the kernel's mount table before anything is deleted, and the
-// removal itself stops at any mount point it meets: removing through a
-// volume that is still mounted would delete the user's data on the host,
-// as the book's code could. So when an unmount fails, Remove says so and
-// deletes nothing.
+// Remove unmounts the overlay and the workspace's own mount, deepest
+// first, then removes the run's directories. The volumes are not in the
+// host's mount table (init binds them in the container's namespace, and
+// they vanish with it); still every mount found below the workspace is
+// unmounted and checked in the kernel's mount table before anything is
+// deleted, and the removal itself stops at any mount point it meets:
+// removing through a mount would delete what it shows, a volume's host
+// data, as the book's code could. So when an unmount fails, Remove says
+// so and deletes nothing.
 func (w Workspace) Remove() error {
 	mounts, err := mountsUnder(w.Dir())
 	if err != nil {

@@ -21,9 +21,10 @@
 // gives it /proc, /sys and /dev. A run killed with kill -9 leaves its
 // container, workspace and cgroup behind: the next run removes them first.
 //
-// The workspace carries the volumes of -v (book 4.3), bind-mounted before
-// init starts and unmounted, every unmount checked, before anything of the
-// workspace is deleted.
+// The volumes of -v (book 4.3) are bound by init, in the container's mount
+// namespace and through descriptors opened inside its root, never by path
+// in the host's: they go with the namespace. The workspace is unmounted,
+// every unmount checked, before anything of it is deleted.
 //
 // Commit (book 4.4) writes the running container's filesystem, without the
 // volumes' contents, to an image tar.

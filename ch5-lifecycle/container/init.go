@@ -9,6 +9,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/ch5-lifecycle/overlay"
 )
 
 // RunContainerInitProcess runs inside the new namespaces as the container's
@@ -48,7 +50,7 @@ func startCommand() error {
 	if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 		return fmt.Errorf("set the hostname: %w", err)
 	}
-	if err := setUpMount(); err != nil {
+	if err := setUpMount(cfg.Volumes); err != nil {
 		return err
 	}
 	// Only now, inside the image, is PATH looked up: before the pivot it
@@ -66,9 +68,10 @@ func startCommand() error {
 	return nil
 }
 
-// setUpMount moves the container into its own root filesystem and gives
-// it /proc, /sys and /dev. Run started us in that root (cmd.Dir).
-func setUpMount() error {
+// setUpMount binds the volumes into the container's root filesystem,
+// moves the container into it and gives it /proc, /sys and /dev. Run
+// started us in that root (cmd.Dir).
+func setUpMount(volumes []overlay.Volume) error {
 	// A new mount namespace starts as a copy of the host's, with the same
 	// propagation. systemd makes "/" shared, so without this every mount
 	// below would also appear on the host, and pivot_root would fail with
@@ -80,6 +83,12 @@ func setUpMount() error {
 	root, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the container's root: %w", err)
+	}
+	// The volumes are bound here, in our mount namespace, before the host
+	// directories are out of reach: our mounts are private now, so the
+	// host never sees them (overlay.MountVolumes says why that matters).
+	if err := overlay.MountVolumes(root, volumes); err != nil {
+		return err
 	}
 	if err := pivotRoot(root); err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/mydocker/mydocker/ch5-lifecycle/overlay"
 )
 
 // commandFd is the fd on which init reads its command (ExtraFiles[0]), and
@@ -21,6 +23,9 @@ const (
 type initConfig struct {
 	Args     []string `json:"args"`
 	Hostname string   `json:"hostname"`
+	// Volumes are bound by init, in the container's mount namespace
+	// (overlay.MountVolumes): never in the host's.
+	Volumes []overlay.Volume `json:"volumes,omitempty"`
 }
 
 // sendInitConfig writes the container's command to init and closes the

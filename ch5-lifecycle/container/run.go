@@ -15,6 +15,7 @@ import (
 	"github.com/mydocker/mydocker/ch5-lifecycle/cgroups"
 	"github.com/mydocker/mydocker/ch5-lifecycle/cgroups/resources"
 	"github.com/mydocker/mydocker/ch5-lifecycle/image"
+	"github.com/mydocker/mydocker/ch5-lifecycle/overlay"
 )
 
 // forwardedSignals are passed on to the container, so that stopping
@@ -130,10 +131,12 @@ func newState(store Store, opts RunOptions) (*State, error) {
 // step is recorded before it is made, so that discard undoes what was.
 func createContainer(st *State, opts RunOptions, lower string) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
-	if err := ws.Create(lower); err != nil {
+	// The volumes' host directories are made here; init binds them, in
+	// the container's mount namespace.
+	if err := overlay.CreateHostDirs(opts.Volumes); err != nil {
 		return nil, nil, err
 	}
-	if err := ws.MountVolumes(opts.Volumes); err != nil {
+	if err := ws.Create(lower); err != nil {
 		return nil, nil, err
 	}
 	pipes, err := newInitPipes()
@@ -183,7 +186,7 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	cfg := initConfig{Args: st.Command, Hostname: st.ShortID()}
+	cfg := initConfig{Args: st.Command, Hostname: st.ShortID(), Volumes: st.Volumes}
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

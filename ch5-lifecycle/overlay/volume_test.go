@@ -3,6 +3,7 @@ package overlay
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,79 +67,152 @@ func workspaceBesideASharedHost(t *testing.T) (Workspace, string) {
 	return w, host
 }
 
-func TestVolumesStayTheContainersOnASharedHost(t *testing.T) {
+// inMountNamespace runs f as init runs MountVolumes: on a thread of its
+// own in a new mount namespace whose mounts are all private. The thread is
+// never unlocked, so it ends with the goroutine and the namespace with it.
+func inMountNamespace(t *testing.T, f func() error) {
+	errc := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		err := unix.Unshare(unix.CLONE_NEWNS)
+		if err == nil {
+			err = unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, "")
+		}
+		if err == nil {
+			err = f()
+		}
+		errc <- err
+	}()
+	require.NoError(t, <-errc)
+}
+
+func TestVolumesNeverShowOnTheHost(t *testing.T) {
 	w, host := workspaceBesideASharedHost(t)
 	other := filepath.Join(filepath.Dir(w.Path), "other")
-	t.Cleanup(func() { _ = unix.Unmount(filepath.Join(host, "inner"), unix.MNT_DETACH) })
+	require.NoError(t, os.MkdirAll(other, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(other, "f"), []byte("inner"), 0o644))
 
-	require.NoError(t, w.MountVolumes([]Volume{
-		{Host: host, Container: "/data"},
-		{Host: other, Container: "/data/inner"},
-	}))
+	inMountNamespace(t, func() error {
+		err := MountVolumes(w.Merged(), []Volume{
+			{Host: host, Container: "/data"},
+			{Host: other, Container: "/data/inner"},
+		})
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(w.Merged(), "data/inner/f"))
+		assert.Equal(t, "inner", string(b), "the container sees its volumes")
+		assert.FileExists(t, filepath.Join(w.Merged(), "data/sub/precious"), "and the mounts inside them")
+		return err
+	})
 
-	mounted, err := IsMounted(filepath.Join(host, "inner"))
+	mounts, err := mountsUnder(w.Dir())
 	require.NoError(t, err)
-	assert.False(t, mounted, "the inner volume does not show in the host's directory")
+	assert.ElementsMatch(t, []string{w.Dir(), w.Merged()}, mounts, "the host's mount table has no volume")
 	require.NoError(t, w.Remove())
-	mounted, err = IsMounted(filepath.Join(host, "sub"))
-	require.NoError(t, err)
-	assert.True(t, mounted, "unmounting the container's copy left the host's own mount alone")
 	assert.FileExists(t, filepath.Join(host, "sub", "precious"))
 }
 
 func TestReadOnlyVolumeIsReadOnlyToTheBottom(t *testing.T) {
 	w, host := workspaceBesideASharedHost(t)
 
-	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/ro", ReadOnly: true}}))
-
-	for _, path := range []string{"/ro/f", "/ro/sub/f"} {
-		err := os.WriteFile(filepath.Join(w.Merged(), path), []byte("x"), 0o644)
-		assert.ErrorIs(t, err, unix.EROFS, path)
-	}
+	inMountNamespace(t, func() error {
+		if err := MountVolumes(w.Merged(), []Volume{{Host: host, Container: "/ro", ReadOnly: true}}); err != nil {
+			return err
+		}
+		for _, path := range []string{"/ro/f", "/ro/sub/f"} {
+			err := os.WriteFile(filepath.Join(w.Merged(), path), []byte("x"), 0o644)
+			assert.ErrorIs(t, err, unix.EROFS, path)
+		}
+		return nil
+	})
 	require.NoError(t, os.WriteFile(filepath.Join(host, "sub", "f"), []byte("x"), 0o644), "the host's mount stays writable")
 }
 
-func TestVolumeStaysInsideASymlinkedRoot(t *testing.T) {
+// symlinkedWorkspace is a workspace whose image has /data -> link.
+func symlinkedWorkspace(t *testing.T, link string) Workspace {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
 	w := Workspace{Path: filepath.Join(dir, "fs")}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(filepath.Join(lower, "etc"), 0o755))
-	// The image's /data points at /etc: it must be the image's /etc.
-	require.NoError(t, os.Symlink("/etc", filepath.Join(lower, "data")))
-	host := filepath.Join(dir, "host")
+	require.NoError(t, os.Symlink(link, filepath.Join(lower, "data")))
 	require.NoError(t, w.Create(lower))
 	t.Cleanup(func() { _ = w.Remove() })
+	return w
+}
 
-	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/data/sub"}}))
-
-	mounted, err := IsMounted(filepath.Join(w.Merged(), "etc/sub"))
-	require.NoError(t, err)
-	assert.True(t, mounted, "the volume is on the image's /etc/sub")
-	assert.NoDirExists(t, "/etc/sub", "never on the host's")
-
+func TestVolumeStaysInsideASymlinkedRoot(t *testing.T) {
+	// The image's /data points at /etc: it must be the image's /etc.
+	w := symlinkedWorkspace(t, "/etc")
+	host := filepath.Join(filepath.Dir(w.Path), "host")
+	require.NoError(t, os.MkdirAll(host, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(host, "kept"), []byte("data"), 0o644))
+
+	inMountNamespace(t, func() error {
+		if err := MountVolumes(w.Merged(), []Volume{{Host: host, Container: "/data/sub"}}); err != nil {
+			return err
+		}
+		assert.FileExists(t, filepath.Join(w.Merged(), "etc/sub/kept"), "the volume is on the image's /etc/sub")
+		return nil
+	})
+	assert.NoDirExists(t, "/etc/sub", "never on the host's")
 	require.NoError(t, w.Remove())
 	assert.FileExists(t, filepath.Join(host, "kept"), "the host's data survives the removal")
 }
 
-func TestRemoveStopsWhenAVolumeIsBusy(t *testing.T) {
+func TestVolumeOnASymlinkToAHostPathStaysInside(t *testing.T) {
+	// What a container sharing a volume can swap in: an absolute symlink
+	// to a host directory. Resolved in the root, it names the container's.
+	decoy := t.TempDir()
+	w := symlinkedWorkspace(t, decoy)
+	host := filepath.Join(filepath.Dir(w.Path), "host")
+	require.NoError(t, os.MkdirAll(host, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(host, "marker"), []byte("x"), 0o644))
+
+	inMountNamespace(t, func() error {
+		// Refused (a dangling link is no directory to mount on) or bound
+		// inside the root: either way, never on the host's directory.
+		_ = MountVolumes(w.Merged(), []Volume{{Host: host, Container: "/data"}})
+		return nil
+	})
+	assert.NoFileExists(t, filepath.Join(decoy, "marker"))
+	mounted, err := IsMounted(decoy)
+	require.NoError(t, err)
+	assert.False(t, mounted)
+}
+
+func TestFileVolumeAndTypeMismatch(t *testing.T) {
+	w, host := workspaceBesideASharedHost(t)
+	file := filepath.Join(filepath.Dir(w.Path), "file")
+	require.NoError(t, os.WriteFile(file, []byte("one file"), 0o644))
+
+	inMountNamespace(t, func() error {
+		if err := MountVolumes(w.Merged(), []Volume{{Host: file, Container: "/etc/f"}}); err != nil {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(w.Merged(), "etc/f"))
+		assert.Equal(t, "one file", string(b))
+		assert.ErrorContains(t, MountVolumes(w.Merged(), []Volume{{Host: host, Container: "/etc/f"}}), "not a directory")
+		assert.ErrorContains(t, MountVolumes(w.Merged(), []Volume{{Host: file, Container: "/etc"}}), "not of the host side's type")
+		return err
+	})
+}
+
+func TestRemoveStopsWhenTheWorkspaceIsBusy(t *testing.T) {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
 	w := Workspace{Path: filepath.Join(dir, "fs")}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(lower, 0o755))
-	host := filepath.Join(dir, "host")
 	require.NoError(t, w.Create(lower))
-	require.NoError(t, w.MountVolumes([]Volume{{Host: host, Container: "/data"}}))
-	require.NoError(t, os.WriteFile(filepath.Join(host, "kept"), []byte("data"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(w.Merged(), "kept"), []byte("data"), 0o644))
 
-	// Our working directory inside the volume keeps it busy: its unmount
+	// Our working directory inside the overlay keeps it busy: its unmount
 	// fails with EBUSY.
-	target := filepath.Join(w.Merged(), "data")
-	busy, err := os.Open(target)
+	busy, err := os.Open(w.Merged())
 	require.NoError(t, err)
-	require.NoError(t, unix.Chdir(target))
+	require.NoError(t, unix.Chdir(w.Merged()))
 	t.Cleanup(func() {
 		_ = unix.Chdir("/")
 		busy.Close()
@@ -147,6 +221,5 @@ func TestRemoveStopsWhenAVolumeIsBusy(t *testing.T) {
 
 	err = w.Remove()
 	assert.ErrorContains(t, err, "nothing removed")
-	assert.FileExists(t, filepath.Join(host, "kept"), "the host's data is intact")
 	assert.DirExists(t, w.Upper(), "nothing of the workspace was deleted")
 }

@@ -79,9 +79,10 @@ func makePrivateMount(dir string) error {
 	return nil
 }
 
-// Unmount unmounts the volumes, the overlay and the workspace's own
-// mount, deepest first, and checks in the kernel's mount table that none
-// is left. The layers stay: a container that has exited keeps its
+// Unmount unmounts the overlay and the workspace's own mount, deepest
+// first, and checks in the kernel's mount table that none is left. The
+// volumes are not in the host's mount table: init binds them in the
+// container's namespace, and they vanish with it. The layers stay: a container that has exited keeps its
 // writable layer until it is removed (book 5.6).
 func (w Workspace) Unmount() error {
 	mounts, err := mountsUnder(w.Dir())
@@ -104,9 +105,9 @@ func (w Workspace) Unmount() error {
 
 // Remove unmounts everything (Unmount), then removes the layers. The
 // removal itself stops at any mount point it meets: removing through a
-// volume that is still mounted would delete the user's data on the host,
-// as the book's code could. So when an unmount fails, Remove says so and
-// deletes nothing.
+// mount would delete what it shows (a volume's host data, as the book's
+// code could). So when an unmount fails, Remove says so and deletes
+// nothing.
 func (w Workspace) Remove() error {
 	if err := w.Unmount(); err != nil {
 		return err

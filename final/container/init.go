@@ -158,8 +158,15 @@ func setUpMount(cfg initConfig) error {
 	// mount below would also appear on the host, and pivot_root would
 	// fail with EINVAL (mount_namespaces(7), pivot_root(2)). MS_REC makes
 	// every mount under "/" private, not just "/" itself.
-	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: containerMounts(privileged), Devices: devices}
+	// The volumes are spec bind mounts after mydocker's own, as docker
+	// orders them: made in the container's mount namespace, never by path
+	// in the host's (volumeMounts says why).
+	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
+	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
+		return err
+	}
+	if err := readOnlyToTheBottom(root, cfg.Volumes); err != nil {
 		return err
 	}
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {

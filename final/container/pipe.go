@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/mydocker/mydocker/final/overlay"
 )
 
 // commandFd is the fd on which init reads its command (ExtraFiles[0]), and
@@ -32,6 +34,9 @@ type initConfig struct {
 	// EtcBinds are the container's own /etc files: path inside → file.
 	EtcBinds    map[string]string `json:"etcBinds,omitempty"`
 	ConsoleSize [2]uint16         `json:"consoleSize,omitempty"`
+	// Volumes are bound by init, in the container's mount namespace, as
+	// spec mounts (volumeMounts): never in the host's.
+	Volumes []overlay.Volume `json:"volumes,omitempty"`
 }
 
 // sendInitConfig writes the container's command to init and closes the

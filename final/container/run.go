@@ -15,6 +15,7 @@ import (
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/overlay"
 )
 
 // forwardedSignals are passed on to the container, so that stopping its
@@ -154,10 +155,12 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	if _, err := os.Stat(ws.Upper()); err == nil {
 		mount = ws.Remount // it ran before: its writable layer is kept
 	}
-	if err := mount(opts.Layers); err != nil {
+	// The volumes' host directories are made here; init binds them, in
+	// the container's mount namespace.
+	if err := overlay.CreateHostDirs(st.Volumes); err != nil {
 		return nil, nil, err
 	}
-	if err := ws.MountVolumes(opts.Volumes); err != nil {
+	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err
 	}
 	pipes, err := newInitPipes()
@@ -247,6 +250,7 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	}
 	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
+	cfg.Volumes = st.Volumes
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ setup() {
 }
 
 # kill_mydocker_with_a_volume: a container writes to its volume, then its
-# mydocker is killed with kill -9, leaving the volume mounted.
+# mydocker is killed with kill -9, leaving the workspace mounted (the
+# volume lived in the container's mount namespace, and went with it).
 kill_mydocker_with_a_volume() {
 	local out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -v "$HOSTDIR/data:/data" -- sh -c "echo precious > /data/f; echo ready; while :; do sleep 0.1; done"
@@ -85,7 +86,8 @@ kill_mydocker_with_a_volume() {
 
 @test "volume: host data survives kill -9 of mydocker and the next run's recovery" {
 	kill_mydocker_with_a_volume
-	grep -q -F " $(md_workspace)/merged/data " /proc/self/mountinfo
+	grep -q -F " $(md_workspace)/merged " /proc/self/mountinfo
+	[ -z "$(grep -F " $(md_workspace)/merged/data " /proc/self/mountinfo)" ]
 
 	run md_run -- true
 	echo "$output"
@@ -97,7 +99,7 @@ kill_mydocker_with_a_volume() {
 
 @test "volume: a volume that cannot be unmounted stops the cleanup, and nothing is deleted" {
 	kill_mydocker_with_a_volume
-	# A host process working in the leftover volume keeps it busy.
+	# A host process working in the leftover workspace keeps it busy.
 	ws=$(md_workspace)
 	(cd "$ws/merged/data" && exec sleep 30) &
 	busy=$!
@@ -178,4 +180,88 @@ in_shared_ns() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Read-only file system"* ]]
+}
+
+# --- issue 20: volumes are bound in the container's mount namespace, through
+# a descriptor of the mount point opened inside its root, never by path in
+# the host's (CVE-2021-30465's shape).
+
+# mounts_under DIR prints the mount points at or below DIR, as the host sees them.
+mounts_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo
+}
+
+@test "volume: the bind is never in the host's mount table, only in the container's" {
+	out=$BATS_TEST_TMPDIR/out
+	md_start "$out" -v "$HOSTDIR/data:/data" -- sh -c "trap 'exit 0' TERM; grep -c ' /data ' /proc/self/mountinfo; echo ready; while :; do sleep 0.1; done"
+	wait_for_line "$out" ready
+	host_view=$(mounts_under "$MD_ROOT")
+	kill -TERM "$MD_PID"
+	wait "$MD_PID"
+	echo "$host_view"
+	cat "$out"
+	[ "$(head -n 1 "$out")" = 1 ]
+	[ -n "$host_view" ]
+	[ -z "$(grep '/data$' <<<"$host_view")" ]
+	assert_no_mounts_under "$MD_ROOT"
+}
+
+# start_sharer: container A shares $T/shared as /data and keeps swapping
+# /data/sN between a directory and an absolute symlink to the host's
+# $T/decoy, as a hostile container sharing a volume can. Up to ch4-export
+# one container runs per state root: A gets a root of its own there.
+start_sharer() {
+	local loop='for n in 1 2 3 4; do while :; do rm -rf /data/s$n; mkdir /data/s$n; rm -rf /data/s$n; ln -s '"$T"'/decoy /data/s$n; done & done; echo ready; wait'
+	if stage_at_least ch5-lifecycle; then
+		md_detach -v "$T/shared:/data" -- sh -c "$loop"
+	else
+		local MD_ROOT=$T/root-a
+		local MD_GLOBAL=(--root "$MD_ROOT")
+		md_put_image "$BUSYBOX_TAR"
+		md_start "$T/a.out" -v "$T/shared:/data" -- sh -c "$loop"
+		SHARER_PID=$MD_PID
+		wait_for_line "$T/a.out" ready
+	fi
+}
+
+stop_sharer() {
+	if stage_at_least ch5-lifecycle; then
+		md rm -f "$MD_ID" >/dev/null
+	else
+		kill -KILL "$SHARER_PID"
+		wait "$SHARER_PID" || true
+		"$MYDOCKER" --root "$T/root-a" run -- true >/dev/null 2>&1 || true # cleans up after it
+	fi
+}
+
+@test "volume: a symlink swapped in by a container sharing the volume never moves a bind onto the host" {
+	T=$BATS_TEST_TMPDIR
+	mkdir -p "$T/shared" "$T/decoy" "$T/src"
+	echo from-src >"$T/src/marker"
+	start_sharer
+	# B's mount points lie deep below the swapped directories: the longer
+	# the way from resolving a path to mounting on it, the likelier the
+	# swap lands in between, as an attacker would make it.
+	deep=a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p
+	vols=(-v "$T/shared:/data")
+	for n in 1 2 3 4; do vols+=(-v "$T/src:/data/s$n/$deep"); done
+	hits=0
+	for i in $(seq 40); do
+		md_run "${vols[@]}" -- true >>"$T/b.out" 2>&1 || true
+		if [ -n "$(ls -A "$T/decoy")" ] || mounts_under "$T/decoy" | grep -q .; then
+			hits=$((hits + 1))
+		fi
+	done
+	stop_sharer
+	leaked=$(mounts_under "$T/decoy" | sort -r)
+	# A bind that escaped is the host's now: unmount it before failing.
+	while read -r m; do [ -z "$m" ] || umount -l "$m"; done <<<"$leaked"
+	echo "runs that reached the host: $hits; mounts left on the decoy: $leaked"
+	find "$T/decoy" -mindepth 1 | head -n 3
+	sort "$T/b.out" | sed 's/[0-9]\{4,\}/N/g' | uniq -c | sort -rn | head -n 5
+	[ "$hits" -eq 0 ]
+	[ -z "$leaked" ]
+	[ -z "$(ls -A "$T/decoy")" ]
+	assert_no_mounts_under "$T/root-a"
+	assert_no_mounts_under "$MD_ROOT"
 }

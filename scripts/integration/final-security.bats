@@ -222,3 +222,28 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	run md run --rm --network none again:1 echo works
 	[ "$output" = works ]
 }
+
+# --- issue 20, volumes: bound by init in the container's mount namespace,
+# never by path in the host's (CVE-2021-30465's shape). The race of a
+# container swapping a shared volume's directories for symlinks to the
+# host is ch4-volumes.bats's, which runs against final/ too.
+
+@test "final: security: volumes, named or not, never show in the host's mount table; a named one in use still cannot be removed" {
+	host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$host"
+	md run -d --name vols --network none -v "$host:/data" -v appdata:/named -v "$host:/ro:ro" busybox \
+		sh -c 'echo x > /named/f; echo y > /data/g; exec sleep 1000' >/dev/null
+	for i in $(seq 50); do [ -e "$host/g" ] && [ -e "$MD_ROOT/volumes/appdata/_data/f" ] && break; sleep 0.1; done
+	run md exec vols sh -c "grep -c -E ' /(data|named|ro) ' /proc/self/mountinfo; touch /ro/h"
+	echo "$output"
+	[ "${lines[0]}" = 3 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[ -z "$(awk -v d="$MD_ROOT" 'index($5, d) == 1 && $5 ~ /\/(data|named|ro)$/' /proc/self/mountinfo)" ]
+	[ -z "$(grep -F -e " $host " -e "/volumes/appdata/_data " /proc/self/mountinfo)" ]
+	run --separate-stderr md volume rm appdata
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"in use by container vols"* ]]
+	md rm -f vols >/dev/null
+	md volume rm appdata >/dev/null
+	[ "$(cat "$host/g")" = y ]
+}
