@@ -16,16 +16,17 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 )
 
-// withRoot runs fn with the container's root filesystem open: the mounted
-// overlay of a running container, or, for one that is not running, its
-// layers mounted for the while (under its lock, so that start waits).
+// withRoot runs fn with the container's root filesystem open: a running
+// container's root as its own processes see it, or, for one that is not
+// running, its layers mounted for the while (under its lock, so that
+// start waits).
 func withRoot(store Store, st *State, fn func(root *os.File) error) error {
 	if st.Status == Running && st.Init.Alive() {
-		return openAndRun(st.Workspace().Merged(), fn)
+		return openRunningRoot(st, fn)
 	}
 	return store.change(st, func(now *State) error {
 		if now.Status == Running {
-			return openAndRun(now.Workspace().Merged(), fn) // started meanwhile
+			return openRunningRoot(now, fn) // started meanwhile
 		}
 		images := image.Store{Root: store.Root}
 		img, err := images.Get(now.ImageID)
@@ -39,6 +40,24 @@ func withRoot(store Store, st *State, fn func(root *os.File) error) error {
 		defer ws.Unmount()
 		return openAndRun(ws.Merged(), fn)
 	})
+}
+
+// openRunningRoot runs fn with the root of st's init open, through
+// /proc/PID/root: the volumes are bound in the container's own mount
+// namespace (init binds them there, never in the host's), so the overlay
+// seen from the host lacks them, as docker cp would not. The descriptor
+// is init's only if init still has its recorded start once it is open: a
+// PID taken by another process since would fail that check.
+func openRunningRoot(st *State, fn func(root *os.File) error) error {
+	root, err := os.OpenFile(fmt.Sprintf("/proc/%d/root", st.Init.PID), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open the root of %s: %w", st.Name, err)
+	}
+	defer root.Close()
+	if !st.Init.Alive() {
+		return fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
+	}
+	return fn(root)
 }
 
 func openAndRun(dir string, fn func(root *os.File) error) error {

@@ -581,8 +581,14 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 @test "final: cp copies both ways, running or stopped, with modes, and a symlink inside cannot lead out" {
 	src=$BATS_TEST_TMPDIR/src
 	mkdir -p "$src/sub" && echo a >"$src/a" && chmod 600 "$src/a" && echo b >"$src/sub/b" && ln -s a "$src/link"
-	md_detach --name box -- sh -c 'mkdir /data; echo inside > /data/x; ln -s /etc /data/to-etc; exec sleep 1000'
+	mkdir -p "$BATS_TEST_TMPDIR/vol" && echo in-volume >"$BATS_TEST_TMPDIR/vol/v"
+	md_detach --name box -v "$BATS_TEST_TMPDIR/vol:/vol" -- sh -c 'mkdir /data; echo inside > /data/x; ln -s /etc /data/to-etc; exec sleep 1000'
 	for ((i = 0; i < 50; i++)); do md exec box test -e /data/to-etc && break; sleep 0.1; done
+	# A volume is bound in the container's mount namespace: cp sees it, both ways.
+	md cp box:/vol/v "$BATS_TEST_TMPDIR/v-out"
+	[ "$(cat "$BATS_TEST_TMPDIR/v-out")" = in-volume ]
+	md cp "$src/a" box:/vol/from-host
+	[ "$(cat "$BATS_TEST_TMPDIR/vol/from-host")" = a ]
 	md cp "$src" box:/data
 	run md exec box sh -c 'stat -c "%a %n" /data/src/a; cat /data/src/sub/b; readlink /data/src/link'
 	[ "$output" = "$(printf '600 /data/src/a\nb\na')" ]
