@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 )
@@ -47,7 +49,7 @@ func OpenRoot(path string) (*os.File, error) {
 func OpenTarget(root *os.File, path string, kind Kind) (*os.File, error) {
 	target, err := pathrs.OpenatInRoot(root, path)
 	if errors.Is(err, os.ErrNotExist) {
-		target, err = makeTarget(root, path, kind)
+		target, err = makeTarget(root, inRoot(root, path), kind)
 	}
 	if err != nil {
 		return nil, err
@@ -57,6 +59,23 @@ func OpenTarget(root *os.File, path string, kind Kind) (*os.File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return target, nil
+}
+
+// inRoot is where path leads inside root when it names nothing yet: its
+// symlinks, dangling ones too, followed as if root were "/" (an image's
+// /etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf is made
+// there, as docker makes it). It only names the place: what is made there
+// is made by descriptors, so a symlink swapped in since stays inside.
+func inRoot(root *os.File, path string) string {
+	joined, err := securejoin.SecureJoin(root.Name(), path)
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(root.Name(), joined)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return path
+	}
+	return "/" + rel
 }
 
 // makeTarget makes path inside root: its parents as directories, itself
