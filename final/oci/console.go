@@ -95,12 +95,13 @@ func openPty(p *specs.Process) (master, slave *os.File, err error) {
 		master.Close()
 		return nil, nil, fmt.Errorf("unlock the terminal: %w", err)
 	}
-	fd, err := unix.IoctlRetInt(int(master.Fd()), unix.TIOCGPTPEER)
-	if err != nil {
+	// TIOCGPTPEER's argument is the slave's open flags.
+	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if errno != 0 {
 		master.Close()
-		return nil, nil, fmt.Errorf("open the terminal's slave: %w", err)
+		return nil, nil, fmt.Errorf("open the terminal's slave: %w", errno)
 	}
-	slave = os.NewFile(uintptr(fd), "pty-slave")
+	slave = os.NewFile(fd, "pty-slave")
 	if p.ConsoleSize != nil {
 		_ = pty.Setsize(master, &pty.Winsize{Rows: uint16(p.ConsoleSize.Height), Cols: uint16(p.ConsoleSize.Width)})
 	}
