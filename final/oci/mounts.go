@@ -44,9 +44,18 @@ var propagationFlags = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
+// recursiveFlags are the options that set a flag on the mount and on
+// every mount below it (mount_setattr(2) with AT_RECURSIVE): "rro" makes
+// a volume read-only with what is mounted inside it, as docker's :ro.
+var recursiveFlags = map[string]uintptr{
+	"rro": unix.MS_RDONLY, "rnosuid": unix.MS_NOSUID, "rnodev": unix.MS_NODEV, "rnoexec": unix.MS_NOEXEC,
+	"rnoatime": unix.MS_NOATIME, "rrelatime": unix.MS_RELATIME, "rstrictatime": unix.MS_STRICTATIME,
+}
+
 // parsedMount is a spec mount's options, sorted out.
 type parsedMount struct {
 	flags       uintptr
+	recursive   uintptr // flags for the mount and every one below it
 	propagation []uintptr
 	data        string
 }
@@ -67,10 +76,14 @@ func parseOptions(options []string) (parsedMount, error) {
 			p.propagation = append(p.propagation, f)
 			continue
 		}
+		if f, ok := recursiveFlags[o]; ok {
+			p.recursive |= f
+			continue
+		}
 		switch o {
 		case "idmap", "ridmap":
 			return p, fmt.Errorf("mount option %q is not supported", o)
-		case "tmpcopyup", "rro", "rrw", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rrelatime", "rstrictatime":
+		case "tmpcopyup", "rrw", "rsuid", "rdev", "rexec", "ratime", "rnorelatime", "rnostrictatime":
 			return p, fmt.Errorf("mount option %q is not supported", o)
 		}
 		data = append(data, o)
@@ -149,6 +162,11 @@ func mountOne(root *os.File, m specs.Mount) error {
 		return err
 	}
 	defer mnt.Close()
+	if p.recursive != 0 {
+		if err := mountfd.SetAttr(mnt, p.recursive, true); err != nil {
+			return err
+		}
+	}
 	// The cgroup tree is attached already (its hierarchies went inside).
 	attached := !bind && (m.Type == "cgroup" || m.Type == "cgroup2")
 	if !attached {

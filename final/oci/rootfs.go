@@ -277,11 +277,14 @@ func deviceKind(t string) (uint32, error) {
 // bindDevice binds the host's node (the config's path, the host's) onto
 // an empty file made by name in the opened directory dir.
 func bindDevice(host string, dir *os.File, name string) error {
-	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
-	if err != nil {
+	// O_EXCL: what is there already is never opened (a FIFO would hang
+	// us), only checked below.
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	if err == nil {
+		unix.Close(fd)
+	} else if !errors.Is(err, unix.EEXIST) {
 		return fmt.Errorf("make %s: %w", name, err)
 	}
-	unix.Close(fd)
 	target, err := mountfd.OpenNoFollow(dir, name)
 	if err != nil {
 		return err
