@@ -20,6 +20,9 @@ func Features() features.Features {
 	for o := range propagationFlags {
 		mountOptions = append(mountOptions, o)
 	}
+	for o := range recursiveFlags {
+		mountOptions = append(mountOptions, o)
+	}
 	sort.Strings(mountOptions)
 	var caps []string
 	for _, c := range capability.ListKnown() {

@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/mountfd"
 )
 
 // mountFlags are the options of mount(8) that are flags of mount(2):
@@ -44,9 +44,18 @@ var propagationFlags = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
+// recursiveFlags are the options that set a flag on the mount and on
+// every mount below it (mount_setattr(2) with AT_RECURSIVE): "rro" makes
+// a volume read-only with what is mounted inside it, as docker's :ro.
+var recursiveFlags = map[string]uintptr{
+	"rro": unix.MS_RDONLY, "rnosuid": unix.MS_NOSUID, "rnodev": unix.MS_NODEV, "rnoexec": unix.MS_NOEXEC,
+	"rnoatime": unix.MS_NOATIME, "rrelatime": unix.MS_RELATIME, "rstrictatime": unix.MS_STRICTATIME,
+}
+
 // parsedMount is a spec mount's options, sorted out.
 type parsedMount struct {
 	flags       uintptr
+	recursive   uintptr // flags for the mount and every one below it
 	propagation []uintptr
 	data        string
 }
@@ -67,10 +76,14 @@ func parseOptions(options []string) (parsedMount, error) {
 			p.propagation = append(p.propagation, f)
 			continue
 		}
+		if f, ok := recursiveFlags[o]; ok {
+			p.recursive |= f
+			continue
+		}
 		switch o {
 		case "idmap", "ridmap":
 			return p, fmt.Errorf("mount option %q is not supported", o)
-		case "tmpcopyup", "rro", "rrw", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rrelatime", "rstrictatime":
+		case "tmpcopyup", "rrw", "rsuid", "rdev", "rexec", "ratime", "rnorelatime", "rnostrictatime":
 			return p, fmt.Errorf("mount option %q is not supported", o)
 		}
 		data = append(data, o)
@@ -87,16 +100,21 @@ func isBind(m specs.Mount, p parsedMount) bool {
 
 // mountAll makes the bundle's mounts in the rootfs, in their order:
 // a mount may go on top of one before it (/dev, then /dev/pts).
-func mountAll(rootfs string, list []specs.Mount) error {
+func mountAll(root *os.File, list []specs.Mount) error {
 	for _, m := range list {
-		if err := mountOne(rootfs, m); err != nil {
+		if err := mountOne(root, m); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.Source, m.Destination, err)
 		}
 	}
 	return nil
 }
 
-func mountOne(rootfs string, m specs.Mount) error {
+// mountOne makes one mount. The destination is the container's: it is
+// opened inside the root, checked to be a directory (a file for a bind
+// of a file), and the mount is made on that descriptor (pathfd.go), so
+// that no symlink, there from the image or swapped in since, sends it
+// onto the host. The source of a bind is the host's, from the config.
+func mountOne(root *os.File, m specs.Mount) error {
 	if !filepath.IsAbs(m.Destination) {
 		return errors.New("the destination must be an absolute path")
 	}
@@ -104,78 +122,80 @@ func mountOne(rootfs string, m specs.Mount) error {
 	if err != nil {
 		return err
 	}
-	// The destination is resolved inside the rootfs: a symlink in the
-	// image cannot send a mount onto the host.
-	dest, err := securejoin.SecureJoin(rootfs, m.Destination)
+	if p.flags&unix.MS_REMOUNT != 0 {
+		return errors.New("mount option \"remount\" is not supported")
+	}
+	bind := isBind(m, p)
+	kind, err := targetKindOf(m.Source, bind)
 	if err != nil {
 		return err
 	}
-	bind := isBind(m, p)
-	if err := makeMountpoint(dest, m.Source, bind); err != nil {
+	target, err := mountfd.OpenTarget(root, m.Destination, kind)
+	if err != nil {
 		return err
 	}
+	defer target.Close()
+	var mnt *os.File
 	switch {
 	case bind:
-		err = bindMount(m.Source, dest, p)
+		mnt, err = mountfd.Clone(unix.AT_FDCWD, m.Source, p.flags&unix.MS_REC != 0)
+		if err == nil {
+			err = mountfd.SetAttr(mnt, p.flags, false)
+		}
 	case m.Type == "cgroup" || m.Type == "cgroup2":
-		err = mountCgroups(dest, p)
+		mnt, err = mountCgroups(target, p)
 	default:
-		err = unix.Mount(m.Source, dest, m.Type, p.flags, p.data)
+		mnt, err = mountfd.New(m.Type, m.Source, p.flags, p.data)
 		// sysfs belongs to a network namespace: without one of its own the
 		// container gets the host's, bound (as runc does).
 		if err != nil && m.Type == "sysfs" && errors.Is(err, unix.EPERM) {
-			err = bindMount("/sys", dest, parsedMount{flags: p.flags | unix.MS_BIND | unix.MS_REC})
+			mnt, err = mountfd.Clone(unix.AT_FDCWD, "/sys", true)
+			if err == nil {
+				err = mountfd.SetAttr(mnt, p.flags, false)
+			}
 		}
 	}
 	if err != nil {
+		if mnt != nil {
+			mnt.Close()
+		}
 		return err
 	}
+	defer mnt.Close()
+	if p.recursive != 0 {
+		if err := mountfd.SetAttr(mnt, p.recursive, true); err != nil {
+			return err
+		}
+	}
+	// The cgroup tree is attached already (its hierarchies went inside).
+	attached := !bind && (m.Type == "cgroup" || m.Type == "cgroup2")
+	if !attached {
+		if err := mountfd.Attach(mnt, target); err != nil {
+			return err
+		}
+	}
 	for _, flag := range p.propagation {
-		if err := unix.Mount("", dest, "", flag, ""); err != nil {
+		if err := mountfd.SetPropagation(mnt, flag); err != nil {
 			return fmt.Errorf("set propagation: %w", err)
 		}
 	}
 	return nil
 }
 
-// makeMountpoint makes the destination: a file for a bind of a file, a
-// directory otherwise.
-func makeMountpoint(dest, source string, bind bool) error {
-	if bind {
-		info, err := os.Stat(source)
-		if err != nil {
-			return err
-		}
-		if !info.IsDir() {
-			if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-				return err
-			}
-			f, err := os.OpenFile(dest, os.O_CREATE|os.O_RDONLY|unix.O_CLOEXEC, 0o644)
-			if err != nil && !errors.Is(err, unix.EISDIR) {
-				return err
-			}
-			if f != nil {
-				f.Close()
-			}
-			return nil
-		}
+// targetKindOf is what the destination must be: a file for a bind of
+// anything but a directory, a directory otherwise.
+func targetKindOf(source string, bind bool) (mountfd.Kind, error) {
+	if !bind {
+		return mountfd.Dir, nil
 	}
-	return os.MkdirAll(dest, 0o755)
-}
-
-// bindMount binds source on dest, then remounts the bind with the
-// options' flags: the kernel ignores every flag but MS_REC on the bind
-// itself. The remount keeps the flags that the source's mount has and a
-// user namespace may not clear (nosuid, nodev, noexec, ...).
-func bindMount(source, dest string, p parsedMount) error {
-	if err := unix.Mount(source, dest, "", unix.MS_BIND|(p.flags&unix.MS_REC), ""); err != nil {
-		return err
+	info, err := os.Stat(source)
+	if err != nil {
+		return 0, err
 	}
-	extra := p.flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT)
-	if extra == 0 {
-		return nil
+	if info.IsDir() {
+		return mountfd.Dir, nil
 	}
-	return remount(dest, extra)
+	return mountfd.File, nil
 }
 
 // remount remounts the mount at dest (a bind) with flags added to the ones
@@ -205,45 +225,85 @@ func lockedFlags(st int64) uintptr {
 	return flags
 }
 
-// mountCgroups mounts the cgroup filesystem at dest, as docker lays it
+// mountCgroups mounts the cgroup filesystem on target, as docker lays it
 // out: cgroup2 on a host with only it; on a v1 or hybrid host, a tmpfs
 // with each hierarchy init is in, as /proc/self/cgroup shows them to its
-// cgroup namespace.
-func mountCgroups(dest string, p parsedMount) error {
+// cgroup namespace. The tmpfs is attached first and filled through its
+// own descriptor; the mount returned is attached already.
+func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 	flags := p.flags | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
 	hierarchies, err := cgroups.Hierarchies()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(hierarchies) == 1 && hierarchies[0] == "" {
-		return unix.Mount("cgroup2", dest, "cgroup2", flags, "")
+		mnt, err := mountfd.New("cgroup2", "cgroup2", flags, "")
+		if err != nil {
+			return nil, err
+		}
+		if err := mountfd.Attach(mnt, target); err != nil {
+			mnt.Close()
+			return nil, err
+		}
+		return mnt, nil
 	}
-	if err := unix.Mount("tmpfs", dest, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k"); err != nil {
-		return err
+	tmpfs, err := mountfd.New("tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k")
+	if err != nil {
+		return nil, err
+	}
+	if err := mountfd.Attach(tmpfs, target); err != nil {
+		tmpfs.Close()
+		return nil, err
 	}
 	for _, h := range hierarchies {
-		dir, fstype, data := filepath.Join(dest, h), "cgroup", h
-		switch {
-		case h == "":
-			dir, fstype, data = filepath.Join(dest, "unified"), "cgroup2", ""
-		case strings.HasPrefix(h, "name="):
-			dir, data = filepath.Join(dest, strings.TrimPrefix(h, "name=")), "none,"+h
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		if err := unix.Mount("cgroup", dir, fstype, flags, data); err != nil {
-			return fmt.Errorf("mount cgroup %s: %w", h, err)
-		}
-		// "cpu" and "cpuacct" lead to "cpu,cpuacct", as on the host.
-		if parts := strings.Split(h, ","); len(parts) > 1 {
-			for _, part := range parts {
-				_ = os.Symlink(h, filepath.Join(dest, part))
-			}
+		if err := mountHierarchy(tmpfs, h, flags); err != nil {
+			tmpfs.Close()
+			return nil, err
 		}
 	}
-	if p.flags&unix.MS_RDONLY == 0 {
-		return nil
+	if p.flags&unix.MS_RDONLY != 0 {
+		if err := mountfd.SetAttr(tmpfs, unix.MS_RDONLY, false); err != nil {
+			tmpfs.Close()
+			return nil, err
+		}
 	}
-	return unix.Mount("", dest, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k")
+	return tmpfs, nil
+}
+
+// mountHierarchy mounts one cgroup hierarchy (as /proc/self/cgroup
+// names it) in a directory of the tmpfs dir.
+func mountHierarchy(dir *os.File, h string, flags uintptr) error {
+	name, fstype, data := h, "cgroup", h
+	switch {
+	case h == "":
+		name, fstype, data = "unified", "cgroup2", ""
+	case strings.HasPrefix(h, "name="):
+		name, data = strings.TrimPrefix(h, "name="), "none,"+h
+	}
+	if err := unix.Mkdirat(int(dir.Fd()), name, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("make %s: %w", name, err)
+	}
+	target, err := mountfd.OpenNoFollow(dir, name)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	if err := mountfd.CheckKind(target, mountfd.Dir); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	mnt, err := mountfd.New(fstype, "cgroup", flags, data)
+	if err != nil {
+		return fmt.Errorf("mount cgroup %s: %w", h, err)
+	}
+	defer mnt.Close()
+	if err := mountfd.Attach(mnt, target); err != nil {
+		return fmt.Errorf("mount cgroup %s: %w", h, err)
+	}
+	// "cpu" and "cpuacct" lead to "cpu,cpuacct", as on the host.
+	if parts := strings.Split(h, ","); len(parts) > 1 {
+		for _, part := range parts {
+			_ = unix.Symlinkat(h, int(dir.Fd()), part)
+		}
+	}
+	return nil
 }

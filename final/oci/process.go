@@ -65,7 +65,8 @@ func setOOMScoreAdj(p *specs.Process) error {
 	if p.OOMScoreAdj == nil {
 		return nil
 	}
-	if err := os.WriteFile("/proc/self/oom_score_adj", []byte(fmt.Sprint(*p.OOMScoreAdj)), 0); err != nil {
+	// After the pivot: through a checked procfs handle (procself.go).
+	if err := writeProcSelf("oom_score_adj", fmt.Sprint(*p.OOMScoreAdj)); err != nil {
 		return fmt.Errorf("set oom_score_adj: %w", err)
 	}
 	return nil

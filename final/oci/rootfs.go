@@ -4,14 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/moby/sys/mountinfo"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/mountfd"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -35,13 +35,20 @@ func (r Rootfs) SetUp() error {
 	if err := prepareRootfs(r.Path, r.Propagation); err != nil {
 		return err
 	}
-	if err := mountAll(r.Path, r.Mounts); err != nil {
+	// Opened once bound onto itself: the descriptor is the root's mount,
+	// and every path below is looked up from it, never by name.
+	root, err := mountfd.OpenRoot(r.Path)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if err := mountAll(root, r.Mounts); err != nil {
 		return err
 	}
 	if devBound(r.Mounts) {
 		return nil
 	}
-	return makeDevices(r.Path, r.Devices, r.UserNS)
+	return makeDevices(root, r.Devices, r.UserNS)
 }
 
 // PivotRoot moves into the root filesystem made by SetUp (see pivotRoot).
@@ -162,68 +169,86 @@ var defaultDevices = []specs.LinuxDevice{
 // and the links the spec names (config-linux.md#dev-symbolic-links), with
 // /dev/ptmx to the container's own devpts. In a user namespace the kernel refuses mknod:
 // the host's node is bound instead.
-func makeDevices(rootfs string, devices []specs.LinuxDevice, inUserNS bool) error {
+func makeDevices(root *os.File, devices []specs.LinuxDevice, inUserNS bool) error {
 	all := append(append([]specs.LinuxDevice{}, defaultDevices...), devices...)
 	for _, d := range all {
-		if err := makeDevice(rootfs, d, inUserNS); err != nil {
+		if err := makeDevice(root, d, inUserNS); err != nil {
 			return fmt.Errorf("make device %s: %w", d.Path, err)
 		}
 	}
-	links := [][2]string{
-		{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
-		{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+	return makeDevLinks(root)
+}
+
+// makeDevLinks makes /dev/fd, /dev/std{in,out,err} and /dev/ptmx, by
+// symlinkat in the opened /dev.
+func makeDevLinks(root *os.File) error {
+	dev, err := pathrs.MkdirAllHandle(root, "/dev", 0o755)
+	if err != nil {
+		return fmt.Errorf("open /dev: %w", err)
 	}
-	if _, err := os.Stat(filepath.Join(rootfs, "dev/pts/ptmx")); err == nil {
-		links = append(links, [2]string{"pts/ptmx", "/dev/ptmx"})
+	defer dev.Close()
+	links := [][2]string{
+		{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	}
+	if ptmx, err := pathrs.OpenatInRoot(root, "/dev/pts/ptmx"); err == nil {
+		ptmx.Close()
+		links = append(links, [2]string{"pts/ptmx", "ptmx"})
+		_ = unix.Unlinkat(int(dev.Fd()), "ptmx", 0)
 	}
 	for _, l := range links {
-		dest, err := securejoin.SecureJoin(rootfs, l[1])
-		if err != nil {
-			return err
-		}
-		if l[1] == "/dev/ptmx" {
-			_ = os.Remove(dest)
-		}
-		if err := os.Symlink(l[0], dest); err != nil && !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("symlink %s: %w", l[1], err)
+		if err := unix.Symlinkat(l[0], int(dev.Fd()), l[1]); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("symlink /dev/%s: %w", l[1], err)
 		}
 	}
 	return nil
 }
 
-func makeDevice(rootfs string, d specs.LinuxDevice, inUserNS bool) error {
-	dest, err := securejoin.SecureJoin(rootfs, d.Path)
+// makeDevice makes one node, by name in its opened directory (mknodat),
+// where a node, a file or a symlink of the image's of that name is
+// replaced; the node made is opened and checked before it is given its
+// owner. In a user namespace the host's node is bound onto a file made
+// there.
+func makeDevice(root *os.File, d specs.LinuxDevice, inUserNS bool) error {
+	kind, err := deviceKind(d.Type)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+	dir, name, err := mountfd.OpenParent(root, d.Path)
+	if err != nil {
 		return err
 	}
+	defer dir.Close()
 	if inUserNS {
-		return bindDevice(d.Path, dest)
+		return bindDevice(d.Path, dir, name)
 	}
 	mode := uint32(0o666)
 	if d.FileMode != nil {
 		mode = uint32(*d.FileMode) & 0o7777
 	}
-	var kind uint32
-	switch d.Type {
-	case "c", "u":
-		kind = unix.S_IFCHR
-	case "b":
-		kind = unix.S_IFBLK
-	case "p":
-		kind = unix.S_IFIFO
-	default:
-		return fmt.Errorf("type %q is not a device type (c, b, u, p)", d.Type)
+	rdev := unix.Mkdev(uint32(d.Major), uint32(d.Minor))
+	if err := unix.Unlinkat(int(dir.Fd()), name, 0); err != nil && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("remove what is there: %w", err)
 	}
-	_ = os.Remove(dest)
-	if err := unix.Mknod(dest, kind|mode, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor)))); err != nil {
+	// The mode exactly (mknod's goes through the umask): init is one
+	// thread of work, and the umask is given back.
+	old := unix.Umask(0)
+	err = unix.Mknodat(int(dir.Fd()), name, kind|mode, int(rdev))
+	unix.Umask(old)
+	if err != nil {
 		return err
 	}
-	// mknod's mode went through the umask.
-	if err := unix.Chmod(dest, mode); err != nil {
+	node, err := mountfd.OpenNoFollow(dir, name)
+	if err != nil {
 		return err
+	}
+	defer node.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(node.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != kind || (kind != unix.S_IFIFO && st.Rdev != rdev) {
+		return errors.New("the node was replaced while it was made")
 	}
 	uid, gid := 0, 0
 	if d.UID != nil {
@@ -232,34 +257,51 @@ func makeDevice(rootfs string, d specs.LinuxDevice, inUserNS bool) error {
 	if d.GID != nil {
 		gid = int(*d.GID)
 	}
-	return unix.Chown(dest, uid, gid)
+	return unix.Fchownat(int(node.Fd()), "", uid, gid, unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW)
 }
 
-func bindDevice(host, dest string) error {
-	f, err := os.OpenFile(dest, os.O_CREATE|os.O_RDONLY|unix.O_CLOEXEC, 0o644)
+// deviceKind is the file type of a spec device type.
+func deviceKind(t string) (uint32, error) {
+	switch t {
+	case "c", "u":
+		return unix.S_IFCHR, nil
+	case "b":
+		return unix.S_IFBLK, nil
+	case "p":
+		return unix.S_IFIFO, nil
+	}
+	return 0, fmt.Errorf("type %q is not a device type (c, b, u, p)", t)
+}
+
+// bindDevice binds the host's node (the config's path, the host's) onto
+// an empty file made by name in the opened directory dir.
+func bindDevice(host string, dir *os.File, name string) error {
+	// O_EXCL: what is there already is never opened (a FIFO would hang
+	// us), only checked below.
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	if err == nil {
+		unix.Close(fd)
+	} else if !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("make %s: %w", name, err)
+	}
+	target, err := mountfd.OpenNoFollow(dir, name)
 	if err != nil {
 		return err
 	}
-	f.Close()
-	return unix.Mount(host, dest, "", unix.MS_BIND, "")
+	defer target.Close()
+	if err := mountfd.CheckKind(target, mountfd.File); err != nil {
+		return err
+	}
+	return mountfd.BindOnto(host, target, 0)
 }
 
 // maskAndProtect applies linux.maskedPaths and linux.readonlyPaths, with
-// the library mydocker run uses (security.MaskPaths).
+// the library mydocker run uses (security.MaskPaths, MakeReadonly): each
+// path opened in the new root, masked and made read-only through its
+// descriptor.
 func maskAndProtect(s *specs.Spec) error {
 	if err := security.MaskPaths(s.Linux.MaskedPaths); err != nil {
 		return err
 	}
-	for _, path := range s.Linux.ReadonlyPaths {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err := unix.Mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return fmt.Errorf("make %s read-only: %w", path, err)
-		}
-		if err := remount(path, unix.MS_RDONLY); err != nil {
-			return fmt.Errorf("make %s read-only: %w", path, err)
-		}
-	}
-	return nil
+	return security.MakeReadonly(s.Linux.ReadonlyPaths)
 }

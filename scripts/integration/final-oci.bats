@@ -71,7 +71,7 @@ config() {
   "linux": {
     "resources": {"devices": [{"allow": false, "access": "rwm"}], "pids": {"limit": 50}, "memory": {"limit": 67108864}},
     "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}],
-    "maskedPaths": ["/proc/kcore", "/proc/keys"],
+    "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list"],
     "readonlyPaths": ["/proc/sys"]
   }
 }
@@ -336,4 +336,162 @@ sysctl() {
 	local status=0
 	wait $runner || status=$?
 	[ "$status" -eq 42 ]
+}
+
+# --- Rootfs paths are opened, not named (issue 20, item 4). The bundle
+# or a volume shared with a running container plays the attacker: a
+# symlink where a mount goes, or /dev/null a symlink into /proc. What the
+# host keeps: its core_pattern, an empty decoy directory, no mount on it.
+
+# attack_config MOUNTS ARG...: a config.json with MOUNTS (JSON objects,
+# comma-separated) after /proc, maskedPaths /proc/kcore, keys, timer_list,
+# and a createContainer hook that records, from the container's mount
+# namespace before the pivot (where the host's paths are still in
+# reach), every mount on the decoy: none may be there.
+attack_config() {
+	local mounts=$1 args
+	shift
+	args=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@")
+	cat >"$BATS_TEST_TMPDIR/hook.sh" <<SH
+#!/bin/sh
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+exec awk -v d="$DECOY" '\$5 == d || index(\$5, d "/") == 1' /proc/self/mountinfo >>"$BATS_TEST_TMPDIR/escaped"
+SH
+	chmod +x "$BATS_TEST_TMPDIR/hook.sh"
+	cat >"$BUNDLE/config.json" <<JSON
+{
+  "ociVersion": "1.0.2",
+  "process": {"user": {"uid": 0, "gid": 0}, "args": $args, "env": ["PATH=/bin"], "cwd": "/",
+    "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}, "noNewPrivileges": true},
+  "root": {"path": "rootfs"},
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}${mounts:+, $mounts}],
+  "hooks": {"createContainer": [{"path": "$BATS_TEST_TMPDIR/hook.sh"}]},
+  "linux": {
+    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],
+    "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list"],
+    "readonlyPaths": ["/proc/sys"]
+  }
+}
+JSON
+}
+
+# on_decoy DECOY: the lines of a mountinfo (on stdin) of mounts on DECOY
+# or below it.
+on_decoy() { awk -v d="$1" '$5 == d || index($5, d "/") == 1'; }
+
+# no_escape: nothing was mounted on the decoy, in the container's mount
+# namespace or the host's, and nothing was written in it.
+no_escape() {
+	if [ -s "$BATS_TEST_TMPDIR/escaped" ]; then
+		echo "mounted on the host's decoy:" >&2
+		sort -u "$BATS_TEST_TMPDIR/escaped" >&2
+		return 1
+	fi
+	[ -z "$(on_decoy "$DECOY" </proc/self/mountinfo)" ]
+	[ -z "$(ls -A "$DECOY")" ]
+}
+
+@test "final: oci: a /dev/null that is a symlink into /proc never becomes the mask of a path" {
+	DECOY=$BATS_TEST_TMPDIR/decoy
+	mkdir "$DECOY"
+	local masked
+	for masked in /proc/keys /proc/timer_list /proc/kcore ''; do [ -e "$masked" ] && break; done
+	[ -n "$masked" ] || skip "none of the masked paths is on this host"
+	pattern=$(cat /proc/sys/kernel/core_pattern)
+	# Read-only checks only: with the bug the masked path IS the host's
+	# core_pattern, and nothing here may write it.
+	show="stat -c '%n %F %t:%T' $masked; echo masked=\$(head -c 256 $masked | wc -c); ( : >> /proc/sys/kernel/core_pattern ) 2>/dev/null && echo WRITABLE; true"
+	# The image's own /dev (no /dev mount): the symlink is replaced by
+	# the node, and the mask is /dev/null.
+	rm -f "$BUNDLE/rootfs/dev/null"
+	ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/null"
+	attack_config '' sh -c "$show"
+	run rt run --bundle "$BUNDLE" n1
+	echo "$output"
+	if [ "$status" -eq 0 ]; then
+		[[ "$output" == *"$masked character special file 1:3"* ]]
+		[[ "$output" == *"masked=0"* ]]
+		[[ "$output" != *WRITABLE* ]]
+	fi
+	# /dev a bind of a host directory (a volume another container writes):
+	# its null is a symlink to core_pattern. The mask must be refused, or
+	# be the device: never a bind of core_pattern.
+	mkdir "$BATS_TEST_TMPDIR/dev"
+	ln -s /proc/sys/kernel/core_pattern "$BATS_TEST_TMPDIR/dev/null"
+	attack_config "{\"destination\": \"/dev\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/dev\", \"options\": [\"rbind\"]}" sh -c "$show"
+	run rt run --bundle "$BUNDLE" n2
+	echo "$output"
+	if [ "$status" -eq 0 ]; then
+		[[ "$output" == *"$masked character special file 1:3"* ]]
+		[[ "$output" == *"masked=0"* ]]
+		[[ "$output" != *WRITABLE* ]]
+	else
+		[[ "$output" == *"/dev/null is not the char device 1:3"* ]]
+	fi
+	# The same with a symlink to a host file: resolved in the root, never
+	# the host's.
+	echo keep >"$BATS_TEST_TMPDIR/decoy-file"
+	ln -sfn "$BATS_TEST_TMPDIR/decoy-file" "$BATS_TEST_TMPDIR/dev/null"
+	run rt run --bundle "$BUNDLE" n3
+	echo "$output"
+	[ "$(cat "$BATS_TEST_TMPDIR/decoy-file")" = keep ]
+	[[ "$output" != *"masked=5"* ]]
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$pattern" ]
+	no_escape
+}
+
+@test "final: oci: a mount destination that is a symlink to a host directory lands inside the root" {
+	DECOY=$BATS_TEST_TMPDIR/decoy
+	mkdir "$DECOY"
+	ln -s "$DECOY" "$BUNDLE/rootfs/link"
+	echo secret >"$BATS_TEST_TMPDIR/file"
+	ln -s "$DECOY/file" "$BUNDLE/rootfs/flink"
+	attack_config "{\"destination\": \"/link\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},
+		{\"destination\": \"/flink\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/file\", \"options\": [\"bind\", \"ro\"]}" \
+		sh -c 'grep -c " tmpfs " /proc/self/mountinfo; cat /flink'
+	run rt run --bundle "$BUNDLE" l1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *secret* ]]
+	# Made inside the root, where the symlink points from there.
+	[ -d "$BUNDLE/rootfs$DECOY" ]
+	no_escape
+}
+
+# swapper DIR N: exchanges DIR/tI (a directory) and DIR/xI (a symlink to
+# the decoy) for I < N, atomically (renameat2 RENAME_EXCHANGE), as fast
+# as it can, until killed: the container writing in a shared volume.
+swapper() {
+	python3 - "$@" <<'PY' &
+import ctypes, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+pairs = [(os.path.join(d, "t%d" % i).encode(), os.path.join(d, "x%d" % i).encode()) for i in range(n)]
+while True:
+    for t, x in pairs:
+        libc.renameat2(AT_FDCWD, t, AT_FDCWD, x, RENAME_EXCHANGE)
+PY
+	SWAPPER=$!
+}
+
+@test "final: oci: a race swapping a mount destination for a symlink never moves a mount onto the host" {
+	DECOY=$BATS_TEST_TMPDIR/decoy
+	mkdir "$DECOY" "$BATS_TEST_TMPDIR/vol"
+	local n=20 mounts="{\"destination\": \"/vol\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/vol\", \"options\": [\"rbind\"]}"
+	for i in $(seq 0 $((n - 1))); do
+		mkdir "$BATS_TEST_TMPDIR/vol/t$i"
+		ln -s "$DECOY" "$BATS_TEST_TMPDIR/vol/x$i"
+		mounts+=", {\"destination\": \"/vol/t$i\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=16k\"]}"
+	done
+	attack_config "$mounts" true
+	swapper "$BATS_TEST_TMPDIR/vol" "$n"
+	local ok=0 refused=0
+	for try in $(seq 10); do # 10 runs x 20 mounts
+		if rt run --bundle "$BUNDLE" "r$try" >/dev/null 2>&1; then ok=$((ok + 1)); else refused=$((refused + 1)); fi
+	done
+	kill "$SWAPPER"
+	wait "$SWAPPER" || true
+	echo "runs: $ok made, $refused refused"
+	no_escape
 }

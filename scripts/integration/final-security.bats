@@ -247,3 +247,27 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	md volume rm appdata >/dev/null
 	[ "$(cat "$host/g")" = y ]
 }
+
+# --- Rootfs paths are opened, not named (issue 20, item 4): the image
+# plays the attacker with symlinks where mydocker binds its /etc files.
+
+@test "final: security: an image's /etc files that are symlinks to host paths are bound inside its root" {
+	local decoy=$BATS_TEST_TMPDIR/decoy img=$BATS_TEST_TMPDIR/img
+	mkdir -p "$decoy/dir" "$img"
+	echo keep >"$decoy/hostname"
+	tar -xf "$BUSYBOX_TAR" -C "$img"
+	mkdir -p "$img/etc"
+	rm -f "$img/etc/hostname" "$img/etc/hosts" "$img/etc/resolv.conf"
+	ln -s "$decoy/hostname" "$img/etc/hostname"          # a host file
+	ln -s "$decoy/dir" "$img/etc/hosts"                   # a host directory
+	ln -s ../run/systemd/stub.conf "$img/etc/resolv.conf" # dangling, as ubuntu's
+	tar -C "$img" -cf - . | md import - linked >/dev/null
+	run md run --rm --network none --hostname inside linked sh -c 'cat /etc/hostname; grep -q localhost /etc/hosts && echo hosts; ls /run/systemd/stub.conf'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = inside ]
+	[ "${lines[1]}" = hosts ]
+	[ "$(cat "$decoy/hostname")" = keep ]
+	[ -z "$(ls -A "$decoy/dir")" ]
+	run ! grep -F " $decoy" /proc/self/mountinfo
+}
