@@ -21,6 +21,9 @@ const (
 type initConfig struct {
 	Args     []string `json:"args"`
 	Hostname string   `json:"hostname"`
+	// Env is the command's environment, given to execve only: init itself
+	// runs with ours (initEnv).
+	Env []string `json:"env"`
 }
 
 // sendInitConfig writes the container's command to init and closes the

@@ -1,0 +1,60 @@
+package nsenter
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// ConfigFile is the configuration of the constructor, to hand over as
+// ExtraFiles[0]: params (KEY=VALUE: pid, start, cgroups) up to an empty
+// string, then the command's environment, each string ended by a NUL. It
+// is a memory file, written whole before the start: the constructor reads
+// it to the end with read(2), and no write of ours waits for a reader.
+func ConfigFile(params, env []string) (*os.File, error) {
+	var b bytes.Buffer
+	for _, kv := range params {
+		if err := check(kv); err != nil {
+			return nil, err
+		}
+		b.WriteString(kv)
+		b.WriteByte(0)
+	}
+	b.WriteByte(0)
+	for _, kv := range env {
+		if err := check(kv); err != nil {
+			return nil, err
+		}
+		b.WriteString(kv)
+		b.WriteByte(0)
+	}
+	fd, err := unix.MemfdCreate("mydocker-exec", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("create the exec configuration: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), "mydocker-exec")
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write the exec configuration: %w", err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write the exec configuration: %w", err)
+	}
+	return f, nil
+}
+
+// check refuses what the format cannot carry: a NUL would end the string
+// early, and an empty one or one without '=' is no KEY=VALUE.
+func check(kv string) error {
+	if strings.IndexByte(kv, 0) >= 0 {
+		return fmt.Errorf("environment variable %q: contains a NUL byte", kv)
+	}
+	if strings.IndexByte(kv, '=') <= 0 {
+		return fmt.Errorf("environment variable %q: not KEY=VALUE", kv)
+	}
+	return nil
+}
