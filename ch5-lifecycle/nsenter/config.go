@@ -17,19 +17,18 @@ import (
 func ConfigFile(params, env []string) (*os.File, error) {
 	var b bytes.Buffer
 	for _, kv := range params {
-		if err := check(kv); err != nil {
+		if strings.IndexByte(kv, '=') <= 0 {
+			return nil, fmt.Errorf("exec parameter %q: not KEY=VALUE", kv)
+		}
+		if err := write(&b, kv); err != nil {
 			return nil, err
 		}
-		b.WriteString(kv)
-		b.WriteByte(0)
 	}
 	b.WriteByte(0)
 	for _, kv := range env {
-		if err := check(kv); err != nil {
+		if err := write(&b, kv); err != nil {
 			return nil, err
 		}
-		b.WriteString(kv)
-		b.WriteByte(0)
 	}
 	fd, err := unix.MemfdCreate("mydocker-exec", unix.MFD_CLOEXEC)
 	if err != nil {
@@ -47,14 +46,13 @@ func ConfigFile(params, env []string) (*os.File, error) {
 	return f, nil
 }
 
-// check refuses what the format cannot carry: a NUL would end the string
-// early, and an empty one or one without '=' is no KEY=VALUE.
-func check(kv string) error {
-	if strings.IndexByte(kv, 0) >= 0 {
-		return fmt.Errorf("environment variable %q: contains a NUL byte", kv)
+// write adds s and its NUL to b. A NUL inside s would cut it in two: a
+// parameter would become two, one of them of the caller's choosing.
+func write(b *bytes.Buffer, s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return fmt.Errorf("environment variable %q: contains a NUL byte", s)
 	}
-	if strings.IndexByte(kv, '=') <= 0 {
-		return fmt.Errorf("environment variable %q: not KEY=VALUE", kv)
-	}
+	b.WriteString(s)
+	b.WriteByte(0)
 	return nil
 }
