@@ -26,6 +26,9 @@ const NamespaceFlags = syscall.CLONE_NEWUTS | syscall.CLONE_NEWPID |
 // PATH): like docker, it gets a small clean one.
 const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+// initEnv is the environment init starts with: nothing but ours, fixed.
+var initEnv = []string{}
+
 // RunOptions is what "mydocker run" was asked to do.
 type RunOptions struct {
 	// TTY connects the container to our stdin (the book's -ti).
@@ -107,7 +110,7 @@ func (p *initPipes) close() {
 // start barrier. Its output goes to log (book 5.3), and to ours when it
 // runs in the foreground. A detached container reads nothing, and lives on
 // in a session of its own when run exits.
-func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.File) *exec.Cmd {
+func NewParentProcess(opts RunOptions, pipes *initPipes, log *os.File) *exec.Cmd {
 	args := []string{"init"}
 	if opts.Debug {
 		args = append([]string{"--debug"}, args...)
@@ -115,7 +118,11 @@ func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.F
 
 	cmd := exec.Command("/proc/self/exe", args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags}
-	cmd.Env = env
+	// init is this binary, on the host, as root: it starts with a fixed
+	// environment of ours. The container's travels in the init config and
+	// is only given to execve (an image's or -e's LD_PRELOAD would
+	// otherwise run in init, before any namespace or pivot).
+	cmd.Env = initEnv
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
 	// stderr; ExtraFiles[1] fd 4.
 	cmd.ExtraFiles = pipes.theirs
@@ -143,11 +150,12 @@ func NewParentProcess(opts RunOptions, env []string, pipes *initPipes, log *os.F
 		}
 	}
 	if !cmd.SysProcAttr.Foreground {
-		// Otherwise the container still gets a process group of its own. A
-		// Ctrl-C at the terminal goes to the terminal's foreground group, which
-		// is ours: in it, the container would get the SIGINT once from the
-		// terminal and once more from our forwarding.
-		cmd.SysProcAttr.Setpgid = true
+		// Otherwise the container gets a session of its own: none of our
+		// terminal, which it could open as /dev/tty and type into with
+		// TIOCSTI. So also its own process group: a Ctrl-C at the terminal
+		// goes to the terminal's foreground group, which is ours, and only
+		// once to the container, forwarded by us.
+		cmd.SysProcAttr.Setsid = true
 	}
 	if cmd.SysProcAttr.Foreground {
 		// The terminal itself: the container's shell needs it to be one.

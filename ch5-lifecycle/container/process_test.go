@@ -20,7 +20,7 @@ func newParent(t *testing.T, opts RunOptions) *exec.Cmd {
 	log, err := os.Create(filepath.Join(t.TempDir(), "log"))
 	require.NoError(t, err)
 	t.Cleanup(func() { pipes.close(); log.Close() })
-	return NewParentProcess(opts, []string{defaultPath}, pipes, log)
+	return NewParentProcess(opts, pipes, log)
 }
 
 func TestNewParentProcessPassesNoArgv(t *testing.T) {
@@ -56,6 +56,17 @@ func TestNewParentProcessStdio(t *testing.T) {
 
 	tty := newParent(t, RunOptions{TTY: true, Command: []string{"sh"}})
 	assert.Equal(t, os.Stdin, tty.Stdin)
+}
+
+func TestInitTakesNoEnvironmentOfTheContainers(t *testing.T) {
+	cmd := newParent(t, RunOptions{Command: []string{"true"}, Env: []string{"LD_PRELOAD=/x.so"}})
+	assert.NotNil(t, cmd.Env, "nil would be ours, inherited")
+	assert.Empty(t, cmd.Env, "the container's goes through the init config")
+}
+
+func TestForegroundWithoutTerminalHasASessionOfItsOwn(t *testing.T) {
+	cmd := newParent(t, RunOptions{Command: []string{"true"}})
+	assert.True(t, cmd.SysProcAttr.Setsid, "no controlling terminal of ours: /dev/tty fails in it")
 }
 
 func TestDetachedContainerOutlivesUs(t *testing.T) {

@@ -54,15 +54,16 @@ func startCommand() error {
 		return err
 	}
 	// Only now, inside the image, is PATH looked up: before the pivot it
-	// would find the host's binaries, which the image may not have.
-	path, err := exec.LookPath(cfg.Args[0])
+	// would find the host's binaries, which the image may not have. The
+	// PATH is the container's, from its environment, not init's own.
+	path, err := lookPath(cfg.Args[0], cfg.Env)
 	if err != nil {
 		return &ExecError{Err: err}
 	}
 	logrus.WithField("path", path).Debug("found the command")
 	// The exec closes the status pipe: end-of-file tells run it worked.
 	unix.CloseOnExec(statusFd)
-	if err := unix.Exec(path, cfg.Args, os.Environ()); err != nil {
+	if err := unix.Exec(path, cfg.Args, cfg.Env); err != nil {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
 	return nil

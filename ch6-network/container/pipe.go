@@ -26,6 +26,9 @@ type initConfig struct {
 	// Volumes are bound by init, in the container's mount namespace
 	// (overlay.MountVolumes): never in the host's.
 	Volumes []overlay.Volume `json:"volumes,omitempty"`
+	// Env is the command's environment, given to execve only: init itself
+	// runs with ours (initEnv).
+	Env []string `json:"env"`
 }
 
 // sendInitConfig writes the container's command to init and closes the

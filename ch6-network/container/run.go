@@ -154,7 +154,7 @@ func createContainer(st *State, opts RunOptions, lower string) (*exec.Cmd, *init
 		pipes.close()
 		return nil, nil, fmt.Errorf("create the log: %w", err)
 	}
-	parent := NewParentProcess(opts, st.Env, pipes, pipes.log)
+	parent := NewParentProcess(opts, pipes, pipes.log)
 	// init starts in the container's root, and pivots into it.
 	parent.Dir = ws.Merged()
 	if err := parent.Start(); err != nil {
@@ -212,6 +212,7 @@ func recordInit(st *State, pid int) error {
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	cfg := initConfig{Args: st.Command, Hostname: st.ShortID(), Volumes: st.Volumes}
+	cfg.Env = st.Env
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

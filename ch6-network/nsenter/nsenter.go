@@ -1,7 +1,16 @@
 // Package nsenter moves "mydocker exec" into a running container's
 // namespaces (book 5.4). Linking it in is enough: its C constructor runs
 // in every mydocker process, before the Go runtime starts, and does
-// nothing unless the environment names a container to enter.
+// nothing unless the environment says that descriptor 3 holds a
+// container to enter (EnvConfigFd).
+//
+// What to enter, and the command's environment, come on that descriptor
+// (config.go), never in our environment: the container's environment is
+// the container's (an image's ENV, or what its PID 1 put in
+// /proc/PID/environ), and as ours it would be read by the host's dynamic
+// loader (LD_PRELOAD, LD_DEBUG) and by this code while we are still root
+// on the host. We start with a fixed environment of mydocker's; the
+// command gets its own only at execvp, in the container.
 //
 // Why C, and why so early: setns(2) into a mount namespace is refused
 // (EINVAL) to a process whose threads share their filesystem attributes,
@@ -82,13 +91,86 @@ static void join_cgroups(char *dirs) {
 	}
 }
 
+// The configuration read from the descriptor: parameters (KEY=VALUE) up
+// to an empty string, then the command's environment, each string ended
+// by a NUL (config.go writes it).
+#define MAX_CONFIG (8 << 20)
+#define MAX_PARAMS 16
+static char *param_keys[MAX_PARAMS], *param_values[MAX_PARAMS];
+static int nparams;
+static char **command_env;
+
+static void bad_config(const char *why) {
+	fprintf(stderr, "mydocker: exec: bad configuration: %s\n", why);
+	_exit(125);
+}
+
+// param is the value of parameter key, or NULL.
+static char *param(const char *key) {
+	for (int i = 0; i < nparams; i++)
+		if (strcmp(param_keys[i], key) == 0)
+			return param_values[i];
+	return NULL;
+}
+
+// read_config reads the whole configuration from fd with read(2), and
+// closes fd: nothing of it reaches the command.
+static void read_config(int fd) {
+	size_t size = 1 << 16, len = 0;
+	char *buf = malloc(size);
+	for (;;) {
+		if (buf == NULL)
+			die("read the configuration");
+		if (len == size) {
+			if (size >= MAX_CONFIG)
+				bad_config("too large");
+			size *= 2;
+			buf = realloc(buf, size);
+			continue;
+		}
+		ssize_t n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("read the configuration");
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == 0 || buf[len - 1] != 0)
+		bad_config("not NUL-terminated");
+	char *p = buf, *end = buf + len;
+	for (; p < end && *p != 0; p += strlen(p) + 1) {
+		char *eq = strchr(p, '=');
+		if (eq == NULL || nparams == MAX_PARAMS)
+			bad_config("parameter");
+		*eq = 0;
+		param_keys[nparams] = p;
+		param_values[nparams++] = eq + 1;
+		p = eq + 1;
+	}
+	if (p < end)
+		p++; // the empty string that ends the parameters
+	size_t n = 0;
+	for (char *q = p; q < end; q += strlen(q) + 1)
+		n++;
+	command_env = calloc(n + 1, sizeof *command_env);
+	if (command_env == NULL)
+		die("read the configuration");
+	for (size_t i = 0; i < n; p += strlen(p) + 1)
+		command_env[i++] = p;
+}
+
 __attribute__((constructor)) static void nsenter(int argc, char **argv) {
-	const char *pid = getenv("_MYDOCKER_NSENTER_PID");
-	if (pid == NULL)
+	const char *fd = getenv("_MYDOCKER_NSENTER_CONFIG_FD");
+	if (fd == NULL)
 		return;
-	const char *start = getenv("_MYDOCKER_NSENTER_START");
-	char *cgroups = getenv("_MYDOCKER_NSENTER_CGROUPS");
-	if (argc < 2 || start == NULL) {
+	read_config(atoi(fd) > 2 ? atoi(fd) : -1);
+	const char *pid = param("pid");
+	const char *start = param("start");
+	char *cgroups = param("cgroups");
+	if (argc < 2 || pid == NULL || start == NULL) {
 		fprintf(stderr, "mydocker: exec: no command\n");
 		_exit(125);
 	}
@@ -114,14 +196,14 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 			die(names[i]);
 		close(fds[i]);
 	}
-	unsetenv("_MYDOCKER_NSENTER_PID");
-	unsetenv("_MYDOCKER_NSENTER_START");
-	unsetenv("_MYDOCKER_NSENTER_CGROUPS");
 
 	child = fork();
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
+		// The command's environment, and only now: execvp looks the
+		// command up in its PATH, in the container.
+		environ = command_env;
 		execvp(argv[1], argv + 1);
 		int code = errno == ENOENT ? 127 : 126;
 		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
@@ -142,10 +224,10 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 */
 import "C"
 
-// The environment that makes the constructor enter a container: the pid
-// and start time of its init, and its cgroup directories.
+// EnvConfigFd is the one variable of the fixed environment that exec
+// starts this binary with: the constructor reads its configuration from
+// descriptor ConfigFd (ExtraFiles[0]).
 const (
-	EnvPID     = "_MYDOCKER_NSENTER_PID"
-	EnvStart   = "_MYDOCKER_NSENTER_START"
-	EnvCgroups = "_MYDOCKER_NSENTER_CGROUPS"
+	EnvConfigFd = "_MYDOCKER_NSENTER_CONFIG_FD"
+	ConfigFd    = 3
 )

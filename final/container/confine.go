@@ -53,10 +53,10 @@ func confinement(root string, o SecurityOptions) (Confinement, error) {
 	return c, err
 }
 
-// execConfinement is the environment that makes exec's C code confine
+// execConfinement are the parameters that make exec's C code confine
 // the command as init confines the container's: the same capabilities,
 // no_new_privs and seccomp program, unless exec --privileged.
-func execConfinement(root string, o SecurityOptions, privileged bool) (env, caps []string, err error) {
+func execConfinement(root string, o SecurityOptions, privileged bool) (params, caps []string, err error) {
 	if privileged {
 		o.Privileged = true
 	}
@@ -77,8 +77,8 @@ func execConfinement(root string, o SecurityOptions, privileged bool) (env, caps
 		}
 	}
 	return []string{
-		nsenter.EnvCaps + "=" + strconv.FormatUint(security.CapabilityMask(caps), 16),
-		nsenter.EnvNNP + "=" + nnp, nsenter.EnvSeccomp + "=" + prog,
+		nsenter.ParamCaps + "=" + strconv.FormatUint(security.CapabilityMask(caps), 16),
+		nsenter.ParamNNP + "=" + nnp, nsenter.ParamSeccomp + "=" + prog,
 	}, caps, nil
 }
 

@@ -1,18 +1,16 @@
 package container
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
-
-	securejoin "github.com/cyphar/filepath-securejoin"
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
@@ -33,11 +31,11 @@ type ExecOptions struct {
 
 // Exec runs argv in the running container st (book 5.4) and returns its
 // exit status: its own, 128+N for a signal, 127 or 126 when it cannot be
-// run. This binary is run again with the container named in its
-// environment: package nsenter's constructor enters the container before
-// Go starts. The command gets the container's environment (5.8), never
-// ours, with -e over it; it runs as the container's user in its working
-// directory, or as -u in -w; it joins its cgroup; tty connects our stdin.
+// run. This binary is run again, and package nsenter's constructor enters
+// the container before Go starts. The command gets the container's
+// environment (5.8), never ours, with -e over it; it runs as the
+// container's user in its working directory, or as -u in -w; it joins its
+// cgroup; tty connects our stdin.
 func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if st.Status != Running || !st.Init.Alive() {
 		return 0, fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
@@ -46,21 +44,31 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	who, err := execUser(st, opts)
+	params := []string{
+		nsenter.ParamPID + "=" + strconv.Itoa(st.Init.PID),
+		nsenter.ParamStart + "=" + strconv.FormatUint(st.Init.Start, 10),
+		nsenter.ParamCgroups + "=" + strings.Join(dirs, ":"),
+	}
+	who, env, err := execUser(st, opts)
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.Command("/proc/self/exe", argv...)
-	cmd.Env = append(image.MergeEnv(containerEnviron(st), opts.Env),
-		nsenter.EnvPID+"="+strconv.Itoa(st.Init.PID),
-		nsenter.EnvStart+"="+strconv.FormatUint(st.Init.Start, 10),
-		nsenter.EnvCgroups+"="+strings.Join(dirs, ":"))
-	cmd.Env = append(cmd.Env, who...)
 	confine, caps, err := execConfinement(st.root(), st.Security, opts.Privileged)
 	if err != nil {
 		return 0, err
 	}
-	cmd.Env = append(cmd.Env, confine...)
+	// What to enter, who to be and the command's environment travel on a
+	// descriptor: this binary runs on the host, as root, with a fixed
+	// environment of ours, so the host's dynamic loader reads no LD_* of
+	// the image's, and nothing of the container's steers the constructor.
+	config, err := nsenter.ConfigFile(slices.Concat(params, who, confine), env)
+	if err != nil {
+		return 0, err
+	}
+	defer config.Close()
+	cmd := exec.Command("/proc/self/exe", argv...)
+	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(nsenter.ConfigFd)}
+	cmd.ExtraFiles = []*os.File{config}
 	if needsSealedBinary(caps) {
 		sealed, err := sealedCopy()
 		if err != nil {
@@ -92,8 +100,10 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 		defer r.Close()
 		cmd.Stdin, input = r, w
 	}
-	// As in run: one Ctrl-C, forwarded by us, not a second from the terminal.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A session of its own: no controlling terminal, so that /dev/tty
+	// cannot reach ours either. As in run: one Ctrl-C, forwarded by us,
+	// not a second from the terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		if input != nil {
 			input.Close()
@@ -106,15 +116,15 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	return waitForExec(cmd, signals)
 }
 
-// ownerOf is the uid and gid that execUser's settings make the command
+// ownerOf is the uid and gid that execUser's parameters make the command
 // run as (root's, 0 and 0, without -u or a User).
 func ownerOf(who []string) (uid, gid int) {
 	for _, kv := range who {
 		key, value, _ := strings.Cut(kv, "=")
 		switch key {
-		case nsenter.EnvUID:
+		case nsenter.ParamUID:
 			uid, _ = strconv.Atoi(value)
-		case nsenter.EnvGID:
+		case nsenter.ParamGID:
 			gid, _ = strconv.Atoi(value)
 		}
 	}
@@ -151,25 +161,14 @@ func waitForExec(cmd *exec.Cmd, signals <-chan os.Signal) (int, error) {
 	return cmd.ProcessState.ExitCode(), nil
 }
 
-// containerEnviron is the environment of the container's PID 1, as the
-// kernel has it (/proc/PID/environ), or the one it was started with.
-func containerEnviron(st *State) []string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", st.Init.PID))
-	if err != nil || len(b) == 0 {
-		return st.Env
-	}
-	var env []string
-	for _, kv := range bytes.Split(bytes.TrimRight(b, "\x00"), []byte{0}) {
-		env = append(env, string(kv))
-	}
-	return env
-}
-
 // execUser resolves who exec runs as and where, in the container's own
-// /etc (read through /proc/PID/root, with symlinks kept inside it), to
-// the numbers the nsenter constructor sets. Nothing is set for the
-// container's defaults when it has none (root, "/").
-func execUser(st *State, opts ExecOptions) ([]string, error) {
+// /etc (read inside /proc/PID/root: user.go), to the numbers the nsenter
+// constructor sets: nothing for the container's defaults when it has none
+// (root, "/"). env is the command's environment: the container's as it
+// was created (docker's Config.Env; never PID 1's /proc/PID/environ,
+// which the container rewrites at will) with -e over it, and HOME the
+// user's when -u names one or nothing set it.
+func execUser(st *State, opts ExecOptions) (params, env []string, err error) {
 	spec, cwd := st.Config.User, st.Config.WorkingDir
 	if opts.User != "" {
 		spec = opts.User
@@ -177,20 +176,28 @@ func execUser(st *State, opts ExecOptions) ([]string, error) {
 	if opts.Workdir != "" {
 		cwd = opts.Workdir
 	}
-	var env []string
 	if cwd != "" {
-		env = append(env, nsenter.EnvCwd+"="+cwd)
+		params = append(params, nsenter.ParamCwd+"="+cwd)
+	}
+	env = image.MergeEnv(st.Env, opts.Env)
+	newHome := !hasKey(opts.Env, "HOME") && (opts.User != "" || !hasKey(env, "HOME"))
+	if spec == "" && !newHome {
+		return params, env, nil
+	}
+	cred, err := lookupUserInRoot(fmt.Sprintf("/proc/%d/root", st.Init.PID), spec)
+	if err != nil && spec == "" {
+		// Only HOME was looked for: root's, whatever the container did to
+		// its /etc/passwd since.
+		cred, err = credential{home: "/root"}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if newHome {
+		env = image.MergeEnv(env, []string{"HOME=" + cred.home})
 	}
 	if spec == "" {
-		return env, nil
-	}
-	etc, err := securejoin.SecureJoin(fmt.Sprintf("/proc/%d/root", st.Init.PID), "etc")
-	if err != nil {
-		return nil, err
-	}
-	cred, err := lookupUserIn(etc, spec)
-	if err != nil {
-		return nil, err
+		return params, env, nil
 	}
 	groups := make([]string, len(cred.groups))
 	for i, g := range cred.groups {
@@ -199,12 +206,9 @@ func execUser(st *State, opts ExecOptions) ([]string, error) {
 	if len(groups) == 0 {
 		groups = []string{strconv.Itoa(cred.gid)}
 	}
-	env = append(env, nsenter.EnvUID+"="+strconv.Itoa(cred.uid), nsenter.EnvGID+"="+strconv.Itoa(cred.gid),
-		nsenter.EnvGroups+"="+strings.Join(groups, ","))
-	if opts.User != "" && !hasKey(opts.Env, "HOME") {
-		env = append(env, "HOME="+cred.home)
-	}
-	return env, nil
+	params = append(params, nsenter.ParamUID+"="+strconv.Itoa(cred.uid), nsenter.ParamGID+"="+strconv.Itoa(cred.gid),
+		nsenter.ParamGroups+"="+strings.Join(groups, ","))
+	return params, env, nil
 }
 
 // hasKey reports whether env sets key.

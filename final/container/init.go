@@ -13,6 +13,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/oci"
 )
 
@@ -63,12 +64,13 @@ func startCommand() error {
 		return err
 	}
 	loopbackUp()
-	if err := becomeUser(cfg); err != nil {
+	if cfg.Env, err = becomeUser(cfg); err != nil {
 		return err
 	}
 	// Only now, inside the image, is PATH looked up: before the pivot it
-	// would find the host's binaries, which the image may not have.
-	path, err := exec.LookPath(cfg.Args[0])
+	// would find the host's binaries, which the image may not have. The
+	// PATH is the container's, from its environment, not init's own.
+	path, err := lookPath(cfg.Args[0], cfg.Env)
 	if err != nil {
 		return &ExecError{Err: err}
 	}
@@ -81,7 +83,7 @@ func startCommand() error {
 	if err := lockDown(cfg.Confinement); err != nil {
 		return err
 	}
-	if err := unix.Exec(path, cfg.Args, os.Environ()); err != nil {
+	if err := unix.Exec(path, cfg.Args, cfg.Env); err != nil {
 		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 	}
 	return nil
@@ -99,45 +101,45 @@ func loopbackUp() {
 
 // becomeUser switches to the container's user (the image's User, or -u)
 // and working directory (WorkingDir, or -w), which is made when the image
-// lacks it, as docker does. HOME is the user's, unless the image or -e
-// set it. It runs after the pivot: the names are the image's.
-func becomeUser(cfg initConfig) error {
+// lacks it, as docker does. It returns the command's environment: HOME
+// is the user's, unless the image or -e set it. It runs after the pivot:
+// the names are the image's.
+func becomeUser(cfg initConfig) ([]string, error) {
 	cred, err := lookupUser(cfg.User)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The terminal now: it is given to the user, which needs root still.
 	if cfg.TTY {
 		if err := setUpTerminal(cfg, cred); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if os.Getenv("HOME") == "" {
-		if err := os.Setenv("HOME", cred.home); err != nil {
-			return err
-		}
+	env := cfg.Env
+	if getenv(env, "HOME") == "" {
+		env = image.MergeEnv(env, []string{"HOME=" + cred.home})
 	}
 	if cfg.Cwd != "" {
 		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
-			return fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
+			return nil, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
 	// --read-only: the root mount alone, once the working directory is
 	// made; the volumes, /proc, /sys and /dev are mounts of their own.
 	if cfg.ReadOnly {
 		if err := unix.Mount("", "/", "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, ""); err != nil {
-			return fmt.Errorf("make the root read-only: %w", err)
+			return nil, fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
 	if err := dropPrivileges(cfg.Confinement, cred); err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.Cwd != "" {
 		if err := os.Chdir(cfg.Cwd); err != nil {
-			return fmt.Errorf("change to the working directory %s: %w", cfg.Cwd, err)
+			return nil, fmt.Errorf("change to the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
-	return nil
+	return env, nil
 }
 
 // setUpMount moves the container into its own root filesystem and gives

@@ -23,6 +23,9 @@ const (
 type initConfig struct {
 	Args     []string `json:"args"`
 	Hostname string   `json:"hostname"`
+	// Env is the command's environment, given to execve only: init itself
+	// runs with ours (initEnv).
+	Env      []string `json:"env"`
 	Cwd      string   `json:"cwd,omitempty"`      // the image's WorkingDir, or -w
 	User     string   `json:"user,omitempty"`     // the image's User, or -u
 	ReadOnly bool     `json:"readOnly,omitempty"` // --read-only

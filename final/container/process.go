@@ -26,6 +26,9 @@ const NamespaceFlags = syscall.CLONE_NEWUTS | syscall.CLONE_NEWPID |
 // PATH): like docker, it gets a small clean one.
 const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+// initEnv is the environment init starts with: nothing but ours, fixed.
+var initEnv = []string{}
+
 // RunOptions is what "mydocker run" was asked to do.
 type RunOptions struct {
 	// TTY gives the container a terminal of its own (-t).
@@ -151,7 +154,7 @@ func (p *initPipes) close() {
 // holds its stdio (the console: pipes, or with -t the console socket that
 // the terminal comes back on); it is in a session of its own, so no
 // terminal's hangup or Ctrl-C reaches it but through the monitor.
-func NewParentProcess(opts RunOptions, env []string, pipes *initPipes) *exec.Cmd {
+func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 	args := []string{"init"}
 	if opts.Debug {
 		args = append([]string{"--debug"}, args...)
@@ -162,7 +165,12 @@ func NewParentProcess(opts RunOptions, env []string, pipes *initPipes) *exec.Cmd
 	if opts.HostNetwork {
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
-	cmd.Env = env
+	// init is this binary, on the host, as root: it starts with a fixed
+	// environment of ours. The container's (the image's Env, -e) travels
+	// in the init config and is only given to execve: an image's
+	// LD_PRELOAD would otherwise run its author's code in init, as root on
+	// the host, before any namespace or pivot.
+	cmd.Env = initEnv
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
 	// stderr; ExtraFiles[1] fd 4, and with -t the console socket fd 5.
 	stdin, stdout, stderr, extra := pipes.console.stdio()

@@ -19,7 +19,7 @@ func newParent(t *testing.T, opts RunOptions) *exec.Cmd {
 	pipes.console, err = newConsole(opts, newHub(nil, [2]uint16{}))
 	require.NoError(t, err)
 	t.Cleanup(pipes.close)
-	return NewParentProcess(opts, []string{defaultPath}, pipes)
+	return NewParentProcess(opts, pipes)
 }
 
 func TestNewParentProcessPassesNoArgv(t *testing.T) {
@@ -28,6 +28,12 @@ func TestNewParentProcessPassesNoArgv(t *testing.T) {
 	assert.Equal(t, "/proc/self/exe", cmd.Path)
 	assert.Equal(t, []string{"/proc/self/exe", "init"}, cmd.Args, "the command goes through the pipe")
 	require.Len(t, cmd.ExtraFiles, 2, "the pipes become fd 3 and fd 4")
+}
+
+func TestInitTakesNoEnvironmentOfTheContainers(t *testing.T) {
+	cmd := newParent(t, RunOptions{Command: []string{"true"}, Env: []string{"LD_PRELOAD=/x.so"}})
+	assert.NotNil(t, cmd.Env, "nil would be ours, inherited")
+	assert.Empty(t, cmd.Env, "the container's goes through the init config")
 }
 
 func TestNewParentProcessDebugGoesBeforeInit(t *testing.T) {

@@ -172,7 +172,7 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 		return nil, nil, fmt.Errorf("create the container's stdio: %w", err)
 	}
 	opts.hub.use(pipes.console)
-	parent := NewParentProcess(opts, st.Env, pipes)
+	parent := NewParentProcess(opts, pipes)
 	// init starts in the container's root, and pivots into it.
 	parent.Dir = ws.Merged()
 	// The cgroup and its limits come first: on cgroup v2 init is born in
@@ -251,6 +251,7 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
 	cfg.Volumes = st.Volumes
+	cfg.Env = st.Env
 	if err := sendInitConfig(cfg, pipes.command); err != nil {
 		return err
 	}

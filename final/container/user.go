@@ -2,10 +2,17 @@ package container
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"golang.org/x/sys/unix"
 )
 
 // credential is who the container's command runs as.
@@ -20,17 +27,32 @@ type credential struct {
 // container's own /etc/passwd and /etc/group (init runs it after the
 // pivot, so these are the image's files, never the host's). "" is root.
 // A number that the files do not name is taken as it is, with group 0.
-func lookupUser(spec string) (credential, error) { return lookupUserIn("/etc", spec) }
+func lookupUser(spec string) (credential, error) { return lookupUserInRoot("/", spec) }
 
-// lookupUserIn is lookupUser with passwd and group read from etcDir:
-// exec reads the container's through /proc/PID/root.
-func lookupUserIn(etcDir, spec string) (credential, error) {
+// lookupUserInRoot is lookupUser with the files read inside the root
+// directory root: exec reads a running container's through /proc/PID/root.
+func lookupUserInRoot(root, spec string) (credential, error) {
+	dir, err := os.OpenFile(root, os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return credential{}, fmt.Errorf("open the container's root: %w", err)
+	}
+	defer dir.Close()
+	return lookupUserIn(dir, spec)
+}
+
+// lookupUserIn is lookupUser with passwd and group read inside root, a
+// directory: every path is resolved in it (etcFile).
+func lookupUserIn(root *os.File, spec string) (credential, error) {
 	userPart, groupPart, hasGroup := strings.Cut(spec, ":")
 	if userPart == "" {
 		userPart = "0"
 	}
 	cred := credential{home: "/"}
-	entry, found := findEntry(etcDir+"/passwd", userPart, 2)
+	passwd, err := etcFile(root, "/etc/passwd")
+	if err != nil {
+		return cred, err
+	}
+	entry, found := findEntry(passwd, userPart, 2)
 	switch {
 	case found:
 		cred.uid, _ = strconv.Atoi(entry[2])
@@ -46,11 +68,18 @@ func lookupUserIn(etcDir, spec string) (credential, error) {
 	if cred.uid == 0 && !found {
 		cred.home = "/root"
 	}
+	if !hasGroup && !found {
+		return cred, nil
+	}
+	group, err := etcFile(root, "/etc/group")
+	if err != nil {
+		return cred, err
+	}
 	if hasGroup {
-		group, ok := findEntry(etcDir+"/group", groupPart, 2)
+		entry, ok := findEntry(group, groupPart, 2)
 		switch {
 		case ok:
-			cred.gid, _ = strconv.Atoi(group[2])
+			cred.gid, _ = strconv.Atoi(entry[2])
 		case isNumber(groupPart):
 			cred.gid, _ = strconv.Atoi(groupPart)
 		default:
@@ -58,20 +87,55 @@ func lookupUserIn(etcDir, spec string) (credential, error) {
 		}
 	}
 	if found {
-		cred.groups = memberOf(etcDir, entry[0], cred.gid)
+		cred.groups = memberOf(group, entry[0], cred.gid)
 	}
 	return cred, nil
 }
 
-// findEntry finds the line of a passwd-style file whose first field (the
-// name) or field idField (the number) is key.
-func findEntry(path, key string, idField int) ([]string, bool) {
-	f, err := os.Open(path)
+// maxEtcFile bounds what is read of a container's /etc/passwd or group.
+const maxEtcFile = 4 << 20
+
+// etcFile reads the file at path inside root (nil when there is none).
+// The container owns these files: path is resolved inside root, a symlink
+// to an absolute path included (RESOLVE_IN_ROOT, never the host's file of
+// that name), opened as a handle first and read only if it is a regular
+// file (a FIFO would block us for good), at most maxEtcFile bytes.
+func etcFile(root *os.File, path string) ([]byte, error) {
+	handle, err := pathrs.OpenatInRoot(root, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, false
+		return nil, fmt.Errorf("open the container's %s: %w", path, err)
+	}
+	defer handle.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(handle.Fd()), &st); err != nil {
+		return nil, fmt.Errorf("stat the container's %s: %w", path, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, fmt.Errorf("the container's %s is not a regular file", path)
+	}
+	f, err := pathrs.Reopen(handle, unix.O_RDONLY|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("open the container's %s: %w", path, err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	data, err := io.ReadAll(io.LimitReader(f, maxEtcFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the container's %s: %w", path, err)
+	}
+	if len(data) > maxEtcFile {
+		return nil, fmt.Errorf("the container's %s is larger than %d bytes", path, maxEtcFile)
+	}
+	return data, nil
+}
+
+// findEntry finds the line of a passwd-style file whose first field (the
+// name) or field idField (the number) is key.
+func findEntry(file []byte, key string, idField int) ([]string, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(file))
+	sc.Buffer(nil, maxEtcFile)
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), ":")
 		if len(fields) > idField && (fields[0] == key || fields[idField] == key) {
@@ -81,16 +145,12 @@ func findEntry(path, key string, idField int) ([]string, bool) {
 	return nil, false
 }
 
-// memberOf lists the groups of /etc/group that name user as a member,
-// with its primary group first.
-func memberOf(etcDir, user string, primary int) []int {
+// memberOf lists the groups of the group file that name user as a
+// member, with its primary group first.
+func memberOf(group []byte, user string, primary int) []int {
 	groups := []int{primary}
-	f, err := os.Open(etcDir + "/group")
-	if err != nil {
-		return groups
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(group))
+	sc.Buffer(nil, maxEtcFile)
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), ":")
 		if len(fields) < 4 {

@@ -3,6 +3,7 @@ package container
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,7 +11,9 @@ import (
 )
 
 func TestLookupUser(t *testing.T) {
-	etcDir := t.TempDir()
+	root := t.TempDir()
+	etcDir := filepath.Join(root, "etc")
+	require.NoError(t, os.Mkdir(etcDir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(etcDir, "passwd"), []byte(
 		"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(etcDir, "group"), []byte(
@@ -25,12 +28,29 @@ func TestLookupUser(t *testing.T) {
 		"4242":      {uid: 4242, gid: 0, home: "/"},
 		"4242:4242": {uid: 4242, gid: 4242, home: "/"},
 	} {
-		got, err := lookupUserIn(etcDir, spec)
+		got, err := lookupUserInRoot(root, spec)
 		require.NoError(t, err, spec)
 		assert.Equal(t, want, got, spec)
 	}
-	_, err := lookupUserIn(etcDir, "nosuchuser")
+	_, err := lookupUserInRoot(root, "nosuchuser")
 	assert.ErrorContains(t, err, "unable to find user nosuchuser")
-	_, err = lookupUserIn(etcDir, "app:nosuchgroup")
+	_, err = lookupUserInRoot(root, "app:nosuchgroup")
 	assert.ErrorContains(t, err, "unable to find group nosuchgroup")
+}
+
+// The container's files are its own: an absolute symlink resolves inside
+// its root, never on the host, and a FIFO is refused, not read.
+func TestLookupUserStaysInTheRoot(t *testing.T) {
+	host := filepath.Join(t.TempDir(), "passwd")
+	require.NoError(t, os.WriteFile(host, []byte("hostuser:x:4321:4321::/host:/bin/sh\n"), 0o644))
+	root := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.Symlink(host, filepath.Join(root, "etc", "passwd")))
+	_, err := lookupUserInRoot(root, "hostuser")
+	assert.ErrorContains(t, err, "unable to find user hostuser")
+
+	require.NoError(t, os.Remove(filepath.Join(root, "etc", "passwd")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "etc", "passwd"), 0o644))
+	_, err = lookupUserInRoot(root, "hostuser")
+	assert.ErrorContains(t, err, "/etc/passwd is not a regular file")
 }

@@ -1,7 +1,16 @@
 // Package nsenter moves "mydocker exec" into a running container's
 // namespaces (book 5.4). Linking it in is enough: its C constructor runs
 // in every mydocker process, before the Go runtime starts, and does
-// nothing unless the environment names a container to enter.
+// nothing unless the environment says that descriptor 3 holds a
+// container to enter (EnvConfigFd).
+//
+// What to enter, and the command's environment, come on that descriptor
+// (config.go), never in our environment: the container's environment is
+// the container's (an image's ENV, or what its PID 1 put in
+// /proc/PID/environ), and as ours it would be read by the host's dynamic
+// loader (LD_PRELOAD, LD_DEBUG) and by this code while we are still root
+// on the host. We start with a fixed environment of mydocker's; the
+// command gets its own only at execvp, in the container.
 //
 // Why C, and why so early: setns(2) into a mount namespace is refused
 // (EINVAL) to a process whose threads share their filesystem attributes,
@@ -110,6 +119,77 @@ static void become(const char *uid, const char *gid, char *groups, const char *c
 	}
 }
 
+// The configuration read from the descriptor: parameters (KEY=VALUE) up
+// to an empty string, then the command's environment, each string ended
+// by a NUL (config.go writes it).
+#define MAX_CONFIG (8 << 20)
+#define MAX_PARAMS 16
+static char *param_keys[MAX_PARAMS], *param_values[MAX_PARAMS];
+static int nparams;
+static char **command_env;
+
+static void bad_config(const char *why) {
+	fprintf(stderr, "mydocker: exec: bad configuration: %s\n", why);
+	_exit(125);
+}
+
+// param is the value of parameter key, or NULL.
+static char *param(const char *key) {
+	for (int i = 0; i < nparams; i++)
+		if (strcmp(param_keys[i], key) == 0)
+			return param_values[i];
+	return NULL;
+}
+
+// read_config reads the whole configuration from fd with read(2), and
+// closes fd: nothing of it reaches the command.
+static void read_config(int fd) {
+	size_t size = 1 << 16, len = 0;
+	char *buf = malloc(size);
+	for (;;) {
+		if (buf == NULL)
+			die("read the configuration");
+		if (len == size) {
+			if (size >= MAX_CONFIG)
+				bad_config("too large");
+			size *= 2;
+			buf = realloc(buf, size);
+			continue;
+		}
+		ssize_t n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("read the configuration");
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == 0 || buf[len - 1] != 0)
+		bad_config("not NUL-terminated");
+	char *p = buf, *end = buf + len;
+	for (; p < end && *p != 0; p += strlen(p) + 1) {
+		char *eq = strchr(p, '=');
+		if (eq == NULL || nparams == MAX_PARAMS)
+			bad_config("parameter");
+		*eq = 0;
+		param_keys[nparams] = p;
+		param_values[nparams++] = eq + 1;
+		p = eq + 1;
+	}
+	if (p < end)
+		p++; // the empty string that ends the parameters
+	size_t n = 0;
+	for (char *q = p; q < end; q += strlen(q) + 1)
+		n++;
+	command_env = calloc(n + 1, sizeof *command_env);
+	if (command_env == NULL)
+		die("read the configuration");
+	for (size_t i = 0; i < n; p += strlen(p) + 1)
+		command_env[i++] = p;
+}
+
 // The confinement of the container, as init applies it (container/
 // confine.go), for the command exec runs: the capabilities it keeps (a
 // 64-bit mask), no_new_privs, and the container's seccomp program, read
@@ -120,14 +200,14 @@ static struct sock_filter *seccomp_prog;
 static unsigned short seccomp_len;
 
 static void read_confinement(void) {
-	const char *v = getenv("_MYDOCKER_NSENTER_CAPS");
+	const char *v = param("caps");
 	if (v == NULL)
 		return;
 	confined = 1;
 	cap_mask = strtoull(v, NULL, 16);
-	v = getenv("_MYDOCKER_NSENTER_NNP");
+	v = param("nnp");
 	no_new_privs = v != NULL && *v == '1';
-	v = getenv("_MYDOCKER_NSENTER_SECCOMP");
+	v = param("seccomp");
 	if (v == NULL || *v == 0)
 		return;
 	int fd = open(v, O_RDONLY | O_CLOEXEC);
@@ -204,12 +284,14 @@ static void close_other_fds(void) {
 }
 
 __attribute__((constructor)) static void nsenter(int argc, char **argv) {
-	const char *pid = getenv("_MYDOCKER_NSENTER_PID");
-	if (pid == NULL)
+	const char *fd = getenv("_MYDOCKER_NSENTER_CONFIG_FD");
+	if (fd == NULL)
 		return;
-	const char *start = getenv("_MYDOCKER_NSENTER_START");
-	char *cgroups = getenv("_MYDOCKER_NSENTER_CGROUPS");
-	if (argc < 2 || start == NULL) {
+	read_config(atoi(fd) > 2 ? atoi(fd) : -1);
+	const char *pid = param("pid");
+	const char *start = param("start");
+	char *cgroups = param("cgroups");
+	if (argc < 2 || pid == NULL || start == NULL) {
 		fprintf(stderr, "mydocker: exec: no command\n");
 		_exit(125);
 	}
@@ -241,23 +323,8 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 			die(names[i]);
 		close(fds[i]);
 	}
-	// Copied: unsetenv may free what getenv returned.
-	char uid[32] = "", gid[32] = "", groups[1024] = "", cwd[4096] = "";
-	const char *v;
-	if ((v = getenv("_MYDOCKER_NSENTER_UID")))
-		snprintf(uid, sizeof uid, "%s", v);
-	if ((v = getenv("_MYDOCKER_NSENTER_GID")))
-		snprintf(gid, sizeof gid, "%s", v);
-	if ((v = getenv("_MYDOCKER_NSENTER_GROUPS")))
-		snprintf(groups, sizeof groups, "%s", v);
-	if ((v = getenv("_MYDOCKER_NSENTER_CWD")))
-		snprintf(cwd, sizeof cwd, "%s", v);
-	static const char *ours[] = {"_MYDOCKER_NSENTER_PID", "_MYDOCKER_NSENTER_START",
-		"_MYDOCKER_NSENTER_CGROUPS", "_MYDOCKER_NSENTER_UID", "_MYDOCKER_NSENTER_GID",
-		"_MYDOCKER_NSENTER_GROUPS", "_MYDOCKER_NSENTER_CWD", "_MYDOCKER_NSENTER_CAPS",
-		"_MYDOCKER_NSENTER_NNP", "_MYDOCKER_NSENTER_SECCOMP"};
-	for (int i = 0; i < 10; i++)
-		unsetenv(ours[i]);
+	const char *uid = param("uid"), *gid = param("gid"), *cwd = param("cwd");
+	char *groups = param("groups");
 
 	child = fork();
 	if (child < 0)
@@ -276,6 +343,9 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		// filter allows: it comes after.
 		if (confined)
 			lock_down();
+		// The command's environment, and only now: execvp looks the
+		// command up in its PATH, in the container.
+		environ = command_env;
 		execvp(argv[1], argv + 1);
 		int code = errno == ENOENT ? 127 : 126;
 		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
@@ -296,28 +366,29 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 */
 import "C"
 
-// The environment that makes the constructor enter a container: the pid
-// and start time of its init, and its cgroup directories.
+// EnvConfigFd is the one variable of the fixed environment that exec
+// starts this binary with: the constructor reads its configuration from
+// descriptor ConfigFd (ExtraFiles[0]).
 const (
-	EnvPID     = "_MYDOCKER_NSENTER_PID"
-	EnvStart   = "_MYDOCKER_NSENTER_START"
-	EnvCgroups = "_MYDOCKER_NSENTER_CGROUPS"
+	EnvConfigFd = "_MYDOCKER_NSENTER_CONFIG_FD"
+	ConfigFd    = 3
 )
 
-// The environment that says who the command runs as and where: numbers,
-// resolved by the caller in the container's /etc (exec -u, -w).
-// The environment that confines the command as the container's init is
-// (container/confine.go): the capability mask in hex, no_new_privs ("1"),
-// and the file of the seccomp program ("" for none).
+// The constructor's parameters (ConfigFile): the pid and start time of
+// the container's init and its cgroup directories (':'-separated); who
+// the command runs as and where, numbers resolved by the caller in the
+// container's /etc (exec -u, -w); and its confinement, as init applies
+// it (container/confine.go): the capability mask in hex, no_new_privs
+// ("1"), and the file of the seccomp program ("" for none).
 const (
-	EnvCaps    = "_MYDOCKER_NSENTER_CAPS"
-	EnvNNP     = "_MYDOCKER_NSENTER_NNP"
-	EnvSeccomp = "_MYDOCKER_NSENTER_SECCOMP"
-)
-
-const (
-	EnvUID    = "_MYDOCKER_NSENTER_UID"
-	EnvGID    = "_MYDOCKER_NSENTER_GID"
-	EnvGroups = "_MYDOCKER_NSENTER_GROUPS" // comma-separated
-	EnvCwd    = "_MYDOCKER_NSENTER_CWD"
+	ParamPID     = "pid"
+	ParamStart   = "start"
+	ParamCgroups = "cgroups"
+	ParamUID     = "uid"
+	ParamGID     = "gid"
+	ParamGroups  = "groups" // comma-separated
+	ParamCwd     = "cwd"
+	ParamCaps    = "caps"
+	ParamNNP     = "nnp"
+	ParamSeccomp = "seccomp"
 )

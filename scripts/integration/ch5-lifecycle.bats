@@ -164,6 +164,60 @@ cgroups_now() {
 	[ "$output" = "" ]
 }
 
+# LOADER_SAYS are what the host's dynamic loader prints when it honours an
+# LD_PRELOAD of /nonexistent.so or LD_DEBUG: busybox is static, so inside
+# the container nothing reads them, and any of these comes from a host
+# process of ours.
+LOADER_SAYS='cannot be preloaded|calling init|find library='
+
+@test "lifecycle: exec takes the environment the container was created with, never PID 1's, and no host process of ours takes it" {
+	# PID 1 rewrites its own environment (/proc/1/environ) with what the
+	# host's loader reads, as any process in a container can.
+	md_detach --name box -e FOO=bar -- sh -c 'exec env LD_PRELOAD=/nonexistent.so LD_DEBUG=libs FOO=changed sleep 1000'
+	run --separate-stderr md exec box sh -c 'echo "$FOO ${LD_PRELOAD:-none} ${LD_DEBUG:-none}"'
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "bar none none" ]
+	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	# run's init is a host process too: the container's environment (-e
+	# here, an image's ENV in final/) is only its command's.
+	run --separate-stderr md run --rm -e LD_PRELOAD=/nonexistent.so -e LD_DEBUG=libs busybox sh -c 'echo "$LD_PRELOAD $LD_DEBUG"'
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "/nonexistent.so libs" ]
+	! grep -E "$LOADER_SAYS" <<<"$stderr"
+}
+
+# in_terminal COMMAND...: runs mydocker with COMMAND under a terminal of its
+# own (script), as an admin's shell runs it; output without the CRs.
+in_terminal() {
+	local line
+	printf -v line '%q ' "$MYDOCKER" "${MD_GLOBAL[@]}" "$@"
+	timeout 30 script -qec "$line" /dev/null </dev/null | tr -d '\r'
+}
+
+# TTY_PROBE: what a container process can reach of its caller's terminal.
+TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -c %F /proc/self/fd/1'
+
+@test "lifecycle: exec and run without -ti leave the caller's terminal out of reach: a session of their own, pipes" {
+	md_detach --name box -- sleep 1000
+	run in_terminal exec box sh -c "$TTY_PROBE"
+	echo "$output"
+	[[ "$output" == *"No such device or address"* ]]
+	[ "${lines[-2]}" = no-tty ]
+	[ "${lines[-1]}" = fifo ]
+	run in_terminal run --rm busybox sh -c "$TTY_PROBE"
+	echo "$output"
+	[ "${lines[-2]}" = no-tty ]
+	[ "${lines[-1]}" = fifo ]
+	# Asked for, a terminal is there (final/ echoes the end of our input).
+	run in_terminal exec -ti box sh -c "$TTY_PROBE"
+	echo "$output"
+	[[ "${lines[-2]}" == *tty-open ]]
+	[ "${lines[-1]}" = "character special file" ]
+}
+
 @test "lifecycle: exec into a container that is not running fails with 125, and nothing runs anywhere" {
 	marker=/tmp/mydocker-exec-marker-$$
 	run md run --name gone busybox true

@@ -271,3 +271,55 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	[ -z "$(ls -A "$decoy/dir")" ]
 	run ! grep -F " $decoy" /proc/self/mountinfo
 }
+
+# --- issue 20, items 1 and 8: the image's environment, exec -u.
+
+# LOADER_SAYS are what the host's dynamic loader prints when it honours an
+# LD_PRELOAD of /nonexistent.so or LD_DEBUG: busybox is static, so inside
+# the container nothing reads them, and any of these comes from a host
+# process of ours.
+LOADER_SAYS='cannot be preloaded|calling init|find library='
+
+@test "final: security: an image's environment is its command's only: no host process of ours takes it, run or exec" {
+	md import -c 'ENV LD_PRELOAD=/nonexistent.so' -c 'ENV LD_DEBUG=libs' -c 'ENV _MYDOCKER_NSENTER_CWD=/tmp' \
+		"$BUSYBOX_TAR" ld:1 >/dev/null
+	run --separate-stderr md run --rm --network none ld:1 sh -c 'echo "$LD_PRELOAD $LD_DEBUG"'
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "/nonexistent.so libs" ]
+	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	# exec: the environment the container was created with, not what its
+	# PID 1 made of /proc/1/environ; and the image's variables do not steer
+	# where exec's command starts.
+	md run -d --name box --network none ld:1 sh -c 'exec env LD_DEBUG=all FOO=changed sleep 1000' >/dev/null
+	run --separate-stderr md exec box sh -c 'echo "${FOO:-unset} $LD_PRELOAD $LD_DEBUG"; pwd'
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "unset /nonexistent.so libs" ]
+	[ "${lines[1]}" = / ]
+	! grep -E "$LOADER_SAYS" <<<"$stderr"
+}
+
+@test "final: security: exec -u finds users in the container's own /etc only: no host file through a symlink, no hang on a FIFO" {
+	host=$BATS_TEST_TMPDIR/host-passwd
+	echo 'hostonly:x:4242:4242::/hostonly:/bin/sh' >"$host"
+	md run -d --name box --network none busybox sleep 1000 >/dev/null
+	# The container's root makes /etc/passwd an absolute symlink to a host
+	# path, which does not exist inside.
+	md exec box sh -c "rm /etc/passwd && ln -s $host /etc/passwd"
+	run --separate-stderr timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" exec -u hostonly box id -u
+	echo "$output $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"unable to find user hostonly"* ]]
+	md exec box sh -c 'rm /etc/passwd && mkfifo /etc/passwd'
+	run --separate-stderr timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" exec -u hostonly box id -u
+	echo "$output $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"/etc/passwd is not a regular file"* ]]
+	# The same for /etc/group.
+	md exec box sh -c "rm /etc/passwd && echo 'app:x:1000:1000::/:/bin/sh' >/etc/passwd && mkfifo /tmp/group && rm /etc/group && ln -s /tmp/group /etc/group"
+	run --separate-stderr timeout 20 "$MYDOCKER" "${MD_GLOBAL[@]}" exec -u app box id -u
+	echo "$output $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"/etc/group is not a regular file"* ]]
+}
