@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"syscall"
@@ -81,14 +82,24 @@ func NewParentProcess(opts RunOptions) (*exec.Cmd, *os.File, error) {
 		}
 	}
 	if !cmd.SysProcAttr.Foreground {
-		// Otherwise the container still gets a process group of its own. A
-		// Ctrl-C at the terminal goes to the terminal's foreground group, which
-		// is ours: in it, the container would get the SIGINT once from the
-		// terminal and once more from our forwarding.
-		cmd.SysProcAttr.Setpgid = true
+		// Otherwise the container gets none of our terminal: a session of
+		// its own, so it cannot open ours as /dev/tty, and our output
+		// through pipes that we copy, since its root (CAP_SYS_ADMIN) could
+		// type into our shell with TIOCSTI on any descriptor of our
+		// terminal it held. Its own session is also its own process group:
+		// a Ctrl-C at the terminal goes to the terminal's foreground group,
+		// which is ours, and reaches the container once, forwarded by us.
+		cmd.SysProcAttr.Setsid = true
+		cmd.Stdout, cmd.Stderr = writerOnly{os.Stdout}, writerOnly{os.Stderr}
+		if sameFile(os.Stdout, os.Stderr) {
+			// Ours are one (2>&1): the container's are one pipe too, so
+			// that what it writes keeps its order.
+			cmd.Stderr = cmd.Stdout
+		}
+	} else {
+		cmd.Stdout = os.Stdout
+		cmd.Stderr = os.Stderr
 	}
-	cmd.Stdout = os.Stdout
-	cmd.Stderr = os.Stderr
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout, stderr.
 	cmd.ExtraFiles = []*os.File{readPipe}
 	cmd.Env = containerEnv(opts.TTY)
@@ -108,4 +119,17 @@ func containerEnv(tty bool) []string {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// writerOnly hides that w is an *os.File, so that os/exec copies to it
+// through a pipe instead of handing the file itself to the container.
+type writerOnly struct{ w io.Writer }
+
+func (w writerOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
+
+// sameFile reports whether a and b are open on the same file.
+func sameFile(a, b *os.File) bool {
+	sa, errA := a.Stat()
+	sb, errB := b.Stat()
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

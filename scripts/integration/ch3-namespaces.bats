@@ -197,3 +197,15 @@ load helpers
 	[ "$(tr -d '\r' <"$out" | grep -c 'INT[0-9]')" -eq 1 ]
 	tr -d '\r' <"$out" | grep -x count1
 }
+
+@test "without -ti the container gets none of the caller's terminal: no /dev/tty, its output through pipes" {
+	# script(1) gives mydocker a terminal of its own. A container that held
+	# it (as its controlling terminal, or any descriptor of it: the book's
+	# root has CAP_SYS_ADMIN) could type into the caller's shell (TIOCSTI).
+	run_argv -- sh -c 'if (exec 3</dev/tty) 2>/dev/null; then echo tty-open; else echo tty-none; fi; for fd in 0 1 2; do [ -t $fd ] && echo fd$fd-terminal; done; echo done'
+	run timeout 60 script -qec "$(printf '%q ' "${MD_ARGV[@]}")" /dev/null </dev/null
+	echo "$output"
+	[[ "$output" == *tty-none* ]]
+	[[ "$output" != *terminal* ]]
+	[[ "$output" == *done* ]]
+}
