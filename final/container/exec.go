@@ -21,6 +21,7 @@ import (
 type ExecOptions struct {
 	Interactive bool             // -i: our stdin reaches the command
 	TTY         bool             // -t: a terminal in the container's devpts
+	Size        [2]uint16        // -t: our terminal's size (rows, columns) at the start, if known
 	Resize      <-chan [2]uint16 // -t: our terminal's size, now and when it changes
 	Detach      bool             // start it and return: its output is not kept
 	Env         []string         // over the container's

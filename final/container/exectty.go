@@ -27,6 +27,14 @@ func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan
 		slave.Close()
 		return 0, fmt.Errorf("give the terminal to the user: %w", err)
 	}
+	// Its size before the command starts: a "stty size" run at once must
+	// see ours, not the 0x0 of a new terminal.
+	if opts.Size[0] > 0 {
+		if err := pty.Setsize(master, &pty.Winsize{Rows: opts.Size[0], Cols: opts.Size[1]}); err != nil {
+			slave.Close()
+			return 0, fmt.Errorf("size the terminal: %w", err)
+		}
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	// A session of its own, with the terminal as its controlling one: a
 	// shell's job control works, and ^C typed reaches it through it.

@@ -59,6 +59,7 @@ func execCommand() *cli.Command {
 						defer func() { _ = term.Restore(int(os.Stdin.Fd()), saved) }()
 					}
 				}
+				opts.Size = windowSize()
 				resize := make(chan [2]uint16, 1)
 				opts.Resize = resize
 				stop := followWindowSize(resize)
