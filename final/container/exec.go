@@ -15,6 +15,7 @@ import (
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/oci"
 )
 
 // ExecOptions are exec's flags: -i, -t, -d, -e, -w and -u.
@@ -54,7 +55,7 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	confine, caps, err := execConfinement(st.root(), st.Security, opts.Privileged)
+	confine, _, err := execConfinement(st.root(), st.Security, opts.Privileged)
 	if err != nil {
 		return 0, err
 	}
@@ -70,14 +71,16 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	cmd := exec.Command("/proc/self/exe", argv...)
 	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(nsenter.ConfigFd)}
 	cmd.ExtraFiles = []*os.File{config}
-	if needsSealedBinary(caps) {
-		sealed, err := sealedCopy()
-		if err != nil {
-			return 0, err
-		}
-		defer sealed.Close()
-		cmd.Path = fmt.Sprintf("/proc/self/fd/%d", sealed.Fd())
+	// Our binary runs in the container's namespaces until its execve:
+	// from a read-only bind of it (or a sealed copy), never the file
+	// itself, which a process of the container could otherwise reopen
+	// through /proc/PID/exe and overwrite (CVE-2019-5736; sealed.go).
+	path, sealed, err := oci.SealedExe(len(cmd.ExtraFiles))
+	if err != nil {
+		return 0, err
 	}
+	defer sealed.Close()
+	cmd.Path = path
 	if opts.Detach {
 		return 0, execDetached(st, cmd)
 	}

@@ -88,22 +88,33 @@ func sealedCopy(path string) (*os.File, error) {
 // (fd 3 on). The caller closes the returned file once the command has
 // started: the child holds its own reference from then on.
 func selfCommand(arg string, extra []*os.File) (*exec.Cmd, *os.File, error) {
+	path, exe, err := SealedExe(len(extra))
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command(path, arg)
+	cmd.Args[0] = "mydocker-runc"
+	cmd.ExtraFiles = extra
+	return cmd, exe, nil
+}
+
+// SealedExe is this binary, sealed (a read-only bind, or a sealed copy),
+// as the path a child started with extra files (fd 3 on) executes, and
+// the file to close once it has started. mydocker exec runs its
+// process in the container from it too.
+func SealedExe(extra int) (string, *os.File, error) {
 	exe, err := sealedSelf()
 	if err != nil {
-		return nil, nil, fmt.Errorf("seal the runtime's binary: %w", err)
+		return "", nil, fmt.Errorf("seal the runtime's binary: %w", err)
 	}
 	// The child executes /proc/self/fd/N, still open at its execve (it is
 	// close-on-exec). N must be above every descriptor the Go runtime
 	// places or moves in the child before the execve: the stdio and extra
 	// files, and as many again for the ones it moves out of the way.
-	n, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 2*(3+len(extra))+4)
+	n, err := unix.FcntlInt(exe.Fd(), unix.F_DUPFD_CLOEXEC, 2*(3+extra)+4)
 	exe.Close()
 	if err != nil {
-		return nil, nil, fmt.Errorf("seal the runtime's binary: %w", err)
+		return "", nil, fmt.Errorf("seal the runtime's binary: %w", err)
 	}
-	exe = os.NewFile(uintptr(n), exe.Name())
-	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", n), arg)
-	cmd.Args[0] = "mydocker-runc"
-	cmd.ExtraFiles = extra
-	return cmd, exe, nil
+	return fmt.Sprintf("/proc/self/fd/%d", n), os.NewFile(uintptr(n), exe.Name()), nil
 }

@@ -151,7 +151,8 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	echo "$output"
 	[[ "$output" != *OPENED* ]]
 	[[ "$output" != *SAW* ]]
-	# With CAP_SYS_PTRACE the exec'd process comes from a sealed copy.
+	# With CAP_SYS_PTRACE too: every exec'd process runs from a read-only
+	# bind of the binary (oci.SealedExe, whose unit test writes to it).
 	md run -d --name tracer --network none --cap-add SYS_PTRACE busybox sleep 1000 >/dev/null
 	run md exec tracer sh -c 'readlink /proc/self/exe; echo ok'
 	[ "${lines[-1]}" = ok ]
