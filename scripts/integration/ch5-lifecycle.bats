@@ -179,14 +179,14 @@ LOADER_SAYS='cannot be preloaded|calling init|find library='
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "bar none none" ]
-	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	[ -z "$(grep -E "$LOADER_SAYS" <<<"$stderr")" ]
 	# run's init is a host process too: the container's environment (-e
 	# here, an image's ENV in final/) is only its command's.
 	run --separate-stderr md run --rm -e LD_PRELOAD=/nonexistent.so -e LD_DEBUG=libs busybox sh -c 'echo "$LD_PRELOAD $LD_DEBUG"'
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "/nonexistent.so libs" ]
-	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	[ -z "$(grep -E "$LOADER_SAYS" <<<"$stderr")" ]
 }
 
 # in_terminal COMMAND...: runs mydocker with COMMAND under a terminal of its

@@ -288,7 +288,7 @@ LOADER_SAYS='cannot be preloaded|calling init|find library='
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "/nonexistent.so libs" ]
-	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	[ -z "$(grep -E "$LOADER_SAYS" <<<"$stderr")" ]
 	# exec: the environment the container was created with, not what its
 	# PID 1 made of /proc/1/environ; and the image's variables do not steer
 	# where exec's command starts.
@@ -298,7 +298,7 @@ LOADER_SAYS='cannot be preloaded|calling init|find library='
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "unset /nonexistent.so libs" ]
 	[ "${lines[1]}" = / ]
-	! grep -E "$LOADER_SAYS" <<<"$stderr"
+	[ -z "$(grep -E "$LOADER_SAYS" <<<"$stderr")" ]
 }
 
 @test "final: security: exec -u finds users in the container's own /etc only: no host file through a symlink, no hang on a FIFO" {
