@@ -48,8 +48,12 @@ func TestNewParentProcessNamespaces(t *testing.T) {
 func TestNewParentProcessStdio(t *testing.T) {
 	plain := newParent(t, RunOptions{Command: []string{"true"}})
 	assert.Nil(t, plain.Stdin, "without -ti stdin stays closed")
-	assert.Equal(t, os.Stdout, plain.Stdout, "output always reaches ours")
-	assert.Equal(t, os.Stderr, plain.Stderr)
+	// Output always reaches ours, through pipes we copy: never a
+	// descriptor of our terminal, in a session of its own.
+	assert.Equal(t, writerOnly{os.Stdout}, plain.Stdout, "output always reaches ours")
+	_, isFile := plain.Stderr.(*os.File)
+	assert.False(t, isFile, "stderr is a pipe too")
+	assert.True(t, plain.SysProcAttr.Setsid, "none of our terminal")
 
 	tty := newParent(t, RunOptions{TTY: true, Command: []string{"sh"}})
 	assert.Equal(t, os.Stdin, tty.Stdin)
