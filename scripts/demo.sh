@@ -10,6 +10,8 @@ source "$(dirname "$0")/lib.sh"
 require_root "$@"
 ensure_go
 ensure_tools gcc pkg-config libseccomp # cgo: exec enters a container from C (chapter 5); final/ links libseccomp
+# From chapter 6 on, containers join a bridge network, whose rules are iptables's.
+ensure_tools iptables ip
 stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
 
