@@ -75,7 +75,11 @@ package_for() {
 	apt:ping) echo iputils-ping ;;
 	*:ping) echo iputils ;;
 	*:ip) echo iproute2 ;;
-	*:unshare | *:setpriv) echo util-linux ;;
+	*:unshare | *:setpriv | *:nsenter) echo util-linux ;;
+	pacman:pgrep | pacman:pkill) echo procps-ng ;;
+	*:pgrep | *:pkill) echo procps ;;
+	apt:python3 | dnf:python3) echo python3 ;;
+	pacman:python3) echo python ;;
 	apt:script) echo bsdutils ;;
 	apt:libseccomp) echo libseccomp-dev ;;
 	dnf:libseccomp) echo libseccomp-devel ;;
@@ -96,52 +100,97 @@ package_manager() {
 	done
 }
 
-# ensure_tools TOOL... installs the packages of the tools that are missing,
-# or says exactly what to install when it cannot.
+# ensure_tools TOOL... installs the packages of the tools that are missing.
+# When one cannot be installed it stops the script with one line per such
+# package: the package, the tool it is for, and the package manager's own
+# error (a fresh machine's first command must say what went wrong, not
+# fail later on a missing command).
 ensure_tools() {
-	local tool missing=() pkgs=() mgr
-	for tool in "$@"; do
-		have_tool "$tool" || missing+=("$tool")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	mgr=$(package_manager)
-	for tool in "${missing[@]}"; do pkgs+=("$(package_for "${mgr:-apt}" "$tool")"); done
-	say "installing ${pkgs[*]} (for ${missing[*]})"
-	case "$mgr" in
-	apt)
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends -o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 ;;
-	dnf) dnf install -y "${pkgs[@]}" >&2 ;;
-	pacman) pacman -S --noconfirm --needed "${pkgs[@]}" >&2 ;;
-	esac
-	for tool in "${missing[@]}"; do
-		have_tool "$tool" || die "could not install $tool: install the package '$(package_for "${mgr:-apt}" "$tool")' (or your distro's equivalent) and run this again"
-	done
+	install_tools "" "$@" || exit 1
 }
 
 # want_tools TOOL...: like ensure_tools, for what only some tests need
-# (podman, containerd): it installs what it can and says what it could
-# not; those tests then skip, saying so.
+# (podman, containerd): it installs what it can and says, in the same one
+# line, what it could not; those tests then skip, saying so.
 want_tools() {
-	local tool missing=() pkgs=() mgr
+	install_tools optional "$@" || true
+}
+
+# install_tools OPTIONAL TOOL...: the work of ensure_tools (OPTIONAL empty)
+# and want_tools; fails when a tool is still missing after the install.
+install_tools() {
+	local optional=$1 tool missing=() pkgs=() mgr log failed=0 err pkg
+	shift
 	for tool in "$@"; do
 		have_tool "$tool" || missing+=("$tool")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	mgr=$(package_manager)
 	for tool in "${missing[@]}"; do pkgs+=("$(package_for "${mgr:-apt}" "$tool")"); done
-	say "installing ${pkgs[*]} (for ${missing[*]}, optional)"
+	say "installing ${pkgs[*]} (for ${missing[*]}${optional:+, optional})"
+	log=$(mktemp)
+	[ -z "$mgr" ] || install_packages "$mgr" "${pkgs[@]}" >"$log" 2>&1 || true
+	for tool in "${missing[@]}"; do
+		have_tool "$tool" && continue
+		pkg=$(package_for "${mgr:-apt}" "$tool")
+		if [ -z "$mgr" ]; then
+			err="no apt-get, dnf or pacman on this machine: install it by hand and run this again"
+		else
+			# The batch may have failed for another package: ask for
+			# this one alone, so that the error is its own.
+			if install_packages "$mgr" "$pkg" >"$log" 2>&1; then
+				have_tool "$tool" && continue
+				err="the package installed, but there is still no $tool (PATH=$PATH)"
+			else
+				err=$(package_error "$mgr" "$log")
+			fi
+		fi
+		if [ -n "$optional" ]; then
+			say "could not install package '$pkg' (for $tool): $err; the tests that need it will skip"
+		else
+			printf 'error: could not install package %s (for %s): %s\n' "'$pkg'" "$tool" "$err" >&2
+		fi
+		failed=1
+	done
+	rm -f "$log"
+	return $failed
+}
+
+# install_packages MANAGER PACKAGE...: install with the distro's manager,
+# its output on stdout. apt's package lists are refreshed once per script
+# (a fresh machine has none); a failed refresh is not fatal, as the lists
+# may be recent enough, and its error is kept for package_error.
+APT_UPDATED="" APT_UPDATE_ERROR=""
+install_packages() {
+	local mgr=$1
+	shift
 	case "$mgr" in
 	apt)
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends -o DPkg::Lock::Timeout=120 "${pkgs[@]}"; } >&2 || true ;;
-	dnf) dnf install -y "${pkgs[@]}" >&2 || true ;;
-	pacman) pacman -S --noconfirm --needed "${pkgs[@]}" >&2 || true ;;
+		if [ -z "$APT_UPDATED" ]; then
+			APT_UPDATED=1
+			APT_UPDATE_ERROR=$(apt-get update -qq 2>&1) && APT_UPDATE_ERROR=""
+			APT_UPDATE_ERROR=$(echo "$APT_UPDATE_ERROR" | grep -m 1 '^E:' || true)
+		fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends -o DPkg::Lock::Timeout=120 "$@" 2>&1 ;;
+	dnf) dnf install -y "$@" 2>&1 ;;
+	pacman) pacman -S --noconfirm --needed "$@" 2>&1 ;;
 	esac
-	for tool in "${missing[@]}"; do
-		have_tool "$tool" || say "could not install $tool: the tests that need it will skip"
-	done
-	return 0
+}
+
+# package_error MANAGER LOG prints, on one line, the package manager's
+# error in LOG: its first error line, else its last line.
+package_error() {
+	local mgr=$1 log=$2 line
+	line=$(grep -m 1 -E '^(E:|Error|error:|No match for argument)' "$log" || true)
+	[ -n "$line" ] || line=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
+	line=$(echo "$line" | tr -s '[:space:]' ' ' | sed 's/ $//' | cut -c1-200)
+	if [ "$mgr" = apt ]; then
+		mgr=apt-get
+		# A package apt cannot find is often a refresh that failed.
+		[ -z "$APT_UPDATE_ERROR" ] || line="$line (and apt-get update said: $(echo "$APT_UPDATE_ERROR" | cut -c1-160))"
+	fi
+	printf '%s: %s' "$mgr" "$line"
 }
 
 # have_tool TOOL: busybox must be the static build, because it is copied

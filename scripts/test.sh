@@ -15,12 +15,20 @@ source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
 ensure_go
-ensure_tools bats unshare setpriv script gcc pkg-config libseccomp ip iptables iptables-save ping
-# The OCI runtime's clients (final-podman.bats, final-containerd.bats).
-want_tools podman conmon containerd ctr
-# podman: final/'s save and load are checked against it; without it those
-# tests skip, and say so.
-have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: the tests that compare with it skip"
+# Every tool the tests use, installed up front: a fresh machine fails here,
+# in one line per package, not half an hour in. busybox is the image the
+# tests run; python3 and nsenter serve the network tests; strace injects
+# the fault suite's faults.
+ensure_tools bats unshare setpriv nsenter script gcc pkg-config libseccomp ip iptables iptables-save ping \
+	busybox python3 pgrep strace
+# The cgroup v2 VM (below), on a host that is not cgroup v2 only.
+if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] && [ -z "${MYDOCKER_SKIP_VM:-}" ]; then
+	ensure_tools qemu-system-x86_64 xz
+fi
+# The OCI runtime's clients (final-podman.bats, final-containerd.bats;
+# podman also checks final/'s save and load), and the runtimes the OCI
+# validation compares with: without them those tests skip, saying so.
+want_tools podman conmon containerd ctr runc crun
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then
