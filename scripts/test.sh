@@ -154,6 +154,60 @@ ensure_tools busybox
 check "busybox image" "$REPO/scripts/busybox-image.sh" --from busybox --out "$BUILD/images/busybox.tar"
 export BUSYBOX_TAR="$BUILD/images/busybox.tar"
 
+# vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with
+# the checks of every chapter in vm-chapters.txt up to it. Under emulation
+# each container costs a second or more, so the VM is not cumulative over
+# stages: "scripts/test.sh STAGE" puts any one stage through it.
+vm_plan() {
+	local newest=${targets[${#targets[@]} - 1]} chapters
+	chapters=$(bats_names_through "$newest" |
+		grep -x -F -f <(grep -v -e '^#' -e '^$' "$REPO/scripts/integration/vm-chapters.txt") |
+		paste -s -d, -)
+	[ -n "$chapters" ] && echo "$newest:$chapters"
+	return 0
+}
+
+# vm_run PLAN...: the cgroup v2 VM's run, its TAP in vm-integration.log and
+# its status in vm-integration.status. Under emulation a test costs 5 to
+# 25 s here, and the VM's chapters are some 90 tests.
+vm_run() {
+	local try vm_status
+	for try in 1 2; do
+		MYDOCKER_VM_CONSOLE="$logs/vm-console.log" "$REPO/scripts/vm-run.sh" --timeout 2700 "$REPO" -- \
+			"$REPO/scripts/integration/in-vm.sh" "$@" >"$logs/vm-integration.log" 2>&1
+		vm_status=$?
+		# 75: the emulated kernel locked up, which says nothing of ours.
+		[ "$vm_status" -eq 75 ] && [ "$try" = 1 ] && say "the VM locked up: once more" && continue
+		break
+	done
+	echo "$vm_status" >"$logs/vm-integration.status"
+}
+
+# The VM runs beside the host's integration tests, from here on: it needs
+# only the binaries and the image made above, it runs its containers in
+# its own kernel, and it keeps about one core busy while the host's tests
+# mostly wait on containers, so the two together take little more than the
+# longer of them (MYDOCKER_VM_SERIAL=1 runs it after them instead).
+vm_pid="" vm_planned=""
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+	say "this host is cgroup v2: the checks below run on v2, no VM needed"
+elif [ -n "${MYDOCKER_SKIP_VM:-}" ]; then
+	say "MYDOCKER_SKIP_VM is set: the cgroup v2 checks in the VM are skipped"
+	skipped=$((skipped + 1))
+else
+	mapfile -t plan < <(vm_plan)
+	if [ ${#plan[@]} -gt 0 ]; then
+		vm_planned=1
+		rm -f "$logs/vm-integration.status"
+		if [ -z "${MYDOCKER_VM_SERIAL:-}" ]; then
+			say "cgroup v2 VM (this host has cgroup v1), in the background: ${plan[*]}"
+			vm_run "${plan[@]}" &
+			vm_pid=$!
+		fi
+	fi
+fi
+vm_started=$(date +%s)
+
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue
@@ -191,43 +245,19 @@ if [ -x "$BUILD/$newest/mydocker-runc" ]; then
 	if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("OCI validation"); tail -n 5 "$log" | sed 's/^/        /'; fi
 fi
 
-# vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with
-# the checks of every chapter in vm-chapters.txt up to it. Under emulation
-# each container costs a second or more, so the VM is not cumulative over
-# stages: "scripts/test.sh STAGE" puts any one stage through it.
-vm_plan() {
-	local newest=${targets[${#targets[@]} - 1]} chapters
-	chapters=$(bats_names_through "$newest" |
-		grep -x -F -f <(grep -v -e '^#' -e '^$' "$REPO/scripts/integration/vm-chapters.txt") |
-		paste -s -d, -)
-	[ -n "$chapters" ] && echo "$newest:$chapters"
-	return 0
-}
-
-if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
-	say "this host is cgroup v2: the checks above ran on v2, no VM needed"
-elif [ -n "${MYDOCKER_SKIP_VM:-}" ]; then
-	say "MYDOCKER_SKIP_VM is set: the cgroup v2 checks in the VM are skipped"
-	skipped=$((skipped + 1))
-else
-	mapfile -t plan < <(vm_plan)
-	if [ ${#plan[@]} -gt 0 ]; then
+if [ -n "$vm_planned" ]; then
+	if [ -n "$vm_pid" ]; then
+		say "cgroup v2 VM: waiting for it ($(($(date +%s) - vm_started)) s so far)"
+		wait "$vm_pid"
+	else
 		say "cgroup v2 VM (this host has cgroup v1): ${plan[*]}"
-		log="$logs/vm-integration.log"
-		# Under emulation a test costs 15 to 25 s here (setup and teardown
-		# alone 6 to 8 s, the same with the binary before issue 20), and
-		# the VM's chapters are some 90 tests: 20 minutes was too few.
-		for try in 1 2; do
-			MYDOCKER_VM_CONSOLE="$logs/vm-console.log" "$REPO/scripts/vm-run.sh" --timeout 2700 "$REPO" -- \
-				"$REPO/scripts/integration/in-vm.sh" "${plan[@]}" 2>&1 |
-				tee "$log" | grep -v '^ok ' | sed 's/^/        /'
-			vm_status=${PIPESTATUS[0]}
-			# 75: the emulated kernel locked up, which says nothing of ours.
-			[ "$vm_status" -eq 75 ] && [ "$try" = 1 ] && say "the VM locked up: once more" && continue
-			break
-		done
-		count_integration "$log" "$vm_status" "integration tests in the cgroup v2 VM"
+		vm_run "${plan[@]}"
 	fi
+	log="$logs/vm-integration.log"
+	vm_status=$(cat "$logs/vm-integration.status" 2>/dev/null || echo 125)
+	grep -v '^ok ' "$log" | sed 's/^/        /'
+	say "cgroup v2 VM: done $(($(date +%s) - vm_started)) s after it started"
+	count_integration "$log" "$vm_status" "integration tests in the cgroup v2 VM"
 fi
 
 echo
