@@ -68,13 +68,23 @@ fi
 [ -x "$SUITE/runtimetest" ] && [ -x "$BUILD/mydocker-runc" ] || die "nothing built: run scripts/oci-validation.sh without --no-build first"
 
 TMP=$(mktemp -d /tmp/oci-validation.XXXXXX)
+# The bundles are in here (below): a container in a user namespace must
+# be able to walk to its rootfs.
+chmod 711 "$TMP"
 cleanup() {
 	local w
 	for w in "$TMP"/*-wrapper; do
 		[ -e "$w" ] || continue
 		"$w" list -q 2>/dev/null | while read -r id; do "$w" delete --force "$id" >/dev/null 2>&1 || true; done
 	done
-	rm -rf "$TMP"
+	# A test binary's leftovers were removed after it (clean_after): a
+	# mount still here is one that would not go, never to be rm'ed through.
+	mounts_under "$TMP" | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
+	if [ -n "$(mounts_under "$TMP")" ]; then
+		echo "still mounted under $TMP, left in place:" >&2 && mounts_under "$TMP" >&2
+	else
+		rm -rf --one-file-system "$TMP"
+	fi
 }
 trap cleanup EXIT
 
@@ -106,22 +116,82 @@ reason() {
 	{ grep -m1 -e '^not ok' -e 'level=error' -e 'mydocker-runc:' -e '"error":' "$tap" || grep -m1 -v '^TAP' "$tap" || echo "no output"; } | cut -c1-160
 }
 
-declare -A CLEAN
+# mounts_under DIR prints the mount points at or below DIR, deepest first
+# (mountinfo escapes a space in a path as \040).
+mounts_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo |
+		sed 's/\\040/ /g' | sort -r
+}
+
+# procs_left RT BEFORE prints the processes that were not there BEFORE (a
+# list of pids) and are the runtime's own or live in a bundle of this run:
+# a container's root is another mount namespace's, so its mountinfo says
+# where its root came from, which names this run's directory.
+procs_left() {
+	local rt=$1 before=" $2 " p pid tag
+	tag="/$(basename "$TMP")/"
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		[ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
+		case "$before" in *" $pid "*) continue ;; esac
+		if [ "$(readlink "$p/exe" 2>/dev/null)" = "${BIN[$rt]}" ] ||
+			awk -v t="$tag" '$5 == "/" && index($4, t) { f = 1 } END { exit !f }' "$p/mountinfo" 2>/dev/null; then
+			echo "$pid"
+		fi
+	done
+}
+
+# clean_after RT TESTTMP PIDS-BEFORE: what a test binary left, removed, and said in one
+# word for its result line: its containers in the runtime's state (deleted
+# with the runtime), processes in its bundles (killed), and mounts under
+# its bundles (unmounted, lazily, deepest first). A runtime that leaves
+# mounts on the host is a bug of that runtime or of the suite, and so that
+# this script leaves the host as it found it: issue 21.
+clean_after() {
+	local rt=$1 dir=$2 before=$3 w="$TMP/$1-wrapper" left=() pids mounts id
+	while read -r id; do
+		[ -n "$id" ] || continue
+		left+=("container $id")
+		"$w" kill "$id" KILL >/dev/null 2>&1 || true
+		"$w" delete --force "$id" >/dev/null 2>&1 || true
+	done < <("$w" list -q 2>/dev/null)
+	pids=$(procs_left "$rt" "$before")
+	if [ -n "$pids" ]; then
+		left+=("$(echo $pids | wc -w) processes")
+		kill -KILL $pids 2>/dev/null || true
+	fi
+	mounts=$(mounts_under "$dir")
+	if [ -n "$mounts" ]; then
+		left+=("$(echo "$mounts" | wc -l) mounts ($(echo "$mounts" | sed "s#^$dir/##" | sort | tr '\n' ' ' | sed 's/ $//'))")
+		while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done <<<"$mounts"
+	fi
+	# Never rm through a mount that would not go (a /dev or /proc).
+	[ -n "$(mounts_under "$dir")" ] || rm -rf --one-file-system "$dir" 2>/dev/null || true
+	[ ${#left[@]} -eq 0 ] || { IFS=,; echo "left ${left[*]}"; }
+}
+
+declare -A CLEAN LEFT
 for rt in "${RUNTIMES[@]}"; do
 	mkdir -p "$OUT/$rt" "$TMP/$rt-root"
 	printf '#!/bin/sh\nexec %s --root %s "$@"\n' "${BIN[$rt]}" "$TMP/$rt-root" > "$TMP/$rt-wrapper"
 	chmod +x "$TMP/$rt-wrapper"
 	say "validation: $rt (${BIN[$rt]})"
-	CLEAN[$rt]=0
+	CLEAN[$rt]=0 LEFT[$rt]=0
 	for test in "${TESTS[@]}"; do
 		tap="$OUT/$rt/$test.tap"
 		rc=0
-		(cd "$SUITE" && RUNTIME="$TMP/$rt-wrapper" timeout 120 "tests/$test") > "$tap" 2>&1 || rc=$?
+		# Each test binary makes its bundles in a directory of its own
+		# (TMPDIR), so that what it leaves is known to be its.
+		ttmp="$TMP/$rt-tmp" && mkdir -p -m 711 "$ttmp"
+		before=$(cd /proc && echo [0-9]*)
+		(cd "$SUITE" && TMPDIR="$ttmp" RUNTIME="$TMP/$rt-wrapper" timeout 120 "tests/$test") > "$tap" 2>&1 || rc=$?
+		left=$(clean_after "$rt" "$ttmp" "$before")
+		[ -z "$left" ] || LEFT[$rt]=$((LEFT[$rt] + 1))
 		if [ $rc = 0 ] && ! grep -q '^not ok' "$tap" && { grep -q '^ok' "$tap" || { [ -s "$tap" ] && ! grep -q '^ *"error":' "$tap"; }; }; then
 			CLEAN[$rt]=$((CLEAN[$rt] + 1))
-			printf '  %-34s clean (%s ok)\n' "$test" "$(grep -c '^ok' "$tap" || true)"
+			printf '  %-34s clean (%s ok)%s\n' "$test" "$(grep -c '^ok' "$tap" || true)" "${left:+; $left}"
 		else
-			printf '  %-34s FAIL  %s\n' "$test" "$(reason "$test" "$tap")"
+			printf '  %-34s FAIL  %s%s\n' "$test" "$(reason "$test" "$tap")" "${left:+; $left}"
 		fi
 	done
 done
@@ -129,7 +199,7 @@ done
 echo
 echo "runtime-tools $RT_VERSION: clean test binaries, of ${#TESTS[@]}"
 for rt in "${RUNTIMES[@]}"; do
-	printf '  %-14s %2d  (%s)\n' "$rt" "${CLEAN[$rt]}" "$("${BIN[$rt]}" --version 2>/dev/null | head -n1)"
+	printf '  %-14s %2d  (%s); %d left containers, processes or mounts, removed\n' "$rt" "${CLEAN[$rt]}" "$("${BIN[$rt]}" --version 2>/dev/null | head -n1)" "${LEFT[$rt]}"
 done
 if [ "${CLEAN[mydocker-runc]}" -lt "$MIN" ]; then
 	die "mydocker-runc: ${CLEAN[mydocker-runc]} clean, fewer than --min $MIN"
