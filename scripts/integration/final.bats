@@ -386,6 +386,26 @@ config_of() {
 	[[ "$stderr" == *"exit code is unknown"* ]]
 }
 
+@test "final: the end of the caller's cgroup (a systemd unit, a session) kills neither the monitor nor the container, whose exit code is kept" {
+	# As a oneshot unit, systemd-run, a cron job or an SSH session would
+	# run it: when that ends, systemd kills every process left in its cgroup.
+	caller_cgroup_make
+	local MD_RUN_MODE=-d
+	run_argv --name survivor -- sleep 1000
+	MD_ID=$(in_caller_cgroup "${MD_ARGV[@]}")
+	monitor=$(mydocker_pids)
+	cat "/proc/$monitor/cgroup"
+	run grep -F "/$CALLER_CG" "/proc/$monitor/cgroup"
+	[ "$status" -eq 1 ]
+	[ "$(awk '{ print $6 }' "/proc/$monitor/stat")" = "$monitor" ] # its own session
+	caller_cgroup_kill
+	[ "$(mydocker_pids)" = "$monitor" ]
+	md ps | grep -E ' survivor .* Up '
+	run md stop -t 0 survivor
+	[ "$status" -eq 0 ]
+	md ps -a | grep -E ' survivor .* Exited \(137\) '
+}
+
 @test "final: --restart is checked before anything is made" {
 	for args in "--restart sometimes" "--restart on-failure:0" "--restart always --rm"; do
 		run --separate-stderr md run $args busybox true
