@@ -62,6 +62,8 @@ cgroups_now() {
 	cat "/proc/$pid/cgroup"
 	run grep -F "/$CALLER_CG" "/proc/$pid/cgroup"
 	[ "$status" -eq 1 ]
+	# Each hierarchy names the container's own cgroup, none another of ours.
+	[ -z "$(awk -F: -v own="/mydocker/$MD_ID" '$3 != own' "/proc/$pid/cgroup")" ]
 	md rm -f loose
 	[ -z "$(cgroups_now | grep -v '/mydocker$')" ]
 }
