@@ -61,7 +61,12 @@ func (m *Manager) Set(res *resources.Resources) error {
 				continue
 			}
 			// Joined only: a cpuset needs its parent's CPUs and nodes.
+			// Where cgroups cannot be written (a container's read-only
+			// /sys/fs/cgroup) there is nothing to join, and no limit lost.
 			if err := fscommon.MkdirAll(filepath.Join(mount, m.path)); err != nil {
+				if fscommon.ReadOnly(err) {
+					continue
+				}
 				return err
 			}
 			m.dirs[s.Name()] = filepath.Join(mount, m.path)

@@ -27,6 +27,9 @@ func (m *Manager) joinTheRest() error {
 			continue
 		}
 		if err := fscommon.MkdirAll(dir); err != nil {
+			if fscommon.ReadOnly(err) {
+				continue // nothing to join here; no limit is lost
+			}
 			return err
 		}
 		m.dirs[name], used[dir] = dir, true
