@@ -32,8 +32,18 @@ type Manager interface {
 }
 
 // New returns the manager of the cgroup mydocker/<id> for the cgroup
-// layout of this machine.
-func New(id string) (Manager, error) {
+// layout of this machine: on v1, in the hierarchies its limits need.
+func New(id string) (Manager, error) { return newManager(id, false) }
+
+// NewDetached is New for a detached container, which outlives the command
+// that ran it: on v1 its cgroup is made in every hierarchy mounted (and a
+// hybrid host's unified one), so that none of its caller's cgroups holds
+// it. There systemd tracks the caller's unit or session, and kills what is
+// left in it when that ends; docker's and podman's containers never stay
+// in their client's cgroups either.
+func NewDetached(id string) (Manager, error) { return newManager(id, true) }
+
+func newManager(id string, joinAll bool) (Manager, error) {
 	path := Parent + "/" + id
 	unified, err := IsCgroup2UnifiedMode()
 	if err != nil {
@@ -46,7 +56,15 @@ func New(id string) (Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fs.NewManager(mounts, path), nil
+	m := fs.NewManager(mounts, path)
+	if joinAll {
+		hybrid, err := fs.FindUnified()
+		if err != nil {
+			return nil, err
+		}
+		m.JoinAll(hybrid)
+	}
+	return m, nil
 }
 
 // IsCgroup2UnifiedMode reports whether /sys/fs/cgroup is itself a cgroup2

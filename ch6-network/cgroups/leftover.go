@@ -3,6 +3,7 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,16 @@ func dirsOf(id string) ([]string, error) {
 	mounts, err := fs.FindMounts()
 	if err != nil {
 		return nil, err
+	}
+	// A detached container's cgroup is in a hybrid host's unified
+	// hierarchy too (NewDetached).
+	hybrid, err := fs.FindUnified()
+	if err != nil {
+		return nil, err
+	}
+	if hybrid != "" {
+		mounts = maps.Clone(mounts)
+		mounts["unified"] = hybrid
 	}
 	seen := map[string]bool{}
 	var dirs []string

@@ -165,8 +165,15 @@ func createContainer(st *State, opts RunOptions, lower string) (*exec.Cmd, *init
 	logrus.WithField("pid", parent.Process.Pid).Debug("container started, waiting for its command")
 	err = recordInit(st, parent.Process.Pid)
 	if err == nil {
+		// A detached container outlives us: it leaves our cgroups for
+		// its own in every hierarchy, so that the end of ours (a
+		// systemd unit, a session) does not kill it.
+		newCgroup := cgroups.New
+		if st.Detached {
+			newCgroup = cgroups.NewDetached
+		}
 		var cgroup cgroups.Manager
-		if cgroup, err = cgroups.New(st.ID); err == nil {
+		if cgroup, err = newCgroup(st.ID); err == nil {
 			err = applyCgroup(cgroup, &opts.Resources, parent.Process.Pid)
 		}
 	}

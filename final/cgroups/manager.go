@@ -35,6 +35,14 @@ type Manager interface {
 // layout of this machine: on v1, in the hierarchies its limits need.
 func New(id string) (Manager, error) { return newManager(Parent+"/"+id, false) }
 
+// NewDetached is New for a container that outlives the command that ran
+// it, as every container of a monitor does: on v1 its cgroup is made in
+// every hierarchy mounted (and a hybrid host's unified one), so that none
+// of its caller's cgroups holds it. There systemd tracks the caller's unit
+// or session, and kills what is left in it when that ends; docker's and
+// podman's containers never stay in their client's cgroups either.
+func NewDetached(id string) (Manager, error) { return newManager(Parent+"/"+id, true) }
+
 // NewAt returns the manager of the cgroup at path (relative to each
 // hierarchy's root), made in every v1 hierarchy mounted: an OCI bundle's
 // cgroupsPath.
@@ -54,7 +62,11 @@ func newManager(path string, joinAll bool) (Manager, error) {
 	}
 	m := fs.NewManager(mounts, path)
 	if joinAll {
-		m.JoinAll()
+		hybrid, err := fs.FindUnified()
+		if err != nil {
+			return nil, err
+		}
+		m.JoinAll(hybrid)
 	}
 	return m, nil
 }

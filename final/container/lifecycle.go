@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/cgroups"
 )
 
 // Stop stops a running container (book 5.5): SIGTERM, up to timeout for
@@ -77,6 +79,11 @@ func Remove(store Store, st *State, force bool) error {
 	}
 	defer lock.Release()
 	if err := teardown(st); err != nil {
+		return fmt.Errorf("remove %s: %w", st.Name, err)
+	}
+	// A monitor killed (kill -9, a power cut) left its cgroup; it is gone
+	// now (waitForMonitor).
+	if err := cgroups.RemoveMonitor(st.ID); err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}
 	if err := store.remove(st); err != nil {

@@ -26,6 +26,7 @@ import (
 // docker has containerd-shim for this, podman conmon.
 func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error {
 	signals := monitorSetup()
+	defer leaveMonitorCgroup()
 	opts.hub = newHub(signals, opts.ConsoleSize)
 	defer opts.hub.close()
 	if first != nil {
@@ -161,6 +162,7 @@ func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signa
 // becomeMonitorOf records, under the container's lock, that we are its
 // monitor and that it starts again.
 func becomeMonitorOf(st *State, restart bool) error {
+	joinMonitorCgroup(st.ID)
 	me, err := processOf(os.Getpid())
 	if err != nil {
 		return err

@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// RestartPolicy is docker's --restart: no, on-failure[:N] or always.
+// RestartPolicy is docker's --restart: no, on-failure[:N], always or
+// unless-stopped.
 type RestartPolicy struct {
-	Name       string `json:"name,omitempty"` // "", "on-failure" or "always"
+	Name       string `json:"name,omitempty"` // "", "on-failure", "always" or "unless-stopped"
 	MaxRetries int    `json:"maxRetries,omitempty"`
 }
 
@@ -19,9 +20,9 @@ func ParseRestartPolicy(s string) (RestartPolicy, error) {
 	switch {
 	case (name == "no" || name == "") && !hasCount:
 		return RestartPolicy{}, nil
-	case name == "always" && !hasCount, name == "unless-stopped" && !hasCount:
-		// No daemon restarts containers at boot, so unless-stopped is always.
-		return RestartPolicy{Name: "always"}, nil
+	case (name == "always" || name == "unless-stopped") && !hasCount:
+		// They differ at boot only (StartsAtBoot).
+		return RestartPolicy{Name: name}, nil
 	case name == "on-failure":
 		p := RestartPolicy{Name: name}
 		if hasCount {
@@ -33,7 +34,7 @@ func ParseRestartPolicy(s string) (RestartPolicy, error) {
 		}
 		return p, nil
 	}
-	return RestartPolicy{}, fmt.Errorf("invalid restart policy %q: want no, on-failure[:N] or always", s)
+	return RestartPolicy{}, fmt.Errorf("invalid restart policy %q: want no, on-failure[:N], always or unless-stopped", s)
 }
 
 // String is the policy as --restart takes it.
@@ -53,10 +54,37 @@ func (p RestartPolicy) shouldRestart(code, restarts int, stopRequested bool) boo
 	switch {
 	case stopRequested || p.Name == "":
 		return false
-	case p.Name == "always":
+	case p.Name == "always" || p.Name == "unless-stopped":
 		return true
 	}
 	return code != 0 && (p.MaxRetries == 0 || restarts < p.MaxRetries)
+}
+
+// StartsAtBoot tells whether the container st, not running, is started
+// again after a reboot (mydocker boot, run by mydocker-restart.service),
+// as docker's daemon does when it starts: always, even after stop;
+// unless-stopped, unless stop (or rm -f) ended it; on-failure, unless stop
+// ended it or it exited by itself in a way the policy does not restart
+// (0, or its retries used up). A container that ran when the machine went
+// down has no exit code: that end was no choice of its own, and counts as
+// a failure.
+func (st *State) StartsAtBoot() bool {
+	if st.Status == Running && st.Init.Alive() {
+		return false
+	}
+	p := st.Restart
+	switch p.Name {
+	case "always":
+		return true
+	case "unless-stopped":
+		return !st.StopRequested
+	case "on-failure":
+		if st.StopRequested {
+			return false
+		}
+		return st.ExitCode == nil || p.shouldRestart(*st.ExitCode, st.Restarts, false)
+	}
+	return false
 }
 
 // restartDelay is how long the monitor waits before restart number n (0

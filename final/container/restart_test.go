@@ -10,7 +10,7 @@ import (
 
 func TestParseRestartPolicy(t *testing.T) {
 	for in, want := range map[string]RestartPolicy{
-		"no": {}, "": {}, "always": {Name: "always"}, "unless-stopped": {Name: "always"},
+		"no": {}, "": {}, "always": {Name: "always"}, "unless-stopped": {Name: "unless-stopped"},
 		"on-failure": {Name: "on-failure"}, "on-failure:3": {Name: "on-failure", MaxRetries: 3},
 	} {
 		got, err := ParseRestartPolicy(in)
@@ -41,4 +41,30 @@ func TestRestartDelayGrowsAndStops(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, restartDelay(0))
 	assert.Equal(t, 400*time.Millisecond, restartDelay(2))
 	assert.Equal(t, time.Minute, restartDelay(50))
+}
+
+func TestStartsAtBoot(t *testing.T) {
+	one, zero := 1, 0
+	for _, c := range []struct {
+		policy  string
+		stopped bool
+		code    *int
+		want    bool
+	}{
+		{"no", false, nil, false},
+		{"always", false, nil, true},
+		{"always", true, &zero, true},
+		{"unless-stopped", false, nil, true},
+		{"unless-stopped", true, nil, false},
+		{"on-failure", false, nil, true},
+		{"on-failure", false, &one, true},
+		{"on-failure", false, &zero, false},
+		{"on-failure", true, nil, false},
+		{"on-failure:2", false, &one, false}, // its two restarts are used up
+	} {
+		p, err := ParseRestartPolicy(c.policy)
+		require.NoError(t, err)
+		st := &State{Status: Exited, Restart: p, StopRequested: c.stopped, ExitCode: c.code, Restarts: 2}
+		assert.Equal(t, c.want, st.StartsAtBoot(), "%+v", c)
+	}
 }

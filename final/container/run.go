@@ -48,6 +48,9 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if st.Monitored {
+		joinMonitorCgroup(st.ID)
+	}
 	// start runs it again from these.
 	err = saveRunOptions(st, opts)
 	if err == nil {
@@ -304,7 +307,11 @@ func takeBackTerminal() {
 // it is privileged, the device policy: only the usual devices, as docker
 // (a node made with mknod inside cannot be opened).
 func makeCgroup(st *State, limits resources.Resources) (cgroups.Manager, error) {
-	cgroup, err := cgroups.New(st.ID)
+	// Every container of final/ has a monitor and outlives the command
+	// that ran it: it leaves that command's cgroups for its own, in every
+	// hierarchy, so that the end of the caller's (a systemd unit, a
+	// session) does not kill it.
+	cgroup, err := cgroups.NewDetached(st.ID)
 	if err != nil {
 		return nil, err
 	}

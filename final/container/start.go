@@ -60,6 +60,7 @@ func Create(opts RunOptions) (*State, error) {
 // Monitor does.
 func MonitorStart(root, id string, first net.Conn, report func(*State, error)) error {
 	signals := monitorSetup()
+	defer leaveMonitorCgroup()
 	store := Store{Root: root}
 	st, err := store.Find(id)
 	if err == nil && st.Status == Running && st.Init.Alive() {

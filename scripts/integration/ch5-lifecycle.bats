@@ -51,6 +51,23 @@ cgroups_now() {
 	[ "$(awk '{ print $4 }' "/proc/$pid/stat")" != "$$" ]
 }
 
+@test "lifecycle: a detached container leaves its caller's cgroups, in every hierarchy" {
+	# As a systemd unit, a session or a cron job would run it: when that
+	# ends, whatever is left in its cgroup is killed.
+	caller_cgroup_make
+	local MD_RUN_MODE=-d
+	run_argv --name loose -- sleep 1000
+	MD_ID=$(in_caller_cgroup "${MD_ARGV[@]}")
+	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	cat "/proc/$pid/cgroup"
+	run grep -F "/$CALLER_CG" "/proc/$pid/cgroup"
+	[ "$status" -eq 1 ]
+	# Each hierarchy names the container's own cgroup, none another of ours.
+	[ -z "$(awk -F: -v own="/mydocker/$MD_ID" '$3 != own' "/proc/$pid/cgroup")" ]
+	md rm -f loose
+	[ -z "$(cgroups_now | grep -v '/mydocker$')" ]
+}
+
 @test "lifecycle: -d with -ti, a missing image, a bad name or -e are refused, and nothing is created" {
 	for args in "-d -ti busybox true" "nosuchimage true" "--name bad/name busybox true" "--name= busybox true" \
 		"-e =x busybox true" "-e  busybox true" "busybox"; do

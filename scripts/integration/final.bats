@@ -386,6 +386,55 @@ config_of() {
 	[[ "$stderr" == *"exit code is unknown"* ]]
 }
 
+@test "final: the end of the caller's cgroup (a systemd unit, a session) kills neither the monitor nor the container, whose exit code is kept" {
+	# As a oneshot unit, systemd-run, a cron job or an SSH session would
+	# run it: when that ends, systemd kills every process left in its cgroup.
+	caller_cgroup_make
+	local MD_RUN_MODE=-d
+	run_argv --name survivor -- sleep 1000
+	MD_ID=$(in_caller_cgroup "${MD_ARGV[@]}")
+	monitor=$(mydocker_pids)
+	cat "/proc/$monitor/cgroup"
+	run grep -F "/$CALLER_CG" "/proc/$monitor/cgroup"
+	[ "$status" -eq 1 ]
+	[ "$(awk '{ print $6 }' "/proc/$monitor/stat")" = "$monitor" ] # its own session
+	caller_cgroup_kill
+	[ "$(mydocker_pids)" = "$monitor" ]
+	md ps | grep -E ' survivor .* Up '
+	run md stop -t 0 survivor
+	[ "$status" -eq 0 ]
+	md ps -a | grep -E ' survivor .* Exited \(137\) '
+}
+
+@test "final: after a power cut, boot starts exactly the containers whose restart policy says so" {
+	md_detach --name always-up --restart always -- sleep 1000
+	md_detach --name always-stopped --restart always -- sleep 1000
+	md_detach --name unless-up --restart unless-stopped -- sleep 1000
+	md_detach --name unless-stopped --restart unless-stopped -- sleep 1000
+	md_detach --name failing-up --restart on-failure -- sleep 1000
+	md_detach --name done --restart on-failure -- true
+	md_detach --name plain -- sleep 1000
+	md stop -t 0 always-stopped unless-stopped
+	[ "$(md wait done)" = 0 ]
+	# The power goes: every monitor and every container dies at once,
+	# and nobody records anything.
+	inits=$(md ps | awk 'NR > 1 { print $3 }')
+	kill -KILL $(mydocker_pids) $inits
+	for pid in $inits; do
+		for ((i = 0; i < 50; i++)); do [ ! -e "/proc/$pid" ] && break; sleep 0.1; done
+	done
+	run --separate-stderr md boot
+	echo "$output $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
+	[ "$(md ps | awk 'NR > 1 { print $2 }' | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
+	[ "$(mydocker_pids | wc -l)" -eq 4 ] # a monitor each
+	md ps -a | grep -E ' unless-stopped .* Exited \(137\) '
+	md ps -a | grep -E ' done .* Exited \(0\) '
+	# Once more: nothing left to start.
+	[ -z "$(md boot)" ]
+}
+
 @test "final: --restart is checked before anything is made" {
 	for args in "--restart sometimes" "--restart on-failure:0" "--restart always --rm"; do
 		run --separate-stderr md run $args busybox true

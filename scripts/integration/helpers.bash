@@ -406,10 +406,68 @@ skip_in_final() {
 
 teardown() {
 	md_rm_all
+	caller_cgroup_remove
 	assert_no_leaks
 }
 
 # cgroup_v2 tells whether the host has only the unified hierarchy.
 cgroup_v2() {
 	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+# CALLER_CG is the cgroup that caller_cgroup_make makes for mydocker's
+# caller, as a systemd unit, a session or a cron job has one: in every
+# hierarchy (each v1 one and a hybrid host's unified one; v2's one).
+CALLER_CG=
+caller_cgroup_dirs() {
+	[ -n "$CALLER_CG" ] || return 0
+	local mount
+	for mount in $(findmnt -n -l -t cgroup,cgroup2 -o TARGET); do
+		echo "$mount/$CALLER_CG"
+	done
+}
+
+caller_cgroup_make() {
+	CALLER_CG=mdcaller-$$-$BATS_TEST_NUMBER
+	local dir
+	for dir in $(caller_cgroup_dirs); do
+		mkdir "$dir"
+		# A v1 cpuset starts empty, and takes no process so.
+		if [ -f "$dir/cpuset.cpus" ]; then
+			cat "$(dirname "$dir")/cpuset.cpus" >"$dir/cpuset.cpus"
+			cat "$(dirname "$dir")/cpuset.mems" >"$dir/cpuset.mems"
+		fi
+	done
+}
+
+# in_caller_cgroup COMMAND...: run COMMAND in the caller's cgroup.
+in_caller_cgroup() {
+	(
+		for dir in $(caller_cgroup_dirs); do
+			echo "$BASHPID" >"$dir/cgroup.procs"
+		done
+		exec "$@"
+	)
+}
+
+# caller_cgroup_kill kills every process of the caller's cgroup, as
+# systemd does when a unit stops or a session ends, and waits until none
+# is left.
+caller_cgroup_kill() {
+	local i pids
+	for ((i = 0; i < 100; i++)); do
+		pids=$(cat $(caller_cgroup_dirs | sed 's|$|/cgroup.procs|') 2>/dev/null | sort -u)
+		[ -z "$pids" ] && return 0
+		kill -KILL $pids 2>/dev/null || true
+		sleep 0.05
+	done
+	echo "the caller's cgroup still has processes: $pids" >&2
+	return 1
+}
+
+caller_cgroup_remove() {
+	[ -n "$CALLER_CG" ] || return 0
+	caller_cgroup_kill || true
+	remove_cgroups $(caller_cgroup_dirs)
+	CALLER_CG=
 }

@@ -36,3 +36,25 @@ func controllerMounts(infos []*mountinfo.Info) map[string]string {
 	}
 	return mounts
 }
+
+// FindUnified finds a hybrid host's cgroup2 mount (as systemd makes at
+// /sys/fs/cgroup/unified), where systemd tracks units and sessions beside
+// the v1 hierarchies: "" when there is none.
+func FindUnified() (string, error) {
+	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup2"))
+	if err != nil {
+		return "", fmt.Errorf("find the cgroup2 mount: %w", err)
+	}
+	return unifiedMount(infos), nil
+}
+
+// unifiedMount is the first cgroup2 mount of infos, whose root is the
+// hierarchy's own (not a bind of a cgroup below it).
+func unifiedMount(infos []*mountinfo.Info) string {
+	for _, info := range infos {
+		if info.FSType == "cgroup2" && info.Root == "/" {
+			return info.Mountpoint
+		}
+	}
+	return ""
+}

@@ -31,6 +31,9 @@ func (*cpuset) Set(mount, path string, res *resources.Resources) error {
 		}
 		parent = dir
 	}
+	if res.CPUSet == "" {
+		return nil // joined only (JoinAll): the parent's CPUs
+	}
 	return fscommon.WriteFile(parent, "cpuset.cpus", res.CPUSet)
 }
 

@@ -29,9 +29,11 @@ var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}}
 
 // Manager is a container's cgroup on v1.
 type Manager struct {
-	mounts map[string]string // controller -> mount point
-	path   string            // the cgroup, relative to each mount point
-	dirs   map[string]string // controller -> the cgroup's directory, once made
+	mounts  map[string]string // controller -> mount point
+	path    string            // the cgroup, relative to each mount point
+	dirs    map[string]string // controller -> the cgroup's directory, once made
+	all     bool              // join every hierarchy, not just the configured ones
+	unified string            // a hybrid host's cgroup2 mount, joined with all
 }
 
 // NewManager returns the manager of the cgroup path (such as
@@ -40,14 +42,41 @@ func NewManager(mounts map[string]string, path string) *Manager {
 	return &Manager{mounts: mounts, path: path, dirs: map[string]string{}}
 }
 
+// JoinAll makes the cgroup in every hierarchy mounted, configured or not,
+// and in unified, a hybrid host's cgroup2 mount ("" for none): a process
+// left in one of its caller's cgroups (systemd's name=systemd and unified
+// ones track a unit or a session there) dies when that cgroup is killed.
+func (m *Manager) JoinAll(unified string) *Manager {
+	m.all, m.unified = true, unified
+	return m
+}
+
 // Set creates the cgroup in the hierarchy of each configured controller
 // and writes its limits.
 func (m *Manager) Set(res *resources.Resources) error {
 	for _, s := range subsystems {
+		mount, ok := m.mounts[s.Name()]
 		if !s.Configured(res) {
+			if !m.all || !ok {
+				continue
+			}
+			// Joined only: a cpuset needs its parent's CPUs and nodes.
+			// Where cgroups cannot be written (a container's read-only
+			// /sys/fs/cgroup) there is nothing to join, and no limit lost.
+			if err := fscommon.MkdirAll(filepath.Join(mount, m.path)); err != nil {
+				if fscommon.ReadOnly(err) {
+					continue
+				}
+				return err
+			}
+			m.dirs[s.Name()] = filepath.Join(mount, m.path)
+			if s.Name() == "cpuset" {
+				if err := s.Set(mount, m.path, res); err != nil {
+					return fmt.Errorf("set cpuset: %w", err)
+				}
+			}
 			continue
 		}
-		mount, ok := m.mounts[s.Name()]
 		if !ok {
 			return fmt.Errorf("cgroup v1 controller %s is not mounted", s.Name())
 		}
@@ -59,6 +88,9 @@ func (m *Manager) Set(res *resources.Resources) error {
 		if err := s.Set(mount, m.path, res); err != nil {
 			return fmt.Errorf("set %s limits: %w", s.Name(), err)
 		}
+	}
+	if m.all {
+		return m.joinTheRest()
 	}
 	return nil
 }

@@ -33,3 +33,37 @@ func TestControllerMounts(t *testing.T) {
 		assert.NotEqual(t, "/sys/fs/cgroup/unified", mount, "the v2 mount of a hybrid host has no controllers")
 	}
 }
+
+func TestUnifiedMount(t *testing.T) {
+	infos, err := mountinfo.GetMountsFromReader(strings.NewReader(hybridMountinfo), mountinfo.FSTypeFilter("cgroup2"))
+	require.NoError(t, err)
+	assert.Equal(t, "/sys/fs/cgroup/unified", unifiedMount(infos))
+	assert.Equal(t, "", unifiedMount(nil), "a v1-only host")
+}
+
+func TestHierarchiesNamesEachOnce(t *testing.T) {
+	infos, err := mountinfo.GetMountsFromReader(strings.NewReader(hybridMountinfo+
+		"42 31 0:39 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,clone_children,blkio\n"), mountinfo.FSTypeFilter("cgroup"))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"blkio":        "/sys/fs/cgroup/blkio",
+		"cpu":          "/sys/fs/cgroup/cpu,cpuacct",
+		"cpuset":       "/sys/fs/cgroup/cpuset",
+		"memory":       "/sys/fs/cgroup/memory",
+		"name=systemd": "/sys/fs/cgroup/systemd",
+	}, Hierarchies(controllerMounts(infos)))
+}
+
+func TestJoinAllMakesTheCgroupInEveryHierarchy(t *testing.T) {
+	root := t.TempDir()
+	mounts := map[string]string{"memory": root + "/memory", "cpu": root + "/cpu,cpuacct", "cpuacct": root + "/cpu,cpuacct",
+		"rw": root + "/memory", "name=systemd": root + "/systemd"}
+	m := NewManager(mounts, "mydocker/abc").JoinAll(root + "/unified")
+	require.NoError(t, m.joinTheRest())
+	assert.Equal(t, map[string]string{
+		"cpu":          root + "/cpu,cpuacct/mydocker/abc",
+		"memory":       root + "/memory/mydocker/abc",
+		"name=systemd": root + "/systemd/mydocker/abc",
+		"unified":      root + "/unified/mydocker/abc",
+	}, m.Paths())
+}

@@ -29,10 +29,11 @@ var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}, 
 
 // Manager is a container's cgroup on v1.
 type Manager struct {
-	mounts map[string]string // controller -> mount point
-	path   string            // the cgroup, relative to each mount point
-	dirs   map[string]string // controller -> the cgroup's directory, once made
-	all    bool              // join every hierarchy, not just the configured ones
+	mounts  map[string]string // controller -> mount point
+	path    string            // the cgroup, relative to each mount point
+	dirs    map[string]string // controller -> the cgroup's directory, once made
+	all     bool              // join every hierarchy, not just the configured ones
+	unified string            // a hybrid host's cgroup2 mount, joined with all
 }
 
 // NewManager returns the manager of the cgroup path (such as
@@ -42,10 +43,13 @@ func NewManager(mounts map[string]string, path string) *Manager {
 }
 
 // JoinAll makes the cgroup in every hierarchy mounted, configured or not,
-// as an OCI runtime does: its processes can then be listed, frozen
-// (freezer) and accounted in each.
-func (m *Manager) JoinAll() *Manager {
-	m.all = true
+// and in unified, a hybrid host's cgroup2 mount ("" for none), as an OCI
+// runtime does: its processes can then be listed, frozen (freezer) and
+// accounted in each, and none is left in one of its caller's cgroups
+// (systemd's name=systemd and unified ones track a unit or a session
+// there), which dies when that cgroup is killed.
+func (m *Manager) JoinAll(unified string) *Manager {
+	m.all, m.unified = true, unified
 	return m
 }
 
@@ -59,7 +63,12 @@ func (m *Manager) Set(res *resources.Resources) error {
 				continue
 			}
 			// Joined only: a cpuset needs its parent's CPUs and nodes.
+			// Where cgroups cannot be written (a container's read-only
+			// /sys/fs/cgroup) there is nothing to join, and no limit lost.
 			if err := fscommon.MkdirAll(filepath.Join(mount, m.path)); err != nil {
+				if fscommon.ReadOnly(err) {
+					continue
+				}
 				return err
 			}
 			m.dirs[s.Name()] = filepath.Join(mount, m.path)
@@ -89,6 +98,9 @@ func (m *Manager) Set(res *resources.Resources) error {
 		if err := s.Set(mount, m.path, res); err != nil {
 			return fmt.Errorf("set %s limits: %w", s.Name(), err)
 		}
+	}
+	if m.all {
+		return m.joinTheRest()
 	}
 	return nil
 }

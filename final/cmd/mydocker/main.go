@@ -52,6 +52,7 @@ func main() {
 			startCommand(),
 			attachCommand(),
 			restartCommand(),
+			bootCommand(),
 			waitCommand(),
 			inspectCommand(),
 			topCommand(),

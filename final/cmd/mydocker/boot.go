@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+)
+
+// bootCommand starts, after a reboot, the containers whose restart policy
+// says so (container.State.StartsAtBoot): no daemon of ours survives a
+// reboot to do it, so a systemd unit runs this once at boot
+// (contrib/systemd/mydocker-restart.service), as podman-restart.service
+// runs "podman start --all --filter restart-policy=always". It prints
+// the name of each container it started.
+func bootCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "boot",
+		Usage:  "start the containers whose restart policy says so, after a reboot (mydocker-restart.service runs it)",
+		Before: useRoot,
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() > 0 {
+				return fmt.Errorf("boot: takes no arguments")
+			}
+			store := container.Store{Root: cmd.Root().String("root")}
+			// What ran when the machine went down is exited now.
+			container.Reconcile(store)
+			list, err := store.List()
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for _, st := range list {
+				if !st.StartsAtBoot() {
+					continue
+				}
+				if _, _, err := startMonitor(cmd, monitorRequest{Start: st.ID}); err != nil {
+					fmt.Fprintf(os.Stderr, "mydocker: start %s: %v\n", st.Name, err)
+					failed++
+					continue
+				}
+				fmt.Println(st.Name)
+			}
+			if failed > 0 {
+				return exitStatus(exitFailure)
+			}
+			return nil
+		},
+	}
+}
