@@ -192,13 +192,18 @@ func createContainer(st *State, opts RunOptions, lower string) (*exec.Cmd, *init
 // the address and ports are reserved and recorded first, so that teardown
 // undoes a connect that failed half-way.
 func connect(st *State, opts RunOptions, pid int) error {
-	nets := network.Store{Root: opts.Root}
-	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports)
+	nets := Store{Root: opts.Root}.Networks()
+	// Recorded under the networks' lock: an address that a state does
+	// not record is then surely of a run that died, and collected.
+	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports, func(ep *network.Endpoint) error {
+		st.Endpoint = ep
+		if err := st.save(); err != nil {
+			st.Endpoint = nil
+			return err
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	st.Endpoint = ep
-	if err := st.save(); err != nil {
 		return err
 	}
 	return nets.Connect(ep, pid)

@@ -11,6 +11,9 @@ import (
 
 // Create makes the network name (book 6.1): its file, then its rules, then
 // its bridge with the gateway address; on failure it undoes what it made.
+// What can fail before anything is made is tried first (iptables is
+// there and works: its chains are made), so that a host without iptables
+// leaves nothing, and the undo needs only what has worked.
 func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
@@ -27,6 +30,12 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	defer lock.Release()
+	// A network half-made by a create that died is removed first, and
+	// with it its claim on the name and the subnet.
+	s.collectTemp()
+	if err := s.collectHalfMade(); err != nil {
+		return nil, err
+	}
 	if _, err := s.Get(name); err == nil {
 		return nil, fmt.Errorf("network %s already exists", name)
 	}
@@ -34,13 +43,22 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion}
+	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
+	t, err := ipt()
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureChains(t); err != nil {
+		_ = removeChainsIfUnused(t)
+		return nil, err
+	}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
-	// Recorded first: a run killed half-way leaves a network that
-	// "network remove" can find and undo. (made, not n: a failed return
-	// sets n to nil before the deferred undo runs.)
+	// Recorded first, as being made: a run killed half-way leaves a
+	// network that the next command completes or removes, never trusts.
+	// (made, not n: a failed return sets n to nil before the deferred undo
+	// runs.)
 	if err := s.save(made); err != nil {
 		return nil, err
 	}
@@ -55,6 +73,10 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	if err := createBridge(made); err != nil {
+		return nil, err
+	}
+	made.Creating = false
+	if err := s.save(made); err != nil {
 		return nil, err
 	}
 	return made, nil
@@ -117,15 +139,7 @@ func createBridge(n *Network) error {
 	// also let 127.0.0.0/8 in from the bridge, to the host's loopback
 	// services: networkRules drops that in raw PREROUTING, rules that Create
 	// makes before the bridge.
-	for path, value := range map[string]string{
-		"/proc/sys/net/ipv4/ip_forward":                           "1",
-		"/proc/sys/net/ipv4/conf/" + n.Bridge + "/route_localnet": "1",
-	} {
-		if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	return nil
+	return setSysctls(n)
 }
 
 func addNetworkRules(n *Network) error {
@@ -155,6 +169,15 @@ func (s Store) Remove(name string) error {
 	if err != nil {
 		return err
 	}
+	// Addresses whose container is gone (a kill -9 before its state
+	// recorded them) are no container's: collected, they do not keep the
+	// network.
+	if err := s.collectAllocations(name); err != nil {
+		return err
+	}
+	if err := s.collectPorts(); err != nil {
+		return err
+	}
 	got, err := s.allocations(name)
 	if err != nil {
 		return err
@@ -166,23 +189,35 @@ func (s Store) Remove(name string) error {
 }
 
 // remove undoes Create: rules, bridge, files; with the last network, our
-// chains too.
+// chains too. It goes on past a failure, so that what can be undone is,
+// and keeps the network's file when a rule could not be removed: the next
+// remove finds it and tries again.
 func (s Store) remove(n *Network) error {
+	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
 	t, err := ipt()
 	if err != nil {
-		return err
-	}
-	for _, r := range append(networkRules(n), legacyRules(n)...) {
-		if ok, _ := t.ChainExists(r.table, r.chain); ok {
-			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
-				return err
+		keep(err)
+	} else {
+		for _, r := range append(networkRules(n), legacyRules(n)...) {
+			if ok, _ := t.ChainExists(r.table, r.chain); ok {
+				if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
+					keep(fmt.Errorf("iptables -t %s -D %s: %w", r.table, r.chain, err))
+				}
 			}
 		}
 	}
 	if link, err := netlink.LinkByName(n.Bridge); err == nil {
 		if err := netlink.LinkDel(link); err != nil {
-			return fmt.Errorf("delete bridge %s: %w", n.Bridge, err)
+			keep(fmt.Errorf("delete bridge %s: %w", n.Bridge, err))
 		}
+	}
+	if first != nil {
+		return first
 	}
 	for _, path := range []string{s.ipamPath(n.Name), s.path(n.Name)} {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -193,31 +228,4 @@ func (s Store) remove(n *Network) error {
 		return removeChainsIfUnused(t)
 	}
 	return nil
-}
-
-// upgradeRules makes the rules of a network that an older mydocker made
-// (n.Rules below rulesVersion) again, once, in networkRules' order: its
-// old ones opened every port of its containers to other hosts and
-// networks, and had no guard for route_localnet. Call it with the lock
-// held.
-func (s Store) upgradeRules(n *Network) error {
-	if n.Rules >= rulesVersion {
-		return nil
-	}
-	t, err := ipt()
-	if err != nil {
-		return err
-	}
-	for _, r := range append(legacyRules(n), networkRules(n)...) {
-		if ok, _ := t.ChainExists(r.table, r.chain); ok {
-			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
-				return err
-			}
-		}
-	}
-	if err := addNetworkRules(n); err != nil {
-		return err
-	}
-	n.Rules = rulesVersion
-	return s.save(n)
 }

@@ -30,7 +30,7 @@ func (s Store) allocations(name string) (map[string]string, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(b, &got); err != nil {
-		return nil, fmt.Errorf("read the addresses of %s: %w", name, err)
+		return nil, damagedAllocations(s.ipamPath(name), err)
 	}
 	return got, nil
 }
@@ -91,4 +91,10 @@ func toIP(a uint32) net.IP {
 	ip := make(net.IP, 4)
 	binary.BigEndian.PutUint32(ip, a)
 	return ip
+}
+
+// damagedAllocations names an address or port file that does not parse,
+// and what to do: removed, it forgets what running containers hold.
+func damagedAllocations(path string, err error) error {
+	return fmt.Errorf("%s is damaged (%v): restore it, or remove the containers on that network and then the file", path, err)
 }

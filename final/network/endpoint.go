@@ -22,9 +22,13 @@ type Endpoint struct {
 }
 
 // Reserve gives container id an address on the network name and the
-// host ports of ports, bound by this process until Disconnect (see held).
-// Nothing else is made yet.
-func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
+// host ports of ports, bound by this process until Disconnect (see held),
+// and has record write them into the container's state before the lock
+// is let go: an allocation that its owner's state does not record is then
+// surely of a run that died, and collected (collect.go). The network's
+// bridge and rules are made again first if something took them away
+// (ensure). Nothing else is made yet.
+func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) error) (*Endpoint, error) {
 	lock, err := s.Lock()
 	if err != nil {
 		return nil, err
@@ -34,8 +38,14 @@ func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.upgradeRules(n); err != nil {
-		return nil, fmt.Errorf("network %s: make its rules again: %w", name, err)
+	if err := s.ensure(n); err != nil {
+		return nil, fmt.Errorf("network %s: make its bridge and rules again: %w", name, err)
+	}
+	if err := s.collectAllocations(name); err != nil {
+		return nil, err
+	}
+	if err := s.collectPorts(); err != nil {
+		return nil, err
 	}
 	if err := s.takePorts(ports, id); err != nil {
 		return nil, err
@@ -51,7 +61,14 @@ func (s Store) Reserve(name, id string, ports []Port) (*Endpoint, error) {
 		return nil, err
 	}
 	// "mdv" and 10 hex digits of the ID: unique per container, 13 bytes.
-	return &Endpoint{Network: name, IP: ip.String(), Veth: "mdv" + id[:10], Ports: ports}, nil
+	ep := &Endpoint{Network: name, IP: ip.String(), Veth: "mdv" + id[:10], Ports: ports}
+	if err := record(ep); err != nil {
+		releaseHeld(id)
+		_ = s.releasePorts(ports, id)
+		_ = s.Release(n, ep.IP, id)
+		return nil, err
+	}
+	return ep, nil
 }
 
 // Connect puts the container whose init is pid on the network: a veth

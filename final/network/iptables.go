@@ -75,7 +75,10 @@ func ensureChains(t *iptables.IPTables) error {
 
 // removeChainsIfUnused removes the jumps and our chains, once no network
 // of any state root has a rule in them: another root's networks (a
-// test's, next to the user's) share them.
+// test's, next to the user's) share them, under another lock. A chain is
+// deleted with -X, which refuses one that another root has just put a
+// rule in; a jump removed under such a network is made again by its next
+// run (ensureRules).
 func removeChainsIfUnused(t *iptables.IPTables) error {
 	for _, c := range ourChains {
 		rules, err := t.List(c.table, c.chain)
@@ -100,8 +103,8 @@ func removeChainsIfUnused(t *iptables.IPTables) error {
 	}
 	for _, c := range ourChains {
 		if ok, _ := t.ChainExists(c.table, c.chain); ok {
-			if err := t.ClearAndDeleteChain(c.table, c.chain); err != nil {
-				return err
+			if err := t.DeleteChain(c.table, c.chain); err != nil {
+				return nil // a rule came meanwhile: in use after all
 			}
 		}
 	}

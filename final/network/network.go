@@ -32,6 +32,12 @@ type Network struct {
 	Gateway string `json:"gateway"` // the bridge's address: the subnet's first
 	Bridge  string `json:"bridge"`  // the bridge device
 	Rules   int    `json:"rules"`   // the rulesVersion its iptables rules are of
+	// Creating is set in the file that Create writes before it makes the
+	// rules and the bridge, and cleared once they are made. Create holds
+	// the lock throughout: a file found with it under the lock is of a
+	// create that died half-way (kill -9), and is not trusted: a run
+	// completes it (ensure), create and ls remove it (collectHalfMade).
+	Creating bool `json:"creating,omitempty"`
 }
 
 // IPNet is the subnet, parsed.
@@ -49,6 +55,12 @@ var ErrNotFound = errors.New("no such network")
 // change one process at a time, so 20 runs at once get 20 addresses.
 type Store struct {
 	Root string // mydocker's --root
+	// Holder, when set, tells what the container id holds: the endpoint
+	// its state records, and whether the container exists at all. An
+	// address or host port whose owner does not exist, or does not record
+	// it (a kill -9 between the reservation and the state's save), is
+	// collected (collectAllocations). Without it nothing is collected.
+	Holder func(id string) (ep *Endpoint, exists bool, err error)
 }
 
 func (s Store) dir() string             { return filepath.Join(s.Root, "networks") }
@@ -97,8 +109,8 @@ func (s Store) Get(name string) (*Network, error) {
 		return nil, err
 	}
 	n := &Network{}
-	if err := json.Unmarshal(b, n); err != nil {
-		return nil, fmt.Errorf("read network %s: %w", name, err)
+	if err := json.Unmarshal(b, n); err != nil || n.Name != name || n.IPNet() == nil {
+		return nil, damaged(s.path(name), err)
 	}
 	return n, nil
 }
@@ -134,4 +146,14 @@ func (s Store) save(n *Network) error {
 		return err
 	}
 	return atomicfile.Write(s.path(n.Name), append(b, '\n'), 0o600)
+}
+
+// damaged names a network file that does not parse (truncated by a full
+// disk, edited by hand), and what to do: it is never removed for the
+// user, whose network it may be.
+func damaged(path string, err error) error {
+	if err == nil {
+		err = errors.New("no name, or no subnet")
+	}
+	return fmt.Errorf("network file %s is damaged (%v): restore it, or move it away and remove that network's bridge (ip link) and create it again", path, err)
 }

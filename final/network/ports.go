@@ -55,6 +55,9 @@ func ParsePort(spec string) (Port, error) {
 	return p, nil
 }
 
+// portKey is p's key in ports.json: tcp/8080.
+func portKey(p Port) string { return fmt.Sprintf("%s/%d", p.Proto, p.Host) }
+
 func (s Store) portsPath() string { return filepath.Join(s.Root, "ports.json") }
 
 // takePorts reserves the host ports of ports for owner, or says which one
@@ -66,7 +69,7 @@ func (s Store) takePorts(ports []Port, owner string) error {
 	}
 	mine := map[string]bool{}
 	for _, p := range ports {
-		key := fmt.Sprintf("%s/%d", p.Proto, p.Host)
+		key := portKey(p)
 		if other, ok := taken[key]; ok && other != owner {
 			return fmt.Errorf("bind for 0.0.0.0:%d/%s failed: port is already allocated: host port %s is taken by container %.12s", p.Host, p.Proto, key, other)
 		}
@@ -108,7 +111,7 @@ func (s Store) releasePorts(ports []Port, owner string) error {
 		return err
 	}
 	for _, p := range ports {
-		key := fmt.Sprintf("%s/%d", p.Proto, p.Host)
+		key := portKey(p)
 		if taken[key] == owner {
 			delete(taken, key)
 		}
@@ -125,7 +128,10 @@ func (s Store) loadPorts() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return taken, json.Unmarshal(b, &taken)
+	if err := json.Unmarshal(b, &taken); err != nil {
+		return nil, damagedAllocations(s.portsPath(), err)
+	}
+	return taken, nil
 }
 
 func (s Store) savePorts(taken map[string]string) error {

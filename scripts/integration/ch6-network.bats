@@ -414,3 +414,165 @@ client_ns() {
 	md rm -f a
 	md network rm testnet
 }
+
+# --- issue 21: nothing lost or leaked under faults.
+
+@test "network: a create that fails half-way (no iptables, iptables failing at any call) leaves nothing, and the next one works" {
+	run --separate-stderr env PATH=/nonexistent "$MYDOCKER" "${MD_GLOBAL[@]}" network create --subnet 10.250.0.0/24 testnet
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"install the iptables package"* ]]
+	[ ! -e "$MD_ROOT/networks/testnet.json" ]
+	[ "$(host_net)" = "$NET_BEFORE" ]
+	local n made=0
+	for ((n = 1; n <= 60; n++)); do
+		iptables_wrapper fail "$n"
+		run --separate-stderr env PATH="$IPT_PATH" "$MYDOCKER" "${MD_GLOBAL[@]}" network create --subnet 10.250.0.0/24 testnet
+		if [ "$status" -eq 0 ]; then made=$n && break; fi
+		echo "call $n failed: $stderr"
+		[ "$status" -eq 125 ]
+		[ ! -e "$MD_ROOT/networks/testnet.json" ]
+		[ "$(host_net)" = "$NET_BEFORE" ]
+	done
+	[ "$made" -gt 3 ] # it failed at a few calls before
+	md_detach --name a --net testnet -- sleep 1000
+	md exec a ping -c 1 -W 2 10.250.0.1
+}
+
+@test "network: a create killed half-way is not trusted: the next create or run completes or removes it" {
+	local n
+	for n in 1 6; do
+		iptables_wrapper hang "$n" -A # the Nth rule of the network's
+		env PATH="$IPT_PATH" "$MYDOCKER" "${MD_GLOBAL[@]}" network create --subnet 10.250.0.0/24 testnet 3>&- &
+		local cli=$! i
+		for ((i = 0; i < 100; i++)); do [ -s "$WRAP/hung" ] && break; sleep 0.1; done
+		[ -s "$WRAP/hung" ]
+		kill -KILL "$cli" "$(cat "$WRAP/hung")"
+		wait "$cli" || true
+		[ -e "$MD_ROOT/networks/testnet.json" ] # as the kill left it
+		if [ "$n" = 1 ]; then
+			# ls removes it; nothing of it is left on the host.
+			run md network ls
+			[ "${#lines[@]}" -eq 1 ]
+			[ "$(host_net)" = "$NET_BEFORE" ]
+		fi
+	done
+	# Create again, where the half-made one would be "already exists".
+	md network create --subnet 10.250.0.0/24 testnet
+	md_detach --name a --net testnet -- sleep 1000
+	md exec a ping -c 1 -W 2 10.250.0.1
+}
+
+# our_rules BRIDGE: every rule and jump that mentions BRIDGE or our
+# chains, as iptables-save prints them (counters stripped).
+our_rules() {
+	iptables-save | sed -E 's/\[[0-9]+:[0-9]+\]//' | grep -e "$1" -e "-j MYDOCKER-" | sort
+}
+
+@test "network: a run makes the bridge, its address and the network's rules again after ip link del and a rule flush, and never twice" {
+	md network create --subnet 10.250.0.0/24 testnet
+	br=$(ip -o -4 addr show | awk '$4 == "10.250.0.1/24" { print $2 }')
+	[ -n "$br" ]
+	made=$(our_rules "$br")
+	# A reboot, as the network meets it: no bridge, none of its rules.
+	ip link del "$br"
+	for c in "nat MYDOCKER-POSTROUTING" "filter MYDOCKER-FORWARD" "filter MYDOCKER-ISOLATION" "raw MYDOCKER-RAW"; do
+		set -- $c
+		iptables -t "$1" -S "$2" | grep -F -- "$br" | sed 's/^-A/-D/' | while read -r line; do iptables -t "$1" $line; done
+	done
+	[ -z "$(iptables-save | grep -F -- "$br")" ]
+	md_detach --name a --net testnet -- sleep 1000
+	md exec a ping -c 1 -W 2 10.250.0.1
+	[ "$(our_rules "$br")" = "$made" ]
+	# Only the address gone, and a rule out of its place: made again,
+	# each once, in order.
+	ip addr del 10.250.0.1/24 dev "$br"
+	iptables -D MYDOCKER-FORWARD -o "$br" -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT
+	md_detach --name b --net testnet -- sleep 1000
+	md exec b ping -c 1 -W 2 10.250.0.1
+	md exec b ping -c 1 -W 2 10.250.0.2
+	[ "$(our_rules "$br")" = "$made" ]
+	[ "$(iptables -S MYDOCKER-FORWARD | grep -F -- "$br" | head -n 1)" = "-A MYDOCKER-FORWARD -o $br -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT" ]
+}
+
+# in_ns COMMAND...: runs COMMAND in the test's own network namespace
+# (made by the first call), where iptables starts empty: a test may flush
+# and delete chains there without touching the host's. nsenter, not ip
+# netns exec, which would hide the cgroup mounts under a new /sys.
+in_ns() {
+	if [ -z "$CLIENT_NS" ]; then
+		CLIENT_NS=mdtest-ns-$$
+		ip netns add "$CLIENT_NS"
+	fi
+	nsenter --net="/run/netns/$CLIENT_NS" "$@"
+}
+
+@test "network: after iptables -F and -X (a firewalld reload) a run makes the chains, jumps and rules again; the last network of the last root removes them" {
+	in_ns "$MYDOCKER" "${MD_GLOBAL[@]}" network create --subnet 10.250.0.0/24 testnet
+	made=$(in_ns iptables-save | grep -e MYDOCKER | sed -E 's/\[[0-9]+:[0-9]+\]//' | sort)
+	for t in nat filter raw; do in_ns iptables -t "$t" -F && in_ns iptables -t "$t" -X; done
+	[ -z "$(in_ns iptables-save | grep MYDOCKER)" ]
+	local MD_RUN_MODE=-d
+	run_argv --name a --net testnet -- sleep 1000
+	in_ns "${MD_ARGV[@]}"
+	in_ns "$MYDOCKER" "${MD_GLOBAL[@]}" exec a ping -c 1 -W 2 10.250.0.1
+	[ "$(in_ns iptables-save | grep -e MYDOCKER | sed -E 's/\[[0-9]+:[0-9]+\]//' | sort)" = "$made" ]
+	in_ns "$MYDOCKER" "${MD_GLOBAL[@]}" rm -f a
+	# A second root's network shares the chains: the first root's last
+	# network leaves them, the second's removes them and their jumps.
+	other=$BATS_TEST_TMPDIR/other-root
+	in_ns "$MYDOCKER" --root "$other" network create --subnet 10.251.0.0/24 othernet
+	in_ns "$MYDOCKER" "${MD_GLOBAL[@]}" network rm testnet
+	in_ns iptables-save | grep -e "-A MYDOCKER-FORWARD"
+	in_ns "$MYDOCKER" --root "$other" network rm othernet
+	[ -z "$(in_ns iptables-save | grep MYDOCKER)" ]
+}
+
+@test "network: addresses and host ports whose container is gone, or does not hold them, are collected; network rm works once the containers are gone" {
+	md network create --subnet 10.250.0.0/24 testnet
+	md_detach --name a --net testnet -- sleep 1000
+	a=$MD_ID
+	gone=$(printf '%064d' 7) # no such container, as a run killed before its state recorded them leaves
+	printf '{"10.250.0.2": "%s", "10.250.0.3": "%s", "10.250.0.4": "%s"}\n' "$a" "$a" "$gone" >"$MD_ROOT/ipam/testnet.json"
+	printf '{"tcp/18089": "%s", "udp/18089": "%s"}\n' "$gone" "$a" >"$MD_ROOT/ports.json"
+	md_detach --name b --net testnet -p 18089:80 -p 18089:80/udp -- sleep 1000
+	md exec b ip -4 -o addr show eth0 | grep -F 10.250.0.3/24
+	md rm -f a b
+	printf '{"10.250.0.9": "%s"}\n' "$gone" >"$MD_ROOT/ipam/testnet.json"
+	md network rm testnet
+}
+
+@test "network: a damaged network, address or port file is named with what to do, exit 125, and kept; leftover temporary files are collected" {
+	md network create --subnet 10.250.0.0/24 testnet
+	cp "$MD_ROOT/networks/testnet.json" "$BATS_TEST_TMPDIR/good.json"
+	for bad in '{"name": "testn' '' 'garbage'; do
+		printf '%s' "$bad" >"$MD_ROOT/networks/testnet.json"
+		for cmd in "network ls" "network rm testnet"; do
+			run --separate-stderr md $cmd
+			echo "$cmd: $stderr"
+			[ "$status" -eq 125 ]
+			[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+			[[ "$stderr" == *"$MD_ROOT/networks/testnet.json is damaged"*restore* ]]
+			[ "$(cat "$MD_ROOT/networks/testnet.json")" = "$bad" ]
+		done
+		run_argv --net testnet -- true
+		run --separate-stderr "${MD_ARGV[@]}"
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"$MD_ROOT/networks/testnet.json is damaged"* ]]
+	done
+	cp "$BATS_TEST_TMPDIR/good.json" "$MD_ROOT/networks/testnet.json"
+	mkdir -p "$MD_ROOT/ipam" && echo garbage >"$MD_ROOT/ipam/testnet.json"
+	run_argv --net testnet -- true
+	run --separate-stderr "${MD_ARGV[@]}"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"$MD_ROOT/ipam/testnet.json is damaged"* ]]
+	echo '{}' >"$MD_ROOT/ipam/testnet.json"
+	# What kills during writes leave: old ones collected, a fresh one (a
+	# write under way, elsewhere) kept.
+	for f in networks/.testnet.json.tmp-1 ipam/.testnet.json.tmp-2 .ports.json.tmp-3; do
+		echo '{' >"$MD_ROOT/$f" && touch -d '-1 min' "$MD_ROOT/$f"
+	done
+	echo '{' >"$MD_ROOT/networks/.testnet.json.tmp-4"
+	md network ls
+	[ "$(cd "$MD_ROOT" && ls -A networks ipam . | grep -c tmp-)" -eq 1 ]
+	rm "$MD_ROOT/networks/.testnet.json.tmp-4"
+}

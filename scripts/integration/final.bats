@@ -921,3 +921,28 @@ get_ok() {
 	port_free 18094
 	[ -z "$(iptables-save | grep -e 18094)" ]
 }
+
+@test "final: network: the default network, made on first use, leaves nothing when that fails half-way, and a run makes its deleted bridge again" {
+	run --separate-stderr env PATH=/nonexistent "$MYDOCKER" "${MD_GLOBAL[@]}" run --rm busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"create the default network"*"install the iptables package"* ]]
+	[ ! -e "$MD_ROOT/networks/bridge.json" ]
+	[ "$(host_net)" = "$NET_BEFORE" ]
+	local n
+	for n in 5 25 40; do
+		iptables_wrapper fail "$n"
+		run --separate-stderr env PATH="$IPT_PATH" "$MYDOCKER" "${MD_GLOBAL[@]}" run --rm busybox true
+		echo "call $n: $stderr"
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"create the default network"*"injected failure"* ]]
+		[ ! -e "$MD_ROOT/networks/bridge.json" ]
+		[ "$(host_net)" = "$NET_BEFORE" ]
+		[ -z "$(md ps -aq)" ]
+	done
+	md run --rm busybox true
+	br=$(sed -n 's/.*"bridge": "\(.*\)".*/\1/p' "$MD_ROOT/networks/bridge.json")
+	gw=$(sed -n 's/.*"gateway": "\(.*\)".*/\1/p' "$MD_ROOT/networks/bridge.json")
+	ip link del "$br"
+	md run --rm busybox ping -c 1 -W 2 "$gw"
+	md network rm bridge
+}

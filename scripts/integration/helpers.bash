@@ -471,3 +471,28 @@ caller_cgroup_remove() {
 	remove_cgroups $(caller_cgroup_dirs)
 	CALLER_CG=
 }
+
+# iptables_wrapper MODE N [WORD]: a directory with an iptables that runs
+# the real one but for its Nth call (with WORD among its arguments, when
+# given), which fails (MODE fail) or hangs until killed (MODE hang, its pid
+# in $WRAP/hung). IPT_PATH is a PATH that finds it first.
+iptables_wrapper() {
+	WRAP=$BATS_TEST_TMPDIR/wrap
+	rm -rf "$WRAP" && mkdir -p "$WRAP"
+	echo 0 >"$WRAP/count"
+	cat >"$WRAP/iptables" <<-SH
+		#!/bin/bash
+		if [ -z "${3:-}" ] || [[ " \$* " == *" ${3:-} "* ]]; then
+			n=\$((\$(cat "$WRAP/count") + 1))
+			echo \$n >"$WRAP/count"
+			if [ \$n -eq $2 ]; then
+				if [ $1 = hang ]; then echo \$\$ >"$WRAP/hung"; exec sleep 1000; fi
+				echo "iptables: injected failure" >&2
+				exit 4 # not 1, which go-iptables takes for "no such rule or chain"
+			fi
+		fi
+		exec $(command -v iptables) "\$@"
+	SH
+	chmod +x "$WRAP/iptables"
+	IPT_PATH=$WRAP:$PATH
+}

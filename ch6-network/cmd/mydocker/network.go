@@ -47,7 +47,14 @@ func networkCommand() *cli.Command {
 				Aliases: []string{"ls"},
 				Usage:   "list the networks",
 				Action: func(_ context.Context, cmd *cli.Command) error {
-					nets, err := networks(cmd).List()
+					// What dead runs and creates left is collected
+					// first: ls shows no network half-made, and a
+					// damaged file is named here.
+					s := networks(cmd)
+					if err := s.Collect(); err != nil {
+						return err
+					}
+					nets, err := s.List()
 					if err != nil {
 						return err
 					}
@@ -85,6 +92,5 @@ func networkCommand() *cli.Command {
 // networks is the network store under --root, with the containers
 // reconciled first: a container that has exited gives its address back.
 func networks(cmd *cli.Command) network.Store {
-	store(cmd)
-	return network.Store{Root: cmd.Root().String("root")}
+	return store(cmd).Networks()
 }
