@@ -52,6 +52,9 @@ func (s Store) newLayer(tarStream io.Reader) (Layer, error) {
 		Digest: blob.Digest(), DiffID: diff.Digest(), Size: blob.n,
 		MediaType: string(types.OCILayer),
 	}
+	if err := s.hold(l.Digest, l.DiffID); err != nil {
+		return Layer{}, err
+	}
 	if l.Unpacked, err = s.addLayer(f.Name(), l); err != nil {
 		return Layer{}, err
 	}

@@ -88,6 +88,9 @@ func (d *digestWriter) Digest() string { return "sha256:" + hex.EncodeToString(d
 func (s Store) putBlob(data []byte) (string, error) {
 	sum := sha256.Sum256(data)
 	digest := "sha256:" + hex.EncodeToString(sum[:])
+	if err := s.hold(digest); err != nil {
+		return "", err
+	}
 	path := s.blobPath(digest)
 	if _, err := os.Stat(path); err == nil {
 		return digest, nil

@@ -148,6 +148,11 @@ func (s Store) put(ctx context.Context, img v1.Image, p Progress) (*Image, int, 
 	if err != nil {
 		return nil, 0, err
 	}
+	// Held before they are looked for: an rmi meanwhile must not take a
+	// layer found here, nor one put in place, before add records them.
+	if err := s.hold(rec.names()...); err != nil {
+		return nil, 0, err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
