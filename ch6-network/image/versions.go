@@ -58,6 +58,17 @@ func (s Store) removeLeftovers() {
 	}
 }
 
+// hasLeftovers reports whether removeLeftovers has anything to do.
+func (s Store) hasLeftovers() bool {
+	entries, _ := os.ReadDir(filepath.Join(s.Root, "layers"))
+	for _, e := range entries {
+		if leftoverName.MatchString(e.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
 // Collect removes the versions of layers that are neither an image's
 // current one nor in use: inUse lists the lower directories that the
 // containers' configs name. It is called when a container is removed and
@@ -65,6 +76,11 @@ func (s Store) removeLeftovers() {
 // say), nothing is removed: a layer under a container is never guessed
 // away.
 func (s Store) Collect(inUse func() (map[string]bool, error)) error {
+	// A look without the lock first: every command collects, and most
+	// find nothing to do (nor a root to make the lock file in).
+	if len(s.oldVersions()) == 0 && !s.hasLeftovers() {
+		return nil
+	}
 	lock, err := lockfile.Take(s.lockPath())
 	if err != nil {
 		return err
