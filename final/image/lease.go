@@ -80,6 +80,7 @@ func (s Store) Hold(arg string) (*Image, error) {
 		return nil, err
 	}
 	defer lock.Release()
+	s.cleanTmp() // the leases of runs killed before they ended
 	idx, err := s.load()
 	if err != nil {
 		return nil, err

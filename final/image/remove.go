@@ -108,19 +108,15 @@ func (s Store) collect() {
 
 // removeUnused removes the entries of dir that keep does not name. The
 // names that start with a dot are removals under way (removeTree): not
-// ours to remove, unless the process that began one is gone (kill -9).
+// ours to remove (cleanTmp takes those whose process is gone).
 func (s Store) removeUnused(dir string, keep map[string]bool) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") {
-			s.removeAbandoned(dir, e.Name())
-			continue
-		}
-		if keep[e.Name()] {
-			continue
+		if keep[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+			continue // a dot name: a removal under way, or cleanTmp's
 		}
 		if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
 			logrus.WithError(err).Warn("remove an unused layer")
