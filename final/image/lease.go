@@ -103,6 +103,14 @@ func ReleaseLeases() {
 	}
 }
 
+// abandon gives up what a failed pull, import, load or commit put in
+// place (a full disk half-way): its lease ends, and collect removes what
+// no image names. Images recorded before are not touched.
+func (s Store) abandon() {
+	ReleaseLeases()
+	s.collect()
+}
+
 // leased lists what the leases of live processes hold. The caller holds
 // the store's lock.
 func (s Store) leased() map[string]bool {
