@@ -48,5 +48,5 @@ func openRootfs(st *State, images image.Store) (*os.File, error) {
 	if st.Status == Running && st.Init.Alive() {
 		return ws.OpenRootfs()
 	}
-	return ws.OpenLayers(images.LayerDir(st.Image))
+	return ws.OpenLayers(st.LowerDir(images))
 }

@@ -34,6 +34,7 @@ func Reconcile(store Store) {
 			logrus.WithError(err).WithField("container", st.Name).Warn("clean up after a container that has exited")
 		}
 	}
+	collectLayers(store) // the layers of the containers removed above
 }
 
 func reconcile(store Store, st *State) error {

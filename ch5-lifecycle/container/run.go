@@ -48,14 +48,17 @@ func Run(opts RunOptions) (*State, int, error) {
 func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	store := Store{Root: opts.Root}
 	Reconcile(store)
-	lower, err := image.Store{Root: opts.Root}.Layer(opts.Image)
+	// The container's config names its layer before the layers' lock is
+	// let go: from then on no Collect removes it.
+	var st *State
+	lower, err := image.Store{Root: opts.Root}.Layer(opts.Image, func(lower string) (err error) {
+		st, err = newState(store, opts, lower)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	st, err := newState(store, opts)
-	if err != nil {
-		return nil, 0, err
-	}
+	defer collectLayers(store)
 	parent, pipes, err := createContainer(st, opts, lower)
 	if err != nil {
 		discard(store, st)
@@ -107,14 +110,14 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 
 // newState makes the record of a new container: its directory, its
 // config.json and its name.
-func newState(store Store, opts RunOptions) (*State, error) {
+func newState(store Store, opts RunOptions, lower string) (*State, error) {
 	owner, err := processOf(os.Getpid())
 	if err != nil {
 		return nil, err
 	}
 	id := newID()
 	st := &State{
-		ID: id, Name: opts.Name, Image: opts.Image, Command: opts.Command,
+		ID: id, Name: opts.Name, Image: opts.Image, Lower: lower, Command: opts.Command,
 		Env:     containerEnv(id[:12], opts.TTY, opts.Env),
 		Created: time.Now(), Status: Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,

@@ -34,6 +34,9 @@ func Remove(store Store, st *State, force bool) error {
 			return fmt.Errorf("remove %s: %w", st.Name, err)
 		}
 	}
+	// Once it is gone (and its lock let go), the layer it was the last to
+	// use goes too.
+	defer collectLayers(store)
 	lock, err := store.lock(st)
 	if err != nil {
 		return err

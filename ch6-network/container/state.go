@@ -42,6 +42,10 @@ type State struct {
 	AutoRemove bool                `json:"autoRemove"`
 	Volumes    []overlay.Volume    `json:"volumes,omitempty"`
 	Resources  resources.Resources `json:"resources"`
+	// Lower is the version of the image's layer that the container's
+	// overlay is made on: it stays while the container does, whatever
+	// becomes of the image (image.Store.Collect).
+	Lower string `json:"lower,omitempty"`
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`

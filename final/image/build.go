@@ -52,6 +52,9 @@ func (s Store) newLayer(tarStream io.Reader) (Layer, error) {
 		Digest: blob.Digest(), DiffID: diff.Digest(), Size: blob.n,
 		MediaType: string(types.OCILayer),
 	}
+	if err := s.hold(l.Digest, l.DiffID); err != nil {
+		return Layer{}, err
+	}
 	if l.Unpacked, err = s.addLayer(f.Name(), l); err != nil {
 		return Layer{}, err
 	}
@@ -130,7 +133,7 @@ func (s Store) Import(r io.Reader, name string, changes []string) (*Image, error
 	cfg.History = []v1.History{{Created: cfg.Created, CreatedBy: "mydocker import", Comment: "Imported from a tar"}}
 	img, err := s.build(cfg, []Layer{l}, tags)
 	if err != nil {
-		s.collect()
+		s.abandon()
 		return nil, err
 	}
 	return img, nil
@@ -159,7 +162,7 @@ func (s Store) Commit(parent *Image, diff io.Reader, config v1.Config, name, com
 	layers := append(append([]Layer{}, parent.Layers...), l)
 	img, err := s.build(cfg, layers, tags)
 	if err != nil {
-		s.collect()
+		s.abandon()
 		return nil, err
 	}
 	return img, nil

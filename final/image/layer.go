@@ -39,13 +39,22 @@ func (s Store) tmpFile() (*os.File, error) {
 	return os.CreateTemp(dir, fmt.Sprintf("%d-*", os.Getpid()))
 }
 
-// cleanTmp removes what processes that died (kill -9) left in tmp/.
+// cleanTmp removes what processes that died (kill -9) left in tmp/, and
+// the removals they began in blobs/ and layers/ (removeTree).
 func (s Store) cleanTmp() {
 	entries, _ := os.ReadDir(filepath.Join(s.Root, "tmp"))
 	for _, e := range entries {
 		pid, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(e.Name(), "."), "-", 2)[0])
 		if pid <= 0 || processGone(pid) {
 			_ = removeTree(filepath.Join(s.Root, "tmp", e.Name()))
+		}
+	}
+	for _, dir := range []string{filepath.Join(s.Root, "blobs", "sha256"), filepath.Join(s.Root, "layers")} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				s.removeAbandoned(dir, e.Name())
+			}
 		}
 	}
 }
@@ -88,6 +97,9 @@ func (d *digestWriter) Digest() string { return "sha256:" + hex.EncodeToString(d
 func (s Store) putBlob(data []byte) (string, error) {
 	sum := sha256.Sum256(data)
 	digest := "sha256:" + hex.EncodeToString(sum[:])
+	if err := s.hold(digest); err != nil {
+		return "", err
+	}
 	path := s.blobPath(digest)
 	if _, err := os.Stat(path); err == nil {
 		return digest, nil

@@ -159,6 +159,7 @@ func layoutName(desc v1.Descriptor) string {
 func (s Store) loadOne(ctx context.Context, img v1.Image, names []string, p Progress) ([]string, error) {
 	rec, _, err := s.put(ctx, img, p)
 	if err != nil {
+		s.abandon()
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	var tags, lines []string
@@ -171,6 +172,7 @@ func (s Store) loadOne(ctx context.Context, img v1.Image, names []string, p Prog
 		lines = append(lines, "Loaded image: "+ref.Familiar())
 	}
 	if err := s.add(rec, tags, nil); err != nil {
+		s.abandon()
 		return nil, err
 	}
 	if len(lines) == 0 {

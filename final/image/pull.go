@@ -47,6 +47,7 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 	p.Say("%s: Pulling from %s", what, strings.TrimPrefix(ref.Repository(), "docker.io/"))
 	rec, fetched, err := s.put(ctx, img, p)
 	if err != nil {
+		s.abandon()
 		return nil, "", fmt.Errorf("pull %s: %w", ref.Familiar(), err)
 	}
 	byDigest := ref.Repository() + "@" + desc.Digest.String()
@@ -55,6 +56,7 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 		tags = []string{ref.String()}
 	}
 	if err := s.add(rec, tags, []string{byDigest}); err != nil {
+		s.abandon()
 		return nil, "", fmt.Errorf("pull %s: %w", ref.Familiar(), err)
 	}
 	p.Say("Digest: %s", desc.Digest)
@@ -146,6 +148,11 @@ func (s Store) put(ctx context.Context, img v1.Image, p Progress) (*Image, int, 
 	}
 	layers, err := img.Layers()
 	if err != nil {
+		return nil, 0, err
+	}
+	// Held before they are looked for: an rmi meanwhile must not take a
+	// layer found here, nor one put in place, before add records them.
+	if err := s.hold(rec.names()...); err != nil {
 		return nil, 0, err
 	}
 	ctx, cancel := context.WithCancel(ctx)

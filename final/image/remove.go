@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/sirupsen/logrus"
@@ -92,7 +93,9 @@ func (s Store) collect() {
 		logrus.WithError(err).Warn("clean up unused layers")
 		return
 	}
-	blobs, layers := map[string]bool{}, map[string]bool{}
+	s.cleanTmp()
+	// What a pull, import, load, commit or run under way holds is theirs.
+	blobs, layers := s.leased(), s.leased()
 	for _, img := range idx.Images {
 		blobs[hexOf(img.ID)], blobs[hexOf(img.Manifest)] = true, true
 		for _, l := range img.Layers {
@@ -104,7 +107,8 @@ func (s Store) collect() {
 }
 
 // removeUnused removes the entries of dir that keep does not name. The
-// names that start with a dot are unpacks under way: not ours to remove.
+// names that start with a dot are removals under way (removeTree): not
+// ours to remove (cleanTmp takes those whose process is gone).
 func (s Store) removeUnused(dir string, keep map[string]bool) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -112,10 +116,22 @@ func (s Store) removeUnused(dir string, keep map[string]bool) {
 	}
 	for _, e := range entries {
 		if keep[e.Name()] || strings.HasPrefix(e.Name(), ".") {
-			continue
+			continue // a dot name: a removal under way, or cleanTmp's
 		}
 		if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
 			logrus.WithError(err).Warn("remove an unused layer")
 		}
+	}
+}
+
+// removeAbandoned removes the removal .PID-removing-NAME of a process that
+// is gone: nothing else ever would.
+func (s Store) removeAbandoned(dir, name string) {
+	pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "."), "-", 2)[0])
+	if err != nil || !strings.Contains(name, "-removing-") || !processGone(pid) {
+		return
+	}
+	if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+		logrus.WithError(err).Warn("remove what a removal left")
 	}
 }

@@ -49,6 +49,15 @@ type Layer struct {
 	Unpacked  int64  `json:"unpacked"` // bytes of its files
 }
 
+// names are the blobs and layers of the image.
+func (img *Image) names() []string {
+	names := []string{img.ID, img.Manifest}
+	for _, l := range img.Layers {
+		names = append(names, l.Digest, l.DiffID)
+	}
+	return names
+}
+
 // ShortID is the 12 hex digits docker prints.
 func (img *Image) ShortID() string { return shortHex(img.ID) }
 
@@ -215,6 +224,12 @@ func (s Store) Lowers(img *Image) []string {
 // digests given, which leave any image that had them: that one keeps its
 // other names, or stays with none ("<none>"), as in docker.
 func (s Store) add(img *Image, tags, digests []string) error {
+	// The layers and blobs reach the disk before images.json names them:
+	// after a crash, an image in the list has all it needs. One syncfs(2)
+	// flushes every file and directory that they are made of.
+	if err := s.sync(); err != nil {
+		return err
+	}
 	return s.update(func(idx *index) error {
 		// A layer removed by an rmi since it was checked would leave
 		// the image unusable: say so instead.

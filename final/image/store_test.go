@@ -174,6 +174,7 @@ func TestGetTagRemoveAndTheirConflicts(t *testing.T) {
 	push(t, reg+"/app:v1", v1.Config{Cmd: []string{"true"}}, base)
 	img, _, err := s.Pull(context.Background(), reg+"/app:v1", Quiet{})
 	require.NoError(t, err)
+	ReleaseLeases() // the pull is over, as its process would be
 	require.NoError(t, s.Tag(reg+"/app:v1", "mine:latest"))
 
 	manifestDigest := img.RepoDigests[0][strings.Index(img.RepoDigests[0], "@")+1:]

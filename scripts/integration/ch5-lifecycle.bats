@@ -448,3 +448,70 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[ -z "$(md ps -a -q)" ]
 	[ -z "$(ls -A "$MD_ROOT/containers")" ]
 }
+
+# new_busybox_tar VERSION: the busybox image again, as busybox-image.sh
+# makes it anew, with /version saying VERSION.
+new_busybox_tar() {
+	local tmp=$BATS_TEST_TMPDIR/img-$1
+	mkdir -p "$tmp" && tar -xf "$BUSYBOX_TAR" -C "$tmp" && echo "$1" >"$tmp/version"
+	tar -C "$tmp" -cf "$BATS_TEST_TMPDIR/busybox-$1.tar" .
+	mv "$BATS_TEST_TMPDIR/busybox-$1.tar" "$MD_ROOT/images/busybox.tar"
+}
+
+@test "lifecycle: a new image tar or commit --force onto the image leaves running containers their layer, and the last one out takes it" {
+	skip_in_final 'layers are named by their content there, and never change: "final: rmi ..."'
+	md_detach --name first -- sleep 1000
+	new_busybox_tar v2
+	md_detach --name second -- sleep 1000
+	run md exec second cat /version
+	[ "$output" = v2 ]
+	run md exec first sh -c 'cat /etc/passwd >/dev/null && ls /bin/busybox'
+	[ "$status" -eq 0 ]
+	# The image's name given to a commit: a third version, under both.
+	run md commit --force second busybox
+	[ "$status" -eq 0 ]
+	md_detach --name third -- sleep 1000
+	run md exec third cat /version
+	[ "$output" = v2 ]
+	for c in first second; do
+		run md exec "$c" ls /bin/busybox
+		[ "$status" -eq 0 ]
+	done
+	[ "$(ls "$MD_ROOT/layers" -A | grep -c '^\.busybox\.v')" -eq 3 ]
+	md rm -f first second third
+	[ "$(ls -A "$MD_ROOT/layers")" = "$(printf '%s\n' .busybox.source .busybox.v3 busybox)" ]
+}
+
+@test "lifecycle: what an unpack killed half-way left is removed by the next run" {
+	skip_in_final '"final: ..."'
+	# A run killed with kill -9 in the middle of unpacking leaves this;
+	# only a holder of the layers' lock unpacks, so the next holder knows
+	# that its owner is gone.
+	mkdir -p "$MD_ROOT/layers/.busybox.unpacking-123456/bin"
+	echo half >"$MD_ROOT/layers/.busybox.unpacking-123456/bin/sh"
+	ln -s .busybox.v9 "$MD_ROOT/layers/.busybox.switching"
+	run md run --rm busybox true
+	[ "$status" -eq 0 ]
+	[ "$(ls -A "$MD_ROOT/layers")" = "$(md_layers_after_run)" ]
+}
+
+@test "lifecycle: a full disk while a new image tar is unpacked: one line, 125, nothing half-made, the old layer and its containers intact" {
+	skip_in_final '"final: a full disk ..."'
+	md_small_root 32m
+	md_detach --name first -- sleep 1000
+	new_busybox_tar v2
+	fill_small_fs 256
+	run --separate-stderr md run --rm busybox cat /version
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"no space left on device"* ]]
+	[ "$(ls -A "$MD_ROOT/layers")" = "$(md_layers_after_run)" ]
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+	run md exec first ls /bin/busybox
+	[ "$status" -eq 0 ]
+	rm "$SMALL_FS/filler"
+	run md run --rm busybox cat /version
+	[ "$status" -eq 0 ]
+	[ "$output" = v2 ]
+}

@@ -945,4 +945,60 @@ get_ok() {
 	ip link del "$br"
 	md run --rm busybox ping -c 1 -W 2 "$gw"
 	md network rm bridge
+
+# dead_pid prints the pid of a process that has exited.
+dead_pid() {
+	local pid
+	sh -c 'exit 0' &
+	pid=$!
+	wait "$pid"
+	echo "$pid"
+}
+
+@test "final: what a kill -9 left in tmp/, layers/ and blobs/ (a download, a lease, a removal cut short) is collected by the next pull" {
+	pid=$(dead_pid)
+	mkdir -p "$MD_ROOT/tmp" "$MD_ROOT/layers/.$pid-removing-0123abcd/bin"
+	echo half >"$MD_ROOT/layers/.$pid-removing-0123abcd/bin/sh"
+	echo half >"$MD_ROOT/blobs/sha256/.$pid-removing-4567abcd"
+	echo half >"$MD_ROOT/tmp/$pid-123456"
+	echo "sha256:0123" >"$MD_ROOT/tmp/$pid-lease-789"
+	run md pull "$REGISTRY/test/app:v1"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$MD_ROOT/tmp")" ]
+	[ -z "$(find "$MD_ROOT/layers" "$MD_ROOT/blobs" -maxdepth 2 -name '.*')" ]
+}
+
+@test "final: a full disk during import, pull, commit and load: one line, 125, nothing half-made, every earlier image intact" {
+	# An image that this store will not have: load must write it all.
+	other=$BATS_TEST_TMPDIR/other
+	mkdir -p "$other" && tar -xf "$BUSYBOX_TAR" -C "$other" && echo other >"$other/version"
+	tar -C "$other" -cf "$BATS_TEST_TMPDIR/other-fs.tar" .
+	md import "$BATS_TEST_TMPDIR/other-fs.tar" other:1 >/dev/null
+	md save -o "$BATS_TEST_TMPDIR/other.tar" other:1
+	md_small_root 24m
+	md_detach --name src --network none -- sh -c 'head -c 1000000 /dev/urandom > /big; echo made > /made; exec sleep 1000'
+	for ((i = 0; i < 100; i++)); do [ "$(md exec src cat /made 2>/dev/null)" = made ] && break; sleep 0.1; done
+	images=$(md images -q)
+	layers=$(ls -A "$MD_ROOT/layers")
+	blobs=$(ls -A "$MD_ROOT/blobs/sha256")
+	fill_small_fs 128
+	for cmd in "import $BUSYBOX_TAR big:1" "pull $REGISTRY/test/many:40" "commit src committed:1" "load -i $BATS_TEST_TMPDIR/other.tar"; do
+		run --separate-stderr md $cmd
+		echo "$cmd: $status $stderr"
+		[ "$status" -eq 125 ]
+		# one error line (pull and load print their progress on stderr, as docker)
+		[ "$(grep -c '^mydocker: ' <<<"$stderr")" -eq 1 ]
+		[[ "${stderr_lines[-1]}" == "mydocker: "*"no space left on device"* ]]
+		[ "$(md images -q)" = "$images" ]
+		[ "$(ls -A "$MD_ROOT/layers")" = "$layers" ]
+		[ "$(ls -A "$MD_ROOT/blobs/sha256")" = "$blobs" ]
+		[ -z "$(ls -A "$MD_ROOT/tmp")" ]
+	done
+	run md exec src cat /made
+	[ "$output" = made ]
+	rm "$SMALL_FS/filler"
+	run md run --rm --network none busybox echo works
+	[ "$output" = works ]
+	run md commit src committed:1
+	[ "$status" -eq 0 ]
 }

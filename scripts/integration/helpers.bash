@@ -377,10 +377,15 @@ md_layers_before_run() {
 	fi
 }
 
-# md_layers_after_run prints what <root>/layers holds after runs.
+# md_layers_after_run prints what <root>/layers holds after runs: from
+# chapter 5 on, busybox is a symlink to the version of the layer that its
+# tar was unpacked into last (the older ones stay while a container uses
+# them).
 md_layers_after_run() {
 	if stage_at_least final; then
 		md_layers_before_run
+	elif stage_at_least ch5-lifecycle; then
+		printf '%s\n' .busybox.source .busybox.v1 busybox
 	else
 		printf '%s\n' .busybox.source busybox
 	fi
@@ -407,7 +412,39 @@ skip_in_final() {
 teardown() {
 	md_rm_all
 	caller_cgroup_remove
-	assert_no_leaks
+	local status=0
+	assert_no_leaks || status=1
+	md_small_root_unmount || status=1
+	return $status
+}
+
+# md_small_root SIZE: the test's state root is on a tmpfs of SIZE that the
+# test mounts (a disk to fill), with the busybox image in it; teardown
+# unmounts it. SMALL_FS is the mount point.
+md_small_root() {
+	SMALL_FS=$BATS_TEST_TMPDIR/small
+	mkdir -p "$SMALL_FS"
+	mount -t tmpfs -o size="$1",mode=0700 mydocker-test "$SMALL_FS"
+	MD_ROOT=$SMALL_FS/root
+	MD_GLOBAL=(--root "$MD_ROOT")
+	md_put_image "$BUSYBOX_TAR"
+}
+
+# fill_small_fs KB: fill SMALL_FS until KB kilobytes are left free.
+fill_small_fs() {
+	dd if=/dev/zero of="$SMALL_FS/filler" bs=64k 2>/dev/null || true
+	truncate -s "-$1K" "$SMALL_FS/filler"
+}
+
+# md_small_root_unmount unmounts md_small_root's tmpfs (teardown), after
+# md_rm_all emptied it; it fails if something held it.
+md_small_root_unmount() {
+	[ -n "${SMALL_FS:-}" ] || return 0
+	umount "$SMALL_FS" && return 0
+	echo "$SMALL_FS is busy:" >&2
+	grep -F " $SMALL_FS" /proc/self/mountinfo >&2
+	umount -l "$SMALL_FS"
+	return 1
 }
 
 # cgroup_v2 tells whether the host has only the unified hierarchy.

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
 )
 
 // exitFailure is what mydocker returns when it fails itself, as docker does,
@@ -66,7 +67,9 @@ func main() {
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	quietUsageErrors(app)
-	os.Exit(exitCode(app.Run(context.Background(), os.Args)))
+	code := exitCode(app.Run(context.Background(), os.Args))
+	image.ReleaseLeases() // what this command held is recorded or used by now
+	os.Exit(code)
 }
 
 // quietUsageErrors makes a usage error (an unknown flag, a bad value) an

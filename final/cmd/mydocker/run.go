@@ -402,6 +402,11 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	if err != nil {
 		return err
 	}
+	// Held until this process exits (main): an rmi meanwhile must not
+	// take the layers that the container is about to be made on.
+	if img, err = images.Hold(img.ID); err != nil {
+		return err
+	}
 	cfg, err := images.Config(img)
 	if err != nil {
 		return err
