@@ -23,20 +23,30 @@ mkdir -p "$FAULTS_STATS"
 # count KIND [N]: add N (1) to the suite's count of KIND.
 count() { printf '%s\n' "${2:-1}" >>"$FAULTS_STATS/$1"; }
 
-# fault_case NAME COMMAND...: one case. It runs COMMAND in a subshell with
-# errexit, so any failing step fails the case; its output is shown (bats
-# shows it) only when it failed.
+# fault_case NAME COMMAND...: one case. COMMAND runs in a subshell with
+# errexit, so any failing step fails the case, and the test goes on; the
+# case's output is shown only when it failed. (errexit is off in any
+# "cmd || ..." or "$(...)" context, so the subshell is a plain command,
+# with bats' ERR trap put aside around it.)
 CASES_FAILED=()
 fault_case() {
-	local name=$1 out rc
+	local name=$1 out=$BATS_TEST_TMPDIR/case.out rc saved_trap
 	shift
 	count cases
-	out=$( (set -eE -o pipefail; "$@") 2>&1) && rc=0 || rc=$?
+	saved_trap=$(trap -p ERR)
+	trap - ERR
+	set +e
+	(
+		set -eE -o pipefail
+		"$@"
+	) >"$out" 2>&1
+	rc=$?
+	set -e
+	eval "${saved_trap:-trap - ERR}"
 	if [ $rc -ne 0 ]; then
 		CASES_FAILED+=("$name")
 		count failed
-		printf '### case FAILED: %s\n%s\n' "$name" "$out" | tail -n 40 >&3
-		printf '### case FAILED: %s\n%s\n' "$name" "$out" | tail -n 60
+		{ printf '### case FAILED: %s\n' "$name" && tail -n 25 "$out" | sed 's/^/#   /'; } >&3
 	fi
 	return 0
 }
