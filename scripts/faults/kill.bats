@@ -101,6 +101,7 @@ kill_sweep() {
 	run_traced "$KILL_SYSCALLS" "" "$@"
 	census=$(census)
 	[ -n "$census" ] || { echo "no census of $name: strace saw nothing" >&2; cat "$BATS_TEST_TMPDIR/cmd.err" >&2; head -n 5 "$TRACE_LOG" >&2; return 1; }
+	$post >/dev/null 2>&1 || true
 	md_clean_quiet
 	echo "census of $name: $(echo "$census" | tr '\n' ' ')" >&3
 	while read -r sc max; do

@@ -39,7 +39,7 @@ pids_cgroup() {
 	else
 		PIDS_CG_PARENT=/sys/fs/cgroup/pids
 	fi
-	PIDS_CG=$PIDS_CG_PARENT/mydocker-faults-$$
+	PIDS_CG=$PIDS_CG_PARENT/faults-pids-$$
 	mkdir -p "$PIDS_CG"
 	echo "$1" >"$PIDS_CG/pids.max"
 }

@@ -10,19 +10,13 @@ load helpers
 setup() { fault_setup; }
 teardown() { fault_teardown; }
 
-# new_bridges: the bridges made since the test started.
-new_bridges() {
-	comm -13 <(echo "$LINKS_BEFORE") <(host_links) | grep -v -e '^veth' -e '^md' || true
-	comm -13 <(echo "$LINKS_BEFORE") <(host_links) | grep -e '^md.*br' || true
-}
-
-# run_on_network: a container on NET with a port published on loopback
+# serves_port: a container on faultnet with a port published on loopback
 # that answers; prints nothing, fails with what went wrong.
 serves_port() {
 	local id i
 	id=$(md run -d --network faultnet -p 127.0.0.1:18322:8080 busybox sh -c 'while true; do echo pong | nc -l -p 8080; done')
 	for ((i = 0; i < 50; i++)); do
-		[ "$(busybox nc 127.0.0.1 18322 </dev/null 2>/dev/null | head -n 1)" = pong ] && return 0
+		[ "$(timeout 2 busybox nc 127.0.0.1 18322 </dev/null 2>/dev/null | head -n 1)" = pong ] && return 0
 		sleep 0.1
 	done
 	echo "the published port does not answer; iptables:" >&2
