@@ -135,22 +135,24 @@ wait_gone() {
 }
 
 # scrub_root / scrub_host undo a leak, so that one leak is one case.
-scrub_root() {
+# They run with errexit off: a step with nothing to do fails, and the
+# rest must still run.
+scrub_root() { (set +e +o pipefail; scrub_root_steps) || true; }
+scrub_root_steps() {
 	grep -F " $MD_ROOT/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null
-	rm -rf "$MD_ROOT/names"/* "$MD_ROOT/tmp"/* "$MD_ROOT/containers"/* 2>/dev/null
+	rm -rf "$MD_ROOT/names"/* "$MD_ROOT/tmp"/* "$MD_ROOT/containers"/* "$MD_ROOT/containers"/.tmp-* 2>/dev/null
 	[ -d "$MD_ROOT/ipam" ] && find "$MD_ROOT/ipam" -mindepth 1 -delete 2>/dev/null
 	find "$MD_ROOT" \( -name '.tmp-*' -o -name '*.unpacking-*' \) -exec rm -rf {} + 2>/dev/null
-	return 0
 }
-scrub_host() {
+scrub_host() { (set +e +o pipefail; scrub_host_steps) || true; }
+scrub_host_steps() {
 	local p cg link
 	p=$(mydocker_pids)
-	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null
 	cg=$(comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups))
 	[ -z "$cg" ] || remove_cgroups $cg
-	for link in $(comm -13 <(echo "$LINKS_BEFORE") <(host_links)); do ip link del "$link" 2>/dev/null || true; done
+	for link in $(comm -13 <(echo "$LINKS_BEFORE") <(host_links)); do ip link del "$link" 2>/dev/null; done
 	iptables_restore_before
-	return 0
 }
 
 host_links() { ip -o link | awk -F': ' '{ print $2 }' | cut -d@ -f1 | sort; }
