@@ -114,13 +114,14 @@ assert_clean() {
 	wait_gone
 	left=$(root_leftovers)
 	if [ -n "$left" ]; then
-		leak "left in the root:" $left
 		scrub_root
+		leak "left in the root:" $left
 		return 1
 	fi
 	if [ "$(host_state)" != "$HOST_BEFORE" ]; then
-		leak "the machine is not as it was: $(diff <(echo "$HOST_BEFORE") <(host_state) | grep '^[<>]' | tr '\n' ' ')"
+		left=$(diff <(echo "$HOST_BEFORE") <(host_state) | grep '^[<>]' | tr '\n' ' ')
 		scrub_host
+		leak "the machine is not as it was: $left"
 		return 1
 	fi
 }

@@ -61,8 +61,7 @@ container_file_garbled() {
 	local rc=0
 	next_commands_say "$dir/$name" || rc=$?
 	if [ ! -d "$dir" ]; then
-		leak "the container's directory $dir was deleted"
-		rc=1
+		leak "the container's directory $dir was deleted" || rc=1
 	fi
 	# put it back, so that the container can be removed
 	[ -d "$dir" ] && cp "$saved" "$dir/$name"
