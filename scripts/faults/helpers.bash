@@ -109,7 +109,16 @@ assert_clean() {
 		md rm -f $ids >/dev/null 2>"$err" || { cat "$err" >&2; echo "rm -f failed" >&2; no_panic "$err" || true; return 1; }
 	fi
 	for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do
-		md network rm "$n" >/dev/null 2>"$err" || { cat "$err" >&2; echo "network rm $n failed" >&2; return 1; }
+		if ! md network rm "$n" >/dev/null 2>"$err"; then
+			cat "$err" >&2
+			# a network that cannot go is a leak (an address or port
+			# held for good): scrub it, or every later case fails on it
+			scrub_root
+			rm -rf "$MD_ROOT/networks"/* 2>/dev/null || true
+			scrub_host
+			leak "network rm $n failed after the fault"
+			return 1
+		fi
 	done
 	wait_gone
 	left=$(root_leftovers)
