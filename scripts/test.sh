@@ -245,6 +245,29 @@ if [ -x "$BUILD/$newest/mydocker-runc" ]; then
 	if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("OCI validation"); tail -n 5 "$log" | sed 's/^/        /'; fi
 fi
 
+# The fault-injection suite (scripts/faults.sh): kill -9 at sampled steps,
+# a full disk, low descriptors and pids, the host's network changed under
+# us, garbled state, a 200-container soak. Its cases count one each; its
+# closing line ("faults: C cases, F faults injected, L leaks found, ...")
+# is shown.
+if [ "$newest" = final ] && [ -x "$BUILD/final/mydocker" ]; then
+	say "final: fault-injection suite"
+	log="$logs/faults.log"
+	MYDOCKER="$BUILD/final/mydocker" TESTREGISTRY="$BUILD/final/testregistry" BUSYBOX_TAR="$BUSYBOX_TAR" \
+		"$REPO/scripts/faults.sh" final >"$log" 2>&1
+	rc=$?
+	grep -E '^(not ok|### case FAILED)' "$log" | sed 's/^/        /'
+	closing=$(grep '^faults: ' "$log" | tail -n 1)
+	echo "        ${closing:-faults: no closing line (see $log)}"
+	cases=$(echo "$closing" | sed -n 's/^faults: \([0-9]*\) cases.*/\1/p')
+	bad=$(echo "$closing" | sed -n 's/.* \([0-9]*\) cases failed.*/\1/p')
+	passed=$((passed + ${cases:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
+	if [ $rc -ne 0 ]; then
+		failures+=("fault-injection suite")
+		[ "${bad:-0}" -gt 0 ] || failed=$((failed + 1))
+	fi
+fi
+
 if [ -n "$vm_planned" ]; then
 	if [ -n "$vm_pid" ]; then
 		say "cgroup v2 VM: waiting for it ($(($(date +%s) - vm_started)) s so far)"
