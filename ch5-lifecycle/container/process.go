@@ -126,6 +126,12 @@ func NewParentProcess(opts RunOptions, pipes *initPipes, log *os.File) *exec.Cmd
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
 	// stderr; ExtraFiles[1] fd 4.
 	cmd.ExtraFiles = pipes.theirs
+	if opts.Debug {
+		// init's own log lines go to our stderr, on fd 5, not to its
+		// stderr, which is the container's: its log must hold only what
+		// the container wrote. init closes it at the exec.
+		cmd.ExtraFiles = append(append([]*os.File{}, pipes.theirs...), os.Stderr)
+	}
 	if opts.Detach {
 		// Its own session: no terminal's hangup or Ctrl-C reaches it, and
 		// no Pdeathsig: it must outlive us.

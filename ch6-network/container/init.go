@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -25,8 +26,21 @@ func RunContainerInitProcess() error {
 	if os.Getpid() != 1 {
 		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
 	}
+	useLogFd()
 	err := startCommand()
 	return &ReportedError{Err: err, Code: reportFailure(err)}
+}
+
+// useLogFd sends init's log lines to run's stderr on logFd when run gave
+// it (--debug), and nowhere otherwise: init's own stderr is the
+// container's, which its log records. The exec closes logFd.
+func useLogFd() {
+	if _, err := unix.FcntlInt(logFd, unix.F_GETFD, 0); err != nil {
+		logrus.SetOutput(io.Discard)
+		return
+	}
+	unix.CloseOnExec(logFd)
+	logrus.SetOutput(os.NewFile(logFd, "log"))
 }
 
 // ReportedError is a failure of init that run has been told of on the

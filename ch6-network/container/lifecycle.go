@@ -37,16 +37,20 @@ func Remove(store Store, st *State, force bool) error {
 	// Once it is gone (and its lock let go), the layer it was the last to
 	// use goes too.
 	defer collectLayers(store)
-	lock, err := store.lock(st)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	if err := teardown(st); err != nil {
-		return fmt.Errorf("remove %s: %w", st.Name, err)
-	}
-	if err := store.remove(st); err != nil {
-		return fmt.Errorf("remove %s: %w", st.Name, err)
+	return store.change(st, func(now *State) error {
+		if err := destroy(store, now); err != nil {
+			return fmt.Errorf("remove %s: %w", now.Name, err)
+		}
+		return nil
+	})
+}
+
+// RemoveDamaged deletes a container whose config.json cannot be read (rm
+// -f of a Damaged one): what its ID names, its processes, cgroup, mounts
+// and directory.
+func RemoveDamaged(store Store, d Damaged) error {
+	if err := destroyDamaged(store, d); err != nil {
+		return fmt.Errorf("remove %s: %w", d.ID[:12], err)
 	}
 	return nil
 }

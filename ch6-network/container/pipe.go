@@ -15,6 +15,8 @@ import (
 const (
 	commandFd = 3
 	statusFd  = 4
+	// logFd is where init logs, with --debug: our stderr (NewParentProcess).
+	logFd = 5
 )
 
 // initConfig is what run sends init through the command pipe. JSON keeps

@@ -42,6 +42,14 @@ func Run(opts RunOptions) (*State, int, error) {
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwardedSignals...)
 	defer signal.Stop(signals)
+	// A reader of our output that goes away ("run ... | head") must not
+	// kill us with SIGPIPE, leaving the container to a later command:
+	// caught, a write to its pipe fails with EPIPE instead, which ends the
+	// copy of the container's output. The container then meets the closed
+	// pipe itself, as in a shell pipeline, and we tear it down as usual.
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	defer signal.Stop(sigpipe)
 	return run(opts, signals)
 }
 
@@ -104,14 +112,20 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	if parent.SysProcAttr.Foreground {
 		takeBackTerminal()
 	}
-	status, err := exitStatusOf(err)
+	// Torn down whatever Wait says: an error of the copy of its output
+	// (EPIPE) comes with its exit status; without one, its end is unknown.
+	var code *int
+	if parent.ProcessState != nil {
+		status := statusOf(parent.ProcessState)
+		code, err = &status, nil
+	}
+	if ferr := finish(store, st, code); ferr != nil {
+		logrus.WithError(ferr).Warn("tear down the container")
+	}
 	if err != nil {
-		return st, 0, err
+		return st, 0, fmt.Errorf("wait for container: %w", err)
 	}
-	if err := finish(store, st, &status); err != nil {
-		logrus.WithError(err).Warn("tear down the container")
-	}
-	return st, status, nil
+	return st, *code, nil
 }
 
 // newState makes the record of a new container: its directory, its
@@ -196,9 +210,21 @@ func createContainer(st *State, opts RunOptions, lower string) (*exec.Cmd, *init
 // undoes a connect that failed half-way.
 func connect(st *State, opts RunOptions, pid int) error {
 	nets := Store{Root: opts.Root}.Networks()
+	// The container's lock first, then the networks' lock (rm takes them
+	// in that order too, or the two would wait on each other for good).
+	lock, err := (Store{}).lock(st)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", st.ShortID(), err)
+	}
+	defer lock.Release()
 	// Recorded under the networks' lock: an address that a state does
-	// not record is then surely of a run that died, and collected.
+	// not record is then surely of a run that died, and collected. A
+	// container removed meanwhile is never saved again (its directory
+	// would be made anew under rm).
 	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports, func(ep *network.Endpoint) error {
+		if _, err := os.Lstat(st.configPath()); err != nil {
+			return fmt.Errorf("%w: %s was removed", ErrNotFound, st.ShortID())
+		}
 		st.Endpoint = ep
 		if err := st.save(); err != nil {
 			st.Endpoint = nil
@@ -220,7 +246,7 @@ func recordInit(st *State, pid int) error {
 		return err
 	}
 	st.Init = p
-	return st.save()
+	return (Store{}).record(st)
 }
 
 // startContainer sends init the command, and waits until it runs or init
@@ -234,8 +260,11 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	if err := readStatus(pipes.status); err != nil {
 		return err
 	}
+	if err := waitForExec(parent.Process.Pid); err != nil {
+		return err
+	}
 	st.Status = Running
-	return st.save()
+	return (Store{}).record(st)
 }
 
 // stopInit kills the container's init, which waits on the pipe, when the
@@ -305,12 +334,18 @@ func exitStatusOf(err error) (int, error) {
 	if !errors.As(err, &exitErr) {
 		return 0, fmt.Errorf("wait for container: %w", err)
 	}
-	status, ok := exitErr.Sys().(syscall.WaitStatus)
+	return statusOf(exitErr.ProcessState), nil
+}
+
+// statusOf is the shell-style exit status of a process that has exited:
+// its own, or 128+N when a signal N killed it.
+func statusOf(ps *os.ProcessState) int {
+	status, ok := ps.Sys().(syscall.WaitStatus)
 	if !ok {
-		return exitErr.ExitCode(), nil
+		return ps.ExitCode()
 	}
 	if status.Signaled() {
-		return 128 + int(status.Signal()), nil
+		return 128 + int(status.Signal())
 	}
-	return status.ExitStatus(), nil
+	return status.ExitStatus()
 }

@@ -1,76 +1,126 @@
 package container
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/ch6-network/cgroups"
 	"github.com/mydocker/mydocker/ch6-network/network"
+	"github.com/mydocker/mydocker/ch6-network/overlay"
 )
 
 // teardown undoes what a container holds while it runs: what is left of
 // its processes, its cgroup and its mounts. Its writable layer and log
 // stay. It can run any number of times, from any mydocker process.
 func teardown(st *State) error {
-	if isID(st.ID) {
-		pids, err := cgroups.Procs(st.ID)
-		if err != nil {
-			return err
-		}
-		for _, pid := range pids {
-			inCgroup := func() bool { return cgroups.Contains(pid, st.ID) }
-			if err := killProcess(pid, inCgroup); err != nil {
-				return err
-			}
-		}
-		if err := cgroups.Remove(st.ID); err != nil {
+	if err := stopProcesses(st.ID); err != nil {
+		return err
+	}
+	if err := st.Workspace().Unmount(); err != nil {
+		return err
+	}
+	// Last: giving the address back writes the network's files, which a
+	// full disk refuses, and the mounts must go whatever happens.
+	return disconnect(st)
+}
+
+// disconnect takes the container off its network: its rules and veth,
+// and its address and ports given back.
+func disconnect(st *State) error {
+	if st.Endpoint == nil {
+		return nil
+	}
+	return (network.Store{Root: st.root()}).Disconnect(st.Endpoint, st.ID)
+}
+
+// stopProcesses kills what is left in the cgroup of the container id, and
+// removes the cgroup.
+func stopProcesses(id string) error {
+	if !isID(id) {
+		return nil
+	}
+	pids, err := cgroups.Procs(id)
+	if err != nil {
+		return err
+	}
+	for _, pid := range pids {
+		inCgroup := func() bool { return cgroups.Contains(pid, id) }
+		if err := killProcess(pid, inCgroup); err != nil {
 			return err
 		}
 	}
-	if st.Endpoint != nil {
-		if err := (network.Store{Root: st.root()}).Disconnect(st.Endpoint, st.ID); err != nil {
-			return err
-		}
+	return cgroups.Remove(id)
+}
+
+// destroy removes a container, with its lock held: its processes, cgroup,
+// mounts, directory and name. It writes nothing before it has freed
+// everything, so that it also works, and frees space, on a full disk.
+func destroy(store Store, st *State) error {
+	if err := stopProcesses(st.ID); err != nil {
+		return err
 	}
-	return st.Workspace().Unmount()
+	if err := store.remove(st); err != nil {
+		return err
+	}
+	// The container is gone: a network that cannot be written to now
+	// (a full disk) keeps its address until it is collected, and that is
+	// no failure of the removal.
+	if err := disconnect(st); err != nil {
+		logrus.WithError(err).WithField("container", st.Name).Warn("give back the network address")
+	}
+	return nil
+}
+
+// destroyDamaged removes a damaged container (see Damaged) with what its
+// ID names: the processes of its cgroup, its mounts, its directory. Its
+// name is freed by collectNames, once nothing points to it.
+func destroyDamaged(store Store, d Damaged) error {
+	lock, err := store.lock(&State{dir: d.Dir})
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := stopProcesses(d.ID); err != nil {
+		return err
+	}
+	ws := overlay.Workspace{Path: d.Dir + "/fs"}
+	if err := ws.Unmount(); err != nil {
+		return err
+	}
+	if err := overlay.RemoveAll(d.Dir); err != nil {
+		return err
+	}
+	store.collectNames()
+	return nil
 }
 
 // finish records that the container has exited, with its exit code when
 // it is known, once it is torn down; with --rm it is removed instead.
 func finish(store Store, st *State, code *int) error {
-	lock, err := store.lock(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // removed meanwhile, by another mydocker (rm, --rm)
-	}
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	now, err := store.reload(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := teardown(now); err != nil {
-		return fmt.Errorf("container %s: %w", now.Name, err)
-	}
-	now.Status = Exited
-	if code != nil {
-		now.ExitCode = code
-	}
-	*st = *now
-	if now.AutoRemove {
-		return store.remove(now)
-	}
-	return now.save()
+	return store.change(st, func(now *State) error {
+		var err error
+		if now.AutoRemove {
+			err = destroy(store, now)
+		} else {
+			err = teardown(now)
+		}
+		if err != nil {
+			return fmt.Errorf("container %s: %w", now.Name, err)
+		}
+		now.Status = Exited
+		if code != nil {
+			now.ExitCode = code
+		}
+		*st = *now
+		if now.AutoRemove {
+			return nil
+		}
+		return now.save()
+	})
 }
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store Store, st *State) {
-	if err := teardown(st); err == nil {
-		_ = store.remove(st)
-	}
+	_ = store.change(st, func(now *State) error { return destroy(store, now) })
 }

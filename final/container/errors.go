@@ -14,4 +14,6 @@ var (
 	ErrNotRunning = errors.New("container is not running")
 	// ErrNameInUse: --name is another container's.
 	ErrNameInUse = errors.New("container name already in use")
+	// ErrDamaged: the container's config.json cannot be read (Damaged).
+	ErrDamaged = errors.New("container cannot be read")
 )

@@ -514,4 +514,123 @@ new_busybox_tar() {
 	run md run --rm busybox cat /version
 	[ "$status" -eq 0 ]
 	[ "$output" = v2 ]
+
+# wait_no_mydocker: wait (at most 10 s) until no process of ours runs
+# (final/'s monitor of a container that has just ended is in its last
+# milliseconds), without running a command of ours, which would clean up.
+wait_no_mydocker() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(mydocker_pids)" ] && return 0
+		sleep 0.1
+	done
+	echo "mydocker processes still run: $(mydocker_pids)" >&2
+	return 1
+}
+
+@test "lifecycle: a foreground run whose reader goes away (run ... | head -n 1) ends, and its container is torn down by it" {
+	[ "$(md run --name piped busybox yes | head -n 1)" = y ]
+	[ "$(md run --rm --name gone busybox yes | head -n 1)" = y ]
+	# The runs tore their containers down themselves: no later command of
+	# ours has run yet.
+	wait_no_mydocker
+	assert_no_mounts_under "$MD_ROOT"
+	[ -z "$(cgroups_now)" ]
+	[ "$(ls "$MD_ROOT/containers" | wc -l)" -eq 1 ]
+	[ "$(status_of piped)" = exited ]
+}
+
+@test "lifecycle: a stale name is taken by one of many runs at once, and a name a killed run left is freed" {
+	mkdir -p "$MD_ROOT/names"
+	for round in 1 2 3; do
+		# The name of a container that is gone (rm killed between its
+		# removal and the name's).
+		printf '%064d' 0 >"$MD_ROOT/names/dup"
+		touch -d '-1 min' "$MD_ROOT/names/dup"
+		for i in 1 2 3 4 5 6; do
+			(
+				rc=0
+				"$MYDOCKER" "${MD_GLOBAL[@]}" run -d --name dup busybox sleep 1000 >"$BATS_TEST_TMPDIR/dup.$i" 2>&1 || rc=$?
+				echo "$rc" >"$BATS_TEST_TMPDIR/dup.$i.rc"
+			) &
+		done
+		wait
+		cat "$BATS_TEST_TMPDIR"/dup.*
+		[ "$(grep -l -x 0 "$BATS_TEST_TMPDIR"/dup.*.rc | wc -l)" -eq 1 ]
+		[ "$(md ps -a -q | wc -l)" -eq 1 ]
+		md rm -f dup
+	done
+	printf '%064d' 0 >"$MD_ROOT/names/ghost"
+	md ps >/dev/null
+	[ ! -e "$MD_ROOT/names/ghost" ]
+	[ -z "$(ls -A "$MD_ROOT/names")" ]
+}
+
+@test "lifecycle: a config.json that cannot be read: ps says which file and what to do, deletes nothing, and rm -f removes the container" {
+	for garbage in '{"id": tru' ''; do
+		md_detach --name garbled -m 32m -- sleep 1000
+		config=$MD_ROOT/containers/$MD_ID/config.json
+		printf '%s' "$garbage" >"$config"
+		run --separate-stderr md ps -a
+		echo "$stderr"
+		[ "$status" -eq 0 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == *"$config"*"rm -f $MD_ID"* ]]
+		# Nothing of it was deleted, and its command still runs.
+		[ -d "$MD_ROOT/containers/$MD_ID/fs/upper" ]
+		[ -n "$(cgroups_now)" ]
+		run md rm garbled
+		[ "$status" -eq 125 ]
+		run md rm -f "${MD_ID:0:12}"
+		[ "$status" -eq 0 ]
+		[ ! -e "$MD_ROOT/containers/$MD_ID" ]
+		assert_no_mounts_under "$MD_ROOT"
+		[ -z "$(cgroups_now)" ]
+		run --separate-stderr md ps -a
+		[ -z "$stderr" ]
+		[ "${#lines[@]}" -eq 1 ]
+		[ -z "$(ls -A "$MD_ROOT/names")" ]
+	done
+}
+
+@test "lifecycle: run -d whose init is killed before the command starts prints no ID, fails with 125 and leaves nothing" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	skip_in_final "final.bats tests the monitor's start"
+	# The second execve of a process (init's of the command; the first is
+	# init's own) gets SIGKILL before it runs.
+	run --separate-stderr strace -f -qq -o /dev/null -e trace=execve -e inject=execve:signal=KILL:when=2 \
+		"$MYDOCKER" "${MD_GLOBAL[@]}" run -d busybox sleep 1000
+	echo "$status: $output / $stderr"
+	[ "$status" -eq 125 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"before its command started"* ]]
+	[ -z "$(md ps -a -q)" ]
+	assert_no_workspace
+}
+
+@test "lifecycle: 20 rm -f at once all succeed, and nothing is left" {
+	ids=()
+	for i in $(seq 20); do
+		md_detach -- sleep 1000
+		ids+=("$MD_ID")
+	done
+	pids=()
+	for id in "${ids[@]}"; do
+		md rm -f "$id" >"$BATS_TEST_TMPDIR/rm.$id" 2>&1 &
+		pids+=($!)
+	done
+	failed=0
+	for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+	cat "$BATS_TEST_TMPDIR"/rm.*
+	[ "$failed" -eq 0 ]
+	[ -z "$(md ps -a -q)" ]
+	assert_no_workspace
+}
+
+@test "lifecycle: --debug: init's log lines go to run's stderr, never into the container's log" {
+	md --debug run -d --name dbg busybox sh -c 'echo out; echo err >&2' >/dev/null 2>"$BATS_TEST_TMPDIR/debug"
+	wait_for_status dbg exited
+	[ "$(md logs dbg 2>&1)" = "$(printf 'out\nerr')" ]
+	md --debug run --name fg busybox echo hi >/dev/null 2>&1
+	[ "$(md logs fg 2>&1)" = hi ]
 }

@@ -14,12 +14,16 @@ setup() {
 }
 
 teardown() {
+	# A small filesystem a test filled: room again, for the clean-up.
+	[ -z "${SMALL_FS:-}" ] || rm -f "$SMALL_FS"/fill*
 	md_rm_all
 	[ -z "$HOST_PIDS" ] || kill $HOST_PIDS 2>/dev/null || true
 	local n
 	for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do md network rm "$n" >/dev/null || true; done
 	[ -z "$CLIENT_NS" ] || ip netns del "$CLIENT_NS" 2>/dev/null || true
 	[ -z "$CLIENT_NS" ] || ip link del mdtest-cli 2>/dev/null || true
+	# A small filesystem a test put the state root on.
+	[ -z "${SMALL_FS:-}" ] || umount -l "$SMALL_FS" 2>/dev/null || true
 	local status=0
 	assert_no_leaks || status=1
 	return $status
@@ -575,4 +579,38 @@ in_ns() {
 	md network ls
 	[ "$(cd "$MD_ROOT" && ls -A networks ipam . | grep -c tmp-)" -eq 1 ]
 	rm "$MD_ROOT/networks/.testnet.json.tmp-4"
+
+@test "network: on a full disk, rm -f and run --rm's teardown free everything first, and the next commands work" {
+	SMALL_FS=$BATS_TEST_TMPDIR/small
+	mkdir "$SMALL_FS"
+	mount -t tmpfs -o size=16m tmpfs "$SMALL_FS"
+	MD_ROOT=$SMALL_FS/root
+	MD_GLOBAL=(--root "$MD_ROOT")
+	md_put_image "$BUSYBOX_TAR"
+	md network create --subnet 10.250.44.0/24 fullnet
+	md_detach --name a --net fullnet -- sleep 1000
+	md_start "$BATS_TEST_TMPDIR/c.out" --name c --net fullnet -- sh -c 'trap "exit 0" TERM; echo up; while :; do sleep 0.1; done'
+	wait_for_line "$BATS_TEST_TMPDIR/c.out" up
+	dd if=/dev/zero of="$SMALL_FS/fill" bs=1M 2>/dev/null || true
+	[ "$(df --output=avail "$SMALL_FS" | tail -n 1)" -eq 0 ]
+	# run --rm's own teardown, on the full disk.
+	kill -TERM "$(init_of_run)"
+	wait "$MD_PID"
+	cat "$BATS_TEST_TMPDIR/c.out"
+	# Full again, to the last page, whatever the teardown freed.
+	dd if=/dev/zero of="$SMALL_FS/fill2" bs=4k 2>/dev/null || true
+	run md rm -f a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run md ps -a
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	assert_no_mounts_under "$MD_ROOT"
+	[ -z "$(ls -A "$MD_ROOT/containers")" ]
+	rm -f "$SMALL_FS/fill" "$SMALL_FS/fill2"
+	# The addresses and port came back: the next runs get them again.
+	md_detach --name again --net fullnet -p 18944:80 -- sleep 1000
+	stage_at_least final || [ "$(md ps | awk 'NR == 2 { print $4 }')" = 10.250.44.2 ]
+	md rm -f again
+	md network rm fullnet
 }

@@ -19,6 +19,23 @@ func Take(path string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
+	return take(f, path)
+}
+
+// TakeDir waits for the exclusive lock of the directory dir itself. Unlike
+// a lock file in it, it creates nothing: a directory that another holder
+// is removing is never given a new file, and once it is gone the open
+// fails with fs.ErrNotExist.
+func TakeDir(dir string) (*Lock, error) {
+	f, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", dir, err)
+	}
+	return take(f, dir)
+}
+
+func take(f *os.File, path string) (*Lock, error) {
+	var err error
 	for {
 		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
 		if err != unix.EINTR {
