@@ -514,6 +514,7 @@ new_busybox_tar() {
 	run md run --rm busybox cat /version
 	[ "$status" -eq 0 ]
 	[ "$output" = v2 ]
+}
 
 # wait_no_mydocker: wait (at most 10 s) until no process of ours runs
 # (final/'s monitor of a container that has just ended is in its last
