@@ -579,6 +579,7 @@ in_ns() {
 	md network ls
 	[ "$(cd "$MD_ROOT" && ls -A networks ipam . | grep -c tmp-)" -eq 1 ]
 	rm "$MD_ROOT/networks/.testnet.json.tmp-4"
+}
 
 @test "network: on a full disk, rm -f and run --rm's teardown free everything first, and the next commands work" {
 	SMALL_FS=$BATS_TEST_TMPDIR/small

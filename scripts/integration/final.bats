@@ -945,6 +945,7 @@ get_ok() {
 	ip link del "$br"
 	md run --rm busybox ping -c 1 -W 2 "$gw"
 	md network rm bridge
+}
 
 # dead_pid prints the pid of a process that has exited.
 dead_pid() {
