@@ -84,6 +84,21 @@ func Procs(id string) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list cgroup: %w", err)
 	}
+	return procsIn(dirs)
+}
+
+// MonitorProcs lists the processes in the cgroup of the container id's
+// monitor, in any hierarchy.
+func MonitorProcs(id string) ([]int, error) {
+	dirs, err := monitorDirs(id)
+	if err != nil {
+		return nil, fmt.Errorf("list cgroup: %w", err)
+	}
+	return procsIn(dirs)
+}
+
+// procsIn lists the processes in the cgroup directories dirs, each once.
+func procsIn(dirs []string) ([]int, error) {
 	seen := map[int]bool{}
 	var pids []int
 	for _, dir := range dirs {
@@ -107,13 +122,21 @@ func Procs(id string) ([]int, error) {
 // Contains reports whether the process pid is in the cgroup mydocker/<id>,
 // from /proc/PID/cgroup ("0::/mydocker/<id>" on v2, one line per hierarchy
 // on v1).
-func Contains(pid int, id string) bool {
+func Contains(pid int, id string) bool { return in(pid, Parent+"/"+id) }
+
+// MonitorContains is Contains for the cgroup of the container id's
+// monitor.
+func MonitorContains(pid int, id string) bool { return in(pid, monitorPath(id)) }
+
+// in reports whether the process pid is in the cgroup path (below the
+// root of a hierarchy).
+func in(pid int, path string) bool {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
 	if err != nil {
 		return false
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasSuffix(line, "/"+Parent+"/"+id) {
+		if strings.HasSuffix(line, "/"+path) {
 			return true
 		}
 	}

@@ -70,15 +70,10 @@ func Remove(store Store, st *State, force bool) error {
 	if err := waitForMonitor(st, monitorGrace); err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}
-	lock, err := store.lock(st)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // its monitor removed it (--rm)
-	}
+	// Everything goes before anything is written: on a full disk, a
+	// removal is what frees it.
+	err := store.change(st, func(now *State) error { return destroy(store, now, false) })
 	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	if err := teardown(st); err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}
 	// A monitor killed (kill -9, a power cut) left its cgroup; it is gone
@@ -86,8 +81,15 @@ func Remove(store Store, st *State, force bool) error {
 	if err := cgroups.RemoveMonitor(st.ID); err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}
-	if err := store.remove(st); err != nil {
-		return fmt.Errorf("remove %s: %w", st.Name, err)
+	return nil
+}
+
+// RemoveDamaged deletes a container whose config.json cannot be read (rm
+// -f of a Damaged one): what its ID names, its monitor, processes,
+// cgroup, mounts and directory.
+func RemoveDamaged(store Store, d Damaged) error {
+	if err := destroyDamaged(store, d); err != nil {
+		return fmt.Errorf("remove %s: %w", d.ID[:12], err)
 	}
 	return nil
 }

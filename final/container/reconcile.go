@@ -24,6 +24,7 @@ import (
 // warnings: another container's trouble must not stop this command.
 func Reconcile(store Store) {
 	removeAbandonedDirs(store)
+	store.collectNames()
 	states, err := store.List()
 	if err != nil {
 		logrus.WithError(err).Warn("list the containers")
@@ -80,10 +81,7 @@ func reconcile(store Store, st *State) error {
 	}
 	if st.Status == Created {
 		// Abandoned before it started: nothing of it is kept.
-		if err := teardown(st); err != nil {
-			return err
-		}
-		return store.remove(st)
+		return store.change(st, func(now *State) error { return destroy(store, now, false) })
 	}
 	return finish(store, st, nil)
 }
@@ -102,23 +100,24 @@ func settle(store Store, st *State) {
 }
 
 // removeAbandonedDirs removes what a run killed half-way left in the
-// containers directory: a .tmp- directory (killed before the rename), or a
-// directory whose config.json cannot be read. Neither holds a mount nor
-// names a cgroup, and a name they reserved is freed when taken again.
+// containers directory: a .tmp- directory (killed before the rename),
+// which holds no mount and names no cgroup. A directory whose config.json
+// cannot be read is not touched: it may be a running container's, and
+// its layer the only copy of its data (ps says what to do, rm -f removes
+// it).
 func removeAbandonedDirs(store Store) {
 	entries, err := os.ReadDir(store.containersDir())
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		dir := filepath.Join(store.containersDir(), e.Name())
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
-				continue // another run may be making it right now
-			}
-		} else if _, err := loadState(dir); err == nil {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
 			continue
 		}
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
+			continue // another run may be making it right now
+		}
+		dir := filepath.Join(store.containersDir(), e.Name())
 		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
 		if err := ws.Unmount(); err == nil {
 			err = overlay.RemoveAll(dir)

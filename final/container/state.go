@@ -127,7 +127,6 @@ func (s *State) IP() string {
 	}
 	return s.Endpoint.IP
 }
-func (s *State) lockPath() string { return s.dir + "/lock" }
 
 // save writes config.json atomically.
 func (s *State) save() error {
@@ -152,6 +151,20 @@ func loadState(dir string) (*State, error) {
 		return nil, fmt.Errorf("read %s/config.json: %w", dir, err)
 	}
 	return s, nil
+}
+
+// check refuses a config.json that parses but cannot be this container's:
+// its ID and name name files and a cgroup, which a damaged one must not.
+func (s *State) check(id string) error {
+	switch {
+	case s.ID != id:
+		return fmt.Errorf("%s: the ID is %q, not the directory's", s.configPath(), s.ID)
+	case !validName.MatchString(s.Name):
+		return fmt.Errorf("%s: invalid name %q", s.configPath(), s.Name)
+	case s.Status != Created && s.Status != Running && s.Status != Exited:
+		return fmt.Errorf("%s: unknown status %q", s.configPath(), s.Status)
+	}
+	return nil
 }
 
 // DockerStatus is the status as docker ps words it: "Up 5 minutes",

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/mydocker/mydocker/final/internal/lockfile"
 	"github.com/mydocker/mydocker/final/overlay"
@@ -31,20 +30,25 @@ var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 // create makes the directory and config.json of a new container, and
 // reserves its name. The directory is made whole under a temporary name
 // and renamed into place, so that every container directory has its
-// config.json: a run killed half-way leaves only a .tmp- directory.
+// config.json: a run killed half-way leaves only a .tmp- directory. It is
+// made before the name is reserved, so that a name always points to a
+// directory while its run lives: one that points to none is left over
+// (a run killed between the two, or a rm between its removal and the
+// name's), and collectNames frees it.
 func (s Store) create(st *State) error {
 	if err := os.MkdirAll(s.containersDir(), 0o700); err != nil {
 		return err
 	}
-	if err := s.reserveName(st); err != nil {
-		return err
-	}
 	tmp := filepath.Join(s.containersDir(), ".tmp-"+st.ID)
 	st.dir = tmp
-	err := os.Mkdir(tmp, 0o700)
-	if err == nil {
-		err = st.save()
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
 	}
+	if err := s.reserveName(st); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	err := st.save()
 	if err == nil {
 		st.dir = filepath.Join(s.containersDir(), st.ID)
 		err = os.Rename(tmp, st.dir)
@@ -58,16 +62,22 @@ func (s Store) create(st *State) error {
 }
 
 // reserveName takes st.Name for st.ID, or makes up a free name when it
-// is empty. O_EXCL makes it atomic: of two runs that want one name at
-// the same time, exactly one gets it.
+// is empty. It holds the names' lock: taking over a stale name is a
+// check, a removal and a creation, and two runs that did those at once
+// both ended up with the name.
 func (s Store) reserveName(st *State) error {
+	if st.Name != "" && !validName.MatchString(st.Name) {
+		return fmt.Errorf("invalid container name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*", st.Name)
+	}
 	if err := os.MkdirAll(s.namesDir(), 0o700); err != nil {
 		return err
 	}
+	lock, err := lockfile.TakeDir(s.namesDir())
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if st.Name != "" {
-		if !validName.MatchString(st.Name) {
-			return fmt.Errorf("invalid container name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*", st.Name)
-		}
 		return s.takeName(st.Name, st.ID)
 	}
 	for i := 0; ; i++ {
@@ -83,83 +93,151 @@ func (s Store) reserveName(st *State) error {
 	}
 }
 
+// takeName reserves name for id. Call it with the names' lock held.
 func (s Store) takeName(name, id string) error {
 	path := filepath.Join(s.namesDir(), name)
-	for try := 0; try < 2; try++ {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err == nil {
-			_, err = f.WriteString(id)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		if !s.staleName(path) {
-			break
-		}
+	if s.staleName(path) {
 		os.Remove(path) // the container that held it is gone: take it
 	}
-	return fmt.Errorf("%w: %q", ErrNameInUse, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%w: %q", ErrNameInUse, name)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(id)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // staleName reports whether the reservation at path names a container
-// that no longer exists, nor is being made (a run killed in between).
+// that no longer exists, nor is being made. The .tmp- directory is looked
+// for first: create renames it to the ID and never back, so looking in
+// this order never misses a container that is being made.
 func (s Store) staleName(path string) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
 	}
 	id := string(b)
-	for _, dir := range []string{id, ".tmp-" + id} {
-		if _, err := os.Stat(filepath.Join(s.containersDir(), dir)); err == nil {
+	if !isID(id) {
+		return true
+	}
+	for _, dir := range []string{".tmp-" + id, id} {
+		if _, err := os.Lstat(filepath.Join(s.containersDir(), dir)); err == nil || !errors.Is(err, fs.ErrNotExist) {
 			return false
 		}
 	}
-	info, err := os.Stat(path)
-	// Not one being written this instant.
-	return err == nil && time.Since(info.ModTime()) > time.Second
+	return true
 }
 
-// releaseName lets go of the name of st, if it is still st's.
+// collectNames frees the names whose container is gone (see create). It
+// looks without the lock first: most commands find nothing to collect.
+func (s Store) collectNames() {
+	entries, err := os.ReadDir(s.namesDir())
+	if err != nil {
+		return
+	}
+	var stale []string
+	for _, e := range entries {
+		if path := filepath.Join(s.namesDir(), e.Name()); s.staleName(path) {
+			stale = append(stale, path)
+		}
+	}
+	if len(stale) == 0 {
+		return
+	}
+	lock, err := lockfile.TakeDir(s.namesDir())
+	if err != nil {
+		return
+	}
+	defer lock.Release()
+	for _, path := range stale {
+		if s.staleName(path) {
+			os.Remove(path)
+		}
+	}
+}
+
+// releaseName lets go of the name of st, if it is still st's, under the
+// names' lock: a run may be taking it over this instant.
 func (s Store) releaseName(st *State) {
+	lock, err := lockfile.TakeDir(s.namesDir())
+	if err != nil {
+		return
+	}
+	defer lock.Release()
 	path := filepath.Join(s.namesDir(), st.Name)
 	if b, err := os.ReadFile(path); err == nil && string(b) == st.ID {
 		os.Remove(path)
 	}
 }
 
+// Damaged is a container directory whose config.json cannot be read (a
+// full disk, an editor, a crash of the filesystem). Nothing of it is
+// removed but by rm -f: it may be a running container, and its writable
+// layer the only copy of its data.
+type Damaged struct {
+	ID  string
+	Dir string
+	Err error
+}
+
+// Hint is the one line a command says about d: the file, what is wrong,
+// and what to do.
+func (d Damaged) Hint() string {
+	return fmt.Sprintf("container %s cannot be read: %v; remove it with: mydocker rm -f %s", d.ID[:12], d.Err, d.ID)
+}
+
 // List returns every container, oldest first. A directory whose
-// config.json cannot be read is skipped (Reconcile removes it).
+// config.json cannot be read is left out (see Damaged).
 func (s Store) List() ([]*State, error) {
+	states, _, err := s.ListAll()
+	return states, err
+}
+
+// ListAll is List, and the damaged containers besides.
+func (s Store) ListAll() ([]*State, []Damaged, error) {
 	entries, err := os.ReadDir(s.containersDir())
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var states []*State
+	var damaged []Damaged
 	for _, e := range entries {
 		if !isID(e.Name()) {
 			continue
 		}
-		st, err := loadState(filepath.Join(s.containersDir(), e.Name()))
-		if err != nil || st.ID != e.Name() {
+		dir := filepath.Join(s.containersDir(), e.Name())
+		st, err := loadState(dir)
+		if err == nil {
+			err = st.check(e.Name())
+		}
+		if err != nil {
+			if _, serr := os.Lstat(dir); errors.Is(serr, fs.ErrNotExist) {
+				continue // removed meanwhile
+			}
+			damaged = append(damaged, Damaged{ID: e.Name(), Dir: dir, Err: err})
 			continue
 		}
 		states = append(states, st)
 	}
 	sort.Slice(states, func(i, j int) bool { return states[i].Created.Before(states[j].Created) })
-	return states, nil
+	return states, damaged, nil
 }
 
 // Find returns the container that ref names: an exact name first, as in
 // docker, then a full ID, then an ID prefix that only one container has.
+// A damaged container that the ID or prefix names is an ErrDamaged, which
+// says what to do.
 func (s Store) Find(ref string) (*State, error) {
-	states, err := s.List()
+	states, damaged, err := s.ListAll()
 	if err != nil {
 		return nil, err
 	}
@@ -172,19 +250,36 @@ func (s Store) Find(ref string) (*State, error) {
 			byPrefix = append(byPrefix, st)
 		}
 	}
-	switch len(byPrefix) {
-	case 1:
+	var broken []Damaged
+	for _, d := range damaged {
+		if ref != "" && strings.HasPrefix(d.ID, ref) {
+			broken = append(broken, d)
+		}
+	}
+	switch {
+	case len(byPrefix) == 1 && len(broken) == 0:
 		return byPrefix[0], nil
-	case 0:
+	case len(byPrefix) == 0 && len(broken) == 1:
+		return nil, &DamagedError{Damaged: broken[0]}
+	case len(byPrefix)+len(broken) == 0:
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, ref)
 	}
-	return nil, fmt.Errorf("%w: %s (%d containers)", ErrAmbiguous, ref, len(byPrefix))
+	return nil, fmt.Errorf("%w: %s (%d containers)", ErrAmbiguous, ref, len(byPrefix)+len(broken))
 }
 
+// DamagedError is what Find returns for a damaged container.
+type DamagedError struct{ Damaged Damaged }
+
+func (e *DamagedError) Error() string { return e.Damaged.Hint() }
+func (e *DamagedError) Unwrap() error { return ErrDamaged }
+
 // lock takes the container's own lock: held while its state changes, so
-// that two mydocker processes never tear down one container at once.
+// that two mydocker processes never tear down one container at once. It
+// is the lock of the directory itself: a lock file would be made again
+// in a directory that its remover is emptying ("directory not empty").
+// Once the directory is gone, it fails with fs.ErrNotExist.
 func (s Store) lock(st *State) (*lockfile.Lock, error) {
-	return lockfile.Take(st.lockPath())
+	return lockfile.TakeDir(st.dir)
 }
 
 // change runs fn on the container's state as saved, under its lock. A
@@ -215,8 +310,27 @@ func (s Store) reload(st *State) (*State, error) {
 	return loadState(st.dir)
 }
 
+// record saves st, under its lock, unless the container has been removed
+// meanwhile (ErrNotFound): a save of its own must never make again the
+// directory that a rm has just removed.
+func (s Store) record(st *State) error {
+	lock, err := s.lock(st)
+	if err == nil {
+		defer lock.Release()
+		_, err = os.Lstat(st.configPath())
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s was removed", ErrNotFound, st.ShortID())
+	}
+	if err != nil {
+		return err
+	}
+	return st.save()
+}
+
 // remove deletes the container: its directory (checked mount by mount:
-// a volume that is still mounted stops it) and its name.
+// a volume that is still mounted stops it) and its name. It writes
+// nothing, so that it frees a full disk. Call it with the lock held.
 func (s Store) remove(st *State) error {
 	if err := st.Workspace().Unmount(); err != nil {
 		return err

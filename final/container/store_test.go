@@ -2,6 +2,8 @@ package container
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -80,4 +82,67 @@ func TestNamesAreCheckedAndMadeUp(t *testing.T) {
 	assert.Regexp(t, `^[a-z]+_[a-z]+(_\d+)?$`, st.Name)
 	assert.True(t, isID(st.ID))
 	assert.False(t, isID(""), "an empty ID never names a cgroup")
+}
+
+func TestAStaleNameIsTakenOverOnceByRunsAtOnce(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	require.NoError(t, os.MkdirAll(s.namesDir(), 0o700))
+	for round := 0; round < 20; round++ {
+		// The name of a container that is gone.
+		path := filepath.Join(s.namesDir(), "twin")
+		require.NoError(t, os.WriteFile(path, []byte(newID()), 0o600))
+		old := time.Now().Add(-time.Minute)
+		require.NoError(t, os.Chtimes(path, old, old))
+		var wg sync.WaitGroup
+		states := make([]*State, 8)
+		errs := make([]error, len(states))
+		for i := range states {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				states[i] = &State{ID: newID(), Name: "twin", Created: time.Now()}
+				errs[i] = s.create(states[i])
+			}()
+		}
+		wg.Wait()
+		var won []*State
+		for i, err := range errs {
+			if err == nil {
+				won = append(won, states[i])
+			}
+		}
+		require.Len(t, won, 1, "round %d", round)
+		require.NoError(t, s.remove(won[0]))
+	}
+}
+
+func TestANameLeftByAKilledRunIsCollected(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	kept := newTestState(t, s, newID(), "kept")
+	require.NoError(t, os.WriteFile(filepath.Join(s.namesDir(), "left"), []byte(newID()), 0o600))
+	s.collectNames()
+	names, err := os.ReadDir(s.namesDir())
+	require.NoError(t, err)
+	require.Len(t, names, 1)
+	assert.Equal(t, kept.Name, names[0].Name())
+}
+
+func TestADamagedConfigIsListedApartAndFoundForRm(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	good := newTestState(t, s, newID(), "good")
+	bad := newTestState(t, s, newID(), "bad")
+	require.NoError(t, os.WriteFile(filepath.Join(bad.Dir(), "config.json"), []byte(`{"id": tr`), 0o600))
+	Reconcile(s)
+	states, damaged, err := s.ListAll()
+	require.NoError(t, err)
+	require.Len(t, states, 1)
+	assert.Equal(t, good.ID, states[0].ID)
+	require.Len(t, damaged, 1)
+	assert.Contains(t, damaged[0].Hint(), filepath.Join(bad.Dir(), "config.json"))
+	assert.DirExists(t, bad.Dir())
+	_, err = s.Find(bad.ID[:8])
+	var de *DamagedError
+	require.ErrorAs(t, err, &de)
+	assert.ErrorIs(t, err, ErrDamaged)
+	assert.Equal(t, bad.ID, de.Damaged.ID)
 }

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/overlay"
 )
 
 // teardown undoes what a container holds while it runs: what is left of
@@ -18,36 +21,116 @@ func teardown(st *State) error { return teardownWith(st, false) }
 // network.DisconnectLeavingVeth), for the monitor of a container whose
 // processes it has seen gone.
 func teardownWith(st *State, leaveVeth bool) error {
-	if isID(st.ID) {
-		pids, err := cgroups.Procs(st.ID)
-		if err != nil {
-			return err
-		}
-		for _, pid := range pids {
-			inCgroup := func() bool { return cgroups.Contains(pid, st.ID) }
-			if err := killProcess(pid, inCgroup); err != nil {
-				return err
-			}
-		}
-		if err := cgroups.Remove(st.ID); err != nil {
+	if err := stopProcesses(st.ID); err != nil {
+		return err
+	}
+	if err := st.Workspace().Unmount(); err != nil {
+		return err
+	}
+	// Last: giving the address back writes the network's files, which a
+	// full disk refuses, and the mounts must go whatever happens.
+	return disconnect(st, leaveVeth)
+}
+
+// disconnect takes the container off its network: its rules and veth,
+// its address and ports given back, and its name forgotten by the others
+// on that network.
+func disconnect(st *State, leaveVeth bool) error {
+	if st.Endpoint == nil {
+		return nil
+	}
+	nets := network.Store{Root: st.root()}
+	off := nets.Disconnect
+	if leaveVeth {
+		off = nets.DisconnectLeavingVeth
+	}
+	if err := off(st.Endpoint, st.ID); err != nil {
+		return err
+	}
+	return updatePeers(Store{Root: st.root()}, st.Endpoint.Network, st.ID)
+}
+
+// stopProcesses kills what is left in the cgroup of the container id, and
+// removes the cgroup.
+func stopProcesses(id string) error {
+	if !isID(id) {
+		return nil
+	}
+	pids, err := cgroups.Procs(id)
+	if err != nil {
+		return err
+	}
+	for _, pid := range pids {
+		inCgroup := func() bool { return cgroups.Contains(pid, id) }
+		if err := killProcess(pid, inCgroup); err != nil {
 			return err
 		}
 	}
-	if st.Endpoint != nil {
-		nets := network.Store{Root: st.root()}
-		disconnect := nets.Disconnect
-		if leaveVeth {
-			disconnect = nets.DisconnectLeavingVeth
-		}
-		if err := disconnect(st.Endpoint, st.ID); err != nil {
-			return err
-		}
-		// The others on its network forget its name.
-		if err := updatePeers(Store{Root: st.root()}, st.Endpoint.Network, st.ID); err != nil {
+	return cgroups.Remove(id)
+}
+
+// destroy removes a container, with its lock held: its processes, cgroup,
+// mounts, directory and name. It writes nothing before it has freed
+// everything, so that it also works, and frees space, on a full disk.
+func destroy(store Store, st *State, leaveVeth bool) error {
+	if err := stopProcesses(st.ID); err != nil {
+		return err
+	}
+	if err := store.remove(st); err != nil {
+		return err
+	}
+	// The container is gone: a network that cannot be written to now
+	// (a full disk) keeps its address until it is collected, and that is
+	// no failure of the removal.
+	if err := disconnect(st, leaveVeth); err != nil {
+		logrus.WithError(err).WithField("container", st.Name).Warn("give back the network address")
+	}
+	return nil
+}
+
+// destroyDamaged removes a damaged container (see Damaged) with what its
+// ID names: its monitor and the processes of its cgroup, its mounts, its
+// directory. Its name is freed by collectNames, once nothing points to
+// it. Its network address, which only config.json named, stays taken.
+func destroyDamaged(store Store, d Damaged) error {
+	// Its monitor first: it would restart the container, or try to
+	// record its end in a config.json it cannot read.
+	if err := stopMonitor(d.ID); err != nil {
+		return err
+	}
+	lock, err := store.lock(&State{dir: d.Dir})
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := stopProcesses(d.ID); err != nil {
+		return err
+	}
+	ws := overlay.Workspace{Path: d.Dir + "/fs"}
+	if err := ws.Unmount(); err != nil {
+		return err
+	}
+	if err := overlay.RemoveAll(d.Dir); err != nil {
+		return err
+	}
+	store.collectNames()
+	return nil
+}
+
+// stopMonitor kills the processes in the monitor's cgroup of the
+// container id, and removes that cgroup.
+func stopMonitor(id string) error {
+	pids, err := cgroups.MonitorProcs(id)
+	if err != nil {
+		return err
+	}
+	for _, pid := range pids {
+		inCgroup := func() bool { return cgroups.MonitorContains(pid, id) }
+		if err := killProcess(pid, inCgroup); err != nil {
 			return err
 		}
 	}
-	return st.Workspace().Unmount()
+	return cgroups.RemoveMonitor(id)
 }
 
 // finish records that the container has exited, with its exit code when
@@ -57,7 +140,13 @@ func finish(store Store, st *State, code *int) error { return finishWith(store, 
 // finishWith is finish, with teardownWith's leaveVeth.
 func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 	return store.change(st, func(now *State) error {
-		if err := teardownWith(now, leaveVeth); err != nil {
+		var err error
+		if now.AutoRemove {
+			err = destroy(store, now, leaveVeth)
+		} else {
+			err = teardownWith(now, leaveVeth)
+		}
+		if err != nil {
 			return fmt.Errorf("container %s: %w", now.Name, err)
 		}
 		now.Status, now.FinishedAt = Exited, time.Now()
@@ -66,7 +155,7 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 		}
 		*st = *now
 		if now.AutoRemove {
-			return store.remove(now)
+			return nil
 		}
 		return now.save()
 	})
@@ -74,7 +163,5 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store Store, st *State) {
-	if err := teardown(st); err == nil {
-		_ = store.remove(st)
-	}
+	_ = store.change(st, func(now *State) error { return destroy(store, now, false) })
 }

@@ -28,9 +28,14 @@ func psCommand() *cli.Command {
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the IDs only"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			states, err := store(cmd).List()
+			states, damaged, err := store(cmd).ListAll()
 			if err != nil {
 				return err
+			}
+			// A container that cannot be read is neither listed nor
+			// removed: one line says which file and what to do.
+			for _, d := range damaged {
+				fmt.Fprintf(os.Stderr, "mydocker: %s\n", d.Hint())
 			}
 			var shown []*container.State
 			for _, st := range states {

@@ -52,7 +52,17 @@ func rmCommand() *cli.Command {
 			if cmd.Args().Len() < 1 {
 				return errors.New("rm: missing container")
 			}
-			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+			return eachRef(cmd, func(ref string) error {
+				s, st, err := findContainer(cmd, ref)
+				// One whose config.json cannot be read goes with -f only:
+				// it may be running.
+				var damaged *container.DamagedError
+				if errors.As(err, &damaged) && cmd.Bool("f") {
+					return container.RemoveDamaged(s, damaged.Damaged)
+				}
+				if err != nil {
+					return err
+				}
 				return container.Remove(s, st, cmd.Bool("f"))
 			})
 		},
@@ -63,13 +73,20 @@ func rmCommand() *cli.Command {
 // it is done, as docker does. One that fails is said on stderr and the
 // others are still done; the status is then 125.
 func eachContainer(cmd *cli.Command, do func(container.Store, *container.State) error) error {
+	return eachRef(cmd, func(ref string) error {
+		s, st, err := findContainer(cmd, ref)
+		if err != nil {
+			return err
+		}
+		return do(s, st)
+	})
+}
+
+// eachRef is eachContainer for a do that finds the container itself.
+func eachRef(cmd *cli.Command, do func(ref string) error) error {
 	failed := 0
 	for _, ref := range cmd.Args().Slice() {
-		s, st, err := findContainer(cmd, ref)
-		if err == nil {
-			err = do(s, st)
-		}
-		if err != nil {
+		if err := do(ref); err != nil {
 			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 			failed++
 			continue
