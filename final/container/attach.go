@@ -78,6 +78,8 @@ type streamResult struct {
 }
 
 func receiveOutput(conn net.Conn, stdout, stderr io.Writer) streamResult {
+	out := &outputOf{conn: conn, w: stdout}
+	errOut := &outputOf{conn: conn, w: stderr}
 	for {
 		kind, payload, err := readFrame(conn)
 		if err != nil {
@@ -85,9 +87,9 @@ func receiveOutput(conn net.Conn, stdout, stderr io.Writer) streamResult {
 		}
 		switch kind {
 		case frameStdout:
-			_, _ = stdout.Write(payload)
+			out.write(payload)
 		case frameStderr:
-			_, _ = stderr.Write(payload)
+			errOut.write(payload)
 		case frameExit:
 			status, err := strconv.Atoi(string(payload))
 			if err != nil {
@@ -95,6 +97,27 @@ func receiveOutput(conn net.Conn, stdout, stderr io.Writer) streamResult {
 			}
 			return streamResult{status: status}
 		}
+	}
+}
+
+// outputOf is one of our outputs. When what reads it goes away ("run ... |
+// head", with SIGPIPE caught), the monitor is told, once: for the run's
+// own client, it closes the container's output pipes, so that the command
+// meets the broken pipe itself, as in a shell pipeline, and ends; the
+// client still waits for its exit status, with the teardown done.
+type outputOf struct {
+	conn net.Conn
+	w    io.Writer
+	gone bool
+}
+
+func (o *outputOf) write(p []byte) {
+	if o.gone {
+		return
+	}
+	if _, err := o.w.Write(p); errors.Is(err, syscall.EPIPE) {
+		o.gone = true
+		_ = writeFrame(o.conn, frameGone, nil)
 	}
 }
 

@@ -23,6 +23,7 @@ type console struct {
 	master  *os.File // the terminal's master (-t), once init sent it
 	socket  *os.File // our end of the console socket (-t)
 	theirs  []*os.File
+	outputs []*os.File // our ends of the output pipes (without -t)
 	inputMu sync.Mutex
 	copies  sync.WaitGroup
 	hub     *hub
@@ -65,6 +66,7 @@ func newConsole(opts RunOptions, h *hub) (*console, error) {
 			return nil, err
 		}
 		c.theirs = append(c.theirs, w, w)
+		c.outputs = append(c.outputs, r)
 		c.copy("stdout", r)
 		return c, nil
 	}
@@ -75,6 +77,7 @@ func newConsole(opts RunOptions, h *hub) (*console, error) {
 			return nil, err
 		}
 		c.theirs = append(c.theirs, w)
+		c.outputs = append(c.outputs, r)
 		c.copy(stream, r)
 	}
 	return c, nil
@@ -106,6 +109,15 @@ func (c *console) copy(stream string, r *os.File) {
 			}
 		}
 	}()
+}
+
+// closeOutput closes our ends of the output pipes: their copies end, and
+// the command's next write fails with EPIPE. A terminal (-t) is left: its
+// master is also its input.
+func (c *console) closeOutput() {
+	for _, r := range c.outputs {
+		_ = r.Close()
+	}
 }
 
 // receiveMaster takes the terminal's master from init, which sends it

@@ -131,6 +131,10 @@ func (h *hub) read(c *client) {
 			if len(payload) == 4 {
 				h.resize(binary.BigEndian.Uint16(payload[:2]), binary.BigEndian.Uint16(payload[2:]))
 			}
+		case frameGone:
+			if c.first {
+				h.closeOutput()
+			}
 		case frameSignal:
 			if n, err := strconv.Atoi(string(payload)); err == nil && n > 0 && n < 65 {
 				h.signals <- syscall.Signal(n)
@@ -190,6 +194,18 @@ func (h *hub) closeInput() {
 	h.mu.Unlock()
 	if con != nil {
 		con.closeInput()
+	}
+}
+
+// closeOutput closes our ends of the command's output pipes: the reader
+// of the run's own output is gone, and the command sees that (EPIPE) as it
+// would in a shell pipeline. Its output is no longer logged.
+func (h *hub) closeOutput() {
+	h.mu.Lock()
+	con := h.console
+	h.mu.Unlock()
+	if con != nil {
+		con.closeOutput()
 	}
 }
 

@@ -22,6 +22,7 @@ const (
 	frameEOF    byte = 'c' // client → monitor: the input has ended
 	frameResize byte = 'w' // client → monitor: rows and columns, 2 bytes each
 	frameSignal byte = 's' // client → monitor: a signal number, in decimal
+	frameGone   byte = 'g' // client → monitor: what reads our output went away
 )
 
 // maxFrame bounds a frame's payload, so that a bad peer cannot make us

@@ -57,6 +57,12 @@ func proxySignals() chan os.Signal {
 // is put in raw mode (every key goes to the container, ^C too), follows
 // our window's size, and ctrl-p ctrl-q detaches.
 func attachTo(conn net.Conn, tty, interactive bool, signals <-chan os.Signal) error {
+	// A reader of our output that goes away ("run ... | head") must not
+	// kill us with SIGPIPE, leaving the container running unseen: caught,
+	// the write fails with EPIPE, and Stream lets the monitor know.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 	o := container.AttachOptions{Stdout: os.Stdout, Stderr: os.Stderr, Signals: signals}
 	if interactive {
 		o.Stdin = os.Stdin
