@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -32,8 +33,32 @@ func RunContainerInitProcess() error {
 	if os.Getpid() != 1 {
 		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
 	}
+	useLogFd()
 	err := startCommand()
 	return &ReportedError{Err: err, Code: reportFailure(err)}
+}
+
+// logFd is where init logs, with --debug: its monitor's stderr
+// (NewParentProcess). After the command (3) and status (4) pipes and the
+// console socket (5).
+const logFd = 6
+
+// useLogFd sends init's log lines to logFd when its monitor gave it
+// (--debug), and nowhere otherwise: init's own stderr is the container's,
+// which its log records. The exec closes logFd.
+func useLogFd() {
+	// Without --debug, logFd is not ours: the Go runtime may have opened
+	// that number for itself.
+	if !logrus.IsLevelEnabled(logrus.DebugLevel) {
+		logrus.SetOutput(io.Discard)
+		return
+	}
+	if _, err := unix.FcntlInt(logFd, unix.F_GETFD, 0); err != nil {
+		logrus.SetOutput(io.Discard)
+		return
+	}
+	unix.CloseOnExec(logFd)
+	logrus.SetOutput(os.NewFile(logFd, "log"))
 }
 
 // ReportedError is a failure of init that run has been told of on the

@@ -175,6 +175,15 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 	// stderr; ExtraFiles[1] fd 4, and with -t the console socket fd 5.
 	stdin, stdout, stderr, extra := pipes.console.stdio()
 	cmd.ExtraFiles = append(append([]*os.File{}, pipes.theirs...), extra...)
+	if opts.Debug {
+		// init's own log lines go to our stderr, on logFd, not to its
+		// stderr, which is the container's: its log must hold only what
+		// the container wrote. init closes it at the exec.
+		for len(cmd.ExtraFiles) < logFd-3 {
+			cmd.ExtraFiles = append(cmd.ExtraFiles, nil) // closed in init
+		}
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.Stderr)
+	}
 	// A nil stdin is /dev/null; a nil stdout is too, for -t, whose
 	// output comes through the terminal.
 	if stdin != nil {
