@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups"
@@ -56,8 +57,12 @@ func Remove(store Store, st *State, force bool) error {
 		}
 	}
 	if st.Monitored && st.Owner.Alive() {
+		// Not a reason to keep it: on a full disk, this write fails, and
+		// the removal is what frees it. A monitor that restarts the
+		// container anyway is killed below (waitForMonitor), and what it
+		// started with it (destroy).
 		if err := requestStop(store, st); err != nil {
-			return fmt.Errorf("remove %s: %w", st.Name, err)
+			logrus.WithError(err).WithField("container", st.Name).Warn("tell the monitor not to restart it")
 		}
 	}
 	if st.Status != Exited && st.Init.Alive() {
