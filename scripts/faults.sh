@@ -56,5 +56,5 @@ status=${PIPESTATUS[0]}
 sum() { cat "$stats/$1" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 failed=$(sum failed)
 notok=$(grep -c '^not ok ' "$log")
-echo "faults: $(sum cases) cases, $(sum faults) faults injected, $(sum leaks) leaks found, $failed cases failed ($notok of $(grep -c '^\(not \)\?ok ' "$log") tests)"
+echo "faults: $(sum cases) cases, $(sum faults) faults injected, $(sum leaks) leaks found, $failed cases failed, $(sum known) known to fail (scripts/faults/known.txt) ($notok of $(grep -c '^\(not \)\?ok ' "$log") tests)"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/overlay"
 )
 
@@ -25,6 +26,9 @@ import (
 func Reconcile(store Store) {
 	removeAbandonedDirs(store)
 	store.collectNames()
+	// The leases and temporary files of image commands and runs killed
+	// with kill -9: no later pull may be needed to collect them.
+	image.Store{Root: store.Root}.TidyTmp()
 	states, err := store.List()
 	if err != nil {
 		logrus.WithError(err).Warn("list the containers")

@@ -152,3 +152,33 @@ func (s Store) sync() error {
 	}
 	return nil
 }
+
+// TidyTmp removes what processes that died (a kill -9 of a run, a pull, a
+// commit) left in tmp/: their leases and temporary files. Every command
+// calls it (container.Reconcile), not only the image commands, so that a
+// killed run's lease does not wait for the next pull. The store's lock is
+// taken only when tmp/ holds something of a dead process, so that ps in a
+// root no image command made creates no lock file.
+func (s Store) TidyTmp() {
+	if !s.deadInTmp() {
+		return
+	}
+	lock, err := s.lock()
+	if err != nil {
+		return
+	}
+	defer lock.Release()
+	s.cleanTmp()
+}
+
+// deadInTmp tells whether tmp/ holds an entry of a process that is gone.
+func (s Store) deadInTmp() bool {
+	entries, _ := os.ReadDir(filepath.Join(s.Root, "tmp"))
+	for _, e := range entries {
+		pid, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(e.Name(), "."), "-", 2)[0])
+		if pid <= 0 || processGone(pid) {
+			return true
+		}
+	}
+	return false
+}

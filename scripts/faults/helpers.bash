@@ -43,12 +43,33 @@ fault_case() {
 	rc=$?
 	set -e
 	eval "${saved_trap:-trap - ERR}"
-	if [ $rc -ne 0 ]; then
+	if [ $rc -ne 0 ] && known_failure "$name"; then
+		count known
+		{ printf '### case known to fail (%s): %s\n' "$KNOWN_REASON" "$name" && tail -n 5 "$out" | sed 's/^/#   /'; } >&3
+	elif [ $rc -ne 0 ]; then
 		CASES_FAILED+=("$name")
 		count failed
 		{ printf '### case FAILED: %s\n' "$name" && tail -n 25 "$out" | sed 's/^/#   /'; } >&3
 	fi
 	return 0
+}
+
+# known_failure NAME: whether NAME matches a pattern of known.txt, the
+# cases that fail for a bug not fixed yet (each line: a glob, a tab, the
+# reason). They are counted apart in the closing line, never hidden; the
+# reason is in KNOWN_REASON.
+known_failure() {
+	local pattern reason
+	KNOWN_REASON=
+	while IFS=$'\t' read -r pattern reason; do
+		case $pattern in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2053 # a glob, on purpose
+		if [[ $1 == $pattern ]]; then
+			KNOWN_REASON=$reason
+			return 0
+		fi
+	done <"$BATS_TEST_DIRNAME/known.txt"
+	return 1
 }
 
 # cases_done: the test fails when any of its cases did, naming them.
