@@ -32,33 +32,30 @@ teardown() { fault_teardown; }
 # The syscalls a sweep kills at (the ones that change state).
 KILL_SYSCALLS=mount,mkdirat,renameat,unlinkat,openat,clone,sendto
 
-# run_traced SYSCALL N COMMAND...: COMMAND under strace_kill (N empty:
+# run_traced SYSCALL N COMMAND...: COMMAND under strace as strace_kill (N empty:
 # traced, nothing killed), in the background; returns when the CLI has
 # ended, and then ends strace with SIGKILL, which detaches what it still
 # traced (the monitor and init of run -d live on: strace would wait for
 # them, and a SIGTERM'd strace waits for a tracee's next event to act).
 run_traced() {
-	local sc=$1 n=$2 cli i
+	local sc=$1 n=$2 i
 	shift 2
 	# md is a function: strace runs the binary with md's global flags
 	[ "$1" != md ] || set -- "$MYDOCKER" "${MD_GLOBAL[@]}" "${@:2}"
 	TRACE_LOG=$BATS_TEST_TMPDIR/trace.log
 	: >"$TRACE_LOG"
-	if [ -n "$n" ]; then
-		strace_kill "$sc" "$n" "$TRACE_LOG" "$@" >"$BATS_TEST_TMPDIR/cmd.out" 2>"$BATS_TEST_TMPDIR/cmd.err" </dev/null &
-	else
-		strace -f -q -o "$TRACE_LOG" -e trace="$sc" -e signal=none -- "$@" >"$BATS_TEST_TMPDIR/cmd.out" 2>"$BATS_TEST_TMPDIR/cmd.err" </dev/null &
-	fi
+	# strace itself is the background job (not a subshell running a
+	# function), so that its one child is the CLI.
+	local inject=()
+	[ -z "$n" ] || inject=(-e inject="$sc":signal=KILL:when="$n")
+	strace -f -q -o "$TRACE_LOG" -e trace="$sc" -e signal=none "${inject[@]}" -- "$@" >"$BATS_TEST_TMPDIR/cmd.out" 2>"$BATS_TEST_TMPDIR/cmd.err" </dev/null &
 	TRACED_PID=$!
-	for ((i = 0; i < 200; i++)); do
-		cli=$(children "$TRACED_PID" | head -n 1)
-		[ -n "$cli" ] && break
-		kill -0 "$TRACED_PID" 2>/dev/null || break
-		sleep 0.01
-	done
+	# The CLI has ended when strace, which has written its first line,
+	# has no child any more: strace forks only the CLI, and what the CLI
+	# started (the monitor, init) is reparented away when it ends.
 	for ((i = 0; i < 1200; i++)); do
 		kill -0 "$TRACED_PID" 2>/dev/null || break
-		[ -n "$cli" ] && grep -qE "^$cli \+\+\+ (exited|killed)" "$TRACE_LOG" && break
+		[ -s "$TRACE_LOG" ] && [ -z "$(ps -o pid= --ppid "$TRACED_PID")" ] && break
 		sleep 0.025
 	done
 	kill -KILL "$TRACED_PID" 2>/dev/null || true

@@ -27,7 +27,10 @@ ran_without_panic() {
 with_fds() {
 	local n=$1
 	shift
-	bash -c 'for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null
+	# The redirection is on each exec, not on the loop: bash keeps the
+	# loop's stderr saved on fd 10 while it runs, the loop would close
+	# that copy, and mydocker would start with stderr closed (/dev/null).
+	bash -c 'for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
 		ulimit -n '"$n"' && exec "$@"' _ "$MYDOCKER" "${MD_GLOBAL[@]}" "$@"
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+	"syscall"
 
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
@@ -110,8 +112,22 @@ func exitCode(err error) int {
 	if errors.As(err, &status) {
 		return int(status)
 	}
-	fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+	fmt.Fprintf(os.Stderr, "mydocker: %v%s\n", err, fdLimitHint(err))
 	return statusOf(err)
+}
+
+// fdLimitHint names the descriptor limit when err is EMFILE, ours or the
+// monitor's (which reports it as text and runs under the same limit): the
+// fix is the user's "ulimit -n", which the bare errno does not say.
+func fdLimitHint(err error) string {
+	if !errors.Is(err, syscall.EMFILE) && !strings.Contains(err.Error(), syscall.EMFILE.Error()) {
+		return ""
+	}
+	var lim syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil {
+		return ""
+	}
+	return fmt.Sprintf(" (open files limit: ulimit -n %d)", lim.Cur)
 }
 
 // statusOf is the exit status for the failure err: 125, or, when the

@@ -141,7 +141,7 @@ func startMonitor(cmd *cli.Command, req monitorRequest) (string, net.Conn, error
 	if req.Attached {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
-			return "", nil, err
+			return "", nil, fmt.Errorf("connect to the container's monitor: socketpair: %w", err)
 		}
 		ours := os.NewFile(uintptr(fds[0]), "attach")
 		theirs = os.NewFile(uintptr(fds[1]), "attach-theirs")
@@ -164,13 +164,13 @@ func startMonitor(cmd *cli.Command, req monitorRequest) (string, net.Conn, error
 func spawnMonitor(cmd *cli.Command, req monitorRequest, client *os.File) (string, error) {
 	optsR, optsW, err := os.Pipe()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("start the container's monitor: %w", err)
 	}
 	defer optsW.Close()
 	reportR, reportW, err := os.Pipe()
 	if err != nil {
 		optsR.Close()
-		return "", err
+		return "", fmt.Errorf("start the container's monitor: %w", err)
 	}
 	defer reportR.Close()
 	args := []string{"--root", cmd.Root().String("root")}
