@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mydocker/mydocker/ch5-lifecycle/internal/lockfile"
 	"github.com/mydocker/mydocker/ch5-lifecycle/overlay"
 )
 
@@ -93,10 +93,13 @@ func removeAbandonedDirs(store Store) {
 		if !strings.HasPrefix(e.Name(), ".tmp-") {
 			continue
 		}
-		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
-			continue // another run may be making it right now
-		}
 		dir := filepath.Join(store.containersDir(), e.Name())
+		// Its run holds its lock until it is renamed into place
+		// (Store.create): a lock we get is of a run that died.
+		lock, ok, err := lockfile.TryTakeDir(dir)
+		if err != nil || !ok {
+			continue
+		}
 		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
 		if err := ws.Unmount(); err == nil {
 			err = overlay.RemoveAll(dir)
@@ -104,5 +107,6 @@ func removeAbandonedDirs(store Store) {
 				logrus.WithError(err).Warn("remove an abandoned container directory")
 			}
 		}
+		lock.Release()
 	}
 }

@@ -3,9 +3,11 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -35,14 +37,52 @@ func JoinMonitor(id string) error {
 	if _, err := dirsOf(id); err != nil {
 		return err // not an ID: never a path of the caller's choosing
 	}
-	m, err := newManager(monitorPath(id), true)
+	var err error
+	// CollectMonitors of another command may remove the new cgroup, still
+	// empty, before we are in it: then it is made again.
+	for try := 0; try < 3; try++ {
+		var m Manager
+		if m, err = newManager(monitorPath(id), true); err != nil {
+			return err
+		}
+		if err = m.Set(&resources.Resources{}); err == nil {
+			err = m.Apply(os.Getpid())
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return err
+}
+
+// CollectMonitors removes the cgroups of monitors that are gone and that
+// no rm will name: a monitor killed (kill -9) before its container was
+// recorded leaves its cgroup behind. Only an empty cgroup goes (rmdir
+// refuses one that holds a process), so a live monitor's, of any --root,
+// stays; known(id) tells of a container of the caller's root, whose own
+// rm removes its monitor's cgroup.
+func CollectMonitors(known func(id string) bool) {
+	dirs, err := dirsOf("monitor-collect") // any ID: its parents are wanted
 	if err != nil {
-		return err
+		return
 	}
-	if err := m.Set(&resources.Resources{}); err != nil {
-		return err
+	for _, dir := range dirs {
+		parent := filepath.Dir(dir)
+		entries, _ := os.ReadDir(parent)
+		removed := false
+		for _, e := range entries {
+			id, ok := strings.CutPrefix(e.Name(), "monitor-")
+			if !ok || !e.IsDir() || known(id) {
+				continue
+			}
+			if unix.Rmdir(filepath.Join(parent, e.Name())) == nil {
+				removed = true
+			}
+		}
+		if removed {
+			fscommon.RemoveParent(parent)
+		}
 	}
-	return m.Apply(os.Getpid())
 }
 
 // LeaveMonitor moves the calling monitor, done with its container, to the

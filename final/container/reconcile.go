@@ -10,7 +10,9 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/internal/lockfile"
 	"github.com/mydocker/mydocker/final/overlay"
 )
 
@@ -29,6 +31,8 @@ func Reconcile(store Store) {
 	// The leases and temporary files of image commands and runs killed
 	// with kill -9: no later pull may be needed to collect them.
 	image.Store{Root: store.Root}.TidyTmp()
+	// The cgroups of monitors killed before their container was recorded.
+	cgroups.CollectMonitors(store.known)
 	states, err := store.List()
 	if err != nil {
 		logrus.WithError(err).Warn("list the containers")
@@ -118,10 +122,13 @@ func removeAbandonedDirs(store Store) {
 		if !strings.HasPrefix(e.Name(), ".tmp-") {
 			continue
 		}
-		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < time.Minute {
-			continue // another run may be making it right now
-		}
 		dir := filepath.Join(store.containersDir(), e.Name())
+		// Its run holds its lock until it is renamed into place
+		// (Store.create): a lock we get is of a run that died.
+		lock, ok, err := lockfile.TryTakeDir(dir)
+		if err != nil || !ok {
+			continue
+		}
 		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
 		if err := ws.Unmount(); err == nil {
 			err = overlay.RemoveAll(dir)
@@ -129,5 +136,20 @@ func removeAbandonedDirs(store Store) {
 				logrus.WithError(err).Warn("remove an abandoned container directory")
 			}
 		}
+		lock.Release()
 	}
+}
+
+// known tells whether the container id is of this root: recorded, or
+// being made (its .tmp- directory).
+func (s Store) known(id string) bool {
+	if !isID(id) {
+		return false
+	}
+	for _, dir := range []string{id, ".tmp-" + id} {
+		if _, err := os.Lstat(filepath.Join(s.containersDir(), dir)); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
 }

@@ -44,11 +44,22 @@ func (s Store) create(st *State) error {
 	if err := os.Mkdir(tmp, 0o700); err != nil {
 		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
 	}
+	// The directory's lock is ours until it is in place: a .tmp- directory
+	// whose lock another command gets is of a run that died (a kill -9),
+	// and that command removes it at once (removeAbandonedDirs). The lock
+	// goes with the rename's inode, and is let go before anything else of
+	// ours takes the container's lock, which is the same one.
+	lock, err := lockfile.TakeDir(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
+	}
+	defer lock.Release()
 	if err := s.reserveName(st); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
-	err := st.save()
+	err = st.save()
 	if err == nil {
 		st.dir = filepath.Join(s.containersDir(), st.ID)
 		err = os.Rename(tmp, st.dir)

@@ -34,6 +34,30 @@ func TakeDir(dir string) (*Lock, error) {
 	return take(f, dir)
 }
 
+// TryTakeDir is TakeDir that does not wait: ok is false, and no lock
+// taken, while another process holds it.
+func TryTakeDir(dir string) (l *Lock, ok bool, err error) {
+	f, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, false, fmt.Errorf("open lock %s: %w", dir, err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err == unix.EWOULDBLOCK {
+		f.Close()
+		return nil, false, nil
+	}
+	if err != nil {
+		f.Close()
+		return nil, false, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	return &Lock{f: f}, true, nil
+}
+
 func take(f *os.File, path string) (*Lock, error) {
 	var err error
 	for {
