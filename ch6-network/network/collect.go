@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // What a kill -9 leaves, collected under the lock by the next command
@@ -124,14 +123,12 @@ func hasPort(ep *Endpoint, key string) bool {
 	return false
 }
 
-// tempAge is how old a temporary file must be to be collected: every
-// write is made under the lock, so one found under it is already dead;
-// the margin is for a clock that steps.
-const tempAge = 10 * time.Second
-
 // collectTemp removes the temporary files of atomicfile
 // (.NAME.json.tmp-*) that a kill left in the networks', addresses' and
-// ports' directories. It is best effort: they only take room.
+// ports' directories. Every write of those is made under the networks'
+// lock, which the caller holds: a temporary file found now is of a
+// process that died, whatever its age. It is best effort: they only take
+// room.
 func (s Store) collectTemp() {
 	for dir, prefix := range map[string]string{s.dir(): ".", filepath.Join(s.Root, "ipam"): ".", s.Root: ".ports.json.tmp-"} {
 		entries, err := os.ReadDir(dir)
@@ -143,9 +140,7 @@ func (s Store) collectTemp() {
 			if !strings.HasPrefix(name, prefix) || !strings.Contains(name, ".json.tmp-") || !e.Type().IsRegular() {
 				continue
 			}
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > tempAge {
-				_ = os.Remove(filepath.Join(dir, name))
-			}
+			_ = os.Remove(filepath.Join(dir, name))
 		}
 	}
 }

@@ -60,8 +60,8 @@ func TestDamagedNetworkFileIsNamedAndKept(t *testing.T) {
 	assert.FileExists(t, s.path("n"))
 }
 
-// Old temporary files of atomicfile go; a fresh one (a write under way)
-// and other files stay.
+// Temporary files of atomicfile go, however fresh (every write is under
+// the lock the collector holds); other files stay.
 func TestCollectTemp(t *testing.T) {
 	s := Store{Root: t.TempDir()}
 	old := time.Now().Add(-time.Minute)
@@ -79,6 +79,7 @@ func TestCollectTemp(t *testing.T) {
 	}
 	fresh := filepath.Join(s.dir(), ".n.json.tmp-5")
 	require.NoError(t, os.WriteFile(fresh, []byte("{"), 0o600))
+	files[fresh] = true
 
 	s.collectTemp()
 
@@ -86,5 +87,4 @@ func TestCollectTemp(t *testing.T) {
 		_, err := os.Stat(path)
 		assert.Equal(t, collected, os.IsNotExist(err), path)
 	}
-	assert.FileExists(t, fresh)
 }
