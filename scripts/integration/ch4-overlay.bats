@@ -194,7 +194,8 @@ sibling_cgroup() {
 	# A run killed before it wrote its ID, while another container runs.
 	if stage_at_least ch5-lifecycle; then
 		# From chapter 5 on the ID is the directory's name: here one whose
-		# config.json was never written whole.
+		# config.json was never written whole. No command deletes a
+		# container it cannot read (issue 21): rm -f removes it, below.
 		dir=$MD_ROOT/containers/$(printf '%064d' 0 | tr 0 a)
 		mkdir -p "$dir" && echo '{' >"$dir/config.json"
 	else
@@ -202,6 +203,7 @@ sibling_cgroup() {
 	fi
 	sibling_cgroup
 	run --separate-stderr md_run -- echo fresh
+	if stage_at_least ch5-lifecycle; then md rm -f "$(basename "$dir")" >/dev/null; fi
 	rmdir "$SIBLING"
 	rmdir "$(dirname "$SIBLING")" 2>/dev/null || true # when the test made it
 	echo "$stderr"

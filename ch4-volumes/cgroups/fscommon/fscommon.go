@@ -5,6 +5,7 @@ package fscommon
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,11 @@ func RemoveDir(dir string) error {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	// A read-only cgroupfs answers EROFS before ENOENT: a cgroup that
+	// was never made there is no error either.
+	if _, serr := os.Lstat(dir); errors.Is(serr, fs.ErrNotExist) {
+		return nil
 	}
 	return fmt.Errorf("remove cgroup %s: %w", dir, err)
 }

@@ -5,6 +5,7 @@ package fscommon
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,11 @@ func RemoveDir(dir string) error {
 		time.Sleep(wait)
 		waited += wait
 		wait = min(2*wait, 20*time.Millisecond)
+	}
+	// A read-only cgroupfs answers EROFS before ENOENT: a cgroup that
+	// was never made there is no error either.
+	if _, serr := os.Lstat(dir); errors.Is(serr, fs.ErrNotExist) {
+		return nil
 	}
 	return fmt.Errorf("remove cgroup %s: %w", dir, err)
 }
