@@ -55,13 +55,13 @@ func JoinMonitor(id string) error {
 	return err
 }
 
-// CollectMonitors removes the cgroups of monitors that are gone and that
-// no rm will name: a monitor killed (kill -9) before its container was
-// recorded leaves its cgroup behind. Only an empty cgroup goes (rmdir
-// refuses one that holds a process), so a live monitor's, of any --root,
-// stays; known(id) tells of a container of the caller's root, whose own
-// rm removes its monitor's cgroup.
-func CollectMonitors(known func(id string) bool) {
+// CollectMonitors removes the cgroups of monitors that are gone: a
+// monitor killed (kill -9) leaves its cgroup, which no rm names when the
+// container was never recorded, or was removed by another command. Only an
+// empty cgroup goes (rmdir refuses one that holds a process), so a live
+// monitor's, of any --root, stays; one that has made its cgroup and is
+// about to join it makes it again (JoinMonitor).
+func CollectMonitors() {
 	dirs, err := dirsOf("monitor-collect") // any ID: its parents are wanted
 	if err != nil {
 		return
@@ -71,8 +71,7 @@ func CollectMonitors(known func(id string) bool) {
 		entries, _ := os.ReadDir(parent)
 		removed := false
 		for _, e := range entries {
-			id, ok := strings.CutPrefix(e.Name(), "monitor-")
-			if !ok || !e.IsDir() || known(id) {
+			if !strings.HasPrefix(e.Name(), "monitor-") || !e.IsDir() {
 				continue
 			}
 			if unix.Rmdir(filepath.Join(parent, e.Name())) == nil {

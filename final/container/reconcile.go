@@ -31,8 +31,9 @@ func Reconcile(store Store) {
 	// The leases and temporary files of image commands and runs killed
 	// with kill -9: no later pull may be needed to collect them.
 	image.Store{Root: store.Root}.TidyTmp()
-	// The cgroups of monitors killed before their container was recorded.
-	cgroups.CollectMonitors(store.known)
+	// Last, the cgroups of monitors killed (kill -9) before they could
+	// remove them: of containers reconciled above, or never recorded.
+	defer cgroups.CollectMonitors()
 	states, err := store.List()
 	if err != nil {
 		logrus.WithError(err).Warn("list the containers")
@@ -138,18 +139,4 @@ func removeAbandonedDirs(store Store) {
 		}
 		lock.Release()
 	}
-}
-
-// known tells whether the container id is of this root: recorded, or
-// being made (its .tmp- directory).
-func (s Store) known(id string) bool {
-	if !isID(id) {
-		return false
-	}
-	for _, dir := range []string{id, ".tmp-" + id} {
-		if _, err := os.Lstat(filepath.Join(s.containersDir(), dir)); !errors.Is(err, fs.ErrNotExist) {
-			return true
-		}
-	}
-	return false
 }

@@ -469,8 +469,9 @@ caller_cgroup_make() {
 	local dir
 	for dir in $(caller_cgroup_dirs); do
 		mkdir "$dir"
-		# A v1 cpuset starts empty, and takes no process so.
-		if [ -f "$dir/cpuset.cpus" ]; then
+		# A v1 cpuset starts empty, and takes no process so (v2's root has
+		# no cpuset.cpus: its children's empty one means all).
+		if [ -f "$dir/cpuset.cpus" ] && [ -f "$(dirname "$dir")/cpuset.cpus" ]; then
 			cat "$(dirname "$dir")/cpuset.cpus" >"$dir/cpuset.cpus"
 			cat "$(dirname "$dir")/cpuset.mems" >"$dir/cpuset.mems"
 		fi
