@@ -42,7 +42,7 @@ fails_clearly() {
 	out=$("$@" 2>&1) && rc=0 || rc=$?
 	if echo "$out" | grep -E 'panic|goroutine [0-9]+ \['; then echo "panicked: $*" >&2; return 1; fi
 	[ $rc -ne 0 ] || { echo "$* worked on a full disk?" >&2; return 1; }
-	echo "$out" | grep -qi 'no space left' || { echo "$*: no clear error: $out" >&2; return 1; }
+	grep -qi 'no space left' <<<"$out" || { echo "$*: no clear error: $out" >&2; return 1; }
 }
 
 # intact: what was there before the fault still is and works, and the

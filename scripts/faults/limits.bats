@@ -17,7 +17,7 @@ ran_without_panic() {
 	local out rc
 	out=$("$@" 2>&1) && rc=0 || rc=$?
 	echo "$out" >"$BATS_TEST_TMPDIR/last.out"
-	if echo "$out" | grep -qE 'panic|goroutine [0-9]+ \['; then echo "$out" | head -n 6 >&2; echo "panicked: $*" >&2; return 1; fi
+	if grep -qE 'panic|goroutine [0-9]+ \[' <<<"$out"; then echo "$out" | head -n 6 >&2; echo "panicked: $*" >&2; return 1; fi
 	if [ $rc -ne 0 ] && [ -z "$out" ]; then echo "$* failed ($rc) without a word" >&2; return 1; fi
 	return 0
 }

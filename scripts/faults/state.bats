@@ -36,14 +36,14 @@ next_commands_say() {
 			echo "mydocker $cmd panicked" >&2
 			return 1
 		fi
-		if [ $rc -ne 0 ] && ! echo "$out" | grep -qF "$file"; then
+		if [ $rc -ne 0 ] && ! grep -qF "$file" <<<"$out"; then
 			echo "$NEXT_OUT" >&2
 			echo "mydocker $cmd failed without naming $file" >&2
 			return 1
 		fi
 	done
 	# Some command must have said it: silence is not an answer.
-	echo "$NEXT_OUT" | grep -qF "$file" || { echo "$NEXT_OUT" >&2; echo "no command named $file" >&2; return 1; }
+	grep -qF "$file" <<<"$NEXT_OUT" || { echo "$NEXT_OUT" >&2; echo "no command named $file" >&2; return 1; }
 }
 
 # container_file_garbled NAME HOW: a running container's NAME file
