@@ -232,18 +232,4 @@ sweep() {
 	printf '%s\n' 1 $(((${1} + 1) / 2)) "$1" | sort -n -u
 }
 
-# start_registry / stop_registry: the test registry on 127.0.0.1 (as in
-# final.bats), with the busybox image as $REGISTRY/test/app:v1 and others.
-start_registry() {
-	: "${TESTREGISTRY:?set TESTREGISTRY to the testregistry binary}"
-	local addr_file=$BATS_FILE_TMPDIR/registry.addr i
-	"$TESTREGISTRY" serve "$addr_file" 3>&- &
-	echo $! >"$BATS_FILE_TMPDIR/registry.pid"
-	for ((i = 0; i < 50; i++)); do [ -s "$addr_file" ] && break; sleep 0.1; done
-	REGISTRY=$(cat "$addr_file")
-	export REGISTRY
-	"$TESTREGISTRY" push "$REGISTRY" "$BUSYBOX_TAR" >/dev/null
-}
-stop_registry() {
-	kill "$(cat "$BATS_FILE_TMPDIR/registry.pid")" 2>/dev/null || true
-}
+# start_registry / stop_registry are the integration helpers'.

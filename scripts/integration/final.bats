@@ -7,20 +7,8 @@
 
 load helpers
 
-setup_file() {
-	: "${TESTREGISTRY:?set TESTREGISTRY to the testregistry binary (scripts/test.sh builds it)}"
-	local addr_file=$BATS_FILE_TMPDIR/registry.addr i
-	"$TESTREGISTRY" serve "$addr_file" 3>&- &
-	echo $! >"$BATS_FILE_TMPDIR/registry.pid"
-	for ((i = 0; i < 50; i++)); do [ -s "$addr_file" ] && break; sleep 0.1; done
-	REGISTRY=$(cat "$addr_file")
-	export REGISTRY
-	"$TESTREGISTRY" push "$REGISTRY" "$BUSYBOX_TAR"
-}
-
-teardown_file() {
-	kill "$(cat "$BATS_FILE_TMPDIR/registry.pid")" 2>/dev/null || true
-}
+setup_file() { start_registry; }
+teardown_file() { stop_registry; }
 
 layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 

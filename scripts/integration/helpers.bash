@@ -534,3 +534,20 @@ iptables_wrapper() {
 	chmod +x "$WRAP/iptables"
 	IPT_PATH=$WRAP:$PATH
 }
+
+# start_registry / stop_registry: the test registry of final/ on
+# 127.0.0.1, for a .bats file (setup_file), with the busybox image pushed
+# as $REGISTRY/test/app:v1 and others; REGISTRY is its address.
+start_registry() {
+	: "${TESTREGISTRY:?set TESTREGISTRY to the testregistry binary (scripts/test.sh builds it)}"
+	local addr_file=$BATS_FILE_TMPDIR/registry.addr i
+	"$TESTREGISTRY" serve "$addr_file" 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/registry.pid"
+	for ((i = 0; i < 50; i++)); do [ -s "$addr_file" ] && break; sleep 0.1; done
+	REGISTRY=$(cat "$addr_file")
+	export REGISTRY
+	"$TESTREGISTRY" push "$REGISTRY" "$BUSYBOX_TAR" >/dev/null
+}
+stop_registry() {
+	kill "$(cat "$BATS_FILE_TMPDIR/registry.pid")" 2>/dev/null || true
+}
