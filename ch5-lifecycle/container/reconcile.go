@@ -85,21 +85,8 @@ func reconcile(store Store, st *State) error {
 // its layer the only copy of its data (ps says what to do, rm -f removes
 // it).
 func removeAbandonedDirs(store Store) {
-	entries, err := os.ReadDir(store.containersDir())
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".tmp-") {
-			continue
-		}
-		dir := filepath.Join(store.containersDir(), e.Name())
-		// Its run holds its lock until it is renamed into place
-		// (Store.create): a lock we get is of a run that died.
-		lock, ok, err := lockfile.TryTakeDir(dir)
-		if err != nil || !ok {
-			continue
-		}
+	for _, lock := range takeAbandonedDirs(store) {
+		dir := lock.Path()
 		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
 		if err := ws.Unmount(); err == nil {
 			err = overlay.RemoveAll(dir)
@@ -109,4 +96,33 @@ func removeAbandonedDirs(store Store) {
 		}
 		lock.Release()
 	}
+}
+
+// takeAbandonedDirs takes the locks of the .tmp- directories whose run
+// died. It holds the containers directory exclusive while it looks: a run
+// makes its .tmp- directory and takes its lock holding it shared
+// (Store.makeLocked), so every .tmp- directory seen here is locked by its
+// run, or by nobody because the run died. While a run is making one, it
+// looks another time.
+func takeAbandonedDirs(store Store) []*lockfile.Lock {
+	gate, ok, err := lockfile.TryTakeDir(store.containersDir())
+	if err != nil || !ok {
+		return nil
+	}
+	defer gate.Release()
+	entries, err := os.ReadDir(store.containersDir())
+	if err != nil {
+		return nil
+	}
+	var locks []*lockfile.Lock
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		lock, ok, err := lockfile.TryTakeDir(filepath.Join(store.containersDir(), e.Name()))
+		if err == nil && ok {
+			locks = append(locks, lock)
+		}
+	}
+	return locks
 }

@@ -41,17 +41,8 @@ func (s Store) create(st *State) error {
 	}
 	tmp := filepath.Join(s.containersDir(), ".tmp-"+st.ID)
 	st.dir = tmp
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
-	}
-	// The directory's lock is ours until it is in place: a .tmp- directory
-	// whose lock another command gets is of a run that died (a kill -9),
-	// and that command removes it at once (removeAbandonedDirs). The lock
-	// goes with the rename's inode, and is let go before anything else of
-	// ours takes the container's lock, which is the same one.
-	lock, err := lockfile.TakeDir(tmp)
+	lock, err := s.makeLocked(tmp)
 	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
 	}
 	defer lock.Release()
@@ -70,6 +61,32 @@ func (s Store) create(st *State) error {
 		return fmt.Errorf("create container %s: %w", st.ShortID(), err)
 	}
 	return nil
+}
+
+// makeLocked makes the directory tmp and takes its lock, which stays ours
+// until it is in place: a .tmp- directory whose lock another command gets
+// is of a run that died (a kill -9), and that command removes it at once
+// (removeAbandonedDirs). Between the mkdir and the lock, though, that
+// command would get the lock of a run that lives, and remove its
+// directory under it: so both are done holding the containers
+// directory's lock shared, and removeAbandonedDirs looks holding it
+// exclusive. The lock goes with the rename's inode, and is let go before
+// anything else of ours takes the container's lock, which is the same.
+func (s Store) makeLocked(tmp string) (*lockfile.Lock, error) {
+	gate, err := lockfile.TakeDirShared(s.containersDir())
+	if err != nil {
+		return nil, err
+	}
+	defer gate.Release()
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return nil, err
+	}
+	lock, err := lockfile.TakeDir(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	return lock, nil
 }
 
 // reserveName takes st.Name for st.ID, or makes up a free name when it

@@ -146,3 +146,50 @@ func TestADamagedConfigIsListedApartAndFoundForRm(t *testing.T) {
 	assert.ErrorIs(t, err, ErrDamaged)
 	assert.Equal(t, bad.ID, de.Damaged.ID)
 }
+
+// A command's removeAbandonedDirs runs while other runs make their
+// containers: it takes no .tmp- directory of a run that lives, even one
+// between its mkdir and its lock (the 50 runs -d at once that lost theirs).
+func TestRunsAtOnceKeepTheirDirectoriesFromTidying(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	require.NoError(t, os.MkdirAll(s.containersDir(), 0o700))
+	done := make(chan struct{})
+	tidied := make(chan struct{})
+	go func() {
+		defer close(tidied)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				removeAbandonedDirs(s)
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make([]error, 200)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.create(&State{ID: newID(), Created: time.Now()})
+		}()
+	}
+	wg.Wait()
+	close(done)
+	<-tidied
+	for _, err := range errs {
+		assert.NoError(t, err)
+	}
+	entries, err := os.ReadDir(s.containersDir())
+	require.NoError(t, err)
+	assert.Equal(t, len(errs), len(entries), "every run's directory, in place")
+}
+
+func TestADirectoryOfARunKilledBeforeTheRenameIsRemoved(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	dead := filepath.Join(s.containersDir(), ".tmp-"+newID())
+	require.NoError(t, os.MkdirAll(dead, 0o700))
+	removeAbandonedDirs(s)
+	assert.NoDirExists(t, dead)
+}

@@ -19,7 +19,7 @@ func Take(path string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
-	return take(f, path)
+	return take(f, path, unix.LOCK_EX)
 }
 
 // TakeDir waits for the exclusive lock of the directory dir itself. Unlike
@@ -31,7 +31,18 @@ func TakeDir(dir string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", dir, err)
 	}
-	return take(f, dir)
+	return take(f, dir, unix.LOCK_EX)
+}
+
+// TakeDirShared waits for a shared lock of the directory dir: any number
+// of holders share it, while nobody holds it exclusive (TakeDir,
+// TryTakeDir).
+func TakeDirShared(dir string) (*Lock, error) {
+	f, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", dir, err)
+	}
+	return take(f, dir, unix.LOCK_SH)
 }
 
 // TryTakeDir is TakeDir that does not wait: ok is false, and no lock
@@ -58,10 +69,10 @@ func TryTakeDir(dir string) (l *Lock, ok bool, err error) {
 	return &Lock{f: f}, true, nil
 }
 
-func take(f *os.File, path string) (*Lock, error) {
+func take(f *os.File, path string, how int) (*Lock, error) {
 	var err error
 	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		err = unix.Flock(int(f.Fd()), how)
 		if err != unix.EINTR {
 			break
 		}
@@ -75,3 +86,6 @@ func take(f *os.File, path string) (*Lock, error) {
 
 // Release lets the lock go.
 func (l *Lock) Release() { _ = l.f.Close() }
+
+// Path is the file or directory whose lock this is.
+func (l *Lock) Path() string { return l.f.Name() }
