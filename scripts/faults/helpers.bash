@@ -38,6 +38,9 @@ fault_case() {
 	set +e
 	(
 		set -eE -o pipefail
+		# The step that failed the case, named: a check that fails
+		# quietly (a grep, a test) would leave the case without a reason.
+		trap 'echo "### the case stopped at: $BASH_COMMAND (status $?, ${FUNCNAME[0]:-main} line $LINENO)" >&2' ERR
 		"$@"
 	) >"$out" 2>&1
 	rc=$?
