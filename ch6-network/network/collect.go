@@ -33,6 +33,14 @@ func (s Store) collect() error {
 	if err != nil {
 		return err
 	}
+	if len(nets) == 0 {
+		// A network rm killed between the last file's removal and the
+		// chains' leaves them to nobody: they go here, unless another
+		// state root's networks use them.
+		if t, err := ipt(); err == nil {
+			_ = removeChainsIfUnused(t)
+		}
+	}
 	for _, n := range nets {
 		if err := s.collectAllocations(n.Name); err != nil {
 			return err

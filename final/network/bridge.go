@@ -44,21 +44,14 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	}
 	first, _ := hostRange(ipnet)
 	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
-	t, err := ipt()
-	if err != nil {
-		return nil, err
-	}
-	if err := ensureChains(t); err != nil {
-		_ = removeChainsIfUnused(t)
-		return nil, err
-	}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
-	// Recorded first, as being made: a run killed half-way leaves a
-	// network that the next command completes or removes, never trusts.
-	// (made, not n: a failed return sets n to nil before the deferred undo
-	// runs.)
+	// Recorded first, as being made, before our chains too: a run killed
+	// half-way leaves a network that the next command completes or
+	// removes, never trusts, and the removal of the last network takes
+	// the chains with it. (made, not n: a failed return sets n to nil
+	// before the deferred undo runs.)
 	if err := s.save(made); err != nil {
 		return nil, err
 	}
@@ -67,6 +60,13 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 			_ = s.remove(made)
 		}
 	}()
+	t, err := ipt()
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureChains(t); err != nil {
+		return nil, err
+	}
 	// The rules first: the guard against 127.0.0.0/8 from the bridge is
 	// there before route_localnet is set on it.
 	if err := addNetworkRules(made); err != nil {
