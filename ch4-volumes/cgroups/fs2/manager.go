@@ -34,17 +34,28 @@ func (m *Manager) dir() string { return filepath.Join(m.root, m.path) }
 // Set creates the cgroup, with the controllers it needs enabled in every
 // ancestor, and writes its limits.
 func (m *Manager) Set(res *resources.Resources) error {
-	if err := m.enableControllers(controllersFor(res)); err != nil {
-		return err
-	}
-	if err := fscommon.MkdirAll(m.dir()); err != nil {
-		// Without limits the cgroup only groups the container's processes:
-		// where cgroups cannot be written (a read-only /sys/fs/cgroup in a
-		// container), the container runs without one.
-		if res.IsEmpty() && fscommon.ReadOnly(err) {
-			return nil
+	names := controllersFor(res)
+	for try := 1; ; try++ {
+		if err := m.enableControllers(names); err != nil {
+			return err
 		}
-		return err
+		if err := fscommon.MkdirAll(m.dir()); err != nil {
+			// Without limits the cgroup only groups the container's processes:
+			// where cgroups cannot be written (a read-only /sys/fs/cgroup in a
+			// container), the container runs without one.
+			if res.IsEmpty() && fscommon.ReadOnly(err) {
+				return nil
+			}
+			return err
+		}
+		// Another mydocker removes the shared parent once it is empty
+		// (its own container gone): between our enabling and our mkdir,
+		// MkdirAll made it again, and a new parent passes no controller
+		// down. Then the same again, in order.
+		if try == 3 || m.hasControllers(names) {
+			break
+		}
+		_ = unix.Rmdir(m.dir())
 	}
 	m.made = true
 	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet} {
@@ -101,6 +112,21 @@ func controllersFor(res *resources.Resources) []string {
 		names = append(names, "cpuset")
 	}
 	return names
+}
+
+// hasControllers reports whether the cgroup has the files of every
+// controller in names.
+func (m *Manager) hasControllers(names []string) bool {
+	have, err := fscommon.ReadFile(m.dir(), "cgroup.controllers")
+	if err != nil {
+		return false
+	}
+	for _, name := range names {
+		if !contains(strings.Fields(have), name) {
+			return false
+		}
+	}
+	return true
 }
 
 // enableControllers enables the controllers for the container's cgroup:
