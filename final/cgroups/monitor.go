@@ -69,18 +69,16 @@ func CollectMonitors() {
 	for _, dir := range dirs {
 		parent := filepath.Dir(dir)
 		entries, _ := os.ReadDir(parent)
-		removed := false
 		for _, e := range entries {
-			if !strings.HasPrefix(e.Name(), "monitor-") || !e.IsDir() {
-				continue
-			}
-			if unix.Rmdir(filepath.Join(parent, e.Name())) == nil {
-				removed = true
+			if strings.HasPrefix(e.Name(), "monitor-") && e.IsDir() {
+				_ = unix.Rmdir(filepath.Join(parent, e.Name()))
 			}
 		}
-		if removed {
-			fscommon.RemoveParent(parent)
-		}
+		// The parent goes once empty, even with no monitor's removed
+		// here: a run killed between its mkdir and its container's left
+		// it with nothing in it, and nobody else would look. A run making
+		// a cgroup in it just now makes it again (fscommon.MkdirAll).
+		fscommon.RemoveParent(parent)
 	}
 }
 
