@@ -204,10 +204,8 @@ func (s Store) remove(n *Network) error {
 		keep(err)
 	} else {
 		for _, r := range append(networkRules(n), legacyRules(n)...) {
-			if ok, _ := t.ChainExists(r.table, r.chain); ok {
-				if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
-					keep(fmt.Errorf("iptables -t %s -D %s: %w", r.table, r.chain, err))
-				}
+			if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
+				keep(err)
 			}
 		}
 	}

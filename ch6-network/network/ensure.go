@@ -51,10 +51,8 @@ func ensureRules(n *Network) error {
 		return err
 	}
 	for _, r := range append(legacyRules(n), networkRules(n)...) {
-		if ok, _ := t.ChainExists(r.table, r.chain); ok {
-			if err := t.DeleteIfExists(r.table, r.chain, r.rule...); err != nil {
-				return fmt.Errorf("iptables -t %s -D %s: %w", r.table, r.chain, err)
-			}
+		if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
+			return err
 		}
 	}
 	return addNetworkRules(n)

@@ -225,11 +225,9 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 		if err != nil {
 			return err
 		}
-		if ok, _ := t.ChainExists("nat", chainDNAT); ok {
-			for _, p := range ep.Ports {
-				if err := t.DeleteIfExists("nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
-					return err
-				}
+		for _, p := range ep.Ports {
+			if err := deleteRule(t, "nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
+				return err
 			}
 		}
 	}

@@ -73,6 +73,24 @@ func ensureChains(t *iptables.IPTables) error {
 	return nil
 }
 
+// deleteRule deletes rule from table's chain where both are there. A chain
+// that could not be looked at (iptables failed, or was killed) is an
+// error, not a chain that is gone: taken for gone, its rule would be left
+// to nobody, the network's file removed after it.
+func deleteRule(t *iptables.IPTables, table, chain string, rule ...string) error {
+	ok, err := t.ChainExists(table, chain)
+	if err != nil {
+		return fmt.Errorf("iptables -t %s -S %s: %w", table, chain, err)
+	}
+	if !ok {
+		return nil
+	}
+	if err := t.DeleteIfExists(table, chain, rule...); err != nil {
+		return fmt.Errorf("iptables -t %s -D %s: %w", table, chain, err)
+	}
+	return nil
+}
+
 // removeChainsIfUnused removes the jumps and our chains, once no network
 // of any state root has a rule in them: another root's networks (a
 // test's, next to the user's) share them, under another lock. A chain is
@@ -94,7 +112,11 @@ func removeChainsIfUnused(t *iptables.IPTables) error {
 	for _, j := range jumps {
 		// A jump to a chain that is gone cannot even be looked for.
 		target := j.rule[len(j.rule)-1]
-		if ok, _ := t.ChainExists(j.table, target); !ok {
+		ok, err := t.ChainExists(j.table, target)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			continue
 		}
 		if err := t.DeleteIfExists(j.table, j.chain, j.rule...); err != nil {
@@ -102,7 +124,11 @@ func removeChainsIfUnused(t *iptables.IPTables) error {
 		}
 	}
 	for _, c := range ourChains {
-		if ok, _ := t.ChainExists(c.table, c.chain); ok {
+		ok, err := t.ChainExists(c.table, c.chain)
+		if err != nil {
+			return err
+		}
+		if ok {
 			if err := t.DeleteChain(c.table, c.chain); err != nil {
 				return nil // a rule came meanwhile: in use after all
 			}
