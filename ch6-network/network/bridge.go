@@ -44,6 +44,12 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	}
 	first, _ := hostRange(ipnet)
 	made := &Network{Name: name, Driver: driver, Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
+	// iptables is looked for before anything is recorded: without it
+	// nothing can be made, and nothing needs undoing.
+	t, err := ipt()
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, err
 	}
@@ -60,10 +66,6 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 			_ = s.remove(made)
 		}
 	}()
-	t, err := ipt()
-	if err != nil {
-		return nil, err
-	}
 	if err := ensureChains(t); err != nil {
 		return nil, err
 	}
