@@ -115,11 +115,12 @@ func controllersFor(res *resources.Resources) []string {
 }
 
 // hasControllers reports whether the cgroup has the files of every
-// controller in names.
+// controller in names. One whose cgroup.controllers cannot be read is
+// taken as it is: the writes of its limits that follow say what is wrong.
 func (m *Manager) hasControllers(names []string) bool {
 	have, err := fscommon.ReadFile(m.dir(), "cgroup.controllers")
 	if err != nil {
-		return false
+		return true
 	}
 	for _, name := range names {
 		if !contains(strings.Fields(have), name) {
