@@ -13,7 +13,7 @@
 // workspace (4.1, 4.2, package overlay), applies its Confinement
 // (capabilities, no_new_privs, seccomp, masked paths; package security)
 // and its user, and execve(2)s the command, which becomes PID 1 of the
-// new PID namespace. With --net the container is connected (6.3, 6.4)
+// new PID namespace. With --net the container is connected (book 6.3, 6.4)
 // after its cgroup and before its command: address and ports reserved and
 // recorded in its state, then its veth and rules made by package network.
 //
