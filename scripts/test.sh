@@ -3,7 +3,8 @@
 #
 # Runs every test of every stage (or of STAGE alone):
 #   1. static checks: gofmt, the generated lists of changes in the READMEs,
-#      and go vet for each module;
+#      the docs against the code (scripts/check-docs.sh), and go vet for
+#      each module;
 #   2. each module built on its own (GOWORK=off: no stage may import another);
 #   3. the unit tests of each module;
 #   4. the integration tests (bats) as root, cumulative: a stage's binary
@@ -117,6 +118,7 @@ check "gofmt" gofmt_clean
 check "bats files load" bats_parse
 check "bats tests have no bare ! line" no_bare_bang
 check "stage READMEs list their changes" "$REPO/scripts/stage-changes.sh" --check
+check "docs name what the code does" "$REPO/scripts/check-docs.sh"
 
 for stage in "${targets[@]}"; do
 	say "$stage: vet, build, unit tests"

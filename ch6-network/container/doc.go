@@ -1,33 +1,43 @@
-// Package container starts a process in its own namespaces, inside cgroup
-// limits, in its own root filesystem with volumes, and commits that
-// filesystem to an image (book 3.1-4.4).
+// Package container runs containers and keeps them between commands: a
+// container started detached outlives the mydocker that started it, and
+// ps, logs, exec, stop, rm and commit find it again by name or ID (book
+// 5.1-5.8), and it puts a container on a network of package network
+// (book 6.3, 6.4).
 //
-// "mydocker run" cannot simply fork the user's command: the namespaces must
-// be in place before that command starts, and some setup (the /proc mount)
-// has to run inside them. So run re-executes this very binary as
-// "/proc/self/exe init" with clone(2) flags for new UTS, PID, mount, IPC and
-// network namespaces; init makes its mounts private, moves into the
-// container's root filesystem with its /proc, /sys and /dev,
-// and then execve(2)s the user's command, which becomes PID 1 of the new
-// PID namespace.
+// Starting one is chapters 3 and 4's: Run re-executes this very binary as
+// "/proc/self/exe init" with clone(2) flags for new UTS, PID, mount, IPC
+// and network namespaces. init waits on a pipe (fd 3) until run has put
+// it into its cgroup (package cgroups), then makes its mounts private,
+// pivots into the container's own overlay workspace (package overlay) on
+// the image named on the command line (5.7), with its volumes, /proc,
+// /sys and /dev, and execve(2)s the command, which becomes PID 1 of the
+// new PID namespace, with a clean environment plus -e (5.8). With -d, Run
+// returns once the command has started, and its output goes to the
+// container's log (5.1, 5.3).
 //
-// The command reaches init through a pipe (fd 3), not on its command line:
-// init waits on it until run has put it into its cgroup, with the limits of
-// -m, -cpushare and -cpuset (book 3.2, 3.3), so the command never runs
-// unlimited. The cgroup is removed when the container exits.
+// Each container is a directory under <root>/containers/<id> (Store),
+// with its config.json (State: what it is, and what was made for it,
+// written before each thing is made; 5.2), its log and its writable
+// layer; a name is reserved for one ID under <root>/names. Logs prints
+// the log (5.3). Exec runs a command inside a running container through
+// package nsenter (5.4). Stop sends SIGTERM, then SIGKILL after its
+// timeout, and waits (5.5); Remove deletes a container that has exited,
+// or kills it first with force (5.6). Commit writes a container's
+// filesystem, without its volumes, to an image tar (4.4, 5.7).
 //
-// The container's root is the busybox image under an overlay
-// writable layer (package overlay); init pivots into it (pivot_root(2)) and
-// gives it /proc, /sys and /dev. A run killed with kill -9 leaves its
-// container, workspace and cgroup behind: the next run removes them first.
+// The book has no monitor process: nobody waits for a detached container.
+// So every command first calls Reconcile, which tears down (cgroup,
+// mounts) and marks exited a container whose process is gone, and removes
+// what a mydocker killed half-way left. A process is known by its pid and
+// start time (Process), so a reused pid never makes a dead container look
+// alive.
 //
-// The volumes of -v (book 4.3) are bound by init, in the container's mount
-// namespace and through descriptors opened inside its root, never by path
-// in the host's: they go with the namespace. The workspace is unmounted,
-// every unmount checked, before anything of it is deleted.
-//
-// Commit (book 4.4) writes the running container's filesystem, without the
-// volumes' contents, to an image tar.
+// With --net, run connects the container after its cgroup and before its
+// command (connect): its address and -p ports are reserved and recorded
+// in its state, then its veth and rules made by package network.
+// Teardown disconnects it and gives them back, on every way a container
+// ends; the network store asks Store.Networks which addresses a
+// container still holds, so that those of a run that died are collected.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container

@@ -1,33 +1,33 @@
-// Package container starts a process in its own namespaces, inside cgroup
-// limits, in its own root filesystem with volumes, and commits that
-// filesystem to an image (book 3.1-4.4).
+// Package container is mydocker's runtime: it creates, runs, watches and
+// removes containers, and serves the commands that look into them. It
+// holds what the book's chapters 3 to 6 built, grown to docker's
+// behaviour, and beyond the book a monitor process per container.
 //
-// "mydocker run" cannot simply fork the user's command: the namespaces must
-// be in place before that command starts, and some setup (the /proc mount)
-// has to run inside them. So run re-executes this very binary as
-// "/proc/self/exe init" with clone(2) flags for new UTS, PID, mount, IPC and
-// network namespaces; init makes its mounts private, moves into the
-// container's root filesystem with its /proc, /sys and /dev,
-// and then execve(2)s the user's command, which becomes PID 1 of the new
-// PID namespace.
+// Monitor (or Create, then MonitorStart) makes a container from an
+// image and starts it: this very binary is
+// re-executed as "/proc/self/exe init" (RunContainerInitProcess) with
+// clone(2) flags for new UTS, PID, mount, IPC and network namespaces
+// (book 3.1); it waits on a pipe (fd 3) until it is in its cgroup (3.2),
+// then makes its mounts private, binds the container's /etc files and its
+// volumes (spec mounts made by package oci), pivots into its overlay
+// workspace (4.1, 4.2, package overlay), applies its Confinement
+// (capabilities, no_new_privs, seccomp, masked paths; package security)
+// and its user, and execve(2)s the command, which becomes PID 1 of the
+// new PID namespace. With --net the container is connected (book 6.3, 6.4)
+// after its cgroup and before its command: address and ports reserved and
+// recorded in its state, then its veth and rules made by package network.
 //
-// The command reaches init through a pipe (fd 3), not on its command line:
-// init waits on it until run has put it into its cgroup, with the limits of
-// -m, -cpushare and -cpuset (book 3.2, 3.3), so the command never runs
-// unlimited. The cgroup is removed when the container exits.
-//
-// The container's root is the busybox image under an overlay
-// writable layer (package overlay); init pivots into it (pivot_root(2)) and
-// gives it /proc, /sys and /dev. A run killed with kill -9 leaves its
-// container, workspace and cgroup behind: the next run removes them first.
-//
-// The volumes of -v (book 4.3) are spec bind mounts that init makes with
-// the bundle code (oci.Rootfs), in the container's mount namespace, never
-// in the host's: they go with the namespace. The workspace is unmounted,
-// every unmount checked, before anything of it is deleted.
-//
-// Commit (book 4.4) writes the running container's filesystem, without the
-// volumes' contents, to an image tar.
+// Every container, detached (5.1) or not, has a monitor ("mydocker
+// monitor" runs Monitor or MonitorStart), its parent for its whole life:
+// it waits for the command, records its exit code, tears it down, applies
+// --rm and --restart, and serves attach and the terminal (Attach, Stream). Each container is a
+// directory under <root>/containers/<id> (Store, State; 5.2), with its
+// log (Logs; 5.3) and writable layer. Exec enters a running container
+// through package nsenter's constructor, confined as the container is
+// (5.4); Stop, Kill, Wait and Remove end it (5.5, 5.6); Commit, Export,
+// CopyIn and CopyOut read and write its filesystem (4.4, 5.7); Top and
+// Stats observe it. Every command first calls Reconcile, which tears down
+// what a process that died left.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container

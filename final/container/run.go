@@ -217,9 +217,14 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 	return parent, pipes, nil
 }
 
-// connect puts the container on its network before its command starts:
-// the address and ports are reserved and recorded first, so that teardown
-// undoes a connect that failed half-way.
+// connect puts the container on its network before its command starts,
+// in two steps. Reserve takes an address and the host ports in the
+// network's files and, before it lets the networks' lock go, has them
+// written into the container's state; only then does Connect make the
+// veth and the rules. So teardown, which reads the endpoint from the
+// state, undoes a connect that failed half-way; a run killed between the
+// reservation and the save leaves an allocation that no state records,
+// which the next Reserve on that network, or its removal, collects.
 func connect(st *State, opts RunOptions, pid int) error {
 	nets := Store{Root: opts.Root}.Networks()
 	// Recorded under the networks' lock: an address that a state does
