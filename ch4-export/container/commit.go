@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/mydocker/mydocker/ch4-export/image"
 	"github.com/mydocker/mydocker/ch4-export/overlay"
@@ -21,7 +22,7 @@ func Commit(root, name string, force bool) (string, error) {
 	if err := image.ValidName(name); err != nil {
 		return "", err
 	}
-	ws := overlay.Workspace{Root: root}
+	ws := overlay.Workspace{Path: filepath.Join(root, "overlay")}
 	if !overlay.Running(root) {
 		return "", fmt.Errorf("no running container under %s to commit", root)
 	}

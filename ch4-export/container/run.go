@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -130,7 +131,7 @@ func pendingSignal(signals <-chan os.Signal) (syscall.Signal, bool) {
 // namespace. It first cleans up after a run that was killed before it
 // could (kill -9 leaves the overlay mounted and the cgroup behind).
 func newWorkSpace(root, id string, volumes []overlay.Volume) (overlay.Workspace, error) {
-	ws := overlay.Workspace{Root: root}
+	ws := overlay.Workspace{Path: filepath.Join(root, "overlay")}
 	if err := removeLeftovers(ws); err != nil {
 		return ws, err
 	}

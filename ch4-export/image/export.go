@@ -7,12 +7,13 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/ch4-export/internal/atomicfile"
 )
 
 // Export writes the tree at dir to w as a plain tar (book 4.4), the format
@@ -269,31 +270,6 @@ func (zeros) Read(p []byte) (int, error) {
 // WriteAtomically writes a file with write, through a temporary file in
 // the same directory that is renamed into place only once complete, so
 // that a failure never leaves a half-written image.
-func WriteAtomically(path string, write func(io.Writer) error) (err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+func WriteAtomically(path string, write func(io.Writer) error) error {
+	return atomicfile.WriteFunc(path, 0o644, write)
 }

@@ -57,7 +57,7 @@ func sharedHostDir(t *testing.T, dir string) {
 func workspaceBesideASharedHost(t *testing.T) (Workspace, string) {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
-	w := Workspace{Root: dir}
+	w := Workspace{Path: filepath.Join(dir, "fs")}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(lower, 0o755))
 	host := filepath.Join(dir, "host")
@@ -88,7 +88,7 @@ func inMountNamespace(t *testing.T, f func() error) {
 
 func TestVolumesNeverShowOnTheHost(t *testing.T) {
 	w, host := workspaceBesideASharedHost(t)
-	other := filepath.Join(w.Root, "other")
+	other := filepath.Join(filepath.Dir(w.Path), "other")
 	require.NoError(t, os.MkdirAll(other, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(other, "f"), []byte("inner"), 0o644))
 
@@ -133,7 +133,7 @@ func TestReadOnlyVolumeIsReadOnlyToTheBottom(t *testing.T) {
 func symlinkedWorkspace(t *testing.T, link string) Workspace {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
-	w := Workspace{Root: dir}
+	w := Workspace{Path: filepath.Join(dir, "fs")}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(filepath.Join(lower, "etc"), 0o755))
 	require.NoError(t, os.Symlink(link, filepath.Join(lower, "data")))
@@ -145,7 +145,7 @@ func symlinkedWorkspace(t *testing.T, link string) Workspace {
 func TestVolumeStaysInsideASymlinkedRoot(t *testing.T) {
 	// The image's /data points at /etc: it must be the image's /etc.
 	w := symlinkedWorkspace(t, "/etc")
-	host := filepath.Join(w.Root, "host")
+	host := filepath.Join(filepath.Dir(w.Path), "host")
 	require.NoError(t, os.MkdirAll(host, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(host, "kept"), []byte("data"), 0o644))
 
@@ -166,7 +166,7 @@ func TestVolumeOnASymlinkToAHostPathStaysInside(t *testing.T) {
 	// to a host directory. Resolved in the root, it names the container's.
 	decoy := t.TempDir()
 	w := symlinkedWorkspace(t, decoy)
-	host := filepath.Join(w.Root, "host")
+	host := filepath.Join(filepath.Dir(w.Path), "host")
 	require.NoError(t, os.MkdirAll(host, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(host, "marker"), []byte("x"), 0o644))
 
@@ -184,7 +184,7 @@ func TestVolumeOnASymlinkToAHostPathStaysInside(t *testing.T) {
 
 func TestFileVolumeAndTypeMismatch(t *testing.T) {
 	w, host := workspaceBesideASharedHost(t)
-	file := filepath.Join(w.Root, "file")
+	file := filepath.Join(filepath.Dir(w.Path), "file")
 	require.NoError(t, os.WriteFile(file, []byte("one file"), 0o644))
 
 	inMountNamespace(t, func() error {
@@ -202,7 +202,7 @@ func TestFileVolumeAndTypeMismatch(t *testing.T) {
 func TestRemoveStopsWhenTheWorkspaceIsBusy(t *testing.T) {
 	testutil.RequireRoot(t)
 	dir := t.TempDir()
-	w := Workspace{Root: dir}
+	w := Workspace{Path: filepath.Join(dir, "fs")}
 	lower := filepath.Join(dir, "lower")
 	require.NoError(t, os.MkdirAll(lower, 0o755))
 	require.NoError(t, w.Create("abc", lower))

@@ -13,8 +13,8 @@ import (
 	"github.com/mydocker/mydocker/ch4-overlay/cgroups/fscommon"
 )
 
-// The functions here find a container's cgroup from its ID alone, for a
-// run whose mydocker was killed (kill -9) before it could clean up.
+// The functions here find a container's cgroup from its ID alone, from
+// any mydocker process: the one that ran the container may be long gone.
 
 // dirsOf lists the directories that the cgroup mydocker/<id> has, or would
 // have, in this machine's layout: one on v2, one per hierarchy on v1.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -129,7 +130,7 @@ func pendingSignal(signals <-chan os.Signal) (syscall.Signal, bool) {
 // after a run that was killed before it could (kill -9 leaves the overlay
 // mounted and the cgroup behind).
 func newWorkSpace(root, id string) (overlay.Workspace, error) {
-	ws := overlay.Workspace{Root: root}
+	ws := overlay.Workspace{Path: filepath.Join(root, "overlay")}
 	if err := removeLeftovers(ws); err != nil {
 		return ws, err
 	}

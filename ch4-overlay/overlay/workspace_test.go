@@ -13,7 +13,7 @@ import (
 )
 
 func TestLayout(t *testing.T) {
-	w := Workspace{Root: "/var/lib/mydocker"}
+	w := Workspace{Path: "/var/lib/mydocker/overlay"}
 	assert.Equal(t, "/var/lib/mydocker/overlay", w.Dir())
 	assert.Equal(t, "/var/lib/mydocker/overlay/upper", w.Upper())
 	assert.Equal(t, "/var/lib/mydocker/overlay/work", w.Work())
@@ -26,7 +26,7 @@ func TestCreateAndRemove(t *testing.T) {
 	lower := filepath.Join(root, "lower")
 	require.NoError(t, os.MkdirAll(lower, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(lower, "from-image"), []byte("x"), 0o644))
-	w := Workspace{Root: root}
+	w := Workspace{Path: filepath.Join(root, "fs")}
 
 	require.NoError(t, w.Create("abc", lower))
 	t.Cleanup(func() { _ = w.Remove() })

@@ -18,7 +18,7 @@ func TestStatFields(t *testing.T) {
 }
 
 func TestRecordedProcessIsAliveUntilItExits(t *testing.T) {
-	w := Workspace{Root: t.TempDir()}
+	w := Workspace{Path: t.TempDir()}
 	require.NoError(t, os.MkdirAll(w.Dir(), 0o755))
 	cmd := exec.Command("sleep", "30")
 	require.NoError(t, cmd.Start())
@@ -38,6 +38,6 @@ func TestRecordedProcessIsAliveUntilItExits(t *testing.T) {
 }
 
 func TestNoRecordedProcess(t *testing.T) {
-	_, alive := Workspace{Root: t.TempDir()}.LeftoverProcess()
+	_, alive := Workspace{Path: t.TempDir()}.LeftoverProcess()
 	assert.False(t, alive)
 }

@@ -16,11 +16,11 @@ import (
 // Workspace is the writable filesystem of the container: the book's single
 // workspace, so one container at a time (chapter 5 gives each its own).
 type Workspace struct {
-	Root string // mydocker's --root
+	Path string // <root>/overlay, the only one
 }
 
-// Dir holds the run's layers: <root>/overlay.
-func (w Workspace) Dir() string { return filepath.Join(w.Root, "overlay") }
+// Dir holds the run's layers.
+func (w Workspace) Dir() string { return w.Path }
 
 // Upper is where the container's changes go.
 func (w Workspace) Upper() string { return filepath.Join(w.Dir(), "upper") }

@@ -6,13 +6,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/ch5-lifecycle/overlay"
 )
 
 func TestSendInitConfigKeepsTheList(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer r.Close()
-	cfg := initConfig{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}, Hostname: "abc"}
+	cfg := initConfig{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}, Hostname: "abc",
+		Volumes: []overlay.Volume{{Host: "/a", Container: "/b", ReadOnly: true}}}
 
 	require.NoError(t, sendInitConfig(cfg, w))
 

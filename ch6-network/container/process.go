@@ -162,11 +162,13 @@ func NewParentProcess(opts RunOptions, pipes *initPipes, log *os.File) *exec.Cmd
 		}
 	}
 	if !cmd.SysProcAttr.Foreground {
-		// Otherwise the container gets a session of its own: none of our
-		// terminal, which it could open as /dev/tty and type into with
-		// TIOCSTI. So also its own process group: a Ctrl-C at the terminal
-		// goes to the terminal's foreground group, which is ours, and only
-		// once to the container, forwarded by us.
+		// Otherwise the container gets none of our terminal: a session of
+		// its own, so it cannot open ours as /dev/tty, and our output
+		// through pipes that we copy, since its root (CAP_SYS_ADMIN) could
+		// type into our shell with TIOCSTI on any descriptor of our
+		// terminal it held. Its own session is also its own process group:
+		// a Ctrl-C at the terminal goes to the terminal's foreground group,
+		// which is ours, and reaches the container once, forwarded by us.
 		cmd.SysProcAttr.Setsid = true
 	}
 	if cmd.SysProcAttr.Foreground {
@@ -184,13 +186,6 @@ func NewParentProcess(opts RunOptions, pipes *initPipes, log *os.File) *exec.Cmd
 		cmd.Stderr = cmd.Stdout
 	}
 	return cmd
-}
-
-// sameFile reports whether a and b are open on the same file.
-func sameFile(a, b *os.File) bool {
-	sa, errA := a.Stat()
-	sb, errB := b.Stat()
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // containerEnv is the environment the user's command starts with: a small
@@ -213,4 +208,11 @@ func containerEnv(hostname string, tty bool, extra []string) []string {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// sameFile reports whether a and b are open on the same file.
+func sameFile(a, b *os.File) bool {
+	sa, errA := a.Stat()
+	sb, errB := b.Stat()
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -103,8 +103,9 @@ func makePrivateMount(dir string) error {
 // Unmount unmounts the overlay and the workspace's own mount, deepest
 // first, and checks in the kernel's mount table that none is left. The
 // volumes are not in the host's mount table: init binds them in the
-// container's namespace, and they vanish with it. The layers stay: a container that has exited keeps its
-// writable layer until it is removed (book 5.6).
+// container's namespace, and they vanish with it. The layers stay: a
+// container that has exited keeps its writable layer until it is removed
+// (book 5.6).
 func (w Workspace) Unmount() error {
 	mounts, err := mountsUnder(w.Dir())
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // exitFailure is what mydocker returns when it fails itself, as docker does,
 // so that a script can tell "mydocker broke" from "the container said 1".
 const exitFailure = 125
+
 const usage = `mydocker is a simple container runtime implementation.
    The purpose of this project is to learn how docker works and how to write a docker by ourselves.
    Enjoy it, just for fun.`

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/ch6-network/container"
@@ -21,4 +24,34 @@ func findContainer(cmd *cli.Command, ref string) (container.Store, *container.St
 	s := store(cmd)
 	st, err := s.Find(ref)
 	return s, st, err
+}
+
+// eachContainer does do to each container named, printing each name as
+// it is done, as docker does. One that fails is said on stderr and the
+// others are still done; the status is then 125.
+func eachContainer(cmd *cli.Command, do func(container.Store, *container.State) error) error {
+	return eachRef(cmd, func(ref string) error {
+		s, st, err := findContainer(cmd, ref)
+		if err != nil {
+			return err
+		}
+		return do(s, st)
+	})
+}
+
+// eachRef is eachContainer for a do that finds the container itself.
+func eachRef(cmd *cli.Command, do func(ref string) error) error {
+	failed := 0
+	for _, ref := range cmd.Args().Slice() {
+		if err := do(ref); err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			failed++
+			continue
+		}
+		fmt.Println(ref)
+	}
+	if failed > 0 {
+		return exitStatus(exitFailure)
+	}
+	return nil
 }

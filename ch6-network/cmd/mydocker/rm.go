@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/ch6-network/container"
+)
+
+// rmCommand removes containers (book 5.6).
+func rmCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "rm",
+		Usage:     "remove containers (-f: running ones too, killed first)",
+		ArgsUsage: "CONTAINER...",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "f", Aliases: []string{"force"}, Usage: "kill a running container first"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() < 1 {
+				return errors.New("rm: missing container")
+			}
+			return eachRef(cmd, func(ref string) error {
+				s, st, err := findContainer(cmd, ref)
+				// One whose config.json cannot be read goes with -f only:
+				// it may be running.
+				var damaged *container.DamagedError
+				if errors.As(err, &damaged) && cmd.Bool("f") {
+					return container.RemoveDamaged(s, damaged.Damaged)
+				}
+				if err != nil {
+					return err
+				}
+				return container.Remove(s, st, cmd.Bool("f"))
+			})
+		},
+	}
+}

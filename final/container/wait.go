@@ -1,0 +1,60 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Wait blocks until the container has exited and returns its exit code.
+// A detached container's is known from its monitor; one that exited with
+// nobody watching (its monitor killed) has none, which is an error.
+func Wait(store Store, st *State) (*int, error) {
+	for {
+		now, err := store.reload(st)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s was removed before its exit code could be read", st.Name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if now.Status == Exited {
+			if now.ExitCode == nil {
+				return nil, fmt.Errorf("%s exited with nobody watching: its exit code is unknown", st.Name)
+			}
+			return now.ExitCode, nil
+		}
+		switch {
+		case now.Owner.Alive():
+			// Its mydocker (foreground run, or monitor) records the end.
+			err = waitUntilGone(now.Owner)
+		case now.Init.Alive():
+			err = waitUntilGone(now.Init)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := reconcile(store, now); err != nil {
+			return nil, err
+		}
+		// The owner may be between the exit and its record: look again.
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitUntilGone blocks until the process p has exited.
+func waitUntilGone(p Process) error {
+	fd, ok, err := openProcess(p.PID, p.Alive)
+	if err != nil || !ok {
+		return err
+	}
+	defer unix.Close(fd)
+	for {
+		if exited, err := waitForExit(fd, time.Hour); err != nil || exited {
+			return err
+		}
+	}
+}
