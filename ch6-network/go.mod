@@ -3,17 +3,18 @@ module github.com/mydocker/mydocker/ch6-network
 go 1.25.0
 
 require (
+	github.com/coreos/go-iptables v0.8.0
 	github.com/cyphar/filepath-securejoin v0.7.0
 	github.com/moby/sys/mountinfo v0.7.3
 	github.com/sirupsen/logrus v1.10.2
 	github.com/stretchr/testify v1.12.1
 	github.com/urfave/cli/v3 v3.14.0
+	github.com/vishvananda/netlink v1.3.1
+	github.com/vishvananda/netns v0.0.5
 	golang.org/x/sys v0.47.0
 )
 
 require (
-	github.com/coreos/go-iptables v0.8.0 // indirect
-	github.com/vishvananda/netlink v1.3.1 // indirect
-	github.com/vishvananda/netns v0.0.5 // indirect
+	cyphar.com/go-pathrs v0.2.5 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )

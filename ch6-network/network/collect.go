@@ -86,21 +86,9 @@ func (s Store) owns(id string, check func(*Endpoint) bool) bool {
 // not hold them: Reserve records the endpoint in the owner's state before
 // it lets go of the lock, so one that does not is of a run that died.
 func (s Store) collectAllocations(name string) error {
-	got, err := s.allocations(name)
-	if err != nil {
-		return err
-	}
-	changed := false
-	for ip, owner := range got {
-		if !s.owns(owner, func(ep *Endpoint) bool { return ep.Network == name && ep.IP == ip }) {
-			delete(got, ip)
-			changed = true
-		}
-	}
-	if !changed {
-		return nil
-	}
-	return s.saveAllocations(name, got)
+	return s.ipam().ReleaseUnheld(name, func(ip, owner string) bool {
+		return s.owns(owner, func(ep *Endpoint) bool { return ep.Network == name && ep.IP == ip })
+	})
 }
 
 // collectPorts gives back the host ports whose owner does not hold them.
@@ -138,7 +126,7 @@ func hasPort(ep *Endpoint, key string) bool {
 // process that died, whatever its age. It is best effort: they only take
 // room.
 func (s Store) collectTemp() {
-	for dir, prefix := range map[string]string{s.dir(): ".", filepath.Join(s.Root, "ipam"): ".", s.Root: ".ports.json.tmp-"} {
+	for dir, prefix := range map[string]string{s.dir(): ".", s.ipam().Dir: ".", s.Root: ".ports.json.tmp-"} {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			continue

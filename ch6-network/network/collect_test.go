@@ -23,7 +23,7 @@ func TestCollectAllocationsKeepsOnlyWhatOwnersHold(t *testing.T) {
 		}
 		return nil, false, nil
 	}}
-	require.NoError(t, s.saveAllocations("n", map[string]string{
+	require.NoError(t, s.ipam().save("n", map[string]string{
 		"10.0.0.2": "alive", "10.0.0.3": "alive", "10.0.0.4": "gone", "10.0.0.5": "unreadable",
 	}))
 	require.NoError(t, s.savePorts(map[string]string{"tcp/80": "alive", "udp/80": "alive", "tcp/81": "gone"}))
@@ -31,7 +31,7 @@ func TestCollectAllocationsKeepsOnlyWhatOwnersHold(t *testing.T) {
 	require.NoError(t, s.collectAllocations("n"))
 	require.NoError(t, s.collectPorts())
 
-	got, err := s.allocations("n")
+	got, err := s.ipam().load("n")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"10.0.0.2": "alive", "10.0.0.5": "unreadable"}, got)
 	ports, err := s.loadPorts()
@@ -42,9 +42,9 @@ func TestCollectAllocationsKeepsOnlyWhatOwnersHold(t *testing.T) {
 // Without a Holder nothing is collected: a caller that cannot tell keeps.
 func TestCollectWithoutHolderKeeps(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	require.NoError(t, s.saveAllocations("n", map[string]string{"10.0.0.4": "gone"}))
+	require.NoError(t, s.ipam().save("n", map[string]string{"10.0.0.4": "gone"}))
 	require.NoError(t, s.collectAllocations("n"))
-	got, err := s.allocations("n")
+	got, err := s.ipam().load("n")
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
-	"golang.org/x/sys/unix"
 )
 
 // Endpoint is a container's place on a network (book 6.3): recorded in
@@ -52,7 +51,7 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
-	ip, err := s.Allocate(n, id)
+	ip, err := s.ipam().Allocate(n, id)
 	if err != nil {
 		_ = s.releasePorts(ports, id)
 		return nil, err
@@ -61,39 +60,29 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 	ep := &Endpoint{Network: name, IP: ip.String(), Veth: "mdv" + id[:10], Ports: ports}
 	if err := record(ep); err != nil {
 		_ = s.releasePorts(ports, id)
-		_ = s.Release(n, ep.IP, id)
+		_ = s.ipam().Release(n, ep.IP, id)
 		return nil, err
 	}
 	return ep, nil
 }
 
-// Connect puts the container whose init is pid on the network: a veth
-// pair with the host end on the bridge and the other moved into the
-// container's network namespace as eth0, with its address, lo up, and a
-// default route through the gateway; then the DNAT of each -p.
+// Connect puts the container whose init is pid on the network: the
+// network's driver gives it a device (the bridge's: a veth pair), which
+// is named eth0 in the container's network namespace, with its address,
+// lo up, and a default route through the gateway; then the DNAT of each
+// -p.
 func (s Store) Connect(ep *Endpoint, pid int) error {
 	n, err := s.Get(ep.Network)
 	if err != nil {
 		return err
 	}
-	br, err := netlink.LinkByName(n.Bridge)
+	d, err := driverNamed(n.Driver)
 	if err != nil {
-		return fmt.Errorf("network %s: its bridge %s: %w", n.Name, n.Bridge, err)
+		return err // Get refuses such a file: not reached
 	}
-	peer := "mdp" + ep.Veth[3:]
-	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: ep.Veth, MasterIndex: br.Attrs().Index}, PeerName: peer}
-	if err := netlink.LinkAdd(veth); err != nil {
-		return fmt.Errorf("create veth %s: %w", ep.Veth, err)
-	}
-	if err := netlink.LinkSetUp(veth); err != nil {
-		return fmt.Errorf("bring %s up: %w", ep.Veth, err)
-	}
-	inside, err := netlink.LinkByName(peer)
+	peer, err := d.Connect(n, ep, pid)
 	if err != nil {
 		return err
-	}
-	if err := netlink.LinkSetNsPid(inside, pid); err != nil {
-		return fmt.Errorf("move %s into the container: %w", peer, err)
 	}
 	if err := configureInside(n, ep, peer, pid); err != nil {
 		return err
@@ -174,8 +163,8 @@ func addPortRules(ep *Endpoint) error {
 	return nil
 }
 
-// Disconnect undoes Reserve and Connect: the DNAT rules, the veth (its
-// other end goes with it), the host ports and the address. It can run any
+// Disconnect undoes Reserve and Connect: the DNAT rules, the driver's
+// device (the veth pair), the host ports and the address. It can run any
 // number of times.
 func (s Store) Disconnect(ep *Endpoint, id string) error {
 	lock, err := s.Lock()
@@ -183,6 +172,15 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 		return err
 	}
 	defer lock.Release()
+	// A network whose file is gone or damaged still has its container's
+	// device removed: by the bridge driver, the only one this stage has.
+	n, nerr := s.Get(ep.Network)
+	var d Driver = bridgeDriver{}
+	if nerr == nil {
+		if d, err = driverNamed(n.Driver); err != nil {
+			return err // Get refuses such a file: not reached
+		}
+	}
 	if len(ep.Ports) > 0 {
 		t, err := ipt()
 		if err != nil {
@@ -194,24 +192,19 @@ func (s Store) Disconnect(ep *Endpoint, id string) error {
 			}
 		}
 	}
-	// The kernel deletes the pair itself when the container's network
-	// namespace goes, which may happen between the look-up and the delete.
-	if link, err := netlink.LinkByName(ep.Veth); err == nil {
-		if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
-			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
-		}
+	if err := d.Disconnect(ep); err != nil {
+		return err
 	}
 	if err := s.releasePorts(ep.Ports, id); err != nil {
 		return err
 	}
-	n, err := s.Get(ep.Network)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(nerr, ErrNotFound) {
 		return nil
 	}
-	if err != nil {
-		return err
+	if nerr != nil {
+		return nerr
 	}
-	return s.Release(n, ep.IP, id)
+	return s.ipam().Release(n, ep.IP, id)
 }
 
 // checkHostPorts refuses the run when a host service has one of the host

@@ -15,19 +15,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ensure makes what the network n needs on the host again, where
+// ensure has the driver make what the network n needs on the host again, where
 // something took it away: a reboot, ip link del, iptables -F, a firewalld
 // reload. Nothing that is there is made twice. A run calls it before it
 // connects a container (as podman's netavark sets its network up on every
 // container start); it also completes a network whose create died, and
 // brings an older mydocker's rules up to date. Call it with the lock held.
 func (s Store) ensure(n *Network) error {
-	// The rules first, as Create: the guard against 127.0.0.0/8 from the
-	// bridge is there before route_localnet is set on it.
-	if err := ensureRules(n); err != nil {
-		return err
+	d, err := driverNamed(n.Driver)
+	if err != nil {
+		return err // Get refuses such a file: not reached
 	}
-	if err := ensureBridge(n); err != nil {
+	if err := d.Ensure(n); err != nil {
 		return err
 	}
 	if n.Creating || n.Rules < rulesVersion {

@@ -13,16 +13,27 @@ import (
 	"github.com/mydocker/mydocker/ch6-network/internal/atomicfile"
 )
 
-// The IPAM (book 6.2) keeps, per network, the addresses given out and to
-// whom: {"10.10.0.2": "<container id>"}. A /8 costs what it holds, not a
-// 16 MiB string of '0' and '1' as in the book, and the file is written
-// whole (atomicfile) under the store's lock, never half.
+// IPAM hands out the addresses of each network's subnet (book 6.2). It
+// keeps, per network, the addresses given out and to whom, in
+// Dir/NAME.json: {"10.10.0.2": "<container id>"}. A /8 costs what it
+// holds, not a 16 MiB string of '0' and '1' as in the book's bitmap, and
+// the file is written whole (atomicfile), never half. It has no lock of
+// its own: its callers hold the networks' lock (Store.Lock), so that 20
+// runs at once get 20 addresses, and an address and the endpoint that
+// records it change together.
+type IPAM struct {
+	Dir string // <root>/ipam
+}
 
-func (s Store) ipamPath(name string) string { return filepath.Join(s.Root, "ipam", name+".json") }
+// ipam is the store's IPAM, in <root>/ipam.
+func (s Store) ipam() IPAM { return IPAM{Dir: filepath.Join(s.Root, "ipam")} }
 
-func (s Store) allocations(name string) (map[string]string, error) {
+func (a IPAM) path(network string) string { return filepath.Join(a.Dir, network+".json") }
+
+// load returns the addresses given out on network, by address.
+func (a IPAM) load(network string) (map[string]string, error) {
 	got := map[string]string{}
-	b, err := os.ReadFile(s.ipamPath(name))
+	b, err := os.ReadFile(a.path(network))
 	if errors.Is(err, fs.ErrNotExist) {
 		return got, nil
 	}
@@ -30,33 +41,32 @@ func (s Store) allocations(name string) (map[string]string, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(b, &got); err != nil {
-		return nil, damagedAllocations(s.ipamPath(name), err)
+		return nil, damagedAllocations(a.path(network), err)
 	}
 	return got, nil
 }
 
-func (s Store) saveAllocations(name string, got map[string]string) error {
+func (a IPAM) save(network string, got map[string]string) error {
 	b, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(s.ipamPath(name), append(b, '\n'), 0o600)
+	return atomicfile.Write(a.path(network), append(b, '\n'), 0o600)
 }
 
 // Allocate gives owner the lowest free address of n: never the network's
 // own, the gateway's or the broadcast address. Call it with the lock held.
-func (s Store) Allocate(n *Network, owner string) (net.IP, error) {
-	got, err := s.allocations(n.Name)
+func (a IPAM) Allocate(n *Network, owner string) (net.IP, error) {
+	got, err := a.load(n.Name)
 	if err != nil {
 		return nil, err
 	}
-	ipnet := n.IPNet()
-	first, last := hostRange(ipnet)
-	for a := first + 1; a <= last; a++ { // first is the gateway
-		ip := toIP(a)
+	first, last := hostRange(n.IPNet())
+	for i := first + 1; i <= last; i++ { // first is the gateway
+		ip := toIP(i)
 		if _, taken := got[ip.String()]; !taken {
 			got[ip.String()] = owner
-			if err := s.saveAllocations(n.Name, got); err != nil {
+			if err := a.save(n.Name, got); err != nil {
 				return nil, err
 			}
 			return ip, nil
@@ -67,8 +77,8 @@ func (s Store) Allocate(n *Network, owner string) (net.IP, error) {
 
 // Release gives the address ip of n back, if owner holds it. Call it with
 // the lock held.
-func (s Store) Release(n *Network, ip, owner string) error {
-	got, err := s.allocations(n.Name)
+func (a IPAM) Release(n *Network, ip, owner string) error {
+	got, err := a.load(n.Name)
 	if err != nil {
 		return err
 	}
@@ -76,7 +86,28 @@ func (s Store) Release(n *Network, ip, owner string) error {
 		return nil
 	}
 	delete(got, ip)
-	return s.saveAllocations(n.Name, got)
+	return a.save(n.Name, got)
+}
+
+// ReleaseUnheld gives back every address of network that holds(ip, owner)
+// says its owner no longer holds (collect.go), in one write. Call it with
+// the lock held.
+func (a IPAM) ReleaseUnheld(network string, holds func(ip, owner string) bool) error {
+	got, err := a.load(network)
+	if err != nil {
+		return err
+	}
+	changed := false
+	for ip, owner := range got {
+		if !holds(ip, owner) {
+			delete(got, ip)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return a.save(network, got)
 }
 
 // hostRange returns the first and last host address of ipnet.

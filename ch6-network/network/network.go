@@ -1,9 +1,11 @@
-// Package network gives containers bridge networks (book 6.x): a Linux
-// bridge per network with the first address of its subnet, addresses
-// handed out from the subnet (IPAM), a veth pair per container, and
-// iptables rules for the way out (MASQUERADE) and in (-p, DNAT). Every
-// rule lives in chains of our own, so that teardown removes exactly what
-// was added.
+// Package network gives containers bridge networks (book 6.x). The Store
+// keeps the networks' files under one lock and has a Driver (driver.go,
+// book 6.1) make each network on the host: the bridge driver (bridge.go),
+// a Linux bridge per network with the first address of its subnet and a
+// veth pair per container. The IPAM (ipam.go, book 6.2) hands out the
+// subnet's addresses; iptables rules make the way out (MASQUERADE) and in
+// (-p, DNAT). Every rule lives in chains of our own, so that teardown
+// removes exactly what was added.
 package network
 
 import (
@@ -50,7 +52,7 @@ func (n *Network) IPNet() *net.IPNet {
 var ErrNotFound = errors.New("no such network")
 
 // Store keeps the networks in <root>/networks/NAME.json, their addresses
-// in <root>/ipam/NAME.json and the host ports that -p took in
+// in <root>/ipam/NAME.json (its IPAM) and the host ports that -p took in
 // <root>/ports.json, all behind one lock, <root>/networks.lock: they
 // change one process at a time, so 20 runs at once get 20 addresses.
 type Store struct {
@@ -110,6 +112,11 @@ func (s Store) Get(name string) (*Network, error) {
 	}
 	n := &Network{}
 	if err := json.Unmarshal(b, n); err != nil || n.Name != name || n.IPNet() == nil {
+		return nil, damaged(s.path(name), err)
+	}
+	// A driver this mydocker does not have could neither make the
+	// network again nor remove it.
+	if _, err := driverNamed(n.Driver); err != nil {
 		return nil, damaged(s.path(name), err)
 	}
 	return n, nil

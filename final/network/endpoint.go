@@ -54,7 +54,7 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
-	ip, err := s.Allocate(n, id)
+	ip, err := s.ipam().Allocate(n, id)
 	if err != nil {
 		releaseHeld(id)
 		_ = s.releasePorts(ports, id)
@@ -65,38 +65,29 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 	if err := record(ep); err != nil {
 		releaseHeld(id)
 		_ = s.releasePorts(ports, id)
-		_ = s.Release(n, ep.IP, id)
+		_ = s.ipam().Release(n, ep.IP, id)
 		return nil, err
 	}
 	return ep, nil
 }
 
-// Connect puts the container whose init is pid on the network: a veth
-// pair with the host end on the bridge and the other moved into the
-// container's network namespace as eth0, with its address, lo up, and a
-// default route through the gateway; then the DNAT of each -p.
+// Connect puts the container whose init is pid on the network: the
+// network's driver gives it a device (the bridge's: a veth pair), which
+// is named eth0 in the container's network namespace, with its address,
+// lo up, and a default route through the gateway; then the DNAT of each
+// -p.
 func (s Store) Connect(ep *Endpoint, pid int) error {
 	n, err := s.Get(ep.Network)
 	if err != nil {
 		return err
 	}
-	br, err := netlink.LinkByName(n.Bridge)
+	d, err := driverNamed(n.Driver)
 	if err != nil {
-		return fmt.Errorf("network %s: its bridge %s: %w", n.Name, n.Bridge, err)
+		return err // Get refuses such a file: not reached
 	}
-	// The container's end is made in its namespace at once, not made here
-	// and moved (the book's way, ch6): moving a device between namespaces
-	// waits for an RCU grace period, some 25 ms, a third of a run.
-	peer := "mdp" + ep.Veth[3:]
-	veth := &netlink.Veth{
-		LinkAttrs: netlink.LinkAttrs{Name: ep.Veth, MasterIndex: br.Attrs().Index},
-		PeerName:  peer, PeerNamespace: netlink.NsPid(pid),
-	}
-	if err := netlink.LinkAdd(veth); err != nil {
-		return fmt.Errorf("create veth %s: %w", ep.Veth, err)
-	}
-	if err := netlink.LinkSetUp(veth); err != nil {
-		return fmt.Errorf("bring %s up: %w", ep.Veth, err)
+	peer, err := d.Connect(n, ep, pid)
+	if err != nil {
+		return err
 	}
 	if err := configureInside(n, ep, peer, pid); err != nil {
 		return err
@@ -177,8 +168,8 @@ func addPortRules(ep *Endpoint) error {
 	return nil
 }
 
-// Disconnect undoes Reserve and Connect: the DNAT rules, the veth (its
-// other end goes with it), the host ports and the address. It can run any
+// Disconnect undoes Reserve and Connect: the DNAT rules, the driver's
+// device (the veth pair), the host ports and the address. It can run any
 // number of times.
 func (s Store) Disconnect(ep *Endpoint, id string) error {
 	return s.disconnect(ep, id, true)
@@ -220,6 +211,15 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 		return err
 	}
 	defer lock.Release()
+	// A network whose file is gone or damaged still has its container's
+	// device removed: by the bridge driver, the only one there is.
+	n, nerr := s.Get(ep.Network)
+	var d Driver = bridgeDriver{}
+	if nerr == nil {
+		if d, err = driverNamed(n.Driver); err != nil {
+			return err // Get refuses such a file: not reached
+		}
+	}
 	if len(ep.Ports) > 0 {
 		t, err := ipt()
 		if err != nil {
@@ -231,25 +231,22 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 			}
 		}
 	}
-	// The kernel deletes the pair itself when the container's network
-	// namespace goes, which may happen between the look-up and the delete.
-	if link, err := netlink.LinkByName(ep.Veth); err == nil && deleteVeth {
-		if err := netlink.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
-			return fmt.Errorf("delete veth %s: %w", ep.Veth, err)
+	if deleteVeth {
+		if err := d.Disconnect(ep); err != nil {
+			return err
 		}
 	}
 	releaseHeld(id)
 	if err := s.releasePorts(ep.Ports, id); err != nil {
 		return err
 	}
-	n, err := s.Get(ep.Network)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(nerr, ErrNotFound) {
 		return nil
 	}
-	if err != nil {
-		return err
+	if nerr != nil {
+		return nerr
 	}
-	return s.Release(n, ep.IP, id)
+	return s.ipam().Release(n, ep.IP, id)
 }
 
 // MACOf is the MAC address of the container at ip, as text.
