@@ -598,8 +598,11 @@ wait_no_mydocker() {
 	command -v strace >/dev/null || skip "strace is not installed"
 	skip_in_final "final.bats tests the monitor's start"
 	# The second execve of a process (init's of the command; the first is
-	# init's own) gets SIGKILL before it runs.
-	run --separate-stderr strace -f -qq -o /dev/null -e trace=execve -e inject=execve:signal=KILL:when=2 \
+	# init's own) gets SIGKILL before it runs. strace counts per thread:
+	# init makes both from its first thread (cmd/mydocker/thread.go). Were
+	# the command to start anyway, strace would wait for it: the timeout
+	# makes that a failure, not a hang.
+	run --separate-stderr timeout 60 strace -f -qq -o /dev/null -e trace=execve -e inject=execve:signal=KILL:when=2 \
 		"$MYDOCKER" "${MD_GLOBAL[@]}" run -d busybox sleep 1000
 	echo "$status: $output / $stderr"
 	[ "$status" -eq 125 ]
