@@ -85,10 +85,36 @@ func deleteRule(t *iptables.IPTables, table, chain string, rule ...string) error
 	if !ok {
 		return nil
 	}
+	// A rule that jumps to one of our chains cannot be there without it,
+	// and iptables -C fails (exit 2, not "no such rule") for a missing
+	// target: a create that failed before making that chain undoes
+	// its network's rules here.
+	if target := jumpTarget(rule); target != "" {
+		if ok, err := t.ChainExists(table, target); err != nil {
+			return fmt.Errorf("iptables -t %s -S %s: %w", table, target, err)
+		} else if !ok {
+			return nil
+		}
+	}
 	if err := t.DeleteIfExists(table, chain, rule...); err != nil {
 		return fmt.Errorf("iptables -t %s -D %s: %w", table, chain, err)
 	}
 	return nil
+}
+
+// jumpTarget is the chain of ours that rule jumps to, or "".
+func jumpTarget(rule []string) string {
+	for i := 0; i+1 < len(rule); i++ {
+		if rule[i] != "-j" {
+			continue
+		}
+		for _, c := range ourChains {
+			if c.chain == rule[i+1] {
+				return c.chain
+			}
+		}
+	}
+	return ""
 }
 
 // removeChainsIfUnused removes the jumps and our chains, once no network

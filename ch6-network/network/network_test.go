@@ -54,3 +54,9 @@ func TestHostPortsAreTakenOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, taken, "tcp/9090", "nothing is kept of a refused run")
 }
+
+func TestJumpTargetNamesOnlyOurChains(t *testing.T) {
+	assert.Equal(t, chainIso, jumpTarget([]string{"-i", "md-1", "-j", chainIso}))
+	assert.Equal(t, "", jumpTarget([]string{"-i", "md-1", "-j", "ACCEPT"}))
+	assert.Equal(t, "", jumpTarget([]string{"-s", "10.0.0.0/24", "-j"}))
+}
