@@ -11,4 +11,7 @@ require (
 	golang.org/x/sys v0.47.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	cyphar.com/go-pathrs v0.2.5 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
