@@ -17,10 +17,19 @@
 // after its cgroup and before its command: address and ports reserved and
 // recorded in its state, then its veth and rules made by package network.
 //
-// Every container, detached (5.1) or not, has a monitor ("mydocker
-// monitor" runs Monitor or MonitorStart), its parent for its whole life:
-// it waits for the command, records its exit code, tears it down, applies
-// --rm and --restart, and serves attach and the terminal (Attach, Stream). Each container is a
+// Every container, detached (5.1) or not, has a monitor process, its
+// parent for its whole life, which runs Monitor (a new container) or
+// MonitorStart (one made by create, or exited): it waits for the command,
+// records its exit code, tears it down, applies --rm and --restart, and
+// serves attach and the terminal (Attach, Stream). That process and its
+// protocol are package monitor's, not this package's: monitor.Start
+// re-executes the binary as the monitor in a session of its own, sends it
+// the request on fd 3 and reads on fd 4 its report (the ID, or the
+// failure with its exit status, 125, 126 or 127), and monitor.Serve,
+// which the binary's hidden "monitor" command calls, is the other end;
+// this package holds what the monitor does, not how it is started.
+//
+// Each container is a
 // directory under <root>/containers/<id> (Store, State; 5.2), with its
 // log (Logs; 5.3) and writable layer. Exec enters a running container
 // through package nsenter's constructor, confined as the container is

@@ -13,7 +13,7 @@ var monitorCgroupOf string
 // joinMonitorCgroup moves us, the container id's monitor, into a cgroup
 // of our own (cgroups.JoinMonitor), out of the caller's: a systemd unit
 // or session that ends then kills neither us nor the container. Our
-// session is our own already (spawnMonitor's setsid): the terminal's
+// session is our own already (monitor.Start's setsid): the terminal's
 // SIGHUP never reaches us. Where cgroups cannot be written (in a
 // container) we stay where we are.
 func joinMonitorCgroup(id string) {

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/monitor"
 )
 
 // bootCommand starts, after a reboot, the containers whose restart policy
@@ -37,7 +38,7 @@ func bootCommand() *cli.Command {
 				if !st.StartsAtBoot() {
 					continue
 				}
-				if _, _, err := startMonitor(cmd, monitorRequest{Start: st.ID}); err != nil {
+				if _, err := startMonitor(cmd, monitor.Options{Start: st.ID}); err != nil {
 					fmt.Fprintf(os.Stderr, "mydocker: start %s: %v\n", st.Name, err)
 					failed++
 					continue

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/monitor"
 )
 
 // exitFailure is what mydocker returns when it fails itself, as docker does,
@@ -133,11 +134,14 @@ func fdLimitHint(err error) string {
 
 // statusOf is the exit status for the failure err: 125, or, when the
 // container's init could not start the user's command, 127 when it does
-// not exist and 126 when it cannot be run, as in a shell.
+// not exist and 126 when it cannot be run, as in a shell. The library
+// says which: a *monitor.StartError (the monitor's report) or a
+// *container.ExecError has the status of its failure. Not any error with
+// an ExitCode: an *exec.ExitError of a helper (iptables) is 125 of ours.
 func statusOf(err error) int {
-	var reported *reportedFailure
-	if errors.As(err, &reported) {
-		return reported.code
+	var started *monitor.StartError
+	if errors.As(err, &started) {
+		return started.ExitCode()
 	}
 	var execErr *container.ExecError
 	if errors.As(err, &execErr) {

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/monitor"
 )
 
 // stopCommand stops running containers (book 5.5).
@@ -84,7 +85,7 @@ func startCommand() *cli.Command {
 				return startAttached(cmd, cmd.Args().First())
 			}
 			return eachContainer(cmd, func(s container.Store, st *container.State) error {
-				_, _, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				_, err := startMonitor(cmd, monitor.Options{Start: st.ID})
 				return err
 			})
 		},
@@ -100,11 +101,11 @@ func startAttached(cmd *cli.Command, ref string) error {
 	}
 	signals := proxySignals()
 	defer signal.Stop(signals)
-	_, conn, err := startMonitor(cmd, monitorRequest{Start: st.ID, Attached: true})
+	started, err := startMonitor(cmd, monitor.Options{Start: st.ID, Attach: true})
 	if err != nil {
 		return err
 	}
-	return attachTo(conn, st.TTY, st.OpenStdin, signals)
+	return attachTo(started.Conn, st.TTY, st.OpenStdin, signals)
 }
 
 // restartCommand stops containers (as stop does) and starts them again.
@@ -129,7 +130,7 @@ func restartCommand() *cli.Command {
 				if err := container.Stop(s, st, timeout); err != nil {
 					return err
 				}
-				_, _, err := startMonitor(cmd, monitorRequest{Start: st.ID})
+				_, err := startMonitor(cmd, monitor.Options{Start: st.ID})
 				return err
 			})
 		},
