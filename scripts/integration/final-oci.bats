@@ -23,8 +23,9 @@ teardown() {
 	for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" || true; done
 	local left
 	left=$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$MYDOCKER_RUNC" 2>/dev/null | cut -d/ -f3)
-	# init and exec-init run a sealed binary, whose exe is not the path.
-	left="$left $(awk 'BEGIN { RS = "\0" } FNR == 1 { a0 = $0 } FNR == 2 && a0 == "mydocker-runc" && ($0 == "init" || $0 == "exec-init") { split(FILENAME, p, "/"); print p[3] }' /proc/[0-9]*/cmdline 2>/dev/null)"
+	# init, and exec's process until its execve, run a sealed binary,
+	# whose exe is not the path: their argv[0] is "mydocker-runc".
+	left="$left $(awk 'BEGIN { RS = "\0" } FNR == 1 && $0 == "mydocker-runc" { split(FILENAME, p, "/"); print p[3] }' /proc/[0-9]*/cmdline 2>/dev/null)"
 	left=$(echo $left)
 	if [ -n "$left" ]; then
 		kill -KILL $left
