@@ -50,8 +50,11 @@ static void read_seccomp(void) {
 		nsenter_die("open the seccomp program");
 	static struct sock_filter prog[BPF_MAXINSNS];
 	ssize_t n = read(fd, prog, sizeof prog);
+	char more;
+	// A longer program than the kernel loads is refused, never cut.
+	ssize_t extra = n == sizeof prog ? read(fd, &more, 1) : 0;
 	close(fd);
-	if (n <= 0 || n % sizeof(struct sock_filter) != 0)
+	if (n <= 0 || n % sizeof(struct sock_filter) != 0 || extra != 0)
 		nsenter_die("read the seccomp program");
 	seccomp_prog = prog;
 	seccomp_len = (unsigned short)(n / sizeof(struct sock_filter));

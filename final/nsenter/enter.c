@@ -161,6 +161,10 @@ static void run(char **argv, int report) {
 	// up in its PATH, in the container.
 	environ = nsenter_env;
 	execvp(argv[1], argv + 1);
+	// Reported, in the words of Go's os/exec, which clients of an OCI
+	// runtime match to exit 127 (podman) as they do runc's.
+	if (report >= 0 && errno == ENOENT && strchr(argv[1], '/') == NULL)
+		nsenter_fail(127, "exec: \"%s\": executable file not found in $PATH", argv[1]);
 	nsenter_fail(errno == ENOENT ? 127 : 126, "exec %s: %s", argv[1], strerror(errno));
 }
 
