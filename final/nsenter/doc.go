@@ -13,7 +13,8 @@
 // parent waits and exits with the command's status (mydocker exec), or
 // reports the child's pid and any failure on a pipe and exits at once
 // (mydocker-runc exec, whose shim or itself reaps it). mydocker-runc's init
-// uses it only to join a bundle's user and mount namespaces by path.
+// uses it only to be non-dumpable and to join a bundle's user and mount
+// namespaces by path.
 // Why C: setns(2) into a mount or user namespace is refused to a process
 // with threads, which the Go runtime starts before main.
 package nsenter

@@ -2,6 +2,17 @@ package nsenter
 
 // The C is in enter.c (the constructor), config.c (the configuration it
 // reads) and confine.c (capabilities, rlimits, seccomp).
+//
+// Why a descriptor and not our environment: the container's environment
+// is the container's (an image's ENV, a bundle's process.env), and as
+// ours it would be read by the host's dynamic loader (LD_PRELOAD,
+// LD_DEBUG) and by this code while we are still root on the host; the
+// command gets it only at its execvp, in the container. The namespaces
+// are opened while /proc is the host's and checked to be those of the
+// container's init (its start time), not of a process that took its pid
+// since; every call is checked, and on any failure nothing has run: exit
+// 125 (126 or 127 when the command cannot be run), where the book's
+// version ran the command on the host when the container was gone.
 
 // #cgo CFLAGS: -Wall -Werror
 import "C"
