@@ -9,15 +9,15 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-
-	"github.com/mydocker/mydocker/final/oci"
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"golang.org/x/sys/unix"
 )
 
 // execWithTerminal runs exec -t: the command gets a new terminal of the
 // container's own devpts (so tty inside names one of its /dev/pts), its
 // controlling one, and we copy between it and our stdio.
 func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan os.Signal, uid, gid int) (int, error) {
-	master, slave, err := oci.OpenTerminal(st.Init.PID)
+	master, slave, err := openContainerTerminal(st)
 	if err != nil {
 		return 0, err
 	}
@@ -68,4 +68,42 @@ func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan
 	case <-time.After(time.Second):
 	}
 	return status, err
+}
+
+// openContainerTerminal opens a new pseudo-terminal in the running
+// container's devpts from outside: its /dev/pts/ptmx, reached through
+// /proc/PID/root with every symlink kept inside the container's root, and
+// checked to be a ptmx device. The slave comes from the master itself
+// (TIOCGPTPEER), with no path to look up.
+func openContainerTerminal(st *State) (master, slave *os.File, err error) {
+	root, err := os.OpenFile(fmt.Sprintf("/proc/%d/root", st.Init.PID), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the container's root: %w", err)
+	}
+	defer root.Close()
+	handle, err := pathrs.OpenatInRoot(root, "/dev/pts/ptmx")
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the container's /dev/pts/ptmx: %w", err)
+	}
+	defer handle.Close()
+	master, err = pathrs.Reopen(handle, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the container's /dev/pts/ptmx: %w", err)
+	}
+	var stat unix.Stat_t
+	if err := unix.Fstat(int(master.Fd()), &stat); err != nil || stat.Mode&unix.S_IFMT != unix.S_IFCHR ||
+		unix.Major(stat.Rdev) != 5 || unix.Minor(stat.Rdev) != 2 {
+		master.Close()
+		return nil, nil, fmt.Errorf("the container's /dev/pts/ptmx is not a terminal multiplexer")
+	}
+	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		master.Close()
+		return nil, nil, fmt.Errorf("unlock the terminal: %w", err)
+	}
+	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCGPTPEER, uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
+	if errno != 0 {
+		master.Close()
+		return nil, nil, fmt.Errorf("open the terminal's other end: %w", errno)
+	}
+	return master, os.NewFile(fd, "pty"), nil
 }

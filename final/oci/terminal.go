@@ -11,8 +11,8 @@ import (
 )
 
 // OpenTerminal opens a new pseudo-terminal in the devpts of the running
-// container whose init is pid, from outside (exec's, for mydocker and
-// mydocker-runc): its /dev/pts/ptmx, reached through /proc/PID/root with
+// container whose init is pid, from outside, as mydocker exec -t does
+// (container/exectty.go): its /dev/pts/ptmx, reached through /proc/PID/root with
 // every symlink kept inside the container's root, and checked to be a
 // ptmx device. The slave comes from the master itself (TIOCGPTPEER), with
 // no path to look up.
