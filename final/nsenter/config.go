@@ -30,12 +30,27 @@ func ConfigFile(params, env []string) (*os.File, error) {
 			return nil, err
 		}
 	}
-	fd, err := unix.MemfdCreate("mydocker-exec", unix.MFD_CLOEXEC)
+	return memfd("mydocker-exec", b.Bytes())
+}
+
+// ProgramFile is a seccomp program (security.CompileSeccomp's) as a
+// memory file, for the constructor to read from an inherited descriptor
+// (ParamSeccompFd).
+func ProgramFile(prog []byte) (*os.File, error) {
+	if len(prog) == 0 || len(prog)%8 != 0 {
+		return nil, fmt.Errorf("seccomp: not a BPF program")
+	}
+	return memfd("mydocker-seccomp", prog)
+}
+
+// memfd is a memory file holding data, at its start.
+func memfd(name string, data []byte) (*os.File, error) {
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("create the exec configuration: %w", err)
 	}
-	f := os.NewFile(uintptr(fd), "mydocker-exec")
-	if _, err := f.Write(b.Bytes()); err != nil {
+	f := os.NewFile(uintptr(fd), name)
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write the exec configuration: %w", err)
 	}

@@ -29,3 +29,16 @@ func TestConfigFileRefusesWhatItCannotCarry(t *testing.T) {
 		assert.Error(t, err, "%q", p)
 	}
 }
+
+// The seccomp program is binary: it goes on a file of its own, whole.
+func TestProgramFileHoldsTheProgram(t *testing.T) {
+	prog := []byte{6, 0, 0, 0, 0, 0, 0xff, 0x7f}
+	f, err := ProgramFile(prog)
+	require.NoError(t, err)
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	require.NoError(t, err)
+	assert.Equal(t, prog, b)
+	_, err = ProgramFile(prog[:5])
+	assert.Error(t, err)
+}

@@ -1,394 +1,70 @@
-// Package nsenter moves "mydocker exec" into a running container's
-// namespaces (book 5.4). Linking it in is enough: its C constructor runs
-// in every mydocker process, before the Go runtime starts, and does
-// nothing unless the environment says that descriptor 3 holds a
-// container to enter (EnvConfigFd).
-//
-// What to enter, and the command's environment, come on that descriptor
-// (config.go), never in our environment: the container's environment is
-// the container's (an image's ENV, or what its PID 1 put in
-// /proc/PID/environ), and as ours it would be read by the host's dynamic
-// loader (LD_PRELOAD, LD_DEBUG) and by this code while we are still root
-// on the host. We start with a fixed environment of mydocker's; the
-// command gets its own only at execvp, in the container.
-//
-// Why C, and why so early: setns(2) into a mount namespace is refused
-// (EINVAL) to a process whose threads share their filesystem attributes,
-// and the Go runtime starts its threads before main; a process that has
-// joined another PID namespace cannot start threads of its own either.
-// A constructor runs while the process is still one thread. It opens
-// /proc/PID/ns/{ipc,uts,net,pid,mnt} while /proc is still the host's (mnt
-// last: after it, /proc/PID means something else), checks that PID is
-// still the container's init (its start time), joins the container's
-// cgroup and each namespace, checking every call, and forks: only a child
-// is in the PID namespace. The child execs the command as a list (no
-// shell, no system(3)); the parent forwards signals and exits with the
-// child's status. On any failure it exits 125 and nothing has run: the
-// book's version ran the command on the host when the container was gone.
 package nsenter
 
-/*
-#cgo CFLAGS: -Wall -Werror
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <sys/prctl.h>
-#include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+// The C is in enter.c (the constructor), config.c (the configuration it
+// reads) and confine.c (capabilities, rlimits, seccomp).
+//
+// Why a descriptor and not our environment: the container's environment
+// is the container's (an image's ENV, a bundle's process.env), and as
+// ours it would be read by the host's dynamic loader (LD_PRELOAD,
+// LD_DEBUG) and by this code while we are still root on the host; the
+// command gets it only at its execvp, in the container. The namespaces
+// are opened while /proc is the host's and checked to be those of the
+// container's init (its start time), not of a process that took its pid
+// since; every call is checked, and on any failure nothing has run: exit
+// 125 (126 or 127 when the command cannot be run), where the book's
+// version ran the command on the host when the container was gone.
 
-static pid_t child;
-
-// forward passes a signal sent to us (by mydocker exec) on to the command.
-// One that a terminal sent (SI_KERNEL) reached the command's process group
-// already.
-static void forward(int sig, siginfo_t *info, void *ctx) {
-	(void)ctx;
-	if (child > 0 && info->si_code != SI_KERNEL)
-		kill(child, sig);
-}
-
-static void die(const char *what) {
-	fprintf(stderr, "mydocker: exec: %s: %s\n", what, strerror(errno));
-	_exit(125);
-}
-
-// start_time reads field 22 of /proc/PID/stat: after the command name in
-// parentheses, the 20th field.
-static unsigned long long start_time(const char *pid) {
-	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%s/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
-// join_cgroups writes our pid into cgroup.procs of each directory in
-// dirs, separated by ':'.
-static void join_cgroups(char *dirs) {
-	char pid[32];
-	snprintf(pid, sizeof pid, "%d", getpid());
-	for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
-			die("join the container's cgroup");
-		close(fd);
-	}
-}
-
-// become switches to the user the command runs as (exec -u, or the
-// container's User): groups, then group, then user, as init does, and
-// then to its working directory, so that both are checked as that user.
-static void become(const char *uid, const char *gid, char *groups, const char *cwd) {
-	if (groups != NULL && *groups != 0) {
-		gid_t list[64];
-		int n = 0;
-		for (char *g = strtok(groups, ","); g && n < 64; g = strtok(NULL, ","))
-			list[n++] = (gid_t)strtoul(g, NULL, 10);
-		if (setgroups(n, list) < 0)
-			die("set the groups");
-	}
-	if (gid != NULL && *gid != 0 && setgid((gid_t)strtoul(gid, NULL, 10)) < 0)
-		die("set the group");
-	if (uid != NULL && *uid != 0 && setuid((uid_t)strtoul(uid, NULL, 10)) < 0)
-		die("set the user");
-	if (cwd != NULL && *cwd != 0 && chdir(cwd) < 0) {
-		fprintf(stderr, "mydocker: exec: change to the working directory %s: %s\n", cwd, strerror(errno));
-		_exit(126);
-	}
-}
-
-// The configuration read from the descriptor: parameters (KEY=VALUE) up
-// to an empty string, then the command's environment, each string ended
-// by a NUL (config.go writes it).
-#define MAX_CONFIG (8 << 20)
-#define MAX_PARAMS 16
-static char *param_keys[MAX_PARAMS], *param_values[MAX_PARAMS];
-static int nparams;
-static char **command_env;
-
-static void bad_config(const char *why) {
-	fprintf(stderr, "mydocker: exec: bad configuration: %s\n", why);
-	_exit(125);
-}
-
-// param is the value of parameter key, or NULL.
-static char *param(const char *key) {
-	for (int i = 0; i < nparams; i++)
-		if (strcmp(param_keys[i], key) == 0)
-			return param_values[i];
-	return NULL;
-}
-
-// read_config reads the whole configuration from fd with read(2), and
-// closes fd: nothing of it reaches the command.
-static void read_config(int fd) {
-	size_t size = 1 << 16, len = 0;
-	char *buf = malloc(size);
-	for (;;) {
-		if (buf == NULL)
-			die("read the configuration");
-		if (len == size) {
-			if (size >= MAX_CONFIG)
-				bad_config("too large");
-			size *= 2;
-			buf = realloc(buf, size);
-			continue;
-		}
-		ssize_t n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die("read the configuration");
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len == 0 || buf[len - 1] != 0)
-		bad_config("not NUL-terminated");
-	char *p = buf, *end = buf + len;
-	for (; p < end && *p != 0; p += strlen(p) + 1) {
-		char *eq = strchr(p, '=');
-		if (eq == NULL || nparams == MAX_PARAMS)
-			bad_config("parameter");
-		*eq = 0;
-		param_keys[nparams] = p;
-		param_values[nparams++] = eq + 1;
-		p = eq + 1;
-	}
-	if (p < end)
-		p++; // the empty string that ends the parameters
-	size_t n = 0;
-	for (char *q = p; q < end; q += strlen(q) + 1)
-		n++;
-	command_env = calloc(n + 1, sizeof *command_env);
-	if (command_env == NULL)
-		die("read the configuration");
-	for (size_t i = 0; i < n; p += strlen(p) + 1)
-		command_env[i++] = p;
-}
-
-// The confinement of the container, as init applies it (container/
-// confine.go), for the command exec runs: the capabilities it keeps (a
-// 64-bit mask), no_new_privs, and the container's seccomp program, read
-// from its file while the host's paths are still in reach.
-static unsigned long long cap_mask;
-static int confined, no_new_privs;
-static struct sock_filter *seccomp_prog;
-static unsigned short seccomp_len;
-
-static void read_confinement(void) {
-	const char *v = param("caps");
-	if (v == NULL)
-		return;
-	confined = 1;
-	cap_mask = strtoull(v, NULL, 16);
-	v = param("nnp");
-	no_new_privs = v != NULL && *v == '1';
-	v = param("seccomp");
-	if (v == NULL || *v == 0)
-		return;
-	int fd = open(v, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die("open the seccomp program");
-	static struct sock_filter prog[BPF_MAXINSNS];
-	ssize_t n = read(fd, prog, sizeof prog);
-	close(fd);
-	if (n <= 0 || n % sizeof(struct sock_filter) != 0)
-		die("read the seccomp program");
-	seccomp_prog = prog;
-	seccomp_len = (unsigned short)(n / sizeof(struct sock_filter));
-}
-
-// drop_bounding keeps in the bounding set only the container's
-// capabilities: before the user switch, while we have CAP_SETPCAP.
-static void drop_bounding(void) {
-	for (int cap = 0; cap <= 63; cap++) {
-		if (cap_mask & (1ULL << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			die("drop a capability from the bounding set");
-	}
-}
-
-// set_capabilities makes the permitted and effective sets the mask (none
-// for a user other than root), inheritable and ambient empty.
-static void set_capabilities(int root) {
-	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
-	struct __user_cap_data_struct data[2] = {{0}};
-	unsigned long long keep = root ? cap_mask : 0;
-	data[0].effective = data[0].permitted = (unsigned int)keep;
-	data[1].effective = data[1].permitted = (unsigned int)(keep >> 32);
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		die("set the capabilities");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		die("clear the ambient capabilities");
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-}
-
-// lock_down sets no_new_privs and loads the seccomp program: the last
-// steps before execvp, as in init.
-static void load_seccomp(void) {
-	if (seccomp_prog != NULL) {
-		struct sock_fprog fprog = {.len = seccomp_len, .filter = seccomp_prog};
-		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
-			die("load the seccomp filter");
-	}
-}
-
-// Without no_new_privs, only a holder of CAP_SYS_ADMIN may load a filter:
-// then it is loaded first, while we are root (as in init).
-static void early_seccomp(void) {
-	if (!no_new_privs)
-		load_seccomp();
-}
-
-static void lock_down(void) {
-	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die("set no_new_privs");
-	if (no_new_privs)
-		load_seccomp();
-}
-
-// close_other_fds closes every descriptor but stdin, stdout and stderr:
-// nothing of ours, or of whoever ran mydocker, reaches the command.
-static void close_other_fds(void) {
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3, ~0U, 0) == 0)
-		return;
-#endif
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
-}
-
-__attribute__((constructor)) static void nsenter(int argc, char **argv) {
-	const char *fd = getenv("_MYDOCKER_NSENTER_CONFIG_FD");
-	if (fd == NULL)
-		return;
-	read_config(atoi(fd) > 2 ? atoi(fd) : -1);
-	const char *pid = param("pid");
-	const char *start = param("start");
-	char *cgroups = param("cgroups");
-	if (argc < 2 || pid == NULL || start == NULL) {
-		fprintf(stderr, "mydocker: exec: no command\n");
-		_exit(125);
-	}
-	read_confinement();
-	// Non-dumpable, and so the child that enters the container: its
-	// /proc/PID/exe, our binary, is refused to the container's processes,
-	// which have no CAP_SYS_PTRACE (CVE-2019-5736; container/sealed.go).
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die("make us non-dumpable");
-	static const char *names[] = {"ipc", "uts", "net", "pid", "mnt"};
-	int fds[5];
-	for (int i = 0; i < 5; i++) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, names[i]);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0)
-			die("the container is not running");
-	}
-	// The namespaces opened are those of the container's init, not of a
-	// process that took its pid since: it still has the recorded start.
-	if (start_time(pid) != strtoull(start, NULL, 10)) {
-		fprintf(stderr, "mydocker: exec: the container is not running\n");
-		_exit(125);
-	}
-	if (cgroups != NULL && *cgroups != 0)
-		join_cgroups(cgroups);
-	for (int i = 0; i < 5; i++) {
-		if (setns(fds[i], 0) < 0)
-			die(names[i]);
-		close(fds[i]);
-	}
-	const char *uid = param("uid"), *gid = param("gid"), *cwd = param("cwd");
-	char *groups = param("groups");
-
-	child = fork();
-	if (child < 0)
-		die("fork");
-	if (child == 0) {
-		if (confined) {
-			early_seccomp();
-			drop_bounding();
-			prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-		}
-		become(uid, gid, groups, cwd);
-		if (confined)
-			set_capabilities(getuid() == 0);
-		close_other_fds();
-		// execvp looks the command up through PATH itself, which the
-		// filter allows: it comes after.
-		if (confined)
-			lock_down();
-		// The command's environment, and only now: execvp looks the
-		// command up in its PATH, in the container.
-		environ = command_env;
-		execvp(argv[1], argv + 1);
-		int code = errno == ENOENT ? 127 : 126;
-		fprintf(stderr, "mydocker: exec %s: %s\n", argv[1], strerror(errno));
-		_exit(code);
-	}
-	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	struct sigaction sa = {.sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART};
-	for (int i = 0; i < 6; i++)
-		sigaction(sigs[i], &sa, NULL);
-	int status;
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			die("wait");
-	if (WIFSIGNALED(status))
-		_exit(128 + WTERMSIG(status));
-	_exit(WEXITSTATUS(status));
-}
-*/
+// #cgo CFLAGS: -Wall -Werror
 import "C"
 
 // EnvConfigFd is the one variable of the fixed environment that exec
 // starts this binary with: the constructor reads its configuration from
-// descriptor ConfigFd (ExtraFiles[0]).
+// the descriptor it names, ConfigFd (ExtraFiles[0]) for exec.
 const (
 	EnvConfigFd = "_MYDOCKER_NSENTER_CONFIG_FD"
 	ConfigFd    = 3
 )
 
-// The constructor's parameters (ConfigFile): the pid and start time of
-// the container's init and its cgroup directories (':'-separated); who
-// the command runs as and where, numbers resolved by the caller in the
-// container's /etc (exec -u, -w); and its confinement, as init applies
-// it (container/confine.go): the capability mask in hex, no_new_privs
-// ("1"), and the file of the seccomp program ("" for none).
+// The constructor's parameters (ConfigFile). To enter a container: the
+// pid and start time of its init, the namespaces to join (names under
+// /proc/PID/ns, in order: user first, mnt last; ipc,uts,net,pid,mnt when
+// not given) and its cgroup directories (':'-separated). Who the command
+// runs as and where: numbers resolved by the caller (groups
+// comma-separated; given but empty, none), the umask in decimal. Its
+// confinement: one capability mask in hex (mydocker: bounding, and
+// effective and permitted for root), or the five sets (mydocker-runc), no_new_privs
+// ("1"), the seccomp program from a file or an inherited descriptor,
+// rlimits (RESOURCE:SOFT:HARD,...) and oom_score_adj. Its session:
+// setsid, and stdin as its controlling terminal. Report: a descriptor to
+// write "pid N" and "error MSG" lines to, and exit once the command is
+// forked. Prog: the name errors are said under on stderr.
+//
+// Without a pid, the constructor only joins Join (TYPE:PATH,...) and
+// returns: mydocker-runc's init, for a bundle's namespaces by path.
 const (
-	ParamPID     = "pid"
-	ParamStart   = "start"
-	ParamCgroups = "cgroups"
-	ParamUID     = "uid"
-	ParamGID     = "gid"
-	ParamGroups  = "groups" // comma-separated
-	ParamCwd     = "cwd"
-	ParamCaps    = "caps"
-	ParamNNP     = "nnp"
-	ParamSeccomp = "seccomp"
+	ParamPID       = "pid"
+	ParamStart     = "start"
+	ParamNS        = "ns"
+	ParamCgroups   = "cgroups"
+	ParamUID       = "uid"
+	ParamGID       = "gid"
+	ParamGroups    = "groups"
+	ParamUmask     = "umask"
+	ParamCwd       = "cwd"
+	ParamCaps      = "caps"
+	ParamCapBnd    = "capb"
+	ParamCapEff    = "cape"
+	ParamCapPrm    = "capp"
+	ParamCapInh    = "capi"
+	ParamCapAmb    = "capa"
+	ParamNNP       = "nnp"
+	ParamSeccomp   = "seccomp"
+	ParamSeccompFd = "seccompfd"
+	ParamRlimits   = "rlimits"
+	ParamOOM       = "oom"
+	ParamSetsid    = "setsid"
+	ParamCtty      = "ctty"
+	ParamReport    = "report"
+	ParamProg      = "prog"
+	ParamJoin      = "join"
 )

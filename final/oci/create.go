@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -127,7 +128,14 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
-	cmd, exe, err := initCommand(s, plan, cfgRead, syncInit, fifo)
+	join, err := nsenter.ConfigFile([]string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}, nil)
+	if err != nil {
+		cfgRead.Close()
+		syncInit.Close()
+		return nil, err
+	}
+	defer join.Close()
+	cmd, exe, err := initCommand(s, plan, cfgRead, syncInit, fifo, join)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
@@ -171,17 +179,16 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 // initCommand is init's command: this binary again (sealed: see
 // exeseal.go), in the namespaces the spec asks for, with the caller's
 // stdio (its own pipes or files: what the container writes goes where
-// the client said), in a session of its own.
-func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo *os.File) (*exec.Cmd, *os.File, error) {
-	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo}) // fds 3, 4 and 5
+// the client said), in a session of its own. join is package nsenter's
+// configuration: its constructor makes init non-dumpable before Go
+// starts, and joins the user and mount namespaces given by path.
+func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo, join *os.File) (*exec.Cmd, *os.File, error) {
+	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo, join}) // fds 3, 4, 5 and 6
 	if err != nil {
 		return nil, nil, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = []string{}
-	if env := plan.initJoinEnv(); env != "" {
-		cmd.Env = append(cmd.Env, "_MYDOCKER_RUNC_JOIN="+env)
-	}
+	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(initNsenterFd)}
 	// A session of its own, as runc's init always has: without a
 	// terminal of its own, the container keeps no controlling terminal of
 	// the caller's, whose /dev/tty it could open and type into (TIOCSTI);

@@ -1,9 +1,18 @@
 // Package oci runs a container from an OCI bundle (a config.json and a
-// root filesystem), with the operations of the OCI runtime spec
+// root filesystem) with the operations of the OCI runtime spec
 // (runtime.md): create, start, state, kill, delete, and exec, ps, pause
-// and resume as runc has them. cmd/mydocker-runc puts runc's command
-// line on it, so that podman, containerd and through containerd's CRI
-// plugin Kubernetes can drive it.
+// and resume as runc has them; cmd/mydocker-runc puts runc's command
+// line on it, for podman, containerd and Kubernetes. Inside: the spec
+// and its checks (spec.go, defaultspec.go, features.go), the state
+// store (state.go, lifecycle.go), create and the sync protocol with init
+// (create.go, sync.go, hooks.go, cgroup.go, namespaces.go), init, which
+// runs in the new namespaces and makes the root filesystem and process
+// (init.go, rootfs.go, mounts.go, sysctl.go, process.go, console.go,
+// procself.go), exec (exec.go, execconfig.go: the process handed to
+// package nsenter's C constructor, the one path mydocker exec takes too,
+// so that no Go of ours runs inside a running container), the terminal
+// opened from outside (terminal.go), and the sealed copy of our binary
+// that every process a container can see runs (exeseal.go).
 //
 // The lifecycle, as the spec draws it:
 //

@@ -2,13 +2,11 @@ package oci
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,7 +14,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/nsenter"
 )
 
 // ExecOptions are exec's: the process (from --process or the flags) and
@@ -30,25 +28,15 @@ type ExecOptions struct {
 	Signals <-chan os.Signal
 }
 
-// execConfig is what exec sends its process, inside, on fd 3.
-type execConfig struct {
-	Process *specs.Process `json:"process"`
-	Seccomp []byte         `json:"seccomp,omitempty"`
-}
-
-// joinOrder is the order the namespaces of a container are entered in:
-// the user namespace first (the rights in the others come from it), the
-// mount namespace last (after it, /proc is the container's).
-var joinOrder = []specs.LinuxNamespaceType{
-	specs.UserNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.NetworkNamespace,
-	specs.PIDNamespace, specs.CgroupNamespace, specs.MountNamespace,
-}
-
-// Exec runs another process in a running container: in all its
-// namespaces and its cgroup, with the process's user, capabilities,
-// rlimits and the container's seccomp filter. Detached, it returns once
-// the process runs (its parent is then the caller's subreaper, a shim);
-// otherwise it waits for it and returns its exit status.
+// Exec runs another process in a running (or created) container, as
+// mydocker exec does: this binary again, sealed, whose nsenter
+// constructor joins init's namespaces and cgroup, non-dumpable, forks,
+// and confines the child (user, capabilities, rlimits, no_new_privs, the
+// bundle's seccomp program) before it executes the process; no Go runs
+// inside. The constructor reports the child's pid and exits: the process
+// is then reparented to the nearest subreaper (us, or the shim that ran
+// us: runc's exec --detach). Detached, Exec returns once the process
+// runs; otherwise it waits for it and returns its exit status.
 func (c *Container) Exec(o ExecOptions) (int, error) {
 	// As runc, a created container too: its init waits on the exec fifo,
 	// in the namespaces the process joins (what a CNI plugin or a pod's
@@ -63,26 +51,19 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if p.Terminal && o.ConsoleSocket == "" {
 		return 0, errors.New("a terminal (-t) needs --console-socket")
 	}
-	cfg := execConfig{Process: p}
-	if s := c.Spec.Linux.Seccomp; s != nil {
-		var err error
-		if cfg.Seccomp, err = security.CompileSeccomp(s); err != nil {
-			return 0, err
-		}
-	}
-	nsFiles, join, err := c.openNamespaces()
+	files, err := c.execFiles(p)
 	if err != nil {
 		return 0, err
 	}
-	defer closeAll(nsFiles)
+	defer closeAll(files.all())
 	if !o.Detach {
-		// The process is orphaned when nsjoin's parent exits: as a
-		// subreaper we get it back, to wait for it.
+		// The process is orphaned when the constructor's parent exits: as
+		// a subreaper we get it back, to wait for it.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 			return 0, fmt.Errorf("become a subreaper: %w", err)
 		}
 	}
-	pid, err := c.startExec(cfg, nsFiles, join, o)
+	pid, err := c.startExec(p, files, o)
 	if err != nil {
 		return 0, err
 	}
@@ -97,171 +78,65 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	return waitPid(pid, o.Signals), nil
 }
 
-// openNamespaces opens init's namespaces, the ones the container has,
-// and checks afterwards that init is still the container's: the files are
-// then its namespaces, whatever happens to the pid.
-func (c *Container) openNamespaces() ([]*os.File, string, error) {
-	var files []*os.File
-	var entries []string
-	for _, t := range joinOrder {
-		if !hasNamespace(c.Spec, t) {
-			continue
-		}
-		f, err := os.Open(fmt.Sprintf("/proc/%d/ns/%s", c.Pid, procName[t]))
-		if err != nil {
-			closeAll(files)
-			return nil, "", errNotRunning
-		}
-		// ExtraFiles[i] is fd 3+i in the child; the first three are ours.
-		entries = append(entries, fmt.Sprintf("%s:fd:%d", procName[t], 6+len(files)))
-		files = append(files, f)
-	}
-	if !c.alive() {
-		closeAll(files)
-		return nil, "", errNotRunning
-	}
-	return files, strings.Join(entries, ","), nil
-}
-
-// startExec starts nsjoin's enter-and-fork, sends the process its config
-// and waits until it runs (or says why not); it returns its pid.
-func (c *Container) startExec(cfg execConfig, nsFiles []*os.File, join string, o ExecOptions) (int, error) {
-	cfgRead, cfgWrite, err := os.Pipe()
+// startExec starts the constructor with the process's stdio (our own, or
+// a terminal of the container's), and returns the pid it reports once the
+// process runs, or the failure it reports.
+func (c *Container) startExec(p *specs.Process, files execFiles, o ExecOptions) (int, error) {
+	path, exe, err := SealedExe(len(files.extra()))
 	if err != nil {
 		return 0, err
 	}
-	defer cfgWrite.Close()
-	sync, syncChild, err := newSyncPair()
-	if err != nil {
-		cfgRead.Close()
-		return 0, err
-	}
-	defer sync.Close()
-	pidRead, pidWrite, err := os.Pipe()
-	if err != nil {
-		cfgRead.Close()
-		syncChild.Close()
-		return 0, err
-	}
-	defer pidRead.Close()
-	// Sealed (exeseal.go): the process nsjoin forks inside runs it until
-	// its execve, in sight of the container's processes.
-	cmd, exe, err := selfCommand("exec-init", append([]*os.File{cfgRead, syncChild, pidWrite}, nsFiles...))
-	if err != nil {
-		cfgRead.Close()
-		syncChild.Close()
-		pidWrite.Close()
-		return 0, err
-	}
+	defer exe.Close()
+	cmd := exec.Command(path, p.Args...)
+	cmd.Args[0] = "mydocker-runc"
+	// A fixed environment of ours: the process's is in the configuration,
+	// and reaches it only at its execve, in the container.
+	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(nsenter.ConfigFd)}
+	cmd.ExtraFiles = files.extra()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	var dirs []string
-	for _, d := range c.Cgroup {
-		dirs = append(dirs, d)
-	}
-	cmd.Env = []string{"_MYDOCKER_RUNC_JOIN=" + join, "_MYDOCKER_RUNC_PIDPIPE=5", "_MYDOCKER_RUNC_CGROUP=" + strings.Join(dirs, ":")}
-	err = cmd.Start()
-	exe.Close()
-	cfgRead.Close()
-	syncChild.Close()
-	pidWrite.Close()
-	if err != nil {
-		return 0, fmt.Errorf("start exec: %w", err)
-	}
-	line, _ := bufio.NewReader(pidRead).ReadString('\n')
-	if err := cmd.Wait(); err != nil {
-		return 0, fmt.Errorf("enter the container: %w", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil {
-		return 0, errors.New("enter the container: no pid came back")
-	}
-	if err := json.NewEncoder(cfgWrite).Encode(cfg); err != nil {
-		return 0, err
-	}
-	cfgWrite.Close()
-	for {
-		m, fd, err := recvMsg(sync)
-		if errors.Is(err, io.EOF) {
-			return pid, nil // the exec closed its end: it runs
-		}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if p.Terminal {
+		slave, err := c.execTerminal(p, o.ConsoleSocket)
 		if err != nil {
 			return 0, err
 		}
-		switch m.Type {
-		case msgError:
-			_, _ = unix.Wait4(pid, nil, unix.WNOHANG, nil)
-			return 0, errors.New(m.Message)
-		case msgConsole:
-			err = sendConsole(o.ConsoleSocket, fd)
-			unix.Close(fd)
-			if err != nil {
-				_ = unix.Kill(pid, unix.SIGKILL)
-				return 0, err
-			}
-		}
+		defer slave.Close()
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	}
+	err = cmd.Start()
+	files.reportWrite.Close()
+	if err != nil {
+		return 0, fmt.Errorf("start exec: %w", err)
+	}
+	pid, failure := readReport(files.reportRead)
+	waitErr := cmd.Wait()
+	if failure != "" {
+		if pid > 0 && !o.Detach {
+			_, _ = unix.Wait4(pid, nil, 0, nil) // ours, as a subreaper
+		}
+		return 0, errors.New(failure)
+	}
+	if pid <= 0 {
+		return 0, fmt.Errorf("enter the container: %v", waitErr)
+	}
+	return pid, nil
 }
 
-// ExecInit is exec's process inside the container: nsjoin has entered
-// every namespace and the cgroup, and forked. It sets up the process as
-// init does its own, and executes it.
-func ExecInit() error {
-	runtime.LockOSThread()
-	sync := os.NewFile(4, "sync")
-	err := execInit(sync)
-	if err != nil {
-		_ = sendMsg(sync, syncMsg{Type: msgError, Message: err.Error()}, -1)
-	}
-	return err
-}
-
-func execInit(sync *os.File) error {
-	if err := closeOnExec(); err != nil {
-		return err
-	}
-	// A session of its own, as runc gives every process it starts: without
-	// a terminal, no controlling terminal of the caller's stays with the
-	// process (it could type into the caller's shell with TIOCSTI); with
-	// one, the new session takes the pty (console.go). We are nsjoin's
-	// forked child, never a group leader: setsid cannot fail with EPERM.
-	if _, err := unix.Setsid(); err != nil {
-		return fmt.Errorf("setsid: %w", err)
-	}
-	cfgFile := os.NewFile(3, "config")
-	var cfg execConfig
-	err := json.NewDecoder(cfgFile).Decode(&cfg)
-	cfgFile.Close()
-	if err != nil {
-		return fmt.Errorf("exec: read the config: %w", err)
-	}
-	p := cfg.Process
-	if p.Terminal {
-		if err := setUpConsole(p, sync, false); err != nil {
-			return err
+// readReport reads the constructor's report to its end (the parent has
+// exited, the child has executed the process or exited): "pid N" and
+// "error MSG" lines.
+func readReport(r io.Reader) (pid int, failure string) {
+	s := bufio.NewScanner(r)
+	for s.Scan() {
+		kind, value, _ := strings.Cut(s.Text(), " ")
+		switch kind {
+		case "pid":
+			pid, _ = strconv.Atoi(value)
+		case "error":
+			failure = value
 		}
 	}
-	if err := setOOMScoreAdj(p); err != nil {
-		return err
-	}
-	if !p.NoNewPrivileges && len(cfg.Seccomp) > 0 {
-		if err := security.LoadSeccomp(cfg.Seccomp); err != nil {
-			return err
-		}
-	}
-	caps, err := loadCapabilities()
-	if err != nil {
-		return err
-	}
-	if err := setRlimits(p.Rlimits); err != nil {
-		return err
-	}
-	if err := becomeProcess(p, caps); err != nil {
-		return err
-	}
-	if err := unix.Chdir(p.Cwd); err != nil {
-		return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
-	}
-	return execProcess(p, cfg.Seccomp)
+	return pid, failure
 }
 
 // waitPid waits for our (adopted) child pid, passing signals on, and
@@ -304,6 +179,8 @@ func WaitForeground(cmd *exec.Cmd, signals <-chan os.Signal) int {
 
 func closeAll(files []*os.File) {
 	for _, f := range files {
-		f.Close()
+		if f != nil {
+			f.Close()
+		}
 	}
 }

@@ -30,8 +30,8 @@ import (
 //     costs a copy of the binary each time.
 //
 // And they make themselves non-dumpable before they join anything
-// (nsjoin's constructor), so that /proc/PID/exe and /proc/PID/fd are
-// refused to the container's processes in the first place.
+// (package nsenter's constructor), so that /proc/PID/exe and /proc/PID/fd
+// are refused to the container's processes in the first place.
 
 // sealedSelf returns our binary as a file that cannot be written.
 func sealedSelf() (*os.File, error) {

@@ -41,6 +41,9 @@ const (
 	// needs no path (init may have no /proc, or be in a user namespace
 	// that cannot reach the state directory).
 	initFifoFd = 5
+	// initNsenterFd is package nsenter's configuration, read and closed
+	// by its constructor before Go starts.
+	initNsenterFd = 6
 )
 
 // Init is the container's init, started by create as "mydocker-runc init"

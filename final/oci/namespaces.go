@@ -30,7 +30,7 @@ var procName = map[specs.LinuxNamespaceType]string{
 
 // namespacePlan splits linux.namespaces into the new ones (clone flags)
 // and the ones to join by path. Of those, the user and mount namespaces
-// are joined by init's C constructor (nsenter), before the Go runtime
+// are joined by init's C constructor (package nsenter), before the Go runtime
 // starts threads: the kernel refuses setns into them to a process with
 // threads. The others are joined by the thread that starts init, which
 // it then inherits (setns changes only the calling thread's).
@@ -85,9 +85,9 @@ func checkNamespacePath(ns specs.LinuxNamespace) error {
 	return nil
 }
 
-// initJoinEnv tells init's C constructor which namespaces to join:
-// "user:/path,mnt:/path", in that order.
-func (p namespacePlan) initJoinEnv() string {
+// initJoinList tells init's C constructor (package nsenter) which
+// namespaces to join: "user:/path,mnt:/path", in that order.
+func (p namespacePlan) initJoinList() string {
 	var parts []string
 	for _, ns := range p.initJoin {
 		parts = append(parts, procName[ns.Type]+":"+ns.Path)

@@ -118,7 +118,7 @@ func TestPlanNamespaces(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotZero(t, p.clone&unix.CLONE_NEWNS)
 	assert.Zero(t, p.clone&unix.CLONE_NEWUSER)
-	assert.Equal(t, "user:/proc/self/ns/user", p.initJoinEnv())
+	assert.Equal(t, "user:/proc/self/ns/user", p.initJoinList())
 
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"})
 	_, err = planNamespaces(s)

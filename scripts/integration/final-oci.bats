@@ -23,8 +23,9 @@ teardown() {
 	for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" || true; done
 	local left
 	left=$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$MYDOCKER_RUNC" 2>/dev/null | cut -d/ -f3)
-	# init and exec-init run a sealed binary, whose exe is not the path.
-	left="$left $(awk 'BEGIN { RS = "\0" } FNR == 1 { a0 = $0 } FNR == 2 && a0 == "mydocker-runc" && ($0 == "init" || $0 == "exec-init") { split(FILENAME, p, "/"); print p[3] }' /proc/[0-9]*/cmdline 2>/dev/null)"
+	# init, and exec's process until its execve, run a sealed binary,
+	# whose exe is not the path: their argv[0] is "mydocker-runc".
+	left="$left $(awk 'BEGIN { RS = "\0" } FNR == 1 && $0 == "mydocker-runc" { split(FILENAME, p, "/"); print p[3] }' /proc/[0-9]*/cmdline 2>/dev/null)"
 	left=$(echo $left)
 	if [ -n "$left" ]; then
 		kill -KILL $left
@@ -174,6 +175,67 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ ! -d "/proc/$epid" ]
 	[ "$(status_of c4)" = stopped ]
 	rt delete c4
+}
+
+# seccomp JSON: puts linux.seccomp into the bundle's config.json.
+seccomp() {
+	sed -i "s#\"maskedPaths\"#\"seccomp\": $1, \"maskedPaths\"#" "$BUNDLE/config.json"
+}
+
+@test "final: oci: exec's process is confined as the bundle says, and non-dumpable until its execve" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# The container's process watches for exec's, while it still runs our
+	# binary (its argv[0] is mydocker-runc), and tries what a process of
+	# the same user and capabilities may do to a dumpable one: read its
+	# environment and open its memory.
+	cat >"$BUNDLE/rootfs/watch.sh" <<'SH'
+while :; do
+	for p in /proc/[0-9]*; do
+		case "$(tr '\0' ' ' <$p/cmdline 2>/dev/null)" in "mydocker-runc "*)
+			{
+				grep -E '^(CapEff|NoNewPrivs|Seccomp):' $p/status
+				cat $p/environ >/dev/null 2>&1 && echo ENVIRON
+				(exec 3<$p/mem) 2>/dev/null && echo MEM
+				echo seen
+			} >/data/seen.tmp
+			mv /data/seen.tmp /data/seen
+			exec sleep 100
+			;;
+		esac
+	done
+done
+SH
+	config sh /watch.sh
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	rt run -d --bundle "$BUNDLE" c5
+	# The command's execve held for a while (by strace, on our side): exec's
+	# process waits in the container with its final credentials, at the
+	# last step that still runs our binary.
+	timeout 60 strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=1500000 \
+		"$MYDOCKER_RUNC" --root "$RT_ROOT" exec c5 /bin/true
+	wait_for_line "$BATS_TEST_TMPDIR/seen" seen
+	cat "$BATS_TEST_TMPDIR/seen"
+	run cat "$BATS_TEST_TMPDIR/seen"
+	[ "${lines[0]}" = "CapEff:	0000000000000421" ]
+	[ "${lines[1]}" = "NoNewPrivs:	1" ]
+	[ "${lines[2]}" = "Seccomp:	2" ]
+	[ "${lines[3]}" = seen ] # neither ENVIRON nor MEM
+	# The process itself: the bundle's capabilities, rlimits,
+	# no_new_privs and seccomp program; none of our descriptors.
+	run rt exec c5 sh -c 'grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; mkdir /tmp/d || echo refused; ls /proc/self/fd | tr "\n" " "'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "CapInh:	0000000000000000" ]
+	[ "${lines[1]}" = "CapPrm:	0000000000000421" ]
+	[ "${lines[2]}" = "CapEff:	0000000000000421" ]
+	[ "${lines[3]}" = "CapBnd:	0000000000000421" ]
+	[ "${lines[4]}" = "CapAmb:	0000000000000000" ]
+	[ "${lines[5]}" = "NoNewPrivs:	1" ]
+	[ "${lines[6]}" = "Seccomp:	2" ]
+	[ "${lines[7]}" = 512 ]
+	[ "${lines[-2]}" = refused ]
+	[ "${lines[-1]}" = "0 1 2 3 " ] # 3: ls's own
+	rt delete --force c5
 }
 
 @test "final: oci: bad input is one line and exit 125, and leaves nothing" {

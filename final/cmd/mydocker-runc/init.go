@@ -21,16 +21,3 @@ func initCommand() *cli.Command {
 		},
 	}
 }
-
-// execInitCommand is exec's process inside the container, after nsjoin
-// entered it: never by hand.
-func execInitCommand() *cli.Command {
-	return &cli.Command{
-		Name:   "exec-init",
-		Hidden: true,
-		Action: func(context.Context, *cli.Command) error {
-			err := oci.ExecInit()
-			return errors.Join(err, exitStatus(1))
-		},
-	}
-}

@@ -14,8 +14,8 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
 
+	_ "github.com/mydocker/mydocker/final/nsenter" // enters containers before Go starts (exec, init)
 	"github.com/mydocker/mydocker/final/oci"
-	_ "github.com/mydocker/mydocker/final/oci/nsjoin" // joins namespaces before Go starts
 )
 
 // version is set at build time (-ldflags "-X main.version=...").
@@ -43,7 +43,7 @@ func main() {
 		Commands: []*cli.Command{
 			createCommand(), startCommand(), runCommand(), stateCommand(), killCommand(),
 			deleteCommand(), execCommand(), psCommand(), pauseCommand(), resumeCommand(),
-			listCommand(), featuresCommand(), specCommand(), initCommand(), execInitCommand(),
+			listCommand(), featuresCommand(), specCommand(), initCommand(),
 		},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}

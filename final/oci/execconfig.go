@@ -1,0 +1,178 @@
+package oci
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/security"
+)
+
+// execFiles are the descriptors exec hands the constructor: its
+// configuration (fd 3), the write end of its report pipe (fd 4), and the
+// seccomp program (fd 5), if the bundle has one.
+type execFiles struct {
+	config, reportWrite, seccomp *os.File
+	reportRead                   *os.File
+}
+
+const (
+	execReportFd  = nsenter.ConfigFd + 1
+	execSeccompFd = nsenter.ConfigFd + 2
+)
+
+func (f execFiles) extra() []*os.File {
+	if f.seccomp == nil {
+		return []*os.File{f.config, f.reportWrite}
+	}
+	return []*os.File{f.config, f.reportWrite, f.seccomp}
+}
+
+func (f execFiles) all() []*os.File {
+	return []*os.File{f.config, f.reportWrite, f.seccomp, f.reportRead}
+}
+
+// execFiles makes them for process p: the seccomp program compiled from
+// the bundle's linux.seccomp, the configuration from the process.
+func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
+	var f execFiles
+	params, err := c.execParams(p)
+	if err != nil {
+		return f, err
+	}
+	if s := c.Spec.Linux.Seccomp; s != nil {
+		prog, err := security.CompileSeccomp(s)
+		if err != nil {
+			return f, err
+		}
+		if f.seccomp, err = nsenter.ProgramFile(prog); err != nil {
+			return f, err
+		}
+		params = append(params, nsenter.ParamSeccompFd+"="+strconv.Itoa(execSeccompFd))
+	}
+	if f.config, err = nsenter.ConfigFile(params, p.Env); err != nil {
+		closeAll(f.all())
+		return f, err
+	}
+	if f.reportRead, f.reportWrite, err = os.Pipe(); err != nil {
+		closeAll(f.all())
+		return f, err
+	}
+	return f, nil
+}
+
+// execParams are the constructor's parameters for process p: init to
+// enter and how, the user, the confinement, a session of its own (as
+// runc gives every process it starts: no controlling terminal of the
+// caller's stays with it, one it could type into with TIOCSTI), and the
+// report.
+func (c *Container) execParams(p *specs.Process) ([]string, error) {
+	var names []string
+	for _, t := range joinOrder {
+		if hasNamespace(c.Spec, t) {
+			names = append(names, procName[t])
+		}
+	}
+	var dirs []string
+	for _, d := range c.Cgroup {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	params := []string{
+		nsenter.ParamPID + "=" + strconv.Itoa(c.Pid),
+		nsenter.ParamStart + "=" + strconv.FormatUint(c.StartTime, 10),
+		nsenter.ParamNS + "=" + strings.Join(names, ","),
+		nsenter.ParamCgroups + "=" + strings.Join(dirs, ":"),
+		nsenter.ParamSetsid + "=1",
+		nsenter.ParamReport + "=" + strconv.Itoa(execReportFd),
+		nsenter.ParamProg + "=mydocker-runc",
+	}
+	if p.Terminal {
+		params = append(params, nsenter.ParamCtty+"=1")
+	}
+	confine, err := execConfinement(p)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(params, execUser(p)...), confine...), nil
+}
+
+// joinOrder is the order the namespaces of a container are entered in:
+// the user namespace first (the rights in the others come from it), the
+// mount namespace last (after it, /proc is the container's).
+var joinOrder = []specs.LinuxNamespaceType{
+	specs.UserNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.NetworkNamespace,
+	specs.PIDNamespace, specs.CgroupNamespace, specs.MountNamespace,
+}
+
+// execUser is who the process runs as, and where: numbers, as the spec
+// gives them, and no supplementary group but its own.
+func execUser(p *specs.Process) []string {
+	u := p.User
+	groups := make([]string, len(u.AdditionalGids))
+	for i, g := range u.AdditionalGids {
+		groups[i] = strconv.FormatUint(uint64(g), 10)
+	}
+	params := []string{
+		nsenter.ParamUID + "=" + strconv.FormatUint(uint64(u.UID), 10),
+		nsenter.ParamGID + "=" + strconv.FormatUint(uint64(u.GID), 10),
+		nsenter.ParamGroups + "=" + strings.Join(groups, ","),
+		nsenter.ParamCwd + "=" + p.Cwd,
+	}
+	if u.Umask != nil {
+		params = append(params, nsenter.ParamUmask+"="+strconv.FormatUint(uint64(*u.Umask), 10))
+	}
+	return params
+}
+
+// execConfinement is the process's capability sets, rlimits, OOM score
+// and no_new_privs.
+func execConfinement(p *specs.Process) ([]string, error) {
+	caps := p.Capabilities
+	if caps == nil {
+		caps = &specs.LinuxCapabilities{}
+	}
+	var params []string
+	for key, names := range map[string][]string{
+		nsenter.ParamCapBnd: caps.Bounding, nsenter.ParamCapEff: caps.Effective, nsenter.ParamCapPrm: caps.Permitted,
+		nsenter.ParamCapInh: caps.Inheritable, nsenter.ParamCapAmb: caps.Ambient,
+	} {
+		mask, err := capMask(names)
+		if err != nil {
+			return nil, err
+		}
+		params = append(params, key+"="+strconv.FormatUint(mask, 16))
+	}
+	var limits []string
+	for _, r := range p.Rlimits {
+		limits = append(limits, fmt.Sprintf("%d:%d:%d", rlimitTypes[r.Type], r.Soft, r.Hard))
+	}
+	if len(limits) > 0 {
+		params = append(params, nsenter.ParamRlimits+"="+strings.Join(limits, ","))
+	}
+	if p.OOMScoreAdj != nil {
+		params = append(params, nsenter.ParamOOM+"="+strconv.Itoa(*p.OOMScoreAdj))
+	}
+	if p.NoNewPrivileges {
+		params = append(params, nsenter.ParamNNP+"=1")
+	}
+	return params, nil
+}
+
+// capMask is capability names (CAP_X) as a 64-bit mask.
+func capMask(names []string) (uint64, error) {
+	caps, err := capValues(names)
+	if err != nil {
+		return 0, err
+	}
+	var mask uint64
+	for _, c := range caps {
+		mask |= 1 << uint(c)
+	}
+	return mask, nil
+}
