@@ -66,7 +66,7 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	cfg := execConfig{Process: p}
 	if s := c.Spec.Linux.Seccomp; s != nil {
 		var err error
-		if cfg.Seccomp, err = security.CompileSeccomp(s); err != nil {
+		if cfg.Seccomp, err = security.CompileSeccomp(c.root(), s); err != nil {
 			return 0, err
 		}
 	}
