@@ -81,4 +81,3 @@ func TestCachedProgramRefusesForeignFiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []byte("compiled"), got, "another user's file is not read")
 }
-
