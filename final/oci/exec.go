@@ -243,25 +243,7 @@ func execInit(sync *os.File) error {
 	if err := setOOMScoreAdj(p); err != nil {
 		return err
 	}
-	if !p.NoNewPrivileges && len(cfg.Seccomp) > 0 {
-		if err := security.LoadSeccomp(cfg.Seccomp); err != nil {
-			return err
-		}
-	}
-	caps, err := loadCapabilities()
-	if err != nil {
-		return err
-	}
-	if err := setRlimits(p.Rlimits); err != nil {
-		return err
-	}
-	if err := becomeProcess(p, caps); err != nil {
-		return err
-	}
-	if err := unix.Chdir(p.Cwd); err != nil {
-		return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
-	}
-	return execProcess(p, cfg.Seccomp)
+	return confineAndExec(p, cfg.Seccomp, nil, nil)
 }
 
 // waitPid waits for our (adopted) child pid, passing signals on, and

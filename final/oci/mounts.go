@@ -198,33 +198,6 @@ func targetKindOf(source string, bind bool) (mountfd.Kind, error) {
 	return mountfd.File, nil
 }
 
-// remount remounts the mount at dest (a bind) with flags added to the ones
-// it has.
-func remount(dest string, flags uintptr) error {
-	var st unix.Statfs_t
-	if err := unix.Statfs(dest, &st); err != nil {
-		return err
-	}
-	flags |= lockedFlags(st.Flags)
-	return unix.Mount("", dest, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
-}
-
-// lockedFlags are a mount's flags, from statfs(2), that a remount must
-// repeat.
-func lockedFlags(st int64) uintptr {
-	var flags uintptr
-	for stFlag, msFlag := range map[int64]uintptr{
-		unix.ST_RDONLY: unix.MS_RDONLY, unix.ST_NOSUID: unix.MS_NOSUID, unix.ST_NODEV: unix.MS_NODEV,
-		unix.ST_NOEXEC: unix.MS_NOEXEC, unix.ST_NOATIME: unix.MS_NOATIME, unix.ST_NODIRATIME: unix.MS_NODIRATIME,
-		unix.ST_RELATIME: unix.MS_RELATIME,
-	} {
-		if st&stFlag != 0 {
-			flags |= msFlag
-		}
-	}
-	return flags
-}
-
 // mountCgroups mounts the cgroup filesystem on target, as docker lays it
 // out: cgroup2 on a host with only it; on a v1 or hybrid host, a tmpfs
 // with each hierarchy init is in, as /proc/self/cgroup shows them to its
