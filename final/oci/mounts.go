@@ -111,7 +111,7 @@ func mountAll(root *os.File, list []specs.Mount) error {
 
 // mountOne makes one mount. The destination is the container's: it is
 // opened inside the root, checked to be a directory (a file for a bind
-// of a file), and the mount is made on that descriptor (pathfd.go), so
+// of a file), and the mount is made on that descriptor (package mountfd), so
 // that no symlink, there from the image or swapped in since, sends it
 // onto the host. The source of a bind is the host's, from the config.
 func mountOne(root *os.File, m specs.Mount) error {

@@ -51,8 +51,9 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 // profile; so a program is compiled once and kept under <root>/seccomp,
 // named by what decides it: the profile (docker's, by the module's
 // version, or the file's bytes), the capabilities, the kernel (the profile
-// has rules for kernel versions) and libseccomp's version. A run finds it
-// with one read; hashing the resolved profile took a millisecond.
+// has rules for kernel versions) and libseccomp's version, in a directory
+// only we may write (seccompcache.go). A run finds it with one read;
+// hashing the resolved profile took a millisecond.
 func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, err error) {
 	key := sha256.New()
 	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion(), enosysStubVersion)
