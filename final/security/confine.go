@@ -49,12 +49,19 @@ type Confinement struct {
 //     profile may forbid what the steps before it do.
 //  8. exec.
 func Confine(c Confinement, asUser, exec func() error) error {
+	own := c.Own
+	if own == nil {
+		var err error
+		if own, err = OwnCapabilities(); err != nil {
+			return err
+		}
+	}
 	if !c.NoNewPrivs && len(c.Seccomp) > 0 {
 		if err := LoadSeccomp(c.Seccomp); err != nil {
 			return err
 		}
 	}
-	if err := become(c); err != nil {
+	if err := become(c, own); err != nil {
 		return err
 	}
 	if asUser != nil {
@@ -75,18 +82,11 @@ func Confine(c Confinement, asUser, exec func() error) error {
 	return exec()
 }
 
-// become is steps 2 to 4 of Confine.
-func become(c Confinement) error {
+// become is steps 2 to 4 of Confine, on our capabilities set.
+func become(c Confinement, set capability.Capabilities) error {
 	caps := c.Capabilities
 	if caps == nil {
 		caps = &specs.LinuxCapabilities{}
-	}
-	set := c.Own
-	if set == nil {
-		var err error
-		if set, err = OwnCapabilities(); err != nil {
-			return err
-		}
 	}
 	if err := cutBounding(set, caps); err != nil {
 		return err
