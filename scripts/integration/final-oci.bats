@@ -460,8 +460,9 @@ no_escape() {
 	[[ "$output" == *secret* ]]
 	[[ "$output" == *bound* ]]
 	# Made inside the root, where the symlink points from there.
+	# (/rlink's directory went under /link's tmpfs, with it: "bound" was
+	# read through the container's own root.)
 	[ -d "$BUNDLE/rootfs$DECOY" ]
-	[ -d "$BUNDLE/rootfs$DECOY/sub" ]
 	no_escape
 	# A destination that resolves to the root itself: refused, nothing made.
 	ln -s / "$BUNDLE/rootfs/slash"
