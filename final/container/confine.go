@@ -1,14 +1,11 @@
 package container
 
 import (
-	"fmt"
 	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/nsenter"
-	"github.com/mydocker/mydocker/final/oci"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -94,62 +91,29 @@ func hideFromContainer(c Confinement) error {
 	return security.MakeReadonly(security.ReadonlyPaths)
 }
 
-// dropPrivileges is init's next-to-last step, in the order the
-// kernel's rules force. Capabilities, no_new_privs and seccomp belong to
-// the thread (init is locked to one, the one that executes the command).
-// The bounding set is cut first, while we still have CAP_SETPCAP; the
-// capabilities are kept across the switch to the user (which would clear
-// them) and then set exactly; no_new_privs comes before seccomp, which
-// needs it from a process without CAP_SYS_ADMIN; and seccomp comes last,
-// since the profile may forbid what the steps before it do.
-func dropPrivileges(c Confinement, cred credential) error {
-	// Without no_new_privs the kernel loads a filter only for a holder of
-	// CAP_SYS_ADMIN: then seccomp comes first, while we are still root
-	// (as runc does), and the filter also sees the steps below, which
-	// docker's profile allows.
-	if !c.NoNewPrivs && len(c.Seccomp) > 0 {
-		if err := security.LoadSeccomp(c.Seccomp); err != nil {
-			return err
-		}
-	}
-	return oci.BecomeProcess(specProcess(c, cred))
-}
-
-// specProcess is the container's user and capabilities as an OCI spec's
-// process, for the code that switches a bundle's init (oci.BecomeProcess):
-// docker's capabilities in the bounding set, and in the permitted and
-// effective sets for root only (a user other than root keeps them in the
-// bounding set alone); none inheritable or ambient. With no supplementary
-// groups of its own, the user has its primary group as one, as under
-// docker: id shows groups=GID.
-func specProcess(c Confinement, cred credential) *specs.Process {
+// confinementOf is the container's confinement as init applies it
+// (security.Confine, which keeps the kernel's order): the user, docker's
+// capabilities in the bounding set, and in the permitted and effective
+// sets for root only (a user other than root keeps them in the bounding
+// set alone); none inheritable or ambient; no_new_privs and the seccomp
+// program. With no supplementary groups of its own, the user has its
+// primary group as one, as under docker: id shows groups=GID.
+func confinementOf(c Confinement, cred credential) security.Confinement {
 	groups := cred.groups
 	if len(groups) == 0 {
 		groups = []int{cred.gid}
 	}
-	p := &specs.Process{
+	out := security.Confinement{
 		User:         specs.User{UID: uint32(cred.uid), GID: uint32(cred.gid)},
 		Capabilities: &specs.LinuxCapabilities{Bounding: c.Capabilities},
+		NoNewPrivs:   c.NoNewPrivs,
+		Seccomp:      c.Seccomp,
 	}
 	for _, g := range groups {
-		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
+		out.User.AdditionalGids = append(out.User.AdditionalGids, uint32(g))
 	}
 	if cred.uid == 0 {
-		p.Capabilities.Effective, p.Capabilities.Permitted = c.Capabilities, c.Capabilities
+		out.Capabilities.Effective, out.Capabilities.Permitted = c.Capabilities, c.Capabilities
 	}
-	return p
-}
-
-// lockDown sets no_new_privs and loads the seccomp filter: the very last
-// things before the exec.
-func lockDown(c Confinement) error {
-	if c.NoNewPrivs {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("set no_new_privs: %w", err)
-		}
-	}
-	if c.NoNewPrivs && len(c.Seccomp) > 0 {
-		return security.LoadSeccomp(c.Seccomp)
-	}
-	return nil
+	return out
 }

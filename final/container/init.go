@@ -15,7 +15,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/mountfd"
 	"github.com/mydocker/mydocker/final/oci"
+	"github.com/mydocker/mydocker/final/security"
 )
 
 // RunContainerInitProcess runs inside the new namespaces as the container's
@@ -89,29 +91,37 @@ func startCommand() error {
 		return err
 	}
 	loopbackUp()
-	if cfg.Env, err = becomeUser(cfg); err != nil {
-		return err
-	}
-	// Only now, inside the image, is PATH looked up: before the pivot it
-	// would find the host's binaries, which the image may not have. The
-	// PATH is the container's, from its environment, not init's own.
-	path, err := lookPath(cfg.Args[0], cfg.Env)
+	cred, err := prepareUser(&cfg)
 	if err != nil {
-		return &ExecError{Err: err}
-	}
-	logrus.WithField("path", path).Debug("found the command")
-	// The exec closes the status pipe: end-of-file tells run it worked.
-	// Nothing of ours past the exec: the status pipe's close tells the
-	// monitor the command runs, and any descriptor that reached init from
-	// whoever ran mydocker stays out of the container.
-	closeAllOnExec()
-	if err := lockDown(cfg.Confinement); err != nil {
 		return err
 	}
-	if err := unix.Exec(path, cfg.Args, cfg.Env); err != nil {
-		return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
-	}
-	return nil
+	var path string
+	return security.Confine(confinementOf(cfg.Confinement, cred), func() error {
+		if cfg.Cwd != "" {
+			if err := os.Chdir(cfg.Cwd); err != nil {
+				return fmt.Errorf("change to the working directory %s: %w", cfg.Cwd, err)
+			}
+		}
+		// Only now, inside the image, is PATH looked up: before the pivot
+		// it would find the host's binaries, which the image may not have.
+		// The PATH is the container's, from its environment, not init's.
+		var err error
+		if path, err = lookPath(cfg.Args[0], cfg.Env); err != nil {
+			return &ExecError{Err: err}
+		}
+		logrus.WithField("path", path).Debug("found the command")
+		// Nothing of ours past the exec: the status pipe's close tells
+		// the monitor the command runs (end-of-file tells run it worked),
+		// and any descriptor that reached init from whoever ran mydocker
+		// stays out of the container.
+		closeAllOnExec()
+		return nil
+	}, func() error {
+		if err := unix.Exec(path, cfg.Args, cfg.Env); err != nil {
+			return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
+		}
+		return nil
+	})
 }
 
 // loopbackUp brings lo up, as docker does for every container, also one
@@ -124,47 +134,38 @@ func loopbackUp() {
 	}
 }
 
-// becomeUser switches to the container's user (the image's User, or -u)
-// and working directory (WorkingDir, or -w), which is made when the image
-// lacks it, as docker does. It returns the command's environment: HOME
-// is the user's, unless the image or -e set it. It runs after the pivot:
-// the names are the image's.
-func becomeUser(cfg initConfig) ([]string, error) {
+// prepareUser does, as root still, what the switch to the container's
+// user (the image's User, or -u) needs: the terminal given to the user,
+// HOME (the user's, unless the image or -e set it) in the command's
+// environment, the working directory (WorkingDir, or -w) made when the
+// image lacks it, as docker does, and --read-only. It runs after the
+// pivot: the names are the image's.
+func prepareUser(cfg *initConfig) (credential, error) {
 	cred, err := lookupUser(cfg.User)
 	if err != nil {
-		return nil, err
+		return credential{}, err
 	}
-	// The terminal now: it is given to the user, which needs root still.
 	if cfg.TTY {
-		if err := setUpTerminal(cfg, cred); err != nil {
-			return nil, err
+		if err := setUpTerminal(*cfg, cred); err != nil {
+			return credential{}, err
 		}
 	}
-	env := cfg.Env
-	if getenv(env, "HOME") == "" {
-		env = image.MergeEnv(env, []string{"HOME=" + cred.home})
+	if getenv(cfg.Env, "HOME") == "" {
+		cfg.Env = image.MergeEnv(cfg.Env, []string{"HOME=" + cred.home})
 	}
 	if cfg.Cwd != "" {
 		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
-			return nil, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
+			return credential{}, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
 	// --read-only: the root mount alone, once the working directory is
 	// made; the volumes, /proc, /sys and /dev are mounts of their own.
 	if cfg.ReadOnly {
-		if err := unix.Mount("", "/", "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, ""); err != nil {
-			return nil, fmt.Errorf("make the root read-only: %w", err)
+		if err := mountfd.Readonly("/"); err != nil {
+			return credential{}, fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
-	if err := dropPrivileges(cfg.Confinement, cred); err != nil {
-		return nil, err
-	}
-	if cfg.Cwd != "" {
-		if err := os.Chdir(cfg.Cwd); err != nil {
-			return nil, fmt.Errorf("change to the working directory %s: %w", cfg.Cwd, err)
-		}
-	}
-	return env, nil
+	return cred, nil
 }
 
 // setUpMount moves the container into its own root filesystem and gives
@@ -191,9 +192,6 @@ func setUpMount(cfg initConfig) error {
 	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
 	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
-		return err
-	}
-	if err := readOnlyToTheBottom(root, cfg.Volumes); err != nil {
 		return err
 	}
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {

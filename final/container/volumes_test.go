@@ -16,6 +16,6 @@ func TestVolumeMountsAreRecursivePrivateBinds(t *testing.T) {
 	})
 	assert.Equal(t, []specs.Mount{
 		{Destination: "/data", Type: "bind", Source: "/srv/a", Options: []string{"rbind", "rprivate"}},
-		{Destination: "/ro", Type: "bind", Source: "/srv/b", Options: []string{"rbind", "rprivate", "ro"}},
+		{Destination: "/ro", Type: "bind", Source: "/srv/b", Options: []string{"rbind", "rprivate", "rro"}},
 	}, got)
 }

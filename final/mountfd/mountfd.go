@@ -1,5 +1,3 @@
-// Package mountfd makes mounts in a container's root through descriptors,
-// never by path.
 package mountfd
 
 import (
@@ -45,7 +43,9 @@ func OpenRoot(path string) (*os.File, error) {
 // OpenTarget opens path inside root as a mount target of the kind asked,
 // making it (with its parents, inside root) when it is not there. A
 // symlink is followed inside root only; what it resolves to must be of
-// the kind: a directory for a directory, a file for a file.
+// the kind: a directory for a directory, a file for a file; and not the
+// root itself, which a mount would cover whole (the container would run
+// the volume's files).
 func OpenTarget(root *os.File, path string, kind Kind) (*os.File, error) {
 	target, err := pathrs.OpenatInRoot(root, path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -58,7 +58,20 @@ func OpenTarget(root *os.File, path string, kind Kind) (*os.File, error) {
 		target.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if sameFile(target, root) {
+		target.Close()
+		return nil, fmt.Errorf("%s: is the container's root (a symlink to \"/\"?): no mount goes over it", path)
+	}
 	return target, nil
+}
+
+// sameFile reports whether a and b are the same inode of one filesystem.
+func sameFile(a, b *os.File) bool {
+	var sa, sb unix.Stat_t
+	if unix.Fstat(int(a.Fd()), &sa) != nil || unix.Fstat(int(b.Fd()), &sb) != nil {
+		return false
+	}
+	return sa.Dev == sb.Dev && sa.Ino == sb.Ino
 }
 
 // inRoot is where path leads inside root when it names nothing yet: its

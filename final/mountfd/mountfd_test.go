@@ -44,6 +44,16 @@ func TestOpenTargetFollowsSymlinksInsideTheRootOnly(t *testing.T) {
 	assert.DirExists(t, filepath.Join(dir, "x"))
 }
 
+func TestOpenTargetRefusesTheRoot(t *testing.T) {
+	root, dir, _ := rootWith(t)
+	require.NoError(t, os.Symlink("/", filepath.Join(dir, "slash")))
+	require.NoError(t, os.Symlink("../..", filepath.Join(dir, "etc", "up")))
+	for _, p := range []string{"/", "/slash", "/etc/up", "/etc/.."} {
+		_, err := OpenTarget(root, p, Dir)
+		assert.ErrorContains(t, err, "is the container's root", p)
+	}
+}
+
 func TestOpenTargetChecksTheKind(t *testing.T) {
 	root, dir, _ := rootWith(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "file"), nil, 0o644))

@@ -86,6 +86,10 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	return c, cmd, err
 }
 
+// root is the runtime's --root that holds the container: compiled seccomp
+// programs are kept there (security.CompileSeccomp).
+func (c *Container) root() string { return filepath.Dir(c.dir) }
+
 func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, error) {
 	s := c.Spec
 	cg, err := newCgroup(s, c.ID)
@@ -106,7 +110,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		plan.clone &^= unix.CLONE_NEWCGROUP
 	}
 	if s.Linux.Seccomp != nil {
-		if cfg.Seccomp, err = security.CompileSeccomp(s.Linux.Seccomp); err != nil {
+		if cfg.Seccomp, err = security.CompileSeccomp(c.root(), s.Linux.Seccomp); err != nil {
 			return nil, err
 		}
 	}

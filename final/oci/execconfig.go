@@ -46,7 +46,7 @@ func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
 		return f, err
 	}
 	if s := c.Spec.Linux.Seccomp; s != nil {
-		prog, err := security.CompileSeccomp(s)
+		prog, err := security.CompileSeccomp(c.root(), s)
 		if err != nil {
 			return f, err
 		}
@@ -142,7 +142,7 @@ func execConfinement(p *specs.Process) ([]string, error) {
 		nsenter.ParamCapBnd: caps.Bounding, nsenter.ParamCapEff: caps.Effective, nsenter.ParamCapPrm: caps.Permitted,
 		nsenter.ParamCapInh: caps.Inheritable, nsenter.ParamCapAmb: caps.Ambient,
 	} {
-		mask, err := capMask(names)
+		mask, err := security.CapabilitySetMask(names)
 		if err != nil {
 			return nil, err
 		}
@@ -162,17 +162,4 @@ func execConfinement(p *specs.Process) ([]string, error) {
 		params = append(params, nsenter.ParamNNP+"=1")
 	}
 	return params, nil
-}
-
-// capMask is capability names (CAP_X) as a 64-bit mask.
-func capMask(names []string) (uint64, error) {
-	caps, err := capValues(names)
-	if err != nil {
-		return 0, err
-	}
-	var mask uint64
-	for _, c := range caps {
-		mask |= 1 << uint(c)
-	}
-	return mask, nil
 }

@@ -7,11 +7,11 @@ import (
 	"os"
 	"runtime"
 
-	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/mountfd"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -91,7 +91,7 @@ func initContainer(sync *os.File) error {
 		}
 	}
 	// Read now, while /proc is in reach (not so in a chroot-only root).
-	caps, err := loadCapabilities()
+	caps, err := security.OwnCapabilities()
 	if err != nil {
 		return err
 	}
@@ -100,15 +100,46 @@ func initContainer(sync *os.File) error {
 	}
 	p := s.Process
 	if p != nil {
-		if err := setUpProcess(cfg, p, caps, sync); err != nil {
+		if err := setUpProcess(cfg, p, sync); err != nil {
 			return err
 		}
 	}
+	// create has gone once init is ready: a failure from then on is said
+	// on the container's stderr.
+	ready := false
+	wait := func() error {
+		ready = true
+		return readyAndWait(cfg, sync)
+	}
+	if p == nil {
+		if err = wait(); err == nil {
+			os.Exit(0) // nothing to run: the container stops
+		}
+	} else {
+		err = confineAndExec(p, cfg.Seccomp, caps, wait)
+	}
+	if ready {
+		fmt.Fprintf(os.Stderr, "mydocker-runc: %v\n", err)
+	}
+	return err
+}
+
+// readyAndWait tells create that init is ready, waits on the exec fifo
+// until start writes to it, and runs the startContainer hooks.
+func readyAndWait(cfg initConfig, sync *os.File) error {
 	if err := sendMsg(sync, syncMsg{Type: msgReady}, -1); err != nil {
 		return err
 	}
 	sync.Close()
-	return waitAndExec(cfg, p, initFifoFd)
+	if err := waitForStart(initFifoFd); err != nil {
+		return err
+	}
+	s := cfg.Spec
+	if s.Hooks != nil && len(s.Hooks.StartContainer) > 0 {
+		st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreated, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
+		return runHooks("startContainer", s.Hooks.StartContainer, st)
+	}
+	return nil
 }
 
 // closeOnExec marks every descriptor from 3 on close-on-exec: nothing of
@@ -231,55 +262,20 @@ func devBound(mounts []specs.Mount) bool {
 	return false
 }
 
-// setUpProcess prepares the process up to the exec: terminal, root
-// read-only, oom score, rlimits, user and capabilities, working
-// directory.
-func setUpProcess(cfg initConfig, p *specs.Process, caps capability.Capabilities, sync *os.File) error {
+// setUpProcess prepares the process, as root still: terminal, root
+// read-only, oom score.
+func setUpProcess(cfg initConfig, p *specs.Process, sync *os.File) error {
 	if p.Terminal {
 		if err := setUpConsole(p, sync, true); err != nil {
 			return err
 		}
 	}
 	if cfg.Spec.Root.Readonly {
-		if err := remount("/", unix.MS_RDONLY); err != nil {
+		if err := mountfd.Readonly("/"); err != nil {
 			return fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
-	if err := setOOMScoreAdj(p); err != nil {
-		return err
-	}
-	// Without no_new_privs the kernel loads a filter only for a holder of
-	// CAP_SYS_ADMIN: then it is loaded now, while we are still root.
-	if !p.NoNewPrivileges && len(cfg.Seccomp) > 0 {
-		if err := security.LoadSeccomp(cfg.Seccomp); err != nil {
-			return err
-		}
-	}
-	// The limits come while we may still raise them (CAP_SYS_RESOURCE),
-	// and as late as that allows: an address-space limit would starve the
-	// Go runtime if it came before much of its allocation.
-	if err := setRlimits(p.Rlimits); err != nil {
-		return err
-	}
-	if err := becomeProcess(p, caps); err != nil {
-		return err
-	}
-	if err := unix.Chdir(p.Cwd); err != nil {
-		return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
-	}
-	return nil
-}
-
-// waitAndExec waits on the exec fifo until start writes to it, runs the
-// startContainer hooks, and executes the program. create has gone by
-// now: a failure from here on is said on the container's stderr.
-func waitAndExec(cfg initConfig, p *specs.Process, fifo int) error {
-	err := waitForStart(fifo)
-	if err == nil {
-		err = startProgram(cfg, p)
-	}
-	fmt.Fprintf(os.Stderr, "mydocker-runc: %v\n", err)
-	return err
+	return setOOMScoreAdj(p)
 }
 
 func waitForStart(fifo int) error {
@@ -294,40 +290,4 @@ func waitForStart(fifo int) error {
 		}
 	}
 	return unix.Close(fifo)
-}
-
-func startProgram(cfg initConfig, p *specs.Process) error {
-	s := cfg.Spec
-	if s.Hooks != nil && len(s.Hooks.StartContainer) > 0 {
-		st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreated, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
-		if err := runHooks("startContainer", s.Hooks.StartContainer, st); err != nil {
-			return err
-		}
-	}
-	if p == nil {
-		os.Exit(0) // nothing to run: the container stops
-	}
-	return execProcess(p, cfg.Seccomp)
-}
-
-// execProcess is the last step of init and of exec: no_new_privs, the
-// seccomp filter (the last thing before the exec, as it may forbid what
-// came before), and execve.
-func execProcess(p *specs.Process, seccomp []byte) error {
-	path, err := lookPath(p)
-	if err != nil {
-		return err
-	}
-	if err := noNewPrivs(p); err != nil {
-		return err
-	}
-	if p.NoNewPrivileges && len(seccomp) > 0 {
-		if err := security.LoadSeccomp(seccomp); err != nil {
-			return err
-		}
-	}
-	if err := unix.Exec(path, p.Args, p.Env); err != nil {
-		return fmt.Errorf("exec %s: %w", path, err)
-	}
-	return nil
 }

@@ -111,7 +111,7 @@ func mountAll(root *os.File, list []specs.Mount) error {
 
 // mountOne makes one mount. The destination is the container's: it is
 // opened inside the root, checked to be a directory (a file for a bind
-// of a file), and the mount is made on that descriptor (pathfd.go), so
+// of a file), and the mount is made on that descriptor (package mountfd), so
 // that no symlink, there from the image or swapped in since, sends it
 // onto the host. The source of a bind is the host's, from the config.
 func mountOne(root *os.File, m specs.Mount) error {
@@ -196,33 +196,6 @@ func targetKindOf(source string, bind bool) (mountfd.Kind, error) {
 		return mountfd.Dir, nil
 	}
 	return mountfd.File, nil
-}
-
-// remount remounts the mount at dest (a bind) with flags added to the ones
-// it has.
-func remount(dest string, flags uintptr) error {
-	var st unix.Statfs_t
-	if err := unix.Statfs(dest, &st); err != nil {
-		return err
-	}
-	flags |= lockedFlags(st.Flags)
-	return unix.Mount("", dest, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
-}
-
-// lockedFlags are a mount's flags, from statfs(2), that a remount must
-// repeat.
-func lockedFlags(st int64) uintptr {
-	var flags uintptr
-	for stFlag, msFlag := range map[int64]uintptr{
-		unix.ST_RDONLY: unix.MS_RDONLY, unix.ST_NOSUID: unix.MS_NOSUID, unix.ST_NODEV: unix.MS_NODEV,
-		unix.ST_NOEXEC: unix.MS_NOEXEC, unix.ST_NOATIME: unix.MS_NOATIME, unix.ST_NODIRATIME: unix.MS_NODIRATIME,
-		unix.ST_RELATIME: unix.MS_RELATIME,
-	} {
-		if st&stFlag != 0 {
-			flags |= msFlag
-		}
-	}
-	return flags
 }
 
 // mountCgroups mounts the cgroup filesystem on target, as docker lays it

@@ -40,7 +40,7 @@ func checkProcess(p *specs.Process) error {
 		}
 	}
 	if c := p.Capabilities; c != nil {
-		return checkProcessCaps(c)
+		return security.CheckCapabilities(c)
 	}
 	return nil
 }
@@ -72,125 +72,6 @@ func setOOMScoreAdj(p *specs.Process) error {
 	return nil
 }
 
-// capValues are capability names (CAP_X) as the library's values.
-func capValues(names []string) ([]capability.Cap, error) {
-	known := map[string]capability.Cap{}
-	for _, c := range capability.ListKnown() {
-		known["CAP_"+strings.ToUpper(c.String())] = c
-	}
-	var caps []capability.Cap
-	for _, n := range names {
-		c, ok := known[strings.ToUpper(n)]
-		if !ok {
-			return nil, fmt.Errorf("process.capabilities: unknown capability %q", n)
-		}
-		caps = append(caps, c)
-	}
-	return caps, nil
-}
-
-// becomeProcess switches init (or an exec'd process) to the process's
-// user and capabilities, in the order the kernel forces: the bounding set
-// while we still have CAP_SETPCAP, capabilities kept across the uid
-// switch (which would clear them), then every set exactly.
-func becomeProcess(p *specs.Process, set capability.Capabilities) error {
-	caps := p.Capabilities
-	if caps == nil {
-		caps = &specs.LinuxCapabilities{}
-	}
-	bounding, _ := capValues(caps.Bounding)
-	set.Clear(capability.BOUNDS)
-	set.Set(capability.BOUNDING, bounding...)
-	if err := set.Apply(capability.BOUNDS); err != nil {
-		return fmt.Errorf("set the bounding set: %w", err)
-	}
-	if err := security.KeepCapsAcrossSetuid(); err != nil {
-		return fmt.Errorf("keep capabilities across setuid: %w", err)
-	}
-	if err := switchUser(p.User); err != nil {
-		return err
-	}
-	set.Clear(capability.CAPS | capability.AMBIENT)
-	// The kernel raises an ambient capability only if it is inheritable
-	// too: as runc and crun, the ambient ones are made inheritable (runc
-	// spec's own config lists them as ambient alone).
-	for which, names := range map[capability.CapType][]string{
-		capability.EFFECTIVE: caps.Effective, capability.PERMITTED: caps.Permitted,
-		capability.INHERITABLE: append(append([]string{}, caps.Inheritable...), caps.Ambient...), capability.AMBIENT: caps.Ambient,
-	} {
-		values, _ := capValues(names)
-		set.Set(which, values...)
-	}
-	if err := set.Apply(capability.CAPS | capability.AMBIENT); err != nil {
-		return fmt.Errorf("set capabilities: %w", err)
-	}
-	return unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0)
-}
-
-// BecomeProcess switches to the process's user and capabilities, as a
-// bundle's init does: mydocker run's init hands in its own user and
-// capabilities as a spec's process.
-func BecomeProcess(p *specs.Process) error {
-	if p.Capabilities != nil {
-		if err := checkProcessCaps(p.Capabilities); err != nil {
-			return err
-		}
-	}
-	caps, err := loadCapabilities()
-	if err != nil {
-		return err
-	}
-	return becomeProcess(p, caps)
-}
-
-func checkProcessCaps(c *specs.LinuxCapabilities) error {
-	for _, set := range [][]string{c.Bounding, c.Effective, c.Inheritable, c.Permitted, c.Ambient} {
-		if _, err := capValues(set); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// loadCapabilities reads our capabilities (from /proc/self/status, and
-// the kernel's last one from /proc/sys, which the library then keeps).
-func loadCapabilities() (capability.Capabilities, error) {
-	if _, err := capability.LastCap(); err != nil {
-		return nil, err
-	}
-	set, err := capability.NewPid2(0)
-	if err != nil {
-		return nil, err
-	}
-	if err := set.Load(); err != nil {
-		return nil, fmt.Errorf("read our capabilities: %w", err)
-	}
-	return set, nil
-}
-
-// switchUser sets the groups, group and user: numbers, as the spec gives
-// them (no name is looked up), and the umask.
-func switchUser(u specs.User) error {
-	groups := make([]int, len(u.AdditionalGids))
-	for i, g := range u.AdditionalGids {
-		groups[i] = int(g)
-	}
-	// setgroups is refused in a user namespace whose setgroups is "deny".
-	if err := syscall.Setgroups(groups); err != nil && !(len(groups) == 0 && errors.Is(err, unix.EPERM)) {
-		return fmt.Errorf("set groups %v: %w", groups, err)
-	}
-	if err := syscall.Setgid(int(u.GID)); err != nil {
-		return fmt.Errorf("set group %d: %w", u.GID, err)
-	}
-	if err := syscall.Setuid(int(u.UID)); err != nil {
-		return fmt.Errorf("set user %d: %w", u.UID, err)
-	}
-	if u.Umask != nil {
-		unix.Umask(int(*u.Umask))
-	}
-	return nil
-}
-
 // lookPath finds the program as execve will run it: through the PATH of
 // the process's environment, not of ours.
 func lookPath(p *specs.Process) (string, error) {
@@ -216,13 +97,37 @@ func lookPath(p *specs.Process) (string, error) {
 	return "", fmt.Errorf("exec: %q: executable file not found in $PATH", name)
 }
 
-// noNewPrivs sets no_new_privs when the process asks for it.
-func noNewPrivs(p *specs.Process) error {
-	if !p.NoNewPrivileges {
+// confineAndExec is the last part of init and of exec: process.rlimits,
+// then the process's user, capabilities, no_new_privs and seccomp filter
+// in the kernel's order (security.Confine), and the program. asUser runs
+// as the user, after the working directory is changed to and before the
+// program is looked up. own are our capabilities, read while /proc was in
+// reach (nil: read now).
+func confineAndExec(p *specs.Process, seccomp []byte, own capability.Capabilities, asUser func() error) error {
+	// The limits come while we may still raise them (CAP_SYS_RESOURCE),
+	// and as late as that allows: an address-space limit would starve the
+	// Go runtime if it came before much of its allocation.
+	if err := setRlimits(p.Rlimits); err != nil {
+		return err
+	}
+	c := security.Confinement{User: p.User, Capabilities: p.Capabilities, NoNewPrivs: p.NoNewPrivileges, Seccomp: seccomp, Own: own}
+	var path string
+	return security.Confine(c, func() error {
+		if err := unix.Chdir(p.Cwd); err != nil {
+			return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
+		}
+		if asUser != nil {
+			if err := asUser(); err != nil {
+				return err
+			}
+		}
+		var err error
+		path, err = lookPath(p)
+		return err
+	}, func() error {
+		if err := unix.Exec(path, p.Args, p.Env); err != nil {
+			return fmt.Errorf("exec %s: %w", path, err)
+		}
 		return nil
-	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return fmt.Errorf("set no_new_privs: %w", err)
-	}
-	return nil
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/moby/sys/capability"
-	"golang.org/x/sys/unix"
 )
 
 // DefaultCapabilities is docker's default set: what a container's root
@@ -101,13 +100,6 @@ func capValues(names []string) []capability.Cap {
 		}
 	}
 	return caps
-}
-
-// KeepCapsAcrossSetuid makes the capabilities survive the switch to
-// another uid: the kernel would clear them all, and the sets are made
-// exactly afterwards by SetCapabilities.
-func KeepCapsAcrossSetuid() error {
-	return unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0)
 }
 
 // CapabilityMask is names as the kernel's 64-bit mask: exec's C code sets

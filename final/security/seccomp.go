@@ -2,12 +2,13 @@ package security
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"unsafe"
@@ -16,8 +17,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
-
-	"github.com/mydocker/mydocker/final/internal/atomicfile"
 )
 
 // SeccompProfile is the seccomp profile of a container whose bounding set
@@ -52,8 +51,9 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 // profile; so a program is compiled once and kept under <root>/seccomp,
 // named by what decides it: the profile (docker's, by the module's
 // version, or the file's bytes), the capabilities, the kernel (the profile
-// has rules for kernel versions) and libseccomp's version. A run finds it
-// with one read; hashing the resolved profile took a millisecond.
+// has rules for kernel versions) and libseccomp's version, in a directory
+// only we may write (seccompcache.go). A run finds it with one read;
+// hashing the resolved profile took a millisecond.
 func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, err error) {
 	key := sha256.New()
 	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion(), enosysStubVersion)
@@ -64,24 +64,13 @@ func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, 
 		}
 		key.Write(data)
 	}
-	path = filepath.Join(root, "seccomp", hex.EncodeToString(key.Sum(nil))+".bpf")
-	if prog, err := os.ReadFile(path); err == nil && len(prog) > 0 && len(prog)%8 == 0 {
-		return prog, path, nil
-	}
-	profile, err := SeccompProfile(opt, caps)
-	if err != nil {
-		return nil, "", err
-	}
-	if prog, err = compile(profile); err != nil {
-		return nil, "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, "", err
-	}
-	if err := atomicfile.Write(path, prog, 0o600); err != nil {
-		return nil, "", err
-	}
-	return prog, path, nil
+	return cachedProgram(filepath.Join(root, "seccomp"), key.Sum(nil), func() ([]byte, error) {
+		profile, err := SeccompProfile(opt, caps)
+		if err != nil {
+			return nil, err
+		}
+		return compile(profile)
+	})
 }
 
 // defaultProfileVersion names docker's profile as built in: the version
@@ -267,11 +256,31 @@ func LoadSeccomp(prog []byte) error {
 	return nil
 }
 
-// CompileSeccomp compiles an OCI bundle's linux.seccomp (package oci):
-// the same compiler as docker's default profile goes through.
-func CompileSeccomp(profile *specs.LinuxSeccomp) ([]byte, error) {
+// CompileSeccomp is the program of an OCI bundle's linux.seccomp
+// (package oci: create and exec), compiled by the same compiler as
+// docker's default profile and kept as SeccompProgram keeps it, under
+// root (the runtime's --root) in ociSeccompDir, named by the hash of the
+// profile as given, libseccomp's version, the ENOSYS stub's and the
+// architecture: a create or exec with a profile seen before reads it
+// instead of compiling it (some 20 ms for docker's default).
+func CompileSeccomp(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
 	if len(profile.Flags) > 0 {
 		return nil, fmt.Errorf("seccomp: flags %v are not supported", profile.Flags)
 	}
-	return compile(profile)
+	data, err := json.Marshal(profile)
+	if err != nil {
+		return nil, err
+	}
+	key := sha256.New()
+	fmt.Fprintf(key, "%s\x00%s\x00%s\x00", libseccompVersion(), enosysStubVersion, runtime.GOARCH)
+	key.Write(data)
+	prog, _, err := cachedProgram(filepath.Join(root, ociSeccompDir), key.Sum(nil), func() ([]byte, error) {
+		return compile(profile)
+	})
+	return prog, err
 }
+
+// ociSeccompDir is the cache's directory in an OCI runtime's root, where
+// every other entry is a container: '@' is in no container ID
+// (oci.CheckID), so no container can be named so.
+const ociSeccompDir = "@seccomp"

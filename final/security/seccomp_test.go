@@ -17,10 +17,13 @@ import (
 
 // TestMain lets the test binary play a confined process: with
 // SECCOMP_CHILD set it loads the default profile and tries what it
-// forbids.
+// forbids; with CONFINE_CHILD it goes through Confine (confine_test.go).
 func TestMain(m *testing.M) {
 	if os.Getenv("SECCOMP_CHILD") != "" {
 		os.Exit(seccompChild())
+	}
+	if os.Getenv("CONFINE_CHILD") != "" {
+		os.Exit(confineChild())
 	}
 	os.Exit(m.Run())
 }

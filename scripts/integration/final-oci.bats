@@ -504,19 +504,35 @@ no_escape() {
 
 @test "final: oci: a mount destination that is a symlink to a host directory lands inside the root" {
 	DECOY=$BATS_TEST_TMPDIR/decoy
-	mkdir "$DECOY"
+	mkdir "$DECOY" "$BATS_TEST_TMPDIR/dir"
 	ln -s "$DECOY" "$BUNDLE/rootfs/link"
 	echo secret >"$BATS_TEST_TMPDIR/file"
+	echo bound >"$BATS_TEST_TMPDIR/dir/marker"
 	ln -s "$DECOY/file" "$BUNDLE/rootfs/flink"
+	# A relative symlink climbing out of the rootfs, to the decoy, as a
+	# bind's destination.
+	ln -s "../../../../../../..$DECOY/sub" "$BUNDLE/rootfs/rlink"
 	attack_config "{\"destination\": \"/link\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},
-		{\"destination\": \"/flink\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/file\", \"options\": [\"bind\", \"ro\"]}" \
-		sh -c 'grep -c " tmpfs " /proc/self/mountinfo; cat /flink'
+		{\"destination\": \"/flink\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/file\", \"options\": [\"bind\", \"ro\"]},
+		{\"destination\": \"/rlink\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/dir\", \"options\": [\"rbind\", \"ro\"]}" \
+		sh -c 'grep -c " tmpfs " /proc/self/mountinfo; cat /flink /rlink/marker'
 	run rt run --bundle "$BUNDLE" l1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *secret* ]]
+	[[ "$output" == *bound* ]]
 	# Made inside the root, where the symlink points from there.
+	# (/rlink's directory went under /link's tmpfs, with it: "bound" was
+	# read through the container's own root.)
 	[ -d "$BUNDLE/rootfs$DECOY" ]
+	no_escape
+	# A destination that resolves to the root itself: refused, nothing made.
+	ln -s / "$BUNDLE/rootfs/slash"
+	attack_config "{\"destination\": \"/slash\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/dir\", \"options\": [\"rbind\"]}" true
+	run rt run --bundle "$BUNDLE" l2
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/slash: is the container's root"* ]]
 	no_escape
 }
 

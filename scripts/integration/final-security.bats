@@ -273,6 +273,33 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	run ! grep -F " $decoy" /proc/self/mountinfo
 }
 
+# A volume's target is the image's path too (issue 22): opened inside the
+# root (package mountfd), as a bundle's mount destinations are.
+@test "final: security: -v onto an image's symlink out of its root binds inside it, and onto a symlink to / is refused" {
+	local decoy=$BATS_TEST_TMPDIR/decoy img=$BATS_TEST_TMPDIR/img host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$decoy" "$img" "$host"
+	echo inside >"$host/marker"
+	tar -xf "$BUSYBOX_TAR" -C "$img"
+	ln -s "$decoy" "$img/vol"          # a host directory, absolute
+	ln -s "../../../../../..$decoy" "$img/rel" # the same, climbing out
+	ln -s / "$img/slash"
+	tar -C "$img" -cf - . | md import - linked >/dev/null
+	run md run --rm --network none -v "$host:/vol" -v "$host:/rel:ro" linked sh -c "cat /vol/marker /rel/marker; ls -d $decoy"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = inside ]
+	[ "${lines[1]}" = inside ]
+	[ "${lines[2]}" = "$decoy" ] # made inside the root, where the links lead
+	[ -z "$(ls -A "$decoy")" ]
+	run ! grep -F " $decoy" /proc/self/mountinfo
+	# Over the container's root the volume would be all it runs.
+	run --separate-stderr md run --rm --network none -v "$host:/slash" linked true
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"/slash: is the container's root"* ]]
+	[ "$(ls -A "$host")" = marker ]
+}
+
 # --- issue 20, items 1 and 8: the image's environment, exec -u.
 
 # LOADER_SAYS are what the host's dynamic loader prints when it honours an
