@@ -336,6 +336,11 @@ func rootfsOf(bundle string, s *specs.Spec) string {
 // writePidFile writes pid atomically and durably: a reader never sees
 // half of it, and a crash after create returned never loses it.
 func writePidFile(path string, pid int) error {
+	// Its directory must be there, as runc's: a mistyped path is the
+	// caller's error, not a directory for atomicfile to make.
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("write the pid file: %w", err)
+	}
 	if err := atomicfile.Write(path, []byte(strconv.Itoa(pid)), 0o644); err != nil {
 		return fmt.Errorf("write the pid file: %w", err)
 	}
