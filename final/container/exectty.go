@@ -8,9 +8,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/creack/pty"
-	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/terminal"
 )
 
 // execWithTerminal runs exec -t: the command gets a new terminal of the
@@ -29,11 +29,9 @@ func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan
 	}
 	// Its size before the command starts: a "stty size" run at once must
 	// see ours, not the 0x0 of a new terminal.
-	if opts.Size[0] > 0 {
-		if err := pty.Setsize(master, &pty.Winsize{Rows: opts.Size[0], Cols: opts.Size[1]}); err != nil {
-			slave.Close()
-			return 0, fmt.Errorf("size the terminal: %w", err)
-		}
+	if err := terminal.SetSize(master, opts.Size[0], opts.Size[1]); err != nil {
+		slave.Close()
+		return 0, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	// A session of its own, with the terminal as its controlling one: a
@@ -47,7 +45,7 @@ func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan
 	if opts.Resize != nil {
 		go func() {
 			for size := range opts.Resize {
-				_ = pty.Setsize(master, &pty.Winsize{Rows: size[0], Cols: size[1]})
+				_ = terminal.SetSize(master, size[0], size[1])
 			}
 		}()
 	}
@@ -72,38 +70,17 @@ func execWithTerminal(st *State, cmd *exec.Cmd, opts ExecOptions, signals <-chan
 
 // openContainerTerminal opens a new pseudo-terminal in the running
 // container's devpts from outside: its /dev/pts/ptmx, reached through
-// /proc/PID/root with every symlink kept inside the container's root, and
-// checked to be a ptmx device. The slave comes from the master itself
-// (TIOCGPTPEER), with no path to look up.
+// /proc/PID/root with every symlink kept inside the container's root
+// (package terminal).
 func openContainerTerminal(st *State) (master, slave *os.File, err error) {
 	root, err := os.OpenFile(fmt.Sprintf("/proc/%d/root", st.Init.PID), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the container's root: %w", err)
 	}
 	defer root.Close()
-	handle, err := pathrs.OpenatInRoot(root, "/dev/pts/ptmx")
+	master, slave, err = terminal.Open(root, "/dev/pts/ptmx")
 	if err != nil {
-		return nil, nil, fmt.Errorf("open the container's /dev/pts/ptmx: %w", err)
+		return nil, nil, fmt.Errorf("open a terminal in %s: %w", st.Name, err)
 	}
-	defer handle.Close()
-	master, err = pathrs.Reopen(handle, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open the container's /dev/pts/ptmx: %w", err)
-	}
-	var stat unix.Stat_t
-	if err := unix.Fstat(int(master.Fd()), &stat); err != nil || stat.Mode&unix.S_IFMT != unix.S_IFCHR ||
-		unix.Major(stat.Rdev) != 5 || unix.Minor(stat.Rdev) != 2 {
-		master.Close()
-		return nil, nil, fmt.Errorf("the container's /dev/pts/ptmx is not a terminal multiplexer")
-	}
-	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
-		return nil, nil, fmt.Errorf("unlock the terminal: %w", err)
-	}
-	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCGPTPEER, uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
-	if errno != 0 {
-		master.Close()
-		return nil, nil, fmt.Errorf("open the terminal's other end: %w", errno)
-	}
-	return master, os.NewFile(fd, "pty"), nil
+	return master, slave, nil
 }

@@ -11,9 +11,10 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/creack/pty"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/terminal"
 )
 
 // hub is the monitor's side of a container's stdio, for all its runs: it
@@ -215,7 +216,7 @@ func (h *hub) resize(rows, cols uint16) {
 	con := h.console
 	h.mu.Unlock()
 	if con != nil && con.master != nil && rows > 0 && cols > 0 {
-		if err := pty.Setsize(con.master, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
+		if err := terminal.SetSize(con.master, rows, cols); err != nil {
 			logrus.WithError(err).Debug("resize the terminal")
 		}
 	}

@@ -9,14 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestStatFields(t *testing.T) {
-	stat := "42 (a (weird) name) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 12345 1000 10"
-	fields := statFields(stat)
-	require.GreaterOrEqual(t, len(fields), 20)
-	assert.Equal(t, "S", fields[0], "the state")
-	assert.Equal(t, "12345", fields[19], "the start time")
-}
-
 func TestProcessIsAliveUntilItExits(t *testing.T) {
 	cmd := exec.Command("sleep", "30")
 	require.NoError(t, cmd.Start())

@@ -1,12 +1,13 @@
 package container
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mydocker/mydocker/final/internal/procstat"
 )
 
 // ProcessInfo is one process of a container, as top shows it.
@@ -69,19 +70,12 @@ func processesOf(st *State) ([]int, error) {
 // processInfo reads one process from /proc; one that is gone is skipped.
 func processInfo(pid int) (ProcessInfo, bool) {
 	p := ProcessInfo{PID: pid}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	stat, err := procstat.Read(pid)
 	if err != nil {
 		return p, false
 	}
-	// The name, in parentheses, may hold spaces: the fields follow its ")".
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 13 {
-		return p, false
-	}
-	p.PPID, _ = strconv.Atoi(fields[1])
-	utime, _ := strconv.Atoi(fields[11])
-	stime, _ := strconv.Atoi(fields[12])
-	p.CPUSeconds = float64(utime+stime) / clockTicks
+	p.PPID = stat.PPID
+	p.CPUSeconds = float64(stat.UTime+stat.STime) / clockTicks
 	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	for _, line := range strings.Split(string(status), "\n") {
 		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+	"github.com/mydocker/mydocker/final/internal/procstat"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/security"
 )
@@ -234,11 +236,11 @@ func cloneInto(cg cgroups.Manager, cmd *exec.Cmd) (*os.File, error) {
 }
 
 func (c *Container) recordInit(pid int) error {
-	_, start, err := procStat(pid)
+	st, err := procstat.Read(pid)
 	if err != nil {
 		return fmt.Errorf("read init's start time: %w", err)
 	}
-	c.Pid, c.StartTime = pid, start
+	c.Pid, c.StartTime = pid, st.StartTime
 	return c.save()
 }
 
@@ -342,13 +344,18 @@ func rootfsOf(bundle string, s *specs.Spec) string {
 	return filepath.Join(bundle, s.Root.Path)
 }
 
-// writePidFile writes pid atomically: a reader never sees half of it.
+// writePidFile writes pid atomically and durably: a reader never sees
+// half of it, and a crash after create returned never loses it.
 func writePidFile(path string, pid int) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path))
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)), 0o644); err != nil {
+	// Its directory must be there, as runc's: a mistyped path is the
+	// caller's error, not a directory for atomicfile to make.
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("write the pid file: %w", err)
 	}
-	return os.Rename(tmp, path)
+	if err := atomicfile.Write(path, []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return fmt.Errorf("write the pid file: %w", err)
+	}
+	return nil
 }
 
 func owner() string {

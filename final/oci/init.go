@@ -266,7 +266,7 @@ func devBound(mounts []specs.Mount) bool {
 // read-only, oom score.
 func setUpProcess(cfg initConfig, p *specs.Process, sync *os.File) error {
 	if p.Terminal {
-		if err := setUpConsole(p, sync, true); err != nil {
+		if err := setUpConsole(p, sync); err != nil {
 			return err
 		}
 	}

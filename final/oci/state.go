@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
+	"github.com/mydocker/mydocker/final/internal/procstat"
 )
 
 // DefaultRoot is where state lives without --root, as runc's /run/runc:
@@ -84,17 +85,17 @@ func List(root string) ([]*Container, error) {
 	return list, nil
 }
 
-// save writes the record atomically: a reader sees the old or the new.
+// save writes the record atomically and durably: a reader sees the old
+// or the new, and a crash never leaves an empty or half file.
 func (c *Container) save() error {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(c.dir, ".state.json")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(c.dir, "state.json"), data, 0o600); err != nil {
 		return fmt.Errorf("write the state: %w", err)
 	}
-	return os.Rename(tmp, filepath.Join(c.dir, "state.json"))
+	return nil
 }
 
 // Status is the container's status as the spec names them, with runc's
@@ -119,8 +120,8 @@ func (c *Container) alive() bool {
 	if c.Pid <= 0 {
 		return false
 	}
-	state, start, err := procStat(c.Pid)
-	return err == nil && start == c.StartTime && state != 'Z' && state != 'X'
+	st, err := procstat.Read(c.Pid)
+	return err == nil && st.StartTime == c.StartTime && !st.Gone()
 }
 
 // State is the spec's state of the container (runtime.md#state).
@@ -158,19 +159,3 @@ var errNotRunning = errors.New("container not running")
 
 // ErrNotExist is the error of an ID that names no container.
 var ErrNotExist = errors.New("container does not exist")
-
-// procStat reads a process's state letter and start time from
-// /proc/PID/stat: after the command name in parentheses, fields 3 and 22.
-func procStat(pid int) (byte, uint64, error) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, 0, err
-	}
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 20 {
-		return 0, 0, fmt.Errorf("/proc/%d/stat: too short", pid)
-	}
-	start, err := strconv.ParseUint(fields[19], 10, 64)
-	return fields[0][0], start, err
-}

@@ -400,6 +400,81 @@ sysctl() {
 	[ "$status" -eq 42 ]
 }
 
+# console_client SOCKET ID: plays conmon's part of process.terminal:
+# listens on SOCKET, creates the container ID with --console-socket,
+# takes the terminal's master that comes on it, starts the container and
+# prints what the container writes on its terminal until it is closed.
+console_client() {
+	timeout 30 python3 - "$1" "$MYDOCKER_RUNC" "$RT_ROOT" "$2" "$BUNDLE" <<'PY'
+import errno, os, socket, subprocess, sys
+path, runtime, root, cid, bundle = sys.argv[1:]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+rt = [runtime, "--root", root]
+create = subprocess.Popen(rt + ["create", "--bundle", bundle, "--console-socket", path, cid])
+conn, _ = srv.accept()
+_, fds, _, _ = socket.recv_fds(conn, 64, 1)
+if create.wait() != 0 or len(fds) != 1:
+    sys.exit("create failed, or sent no terminal")
+subprocess.run(rt + ["start", cid], check=True)
+out = b""
+while True:
+    try:
+        chunk = os.read(fds[0], 4096)
+    except OSError as e:
+        if e.errno != errno.EIO:  # EIO: the terminal's last holder is gone
+            raise
+        break
+    if not chunk:
+        break
+    out += chunk
+sys.stdout.write(out.decode().replace("\r", ""))
+PY
+}
+
+@test "final: oci: process.terminal is a terminal of the container's own devpts, sent on --console-socket, of consoleSize" {
+	TERMINAL=true USER_ID=1000 config sh -c 'tty; stty size; stat -c %u $(tty); echo x >/dev/tty && echo has-tty; set -- $(cat /proc/self/stat); echo sid=$6 pid=$$'
+	python3 -c 'import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["consoleSize"] = {"height": 33, "width": 111}
+json.dump(c, open(sys.argv[1], "w"))' "$BUNDLE/config.json"
+	run console_client "$BATS_TEST_TMPDIR/console.sock" tty1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /dev/pts/0 ]
+	[ "${lines[1]}" = "33 111" ]
+	[ "${lines[2]}" = 1000 ]
+	[ "${lines[3]}" = x ]
+	[ "${lines[4]}" = has-tty ]
+	[ "${lines[5]}" = "sid=1 pid=1" ]
+	for _ in $(seq 50); do [ "$(status_of tty1)" = stopped ] && break; sleep 0.1; done
+	rt delete tty1
+}
+
+@test "final: oci: state.json and the pid file are fsynced, file and directory, before create returns; kill takes RTMIN+n" {
+	config sh -c 'got() { echo got-37 >/data/sig; }; trap got 37; echo up >/data/up; while :; do sleep 0.1; done'
+	# -b execve: strace lets go of init when it executes itself (it stays,
+	# waiting for start), so strace returns with create.
+	timeout -s KILL 60 strace -f -b execve -y -qq -e trace=fsync -o "$BATS_TEST_TMPDIR/strace" \
+		"$MYDOCKER_RUNC" --root "$RT_ROOT" create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/c.pid" f1
+	cat "$BATS_TEST_TMPDIR/strace"
+	grep -E "fsync\([0-9]+<$RT_ROOT/f1/\.state\.json\.tmp-[0-9]+>\) = 0" "$BATS_TEST_TMPDIR/strace"
+	grep -E "fsync\([0-9]+<$RT_ROOT/f1>\) = 0" "$BATS_TEST_TMPDIR/strace"
+	grep -E "fsync\([0-9]+<$BATS_TEST_TMPDIR/\.c\.pid\.tmp-[0-9]+>\) = 0" "$BATS_TEST_TMPDIR/strace"
+	grep -E "fsync\([0-9]+<$BATS_TEST_TMPDIR>\) = 0" "$BATS_TEST_TMPDIR/strace"
+	[ -z "$(ls -A "$RT_ROOT/f1" | grep tmp-)" ]
+	rt start f1
+	wait_for_line "$BATS_TEST_TMPDIR/up" up
+	rt kill f1 SIGRTMIN+3
+	wait_for_line "$BATS_TEST_TMPDIR/sig" got-37
+	run rt kill f1 RTMIN+31
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid signal"* ]]
+	rt kill f1 KILL
+	for _ in $(seq 50); do [ "$(status_of f1)" = stopped ] && break; sleep 0.1; done
+	rt delete f1
+}
+
 # --- Rootfs paths are opened, not named (issue 20, item 4). The bundle
 # or a volume shared with a running container plays the attacker: a
 # symlink where a mount goes, or /dev/null a symlink into /proc. What the

@@ -464,11 +464,16 @@ config_of() {
 }
 
 @test "final: kill sends SIGKILL or -s SIGNAL to PID 1, and refuses a container that does not run" {
-	md_detach --name target -- sh -c 'trap "echo got HUP" HUP; while :; do sleep 0.1; done'
+	md_detach --name target -- sh -c 'trap "echo got HUP" HUP; trap "echo got 37" 37; while :; do sleep 0.1; done'
 	run md kill -s HUP target
 	[ "$status" -eq 0 ]
 	for ((i = 0; i < 50; i++)); do md logs target | grep -q 'got HUP' && break; sleep 0.1; done
 	md logs target | grep -q 'got HUP'
+	# Real-time signals as docker names them: systemd's stop signal.
+	run md kill -s SIGRTMIN+3 target
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 50; i++)); do md logs target | grep -q 'got 37' && break; sleep 0.1; done
+	md logs target | grep -q 'got 37'
 	run md kill target
 	[ "$status" -eq 0 ]
 	[ "$(md wait target)" = 137 ]

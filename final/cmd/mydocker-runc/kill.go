@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v3"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/oci"
 )
 
@@ -29,7 +27,7 @@ func killCommand() *cli.Command {
 			sig := unix.SIGTERM
 			if cmd.NArg() == 2 {
 				var err error
-				if sig, err = parseSignal(cmd.Args().Get(1)); err != nil {
+				if sig, err = signals.Parse(cmd.Args().Get(1)); err != nil {
 					return err
 				}
 			}
@@ -40,25 +38,6 @@ func killCommand() *cli.Command {
 			return c.Kill(sig, cmd.Bool("all"))
 		},
 	}
-}
-
-// parseSignal reads a signal as kill(1) does: a number, or a name with
-// or without SIG, in any case.
-func parseSignal(s string) (syscall.Signal, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
-			return 0, fmt.Errorf("signal %d is out of range", n)
-		}
-		return syscall.Signal(n), nil
-	}
-	name := strings.ToUpper(s)
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	if sig := unix.SignalNum(name); sig != 0 {
-		return sig, nil
-	}
-	return 0, fmt.Errorf("unknown signal %q", s)
 }
 
 func deleteCommand() *cli.Command {

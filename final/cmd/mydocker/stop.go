@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/monitor"
 )
 
@@ -46,13 +47,13 @@ func killCommand() *cli.Command {
 		ArgsUsage: "CONTAINER...",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Value: "KILL", Usage: "the signal: a name (KILL, TERM, HUP...) or a number"},
+			&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Value: "KILL", Usage: "the signal: a name (KILL, TERM, HUP, RTMIN+3...) or a number"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
 				return errors.New("kill: missing container")
 			}
-			sig, err := container.ParseSignal(cmd.String("s"))
+			sig, err := signals.Parse(cmd.String("s"))
 			if err != nil {
 				return err
 			}

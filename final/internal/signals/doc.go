@@ -1,0 +1,7 @@
+// Package signals reads the signal a user names on a command line, for
+// both CLIs: mydocker kill -s and mydocker-runc kill take the same
+// spellings, as docker and runc do: a number from 1 to 64, a name with or
+// without SIG in any case (KILL, SIGTERM, hup), or a real-time signal
+// counted from either end (RTMIN, RTMIN+3, SIGRTMAX-1), as systemd's
+// stop signal SIGRTMIN+3 is written in images.
+package signals
