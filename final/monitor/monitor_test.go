@@ -192,7 +192,7 @@ func TestStartOfACreatedContainer(t *testing.T) {
 }
 
 func TestStartWithRemoveLeavesNothing(t *testing.T) {
-	opts := busybox(t, "true")
+	opts := busybox(t, "sh", "-c", "exit 0") // the fallback image has sh, not true
 	opts.AutoRemove = true
 
 	started, err := Start(Options{Run: &opts, Attach: true})
