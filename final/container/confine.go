@@ -5,6 +5,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/security"
 )
@@ -98,13 +99,13 @@ func hideFromContainer(c Confinement) error {
 // set alone); none inheritable or ambient; no_new_privs and the seccomp
 // program. With no supplementary groups of its own, the user has its
 // primary group as one, as under docker: id shows groups=GID.
-func confinementOf(c Confinement, cred credential) security.Confinement {
-	groups := cred.groups
+func confinementOf(c Confinement, cred passwd.Credential) security.Confinement {
+	groups := cred.Groups
 	if len(groups) == 0 {
-		groups = []int{cred.gid}
+		groups = []int{cred.GID}
 	}
 	out := security.Confinement{
-		User:         specs.User{UID: uint32(cred.uid), GID: uint32(cred.gid)},
+		User:         specs.User{UID: uint32(cred.UID), GID: uint32(cred.GID)},
 		Capabilities: &specs.LinuxCapabilities{Bounding: c.Capabilities},
 		NoNewPrivs:   c.NoNewPrivs,
 		Seccomp:      c.Seccomp,
@@ -112,7 +113,7 @@ func confinementOf(c Confinement, cred credential) security.Confinement {
 	for _, g := range groups {
 		out.User.AdditionalGids = append(out.User.AdditionalGids, uint32(g))
 	}
-	if cred.uid == 0 {
+	if cred.UID == 0 {
 		out.Capabilities.Effective, out.Capabilities.Permitted = c.Capabilities, c.Capabilities
 	}
 	return out

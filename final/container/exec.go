@@ -14,6 +14,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/oci"
 )
@@ -166,7 +167,7 @@ func waitForExec(cmd *exec.Cmd, signals <-chan os.Signal) (int, error) {
 }
 
 // execUser resolves who exec runs as and where, in the container's own
-// /etc (read inside /proc/PID/root: user.go), to the numbers the nsenter
+// /etc (read inside /proc/PID/root: package passwd), to the numbers the nsenter
 // constructor sets: nothing for the container's defaults when it has none
 // (root, "/"). env is the command's environment: the container's as it
 // was created (docker's Config.Env; never PID 1's /proc/PID/environ,
@@ -188,29 +189,29 @@ func execUser(st *State, opts ExecOptions) (params, env []string, err error) {
 	if spec == "" && !newHome {
 		return params, env, nil
 	}
-	cred, err := lookupUserInRoot(fmt.Sprintf("/proc/%d/root", st.Init.PID), spec)
+	cred, err := passwd.LookupInRoot(fmt.Sprintf("/proc/%d/root", st.Init.PID), spec)
 	if err != nil && spec == "" {
 		// Only HOME was looked for: root's, whatever the container did to
 		// its /etc/passwd since.
-		cred, err = credential{home: "/root"}, nil
+		cred, err = passwd.Credential{Home: "/root"}, nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if newHome {
-		env = image.MergeEnv(env, []string{"HOME=" + cred.home})
+		env = image.MergeEnv(env, []string{"HOME=" + cred.Home})
 	}
 	if spec == "" {
 		return params, env, nil
 	}
-	groups := make([]string, len(cred.groups))
-	for i, g := range cred.groups {
+	groups := make([]string, len(cred.Groups))
+	for i, g := range cred.Groups {
 		groups[i] = strconv.Itoa(g)
 	}
 	if len(groups) == 0 {
-		groups = []string{strconv.Itoa(cred.gid)}
+		groups = []string{strconv.Itoa(cred.GID)}
 	}
-	params = append(params, nsenter.ParamUID+"="+strconv.Itoa(cred.uid), nsenter.ParamGID+"="+strconv.Itoa(cred.gid),
+	params = append(params, nsenter.ParamUID+"="+strconv.Itoa(cred.UID), nsenter.ParamGID+"="+strconv.Itoa(cred.GID),
 		nsenter.ParamGroups+"="+strings.Join(groups, ","))
 	return params, env, nil
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/mountfd"
 	"github.com/mydocker/mydocker/final/oci"
 	"github.com/mydocker/mydocker/final/security"
@@ -140,29 +141,29 @@ func loopbackUp() {
 // environment, the working directory (WorkingDir, or -w) made when the
 // image lacks it, as docker does, and --read-only. It runs after the
 // pivot: the names are the image's.
-func prepareUser(cfg *initConfig) (credential, error) {
-	cred, err := lookupUser(cfg.User)
+func prepareUser(cfg *initConfig) (passwd.Credential, error) {
+	cred, err := passwd.Lookup(cfg.User)
 	if err != nil {
-		return credential{}, err
+		return passwd.Credential{}, err
 	}
 	if cfg.TTY {
 		if err := setUpTerminal(*cfg, cred); err != nil {
-			return credential{}, err
+			return passwd.Credential{}, err
 		}
 	}
 	if getenv(cfg.Env, "HOME") == "" {
-		cfg.Env = image.MergeEnv(cfg.Env, []string{"HOME=" + cred.home})
+		cfg.Env = image.MergeEnv(cfg.Env, []string{"HOME=" + cred.Home})
 	}
 	if cfg.Cwd != "" {
 		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
-			return credential{}, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
+			return passwd.Credential{}, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
 	// --read-only: the root mount alone, once the working directory is
 	// made; the volumes, /proc, /sys and /dev are mounts of their own.
 	if cfg.ReadOnly {
 		if err := mountfd.Readonly("/"); err != nil {
-			return credential{}, fmt.Errorf("make the root read-only: %w", err)
+			return passwd.Credential{}, fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
 	return cred, nil

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/internal/terminal"
 )
 
@@ -17,7 +18,7 @@ import (
 // slave its stdin, stdout, stderr and controlling terminal, owned by the
 // user the command runs as. init is a session leader with no terminal
 // yet (it was started in a session of its own), which TIOCSCTTY requires.
-func setUpTerminal(cfg initConfig, cred credential) error {
+func setUpTerminal(cfg initConfig, cred passwd.Credential) error {
 	root, err := os.Open("/")
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func setUpTerminal(cfg initConfig, cred credential) error {
 	if err != nil {
 		return err
 	}
-	return terminal.Take(slave, cred.uid, cred.gid)
+	return terminal.Take(slave, cred.UID, cred.GID)
 }
 
 func sendMaster(master *os.File) error {

@@ -1,4 +1,4 @@
-package container
+package passwd
 
 import (
 	"os"
@@ -19,22 +19,22 @@ func TestLookupUser(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(etcDir, "group"), []byte(
 		"root:x:0:\napp:x:1000:\nwheel:x:10:app,other\nstaff:x:50:\n"), 0o644))
 
-	for spec, want := range map[string]credential{
-		"":          {uid: 0, gid: 0, groups: []int{0}, home: "/root"},
-		"app":       {uid: 1000, gid: 1000, groups: []int{1000, 10}, home: "/home/app"},
-		"1000":      {uid: 1000, gid: 1000, groups: []int{1000, 10}, home: "/home/app"},
-		"app:staff": {uid: 1000, gid: 50, groups: []int{50, 10}, home: "/home/app"},
-		"app:7":     {uid: 1000, gid: 7, groups: []int{7, 10}, home: "/home/app"},
-		"4242":      {uid: 4242, gid: 0, home: "/"},
-		"4242:4242": {uid: 4242, gid: 4242, home: "/"},
+	for spec, want := range map[string]Credential{
+		"":          {UID: 0, GID: 0, Groups: []int{0}, Home: "/root"},
+		"app":       {UID: 1000, GID: 1000, Groups: []int{1000, 10}, Home: "/home/app"},
+		"1000":      {UID: 1000, GID: 1000, Groups: []int{1000, 10}, Home: "/home/app"},
+		"app:staff": {UID: 1000, GID: 50, Groups: []int{50, 10}, Home: "/home/app"},
+		"app:7":     {UID: 1000, GID: 7, Groups: []int{7, 10}, Home: "/home/app"},
+		"4242":      {UID: 4242, GID: 0, Home: "/"},
+		"4242:4242": {UID: 4242, GID: 4242, Home: "/"},
 	} {
-		got, err := lookupUserInRoot(root, spec)
+		got, err := LookupInRoot(root, spec)
 		require.NoError(t, err, spec)
 		assert.Equal(t, want, got, spec)
 	}
-	_, err := lookupUserInRoot(root, "nosuchuser")
+	_, err := LookupInRoot(root, "nosuchuser")
 	assert.ErrorContains(t, err, "unable to find user nosuchuser")
-	_, err = lookupUserInRoot(root, "app:nosuchgroup")
+	_, err = LookupInRoot(root, "app:nosuchgroup")
 	assert.ErrorContains(t, err, "unable to find group nosuchgroup")
 }
 
@@ -46,11 +46,11 @@ func TestLookupUserStaysInTheRoot(t *testing.T) {
 	root := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(root, "etc"), 0o755))
 	require.NoError(t, os.Symlink(host, filepath.Join(root, "etc", "passwd")))
-	_, err := lookupUserInRoot(root, "hostuser")
+	_, err := LookupInRoot(root, "hostuser")
 	assert.ErrorContains(t, err, "unable to find user hostuser")
 
 	require.NoError(t, os.Remove(filepath.Join(root, "etc", "passwd")))
 	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "etc", "passwd"), 0o644))
-	_, err = lookupUserInRoot(root, "hostuser")
+	_, err = LookupInRoot(root, "hostuser")
 	assert.ErrorContains(t, err, "/etc/passwd is not a regular file")
 }

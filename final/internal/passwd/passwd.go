@@ -1,4 +1,4 @@
-package container
+package passwd
 
 import (
 	"bufio"
@@ -15,39 +15,39 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// credential is who the container's command runs as.
-type credential struct {
-	uid, gid int
-	groups   []int
-	home     string
+// Credential is who the container's command runs as.
+type Credential struct {
+	UID, GID int
+	Groups   []int
+	Home     string
 }
 
-// lookupUser resolves a user as docker's -u and an image's User read it:
+// Lookup resolves a user as docker's -u and an image's User read it:
 // NAME or UID, optionally :GROUP or :GID, names looked up in the
 // container's own /etc/passwd and /etc/group (init runs it after the
 // pivot, so these are the image's files, never the host's). "" is root.
 // A number that the files do not name is taken as it is, with group 0.
-func lookupUser(spec string) (credential, error) { return lookupUserInRoot("/", spec) }
+func Lookup(spec string) (Credential, error) { return LookupInRoot("/", spec) }
 
-// lookupUserInRoot is lookupUser with the files read inside the root
+// LookupInRoot is Lookup with the files read inside the root
 // directory root: exec reads a running container's through /proc/PID/root.
-func lookupUserInRoot(root, spec string) (credential, error) {
+func LookupInRoot(root, spec string) (Credential, error) {
 	dir, err := os.OpenFile(root, os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return credential{}, fmt.Errorf("open the container's root: %w", err)
+		return Credential{}, fmt.Errorf("open the container's root: %w", err)
 	}
 	defer dir.Close()
-	return lookupUserIn(dir, spec)
+	return lookupIn(dir, spec)
 }
 
-// lookupUserIn is lookupUser with passwd and group read inside root, a
+// lookupIn is Lookup with passwd and group read inside root, a
 // directory: every path is resolved in it (etcFile).
-func lookupUserIn(root *os.File, spec string) (credential, error) {
+func lookupIn(root *os.File, spec string) (Credential, error) {
 	userPart, groupPart, hasGroup := strings.Cut(spec, ":")
 	if userPart == "" {
 		userPart = "0"
 	}
-	cred := credential{home: "/"}
+	cred := Credential{Home: "/"}
 	passwd, err := etcFile(root, "/etc/passwd")
 	if err != nil {
 		return cred, err
@@ -55,18 +55,18 @@ func lookupUserIn(root *os.File, spec string) (credential, error) {
 	entry, found := findEntry(passwd, userPart, 2)
 	switch {
 	case found:
-		cred.uid, _ = strconv.Atoi(entry[2])
-		cred.gid, _ = strconv.Atoi(entry[3])
+		cred.UID, _ = strconv.Atoi(entry[2])
+		cred.GID, _ = strconv.Atoi(entry[3])
 		if len(entry) > 5 && entry[5] != "" {
-			cred.home = entry[5]
+			cred.Home = entry[5]
 		}
 	case isNumber(userPart):
-		cred.uid, _ = strconv.Atoi(userPart)
+		cred.UID, _ = strconv.Atoi(userPart)
 	default:
 		return cred, fmt.Errorf("unable to find user %s: no matching entries in the image's /etc/passwd", userPart)
 	}
-	if cred.uid == 0 && !found {
-		cred.home = "/root"
+	if cred.UID == 0 && !found {
+		cred.Home = "/root"
 	}
 	if !hasGroup && !found {
 		return cred, nil
@@ -79,15 +79,15 @@ func lookupUserIn(root *os.File, spec string) (credential, error) {
 		entry, ok := findEntry(group, groupPart, 2)
 		switch {
 		case ok:
-			cred.gid, _ = strconv.Atoi(entry[2])
+			cred.GID, _ = strconv.Atoi(entry[2])
 		case isNumber(groupPart):
-			cred.gid, _ = strconv.Atoi(groupPart)
+			cred.GID, _ = strconv.Atoi(groupPart)
 		default:
 			return cred, fmt.Errorf("unable to find group %s: no matching entries in the image's /etc/group", groupPart)
 		}
 	}
 	if found {
-		cred.groups = memberOf(group, entry[0], cred.gid)
+		cred.Groups = memberOf(group, entry[0], cred.GID)
 	}
 	return cred, nil
 }
