@@ -15,6 +15,7 @@ import (
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/internal/passwd"
+	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/oci"
 )
@@ -85,12 +86,12 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if opts.Detach {
 		return 0, execDetached(st, cmd)
 	}
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	defer signal.Stop(signals)
+	sigc := make(chan os.Signal, 8)
+	signal.Notify(sigc, signals.Forwarded...)
+	defer signal.Stop(sigc)
 	if opts.TTY {
 		uid, gid := ownerOf(who)
-		return execWithTerminal(st, cmd, opts, signals, uid, gid)
+		return execWithTerminal(st, cmd, opts, sigc, uid, gid)
 	}
 	// Our stdio is copied through pipes, never handed in: a process given
 	// our terminal could push keystrokes into our shell (TIOCSTI).
@@ -118,7 +119,7 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if input != nil {
 		go copyAndClose(input, os.Stdin)
 	}
-	return waitForExec(cmd, signals)
+	return waitForExec(cmd, sigc)
 }
 
 // ownerOf is the uid and gid that execUser's parameters make the command
@@ -151,13 +152,13 @@ func copyAndClose(dst *os.File, src io.Reader) {
 
 // waitForExec waits for the exec'd command, passing our signals on, and
 // returns its exit status.
-func waitForExec(cmd *exec.Cmd, signals <-chan os.Signal) (int, error) {
+func waitForExec(cmd *exec.Cmd, sigc <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
-	go forwardSignals(cmd.Process, signals, done)
+	go signals.Forward(cmd.Process, sigc, done)
 	err := cmd.Wait()
 	close(done)
 	if cmd.ProcessState == nil {
-		return exitStatusOf(err)
+		return signals.ExitStatus(err)
 	}
 	// Its status, even when its output outlived it (ErrWaitDelay).
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

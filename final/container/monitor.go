@@ -11,6 +11,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/signals"
 )
 
 // Monitor is the life of a container, run by its monitor process
@@ -59,9 +61,9 @@ func monitorSetup() chan os.Signal {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		logrus.WithError(err).Debug("become a subreaper")
 	}
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	return signals
+	sigc := make(chan os.Signal, 8)
+	signal.Notify(sigc, signals.Forwarded...)
+	return sigc
 }
 
 // superviseRestarts applies the restart policy to a container that has

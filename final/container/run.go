@@ -14,19 +14,10 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 )
-
-// forwardedSignals are passed on to the container, so that stopping its
-// monitor, or a foreground run attached to it, stops what runs inside.
-// Note the kernel rule for PID 1 (pid_namespaces(7)): it only receives
-// the signals it has a handler for, so "sleep" as PID 1 ignores SIGTERM,
-// exactly as under docker.
-var forwardedSignals = []os.Signal{
-	syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
-	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2,
-}
 
 // run creates the container and starts it, as its monitor (see Monitor):
 // the signals for the container arrive on signals. Once the command has
@@ -97,12 +88,12 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 // watch waits for the container's command to exit, passing our signals
 // on to it, then tears it down and records its exit status, which it
 // returns: its own, or 128+N when a signal N killed it.
-func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, signals <-chan os.Signal) (int, error) {
+func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, sigc <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
-	go forwardSignals(parent.Process, signals, done)
+	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
 	close(done)
-	status, err := exitStatusOf(err)
+	status, err := signals.ExitStatus(err)
 	if err != nil {
 		return 0, err
 	}
@@ -357,40 +348,6 @@ func applyCgroup(cgroup cgroups.Manager, pid int) error {
 	}
 	logrus.WithField("cgroup", cgroup.Paths()).Debug("container joined its cgroup")
 	return nil
-}
-
-// forwardSignals passes each signal we receive on to the container until
-// done is closed.
-func forwardSignals(p *os.Process, signals <-chan os.Signal, done <-chan struct{}) {
-	for {
-		select {
-		case sig := <-signals:
-			logrus.WithField("signal", sig).Debug("forwarding signal to the container")
-			// The container may have just exited: nothing left to signal.
-			_ = p.Signal(sig)
-		case <-done:
-			return
-		}
-	}
-}
-
-// exitStatusOf turns the result of Wait into a shell-style exit status.
-func exitStatusOf(err error) (int, error) {
-	if err == nil {
-		return 0, nil
-	}
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) {
-		return 0, fmt.Errorf("wait for container: %w", err)
-	}
-	status, ok := exitErr.Sys().(syscall.WaitStatus)
-	if !ok {
-		return exitErr.ExitCode(), nil
-	}
-	if status.Signaled() {
-		return 128 + int(status.Signal()), nil
-	}
-	return status.ExitStatus(), nil
 }
 
 // hostnameOr is the container's hostname: --hostname, or the short ID.

@@ -3,7 +3,6 @@ package container
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -30,29 +29,6 @@ func TestMain(m *testing.M) {
 		os.Exit(125)
 	}
 	os.Exit(m.Run())
-}
-
-func TestExitStatusOf(t *testing.T) {
-	for name, tc := range map[string]struct {
-		script string
-		want   int
-	}{
-		"success":        {"exit 0", 0},
-		"own status":     {"exit 3", 3},
-		"killed by KILL": {"kill -KILL $$", 137},
-		"killed by TERM": {"kill -TERM $$", 143},
-	} {
-		t.Run(name, func(t *testing.T) {
-			status, err := exitStatusOf(exec.Command("sh", "-c", tc.script).Run())
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, status)
-		})
-	}
-}
-
-func TestExitStatusOfStartFailure(t *testing.T) {
-	_, err := exitStatusOf(exec.Command("/nonexistent/binary").Run())
-	assert.ErrorContains(t, err, "wait for container")
 }
 
 // runOpts is a foreground run of the busybox image under a root of the
