@@ -31,9 +31,9 @@
 //
 // Each container is a
 // directory under <root>/containers/<id> (Store, State; 5.2), with its
-// log (Logs; 5.3) and writable layer. Exec enters a running container
-// through package nsenter's constructor, confined as the container is
-// (5.4); Stop, Kill, Wait and Remove end it (5.5, 5.6); Commit, Export,
+// log (Logs; 5.3) and writable layer. Exec, which enters a running
+// container (5.4), is package enter's; Stop, Kill, Wait and Remove end it
+// (5.5, 5.6); Commit, Export,
 // CopyIn and CopyOut read and write its filesystem (4.4, 5.7); Top and
 // Stats observe it. Every command first calls Reconcile, which tears down
 // what a process that died left.

@@ -248,7 +248,7 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	conf, err := confinement(st.root(), st.Security)
+	conf, err := confinement(st.Root(), st.Security)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func disconnect(st *State, leaveVeth bool) error {
 	if st.Endpoint == nil {
 		return nil
 	}
-	nets := network.Store{Root: st.root()}
+	nets := network.Store{Root: st.Root()}
 	off := nets.Disconnect
 	if leaveVeth {
 		off = nets.DisconnectLeavingVeth
@@ -47,7 +47,7 @@ func disconnect(st *State, leaveVeth bool) error {
 	if err := off(st.Endpoint, st.ID); err != nil {
 		return err
 	}
-	return updatePeers(Store{Root: st.root()}, st.Endpoint.Network, st.ID)
+	return updatePeers(Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
 }
 
 // stopProcesses kills what is left in the cgroup of the container id, and

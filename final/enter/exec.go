@@ -1,4 +1,4 @@
-package container
+package enter
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/internal/signals"
@@ -20,8 +21,8 @@ import (
 	"github.com/mydocker/mydocker/final/oci"
 )
 
-// ExecOptions are exec's flags: -i, -t, -d, -e, -w and -u.
-type ExecOptions struct {
+// Options are exec's flags: -i, -t, -d, -e, -w and -u.
+type Options struct {
 	Interactive bool             // -i: our stdin reaches the command
 	TTY         bool             // -t: a terminal in the container's devpts
 	Size        [2]uint16        // -t: our terminal's size (rows, columns) at the start, if known
@@ -40,9 +41,9 @@ type ExecOptions struct {
 // environment (5.8), never ours, with -e over it; it runs as the
 // container's user in its working directory, or as -u in -w; it joins its
 // cgroup; tty connects our stdin.
-func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
-	if st.Status != Running || !st.Init.Alive() {
-		return 0, fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
+func Exec(st *container.State, argv []string, opts Options) (int, error) {
+	if st.Status != container.Running || !st.Init.Alive() {
+		return 0, fmt.Errorf("%w: %s", container.ErrNotRunning, st.Name)
 	}
 	dirs, err := cgroups.Dirs(st.ID)
 	if err != nil {
@@ -57,7 +58,7 @@ func Exec(st *State, argv []string, opts ExecOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	confine, _, err := execConfinement(st.root(), st.Security, opts.Privileged)
+	confine, _, err := confinement(st.Root(), st.Security, opts.Privileged)
 	if err != nil {
 		return 0, err
 	}
@@ -174,7 +175,7 @@ func waitForExec(cmd *exec.Cmd, sigc <-chan os.Signal) (int, error) {
 // was created (docker's Config.Env; never PID 1's /proc/PID/environ,
 // which the container rewrites at will) with -e over it, and HOME the
 // user's when -u names one or nothing set it.
-func execUser(st *State, opts ExecOptions) (params, env []string, err error) {
+func execUser(st *container.State, opts Options) (params, env []string, err error) {
 	spec, cwd := st.Config.User, st.Config.WorkingDir
 	if opts.User != "" {
 		spec = opts.User
@@ -231,7 +232,7 @@ func hasKey(env []string, key string) bool {
 // no stdin and its output thrown away (docker exec -d), and returns once
 // the nsenter constructor has entered the container: its exit is nobody's
 // business then.
-func execDetached(st *State, cmd *exec.Cmd) error {
+func execDetached(st *container.State, cmd *exec.Cmd) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

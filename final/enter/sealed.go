@@ -1,4 +1,4 @@
-package container
+package enter
 
 // mydocker's own binary must stay out of a container's reach: a process
 // inside that could open it through /proc/PID/exe of a process of ours in
