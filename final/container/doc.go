@@ -29,14 +29,14 @@
 // which the binary's hidden "monitor" command calls, is the other end;
 // this package holds what the monitor does, not how it is started.
 //
-// Each container is a
-// directory under <root>/containers/<id> (Store, State; 5.2), with its
-// log (Logs; 5.3) and writable layer. Exec, which enters a running
-// container (5.4), is package enter's; Stop, Kill, Wait and Remove end it
-// (5.5, 5.6); Commit, Export,
-// CopyIn and CopyOut read and write its filesystem (4.4, 5.7); Top and
-// Stats observe it. Every command first calls Reconcile, which tears down
-// what a process that died left.
+// Each container is a directory under <root>/containers/<id> (Store,
+// State; 5.2), with its log (Logs; 5.3) and writable layer. Stop, Kill,
+// Wait and Remove end it (5.5, 5.6). Every command first calls
+// Reconcile, which tears down what a process that died left. What runs
+// in a process of its own, or only reads and writes a container from
+// outside, has a package of its own that imports this one: exec (5.4) is
+// package enter's; commit, export and cp (4.4, 5.7) are package
+// containerfs's; top and stats are Top and Stats here.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container

@@ -182,7 +182,7 @@ func becomeMonitorOf(st *State, restart bool) error {
 
 // requestStop tells the container's monitor not to restart it again.
 func requestStop(store Store, st *State) error {
-	return store.change(st, func(now *State) error {
+	return store.Change(st, func(now *State) error {
 		now.StopRequested = true
 		return now.save()
 	})

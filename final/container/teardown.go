@@ -139,7 +139,7 @@ func finish(store Store, st *State, code *int) error { return finishWith(store, 
 
 // finishWith is finish, with teardownWith's leaveVeth.
 func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
-	return store.change(st, func(now *State) error {
+	return store.Change(st, func(now *State) error {
 		var err error
 		if now.AutoRemove {
 			err = destroy(store, now, leaveVeth)
@@ -163,5 +163,5 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store Store, st *State) {
-	_ = store.change(st, func(now *State) error { return destroy(store, now, false) })
+	_ = store.Change(st, func(now *State) error { return destroy(store, now, false) })
 }

@@ -1,4 +1,4 @@
-package container
+package containerfs
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 )
 
@@ -17,7 +18,7 @@ import (
 // lines). Volumes are not in it: their contents are the host's data, and
 // only the empty mount points made in the container are in its changes.
 // name may be "" for an image without a tag.
-func Commit(store Store, st *State, name string, changes []string, comment string) (*image.Image, error) {
+func Commit(store container.Store, st *container.State, name string, changes []string, comment string) (*image.Image, error) {
 	images := image.Store{Root: store.Root}
 	parent, err := images.Get(st.ImageID)
 	if err != nil {
@@ -47,7 +48,7 @@ func Commit(store Store, st *State, name string, changes []string, comment strin
 // Export writes the container's filesystem, as the container sees it (its
 // image with its changes, without the volumes' contents), to w as a plain
 // tar: docker export, and the book's "commit" (5.7).
-func Export(store Store, st *State, w io.Writer) error {
+func Export(store container.Store, st *container.State, w io.Writer) error {
 	rootfs, err := openRootfs(store, st)
 	if err != nil {
 		return err
@@ -58,9 +59,9 @@ func Export(store Store, st *State, w io.Writer) error {
 
 // openRootfs opens the container's filesystem without its volumes: its
 // mounted overlay while it runs, its layers once it has exited.
-func openRootfs(store Store, st *State) (*os.File, error) {
+func openRootfs(store container.Store, st *container.State) (*os.File, error) {
 	ws := st.Workspace()
-	if st.Status == Running && st.Init.Alive() {
+	if st.Status == container.Running && st.Init.Alive() {
 		return ws.OpenRootfs()
 	}
 	images := image.Store{Root: store.Root}
