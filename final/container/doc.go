@@ -36,7 +36,7 @@
 // in a process of its own, or only reads and writes a container from
 // outside, has a package of its own that imports this one: exec (5.4) is
 // package enter's; commit, export and cp (4.4, 5.7) are package
-// containerfs's; top and stats are Top and Stats here.
+// containerfs's; top and stats are package observe's.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container
