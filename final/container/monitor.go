@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/signals"
 )
 
@@ -141,7 +142,7 @@ func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signa
 	lock.Release()
 	report(st, err)
 	if err != nil {
-		var execErr *ExecError
+		var execErr *initproc.ExecError
 		code := 0
 		if errors.As(err, &execErr) {
 			code = execErr.ExitCode()

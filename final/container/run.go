@@ -14,6 +14,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
@@ -24,7 +25,7 @@ import (
 // started, opts.Started is told, and run watches the container to its
 // exit, tears it down and keeps it, exited, until rm (or removes it, with
 // --rm); it returns the exit status: its own, or 128+N when a signal N
-// killed it. A failure to start the command (127, 126) is an *ExecError,
+// killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
 // leaves no container behind.
 func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
@@ -67,7 +68,7 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	}
 	if err := startContainer(st, parent, pipes); err != nil {
 		_ = parent.Wait()
-		var execErr *ExecError
+		var execErr *initproc.ExecError
 		if errors.As(err, &execErr) {
 			code := execErr.ExitCode()
 			if ferr := finish(store, st, &code); ferr != nil {
@@ -252,17 +253,17 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	if err != nil {
 		return err
 	}
-	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
+	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
 	cfg.Volumes = st.Volumes
 	cfg.Env = st.Env
-	if err := sendInitConfig(cfg, pipes.command); err != nil {
+	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
 		return err
 	}
 	// With -t, init sends the terminal before it runs the command; if it
 	// fails first, the status pipe says why.
 	masterErr := pipes.console.receiveMaster()
-	if err := readStatus(pipes.status); err != nil {
+	if err := initproc.ReadStatus(pipes.status); err != nil {
 		return err
 	}
 	if masterErr != nil {

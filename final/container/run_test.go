@@ -13,6 +13,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -22,8 +23,8 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		// As main does: init exits with the status it reported.
-		var reported *ReportedError
-		if err := RunContainerInitProcess(); errors.As(err, &reported) {
+		var reported *initproc.ReportedError
+		if err := initproc.Run(); errors.As(err, &reported) {
 			os.Exit(reported.Code)
 		}
 		os.Exit(125)
@@ -92,7 +93,7 @@ func TestRunMissingCommand(t *testing.T) {
 
 	_, _, err := monitorRun(t, opts, nil)
 
-	var execErr *ExecError
+	var execErr *initproc.ExecError
 	require.ErrorAs(t, err, &execErr)
 	assert.Equal(t, 127, execErr.ExitCode(), "a command that does not exist is 127, as in a shell")
 }

@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	"fmt"
@@ -10,6 +10,10 @@ import (
 	"github.com/mydocker/mydocker/final/internal/terminal"
 )
 
+// consoleSocketFd is where init finds the console socket: after the
+// command (3) and status (4) pipes.
+const consoleSocketFd = 5
+
 // setUpTerminal is init's part of -t. It runs after the container's devpts
 // is mounted, so the terminal is the container's own (/dev/pts/0 of its
 // instance), not one of the host's: it opens /dev/ptmx (found inside the
@@ -18,7 +22,7 @@ import (
 // slave its stdin, stdout, stderr and controlling terminal, owned by the
 // user the command runs as. init is a session leader with no terminal
 // yet (it was started in a session of its own), which TIOCSCTTY requires.
-func setUpTerminal(cfg initConfig, cred passwd.Credential) error {
+func setUpTerminal(cfg Config, cred passwd.Credential) error {
 	root, err := os.Open("/")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	"os"
@@ -14,12 +14,12 @@ func TestSendInitConfigKeepsTheList(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer r.Close()
-	cfg := initConfig{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}, Hostname: "abc",
+	cfg := Config{Args: []string{"sh", "-c", `echo "a  b"`, "", "-m", "x\ny"}, Hostname: "abc",
 		Volumes: []overlay.Volume{{Host: "/a", Container: "/b", ReadOnly: true}}}
 
-	require.NoError(t, sendInitConfig(cfg, w))
+	require.NoError(t, SendConfig(cfg, w))
 
-	got, err := decodeInitConfig(r)
+	got, err := decodeConfig(r)
 	require.NoError(t, err)
 	assert.Equal(t, cfg, got)
 }
@@ -30,6 +30,6 @@ func TestDecodeInitConfigRefusesNothing(t *testing.T) {
 	defer r.Close()
 	w.Close() // the parent gave up without sending
 
-	_, err = decodeInitConfig(r)
+	_, err = decodeConfig(r)
 	assert.ErrorContains(t, err, "read the command")
 }

@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"

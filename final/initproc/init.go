@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	"errors"
@@ -21,12 +21,12 @@ import (
 	"github.com/mydocker/mydocker/final/security"
 )
 
-// RunContainerInitProcess runs inside the new namespaces as the container's
+// Run runs inside the new namespaces as the container's
 // first process. It waits for its command on the pipe, prepares the mounts
 // and then replaces itself with the command, which so becomes PID 1. On
 // success it never returns; a failure is also reported to run on the
 // status pipe, so that "run -d" can say it before it returns.
-func RunContainerInitProcess() error {
+func Run() error {
 	// Capabilities, no_new_privs and seccomp are a thread's: every step,
 	// and the exec, must be on one.
 	runtime.LockOSThread()
@@ -41,27 +41,27 @@ func RunContainerInitProcess() error {
 	return &ReportedError{Err: err, Code: reportFailure(err)}
 }
 
-// logFd is where init logs, with --debug: its monitor's stderr
-// (NewParentProcess). After the command (3) and status (4) pipes and the
-// console socket (5).
-const logFd = 6
+// LogFd is where init logs, with --debug: its monitor's stderr
+// (container.NewParentProcess), after the command (3) and status (4)
+// pipes and the console socket (5).
+const LogFd = 6
 
-// useLogFd sends init's log lines to logFd when its monitor gave it
+// useLogFd sends init's log lines to LogFd when its monitor gave it
 // (--debug), and nowhere otherwise: init's own stderr is the container's,
-// which its log records. The exec closes logFd.
+// which its log records. The exec closes LogFd.
 func useLogFd() {
-	// Without --debug, logFd is not ours: the Go runtime may have opened
+	// Without --debug, LogFd is not ours: the Go runtime may have opened
 	// that number for itself.
 	if !logrus.IsLevelEnabled(logrus.DebugLevel) {
 		logrus.SetOutput(io.Discard)
 		return
 	}
-	if _, err := unix.FcntlInt(logFd, unix.F_GETFD, 0); err != nil {
+	if _, err := unix.FcntlInt(LogFd, unix.F_GETFD, 0); err != nil {
 		logrus.SetOutput(io.Discard)
 		return
 	}
-	unix.CloseOnExec(logFd)
-	logrus.SetOutput(os.NewFile(logFd, "log"))
+	unix.CloseOnExec(LogFd)
+	logrus.SetOutput(os.NewFile(LogFd, "log"))
 }
 
 // ReportedError is a failure of init that run has been told of on the
@@ -77,7 +77,7 @@ func (e *ReportedError) Unwrap() error { return e.Err }
 
 // startCommand does init's work, up to the exec.
 func startCommand() error {
-	cfg, err := readInitConfig()
+	cfg, err := readConfig()
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func loopbackUp() {
 // environment, the working directory (WorkingDir, or -w) made when the
 // image lacks it, as docker does, and --read-only. It runs after the
 // pivot: the names are the image's.
-func prepareUser(cfg *initConfig) (passwd.Credential, error) {
+func prepareUser(cfg *Config) (passwd.Credential, error) {
 	cred, err := passwd.Lookup(cfg.User)
 	if err != nil {
 		return passwd.Credential{}, err
@@ -172,7 +172,7 @@ func prepareUser(cfg *initConfig) (passwd.Credential, error) {
 // setUpMount moves the container into its own root filesystem and gives
 // it /proc, /sys and /dev, with the code that makes an OCI bundle's
 // (oci.Rootfs). Run started us in that root (cmd.Dir).
-func setUpMount(cfg initConfig) error {
+func setUpMount(cfg Config) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the container's root: %w", err)

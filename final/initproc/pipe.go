@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	"encoding/json"
@@ -17,14 +17,14 @@ const (
 	statusFd  = 4
 )
 
-// initConfig is what run sends init through the command pipe. JSON keeps
+// Config is what run sends init through the command pipe. JSON keeps
 // the argv a list: the book joined it with spaces, so `sh -c "echo a b"`
 // arrived as five words.
-type initConfig struct {
+type Config struct {
 	Args     []string `json:"args"`
 	Hostname string   `json:"hostname"`
 	// Env is the command's environment, given to execve only: init itself
-	// runs with ours (initEnv).
+	// runs with ours (container's initEnv).
 	Env      []string `json:"env"`
 	Cwd      string   `json:"cwd,omitempty"`      // the image's WorkingDir, or -w
 	User     string   `json:"user,omitempty"`     // the image's User, or -u
@@ -42,9 +42,9 @@ type initConfig struct {
 	Volumes []overlay.Volume `json:"volumes,omitempty"`
 }
 
-// sendInitConfig writes the container's command to init and closes the
+// SendConfig writes the container's command to init and closes the
 // pipe, which releases init.
-func sendInitConfig(cfg initConfig, w *os.File) error {
+func SendConfig(cfg Config, w *os.File) error {
 	defer w.Close()
 	if err := json.NewEncoder(w).Encode(cfg); err != nil {
 		return fmt.Errorf("send the command to init: %w", err)
@@ -52,17 +52,17 @@ func sendInitConfig(cfg initConfig, w *os.File) error {
 	return nil
 }
 
-// readInitConfig blocks until the parent has written the command and
+// readConfig blocks until the parent has written the command and
 // closed the pipe: by then the parent has put us into our cgroup.
-func readInitConfig() (initConfig, error) {
+func readConfig() (Config, error) {
 	pipe := os.NewFile(commandFd, "command-pipe")
 	defer pipe.Close()
-	return decodeInitConfig(pipe)
+	return decodeConfig(pipe)
 }
 
-// decodeInitConfig reads what sendInitConfig wrote.
-func decodeInitConfig(r io.Reader) (initConfig, error) {
-	var cfg initConfig
+// decodeConfig reads what SendConfig wrote.
+func decodeConfig(r io.Reader) (Config, error) {
+	var cfg Config
 	if err := json.NewDecoder(r).Decode(&cfg); err != nil {
 		return cfg, fmt.Errorf("init: read the command: %w", err)
 	}
@@ -92,9 +92,9 @@ func reportFailure(err error) int {
 	return failure.Code
 }
 
-// readStatus waits until init has exec'd the command (end-of-file: the
+// ReadStatus waits until init has exec'd the command (end-of-file: the
 // exec closed init's end) or reported why it could not.
-func readStatus(r io.Reader) error {
+func ReadStatus(r io.Reader) error {
 	var failure initFailure
 	err := json.NewDecoder(r).Decode(&failure)
 	if errors.Is(err, io.EOF) {

@@ -1,4 +1,4 @@
-package container
+package initproc
 
 import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -16,36 +16,6 @@ type Confinement struct {
 	NoNewPrivs   bool     `json:"noNewPrivs,omitempty"`
 	Seccomp      []byte   `json:"seccomp,omitempty"`
 	Privileged   bool     `json:"privileged,omitempty"`
-}
-
-// SecurityOptions are the run's security flags, as given.
-type SecurityOptions struct {
-	Privileged bool     `json:"privileged,omitempty"`
-	CapAdd     []string `json:"capAdd,omitempty"`
-	CapDrop    []string `json:"capDrop,omitempty"`
-	// Seccomp is "" for docker's default profile, "unconfined", or a file.
-	Seccomp string `json:"seccomp,omitempty"`
-	// NewPrivileges turns no_new_privs off (--security-opt
-	// no-new-privileges=false): setuid binaries work again inside.
-	NewPrivileges bool `json:"newPrivileges,omitempty"`
-}
-
-// confinement works out what init is to apply, compiling the seccomp
-// profile (cached under root) for the capabilities the container keeps.
-func confinement(root string, o SecurityOptions) (Confinement, error) {
-	caps, err := security.Capabilities(o.CapAdd, o.CapDrop, o.Privileged)
-	if err != nil {
-		return Confinement{}, err
-	}
-	c := Confinement{Capabilities: caps, NoNewPrivs: !o.NewPrivileges, Privileged: o.Privileged}
-	if o.Privileged {
-		return c, nil // no seccomp, as docker's --privileged
-	}
-	if o.Seccomp == "unconfined" {
-		return c, nil
-	}
-	c.Seccomp, _, err = security.SeccompProgram(root, o.Seccomp, caps)
-	return c, err
 }
 
 // hideFromContainer masks and makes read-only what docker does, in the new
