@@ -29,10 +29,6 @@ type console struct {
 	hub     *hub
 }
 
-// consoleSocketFd is where init finds the console socket: after the
-// command (3) and status (4) pipes.
-const consoleSocketFd = 5
-
 func newConsole(opts RunOptions, h *hub) (*console, error) {
 	c := &console{tty: opts.TTY, hub: h}
 	if opts.TTY {

@@ -4,16 +4,17 @@
 // behaviour, and beyond the book a monitor process per container.
 //
 // Monitor (or Create, then MonitorStart) makes a container from an
-// image and starts it: this very binary is
-// re-executed as "/proc/self/exe init" (RunContainerInitProcess) with
-// clone(2) flags for new UTS, PID, mount, IPC and network namespaces
-// (book 3.1); it waits on a pipe (fd 3) until it is in its cgroup (3.2),
-// then makes its mounts private, binds the container's /etc files and its
-// volumes (spec mounts made by package oci), pivots into its overlay
-// workspace (4.1, 4.2, package overlay), applies its Confinement
-// (capabilities, no_new_privs, seccomp, masked paths; package security)
-// and its user, and execve(2)s the command, which becomes PID 1 of the
-// new PID namespace. With --net the container is connected (book 6.3, 6.4)
+// image and starts it: this very binary is re-executed as
+// "/proc/self/exe init" with clone(2) flags for new UTS, PID, mount, IPC
+// and network namespaces (book 3.1), where package initproc's Run is its
+// init. This package is the parent's side: it puts init into its cgroup
+// (3.2), works out its confinement (capabilities, no_new_privs, the
+// seccomp program; package security), sends it its initproc.Config on a
+// pipe (fd 3) and reads on another (fd 4) whether the command started;
+// init makes its mounts private, binds the container's /etc files and
+// its volumes, pivots into its overlay workspace (4.1, 4.2, package
+// overlay), confines itself and its user, and execve(2)s the command,
+// which becomes PID 1 of the new PID namespace. With --net the container is connected (book 6.3, 6.4)
 // after its cgroup and before its command: address and ports reserved and
 // recorded in its state, then its veth and rules made by package network.
 //
@@ -29,14 +30,14 @@
 // which the binary's hidden "monitor" command calls, is the other end;
 // this package holds what the monitor does, not how it is started.
 //
-// Each container is a
-// directory under <root>/containers/<id> (Store, State; 5.2), with its
-// log (Logs; 5.3) and writable layer. Exec enters a running container
-// through package nsenter's constructor, confined as the container is
-// (5.4); Stop, Kill, Wait and Remove end it (5.5, 5.6); Commit, Export,
-// CopyIn and CopyOut read and write its filesystem (4.4, 5.7); Top and
-// Stats observe it. Every command first calls Reconcile, which tears down
-// what a process that died left.
+// Each container is a directory under <root>/containers/<id> (Store,
+// State; 5.2), with its log (Logs; 5.3) and writable layer. Stop, Kill,
+// Wait and Remove end it (5.5, 5.6). Every command first calls
+// Reconcile, which tears down what a process that died left. The
+// commands that only enter, read or write a container from outside have
+// packages of their own, which import this one: exec (5.4) is package
+// enter's; commit, export and cp (4.4, 5.7) are package containerfs's;
+// top and stats are package observe's.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container

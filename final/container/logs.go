@@ -165,7 +165,7 @@ func follow(st *State, print func(logEntry)) error {
 			return nil
 		}
 		time.Sleep(followInterval)
-		now, err := (Store{Root: st.root()}).Find(st.ID)
+		now, err := (Store{Root: st.Root()}).Find(st.ID)
 		if err != nil {
 			return nil // removed
 		}

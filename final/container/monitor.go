@@ -11,6 +11,9 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/initproc"
+	"github.com/mydocker/mydocker/final/internal/signals"
 )
 
 // Monitor is the life of a container, run by its monitor process
@@ -59,9 +62,9 @@ func monitorSetup() chan os.Signal {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		logrus.WithError(err).Debug("become a subreaper")
 	}
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwardedSignals...)
-	return signals
+	sigc := make(chan os.Signal, 8)
+	signal.Notify(sigc, signals.Forwarded...)
+	return sigc
 }
 
 // superviseRestarts applies the restart policy to a container that has
@@ -139,7 +142,7 @@ func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signa
 	lock.Release()
 	report(st, err)
 	if err != nil {
-		var execErr *ExecError
+		var execErr *initproc.ExecError
 		code := 0
 		if errors.As(err, &execErr) {
 			code = execErr.ExitCode()
@@ -180,7 +183,7 @@ func becomeMonitorOf(st *State, restart bool) error {
 
 // requestStop tells the container's monitor not to restart it again.
 func requestStop(store Store, st *State) error {
-	return store.change(st, func(now *State) error {
+	return store.Change(st, func(now *State) error {
 		now.StopRequested = true
 		return now.save()
 	})

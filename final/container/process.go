@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -176,10 +177,10 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 	stdin, stdout, stderr, extra := pipes.console.stdio()
 	cmd.ExtraFiles = append(append([]*os.File{}, pipes.theirs...), extra...)
 	if opts.Debug {
-		// init's own log lines go to our stderr, on logFd, not to its
+		// init's own log lines go to our stderr, on initproc.LogFd, not to its
 		// stderr, which is the container's: its log must hold only what
 		// the container wrote. init closes it at the exec.
-		for len(cmd.ExtraFiles) < logFd-3 {
+		for len(cmd.ExtraFiles) < initproc.LogFd-3 {
 			cmd.ExtraFiles = append(cmd.ExtraFiles, nil) // closed in init
 		}
 		cmd.ExtraFiles = append(cmd.ExtraFiles, os.Stderr)

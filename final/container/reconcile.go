@@ -90,7 +90,7 @@ func reconcile(store Store, st *State) error {
 	}
 	if st.Status == Created {
 		// Abandoned before it started: nothing of it is kept.
-		return store.change(st, func(now *State) error { return destroy(store, now, false) })
+		return store.Change(st, func(now *State) error { return destroy(store, now, false) })
 	}
 	return finish(store, st, nil)
 }

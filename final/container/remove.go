@@ -39,7 +39,7 @@ func Remove(store Store, st *State, force bool) error {
 	}
 	// Everything goes before anything is written: on a full disk, a
 	// removal is what frees it.
-	err := store.change(st, func(now *State) error { return destroy(store, now, false) })
+	err := store.Change(st, func(now *State) error { return destroy(store, now, false) })
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}

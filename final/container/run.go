@@ -14,26 +14,18 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/initproc"
+	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 )
-
-// forwardedSignals are passed on to the container, so that stopping its
-// monitor, or a foreground run attached to it, stops what runs inside.
-// Note the kernel rule for PID 1 (pid_namespaces(7)): it only receives
-// the signals it has a handler for, so "sleep" as PID 1 ignores SIGTERM,
-// exactly as under docker.
-var forwardedSignals = []os.Signal{
-	syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
-	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2,
-}
 
 // run creates the container and starts it, as its monitor (see Monitor):
 // the signals for the container arrive on signals. Once the command has
 // started, opts.Started is told, and run watches the container to its
 // exit, tears it down and keeps it, exited, until rm (or removes it, with
 // --rm); it returns the exit status: its own, or 128+N when a signal N
-// killed it. A failure to start the command (127, 126) is an *ExecError,
+// killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
 // leaves no container behind.
 func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
@@ -76,7 +68,7 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 	}
 	if err := startContainer(st, parent, pipes); err != nil {
 		_ = parent.Wait()
-		var execErr *ExecError
+		var execErr *initproc.ExecError
 		if errors.As(err, &execErr) {
 			code := execErr.ExitCode()
 			if ferr := finish(store, st, &code); ferr != nil {
@@ -97,12 +89,12 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 // watch waits for the container's command to exit, passing our signals
 // on to it, then tears it down and records its exit status, which it
 // returns: its own, or 128+N when a signal N killed it.
-func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, signals <-chan os.Signal) (int, error) {
+func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, sigc <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
-	go forwardSignals(parent.Process, signals, done)
+	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
 	close(done)
-	status, err := exitStatusOf(err)
+	status, err := signals.ExitStatus(err)
 	if err != nil {
 		return 0, err
 	}
@@ -257,21 +249,21 @@ func recordInit(st *State, pid int) error {
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
 func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
-	conf, err := confinement(st.root(), st.Security)
+	conf, err := confinement(st.Root(), st.Security)
 	if err != nil {
 		return err
 	}
-	cfg := initConfig{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
+	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
 	cfg.Volumes = st.Volumes
 	cfg.Env = st.Env
-	if err := sendInitConfig(cfg, pipes.command); err != nil {
+	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
 		return err
 	}
 	// With -t, init sends the terminal before it runs the command; if it
 	// fails first, the status pipe says why.
 	masterErr := pipes.console.receiveMaster()
-	if err := readStatus(pipes.status); err != nil {
+	if err := initproc.ReadStatus(pipes.status); err != nil {
 		return err
 	}
 	if masterErr != nil {
@@ -357,40 +349,6 @@ func applyCgroup(cgroup cgroups.Manager, pid int) error {
 	}
 	logrus.WithField("cgroup", cgroup.Paths()).Debug("container joined its cgroup")
 	return nil
-}
-
-// forwardSignals passes each signal we receive on to the container until
-// done is closed.
-func forwardSignals(p *os.Process, signals <-chan os.Signal, done <-chan struct{}) {
-	for {
-		select {
-		case sig := <-signals:
-			logrus.WithField("signal", sig).Debug("forwarding signal to the container")
-			// The container may have just exited: nothing left to signal.
-			_ = p.Signal(sig)
-		case <-done:
-			return
-		}
-	}
-}
-
-// exitStatusOf turns the result of Wait into a shell-style exit status.
-func exitStatusOf(err error) (int, error) {
-	if err == nil {
-		return 0, nil
-	}
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) {
-		return 0, fmt.Errorf("wait for container: %w", err)
-	}
-	status, ok := exitErr.Sys().(syscall.WaitStatus)
-	if !ok {
-		return exitErr.ExitCode(), nil
-	}
-	if status.Signaled() {
-		return 128 + int(status.Signal()), nil
-	}
-	return status.ExitStatus(), nil
 }
 
 // hostnameOr is the container's hostname: --hostname, or the short ID.

@@ -3,7 +3,6 @@ package container
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -23,36 +23,13 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		// As main does: init exits with the status it reported.
-		var reported *ReportedError
-		if err := RunContainerInitProcess(); errors.As(err, &reported) {
+		var reported *initproc.ReportedError
+		if err := initproc.Run(); errors.As(err, &reported) {
 			os.Exit(reported.Code)
 		}
 		os.Exit(125)
 	}
 	os.Exit(m.Run())
-}
-
-func TestExitStatusOf(t *testing.T) {
-	for name, tc := range map[string]struct {
-		script string
-		want   int
-	}{
-		"success":        {"exit 0", 0},
-		"own status":     {"exit 3", 3},
-		"killed by KILL": {"kill -KILL $$", 137},
-		"killed by TERM": {"kill -TERM $$", 143},
-	} {
-		t.Run(name, func(t *testing.T) {
-			status, err := exitStatusOf(exec.Command("sh", "-c", tc.script).Run())
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, status)
-		})
-	}
-}
-
-func TestExitStatusOfStartFailure(t *testing.T) {
-	_, err := exitStatusOf(exec.Command("/nonexistent/binary").Run())
-	assert.ErrorContains(t, err, "wait for container")
 }
 
 // runOpts is a foreground run of the busybox image under a root of the
@@ -116,7 +93,7 @@ func TestRunMissingCommand(t *testing.T) {
 
 	_, _, err := monitorRun(t, opts, nil)
 
-	var execErr *ExecError
+	var execErr *initproc.ExecError
 	require.ErrorAs(t, err, &execErr)
 	assert.Equal(t, 127, execErr.ExitCode(), "a command that does not exist is 127, as in a shell")
 }

@@ -115,8 +115,9 @@ func (s *State) LogPath() string { return s.dir + "/container.log" }
 
 func (s *State) configPath() string { return s.dir + "/config.json" }
 
-// root is mydocker's --root: <root>/containers/<id>.
-func (s *State) root() string { return filepath.Dir(filepath.Dir(s.dir)) }
+// Root is mydocker's --root, the store the container is in (its
+// directory is <root>/containers/<id>): exec finds the seccomp cache there.
+func (s *State) Root() string { return filepath.Dir(filepath.Dir(s.dir)) }
 
 // IP is the container's address, or "" without a network or once it
 // has exited.

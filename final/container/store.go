@@ -310,10 +310,11 @@ func (s Store) lock(st *State) (*lockfile.Lock, error) {
 	return lockfile.TakeDir(st.dir)
 }
 
-// change runs fn on the container's state as saved, under its lock. A
-// container removed meanwhile (by rm, or its --rm) is no error: fn does
-// not run then.
-func (s Store) change(st *State, fn func(now *State) error) error {
+// Change runs fn on the container's state as saved, under its lock, as
+// every change of a container is made (package containerfs mounts a
+// stopped container's layers so). A container removed meanwhile (by rm,
+// or its --rm) is no error: fn does not run then.
+func (s Store) Change(st *State, fn func(now *State) error) error {
 	lock, err := s.lock(st)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -39,7 +39,7 @@ func disconnect(st *State, leaveVeth bool) error {
 	if st.Endpoint == nil {
 		return nil
 	}
-	nets := network.Store{Root: st.root()}
+	nets := network.Store{Root: st.Root()}
 	off := nets.Disconnect
 	if leaveVeth {
 		off = nets.DisconnectLeavingVeth
@@ -47,7 +47,7 @@ func disconnect(st *State, leaveVeth bool) error {
 	if err := off(st.Endpoint, st.ID); err != nil {
 		return err
 	}
-	return updatePeers(Store{Root: st.root()}, st.Endpoint.Network, st.ID)
+	return updatePeers(Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
 }
 
 // stopProcesses kills what is left in the cgroup of the container id, and
@@ -139,7 +139,7 @@ func finish(store Store, st *State, code *int) error { return finishWith(store, 
 
 // finishWith is finish, with teardownWith's leaveVeth.
 func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
-	return store.change(st, func(now *State) error {
+	return store.Change(st, func(now *State) error {
 		var err error
 		if now.AutoRemove {
 			err = destroy(store, now, leaveVeth)
@@ -163,5 +163,5 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store Store, st *State) {
-	_ = store.change(st, func(now *State) error { return destroy(store, now, false) })
+	_ = store.Change(st, func(now *State) error { return destroy(store, now, false) })
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
 )
 
@@ -30,8 +31,8 @@ func TestMain(m *testing.M) {
 			}
 			os.Exit(0)
 		case "init":
-			var reported *container.ReportedError
-			if err := container.RunContainerInitProcess(); errors.As(err, &reported) {
+			var reported *initproc.ReportedError
+			if err := initproc.Run(); errors.As(err, &reported) {
 				os.Exit(reported.Code)
 			}
 			os.Exit(125)

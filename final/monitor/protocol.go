@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/initproc"
 )
 
 // The monitor's descriptors, the ExtraFiles of Start: the Request comes
@@ -54,7 +55,7 @@ func (e *StartError) ExitCode() int { return e.Code }
 
 // statusOf is the exit status the monitor reports for err.
 func statusOf(err error) int {
-	var execErr *container.ExecError
+	var execErr *initproc.ExecError
 	if errors.As(err, &execErr) {
 		return execErr.ExitCode()
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/containerfs"
 )
 
 // cpCommand copies files between a container and the host, as docker cp.
@@ -20,8 +20,8 @@ func cpCommand() *cli.Command {
 			if cmd.Args().Len() != 2 {
 				return errors.New("cp: want CONTAINER:SRC HOSTDEST or HOSTSRC CONTAINER:DEST")
 			}
-			fromRef, from, fromContainer := container.SplitCopyArg(cmd.Args().Get(0))
-			toRef, to, toContainer := container.SplitCopyArg(cmd.Args().Get(1))
+			fromRef, from, fromContainer := containerfs.SplitCopyArg(cmd.Args().Get(0))
+			toRef, to, toContainer := containerfs.SplitCopyArg(cmd.Args().Get(1))
 			switch {
 			case fromContainer == toContainer:
 				return errors.New("cp: exactly one of the two must be CONTAINER:PATH")
@@ -30,13 +30,13 @@ func cpCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				return container.CopyOut(s, st, from, to)
+				return containerfs.CopyOut(s, st, from, to)
 			default:
 				s, st, err := findContainer(cmd, toRef)
 				if err != nil {
 					return err
 				}
-				return container.CopyIn(s, st, from, to)
+				return containerfs.CopyIn(s, st, from, to)
 			}
 		},
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/enter"
 )
 
 // execCommand runs a command in a running container (book 5.4).
@@ -51,7 +51,7 @@ func execCommand() *cli.Command {
 			if cmd.Bool("d") && (cmd.Bool("i") || cmd.Bool("t")) {
 				return errors.New("exec: -d and -i or -t cannot be used together: a detached command has no stdio")
 			}
-			opts := container.ExecOptions{Interactive: cmd.Bool("i"), TTY: cmd.Bool("t"), Detach: cmd.Bool("d"),
+			opts := enter.Options{Interactive: cmd.Bool("i"), TTY: cmd.Bool("t"), Detach: cmd.Bool("d"),
 				Env: env, Workdir: cmd.String("w"), User: cmd.String("u"), Privileged: cmd.Bool("privileged")}
 			if opts.TTY {
 				if opts.Interactive && term.IsTerminal(int(os.Stdin.Fd())) {
@@ -65,7 +65,7 @@ func execCommand() *cli.Command {
 				stop := followWindowSize(resize)
 				defer stop()
 			}
-			status, err := container.Exec(st, cmd.Args().Slice()[1:], opts)
+			status, err := enter.Exec(st, cmd.Args().Slice()[1:], opts)
 			if err != nil {
 				return err
 			}

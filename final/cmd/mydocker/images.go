@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v3"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/containerfs"
 	"github.com/mydocker/mydocker/final/image"
 )
 
@@ -274,7 +274,7 @@ func commitCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			img, err := container.Commit(s, st, cmd.Args().Get(1), cmd.StringSlice("c"), cmd.String("m"))
+			img, err := containerfs.Commit(s, st, cmd.Args().Get(1), cmd.StringSlice("c"), cmd.String("m"))
 			if err != nil {
 				return err
 			}
@@ -303,7 +303,7 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return writeTar("export", cmd.String("o"), func(w io.Writer) error { return container.Export(s, st, w) })
+			return writeTar("export", cmd.String("o"), func(w io.Writer) error { return containerfs.Export(s, st, w) })
 		},
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/initproc"
 )
 
 // initCommand is the container side of run: run re-executes this binary
@@ -20,8 +20,8 @@ func initCommand() *cli.Command {
 		Hidden: true,
 		Action: func(context.Context, *cli.Command) error {
 			// On success this never returns: the user's command replaces us.
-			err := container.RunContainerInitProcess()
-			var reported *container.ReportedError
+			err := initproc.Run()
+			var reported *initproc.ReportedError
 			if errors.As(err, &reported) {
 				return exitStatus(reported.Code) // run says why
 			}

@@ -13,8 +13,8 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/monitor"
 )
 
@@ -136,14 +136,14 @@ func fdLimitHint(err error) string {
 // container's init could not start the user's command, 127 when it does
 // not exist and 126 when it cannot be run, as in a shell. The library
 // says which: a *monitor.StartError (the monitor's report) or a
-// *container.ExecError has the status of its failure. Not any error with
+// *initproc.ExecError has the status of its failure. Not any error with
 // an ExitCode: an *exec.ExitError of a helper (iptables) is 125 of ours.
 func statusOf(err error) int {
 	var started *monitor.StartError
 	if errors.As(err, &started) {
 		return started.ExitCode()
 	}
-	var execErr *container.ExecError
+	var execErr *initproc.ExecError
 	if errors.As(err, &execErr) {
 		return execErr.ExitCode()
 	}

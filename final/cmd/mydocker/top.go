@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/observe"
 )
 
 // topCommand lists a container's processes, as docker top.
@@ -29,7 +30,7 @@ func topCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			list, err := container.Top(st)
+			list, err := observe.Top(st)
 			if err != nil {
 				return err
 			}
@@ -90,14 +91,14 @@ func printStats(cmd *cli.Command) error {
 		}
 		states = append(states, st)
 	}
-	stats := make([]container.Stat, len(states))
+	stats := make([]observe.Stat, len(states))
 	errs := make([]error, len(states))
 	var wg sync.WaitGroup
 	for i, st := range states {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			stats[i], errs[i] = container.Stats(st, 500*time.Millisecond)
+			stats[i], errs[i] = observe.Stats(st, 500*time.Millisecond)
 		}()
 	}
 	wg.Wait()

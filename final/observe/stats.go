@@ -1,0 +1,87 @@
+package observe
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mydocker/mydocker/final/container"
+)
+
+// Stat is what stats shows of a running container, as docker stats.
+type Stat struct {
+	CPUPercent float64 // of one CPU, over the sample
+	MemUsage   int64   // resident bytes of its processes
+	MemLimit   int64   // -m, or the host's memory
+	Pids       int
+}
+
+// Stats samples the container's processes (those of its PID namespace)
+// over interval: CPU time used, resident memory, how many. /proc is read
+// rather than the cgroup, since on cgroup v1 a container without limits
+// has none in the memory and cpuacct hierarchies.
+func Stats(st *container.State, interval time.Duration) (Stat, error) {
+	before, err := cpuTicks(st)
+	if err != nil {
+		return Stat{}, err
+	}
+	time.Sleep(interval)
+	after, err := cpuTicks(st)
+	if err != nil {
+		return Stat{}, err
+	}
+	pids, err := processesOf(st)
+	if err != nil {
+		return Stat{}, err
+	}
+	s := Stat{Pids: len(pids), MemLimit: st.Resources.Memory}
+	s.CPUPercent = float64(after-before) / clockTicks / interval.Seconds() * 100
+	pageSize := int64(os.Getpagesize())
+	for _, pid := range pids {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid)); err == nil {
+			if f := strings.Fields(string(b)); len(f) > 1 {
+				pages, _ := strconv.ParseInt(f[1], 10, 64)
+				s.MemUsage += pages * pageSize
+			}
+		}
+	}
+	if s.MemLimit == 0 {
+		s.MemLimit = hostMemory()
+	}
+	return s, nil
+}
+
+// cpuTicks adds up the CPU time of the container's processes.
+func cpuTicks(st *container.State) (int64, error) {
+	pids, err := processesOf(st)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, pid := range pids {
+		if p, ok := processInfo(pid); ok {
+			total += int64(p.CPUSeconds * clockTicks)
+		}
+	}
+	return total, nil
+}
+
+// hostMemory is MemTotal of /proc/meminfo, in bytes.
+func hostMemory() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

@@ -1,0 +1,91 @@
+package observe
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/internal/procstat"
+)
+
+// ProcessInfo is one process of a container, as top shows it.
+type ProcessInfo struct {
+	UID, PID, PPID int
+	CPUSeconds     float64 // user + system time
+	Command        string
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on
+// every Linux architecture we build for.
+const clockTicks = 100
+
+// Top lists the processes of a running container, as docker top does:
+// every process in its PID namespace, the ones exec started too. (Its
+// cgroup would not do: a container without limits has none in every
+// cgroup v1 hierarchy.)
+func Top(st *container.State) ([]ProcessInfo, error) {
+	pids, err := processesOf(st)
+	if err != nil {
+		return nil, err
+	}
+	var list []ProcessInfo
+	for _, pid := range pids {
+		if p, ok := processInfo(pid); ok {
+			list = append(list, p)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].PID < list[j].PID })
+	return list, nil
+}
+
+// processesOf lists the host PIDs of the processes in the running
+// container's PID namespace.
+func processesOf(st *container.State) ([]int, error) {
+	if st.Status != container.Running || !st.Init.Alive() {
+		return nil, fmt.Errorf("%w: %s", container.ErrNotRunning, st.Name)
+	}
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.Init.PID))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err == nil && theirs == ns {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}
+
+// processInfo reads one process from /proc; one that is gone is skipped.
+func processInfo(pid int) (ProcessInfo, bool) {
+	p := ProcessInfo{PID: pid}
+	stat, err := procstat.Read(pid)
+	if err != nil {
+		return p, false
+	}
+	p.PPID = stat.PPID
+	p.CPUSeconds = float64(stat.UTime+stat.STime) / clockTicks
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				p.UID, _ = strconv.Atoi(f[0])
+			}
+		}
+	}
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	p.Command = strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))
+	return p, true
+}
