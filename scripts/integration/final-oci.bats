@@ -187,17 +187,26 @@ seccomp() {
 	# The container's process watches for exec's, while it still runs our
 	# binary (its argv[0] is mydocker-runc), and tries what a process of
 	# the same user and capabilities may do to a dumpable one: read its
-	# environment and open its memory.
+	# environment and open its memory. It tries at once, when the process
+	# has just joined the container and is still dropping its privileges,
+	# and again 0.7 s later, when it waits at its held execve with its
+	# final credentials, which is when its status is read.
 	cat >"$BUNDLE/rootfs/watch.sh" <<'SH'
+probe() {
+	cat $1/environ >/dev/null 2>&1 && echo ENVIRON
+	(exec 3<$1/mem) 2>/dev/null && echo MEM
+}
 while :; do
 	for p in /proc/[0-9]*; do
 		case "$(tr '\0' ' ' <$p/cmdline 2>/dev/null)" in "mydocker-runc "*)
+			early=$(probe $p)
+			sleep 0.7
 			{
 				grep -E '^(CapEff|NoNewPrivs|Seccomp):' $p/status
-				cat $p/environ >/dev/null 2>&1 && echo ENVIRON
-				(exec 3<$p/mem) 2>/dev/null && echo MEM
+				echo "$early"
+				probe $p
 				echo seen
-			} >/data/seen.tmp
+			} | grep . >/data/seen.tmp
 			mv /data/seen.tmp /data/seen
 			exec sleep 100
 			;;
@@ -211,7 +220,7 @@ SH
 	# The command's execve held for a while (by strace, on our side): exec's
 	# process waits in the container with its final credentials, at the
 	# last step that still runs our binary.
-	timeout 60 strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=1500000 \
+	timeout 60 strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=2000000 \
 		"$MYDOCKER_RUNC" --root "$RT_ROOT" exec c5 /bin/true
 	wait_for_line "$BATS_TEST_TMPDIR/seen" seen
 	cat "$BATS_TEST_TMPDIR/seen"
