@@ -1,30 +1,49 @@
 #!/usr/bin/env bash
-# sudo scripts/bench.sh [--no-build] [RUNS]
+# sudo scripts/bench.sh [--no-build] [--check] [RUNS]
 #
-# Times the newest stage's container lifecycle next to runc and crun, in
-# the same run, on this machine: RUNS (30) of each, and prints the median
-# and the ratio to runc. It installs Debian's runc and crun when it can
-# (and skips one it cannot), uses a state root and bundles of its own
-# under a temporary directory, and removes everything it made.
-#   mydocker run -d busybox sleep   vs  runc run -d (create + start)
-#   mydocker exec ID true           vs  runc exec ID true, crun exec ID true
-# final/ (issue 12's targets, next to crun; crun needs cgroup v2, so run
-# it in the VM too):
-#   mydocker run --rm --network none busybox true   vs  runc run, crun run
-#   mydocker run --rm busybox true (the "bridge" network)
-#   mydocker run --rm --privileged: what the secure defaults cost
-#   mydocker-runc run -d / exec / run, final/'s OCI runtime, on the same
-#   bundle as runc and crun
-#   the memory of an idle detached container's monitor (RSS, and PSS with
-#   10 of them), next to podman's conmon when podman runs here
-# --no-build times the binary built last (in the cgroup v2 VM, which has
-# no Go module cache: scripts/vm-run.sh "$PWD" -- scripts/bench.sh --no-build).
+# Times the newest stage next to runc, crun and podman's conmon, in the
+# same run, on this machine, and prints final/'s targets (issue 23) with
+# the median of RUNS (30) of each and its ratio to what it is measured
+# against, then every figure. It installs Debian's runc and crun when it
+# can (and leaves out one it cannot run), uses a state root, bundles and
+# networks of its own under a temporary directory, and removes everything
+# it made, also when it fails.
+#
+#   run --rm true, no network      mydocker run --rm --network none  vs  crun run
+#   the same on the bridge         mydocker run --rm                 vs  the no-network run
+#   run -d                         mydocker run -d                   vs  runc run -d
+#   exec true                      mydocker exec                     vs  crun exec
+#   OCI run / exec, docker's       mydocker-runc run / exec on a bundle with docker's
+#     seccomp profile                seccomp profile                 vs  crun's, same bundle
+#   an idle supervisor's memory    the monitor's PSS (10 idle)       vs  conmon's
+#   ps with MANY containers        mydocker ps, MANY running         ≤ 100 ms
+#   JOINS joining one network      the last tenth's run -d           vs  the first tenth's
+#
+# MANY idle containers (1000) are started and removed in a loop, and what
+# they cost in memory is printed. Debian's crun 1.8 refuses a hybrid
+# cgroup host (a cgroup2 mount with controllers beside v1): it runs in a
+# private mount namespace where /sys/fs/cgroup/unified is unmounted, on
+# the v1 hierarchies.
+#
+# --check is CI's: 5 runs, 20 containers and joins, and a line "warning:"
+# for each ratio more than twice its figure in scripts/bench-baseline.txt
+# (measured on the machine that wrote it), so that a change that doubles a
+# figure is seen. It is a benchmark, not a timed test: it fails only when
+# a command fails. --no-build times the binaries built last (the cgroup
+# v2 VM has no Go module cache: scripts/vm-run.sh "$PWD" -- scripts/bench.sh --no-build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-build=1
-[ "${1:-}" = --no-build ] && { build=""; shift; }
-runs=${1:-30}
+build=1 check="" runs="" many=1000 joins=100
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-build) build="" ;;
+	--check) check=1 many=20 joins=20 ;;
+	*) runs=$1 ;;
+	esac
+	shift
+done
+runs=${runs:-$([ -n "$check" ] && echo 5 || echo 30)}
 require_root
 stage=$(newest_stage)
 bin="$BUILD/$stage/mydocker"
@@ -34,6 +53,7 @@ if [ -n "$build" ]; then
 	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
 	if [ -d "$REPO/$stage/cmd/mydocker-runc" ]; then
 		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$BUILD/$stage/mydocker-runc" ./cmd/mydocker-runc)
+		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$BUILD/$stage/dockerprofile" ./internal/dockerprofile)
 	fi
 fi
 [ -x "$bin" ] || die "no $bin: run scripts/bench.sh without --no-build first"
@@ -46,6 +66,10 @@ done
 declare -A oci=()
 [ -x "$BUILD/$stage/mydocker-runc" ] && oci[mydocker-runc]="$BUILD/$stage/mydocker-runc"
 for tool in runc crun; do command -v "$tool" >/dev/null && oci[$tool]=$(command -v "$tool"); done
+# crun on a hybrid host: in a mount namespace of its own, without the
+# cgroup2 mount that has controllers (see above).
+hybrid=""
+mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && hybrid=1
 
 libpod_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
 tmp=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
@@ -53,14 +77,15 @@ root=$tmp/root
 cleanup() {
 	local id
 	for id in $("$bin" --root "$root" ps -a -q 2>/dev/null); do "$bin" --root "$root" rm -f "$id" >/dev/null 2>&1 || true; done
-	# final/'s "bridge", made on first use: the host's bridge and rules.
+	# final/'s "bridge", made on first use, and the bench's own network:
+	# the host's bridges and rules.
 	for id in $("$bin" --root "$root" network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do
 		"$bin" --root "$root" network rm "$id" >/dev/null 2>&1 || true
 	done
 	for tool in "${!oci[@]}"; do
 		[ -d "$tmp/$tool-state" ] || continue
-		for id in $("${oci[$tool]}" --root "$tmp/$tool-state" list -q 2>/dev/null); do
-			"${oci[$tool]}" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
+		for id in $(in_ns "$tool" "${oci[$tool]}" --root "$tmp/$tool-state" list -q 2>/dev/null); do
+			in_ns "$tool" "${oci[$tool]}" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
 	# podman's parent cgroup (libpod_parent, with conmon's), made by the
@@ -75,6 +100,19 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# in_ns TOOL COMMAND...: COMMAND, in crun's mount namespace when TOOL is
+# crun on a hybrid host.
+in_ns() {
+	local tool=$1
+	shift
+	if [ "$tool" = crun ] && [ -n "$hybrid" ]; then
+		unshare -m sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
+
 mkdir -p "$root/images"
 "$REPO/scripts/busybox-image.sh" --from busybox --out "$root/images/busybox.tar" >/dev/null
 # final/ keeps its images in a store of its own: the tar is imported.
@@ -82,16 +120,24 @@ if "$bin" import --help >/dev/null 2>&1; then
 	"$bin" --root "$root" import "$root/images/busybox.tar" busybox >/dev/null
 fi
 
-# median prints the median of the numbers on stdin (ms, 2 decimals).
+# median prints the median of the numbers on stdin (2 decimals).
 median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'; }
 
-# time_ms COMMAND...: how long COMMAND took, in ms.
+# time_ms COMMAND...: how long COMMAND took, in ms. bash's own clock: no
+# process is started around the command.
 time_ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null 2>&1 </dev/null
-	end=$(date +%s%N)
-	echo "scale=3; ($end - $start) / 1000000" | bc 2>/dev/null || awk -v d=$((end - start)) 'BEGIN { print d / 1000000 }'
+	local start=$EPOCHREALTIME end
+	"$@" >/dev/null 2>&1 </dev/null || { echo "failed: $*" >&2; return 1; }
+	end=$EPOCHREALTIME
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }'
+}
+
+# repeat N COMMAND...: COMMAND N times, timed; "{}" in it becomes the
+# round's number. Prints the median.
+repeat() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do time_ms "${@//\{\}/$i}" || return 1; done | median
 }
 
 # memory_of PID...: "RSS PSS" in MB, averaged over the processes.
@@ -102,81 +148,109 @@ memory_of() {
 		pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")))
 		n=$((n + 1))
 	done
-	[ "$n" -gt 0 ] && awk -v r=$rss -v p=$pss -v n=$n 'BEGIN { printf "%.1f %.1f\n", r / n / 1024, p / n / 1024 }'
+	[ "$n" -gt 0 ] && awk -v r=$rss -v p=$pss -v n=$n 'BEGIN { printf "%.2f %.2f\n", r / n / 1024, p / n / 1024 }'
 }
+
+# available_mb: the machine's MemAvailable, in MB.
+available_mb() { awk '/^MemAvailable:/ { printf "%d", $2 / 1024 }' /proc/meminfo; }
 
 declare -A result
 md() { "$bin" --root "$root" "$@"; }
+# rm_all removes every container of the bench's root, at once.
+rm_all() {
+	local ids
+	ids=$(md ps -a -q)
+	[ -z "$ids" ] || md rm -f $ids >/dev/null
+}
 
 # final/ puts a container on "bridge" unless told otherwise: runc's has no
 # network, so neither has ours, but where the bridge is what is timed.
 final="" nonet=()
 if md run --help 2>/dev/null | grep -- --log-opt >/dev/null; then final=1 nonet=(--network none); fi
 
-# mydocker: run -d (each removed untimed), then exec into one container.
+say "mydocker: run -d, exec, run --rm ($runs runs each)"
 md run --rm "${nonet[@]}" busybox true >/dev/null # the image is unpacked once, untimed
-for ((i = 0; i < runs; i++)); do
-	time_ms md run -d "${nonet[@]}" --name "bench-$i" busybox sleep 1000
-done | median >"$tmp/md-run"
-for ((i = 0; i < runs; i++)); do md rm -f "bench-$i" >/dev/null; done
-result[mydocker run -d]=$(cat "$tmp/md-run")
+result[mydocker run -d]=$(repeat "$runs" md run -d "${nonet[@]}" --name "bench-{}" busybox sleep 1000)
+rm_all
 md run -d "${nonet[@]}" --name bench busybox sleep 1000 >/dev/null
-for ((i = 0; i < runs; i++)); do time_ms md exec bench true; done | median >"$tmp/md-exec"
-result[mydocker exec]=$(cat "$tmp/md-exec")
+result[mydocker exec]=$(repeat "$runs" md exec bench true)
 md rm -f bench >/dev/null
 if [ -n "$final" ]; then
-	for ((i = 0; i < runs; i++)); do time_ms md run --rm --network none busybox true; done | median >"$tmp/md-rm"
-	result[mydocker run --rm]=$(cat "$tmp/md-rm")
+	result[mydocker run --rm]=$(repeat "$runs" md run --rm --network none busybox true)
 	# The cost of the secure defaults (capabilities, seccomp, masks, the
 	# device policy): the same run, --privileged.
-	for ((i = 0; i < runs; i++)); do time_ms md run --rm --network none --privileged busybox true; done | median >"$tmp/md-rm-priv"
-	result[mydocker run --rm privileged]=$(cat "$tmp/md-rm-priv")
+	result[mydocker run --rm privileged]=$(repeat "$runs" md run --rm --network none --privileged busybox true)
 	md run --rm busybox true >/dev/null # "bridge" is made once, untimed
-	for ((i = 0; i < runs; i++)); do time_ms md run --rm busybox true; done | median >"$tmp/md-rm-bridge"
-	result[mydocker run --rm bridge]=$(cat "$tmp/md-rm-bridge")
+	result[mydocker run --rm bridge]=$(repeat "$runs" md run --rm busybox true)
 	md network rm bridge >/dev/null
-	# Monitors' memory: PSS shares the pages the monitors have in common.
-	for ((i = 0; i < 10; i++)); do md run -d --network none --name "idle-$i" busybox sleep 1000 >/dev/null; done
-	sleep 0.5
-	monitors=$(pgrep -f -- "--root $root monitor" || true)
-	memory_of $monitors >"$tmp/md-mem"
-	for ((i = 0; i < 10; i++)); do md rm -f "idle-$i" >/dev/null; done
 fi
 
-# runc and crun: an OCI bundle of the same busybox image.
+# runc, crun and mydocker-runc: an OCI bundle of the same busybox image,
+# with the default config of runc (or crun, or ours).
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs"
 tar -xf "$root/images/busybox.tar" -C "$bundle/rootfs"
+(cd "$bundle" && { runc spec 2>/dev/null || crun spec 2>/dev/null || "${oci[mydocker-runc]}" spec; })
+sed -i -e 's/"terminal": true/"terminal": false/' "$bundle/config.json"
+cp "$bundle/config.json" "$tmp/config.plain"
+# The same config with docker's seccomp profile, for the bundle's
+# capabilities.
+profile=""
+if [ -x "$BUILD/$stage/dockerprofile" ] && command -v python3 >/dev/null; then
+	caps=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["process"]["capabilities"]["bounding"]))' "$tmp/config.plain")
+	# shellcheck disable=SC2086 # one argument per capability
+	"$BUILD/$stage/dockerprofile" $caps >"$tmp/profile.json"
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["linux"]["seccomp"]=json.load(open(sys.argv[2])); json.dump(c, open(sys.argv[3], "w"))' \
+		"$tmp/config.plain" "$tmp/profile.json" "$tmp/config.seccomp"
+	profile=1
+fi
+
+# oci_times TOOL BINARY SUFFIX CONFIG: run -d, exec and run (foreground,
+# true) with the OCI runtime BINARY on the bundle with CONFIG, printed as
+# "TOOL run -d SUFFIX<tab>ms" lines. Exported: crun's run in a bash of its
+# own mount namespace on a hybrid host, which it times from inside.
+oci_times() {
+	local tool=$1 binary=$2 suffix=$3 config=$4 i
+	rt() { "$binary" --root "$tmp/$tool-state" "$@"; }
+	sed -e 's/"sh"/"sleep", "1000"/' "$config" >"$bundle/config.json"
+	if ! rt run -d --bundle "$bundle" probe >"$tmp/probe.log" 2>&1 </dev/null; then
+		say "$tool cannot run a container here, so it is left out: $(cat "$tmp/probe.log")"
+		return 0
+	fi
+	rt delete -f probe >/dev/null 2>&1
+	printf '%s\t%s\n' "$tool run -d$suffix" "$(repeat "$runs" rt run -d --bundle "$bundle" "bench-{}")"
+	for ((i = 0; i < runs; i++)); do rt delete -f "bench-$i" >/dev/null 2>&1; done
+	rt run -d --bundle "$bundle" bench >/dev/null 2>&1 </dev/null
+	printf '%s\t%s\n' "$tool exec$suffix" "$(repeat "$runs" rt exec bench true)"
+	rt delete -f bench >/dev/null 2>&1 || true
+	sed -e 's/"sh"/"true"/' "$config" >"$bundle/config.json"
+	printf '%s\t%s\n' "$tool run --rm$suffix" "$(repeat "$runs" rt run --bundle "$bundle" "rm-{}")"
+}
+export -f oci_times repeat time_ms median say
+export tmp bundle runs
 for tool in mydocker-runc runc crun; do
 	[ -n "${oci[$tool]:-}" ] || continue
-	rt() { "${oci[$tool]}" "$@"; }
-	# One config for all three: runc's (or crun's, or ours) default.
-	(cd "$bundle" && rm -f config.json && { runc spec 2>/dev/null || crun spec 2>/dev/null || rt spec; })
-	# Detached, no terminal, sleeping: as the mydocker container.
-	sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"/"sleep", "1000"/' "$bundle/config.json"
-	state=$tmp/$tool-state
-	if ! rt --root "$state" run -d --bundle "$bundle" probe >"$tmp/probe.log" 2>&1 </dev/null; then
-		say "$tool cannot run a container here, so it is left out: $(cat "$tmp/probe.log")"
-		continue
-	fi
-	rt --root "$state" delete -f probe >/dev/null 2>&1
-	for ((i = 0; i < runs; i++)); do
-		time_ms rt --root "$state" run -d --bundle "$bundle" "bench-$i"
-	done | median >"$tmp/$tool-run"
-	for ((i = 0; i < runs; i++)); do rt --root "$state" delete -f "bench-$i" >/dev/null 2>&1; done
-	result[$tool run -d]=$(cat "$tmp/$tool-run")
-	rt --root "$state" run -d --bundle "$bundle" bench >/dev/null 2>&1
-	for ((i = 0; i < runs; i++)); do time_ms rt --root "$state" exec bench true; done | median >"$tmp/$tool-exec"
-	result[$tool exec]=$(cat "$tmp/$tool-exec")
-	rt --root "$state" delete -f bench >/dev/null 2>&1 || true
-	# Foreground, "true", removed on exit: as run --rm.
-	sed -i -e 's/"sleep", "1000"/"true"/' "$bundle/config.json"
-	for ((i = 0; i < runs; i++)); do
-		time_ms rt --root "$state" run --bundle "$bundle" "rm-$i"
-	done | median >"$tmp/$tool-rm"
-	result[$tool run --rm]=$(cat "$tmp/$tool-rm")
-done
+	say "$tool: run -d, exec, run ($runs runs each)${profile:+, and again with docker seccomp profile}"
+	for config in plain ${profile:+seccomp}; do
+		suffix=""
+		[ "$config" = plain ] || suffix=" $config"
+		if [ "$tool" = crun ] && [ -n "$hybrid" ]; then
+			unshare -m bash -c 'umount /sys/fs/cgroup/unified && oci_times "$@"' bash "$tool" "${oci[$tool]}" "$suffix" "$tmp/config.$config"
+		else
+			oci_times "$tool" "${oci[$tool]}" "$suffix" "$tmp/config.$config"
+		fi
+	done
+done >"$tmp/oci-results"
+while IFS=$'\t' read -r key ms; do result[$key]=$ms; done <"$tmp/oci-results"
 
+# Monitors' memory: PSS shares the pages the monitors have in common.
+if [ -n "$final" ]; then
+	say "memory of 10 idle monitors, and of 10 podman conmons"
+	for ((i = 0; i < 10; i++)); do md run -d --network none --name "idle-$i" busybox sleep 1000 >/dev/null; done
+	sleep 0.5
+	memory_of $(pgrep -f -- "--root $root monitor" || true) >"$tmp/md-mem"
+	rm_all
+fi
 # podman's conmon, the monitor that mydocker's is measured against: 10
 # idle containers from the same rootfs, in a podman root of our own.
 if [ -n "$final" ] && command -v podman >/dev/null; then
@@ -197,26 +271,110 @@ if [ -n "$final" ] && command -v podman >/dev/null; then
 	pm rm -f -a >/dev/null 2>&1 || true
 fi
 
+# MANY idle containers: started, counted by ps, their memory, removed.
+if [ -n "$final" ]; then
+	say "$many idle containers: started, listed, removed"
+	before=$(available_mb)
+	for ((i = 0; i < many; i++)); do
+		time_ms md run -d --network none --name "many-$i" busybox sleep 100000
+	done | median >"$tmp/many-run"
+	sleep 1
+	after=$(available_mb)
+	result[mydocker run -d, $many running]=$(cat "$tmp/many-run")
+	result[mydocker ps, $many running]=$(repeat "$runs" md ps)
+	result[mydocker ps -a, $many]=$(repeat "$runs" md ps -a)
+	memory_of $(pgrep -f -- "--root $root monitor" || true) >"$tmp/many-mem"
+	read -r _ many_pss <"$tmp/many-mem"
+	start=$EPOCHREALTIME
+	rm_all
+	result[mydocker rm -f, $many at once]=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.2f", (e - s) * 1000 }')
+	many_cost=$((before - after))
+fi
+
+# JOINS containers on one user network: does a join cost more when the
+# network has more containers? The first tenth's median next to the last's.
+if [ -n "$final" ]; then
+	say "$joins containers joining one network"
+	md network create --subnet 10.247.0.0/16 benchnet >/dev/null
+	for ((i = 0; i < joins; i++)); do
+		time_ms md run -d --network benchnet --name "join-$i" busybox sleep 100000
+	done >"$tmp/joins"
+	tenth=$((joins / 10))
+	result[mydocker run -d, first $tenth joins]=$(head -n "$tenth" "$tmp/joins" | median)
+	result[mydocker run -d, last $tenth joins]=$(tail -n "$tenth" "$tmp/joins" | median)
+	rm_all
+	md network rm benchnet >/dev/null
+fi
+
 # ratio A B: A / B, or - when either is missing.
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo -; fi; }
 
-printf '\n%-30s %10s %8s %8s\n' "median of $runs" "ms" "x runc" "x crun"
-for what in "run -d" "exec" "run --rm" "run --rm privileged" "run --rm bridge"; do
+# The targets: what, its figure, what it is measured against, that
+# figure, the ratio, the target ratio, and whether it is met.
+declare -A ratios=()
+target() {
+	local key=$1 name=$2 v=$3 against=$4 b=$5 want=$6 r met=-
+	r=$(ratio "$v" "$b")
+	[ "$r" = - ] || met=$(awk -v r="$r" -v w="$want" 'BEGIN { print (r <= w) ? "met" : "missed" }')
+	[ "$r" = - ] || ratios[$key]=$r
+	printf '%-40s %9s  %-30s %9s %7s %7s  %s\n' "$name" "${v:--}" "$against" "${b:--}" "$r" "≤ $want" "$met"
+}
+echo
+printf '%-40s %9s  %-30s %9s %7s %7s\n' "target (median of $runs, ms or MB)" "mydocker" "against" "" "ratio" "target"
+target rm "run --rm true, no network" "${result[mydocker run --rm]:-}" "crun run" "${result[crun run --rm]:-}" 0.8
+target bridge "run --rm true, the bridge" "${result[mydocker run --rm bridge]:-}" "mydocker, no network" "${result[mydocker run --rm]:-}" 1.2
+target detach "run -d" "${result[mydocker run -d]:-}" "runc run -d" "${result[runc run -d]:-}" 1.0
+target exec "exec true" "${result[mydocker exec]:-}" "crun exec" "${result[crun exec]:-}" 1.0
+target ocirun "mydocker-runc run, docker's seccomp" "${result[mydocker-runc run --rm seccomp]:-}" "crun run, same bundle" "${result[crun run --rm seccomp]:-}" 1.0
+target ociexec "mydocker-runc exec, docker's seccomp" "${result[mydocker-runc exec seccomp]:-}" "crun exec, same bundle" "${result[crun exec seccomp]:-}" 1.0
+md_pss="" conmon_pss=""
+[ -s "$tmp/md-mem" ] && read -r _ md_pss <"$tmp/md-mem"
+[ -s "$tmp/conmon-mem" ] && read -r _ conmon_pss <"$tmp/conmon-mem"
+target pss "idle supervisor PSS (MB, mean of 10)" "$md_pss" "podman's conmon" "$conmon_pss" 1.0
+target ps "ps, $many running" "${result[mydocker ps, $many running]:-}" "100 ms" 100 1.0
+target joins "run -d, last of $joins joins" "${result[mydocker run -d, last $((joins / 10)) joins]:-}" "the first $((joins / 10))" "${result[mydocker run -d, first $((joins / 10)) joins]:-}" 1.2
+if [ -n "${many_cost:-}" ]; then
+	printf '\n%s idle containers cost %s MB of the machine'"'"'s available memory (%s KB each); their monitors %s MB PSS each\n' \
+		"$many" "$many_cost" "$((many_cost * 1024 / many))" "${many_pss:-?}"
+fi
+
+echo
+printf '%-40s %9s %8s %8s\n' "every figure (median of $runs)" "ms" "x runc" "x crun"
+for what in "run -d" "exec" "run --rm" "run --rm privileged" "run --rm bridge" "run -d seccomp" "exec seccomp" "run --rm seccomp"; do
 	for tool in mydocker mydocker-runc runc crun; do
 		v=${result[$tool $what]:-}
 		[ -n "$v" ] || continue
 		# With a bridge, next to theirs without one (they have no network).
 		base=${what% bridge}
 		base=${base% privileged}
-		printf '%-30s %10s %8s %8s\n' "$tool $what" "$v" "$(ratio "$v" "${result[runc $base]:-}")" "$(ratio "$v" "${result[crun $base]:-}")"
+		printf '%-40s %9s %8s %8s\n' "$tool $what" "$v" "$(ratio "$v" "${result[runc $base]:-}")" "$(ratio "$v" "${result[crun $base]:-}")"
 	done
 done
+for what in "${!result[@]}"; do
+	case "$what" in *", "*) printf '%-40s %9s\n' "$what" "${result[$what]}" ;; esac
+done | sort
 if [ -s "$tmp/md-mem" ]; then
-	printf '\n%-30s %10s %8s\n' "idle monitor, mean of 10" "RSS MB" "PSS MB"
+	printf '\n%-40s %9s %8s\n' "idle monitor, mean of 10" "RSS MB" "PSS MB"
 	read -r rss pss <"$tmp/md-mem"
-	printf '%-30s %10s %8s\n' "mydocker monitor" "$rss" "$pss"
+	printf '%-40s %9s %8s\n' "mydocker monitor" "$rss" "$pss"
 	if [ -s "$tmp/conmon-mem" ]; then
 		read -r rss pss <"$tmp/conmon-mem"
-		printf '%-30s %10s %8s\n' "podman conmon" "$rss" "$pss"
+		printf '%-40s %9s %8s\n' "podman conmon" "$rss" "$pss"
 	fi
+fi
+
+# --check: each target's ratio next to the baseline's.
+if [ -n "$check" ]; then
+	baseline=$REPO/scripts/bench-baseline.txt
+	echo
+	warned=0
+	for key in "${!ratios[@]}"; do
+		was=$(awk -v k="$key" '$1 == k { print $2 }' "$baseline" 2>/dev/null)
+		[ -n "$was" ] || continue
+		if awk -v r="${ratios[$key]}" -v w="$was" 'BEGIN { exit !(r > 2 * w) }'; then
+			echo "warning: $key: ratio ${ratios[$key]}, more than twice the baseline's $was (scripts/bench-baseline.txt)"
+			warned=$((warned + 1))
+		fi
+	done
+	echo "bench check: ${#ratios[@]} ratios, $warned more than twice the baseline"
 fi

@@ -8,7 +8,9 @@
 #   2. each module built on its own (GOWORK=off: no stage may import another);
 #   3. the unit tests of each module;
 #   4. the integration tests (bats) as root, cumulative: a stage's binary
-#      must pass the tests of its own chapter and of every earlier one.
+#      must pass the tests of its own chapter and of every earlier one;
+#   5. for final/: the OCI validation suite, the fault-injection suite,
+#      the benchmark's check, and the cgroup v2 VM.
 # It ends with one line "summary: N passed, N failed, N skipped" and exits
 # non-zero when anything failed.
 set -uo pipefail
@@ -281,6 +283,19 @@ if [ "$newest" = final ] && [ -x "$BUILD/final/mydocker" ]; then
 		failures+=("fault-injection suite")
 		[ "${bad:-0}" -gt 0 ] || failed=$((failed + 1))
 	fi
+fi
+
+# The benchmark's check (scripts/bench.sh --check): final/'s targets
+# next to runc, crun and conmon, few rounds, with a warning for each ratio
+# more than twice its baseline. It reports; it fails only when a command
+# it times fails.
+if [ "$newest" = final ] && [ -x "$BUILD/final/mydocker" ]; then
+	say "final: benchmark check (scripts/bench.sh --check)"
+	log="$logs/bench-check.log"
+	"$REPO/scripts/bench.sh" --check >"$log" 2>&1
+	rc=$?
+	sed -n '/^target /,/^$/p; /^warning: /p; /^bench check: /p' "$log" | sed 's/^/        /'
+	if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("benchmark check"); tail -n 5 "$log" | sed 's/^/        /'; fi
 fi
 
 if [ -n "$vm_planned" ]; then
