@@ -89,9 +89,9 @@ func destroy(store state.Store, st *state.Container, leaveVeth bool) error {
 	return nil
 }
 
-// destroyDamaged removes a damaged container (see Damaged) with what its
-// ID names: its monitor and the processes of its cgroup, its mounts, its
-// directory. Its name is freed by collectNames, once nothing points to
+// destroyDamaged removes a damaged container (see state.Damaged) with
+// what its ID names: its monitor and the processes of its cgroup, its
+// mounts, its directory. Its name is freed by state.Store.CollectNames, once nothing points to
 // it. Its network address, which only config.json named, stays taken.
 func destroyDamaged(store state.Store, d state.Damaged) error {
 	// Its monitor first: it would restart the container, or try to

@@ -13,7 +13,7 @@ import (
 )
 
 // bootCommand starts, after a reboot, the containers whose restart policy
-// says so (container.State.StartsAtBoot): no daemon of ours survives a
+// says so (state.Container.StartsAtBoot): no daemon of ours survives a
 // reboot to do it, so a systemd unit runs this once at boot
 // (contrib/systemd/mydocker-restart.service), as podman-restart.service
 // runs "podman start --all --filter restart-policy=always". It prints
