@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // ErrDetached is what Stream returns when the user typed the detach keys:
@@ -35,11 +37,11 @@ type AttachOptions struct {
 }
 
 // Attach connects to the monitor of a running container.
-func Attach(st *State) (net.Conn, error) {
-	if st.Status != Running || !st.Init.Alive() {
+func Attach(st *state.Container) (net.Conn, error) {
+	if st.Status != state.Running || !st.Init.Alive() {
 		return nil, fmt.Errorf("container %s is not running: you cannot attach to a stopped container, start it first", st.Name)
 	}
-	dir, err := unix.Open(st.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dir, err := unix.Open(st.Dir(), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}

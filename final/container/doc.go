@@ -30,14 +30,16 @@
 // which the binary's hidden "monitor" command calls, is the other end;
 // this package holds what the monitor does, not how it is started.
 //
-// Each container is a directory under <root>/containers/<id> (Store,
-// State; 5.2), with its log (Logs; 5.3) and writable layer. Stop, Kill,
-// Wait and Remove end it (5.5, 5.6). Every command first calls
-// Reconcile, which tears down what a process that died left. The
-// commands that only enter, read or write a container from outside have
-// packages of their own, which import this one: exec (5.4) is package
-// enter's; commit, export and cp (4.4, 5.7) are package containerfs's;
-// top and stats are package observe's.
+// Each container is a directory under <root>/containers/<id>, with its
+// log (Logs; 5.3) and writable layer; its record there, config.json, is
+// package state's (state.Store, state.Container; 5.2), which this
+// package writes before it makes each thing. Stop, Kill, Wait and Remove
+// end it (5.5, 5.6). Every command first calls Reconcile, which tears
+// down what a process that died left. The commands that only enter, read
+// or write a container from outside have packages of their own, which
+// need only its record, not this package: exec (5.4) is package enter's;
+// commit, export and cp (4.4, 5.7) are package containerfs's; top and
+// stats are package observe's.
 //
 // See clone(2), namespaces(7), pid_namespaces(7) and mount_namespaces(7).
 package container

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // etcFiles are the files of /etc that each container gets of its own, as
@@ -19,14 +19,11 @@ import (
 // its init, so that the image's own are never changed.
 var etcFiles = []string{"hostname", "hosts", "resolv.conf"}
 
-// etcPath is where the container's copy of /etc/NAME is kept.
-func (s *State) etcPath(name string) string { return filepath.Join(s.dir, name) }
-
 // etcBinds are the binds that init makes: container path → host file.
-func (s *State) etcBinds() map[string]string {
+func etcBinds(st *state.Container) map[string]string {
 	binds := map[string]string{}
 	for _, name := range etcFiles {
-		binds["/etc/"+name] = s.etcPath(name)
+		binds["/etc/"+name] = st.EtcPath(name)
 	}
 	return binds
 }
@@ -39,11 +36,11 @@ var hostResolvConf = []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.c
 // writeEtcFiles writes the container's hostname, hosts and resolv.conf,
 // and, on a user network, brings every container on it up to date, so
 // that they find each other by name with no daemon to ask.
-func writeEtcFiles(store Store, st *State) error {
-	if err := writeInPlace(st.etcPath("hostname"), []byte(st.HostnameOrID()+"\n")); err != nil {
+func writeEtcFiles(store state.Store, st *state.Container) error {
+	if err := writeInPlace(st.EtcPath("hostname"), []byte(st.HostnameOrID()+"\n")); err != nil {
 		return err
 	}
-	if err := writeInPlace(st.etcPath("resolv.conf"), resolvConf(st.HostNetwork)); err != nil {
+	if err := writeInPlace(st.EtcPath("resolv.conf"), resolvConf(st.HostNetwork)); err != nil {
 		return err
 	}
 	if st.HostNetwork {
@@ -51,9 +48,9 @@ func writeEtcFiles(store Store, st *State) error {
 		if err != nil {
 			hosts = hostsFile(st, nil)
 		}
-		return writeInPlace(st.etcPath("hosts"), hosts)
+		return writeInPlace(st.EtcPath("hosts"), hosts)
 	}
-	if err := writeInPlace(st.etcPath("hosts"), hostsFile(st, nil)); err != nil {
+	if err := writeInPlace(st.EtcPath("hosts"), hostsFile(st, nil)); err != nil {
 		return err
 	}
 	if st.Endpoint != nil {
@@ -66,7 +63,7 @@ func writeEtcFiles(store Store, st *State) error {
 // name (but leaving, which is going), each listing all the others. The
 // lock makes the rewrites of two containers that join at once follow one
 // another, each from the list as it is then.
-func updatePeers(store Store, name, leaving string) error {
+func updatePeers(store state.Store, name, leaving string) error {
 	if name == network.DefaultName {
 		return nil // docker's default bridge resolves no names either
 	}
@@ -79,14 +76,14 @@ func updatePeers(store Store, name, leaving string) error {
 	if err != nil {
 		return err
 	}
-	var peers []*State
+	var peers []*state.Container
 	for _, s := range states {
 		if s.ID != leaving && s.Endpoint != nil && s.Endpoint.Network == name && s.Init.Alive() {
 			peers = append(peers, s)
 		}
 	}
 	for _, s := range peers {
-		if err := writeInPlace(s.etcPath("hosts"), hostsFile(s, peers)); err != nil {
+		if err := writeInPlace(s.EtcPath("hosts"), hostsFile(s, peers)); err != nil {
 			return fmt.Errorf("update /etc/hosts of %s: %w", s.Name, err)
 		}
 	}
@@ -95,7 +92,7 @@ func updatePeers(store Store, name, leaving string) error {
 
 // hostsFile is a container's /etc/hosts: localhost, its own name on its
 // address, and each peer's name (and host name, when it has its own).
-func hostsFile(st *State, peers []*State) []byte {
+func hostsFile(st *state.Container, peers []*state.Container) []byte {
 	var b bytes.Buffer
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
 		"fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")

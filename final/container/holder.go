@@ -3,27 +3,28 @@ package container
 import (
 	"errors"
 	"io/fs"
-	"path/filepath"
 
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Networks is the network store of s's root, told what its containers
 // hold: an address or host port whose container is gone, or whose state
 // does not record it (a kill -9 between the reservation and the save),
 // is then collected instead of kept for good.
-func (s Store) Networks() network.Store {
-	return network.Store{Root: s.Root, Holder: s.endpointOf}
+func Networks(s state.Store) network.Store {
+	holder := func(id string) (*network.Endpoint, bool, error) { return endpointOf(s, id) }
+	return network.Store{Root: s.Root, Holder: holder}
 }
 
 // endpointOf is the endpoint that the state of container id records, and
 // whether the container exists. A state that cannot be read is an error:
 // what it holds is kept.
-func (s Store) endpointOf(id string) (*network.Endpoint, bool, error) {
-	if !isID(id) {
+func endpointOf(s state.Store, id string) (*network.Endpoint, bool, error) {
+	if !state.IsID(id) {
 		return nil, false, nil // no container of ours has that name
 	}
-	st, err := loadState(filepath.Join(s.containersDir(), id))
+	st, err := s.Load(id)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/internal/terminal"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // hub is the monitor's side of a container's stdio, for all its runs: it
@@ -48,7 +49,7 @@ func newHub(signals chan<- os.Signal, size [2]uint16) *hub {
 
 // prepare opens the container's log and its attach socket, once its
 // directory exists.
-func (h *hub) prepare(st *State, opts LogOptions) error {
+func (h *hub) prepare(st *state.Container, opts LogOptions) error {
 	if h.log == nil {
 		l, err := openLogFile(st.LogPath(), opts)
 		if err != nil {
@@ -71,8 +72,8 @@ const attachSocket = "attach.sock"
 // listen opens the container's attach socket. The path goes through
 // /proc/self/fd of the directory, so it fits the 108 bytes of a unix
 // socket's address however deep the state root is.
-func (h *hub) listen(st *State) error {
-	dir, err := unix.Open(st.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+func (h *hub) listen(st *state.Container) error {
+	dir, err := unix.Open(st.Dir(), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (h *hub) listen(st *State) error {
 		return err
 	}
 	l.SetUnlinkOnClose(false) // the fd in the path is gone by then
-	h.listener, h.socket = l, filepath.Join(st.dir, attachSocket)
+	h.listener, h.socket = l, filepath.Join(st.Dir(), attachSocket)
 	go func() {
 		for {
 			conn, err := l.Accept()

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // killTimeout bounds how long a SIGKILL may take to end a process.
@@ -46,7 +48,7 @@ func killProcess(pid int, ours func() bool) error {
 // stopProcess asks p to stop with SIGTERM, gives it timeout to exit, then
 // kills it (book 5.5 sent SIGTERM and hoped: a PID 1 without a handler for
 // it, such as "sleep", never even receives it).
-func stopProcess(p Process, timeout time.Duration) error {
+func stopProcess(p state.Process, timeout time.Duration) error {
 	fd, ok, err := openProcess(p.PID, p.Alive)
 	if err != nil || !ok {
 		return err

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // followInterval is how often logs -f looks for new lines.
@@ -32,7 +34,7 @@ type LogsOptions struct {
 // Logs prints a container's log (book 5.3): each line on the stream it
 // was written to, stdout or stderr, as docker logs does. The log is JSON
 // lines (see logEntry), over the files that rotation keeps, oldest first.
-func Logs(st *State, stdout, stderr io.Writer, o LogsOptions) error {
+func Logs(st *state.Container, stdout, stderr io.Writer, o LogsOptions) error {
 	print := func(e logEntry) {
 		w := stdout
 		if e.Stream == "stderr" {
@@ -124,7 +126,7 @@ func lastEntries(path string, n int) ([]logEntry, error) {
 // follow prints what the container writes from now on, until it is not
 // running any more. A rotation shows as a new file at the log's path: the
 // old one is read to its end first.
-func follow(st *State, print func(logEntry)) error {
+func follow(st *state.Container, print func(logEntry)) error {
 	path := st.LogPath()
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
@@ -165,7 +167,7 @@ func follow(st *State, print func(logEntry)) error {
 			return nil
 		}
 		time.Sleep(followInterval)
-		now, err := (Store{Root: st.Root()}).Find(st.ID)
+		now, err := (state.Store{Root: st.Root()}).Find(st.ID)
 		if err != nil {
 			return nil // removed
 		}

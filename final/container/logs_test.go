@@ -9,11 +9,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 func TestLogFileKeepsLinesStreamsAndTimes(t *testing.T) {
-	dir := t.TempDir()
-	st := &State{ID: "c", dir: dir, Status: Exited}
+	st := newTestContainer(t, state.Store{Root: t.TempDir()}, "")
 	l, err := openLogFile(st.LogPath(), DefaultLogOptions)
 	require.NoError(t, err)
 	l.write("stdout", []byte("one\ntw"))
@@ -42,8 +43,7 @@ func TestLogFileKeepsLinesStreamsAndTimes(t *testing.T) {
 }
 
 func TestLogFileRotatesAndDropsTheOldest(t *testing.T) {
-	dir := t.TempDir()
-	st := &State{ID: "c", dir: dir, Status: Exited}
+	st := newTestContainer(t, state.Store{Root: t.TempDir()}, "")
 	l, err := openLogFile(st.LogPath(), LogOptions{MaxSize: 1000, MaxFiles: 3})
 	require.NoError(t, err)
 	for i := 0; i < 200; i++ {

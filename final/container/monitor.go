@@ -14,6 +14,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/signals"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Monitor is the life of a container, run by its monitor process
@@ -28,7 +29,7 @@ import (
 // (network.Reserve binds them in this process, Disconnect lets them go),
 // as docker's port reservation does.
 // docker has containerd-shim for this, podman conmon.
-func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error {
+func Monitor(opts RunOptions, first net.Conn, report func(*state.Container, error)) error {
 	signals := monitorSetup()
 	defer leaveMonitorCgroup()
 	opts.hub = newHub(signals, opts.ConsoleSize)
@@ -37,7 +38,7 @@ func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error 
 		opts.hub.add(first, true) // before anything runs: no output is lost
 	}
 	reported := false
-	opts.Started = func(st *State) {
+	opts.Started = func(st *state.Container) {
 		reported = true
 		report(st, nil)
 	}
@@ -52,7 +53,7 @@ func Monitor(opts RunOptions, first net.Conn, report func(*State, error)) error 
 	if err != nil {
 		return err
 	}
-	return superviseRestarts(Store{Root: opts.Root}, st, opts, status, signals)
+	return superviseRestarts(state.Store{Root: opts.Root}, st, opts, status, signals)
 }
 
 // monitorSetup makes us a monitor: a subreaper, so that orphans of the
@@ -69,7 +70,7 @@ func monitorSetup() chan os.Signal {
 
 // superviseRestarts applies the restart policy to a container that has
 // exited with status, for as long as it keeps being restarted.
-func superviseRestarts(store Store, st *State, opts RunOptions, status int, signals <-chan os.Signal) error {
+func superviseRestarts(store state.Store, st *state.Container, opts RunOptions, status int, signals <-chan os.Signal) error {
 	for {
 		again, err := waitToRestart(store, st, status)
 		if !again || err != nil {
@@ -85,17 +86,17 @@ func superviseRestarts(store Store, st *State, opts RunOptions, status int, sign
 // waitToRestart decides, after an exit with status, whether the policy
 // restarts the container, and waits the delay first. stop and rm during
 // the wait end it.
-func waitToRestart(store Store, st *State, status int) (bool, error) {
+func waitToRestart(store state.Store, st *state.Container, status int) (bool, error) {
 	deadline := time.Now().Add(restartDelay(st.Restarts))
 	for {
-		now, err := store.reload(st)
+		now, err := store.Reload(st)
 		if errors.Is(err, fs.ErrNotExist) {
 			return false, nil // removed: --rm, or rm -f
 		}
 		if err != nil {
 			return false, err
 		}
-		if !now.Restart.shouldRestart(status, now.Restarts, now.StopRequested) {
+		if !now.Restart.ShouldRestart(status, now.Restarts, now.StopRequested) {
 			return false, nil
 		}
 		if time.Now().After(deadline) {
@@ -105,6 +106,17 @@ func waitToRestart(store Store, st *State, status int) (bool, error) {
 	}
 }
 
+// restartDelay is how long the monitor waits before restart number n (0
+// first): docker's 100 ms, doubled each time, at most a minute, so that a
+// container that fails at once does not spin.
+func restartDelay(n int) time.Duration {
+	d := 100 * time.Millisecond
+	for i := 0; i < n && d < time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, time.Minute)
+}
+
 // startAgain starts the container st again, over the writable layer it
 // kept, and watches it as run does: a restart by the policy (restart),
 // or start (report then says how the start went). It holds the
@@ -112,16 +124,16 @@ func waitToRestart(store Store, st *State, status int) (bool, error) {
 // container that either runs or has not started again. again is false
 // when nothing was started (stop or rm came first, or the start failed
 // for good).
-func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signal, restart bool, report func(*State, error)) (status int, again bool, err error) {
+func startAgain(store state.Store, st *state.Container, opts RunOptions, signals <-chan os.Signal, restart bool, report func(*state.Container, error)) (status int, again bool, err error) {
 	if report == nil {
-		report = func(*State, error) {}
+		report = func(*state.Container, error) {}
 	}
-	lock, err := store.lock(st)
+	lock, err := store.Lock(st)
 	if err != nil {
 		report(st, err)
 		return 0, false, notRemoved(err)
 	}
-	now, err := store.reload(st)
+	now, err := store.Reload(st)
 	if err != nil || (restart && now.StopRequested) {
 		lock.Release()
 		report(st, err)
@@ -165,34 +177,34 @@ func startAgain(store Store, st *State, opts RunOptions, signals <-chan os.Signa
 
 // becomeMonitorOf records, under the container's lock, that we are its
 // monitor and that it starts again.
-func becomeMonitorOf(st *State, restart bool) error {
+func becomeMonitorOf(st *state.Container, restart bool) error {
 	joinMonitorCgroup(st.ID)
-	me, err := processOf(os.Getpid())
+	me, err := state.ProcessOf(os.Getpid())
 	if err != nil {
 		return err
 	}
 	st.Owner, st.Monitored, st.Detached = me, true, true
-	st.Status, st.ExitCode, st.NotStarted = Created, nil, false
+	st.Status, st.ExitCode, st.NotStarted = state.Created, nil, false
 	if restart {
 		st.Restarts++
 	} else {
 		st.StopRequested = false // start undoes stop
 	}
-	return st.save()
+	return st.Save()
 }
 
 // requestStop tells the container's monitor not to restart it again.
-func requestStop(store Store, st *State) error {
-	return store.Change(st, func(now *State) error {
+func requestStop(store state.Store, st *state.Container) error {
+	return store.Change(st, func(now *state.Container) error {
 		now.StopRequested = true
-		return now.save()
+		return now.Save()
 	})
 }
 
 // waitForMonitor waits until the container's monitor has done its last
 // work (the exit code, the teardown, --rm) and exited, killing it after
 // timeout: it only sleeps then, before a restart that was called off.
-func waitForMonitor(st *State, timeout time.Duration) error {
+func waitForMonitor(st *state.Container, timeout time.Duration) error {
 	if !st.Monitored {
 		return nil
 	}

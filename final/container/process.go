@@ -14,6 +14,7 @@ import (
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // NamespaceFlags are the namespaces every container gets: its own hostname
@@ -44,7 +45,7 @@ type RunOptions struct {
 	// has it all as stdout, as with -t.
 	MergeOutput bool `json:"mergeOutput,omitempty"`
 	// Security is --privileged, --cap-add, --cap-drop, --security-opt.
-	Security SecurityOptions
+	Security state.SecurityOptions
 	// Log caps the container's log (--log-opt).
 	Log LogOptions
 	// Detach runs the container in the background (-d, book 5.1): run
@@ -62,7 +63,7 @@ type RunOptions struct {
 	Layers  []string
 	// Config is what the container runs: the image's config with the run
 	// flags over it (Entrypoint, Cmd, Env, WorkingDir, User).
-	Config Config
+	Config state.Config
 	// Command is the container's argv: Entrypoint then Cmd. It travels as
 	// a list from the command line to execve, never joined into one
 	// string and split again.
@@ -91,11 +92,11 @@ type RunOptions struct {
 	// (--network host).
 	HostNetwork bool
 	// Restart is the --restart policy, which the monitor applies.
-	Restart RestartPolicy
+	Restart state.RestartPolicy
 	// Started, when set, is called once the command runs, and Run then
 	// waits for the container even when it is detached: the monitor's
 	// mode (see Monitor).
-	Started func(*State) `json:"-"`
+	Started func(*state.Container) `json:"-"`
 	// hub is the monitor's side of the container's stdio.
 	hub *hub
 }

@@ -3,17 +3,13 @@ package container
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/image"
-	"github.com/mydocker/mydocker/final/internal/lockfile"
-	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Reconcile brings the containers' states in line with what runs. The
@@ -25,9 +21,9 @@ import (
 // kernels, 6.1 among them, do not send that to the init of a PID
 // namespace). A container that never ran is removed. Failures are
 // warnings: another container's trouble must not stop this command.
-func Reconcile(store Store) {
-	removeAbandonedDirs(store)
-	store.collectNames()
+func Reconcile(store state.Store) {
+	store.RemoveAbandonedDirs()
+	store.CollectNames()
 	// The leases and temporary files of image commands and runs killed
 	// with kill -9: no later pull may be needed to collect them.
 	image.Store{Root: store.Root}.TidyTmp()
@@ -46,14 +42,14 @@ func Reconcile(store Store) {
 	}
 }
 
-func reconcile(store Store, st *State) error {
-	if st.Status == Exited || (st.Status == Created && st.NotStarted) {
+func reconcile(store state.Store, st *state.Container) error {
+	if st.Status == state.Exited || (st.Status == state.Created && st.NotStarted) {
 		return nil // done, or made by create and waiting for start
 	}
 	// Its mydocker is on it: creating it, waiting for it in the
 	// foreground, or its monitor.
-	if st.Owner.Alive() && (st.Status == Created || !st.Detached || st.Monitored) {
-		if st.Monitored && st.Status == Running && !st.Init.Alive() {
+	if st.Owner.Alive() && (st.Status == state.Created || !st.Detached || st.Monitored) {
+		if st.Monitored && st.Status == state.Running && !st.Init.Alive() {
 			settle(store, st)
 		}
 		return nil
@@ -64,14 +60,14 @@ func reconcile(store Store, st *State) error {
 	// died before its command started, and its running container torn
 	// down under it (20 runs at once did that).
 	owner := st.Owner
-	st, err := store.reload(st)
+	st, err := store.Reload(st)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if st.Status == Exited || (st.Status == Created && st.NotStarted) {
+	if st.Status == state.Exited || (st.Status == state.Created && st.NotStarted) {
 		return nil
 	}
 	if st.Owner != owner && st.Owner.Alive() {
@@ -80,7 +76,7 @@ func reconcile(store Store, st *State) error {
 	if st.Init.Alive() {
 		// The book's detached container runs on alone; one whose monitor
 		// was killed must not (nobody would record its end).
-		if st.Detached && st.Status == Running && !st.Monitored {
+		if st.Detached && st.Status == state.Running && !st.Monitored {
 			return nil
 		}
 		// Its mydocker is gone, and it must not outlive it.
@@ -88,9 +84,9 @@ func reconcile(store Store, st *State) error {
 			return err
 		}
 	}
-	if st.Status == Created {
+	if st.Status == state.Created {
 		// Abandoned before it started: nothing of it is kept.
-		return store.Change(st, func(now *State) error { return destroy(store, now, false) })
+		return store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
 	}
 	return finish(store, st, nil)
 }
@@ -98,61 +94,12 @@ func reconcile(store Store, st *State) error {
 // settle gives the monitor of a container whose command has just ended a
 // moment to record it (its teardown takes milliseconds), so that what
 // the caller lists next says exited, not running, for a process gone.
-func settle(store Store, st *State) {
+func settle(store state.Store, st *state.Container) {
 	for i := 0; i < 40; i++ {
-		now, err := store.reload(st)
-		if err != nil || now.Status != Running || now.Init.Alive() || !now.Owner.Alive() {
+		now, err := store.Reload(st)
+		if err != nil || now.Status != state.Running || now.Init.Alive() || !now.Owner.Alive() {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// removeAbandonedDirs removes what a run killed half-way left in the
-// containers directory: a .tmp- directory (killed before the rename),
-// which holds no mount and names no cgroup. A directory whose config.json
-// cannot be read is not touched: it may be a running container's, and
-// its layer the only copy of its data (ps says what to do, rm -f removes
-// it).
-func removeAbandonedDirs(store Store) {
-	for _, lock := range takeAbandonedDirs(store) {
-		dir := lock.Path()
-		ws := overlay.Workspace{Path: filepath.Join(dir, "fs")}
-		if err := ws.Unmount(); err == nil {
-			err = overlay.RemoveAll(dir)
-			if err != nil {
-				logrus.WithError(err).Warn("remove an abandoned container directory")
-			}
-		}
-		lock.Release()
-	}
-}
-
-// takeAbandonedDirs takes the locks of the .tmp- directories whose run
-// died. It holds the containers directory exclusive while it looks: a run
-// makes its .tmp- directory and takes its lock holding it shared
-// (Store.makeLocked), so every .tmp- directory seen here is locked by its
-// run, or by nobody because the run died. While a run is making one, it
-// looks another time.
-func takeAbandonedDirs(store Store) []*lockfile.Lock {
-	gate, ok, err := lockfile.TryTakeDir(store.containersDir())
-	if err != nil || !ok {
-		return nil
-	}
-	defer gate.Release()
-	entries, err := os.ReadDir(store.containersDir())
-	if err != nil {
-		return nil
-	}
-	var locks []*lockfile.Lock
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".tmp-") {
-			continue
-		}
-		lock, ok, err := lockfile.TryTakeDir(filepath.Join(store.containersDir(), e.Name()))
-		if err == nil && ok {
-			locks = append(locks, lock)
-		}
-	}
-	return locks
 }

@@ -3,10 +3,14 @@ package container
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // A list read while a "run -d" was still starting its container says
@@ -14,22 +18,48 @@ import (
 // marked the container running and returned. Reconcile must act on what
 // was written last, and leave the running container alone.
 func TestReconcileActsOnTheStateAsSavedNotOnAStaleList(t *testing.T) {
-	s := Store{Root: t.TempDir()}
-	st := newTestState(t, s, newID(), "fresh")
+	s := state.Store{Root: t.TempDir()}
+	st := newTestContainer(t, s, "fresh")
 
 	gone := exec.Command("true")
 	require.NoError(t, gone.Run())
-	deadOwner := Process{PID: gone.Process.Pid, Start: 1}
-	me, err := processOf(os.Getpid()) // stands in for the container's init
+	deadOwner := state.Process{PID: gone.Process.Pid, Start: 1}
+	me, err := state.ProcessOf(os.Getpid()) // stands in for the container's init
 	require.NoError(t, err)
 
-	st.Status, st.Detached, st.Owner, st.Init = Running, true, deadOwner, me
-	require.NoError(t, st.save())
+	st.Status, st.Detached, st.Owner, st.Init = state.Running, true, deadOwner, me
+	require.NoError(t, st.Save())
 	stale := *st
-	stale.Status, stale.Init = Created, Process{}
+	stale.Status, stale.Init = state.Created, state.Process{}
 
 	require.NoError(t, reconcile(s, &stale))
 	now, err := s.Find("fresh")
 	require.NoError(t, err, "the running container is kept")
-	assert.Equal(t, Running, now.Status)
+	assert.Equal(t, state.Running, now.Status)
+}
+
+// Reconcile, which every command runs first, never removes a container
+// whose config.json cannot be read: it may run, and its layer may be the
+// only copy of its data. ps lists it apart, and rm -f finds it.
+func TestReconcileKeepsADamagedContainer(t *testing.T) {
+	s := state.Store{Root: t.TempDir()}
+	good := newTestContainer(t, s, "good")
+	bad := newTestContainer(t, s, "bad")
+	require.NoError(t, os.WriteFile(filepath.Join(bad.Dir(), "config.json"), []byte(`{"id": tr`), 0o600))
+	Reconcile(s)
+	states, damaged, err := s.ListAll()
+	require.NoError(t, err)
+	require.Len(t, states, 1)
+	assert.Equal(t, good.ID, states[0].ID)
+	require.Len(t, damaged, 1)
+	assert.DirExists(t, bad.Dir())
+}
+
+// newTestContainer records an exited container named name ("" for a
+// made-up one) in s.
+func newTestContainer(t *testing.T, s state.Store, name string) *state.Container {
+	t.Helper()
+	st := &state.Container{ID: state.NewID(), Name: name, Created: time.Now(), Status: state.Exited}
+	require.NoError(t, s.Create(st))
+	return st
 }

@@ -6,16 +6,17 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Remove deletes a container (book 5.6): its writable layer, state, log
 // and cgroup. A running container is refused unless force, which kills it
 // first. A volume's host data is never deleted: every unmount is checked
 // before anything is.
-func Remove(store Store, st *State, force bool) error {
-	if st.Status != Exited && st.Init.Alive() {
+func Remove(store state.Store, st *state.Container, force bool) error {
+	if st.Status != state.Exited && st.Init.Alive() {
 		if !force {
-			return fmt.Errorf("%w: %s; stop it first, or use rm -f", ErrRunning, st.Name)
+			return fmt.Errorf("%w: %s; stop it first, or use rm -f", state.ErrRunning, st.Name)
 		}
 	}
 	if st.Monitored && st.Owner.Alive() {
@@ -27,7 +28,7 @@ func Remove(store Store, st *State, force bool) error {
 			logrus.WithError(err).WithField("container", st.Name).Warn("tell the monitor not to restart it")
 		}
 	}
-	if st.Status != Exited && st.Init.Alive() {
+	if st.Status != state.Exited && st.Init.Alive() {
 		if err := killProcess(st.Init.PID, st.Init.Alive); err != nil {
 			return fmt.Errorf("remove %s: %w", st.Name, err)
 		}
@@ -39,7 +40,7 @@ func Remove(store Store, st *State, force bool) error {
 	}
 	// Everything goes before anything is written: on a full disk, a
 	// removal is what frees it.
-	err := store.Change(st, func(now *State) error { return destroy(store, now, false) })
+	err := store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}
@@ -54,7 +55,7 @@ func Remove(store Store, st *State, force bool) error {
 // RemoveDamaged deletes a container whose config.json cannot be read (rm
 // -f of a Damaged one): what its ID names, its monitor, processes,
 // cgroup, mounts and directory.
-func RemoveDamaged(store Store, d Damaged) error {
+func RemoveDamaged(store state.Store, d state.Damaged) error {
 	if err := destroyDamaged(store, d); err != nil {
 		return fmt.Errorf("remove %s: %w", d.ID[:12], err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // run creates the container and starts it, as its monitor (see Monitor):
@@ -28,8 +29,8 @@ import (
 // killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
 // leaves no container behind.
-func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
-	store := Store{Root: opts.Root}
+func run(opts RunOptions, signals <-chan os.Signal) (*state.Container, int, error) {
+	store := state.Store{Root: opts.Root}
 	Reconcile(store)
 	if opts.Network != "" {
 		if _, err := (network.Store{Root: opts.Root}).Get(opts.Network); err != nil {
@@ -89,7 +90,7 @@ func run(opts RunOptions, signals <-chan os.Signal) (*State, int, error) {
 // watch waits for the container's command to exit, passing our signals
 // on to it, then tears it down and records its exit status, which it
 // returns: its own, or 128+N when a signal N killed it.
-func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, sigc <-chan os.Signal) (int, error) {
+func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *initPipes, sigc <-chan os.Signal) (int, error) {
 	done := make(chan struct{})
 	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
@@ -118,24 +119,23 @@ func watch(store Store, st *State, parent *exec.Cmd, pipes *initPipes, sigc <-ch
 
 // newState makes the record of a new container: its directory, its
 // config.json and its name.
-func newState(store Store, opts RunOptions) (*State, error) {
-	owner, err := processOf(os.Getpid())
+func newState(store state.Store, opts RunOptions) (*state.Container, error) {
+	owner, err := state.ProcessOf(os.Getpid())
 	if err != nil {
 		return nil, err
 	}
-	id := newID()
-	st := &State{
-		ID: id, Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
+	st := &state.Container{
+		ID: state.NewID(), Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
 		Config: opts.Config, Command: opts.Command,
-		Env:      containerEnv(hostnameOr(opts.Hostname, id), opts.TTY, opts.Env),
 		Hostname: opts.Hostname,
-		Created:  time.Now(), Status: Created,
+		Created:  time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
 	}
-	if err := store.create(st); err != nil {
+	st.Env = containerEnv(st.HostnameOrID(), opts.TTY, opts.Env)
+	if err := store.Create(st); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -144,7 +144,7 @@ func newState(store Store, opts RunOptions) (*State, error) {
 // createContainer gives the container its filesystem, starts its init
 // (which waits at the start barrier) and puts it into its cgroup. Each
 // step is recorded before it is made, so that discard undoes what was.
-func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) {
+func createContainer(st *state.Container, opts RunOptions) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
 	mount := ws.Create
 	if _, err := os.Stat(ws.Upper()); err == nil {
@@ -199,7 +199,7 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 		err = connect(st, opts, parent.Process.Pid)
 	}
 	if err == nil {
-		err = writeEtcFiles(Store{Root: opts.Root}, st)
+		err = writeEtcFiles(state.Store{Root: opts.Root}, st)
 	}
 	if err != nil {
 		stopInit(parent)
@@ -217,13 +217,13 @@ func createContainer(st *State, opts RunOptions) (*exec.Cmd, *initPipes, error) 
 // state, undoes a connect that failed half-way; a run killed between the
 // reservation and the save leaves an allocation that no state records,
 // which the next Reserve on that network, or its removal, collects.
-func connect(st *State, opts RunOptions, pid int) error {
-	nets := Store{Root: opts.Root}.Networks()
+func connect(st *state.Container, opts RunOptions, pid int) error {
+	nets := Networks(state.Store{Root: opts.Root})
 	// Recorded under the networks' lock: an address that a state does
 	// not record is then surely of a run that died, and collected.
 	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports, func(ep *network.Endpoint) error {
 		st.Endpoint = ep
-		if err := st.save(); err != nil {
+		if err := st.Save(); err != nil {
 			st.Endpoint = nil
 			return err
 		}
@@ -237,24 +237,24 @@ func connect(st *State, opts RunOptions, pid int) error {
 
 // recordInit writes the container's init into its state: whoever finds
 // the container later knows which process is its own.
-func recordInit(st *State, pid int) error {
-	p, err := processOf(pid)
+func recordInit(st *state.Container, pid int) error {
+	p, err := state.ProcessOf(pid)
 	if err != nil {
 		return err
 	}
 	st.Init = p
-	return st.save()
+	return st.Save()
 }
 
 // startContainer sends init the command, and waits until it runs or init
 // says why it cannot.
-func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
+func startContainer(st *state.Container, parent *exec.Cmd, pipes *initPipes) error {
 	conf, err := confinement(st.Root(), st.Security)
 	if err != nil {
 		return err
 	}
 	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
-		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: st.etcBinds(), Confinement: conf}
+		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: etcBinds(st), Confinement: conf}
 	cfg.Volumes = st.Volumes
 	cfg.Env = st.Env
 	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
@@ -269,8 +269,8 @@ func startContainer(st *State, parent *exec.Cmd, pipes *initPipes) error {
 	if masterErr != nil {
 		return masterErr
 	}
-	st.Status, st.StartedAt = Running, time.Now()
-	return st.save()
+	st.Status, st.StartedAt = state.Running, time.Now()
+	return st.Save()
 }
 
 // stopInit kills the container's init, which waits on the pipe, when the
@@ -308,7 +308,7 @@ func takeBackTerminal() {
 // makeCgroup makes the container's cgroup with its limits, and, unless
 // it is privileged, the device policy: only the usual devices, as docker
 // (a node made with mknod inside cannot be opened).
-func makeCgroup(st *State, limits resources.Resources) (cgroups.Manager, error) {
+func makeCgroup(st *state.Container, limits resources.Resources) (cgroups.Manager, error) {
 	// Every container of final/ has a monitor and outlives the command
 	// that ran it: it leaves that command's cgroups for its own, in every
 	// hierarchy, so that the end of the caller's (a systemd unit, a
@@ -349,12 +349,4 @@ func applyCgroup(cgroup cgroups.Manager, pid int) error {
 	}
 	logrus.WithField("cgroup", cgroup.Paths()).Debug("container joined its cgroup")
 	return nil
-}
-
-// hostnameOr is the container's hostname: --hostname, or the short ID.
-func hostnameOr(hostname, id string) string {
-	if hostname != "" {
-		return hostname
-	}
-	return id[:12]
 }

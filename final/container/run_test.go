@@ -16,6 +16,7 @@ import (
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // TestMain lets this test binary play the container's init, as the real
@@ -49,7 +50,7 @@ func runOpts(t *testing.T, command ...string) RunOptions {
 }
 
 // monitorRun runs opts as a container's monitor does, in the test.
-func monitorRun(t *testing.T, opts RunOptions, signals chan os.Signal) (*State, int, error) {
+func monitorRun(t *testing.T, opts RunOptions, signals chan os.Signal) (*state.Container, int, error) {
 	if signals == nil {
 		signals = make(chan os.Signal, 1)
 	}
@@ -65,7 +66,7 @@ func TestRunGivesPID1AndStatusAndKeepsTheContainer(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.Equal(t, 7, status, "the command is PID 1 and its status comes back")
-	kept, err := Store{Root: opts.Root}.Find(st.Name)
+	kept, err := state.Store{Root: opts.Root}.Find(st.Name)
 	require.NoError(t, err)
 	assert.Regexp(t, `^Exited \(7\) (Less than a second|[0-9] seconds?) ago$`, kept.DockerStatus(time.Now()))
 	mounted, err := overlay.IsMounted(kept.Workspace().Merged())
@@ -83,7 +84,7 @@ func TestRunWithLimits(t *testing.T) {
 	_, status, err := monitorRun(t, opts, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)
-	states, err := Store{Root: opts.Root}.List()
+	states, err := state.Store{Root: opts.Root}.List()
 	require.NoError(t, err)
 	assert.Empty(t, states, "--rm removed it")
 }
@@ -107,7 +108,7 @@ func TestRunStopsAtASignalThatComesBeforeTheCommand(t *testing.T) {
 
 	require.NoError(t, err, "a signal is not a failure of mydocker's (125)")
 	assert.Equal(t, 143, status, "128+SIGTERM, as if it had killed the container")
-	states, err := Store{Root: opts.Root}.List()
+	states, err := state.Store{Root: opts.Root}.List()
 	require.NoError(t, err)
 	assert.Empty(t, states, "and nothing is left")
 }

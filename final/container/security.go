@@ -3,23 +3,12 @@ package container
 import (
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/state"
 )
-
-// SecurityOptions are the run's security flags, as given.
-type SecurityOptions struct {
-	Privileged bool     `json:"privileged,omitempty"`
-	CapAdd     []string `json:"capAdd,omitempty"`
-	CapDrop    []string `json:"capDrop,omitempty"`
-	// Seccomp is "" for docker's default profile, "unconfined", or a file.
-	Seccomp string `json:"seccomp,omitempty"`
-	// NewPrivileges turns no_new_privs off (--security-opt
-	// no-new-privileges=false): setuid binaries work again inside.
-	NewPrivileges bool `json:"newPrivileges,omitempty"`
-}
 
 // confinement works out what init is to apply, compiling the seccomp
 // profile (cached under root) for the capabilities the container keeps.
-func confinement(root string, o SecurityOptions) (initproc.Confinement, error) {
+func confinement(root string, o state.SecurityOptions) (initproc.Confinement, error) {
 	caps, err := security.Capabilities(o.CapAdd, o.CapDrop, o.Privileged)
 	if err != nil {
 		return initproc.Confinement{}, err

@@ -4,14 +4,16 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Kill sends sig to the container's PID 1, as docker kill does. A
 // detached container's monitor does not restart a container that was
 // killed by hand (docker counts kill as a manual stop).
-func Kill(store Store, st *State, sig unix.Signal) error {
-	if st.Status != Running || !st.Init.Alive() {
-		return fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
+func Kill(store state.Store, st *state.Container, sig unix.Signal) error {
+	if st.Status != state.Running || !st.Init.Alive() {
+		return fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
 	if st.Monitored {
 		if err := requestStop(store, st); err != nil {
@@ -23,7 +25,7 @@ func Kill(store Store, st *State, sig unix.Signal) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: %s", ErrNotRunning, st.Name)
+		return fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
 	defer unix.Close(fd)
 	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {

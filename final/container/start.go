@@ -7,26 +7,22 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
+	"github.com/mydocker/mydocker/final/state"
 )
 
-// runOptionsPath keeps what the container was created with, so that
-// start can run it again: the image's layers, volumes, limits, network.
-func (s *State) runOptionsPath() string { return filepath.Join(s.dir, "run.json") }
-
-func saveRunOptions(st *State, opts RunOptions) error {
+func saveRunOptions(st *state.Container, opts RunOptions) error {
 	data, err := json.Marshal(opts)
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(st.runOptionsPath(), data, 0o600)
+	return atomicfile.Write(st.RunOptionsPath(), data, 0o600)
 }
 
-func loadRunOptions(st *State) (RunOptions, error) {
+func loadRunOptions(st *state.Container) (RunOptions, error) {
 	var opts RunOptions
-	data, err := os.ReadFile(st.runOptionsPath())
+	data, err := os.ReadFile(st.RunOptionsPath())
 	if err != nil {
 		return opts, fmt.Errorf("%s cannot be started again: %w", st.Name, err)
 	}
@@ -35,8 +31,8 @@ func loadRunOptions(st *State) (RunOptions, error) {
 
 // Create makes a container that does not run yet, as docker create: its
 // record and options, no mount and no process. start runs it.
-func Create(opts RunOptions) (*State, error) {
-	store := Store{Root: opts.Root}
+func Create(opts RunOptions) (*state.Container, error) {
+	store := state.Store{Root: opts.Root}
 	Reconcile(store)
 	opts.Detach, opts.Started = true, nil
 	st, err := newState(store, opts)
@@ -45,7 +41,7 @@ func Create(opts RunOptions) (*State, error) {
 	}
 	st.NotStarted = true
 	if err := saveRunOptions(st, opts); err == nil {
-		err = st.save()
+		err = st.Save()
 	}
 	if err != nil {
 		discard(store, st)
@@ -58,12 +54,12 @@ func Create(opts RunOptions) (*State, error) {
 // by create, or exited): it starts it as a detached container, over the
 // writable layer it has, reports the start, and then watches it as
 // Monitor does.
-func MonitorStart(root, id string, first net.Conn, report func(*State, error)) error {
+func MonitorStart(root, id string, first net.Conn, report func(*state.Container, error)) error {
 	signals := monitorSetup()
 	defer leaveMonitorCgroup()
-	store := Store{Root: root}
+	store := state.Store{Root: root}
 	st, err := store.Find(id)
-	if err == nil && st.Status == Running && st.Init.Alive() {
+	if err == nil && st.Status == state.Running && st.Init.Alive() {
 		report(st, nil) // running already: nothing to do, as docker
 		return nil
 	}

@@ -3,6 +3,8 @@ package container
 import (
 	"fmt"
 	"time"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Stop stops a running container (book 5.5): SIGTERM, up to timeout for
@@ -12,13 +14,13 @@ import (
 //
 // A detached container's monitor is told first not to restart it, and is
 // waited for: it records the exit code and tears the container down.
-func Stop(store Store, st *State, timeout time.Duration) error {
+func Stop(store state.Store, st *state.Container, timeout time.Duration) error {
 	if st.Monitored {
 		if err := requestStop(store, st); err != nil {
 			return fmt.Errorf("stop %s: %w", st.Name, err)
 		}
 	}
-	if st.Status != Exited && st.Init.Alive() {
+	if st.Status != state.Exited && st.Init.Alive() {
 		if err := stopProcess(st.Init, timeout); err != nil {
 			return fmt.Errorf("stop %s: %w", st.Name, err)
 		}
@@ -26,10 +28,10 @@ func Stop(store Store, st *State, timeout time.Duration) error {
 	if err := waitForMonitor(st, monitorGrace); err != nil {
 		return fmt.Errorf("stop %s: %w", st.Name, err)
 	}
-	if now, err := store.reload(st); err == nil {
+	if now, err := store.Reload(st); err == nil {
 		*st = *now
 	}
-	if st.Status == Exited {
+	if st.Status == state.Exited {
 		return nil
 	}
 	return finish(store, st, nil)

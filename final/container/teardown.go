@@ -9,18 +9,19 @@ import (
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // teardown undoes what a container holds while it runs: what is left of
 // its processes, its cgroup and its mounts. Its writable layer and log
 // stay. It can run any number of times, from any mydocker process.
-func teardown(st *State) error { return teardownWith(st, false) }
+func teardown(st *state.Container) error { return teardownWith(st, false) }
 
 // teardownWith is teardown; leaveVeth leaves the container's veth for the
 // kernel to delete with its network namespace (see
 // network.DisconnectLeavingVeth), for the monitor of a container whose
 // processes it has seen gone.
-func teardownWith(st *State, leaveVeth bool) error {
+func teardownWith(st *state.Container, leaveVeth bool) error {
 	if err := stopProcesses(st.ID); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func teardownWith(st *State, leaveVeth bool) error {
 // disconnect takes the container off its network: its rules and veth,
 // its address and ports given back, and its name forgotten by the others
 // on that network.
-func disconnect(st *State, leaveVeth bool) error {
+func disconnect(st *state.Container, leaveVeth bool) error {
 	if st.Endpoint == nil {
 		return nil
 	}
@@ -47,13 +48,13 @@ func disconnect(st *State, leaveVeth bool) error {
 	if err := off(st.Endpoint, st.ID); err != nil {
 		return err
 	}
-	return updatePeers(Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
+	return updatePeers(state.Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
 }
 
 // stopProcesses kills what is left in the cgroup of the container id, and
 // removes the cgroup.
 func stopProcesses(id string) error {
-	if !isID(id) {
+	if !state.IsID(id) {
 		return nil
 	}
 	pids, err := cgroups.Procs(id)
@@ -72,11 +73,11 @@ func stopProcesses(id string) error {
 // destroy removes a container, with its lock held: its processes, cgroup,
 // mounts, directory and name. It writes nothing before it has freed
 // everything, so that it also works, and frees space, on a full disk.
-func destroy(store Store, st *State, leaveVeth bool) error {
+func destroy(store state.Store, st *state.Container, leaveVeth bool) error {
 	if err := stopProcesses(st.ID); err != nil {
 		return err
 	}
-	if err := store.remove(st); err != nil {
+	if err := store.Remove(st); err != nil {
 		return err
 	}
 	// The container is gone: a network that cannot be written to now
@@ -88,17 +89,17 @@ func destroy(store Store, st *State, leaveVeth bool) error {
 	return nil
 }
 
-// destroyDamaged removes a damaged container (see Damaged) with what its
-// ID names: its monitor and the processes of its cgroup, its mounts, its
-// directory. Its name is freed by collectNames, once nothing points to
+// destroyDamaged removes a damaged container (see state.Damaged) with
+// what its ID names: its monitor and the processes of its cgroup, its
+// mounts, its directory. Its name is freed by state.Store.CollectNames, once nothing points to
 // it. Its network address, which only config.json named, stays taken.
-func destroyDamaged(store Store, d Damaged) error {
+func destroyDamaged(store state.Store, d state.Damaged) error {
 	// Its monitor first: it would restart the container, or try to
 	// record its end in a config.json it cannot read.
 	if err := stopMonitor(d.ID); err != nil {
 		return err
 	}
-	lock, err := store.lock(&State{dir: d.Dir})
+	lock, err := d.Lock()
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func destroyDamaged(store Store, d Damaged) error {
 	if err := overlay.RemoveAll(d.Dir); err != nil {
 		return err
 	}
-	store.collectNames()
+	store.CollectNames()
 	return nil
 }
 
@@ -135,11 +136,13 @@ func stopMonitor(id string) error {
 
 // finish records that the container has exited, with its exit code when
 // it is known, once it is torn down; with --rm it is removed instead.
-func finish(store Store, st *State, code *int) error { return finishWith(store, st, code, false) }
+func finish(store state.Store, st *state.Container, code *int) error {
+	return finishWith(store, st, code, false)
+}
 
 // finishWith is finish, with teardownWith's leaveVeth.
-func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
-	return store.Change(st, func(now *State) error {
+func finishWith(store state.Store, st *state.Container, code *int, leaveVeth bool) error {
+	return store.Change(st, func(now *state.Container) error {
 		var err error
 		if now.AutoRemove {
 			err = destroy(store, now, leaveVeth)
@@ -149,7 +152,7 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 		if err != nil {
 			return fmt.Errorf("container %s: %w", now.Name, err)
 		}
-		now.Status, now.FinishedAt = Exited, time.Now()
+		now.Status, now.FinishedAt = state.Exited, time.Now()
 		if code != nil {
 			now.ExitCode = code
 		}
@@ -157,11 +160,11 @@ func finishWith(store Store, st *State, code *int, leaveVeth bool) error {
 		if now.AutoRemove {
 			return nil
 		}
-		return now.save()
+		return now.Save()
 	})
 }
 
 // discard removes a container that never ran: nothing of it is kept.
-func discard(store Store, st *State) {
-	_ = store.Change(st, func(now *State) error { return destroy(store, now, false) })
+func discard(store state.Store, st *state.Container) {
+	_ = store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
 }

@@ -7,21 +7,23 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Wait blocks until the container has exited and returns its exit code.
 // A detached container's is known from its monitor; one that exited with
 // nobody watching (its monitor killed) has none, which is an error.
-func Wait(store Store, st *State) (*int, error) {
+func Wait(store state.Store, st *state.Container) (*int, error) {
 	for {
-		now, err := store.reload(st)
+		now, err := store.Reload(st)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s was removed before its exit code could be read", st.Name)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if now.Status == Exited {
+		if now.Status == state.Exited {
 			if now.ExitCode == nil {
 				return nil, fmt.Errorf("%s exited with nobody watching: its exit code is unknown", st.Name)
 			}
@@ -46,7 +48,7 @@ func Wait(store Store, st *State) (*int, error) {
 }
 
 // waitUntilGone blocks until the process p has exited.
-func waitUntilGone(p Process) error {
+func waitUntilGone(p state.Process) error {
 	fd, ok, err := openProcess(p.PID, p.Alive)
 	if err != nil || !ok {
 		return err

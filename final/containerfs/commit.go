@@ -7,8 +7,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Commit makes a new image from the container, running or exited, as
@@ -18,7 +18,7 @@ import (
 // lines). Volumes are not in it: their contents are the host's data, and
 // only the empty mount points made in the container are in its changes.
 // name may be "" for an image without a tag.
-func Commit(store container.Store, st *container.State, name string, changes []string, comment string) (*image.Image, error) {
+func Commit(store state.Store, st *state.Container, name string, changes []string, comment string) (*image.Image, error) {
 	images := image.Store{Root: store.Root}
 	parent, err := images.Get(st.ImageID)
 	if err != nil {
@@ -48,7 +48,7 @@ func Commit(store container.Store, st *container.State, name string, changes []s
 // Export writes the container's filesystem, as the container sees it (its
 // image with its changes, without the volumes' contents), to w as a plain
 // tar: docker export, and the book's "commit" (5.7).
-func Export(store container.Store, st *container.State, w io.Writer) error {
+func Export(store state.Store, st *state.Container, w io.Writer) error {
 	rootfs, err := openRootfs(store, st)
 	if err != nil {
 		return err
@@ -59,9 +59,9 @@ func Export(store container.Store, st *container.State, w io.Writer) error {
 
 // openRootfs opens the container's filesystem without its volumes: its
 // mounted overlay while it runs, its layers once it has exited.
-func openRootfs(store container.Store, st *container.State) (*os.File, error) {
+func openRootfs(store state.Store, st *state.Container) (*os.File, error) {
 	ws := st.Workspace()
-	if st.Status == container.Running && st.Init.Alive() {
+	if st.Status == state.Running && st.Init.Alive() {
 		return ws.OpenRootfs()
 	}
 	images := image.Store{Root: store.Root}

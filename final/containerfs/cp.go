@@ -13,20 +13,20 @@ import (
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // withRoot runs fn with the container's root filesystem open: a running
 // container's root as its own processes see it, or, for one that is not
 // running, its layers mounted for the while (under its lock, so that
 // start waits).
-func withRoot(store container.Store, st *container.State, fn func(root *os.File) error) error {
-	if st.Status == container.Running && st.Init.Alive() {
+func withRoot(store state.Store, st *state.Container, fn func(root *os.File) error) error {
+	if st.Status == state.Running && st.Init.Alive() {
 		return openRunningRoot(st, fn)
 	}
-	return store.Change(st, func(now *container.State) error {
-		if now.Status == container.Running {
+	return store.Change(st, func(now *state.Container) error {
+		if now.Status == state.Running {
 			return openRunningRoot(now, fn) // started meanwhile
 		}
 		images := image.Store{Root: store.Root}
@@ -49,14 +49,14 @@ func withRoot(store container.Store, st *container.State, fn func(root *os.File)
 // seen from the host lacks them, as docker cp would not. The descriptor
 // is init's only if init still has its recorded start once it is open: a
 // PID taken by another process since would fail that check.
-func openRunningRoot(st *container.State, fn func(root *os.File) error) error {
+func openRunningRoot(st *state.Container, fn func(root *os.File) error) error {
 	root, err := os.OpenFile(fmt.Sprintf("/proc/%d/root", st.Init.PID), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open the root of %s: %w", st.Name, err)
 	}
 	defer root.Close()
 	if !st.Init.Alive() {
-		return fmt.Errorf("%w: %s", container.ErrNotRunning, st.Name)
+		return fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
 	return fn(root)
 }
@@ -76,7 +76,7 @@ func openAndRun(dir string, fn func(root *os.File) error) error {
 // cannot lead out: openat2 RESOLVE_IN_ROOT, through pathrs-lite), and
 // written by cp's own host writer (cphost.go), never the image unpacker:
 // what a container names .wh.x is a file, not a whiteout.
-func CopyOut(store container.Store, st *container.State, src, dest string) error {
+func CopyOut(store state.Store, st *state.Container, src, dest string) error {
 	if info, err := os.Stat(dest); err == nil && info.IsDir() {
 		dest = filepath.Join(dest, path.Base("/"+src))
 	}
@@ -106,7 +106,7 @@ func CopyOut(store container.Store, st *container.State, src, dest string) error
 // with O_NOFOLLOW: a container that swaps a directory for a symlink to
 // the host's /etc meanwhile writes nothing there. What it makes is owned
 // by root, with src's modes, as docker's cp.
-func CopyIn(store container.Store, st *container.State, src, dest string) error {
+func CopyIn(store state.Store, st *state.Container, src, dest string) error {
 	if _, err := os.Lstat(src); err != nil {
 		return fmt.Errorf("cp: %w", err)
 	}

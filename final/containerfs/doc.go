@@ -5,8 +5,8 @@
 // docker cp. It runs in the CLI's process on the host and never trusts
 // the container's tree: a running container's root is opened through
 // /proc/PID/root, a stopped one's layers are mounted for the while under
-// its lock (container.Store.Change, so that start waits), every path is
+// its lock (state.Store.Change, so that start waits), every path is
 // resolved inside that root, and what cp writes on the host is written
 // through descriptors, below the destination (cphost.go). It imports
-// container (State, Store) and image, and is imported by the CLI alone.
+// state (Container, Store) and image, and is imported by the CLI alone.
 package containerfs

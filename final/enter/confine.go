@@ -3,15 +3,15 @@ package enter
 import (
 	"strconv"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // confinement are the parameters that make exec's C code confine
 // the command as init confines the container's: the same capabilities,
 // no_new_privs and seccomp program, unless exec --privileged.
-func confinement(root string, o container.SecurityOptions, privileged bool) (params, caps []string, err error) {
+func confinement(root string, o state.SecurityOptions, privileged bool) (params, caps []string, err error) {
 	if privileged {
 		o.Privileged = true
 	}

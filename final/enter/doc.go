@@ -8,6 +8,6 @@
 // container's cgroup and namespaces, non-dumpable, confines itself and
 // execs the command before Go starts. With -t the command gets a terminal
 // of the container's own devpts. The command gets the container's
-// environment (5.8) with -e over it. It imports container (State) and is
+// environment (5.8) with -e over it. It imports state (Container) and is
 // imported by the CLI alone.
 package enter

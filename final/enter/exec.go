@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/mydocker/mydocker/final/cgroups"
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/nsenter"
 	"github.com/mydocker/mydocker/final/oci"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Options are exec's flags: -i, -t, -d, -e, -w and -u.
@@ -41,9 +41,9 @@ type Options struct {
 // environment (5.8), never ours, with -e over it; it runs as the
 // container's user in its working directory, or as -u in -w; it joins its
 // cgroup; tty connects our stdin.
-func Exec(st *container.State, argv []string, opts Options) (int, error) {
-	if st.Status != container.Running || !st.Init.Alive() {
-		return 0, fmt.Errorf("%w: %s", container.ErrNotRunning, st.Name)
+func Exec(st *state.Container, argv []string, opts Options) (int, error) {
+	if st.Status != state.Running || !st.Init.Alive() {
+		return 0, fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
 	dirs, err := cgroups.Dirs(st.ID)
 	if err != nil {
@@ -175,7 +175,7 @@ func waitForExec(cmd *exec.Cmd, sigc <-chan os.Signal) (int, error) {
 // was created (docker's Config.Env; never PID 1's /proc/PID/environ,
 // which the container rewrites at will) with -e over it, and HOME the
 // user's when -u names one or nothing set it.
-func execUser(st *container.State, opts Options) (params, env []string, err error) {
+func execUser(st *state.Container, opts Options) (params, env []string, err error) {
 	spec, cwd := st.Config.User, st.Config.WorkingDir
 	if opts.User != "" {
 		spec = opts.User
@@ -232,7 +232,7 @@ func hasKey(env []string, key string) bool {
 // no stdin and its output thrown away (docker exec -d), and returns once
 // the nsenter constructor has entered the container: its exit is nobody's
 // business then.
-func execDetached(st *container.State, cmd *exec.Cmd) error {
+func execDetached(st *state.Container, cmd *exec.Cmd) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

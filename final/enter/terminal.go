@@ -10,14 +10,14 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/internal/terminal"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // execWithTerminal runs exec -t: the command gets a new terminal of the
 // container's own devpts (so tty inside names one of its /dev/pts), its
 // controlling one, and we copy between it and our stdio.
-func execWithTerminal(st *container.State, cmd *exec.Cmd, opts Options, signals <-chan os.Signal, uid, gid int) (int, error) {
+func execWithTerminal(st *state.Container, cmd *exec.Cmd, opts Options, signals <-chan os.Signal, uid, gid int) (int, error) {
 	master, slave, err := openContainerTerminal(st)
 	if err != nil {
 		return 0, err
@@ -73,7 +73,7 @@ func execWithTerminal(st *container.State, cmd *exec.Cmd, opts Options, signals 
 // container's devpts from outside: its /dev/pts/ptmx, reached through
 // /proc/PID/root with every symlink kept inside the container's root
 // (package terminal).
-func openContainerTerminal(st *container.State) (master, slave *os.File, err error) {
+func openContainerTerminal(st *state.Container) (master, slave *os.File, err error) {
 	root, err := os.OpenFile(fmt.Sprintf("/proc/%d/root", st.Init.PID), os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the container's root: %w", err)

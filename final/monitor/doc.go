@@ -9,7 +9,7 @@
 // failure has (125; 126 or 127 when the command cannot run). With Attach,
 // fd 5 is one end of a socket pair whose other end Start returns, on
 // which container.Stream shows the container's stdio from its first byte.
-// The package imports container and nothing imports it but the CLI: a
-// library user starts a monitored container with Start and a main that
-// calls Serve, as runc's libcontainer owns its init's protocol.
+// The package imports container and state, and nothing imports it but
+// the CLI: a library user starts a monitored container with Start and a
+// main that calls Serve, as runc's libcontainer owns its init's protocol.
 package monitor

@@ -17,6 +17,7 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // TestMain lets this test binary be what a library user's binary is: a
@@ -68,7 +69,7 @@ func busybox(t *testing.T, command ...string) container.RunOptions {
 // exitedAndGone waits for the container's exit code and for its monitor
 // to exit, then removes it: what rm after wait does.
 func exitedAndGone(t *testing.T, root, id string) int {
-	store := container.Store{Root: root}
+	store := state.Store{Root: root}
 	st, err := store.Find(id)
 	require.NoError(t, err)
 	code, err := container.Wait(store, st)
@@ -82,7 +83,7 @@ func exitedAndGone(t *testing.T, root, id string) int {
 }
 
 // monitorGone waits for the monitor process to have exited.
-func monitorGone(t *testing.T, owner container.Process) {
+func monitorGone(t *testing.T, owner state.Process) {
 	deadline := time.Now().Add(30 * time.Second)
 	for owner.Alive() {
 		require.True(t, time.Now().Before(deadline), "the monitor %d is still there", owner.PID)
@@ -92,7 +93,7 @@ func monitorGone(t *testing.T, owner container.Process) {
 
 // assertNothingLeft: no container, no mount under root, no cgroup.
 func assertNothingLeft(t *testing.T, root string) {
-	states, err := container.Store{Root: root}.List()
+	states, err := state.Store{Root: root}.List()
 	assert.NoError(t, err)
 	assert.Empty(t, states, "no container is left")
 	mounts, err := os.ReadFile("/proc/self/mountinfo")
@@ -167,7 +168,7 @@ func TestStartOfACommandThatDoesNotExistIs127(t *testing.T) {
 	assert.Equal(t, 127, failed.ExitCode(), "as in a shell")
 	assert.Contains(t, failed.Error(), "mydocker-no-such-command")
 	// Kept, exited, as docker keeps it.
-	states, err := container.Store{Root: opts.Root}.List()
+	states, err := state.Store{Root: opts.Root}.List()
 	require.NoError(t, err)
 	require.Len(t, states, 1)
 	assert.Equal(t, 127, exitedAndGone(t, opts.Root, states[0].ID))
@@ -204,7 +205,7 @@ func TestStartWithRemoveLeavesNothing(t *testing.T) {
 	assert.Equal(t, 0, status)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		states, err := container.Store{Root: opts.Root}.List()
+		states, err := state.Store{Root: opts.Root}.List()
 		require.NoError(t, err)
 		if len(states) == 0 {
 			break

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Serve is the monitor process that Start started: it reads its request
@@ -67,8 +68,8 @@ func clientConn() (net.Conn, error) {
 
 // reporter writes how the start went on out, once, and closes it: Start
 // returns when it reads it.
-func reporter(out *os.File) func(*container.State, error) {
-	return func(st *container.State, err error) {
+func reporter(out *os.File) func(*state.Container, error) {
+	return func(st *state.Container, err error) {
 		var r report
 		if st != nil {
 			r.ID = st.ID

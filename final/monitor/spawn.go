@@ -35,8 +35,8 @@ type Options struct {
 
 // Started is a container that runs under its monitor.
 type Started struct {
-	// ID is the container's. Its State is the monitor's to keep from now
-	// on, and may be gone already (--rm of a short command).
+	// ID is the container's. Its record (state.Container) is the
+	// monitor's to keep from now on, and may be gone already (--rm of a short command).
 	ID string
 	// Conn, with Attach, is our end of the connection to the monitor.
 	Conn net.Conn

@@ -4,7 +4,7 @@
 // memory and number. Both read /proc (through package procstat), not the
 // container's cgroup, since on cgroup v1 a container without limits has
 // none in the memory and cpuacct hierarchies. It runs in the CLI's
-// process, imports container (State) and is imported by the CLI alone.
+// process, imports state (Container) and is imported by the CLI alone.
 // A container's logs stay in package container, whose monitor writes
 // them.
 package observe

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // Stat is what stats shows of a running container, as docker stats.
@@ -23,7 +23,7 @@ type Stat struct {
 // over interval: CPU time used, resident memory, how many. /proc is read
 // rather than the cgroup, since on cgroup v1 a container without limits
 // has none in the memory and cpuacct hierarchies.
-func Stats(st *container.State, interval time.Duration) (Stat, error) {
+func Stats(st *state.Container, interval time.Duration) (Stat, error) {
 	before, err := cpuTicks(st)
 	if err != nil {
 		return Stat{}, err
@@ -55,7 +55,7 @@ func Stats(st *container.State, interval time.Duration) (Stat, error) {
 }
 
 // cpuTicks adds up the CPU time of the container's processes.
-func cpuTicks(st *container.State) (int64, error) {
+func cpuTicks(st *state.Container) (int64, error) {
 	pids, err := processesOf(st)
 	if err != nil {
 		return 0, err

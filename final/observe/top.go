@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/internal/procstat"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // ProcessInfo is one process of a container, as top shows it.
@@ -26,7 +26,7 @@ const clockTicks = 100
 // every process in its PID namespace, the ones exec started too. (Its
 // cgroup would not do: a container without limits has none in every
 // cgroup v1 hierarchy.)
-func Top(st *container.State) ([]ProcessInfo, error) {
+func Top(st *state.Container) ([]ProcessInfo, error) {
 	pids, err := processesOf(st)
 	if err != nil {
 		return nil, err
@@ -43,9 +43,9 @@ func Top(st *container.State) ([]ProcessInfo, error) {
 
 // processesOf lists the host PIDs of the processes in the running
 // container's PID namespace.
-func processesOf(st *container.State) ([]int, error) {
-	if st.Status != container.Running || !st.Init.Alive() {
-		return nil, fmt.Errorf("%w: %s", container.ErrNotRunning, st.Name)
+func processesOf(st *state.Container) ([]int, error) {
+	if st.Status != state.Running || !st.Init.Alive() {
+		return nil, fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
 	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.Init.PID))
 	if err != nil {

@@ -9,10 +9,11 @@ import (
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/monitor"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // bootCommand starts, after a reboot, the containers whose restart policy
-// says so (container.State.StartsAtBoot): no daemon of ours survives a
+// says so (state.Container.StartsAtBoot): no daemon of ours survives a
 // reboot to do it, so a systemd unit runs this once at boot
 // (contrib/systemd/mydocker-restart.service), as podman-restart.service
 // runs "podman start --all --filter restart-policy=always". It prints
@@ -26,7 +27,7 @@ func bootCommand() *cli.Command {
 			if cmd.Args().Len() > 0 {
 				return fmt.Errorf("boot: takes no arguments")
 			}
-			store := container.Store{Root: cmd.Root().String("root")}
+			store := state.Store{Root: cmd.Root().String("root")}
 			// What ran when the machine went down is exited now.
 			container.Reconcile(store)
 			list, err := store.List()

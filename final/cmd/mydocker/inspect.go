@@ -13,9 +13,9 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // inspectCommand prints containers and images as docker inspect does: a
@@ -115,7 +115,7 @@ func inspectOne(cmd *cli.Command, ref string) (any, error) {
 	if err == nil {
 		return containerJSON(s, st), nil
 	}
-	if !errors.Is(err, container.ErrNotFound) {
+	if !errors.Is(err, state.ErrNotFound) {
 		return nil, err
 	}
 	images := imageStore(cmd)
@@ -135,12 +135,12 @@ func dockerTime(t time.Time) string {
 }
 
 // containerJSON is the container as docker inspect shows one.
-func containerJSON(s container.Store, st *container.State) map[string]any {
+func containerJSON(s state.Store, st *state.Container) map[string]any {
 	code := 0
 	if st.ExitCode != nil {
 		code = *st.ExitCode
 	}
-	running := st.Status == container.Running && st.Init.Alive()
+	running := st.Status == state.Running && st.Init.Alive()
 	pid := 0
 	if running {
 		pid = st.Init.PID

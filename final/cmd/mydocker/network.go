@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/network"
 )
 
@@ -97,5 +98,5 @@ func networkCommand() *cli.Command {
 // networks is the network store under --root, with the containers
 // reconciled first: a container that has exited gives its address back.
 func networks(cmd *cli.Command) network.Store {
-	return store(cmd).Networks()
+	return container.Networks(store(cmd))
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // networkInspectCommand prints networks as docker's JSON array: the
@@ -43,7 +43,7 @@ func networkInspectCommand() *cli.Command {
 	}
 }
 
-func networkJSON(n *network.Network, states []*container.State) map[string]any {
+func networkJSON(n *network.Network, states []*state.Container) map[string]any {
 	members := map[string]any{}
 	for _, st := range states {
 		if st.Endpoint == nil || st.Endpoint.Network != n.Name || !st.Running() {

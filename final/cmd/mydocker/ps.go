@@ -12,7 +12,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // psCommand lists the containers (book 5.2).
@@ -37,9 +37,9 @@ func psCommand() *cli.Command {
 			for _, d := range damaged {
 				fmt.Fprintf(os.Stderr, "mydocker: %s\n", d.Hint())
 			}
-			var shown []*container.State
+			var shown []*state.Container
 			for _, st := range states {
-				if cmd.Bool("a") || st.Status != container.Exited {
+				if cmd.Bool("a") || st.Status != state.Exited {
 					shown = append(shown, st)
 				}
 			}
@@ -56,13 +56,13 @@ func psCommand() *cli.Command {
 }
 
 // printTable prints the book's table, one container a line.
-func printTable(states []*container.State) {
+func printTable(states []*state.Container) {
 	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
 	fmt.Fprintln(w, "CONTAINER ID\tNAME\tPID\tIP\tSTATUS\tCOMMAND\tCREATED")
 	now := time.Now()
 	for _, st := range states {
 		pid := ""
-		if st.Status != container.Exited && st.Init.PID > 0 {
+		if st.Status != state.Exited && st.Init.PID > 0 {
 			pid = strconv.Itoa(st.Init.PID)
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.ShortID(), st.Name, pid, st.IP(), st.DockerStatus(now),

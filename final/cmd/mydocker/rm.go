@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // rmCommand removes containers (book 5.6).
@@ -27,7 +28,7 @@ func rmCommand() *cli.Command {
 				s, st, err := findContainer(cmd, ref)
 				// One whose config.json cannot be read goes with -f only:
 				// it may be running.
-				var damaged *container.DamagedError
+				var damaged *state.DamagedError
 				if errors.As(err, &damaged) && cmd.Bool("f") {
 					return container.RemoveDamaged(s, damaged.Damaged)
 				}

@@ -18,6 +18,7 @@ import (
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/state"
 	"github.com/mydocker/mydocker/final/volume"
 )
 
@@ -119,7 +120,7 @@ func prepareRun(ctx context.Context, cmd *cli.Command) (container.RunOptions, er
 	opts, err := runOptions(cmd)
 	if err == nil {
 		// Here, not only in the monitor: what it warns of is seen.
-		container.Reconcile(container.Store{Root: opts.Root})
+		container.Reconcile(state.Store{Root: opts.Root})
 	}
 	if err == nil {
 		err = useImage(ctx, cmd, &opts)
@@ -193,7 +194,7 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		}
 		opts.Ports = append(opts.Ports, p)
 	}
-	if opts.Restart, err = container.ParseRestartPolicy(cmd.String("restart")); err != nil {
+	if opts.Restart, err = state.ParseRestartPolicy(cmd.String("restart")); err != nil {
 		return opts, err
 	}
 	if opts.Restart.Name != "" && opts.AutoRemove {
@@ -236,8 +237,8 @@ func parseLogOpts(specs []string) (container.LogOptions, error) {
 // parseSecurity checks --privileged, --cap-add, --cap-drop and
 // --security-opt before anything is made: a capability's name, and that a
 // seccomp profile file is one.
-func parseSecurity(cmd *cli.Command) (container.SecurityOptions, error) {
-	o := container.SecurityOptions{Privileged: cmd.Bool("privileged"), CapAdd: cmd.StringSlice("cap-add"), CapDrop: cmd.StringSlice("cap-drop")}
+func parseSecurity(cmd *cli.Command) (state.SecurityOptions, error) {
+	o := state.SecurityOptions{Privileged: cmd.Bool("privileged"), CapAdd: cmd.StringSlice("cap-add"), CapDrop: cmd.StringSlice("cap-drop")}
 	for _, spec := range cmd.StringSlice("security-opt") {
 		key, value, hasValue := strings.Cut(spec, "=")
 		if !hasValue {
@@ -411,7 +412,7 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	if err != nil {
 		return err
 	}
-	c := container.Config{
+	c := state.Config{
 		Entrypoint: cfg.Config.Entrypoint, Cmd: cfg.Config.Cmd,
 		WorkingDir: cfg.Config.WorkingDir, User: cfg.Config.User,
 		Env: image.MergeEnv(cfg.Config.Env, opts.Env),

@@ -12,6 +12,7 @@ import (
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/monitor"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // stopCommand stops running containers (book 5.5).
@@ -32,7 +33,7 @@ func stopCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
 				return container.Stop(s, st, timeout)
 			})
 		},
@@ -57,7 +58,7 @@ func killCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
 				return container.Kill(s, st, sig)
 			})
 		},
@@ -85,7 +86,7 @@ func startCommand() *cli.Command {
 				}
 				return startAttached(cmd, cmd.Args().First())
 			}
-			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
 				_, err := startMonitor(cmd, monitor.Options{Start: st.ID})
 				return err
 			})
@@ -127,7 +128,7 @@ func restartCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return eachContainer(cmd, func(s container.Store, st *container.State) error {
+			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
 				if err := container.Stop(s, st, timeout); err != nil {
 					return err
 				}

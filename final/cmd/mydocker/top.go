@@ -11,8 +11,8 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/observe"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // topCommand lists a container's processes, as docker top.
@@ -72,14 +72,14 @@ func statsCommand() *cli.Command {
 // at once, over 500 ms, and prints docker's table.
 func printStats(cmd *cli.Command) error {
 	s := store(cmd)
-	var states []*container.State
+	var states []*state.Container
 	if cmd.Args().Len() == 0 {
 		all, err := s.List()
 		if err != nil {
 			return err
 		}
 		for _, st := range all {
-			if st.Status == container.Running {
+			if st.Status == state.Running {
 				states = append(states, st)
 			}
 		}

@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"crypto/rand"
@@ -7,17 +7,17 @@ import (
 	"math/big"
 )
 
-// newID returns a container ID: 64 random hex digits, as docker's, of
+// NewID returns a container ID: 64 random hex digits, as docker's, of
 // which ps shows 12. It names the container's directory and cgroup.
-func newID() string {
+func NewID() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux
 	return hex.EncodeToString(b)
 }
 
-// isID reports whether id has the shape that newID gives. An ID read back
+// IsID reports whether id has the shape that NewID gives. An ID read back
 // from disk names a cgroup to remove: a damaged one must not.
-func isID(id string) bool {
+func IsID(id string) bool {
 	b, err := hex.DecodeString(id)
 	return err == nil && len(b) == 32
 }

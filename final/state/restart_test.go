@@ -1,8 +1,7 @@
-package container
+package state
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,21 +25,15 @@ func TestParseRestartPolicy(t *testing.T) {
 
 func TestShouldRestart(t *testing.T) {
 	onFailure2 := RestartPolicy{Name: "on-failure", MaxRetries: 2}
-	assert.True(t, onFailure2.shouldRestart(1, 0, false))
-	assert.True(t, onFailure2.shouldRestart(1, 1, false))
-	assert.False(t, onFailure2.shouldRestart(1, 2, false), "at most N restarts")
-	assert.False(t, onFailure2.shouldRestart(0, 0, false), "a clean exit is no failure")
+	assert.True(t, onFailure2.ShouldRestart(1, 0, false))
+	assert.True(t, onFailure2.ShouldRestart(1, 1, false))
+	assert.False(t, onFailure2.ShouldRestart(1, 2, false), "at most N restarts")
+	assert.False(t, onFailure2.ShouldRestart(0, 0, false), "a clean exit is no failure")
 	always := RestartPolicy{Name: "always"}
-	assert.True(t, always.shouldRestart(0, 100, false))
-	assert.True(t, always.shouldRestart(137, 0, false), "killed: restarted")
-	assert.False(t, always.shouldRestart(137, 0, true), "stop ends it")
-	assert.False(t, RestartPolicy{}.shouldRestart(1, 0, false))
-}
-
-func TestRestartDelayGrowsAndStops(t *testing.T) {
-	assert.Equal(t, 100*time.Millisecond, restartDelay(0))
-	assert.Equal(t, 400*time.Millisecond, restartDelay(2))
-	assert.Equal(t, time.Minute, restartDelay(50))
+	assert.True(t, always.ShouldRestart(0, 100, false))
+	assert.True(t, always.ShouldRestart(137, 0, false), "killed: restarted")
+	assert.False(t, always.ShouldRestart(137, 0, true), "stop ends it")
+	assert.False(t, RestartPolicy{}.ShouldRestart(1, 0, false))
 }
 
 func TestStartsAtBoot(t *testing.T) {
@@ -64,7 +57,7 @@ func TestStartsAtBoot(t *testing.T) {
 	} {
 		p, err := ParseRestartPolicy(c.policy)
 		require.NoError(t, err)
-		st := &State{Status: Exited, Restart: p, StopRequested: c.stopped, ExitCode: c.code, Restarts: 2}
+		st := &Container{Status: Exited, Restart: p, StopRequested: c.stopped, ExitCode: c.code, Restarts: 2}
 		assert.Equal(t, c.want, st.StartsAtBoot(), "%+v", c)
 	}
 }

@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"os"
@@ -13,7 +13,7 @@ func TestProcessIsAliveUntilItExits(t *testing.T) {
 	cmd := exec.Command("sleep", "30")
 	require.NoError(t, cmd.Start())
 
-	p, err := processOf(cmd.Process.Pid)
+	p, err := ProcessOf(cmd.Process.Pid)
 	require.NoError(t, err)
 	assert.True(t, p.Alive())
 
@@ -21,7 +21,7 @@ func TestProcessIsAliveUntilItExits(t *testing.T) {
 	_ = cmd.Wait()
 	assert.False(t, p.Alive(), "an exited process is not alive")
 
-	p, err = processOf(os.Getpid())
+	p, err = ProcessOf(os.Getpid())
 	require.NoError(t, err)
 	p.Start++ // another process that got the same pid
 	assert.False(t, p.Alive())

@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"testing"
@@ -21,9 +21,9 @@ func TestHumanDurationIsDockers(t *testing.T) {
 func TestDockerStatus(t *testing.T) {
 	now := time.Now()
 	code := 3
-	exited := &State{Status: Exited, ExitCode: &code, FinishedAt: now.Add(-5 * time.Second)}
+	exited := &Container{Status: Exited, ExitCode: &code, FinishedAt: now.Add(-5 * time.Second)}
 	assert.Equal(t, "Exited (3) 5 seconds ago", exited.DockerStatus(now))
-	assert.Equal(t, "Created", (&State{Status: Created}).DockerStatus(now))
-	unknown := &State{Status: Exited, FinishedAt: now.Add(-2 * time.Minute)}
+	assert.Equal(t, "Created", (&Container{Status: Created}).DockerStatus(now))
+	unknown := &Container{Status: Exited, FinishedAt: now.Add(-2 * time.Minute)}
 	assert.Equal(t, "Exited 2 minutes ago", unknown.DockerStatus(now), "a monitor killed: nobody saw the code")
 }

@@ -1,10 +1,9 @@
-package container
+package state
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // RestartPolicy is docker's --restart: no, on-failure[:N], always or
@@ -48,9 +47,9 @@ func (p RestartPolicy) String() string {
 	return p.Name
 }
 
-// shouldRestart tells whether a container that exited with code, after
+// ShouldRestart tells whether a container that exited with code, after
 // restarts restarts, starts again: never after stop or rm.
-func (p RestartPolicy) shouldRestart(code, restarts int, stopRequested bool) bool {
+func (p RestartPolicy) ShouldRestart(code, restarts int, stopRequested bool) bool {
 	switch {
 	case stopRequested || p.Name == "":
 		return false
@@ -68,7 +67,7 @@ func (p RestartPolicy) shouldRestart(code, restarts int, stopRequested bool) boo
 // (0, or its retries used up). A container that ran when the machine went
 // down has no exit code: that end was no choice of its own, and counts as
 // a failure.
-func (st *State) StartsAtBoot() bool {
+func (st *Container) StartsAtBoot() bool {
 	if st.Status == Running && st.Init.Alive() {
 		return false
 	}
@@ -82,18 +81,7 @@ func (st *State) StartsAtBoot() bool {
 		if st.StopRequested {
 			return false
 		}
-		return st.ExitCode == nil || p.shouldRestart(*st.ExitCode, st.Restarts, false)
+		return st.ExitCode == nil || p.ShouldRestart(*st.ExitCode, st.Restarts, false)
 	}
 	return false
-}
-
-// restartDelay is how long the monitor waits before restart number n (0
-// first): docker's 100 ms, doubled each time, at most a minute, so that a
-// container that fails at once does not spin.
-func restartDelay(n int) time.Duration {
-	d := 100 * time.Millisecond
-	for i := 0; i < n && d < time.Minute; i++ {
-		d *= 2
-	}
-	return min(d, time.Minute)
 }

@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"encoding/json"
@@ -37,11 +37,11 @@ type Config struct {
 	User       string   `json:"user,omitempty"`
 }
 
-// State is a container's config.json (book 5.2): what it is, and what was
-// made for it. It is written before each thing is made, so that whichever
-// mydocker process finds a container half-made can undo it: everything a
-// container has is named by its ID or lives in its directory.
-type State struct {
+// Container is a container's config.json (book 5.2): what it is, and
+// what was made for it. It is written before each thing is made, so that
+// whichever mydocker process finds a container half-made can undo it:
+// everything a container has is named by its ID or lives in its directory.
+type Container struct {
 	ID         string           `json:"id"`
 	Name       string           `json:"name"`
 	Image      string           `json:"image"`   // as the user named it
@@ -97,31 +97,44 @@ type State struct {
 }
 
 // HostnameOrID is the container's host name: --hostname, or its short ID.
-func (s *State) HostnameOrID() string { return hostnameOr(s.Hostname, s.ID) }
+func (s *Container) HostnameOrID() string {
+	if s.Hostname != "" {
+		return s.Hostname
+	}
+	return s.ID[:12]
+}
 
 // ShortID is the ID as ps shows it: 12 hex digits, as docker.
-func (s *State) ShortID() string { return s.ID[:12] }
+func (s *Container) ShortID() string { return s.ID[:12] }
 
 // Dir is the container's directory.
-func (s *State) Dir() string { return s.dir }
+func (s *Container) Dir() string { return s.dir }
 
 // Workspace is the container's filesystem, under its directory.
-func (s *State) Workspace() overlay.Workspace {
+func (s *Container) Workspace() overlay.Workspace {
 	return overlay.Workspace{Path: s.dir + "/fs"}
 }
 
 // LogPath is where a detached container's output goes (book 5.3).
-func (s *State) LogPath() string { return s.dir + "/container.log" }
+func (s *Container) LogPath() string { return s.dir + "/container.log" }
 
-func (s *State) configPath() string { return s.dir + "/config.json" }
+// EtcPath is where the container's copy of /etc/NAME is kept: its
+// hostname, hosts and resolv.conf, which its init binds over the image's.
+func (s *Container) EtcPath(name string) string { return filepath.Join(s.dir, name) }
+
+// RunOptionsPath keeps what the container was created with, so that
+// start can run it again: the image's layers, volumes, limits, network.
+func (s *Container) RunOptionsPath() string { return filepath.Join(s.dir, "run.json") }
+
+func (s *Container) configPath() string { return s.dir + "/config.json" }
 
 // Root is mydocker's --root, the store the container is in (its
 // directory is <root>/containers/<id>): exec finds the seccomp cache there.
-func (s *State) Root() string { return filepath.Dir(filepath.Dir(s.dir)) }
+func (s *Container) Root() string { return filepath.Dir(filepath.Dir(s.dir)) }
 
 // IP is the container's address, or "" without a network or once it
 // has exited.
-func (s *State) IP() string {
+func (s *Container) IP() string {
 	// An exited container gave its address back: another may have it now.
 	if s.Endpoint == nil || s.Status == Exited {
 		return ""
@@ -129,8 +142,8 @@ func (s *State) IP() string {
 	return s.Endpoint.IP
 }
 
-// save writes config.json atomically.
-func (s *State) save() error {
+// Save writes config.json atomically.
+func (s *Container) Save() error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
@@ -141,13 +154,13 @@ func (s *State) save() error {
 	return nil
 }
 
-// loadState reads the config.json in dir.
-func loadState(dir string) (*State, error) {
+// load reads the config.json in dir.
+func load(dir string) (*Container, error) {
 	b, err := os.ReadFile(dir + "/config.json")
 	if err != nil {
 		return nil, err
 	}
-	s := &State{dir: dir}
+	s := &Container{dir: dir}
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("read %s/config.json: %w", dir, err)
 	}
@@ -156,7 +169,7 @@ func loadState(dir string) (*State, error) {
 
 // check refuses a config.json that parses but cannot be this container's:
 // its ID and name name files and a cgroup, which a damaged one must not.
-func (s *State) check(id string) error {
+func (s *Container) check(id string) error {
 	switch {
 	case s.ID != id:
 		return fmt.Errorf("%s: the ID is %q, not the directory's", s.configPath(), s.ID)
@@ -170,7 +183,7 @@ func (s *State) check(id string) error {
 
 // DockerStatus is the status as docker ps words it: "Up 5 minutes",
 // "Exited (3) 2 seconds ago", "Created".
-func (s *State) DockerStatus(now time.Time) string {
+func (s *Container) DockerStatus(now time.Time) string {
 	switch {
 	case s.Status == Running && s.Init.Alive():
 		return "Up " + HumanDuration(now.Sub(s.StartedAt))
@@ -220,4 +233,4 @@ func HumanDuration(d time.Duration) string {
 }
 
 // Running reports whether the container's command runs now.
-func (s *State) Running() bool { return s.Status == Running && s.Init.Alive() }
+func (s *Container) Running() bool { return s.Status == Running && s.Init.Alive() }

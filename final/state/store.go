@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"errors"
@@ -27,15 +27,15 @@ func (s Store) namesDir() string      { return filepath.Join(s.Root, "names") }
 // validName is what --name accepts, as docker: it becomes a file name.
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
-// create makes the directory and config.json of a new container, and
+// Create makes the directory and config.json of a new container, and
 // reserves its name. The directory is made whole under a temporary name
 // and renamed into place, so that every container directory has its
 // config.json: a run killed half-way leaves only a .tmp- directory. It is
 // made before the name is reserved, so that a name always points to a
 // directory while its run lives: one that points to none is left over
 // (a run killed between the two, or a rm between its removal and the
-// name's), and collectNames frees it.
-func (s Store) create(st *State) error {
+// name's), and CollectNames frees it.
+func (s Store) Create(st *Container) error {
 	if err := os.MkdirAll(s.containersDir(), 0o700); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s Store) create(st *State) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	err = st.save()
+	err = st.Save()
 	if err == nil {
 		st.dir = filepath.Join(s.containersDir(), st.ID)
 		err = os.Rename(tmp, st.dir)
@@ -66,10 +66,10 @@ func (s Store) create(st *State) error {
 // makeLocked makes the directory tmp and takes its lock, which stays ours
 // until it is in place: a .tmp- directory whose lock another command gets
 // is of a run that died (a kill -9), and that command removes it at once
-// (removeAbandonedDirs). Between the mkdir and the lock, though, that
+// (RemoveAbandonedDirs). Between the mkdir and the lock, though, that
 // command would get the lock of a run that lives, and remove its
 // directory under it: so both are done holding the containers
-// directory's lock shared, and removeAbandonedDirs looks holding it
+// directory's lock shared, and RemoveAbandonedDirs looks holding it
 // exclusive. The lock goes with the rename's inode, and is let go before
 // anything else of ours takes the container's lock, which is the same.
 func (s Store) makeLocked(tmp string) (*lockfile.Lock, error) {
@@ -93,7 +93,7 @@ func (s Store) makeLocked(tmp string) (*lockfile.Lock, error) {
 // is empty. It holds the names' lock: taking over a stale name is a
 // check, a removal and a creation, and two runs that did those at once
 // both ended up with the name.
-func (s Store) reserveName(st *State) error {
+func (s Store) reserveName(st *Container) error {
 	if st.Name != "" && !validName.MatchString(st.Name) {
 		return fmt.Errorf("invalid container name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*", st.Name)
 	}
@@ -143,7 +143,7 @@ func (s Store) takeName(name, id string) error {
 
 // staleName reports whether the reservation at path names a container
 // that no longer exists, nor is being made. The .tmp- directory is looked
-// for first: create renames it to the ID and never back, so looking in
+// for first: Create renames it to the ID and never back, so looking in
 // this order never misses a container that is being made.
 func (s Store) staleName(path string) bool {
 	b, err := os.ReadFile(path)
@@ -151,7 +151,7 @@ func (s Store) staleName(path string) bool {
 		return false
 	}
 	id := string(b)
-	if !isID(id) {
+	if !IsID(id) {
 		return true
 	}
 	for _, dir := range []string{".tmp-" + id, id} {
@@ -162,9 +162,9 @@ func (s Store) staleName(path string) bool {
 	return true
 }
 
-// collectNames frees the names whose container is gone (see create). It
+// CollectNames frees the names whose container is gone (see Create). It
 // looks without the lock first: most commands find nothing to collect.
-func (s Store) collectNames() {
+func (s Store) CollectNames() {
 	entries, err := os.ReadDir(s.namesDir())
 	if err != nil {
 		return
@@ -192,7 +192,7 @@ func (s Store) collectNames() {
 
 // releaseName lets go of the name of st, if it is still st's, under the
 // names' lock: a run may be taking it over this instant.
-func (s Store) releaseName(st *State) {
+func (s Store) releaseName(st *Container) {
 	lock, err := lockfile.TakeDir(s.namesDir())
 	if err != nil {
 		return
@@ -220,15 +220,26 @@ func (d Damaged) Hint() string {
 	return fmt.Sprintf("container %s cannot be read: %v; remove it with: mydocker rm -f %s", d.ID[:12], d.Err, d.ID)
 }
 
+// Lock takes the damaged container's lock, as Store.Lock does a
+// container's: rm -f holds it while it removes what the ID names.
+func (d Damaged) Lock() (*lockfile.Lock, error) { return lockfile.TakeDir(d.Dir) }
+
+// Load reads the config.json of the container id, without its lock; a
+// container that does not exist is an fs.ErrNotExist. id must be an ID
+// (IsID): it names a directory.
+func (s Store) Load(id string) (*Container, error) {
+	return load(filepath.Join(s.containersDir(), id))
+}
+
 // List returns every container, oldest first. A directory whose
 // config.json cannot be read is left out (see Damaged).
-func (s Store) List() ([]*State, error) {
+func (s Store) List() ([]*Container, error) {
 	states, _, err := s.ListAll()
 	return states, err
 }
 
 // ListAll is List, and the damaged containers besides.
-func (s Store) ListAll() ([]*State, []Damaged, error) {
+func (s Store) ListAll() ([]*Container, []Damaged, error) {
 	entries, err := os.ReadDir(s.containersDir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
@@ -236,14 +247,14 @@ func (s Store) ListAll() ([]*State, []Damaged, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var states []*State
+	var states []*Container
 	var damaged []Damaged
 	for _, e := range entries {
-		if !isID(e.Name()) {
+		if !IsID(e.Name()) {
 			continue
 		}
 		dir := filepath.Join(s.containersDir(), e.Name())
-		st, err := loadState(dir)
+		st, err := load(dir)
 		if err == nil {
 			err = st.check(e.Name())
 		}
@@ -264,12 +275,12 @@ func (s Store) ListAll() ([]*State, []Damaged, error) {
 // docker, then a full ID, then an ID prefix that only one container has.
 // A damaged container that the ID or prefix names is an ErrDamaged, which
 // says what to do.
-func (s Store) Find(ref string) (*State, error) {
+func (s Store) Find(ref string) (*Container, error) {
 	states, damaged, err := s.ListAll()
 	if err != nil {
 		return nil, err
 	}
-	var byPrefix []*State
+	var byPrefix []*Container
 	for _, st := range states {
 		if st.Name == ref {
 			return st, nil
@@ -301,12 +312,12 @@ type DamagedError struct{ Damaged Damaged }
 func (e *DamagedError) Error() string { return e.Damaged.Hint() }
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
 
-// lock takes the container's own lock: held while its state changes, so
+// Lock takes the container's own lock: held while its state changes, so
 // that two mydocker processes never tear down one container at once. It
 // is the lock of the directory itself: a lock file would be made again
 // in a directory that its remover is emptying ("directory not empty").
 // Once the directory is gone, it fails with fs.ErrNotExist.
-func (s Store) lock(st *State) (*lockfile.Lock, error) {
+func (s Store) Lock(st *Container) (*lockfile.Lock, error) {
 	return lockfile.TakeDir(st.dir)
 }
 
@@ -314,8 +325,8 @@ func (s Store) lock(st *State) (*lockfile.Lock, error) {
 // every change of a container is made (package containerfs mounts a
 // stopped container's layers so). A container removed meanwhile (by rm,
 // or its --rm) is no error: fn does not run then.
-func (s Store) Change(st *State, fn func(now *State) error) error {
-	lock, err := s.lock(st)
+func (s Store) Change(st *Container, fn func(now *Container) error) error {
+	lock, err := s.Lock(st)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -323,7 +334,7 @@ func (s Store) Change(st *State, fn func(now *State) error) error {
 		return err
 	}
 	defer lock.Release()
-	now, err := s.reload(st)
+	now, err := s.Reload(st)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -333,17 +344,17 @@ func (s Store) Change(st *State, fn func(now *State) error) error {
 	return fn(now)
 }
 
-// reload reads st again, under its lock, as another process may have
+// Reload reads st again, under its lock, as another process may have
 // changed it.
-func (s Store) reload(st *State) (*State, error) {
-	return loadState(st.dir)
+func (s Store) Reload(st *Container) (*Container, error) {
+	return load(st.dir)
 }
 
 // record saves st, under its lock, unless the container has been removed
 // meanwhile (ErrNotFound): a save of its own must never make again the
 // directory that a rm has just removed.
-func (s Store) record(st *State) error {
-	lock, err := s.lock(st)
+func (s Store) record(st *Container) error {
+	lock, err := s.Lock(st)
 	if err == nil {
 		defer lock.Release()
 		_, err = os.Lstat(st.configPath())
@@ -354,13 +365,13 @@ func (s Store) record(st *State) error {
 	if err != nil {
 		return err
 	}
-	return st.save()
+	return st.Save()
 }
 
-// remove deletes the container: its directory (checked mount by mount:
+// Remove deletes the container: its directory (checked mount by mount:
 // a volume that is still mounted stops it) and its name. It writes
 // nothing, so that it frees a full disk. Call it with the lock held.
-func (s Store) remove(st *State) error {
+func (s Store) Remove(st *Container) error {
 	if err := st.Workspace().Unmount(); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ type Process struct {
 	Start uint64 `json:"start"`
 }
 
-// processOf returns the Process that pid is now.
-func processOf(pid int) (Process, error) {
+// ProcessOf returns the Process that pid is now.
+func ProcessOf(pid int) (Process, error) {
 	start, err := startTime(pid)
 	return Process{PID: pid, Start: start}, err
 }

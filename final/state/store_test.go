@@ -1,4 +1,4 @@
-package container
+package state
 
 import (
 	"errors"
@@ -12,22 +12,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// newTestState records a container named name with the given ID.
-func newTestState(t *testing.T, s Store, id, name string) *State {
+// newTestContainer records a container named name with the given ID.
+func newTestContainer(t *testing.T, s Store, id, name string) *Container {
 	t.Helper()
-	st := &State{ID: id, Name: name, Created: time.Now(), Status: Exited}
-	require.NoError(t, s.create(st))
+	st := &Container{ID: id, Name: name, Created: time.Now(), Status: Exited}
+	require.NoError(t, s.Create(st))
 	return st
 }
 
 func TestFindByNameIDAndPrefix(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	a := newTestState(t, s, "ab"+newID()[2:], "first")
-	b := newTestState(t, s, "ac"+newID()[2:], "second")
+	a := newTestContainer(t, s, "ab"+NewID()[2:], "first")
+	b := newTestContainer(t, s, "ac"+NewID()[2:], "second")
 	// A container whose name is the other's ID prefix: the name wins.
-	c := newTestState(t, s, "ff"+newID()[2:], a.ID[:4])
+	c := newTestContainer(t, s, "ff"+NewID()[2:], a.ID[:4])
 
-	for ref, want := range map[string]*State{
+	for ref, want := range map[string]*Container{
 		"first": a, a.ID: a, b.ID[:3]: b, a.ID[:4]: c, "second": b,
 	} {
 		got, err := s.Find(ref)
@@ -50,7 +50,7 @@ func TestANameIsTakenOnceEvenByRunsAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.create(&State{ID: newID(), Name: "twin", Created: time.Now()})
+			errs[i] = s.Create(&Container{ID: NewID(), Name: "twin", Created: time.Now()})
 		}()
 	}
 	wg.Wait()
@@ -67,21 +67,21 @@ func TestANameIsTakenOnceEvenByRunsAtOnce(t *testing.T) {
 
 func TestANameComesBackWhenItsContainerIsRemoved(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	st := newTestState(t, s, newID(), "reused")
-	require.NoError(t, s.remove(st))
-	newTestState(t, s, newID(), "reused")
+	st := newTestContainer(t, s, NewID(), "reused")
+	require.NoError(t, s.Remove(st))
+	newTestContainer(t, s, NewID(), "reused")
 }
 
 func TestNamesAreCheckedAndMadeUp(t *testing.T) {
 	s := Store{Root: t.TempDir()}
 	for _, bad := range []string{"-x", "a/b", ".hidden", "a b"} {
-		err := s.create(&State{ID: newID(), Name: bad})
+		err := s.Create(&Container{ID: NewID(), Name: bad})
 		assert.ErrorContains(t, err, "invalid container name", bad)
 	}
-	st := newTestState(t, s, newID(), "")
+	st := newTestContainer(t, s, NewID(), "")
 	assert.Regexp(t, `^[a-z]+_[a-z]+(_\d+)?$`, st.Name)
-	assert.True(t, isID(st.ID))
-	assert.False(t, isID(""), "an empty ID never names a cgroup")
+	assert.True(t, IsID(st.ID))
+	assert.False(t, IsID(""), "an empty ID never names a cgroup")
 }
 
 func TestAStaleNameIsTakenOverOnceByRunsAtOnce(t *testing.T) {
@@ -90,37 +90,37 @@ func TestAStaleNameIsTakenOverOnceByRunsAtOnce(t *testing.T) {
 	for round := 0; round < 20; round++ {
 		// The name of a container that is gone.
 		path := filepath.Join(s.namesDir(), "twin")
-		require.NoError(t, os.WriteFile(path, []byte(newID()), 0o600))
+		require.NoError(t, os.WriteFile(path, []byte(NewID()), 0o600))
 		old := time.Now().Add(-time.Minute)
 		require.NoError(t, os.Chtimes(path, old, old))
 		var wg sync.WaitGroup
-		states := make([]*State, 8)
+		states := make([]*Container, 8)
 		errs := make([]error, len(states))
 		for i := range states {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				states[i] = &State{ID: newID(), Name: "twin", Created: time.Now()}
-				errs[i] = s.create(states[i])
+				states[i] = &Container{ID: NewID(), Name: "twin", Created: time.Now()}
+				errs[i] = s.Create(states[i])
 			}()
 		}
 		wg.Wait()
-		var won []*State
+		var won []*Container
 		for i, err := range errs {
 			if err == nil {
 				won = append(won, states[i])
 			}
 		}
 		require.Len(t, won, 1, "round %d", round)
-		require.NoError(t, s.remove(won[0]))
+		require.NoError(t, s.Remove(won[0]))
 	}
 }
 
 func TestANameLeftByAKilledRunIsCollected(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	kept := newTestState(t, s, newID(), "kept")
-	require.NoError(t, os.WriteFile(filepath.Join(s.namesDir(), "left"), []byte(newID()), 0o600))
-	s.collectNames()
+	kept := newTestContainer(t, s, NewID(), "kept")
+	require.NoError(t, os.WriteFile(filepath.Join(s.namesDir(), "left"), []byte(NewID()), 0o600))
+	s.CollectNames()
 	names, err := os.ReadDir(s.namesDir())
 	require.NoError(t, err)
 	require.Len(t, names, 1)
@@ -129,10 +129,11 @@ func TestANameLeftByAKilledRunIsCollected(t *testing.T) {
 
 func TestADamagedConfigIsListedApartAndFoundForRm(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	good := newTestState(t, s, newID(), "good")
-	bad := newTestState(t, s, newID(), "bad")
+	good := newTestContainer(t, s, NewID(), "good")
+	bad := newTestContainer(t, s, NewID(), "bad")
 	require.NoError(t, os.WriteFile(filepath.Join(bad.Dir(), "config.json"), []byte(`{"id": tr`), 0o600))
-	Reconcile(s)
+	s.RemoveAbandonedDirs() // the store's tidying, which every command does first
+	s.CollectNames()
 	states, damaged, err := s.ListAll()
 	require.NoError(t, err)
 	require.Len(t, states, 1)
@@ -147,7 +148,7 @@ func TestADamagedConfigIsListedApartAndFoundForRm(t *testing.T) {
 	assert.Equal(t, bad.ID, de.Damaged.ID)
 }
 
-// A command's removeAbandonedDirs runs while other runs make their
+// A command's RemoveAbandonedDirs runs while other runs make their
 // containers: it takes no .tmp- directory of a run that lives, even one
 // between its mkdir and its lock (the 50 runs -d at once that lost theirs).
 func TestRunsAtOnceKeepTheirDirectoriesFromTidying(t *testing.T) {
@@ -162,7 +163,7 @@ func TestRunsAtOnceKeepTheirDirectoriesFromTidying(t *testing.T) {
 			case <-done:
 				return
 			default:
-				removeAbandonedDirs(s)
+				s.RemoveAbandonedDirs()
 			}
 		}
 	}()
@@ -172,7 +173,7 @@ func TestRunsAtOnceKeepTheirDirectoriesFromTidying(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.create(&State{ID: newID(), Created: time.Now()})
+			errs[i] = s.Create(&Container{ID: NewID(), Created: time.Now()})
 		}()
 	}
 	wg.Wait()
@@ -188,8 +189,8 @@ func TestRunsAtOnceKeepTheirDirectoriesFromTidying(t *testing.T) {
 
 func TestADirectoryOfARunKilledBeforeTheRenameIsRemoved(t *testing.T) {
 	s := Store{Root: t.TempDir()}
-	dead := filepath.Join(s.containersDir(), ".tmp-"+newID())
+	dead := filepath.Join(s.containersDir(), ".tmp-"+NewID())
 	require.NoError(t, os.MkdirAll(dead, 0o700))
-	removeAbandonedDirs(s)
+	s.RemoveAbandonedDirs()
 	assert.NoDirExists(t, dead)
 }
