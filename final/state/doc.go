@@ -2,8 +2,9 @@
 // 5.2): the Store under --root, with one directory per container,
 // <root>/containers/<id>/, whose config.json is a Container (its ID,
 // name, image, config, Status, its init and owner as Process, its
-// restart policy, security options, volumes and network endpoint), and
-// <root>/names/<name>, which reserves a name for one ID. It makes
+// restart policy, security options, volumes and its place on a network,
+// book 6.3), and <root>/names/<name>, which reserves a name for one ID.
+// It makes
 // (Create), finds (Find, List, ListAll), changes under the container's
 // lock (Lock, Change, Reload, Save) and removes (Remove) those records,
 // makes up IDs and names, tells a container whose config.json cannot be

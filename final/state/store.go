@@ -350,24 +350,6 @@ func (s Store) Reload(st *Container) (*Container, error) {
 	return load(st.dir)
 }
 
-// record saves st, under its lock, unless the container has been removed
-// meanwhile (ErrNotFound): a save of its own must never make again the
-// directory that a rm has just removed.
-func (s Store) record(st *Container) error {
-	lock, err := s.Lock(st)
-	if err == nil {
-		defer lock.Release()
-		_, err = os.Lstat(st.configPath())
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s was removed", ErrNotFound, st.ShortID())
-	}
-	if err != nil {
-		return err
-	}
-	return st.Save()
-}
-
 // Remove deletes the container: its directory (checked mount by mount:
 // a volume that is still mounted stops it) and its name. It writes
 // nothing, so that it frees a full disk. Call it with the lock held.
