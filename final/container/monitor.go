@@ -28,7 +28,8 @@ import (
 // It holds the host ports of -p bound while the container is connected
 // (network.Reserve binds them in this process, Disconnect lets them go),
 // as docker's port reservation does.
-// docker has containerd-shim for this, podman conmon.
+// docker has containerd-shim for this, podman conmon. The caller has
+// called Reconcile (run's CLI does, before it starts the monitor).
 func Monitor(opts RunOptions, first net.Conn, report func(*state.Container, error)) error {
 	signals := monitorSetup()
 	defer leaveMonitorCgroup()

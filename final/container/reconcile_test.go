@@ -32,7 +32,9 @@ func TestReconcileActsOnTheStateAsSavedNotOnAStaleList(t *testing.T) {
 	stale := *st
 	stale.Status, stale.Init = state.Created, state.Process{}
 
-	require.NoError(t, reconcile(s, &stale))
+	seen, err := reconcile(s, &stale)
+	require.NoError(t, err)
+	assert.Equal(t, state.Running, seen.Status, "what it returns is what it acted on")
 	now, err := s.Find("fresh")
 	require.NoError(t, err, "the running container is kept")
 	assert.Equal(t, state.Running, now.Status)
@@ -46,13 +48,18 @@ func TestReconcileKeepsADamagedContainer(t *testing.T) {
 	good := newTestContainer(t, s, "good")
 	bad := newTestContainer(t, s, "bad")
 	require.NoError(t, os.WriteFile(filepath.Join(bad.Dir(), "config.json"), []byte(`{"id": tr`), 0o600))
-	Reconcile(s)
+	listed, listedDamaged, err := Reconcile(s)
+	require.NoError(t, err)
 	states, damaged, err := s.ListAll()
 	require.NoError(t, err)
 	require.Len(t, states, 1)
 	assert.Equal(t, good.ID, states[0].ID)
 	require.Len(t, damaged, 1)
 	assert.DirExists(t, bad.Dir())
+	// What Reconcile returns is what the store holds: ps prints it.
+	require.Len(t, listed, 1)
+	assert.Equal(t, good.ID, listed[0].ID)
+	assert.Equal(t, damaged, listedDamaged)
 }
 
 // newTestContainer records an exited container named name ("" for a

@@ -28,10 +28,11 @@ import (
 // --rm); it returns the exit status: its own, or 128+N when a signal N
 // killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
-// leaves no container behind.
+// leaves no container behind. The caller has reconciled the store (the
+// CLI's prepareRun): once per command, not again here, since each reads
+// every container's record.
 func run(opts RunOptions, signals <-chan os.Signal) (*state.Container, int, error) {
 	store := state.Store{Root: opts.Root}
-	Reconcile(store)
 	if opts.Network != "" {
 		if _, err := (network.Store{Root: opts.Root}).Get(opts.Network); err != nil {
 			return nil, 0, err

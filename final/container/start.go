@@ -30,10 +30,10 @@ func loadRunOptions(st *state.Container) (RunOptions, error) {
 }
 
 // Create makes a container that does not run yet, as docker create: its
-// record and options, no mount and no process. start runs it.
+// record and options, no mount and no process. start runs it. Call
+// Reconcile first, as run's.
 func Create(opts RunOptions) (*state.Container, error) {
 	store := state.Store{Root: opts.Root}
-	Reconcile(store)
 	opts.Detach, opts.Started = true, nil
 	st, err := newState(store, opts)
 	if err != nil {

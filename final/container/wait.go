@@ -39,7 +39,7 @@ func Wait(store state.Store, st *state.Container) (*int, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := reconcile(store, now); err != nil {
+		if _, err := reconcile(store, now); err != nil {
 			return nil, err
 		}
 		// The owner may be between the exit and its record: look again.

@@ -3,12 +3,12 @@ package state
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
+	"github.com/mydocker/mydocker/final/internal/smallfile"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -156,7 +156,7 @@ func (s *Container) Save() error {
 
 // load reads the config.json in dir.
 func load(dir string) (*Container, error) {
-	b, err := os.ReadFile(dir + "/config.json")
+	b, err := smallfile.Read(dir + "/config.json")
 	if err != nil {
 		return nil, err
 	}

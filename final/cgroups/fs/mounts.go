@@ -3,14 +3,24 @@ package fs
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/moby/sys/mountinfo"
 )
 
+// cgroupMounts reads the cgroup and cgroup2 mounts of /proc/self/mountinfo
+// once a process: a host's hierarchies do not move while a command runs,
+// and its mountinfo has a line per running container's overlay, which a
+// command's each look at its cgroups parsed again (as runc, which reads
+// it once too).
+var cgroupMounts = sync.OnceValues(func() ([]*mountinfo.Info, error) {
+	return mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup", "cgroup2"))
+})
+
 // FindMounts finds where each v1 controller is mounted, from
 // /proc/self/mountinfo: {"memory": "/sys/fs/cgroup/memory", ...}.
 func FindMounts() (map[string]string, error) {
-	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup"))
+	infos, err := cgroupMounts()
 	if err != nil {
 		return nil, fmt.Errorf("find cgroup v1 mounts: %w", err)
 	}
@@ -28,6 +38,9 @@ func FindMounts() (map[string]string, error) {
 func controllerMounts(infos []*mountinfo.Info) map[string]string {
 	mounts := map[string]string{}
 	for _, info := range infos {
+		if info.FSType != "cgroup" {
+			continue
+		}
 		for _, opt := range strings.Split(info.VFSOptions, ",") {
 			if _, seen := mounts[opt]; !seen {
 				mounts[opt] = info.Mountpoint
@@ -41,7 +54,7 @@ func controllerMounts(infos []*mountinfo.Info) map[string]string {
 // /sys/fs/cgroup/unified), where systemd tracks units and sessions beside
 // the v1 hierarchies: "" when there is none.
 func FindUnified() (string, error) {
-	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup2"))
+	infos, err := cgroupMounts()
 	if err != nil {
 		return "", fmt.Errorf("find the cgroup2 mount: %w", err)
 	}

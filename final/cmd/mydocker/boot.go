@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/monitor"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -29,7 +28,7 @@ func bootCommand() *cli.Command {
 			}
 			store := state.Store{Root: cmd.Root().String("root")}
 			// What ran when the machine went down is exited now.
-			container.Reconcile(store)
+			reconcile(store)
 			list, err := store.List()
 			if err != nil {
 				return err

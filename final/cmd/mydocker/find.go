@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
@@ -15,8 +16,16 @@ import (
 // every command looks for containers that have exited meanwhile.
 func store(cmd *cli.Command) state.Store {
 	s := state.Store{Root: cmd.Root().String("root")}
-	container.Reconcile(s)
+	reconcile(s)
 	return s
+}
+
+// reconcile is container.Reconcile for a command that goes on whatever it
+// finds: a list that cannot be read is a warning.
+func reconcile(s state.Store) {
+	if _, _, err := container.Reconcile(s); err != nil {
+		logrus.WithError(err).Warn("list the containers")
+	}
 }
 
 // findContainer returns the container that ref names (a name, an ID, or a
@@ -30,9 +39,12 @@ func findContainer(cmd *cli.Command, ref string) (state.Store, *state.Container,
 // eachContainer does do to each container named, printing each name as
 // it is done, as docker does. One that fails is said on stderr and the
 // others are still done; the status is then 125.
+// The store is reconciled once for all of them: "rm -f $(mydocker ps -aq)"
+// reconciled it once per container, every container read each time.
 func eachContainer(cmd *cli.Command, do func(state.Store, *state.Container) error) error {
+	s := store(cmd)
 	return eachRef(cmd, func(ref string) error {
-		s, st, err := findContainer(cmd, ref)
+		st, err := s.Find(ref)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -41,7 +40,7 @@ func imagesCommand() *cli.Command {
 				}
 				return nil
 			}
-			w := tabwriter.NewWriter(os.Stdout, 10, 1, 3, ' ', 0)
+			w := newTable(10)
 			fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
 			for _, img := range list {
 				for _, row := range imageRows(img) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
 
@@ -63,7 +61,7 @@ func networkCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+					w := newTable(12)
 					fmt.Fprintln(w, "NAME\tSUBNET\tGATEWAY\tDRIVER")
 					for _, n := range nets {
 						fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", n.Name, n.Subnet, n.Gateway, n.Driver)

@@ -7,11 +7,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -28,7 +28,9 @@ func psCommand() *cli.Command {
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the IDs only"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			states, damaged, err := store(cmd).ListAll()
+			// What every command's reconcile lists is what ps shows:
+			// each container is read once.
+			states, damaged, err := container.Reconcile(state.Store{Root: cmd.Root().String("root")})
 			if err != nil {
 				return err
 			}
@@ -57,7 +59,7 @@ func psCommand() *cli.Command {
 
 // printTable prints the book's table, one container a line.
 func printTable(states []*state.Container) {
-	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+	w := newTable(12)
 	fmt.Fprintln(w, "CONTAINER ID\tNAME\tPID\tIP\tSTATUS\tCOMMAND\tCREATED")
 	now := time.Now()
 	for _, st := range states {

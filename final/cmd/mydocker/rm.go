@@ -24,8 +24,9 @@ func rmCommand() *cli.Command {
 			if cmd.Args().Len() < 1 {
 				return errors.New("rm: missing container")
 			}
+			s := store(cmd) // reconciled once, for every container named
 			return eachRef(cmd, func(ref string) error {
-				s, st, err := findContainer(cmd, ref)
+				st, err := s.Find(ref)
 				// One whose config.json cannot be read goes with -f only:
 				// it may be running.
 				var damaged *state.DamagedError

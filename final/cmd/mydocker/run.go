@@ -120,7 +120,7 @@ func prepareRun(ctx context.Context, cmd *cli.Command) (container.RunOptions, er
 	opts, err := runOptions(cmd)
 	if err == nil {
 		// Here, not only in the monitor: what it warns of is seen.
-		container.Reconcile(state.Store{Root: opts.Root})
+		reconcile(state.Store{Root: opts.Root})
 	}
 	if err == nil {
 		err = useImage(ctx, cmd, &opts)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -34,7 +32,7 @@ func topCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(os.Stdout, 6, 1, 3, ' ', 0)
+			w := newTable(6)
 			fmt.Fprintln(w, "UID\tPID\tPPID\tTIME\tCMD")
 			for _, p := range list {
 				fmt.Fprintf(w, "%d\t%d\t%d\t%.2fs\t%s\n", p.UID, p.PID, p.PPID, p.CPUSeconds, p.Command)
@@ -102,7 +100,7 @@ func printStats(cmd *cli.Command) error {
 		}()
 	}
 	wg.Wait()
-	w := tabwriter.NewWriter(os.Stdout, 6, 1, 3, ' ', 0)
+	w := newTable(6)
 	fmt.Fprintln(w, "CONTAINER ID\tNAME\tCPU %\tMEM USAGE / LIMIT\tMEM %\tPIDS")
 	for i, st := range states {
 		if errs[i] != nil {

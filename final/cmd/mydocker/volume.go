@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
 
@@ -41,7 +40,7 @@ func volumeCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					w := tabwriter.NewWriter(os.Stdout, 10, 1, 3, ' ', 0)
+					w := newTable(10)
 					if !cmd.Bool("q") {
 						fmt.Fprintln(w, "DRIVER\tVOLUME NAME")
 					}

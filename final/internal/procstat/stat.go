@@ -3,8 +3,9 @@ package procstat
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
+
+	"github.com/mydocker/mydocker/final/internal/smallfile"
 )
 
 // Stat is what the runtimes read of /proc/PID/stat. Times are in clock
@@ -25,7 +26,7 @@ const minFields = 22 - 2
 
 // Read reads and parses /proc/PID/stat.
 func Read(pid int) (Stat, error) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	data, err := smallfile.Read("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return Stat{}, err
 	}
