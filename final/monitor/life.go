@@ -20,11 +20,11 @@ import (
 // Monitor is the life of a container, run by its monitor process (Serve,
 // which Start starts in a session of its own): it creates and starts the
 // container (container.Run) and reports the start (or why it failed) to
-// report, so that the caller can print the ID and
-// return, or stream the container's stdio on first. Then it stays, the
-// container's parent: it waits for the command, records its exit code,
-// tears the container down, removes it with --rm, and restarts it as
-// --restart says, until stop or rm ends it.
+// report, so that the caller can print the ID and return, or stream the
+// container's stdio on first. Then it stays, the container's parent: it
+// waits for the command, records its exit code, tears the container
+// down, removes it with --rm, and restarts it as --restart says, until
+// stop or rm ends it.
 // It holds the host ports of -p bound while the container is connected
 // (network.Reserve binds them in this process, Disconnect lets them go),
 // as docker's port reservation does.
