@@ -22,9 +22,9 @@ import (
 )
 
 // Run creates the container and starts it, as its monitor m (package
-// monitor's Monitor): the signals for the container arrive on signals. Once the command has
-// started, opts.Started is told, and Run watches the container to its
-// exit, tears it down and keeps it, exited, until rm (or removes it, with
+// monitor's Monitor): the signals for the container arrive on signals.
+// Once the command has started, opts.Started is told, and Run watches the
+// container to its exit, tears it down and keeps it, exited, until rm (or removes it, with
 // --rm); it returns the exit status: its own, or 128+N when a signal N
 // killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
@@ -143,8 +143,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 
 // createContainer gives the container its filesystem, starts its init
 // (which waits at the start barrier, with the stdio its monitor m makes)
-// and puts it into its cgroup. Each
-// step is recorded before it is made, so that discard undoes what was.
+// and puts it into its cgroup. Each step is recorded before it is made, so that discard undoes what was.
 func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
 	mount := ws.Create

@@ -198,12 +198,12 @@ func (c *console) CloseTheirs() {
 	c.theirs = nil
 }
 
-// Drain waits until the command's output has all been passed on, and
-// logs what is left of lines it did not end: every
-// process that held it is gone once the container's init has exited (the
-// kernel kills the rest of its PID namespace), but a bounded wait keeps a
-// process in the host's PID namespace (--pid host is not offered, but
-// exec -d may race) from holding the monitor.
+// Drain waits until the command's output has all been passed on, then
+// logs what is left of lines it did not end: every process that held it
+// is gone once the container's init has exited (the kernel kills the rest
+// of its PID namespace), but a bounded wait keeps a process in the host's
+// PID namespace (--pid host is not offered, but exec -d may race) from
+// holding the monitor.
 func (c *console) Drain() {
 	done := make(chan struct{})
 	go func() { c.copies.Wait(); close(done) }()

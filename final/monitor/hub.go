@@ -249,6 +249,12 @@ func (h *hub) Console(opts container.RunOptions) (container.Console, error) {
 	return con, nil
 }
 
+// The hub is what a run needs of its monitor, its console a run's stdio.
+var (
+	_ container.Monitor = (*hub)(nil)
+	_ container.Console = (*console)(nil)
+)
+
 // JoinCgroup moves us, the container id's monitor, into a cgroup of our
 // own (see joinMonitorCgroup).
 func (h *hub) JoinCgroup(id string) { joinMonitorCgroup(id) }
