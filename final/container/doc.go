@@ -3,32 +3,32 @@
 // holds what the book's chapters 3 to 6 built, grown to docker's
 // behaviour, and beyond the book a monitor process per container.
 //
-// Monitor (or Create, then MonitorStart) makes a container from an
-// image and starts it: this very binary is re-executed as
-// "/proc/self/exe init" with clone(2) flags for new UTS, PID, mount, IPC
-// and network namespaces (book 3.1), where package initproc's Run is its
-// init. This package is the parent's side: it puts init into its cgroup
-// (3.2), works out its confinement (capabilities, no_new_privs, the
-// seccomp program; package security), sends it its initproc.Config on a
-// pipe (fd 3) and reads on another (fd 4) whether the command started;
-// init makes its mounts private, binds the container's /etc files and
-// its volumes, pivots into its overlay workspace (4.1, 4.2, package
-// overlay), confines itself and its user, and execve(2)s the command,
-// which becomes PID 1 of the new PID namespace. With --net the container is connected (book 6.3, 6.4)
-// after its cgroup and before its command: address and ports reserved and
-// recorded in its state, then its veth and rules made by package network.
+// Run (or Create, then StartAgain) makes a container from an image and
+// starts it: this very binary is re-executed as "/proc/self/exe init"
+// with clone(2) flags for new UTS, PID, mount, IPC and network namespaces
+// (book 3.1), where package initproc's Run is its init. This package is
+// the parent's side: it puts init into its cgroup (3.2), works out its
+// confinement (capabilities, no_new_privs, the seccomp program; package
+// security), sends it its initproc.Config on a pipe (fd 3) and reads on
+// another (fd 4) whether the command started; init makes its mounts
+// private, binds the container's /etc files and its volumes, pivots into
+// its overlay workspace (4.1, 4.2, package overlay), confines itself and
+// its user, and execve(2)s the command, which becomes PID 1 of the new
+// PID namespace. With --net the container is connected (book 6.3, 6.4)
+// after its cgroup and before its command: address and ports reserved
+// and recorded in its state, then its veth and rules made by package
+// network. Run then watches the command to its exit, records its exit
+// code and tears the container down (with --rm, removes it).
 //
-// Every container, detached (5.1) or not, has a monitor process, its
-// parent for its whole life, which runs Monitor (a new container) or
-// MonitorStart (one made by create, or exited): it waits for the command,
-// records its exit code, tears it down, applies --rm and --restart, and
-// serves attach and the terminal (Attach, Stream). That process and its
-// protocol are package monitor's, not this package's: monitor.Start
-// re-executes the binary as the monitor in a session of its own, sends it
-// the request on fd 3 and reads on fd 4 its report (the ID, or the
-// failure with its exit status, 125, 126 or 127), and monitor.Serve,
-// which the binary's hidden "monitor" command calls, is the other end;
-// this package holds what the monitor does, not how it is started.
+// This package is the lifecycle that the CLI and a container's monitor
+// share, and both processes run it: the CLI runs Create, Stop, Kill,
+// Wait, Remove, Reconcile and Logs; every container, detached (5.1) or
+// not, has a monitor process, its parent for its whole life, which runs
+// Run and StartAgain. The monitor's life itself (--restart, the stdio it
+// holds, the log it writes, attach) and its protocol are package
+// monitor's, which imports this package; this one never imports it, and
+// knows of the monitor only the Monitor and Console interfaces, the
+// cgroup and the stdio it gives each run.
 //
 // Each container is a directory under <root>/containers/<id>, with its
 // log (Logs; 5.3) and writable layer; its record there, config.json, is

@@ -17,6 +17,29 @@ import (
 	"github.com/mydocker/mydocker/final/state"
 )
 
+// LogEntry is one line of a container's log, in docker's json-file shape:
+// {"log":"hello\n","stream":"stdout","time":"2026-12-01T13:00:00.123456789Z"}.
+// Keeping each line's stream and time is what makes logs -t and --tail
+// exact, and lets logs put stderr back on stderr. The monitor writes it
+// (package monitor), Logs reads it.
+type LogEntry struct {
+	Log    string    `json:"log"`
+	Stream string    `json:"stream"`
+	Time   time.Time `json:"time"`
+}
+
+// LogOptions caps a container's log (--log-opt max-size, max-file): once
+// the file would grow past MaxSize it is rotated, and the oldest of
+// MaxFiles files is dropped, so a chatty container never fills the disk.
+// The defaults are those of docker's "local" log driver.
+type LogOptions struct {
+	MaxSize  int64 `json:"maxSize"`
+	MaxFiles int   `json:"maxFiles"`
+}
+
+// DefaultLogOptions keeps at most 5 files of 20 MB.
+var DefaultLogOptions = LogOptions{MaxSize: 20 << 20, MaxFiles: 5}
+
 // followInterval is how often logs -f looks for new lines.
 const followInterval = 100 * time.Millisecond
 
@@ -33,9 +56,9 @@ type LogsOptions struct {
 
 // Logs prints a container's log (book 5.3): each line on the stream it
 // was written to, stdout or stderr, as docker logs does. The log is JSON
-// lines (see logEntry), over the files that rotation keeps, oldest first.
+// lines (see LogEntry), over the files that rotation keeps, oldest first.
 func Logs(st *state.Container, stdout, stderr io.Writer, o LogsOptions) error {
-	print := func(e logEntry) {
+	print := func(e LogEntry) {
 		w := stdout
 		if e.Stream == "stderr" {
 			w = stderr
@@ -72,7 +95,7 @@ func logFiles(path string) []string {
 }
 
 // eachEntry calls fn for every entry of the files, in order.
-func eachEntry(files []string, fn func(logEntry)) error {
+func eachEntry(files []string, fn func(LogEntry)) error {
 	for _, path := range files {
 		f, err := os.Open(path)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -92,7 +115,7 @@ func eachEntry(files []string, fn func(logEntry)) error {
 
 // readEntries reads the complete lines of r, and returns a last line that
 // is not complete yet (being written).
-func readEntries(r *bufio.Reader, fn func(logEntry)) ([]byte, error) {
+func readEntries(r *bufio.Reader, fn func(LogEntry)) ([]byte, error) {
 	for {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF {
@@ -101,7 +124,7 @@ func readEntries(r *bufio.Reader, fn func(logEntry)) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read the log: %w", err)
 		}
-		var e logEntry
+		var e LogEntry
 		if json.Unmarshal(line, &e) == nil {
 			fn(e)
 		}
@@ -109,9 +132,9 @@ func readEntries(r *bufio.Reader, fn func(logEntry)) ([]byte, error) {
 }
 
 // lastEntries is the last n entries of the log.
-func lastEntries(path string, n int) ([]logEntry, error) {
-	var ring []logEntry
-	err := eachEntry(logFiles(path), func(e logEntry) {
+func lastEntries(path string, n int) ([]LogEntry, error) {
+	var ring []LogEntry
+	err := eachEntry(logFiles(path), func(e LogEntry) {
 		if n == 0 {
 			return
 		}
@@ -126,7 +149,7 @@ func lastEntries(path string, n int) ([]logEntry, error) {
 // follow prints what the container writes from now on, until it is not
 // running any more. A rotation shows as a new file at the log's path: the
 // old one is read to its end first.
-func follow(st *state.Container, print func(logEntry)) error {
+func follow(st *state.Container, print func(LogEntry)) error {
 	path := st.LogPath()
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
@@ -149,7 +172,7 @@ func follow(st *state.Container, print func(logEntry)) error {
 			if err != nil {
 				return fmt.Errorf("read the log: %w", err)
 			}
-			var e logEntry
+			var e LogEntry
 			if json.Unmarshal(line, &e) == nil {
 				print(e)
 			}

@@ -95,10 +95,8 @@ type RunOptions struct {
 	Restart state.RestartPolicy
 	// Started, when set, is called once the command runs, and Run then
 	// waits for the container even when it is detached: the monitor's
-	// mode (see Monitor).
+	// mode (see package monitor's Monitor).
 	Started func(*state.Container) `json:"-"`
-	// hub is the monitor's side of the container's stdio.
-	hub *hub
 }
 
 // initPipes are the two pipes between run and the container's init: init
@@ -108,7 +106,7 @@ type RunOptions struct {
 type initPipes struct {
 	command, status *os.File // our ends
 	theirs          []*os.File
-	console         *console // the command's stdio, held by the monitor
+	console         Console // the command's stdio, held by the monitor
 }
 
 func newInitPipes() (*initPipes, error) {
@@ -131,7 +129,7 @@ func (p *initPipes) closeTheirs() {
 		f.Close()
 	}
 	if p.console != nil {
-		p.console.closeTheirs()
+		p.console.CloseTheirs()
 	}
 }
 
@@ -140,7 +138,7 @@ func (p *initPipes) close() {
 	p.command.Close()
 	p.status.Close()
 	if p.console != nil {
-		p.console.close()
+		p.console.Close()
 	}
 }
 
@@ -175,7 +173,7 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 	cmd.Env = initEnv
 	// ExtraFiles[0] becomes fd 3 in the child, after stdin, stdout,
 	// stderr; ExtraFiles[1] fd 4, and with -t the console socket fd 5.
-	stdin, stdout, stderr, extra := pipes.console.stdio()
+	stdin, stdout, stderr, extra := pipes.console.Files()
 	cmd.ExtraFiles = append(append([]*os.File{}, pipes.theirs...), extra...)
 	if opts.Debug {
 		// init's own log lines go to our stderr, on initproc.LogFd, not to its

@@ -10,17 +10,37 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// newParent is NewParentProcess for tests: it closes the pipes
-// afterwards.
-func newParent(t *testing.T, opts RunOptions) *exec.Cmd {
+// newParent is NewParentProcess for tests, with the stdio con gives (none
+// when nil): it closes the pipes afterwards.
+func newParent(t *testing.T, opts RunOptions, con ...fakeConsole) *exec.Cmd {
 	t.Helper()
 	pipes, err := newInitPipes()
 	require.NoError(t, err)
-	pipes.console, err = newConsole(opts, newHub(nil, [2]uint16{}))
-	require.NoError(t, err)
+	pipes.console = fakeConsole{}
+	if len(con) > 0 {
+		pipes.console = con[0]
+	}
 	t.Cleanup(pipes.close)
 	return NewParentProcess(opts, pipes)
 }
+
+// fakeConsole is a Console that gives init the files a test chose: the
+// monitor's own console, which chooses them, is package monitor's.
+type fakeConsole struct {
+	stdin, stdout, stderr *os.File
+	extra                 []*os.File
+}
+
+func (c fakeConsole) Files() (stdin, stdout, stderr *os.File, extra []*os.File) {
+	return c.stdin, c.stdout, c.stderr, c.extra
+}
+func (fakeConsole) CloseTheirs()           {}
+func (fakeConsole) Close()                 {}
+func (fakeConsole) TTY() bool              { return false }
+func (fakeConsole) Size() [2]uint16        { return [2]uint16{} }
+func (fakeConsole) ReceiveTerminal() error { return nil }
+func (fakeConsole) Drain()                 {}
+func (fakeConsole) Exited(int)             {}
 
 func TestNewParentProcessPassesNoArgv(t *testing.T) {
 	cmd := newParent(t, RunOptions{Command: []string{"sh", "-c", "true"}})
@@ -53,23 +73,29 @@ func TestNewParentProcessNamespaces(t *testing.T) {
 	assert.Zero(t, flags&syscall.CLONE_NEWUSER, "no user namespace")
 }
 
+// pipeEnd is a file for a fake console to give, closed after the test.
+func pipeEnd(t *testing.T) *os.File {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	w.Close()
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
 func TestNewParentProcessStdio(t *testing.T) {
-	plain := newParent(t, RunOptions{Command: []string{"true"}})
-	require.IsType(t, &os.File{}, plain.Stdin)
-	assert.Equal(t, os.DevNull, plain.Stdin.(*os.File).Name(), "without -i stdin is /dev/null, as docker")
-	assert.NotNil(t, plain.Stdout, "output goes to the monitor")
-	assert.NotEqual(t, plain.Stdout, plain.Stderr, "stdout and stderr stay apart")
+	stdin, stdout, stderr, socket := pipeEnd(t), pipeEnd(t), pipeEnd(t), pipeEnd(t)
+	plain := newParent(t, RunOptions{Command: []string{"true"}}, fakeConsole{stdin: stdin, stdout: stdout, stderr: stderr})
+	assert.Same(t, stdin, plain.Stdin, "init's stdio is the monitor's console's")
+	assert.Same(t, stdout, plain.Stdout)
+	assert.Same(t, stderr, plain.Stderr)
 	assert.True(t, plain.SysProcAttr.Setsid, "in a session of its own")
 	assert.Zero(t, plain.SysProcAttr.Pdeathsig, "it outlives whoever ran it")
 
-	interactive := newParent(t, RunOptions{Interactive: true, Command: []string{"cat"}})
-	assert.NotEqual(t, os.Stdin, interactive.Stdin, "a pipe of the monitor's, never our own stdin")
-	assert.NotEqual(t, os.DevNull, interactive.Stdin.(*os.File).Name())
-
-	tty := newParent(t, RunOptions{TTY: true, Interactive: true, Command: []string{"sh"}})
+	tty := newParent(t, RunOptions{TTY: true, Interactive: true, Command: []string{"sh"}}, fakeConsole{extra: []*os.File{socket}})
 	assert.Nil(t, tty.Stdin, "with -t the terminal comes from init, not from us")
 	assert.Nil(t, tty.Stdout)
-	assert.Len(t, tty.ExtraFiles, 3, "the console socket is fd 5")
+	require.Len(t, tty.ExtraFiles, 3)
+	assert.Same(t, socket, tty.ExtraFiles[2], "the console socket is fd 5")
 }
 
 func TestContainerEnvIsClean(t *testing.T) {

@@ -21,17 +21,17 @@ import (
 	"github.com/mydocker/mydocker/final/state"
 )
 
-// run creates the container and starts it, as its monitor (see Monitor):
-// the signals for the container arrive on signals. Once the command has
-// started, opts.Started is told, and run watches the container to its
-// exit, tears it down and keeps it, exited, until rm (or removes it, with
+// Run creates the container and starts it, as its monitor m (package
+// monitor's Monitor): the signals for the container arrive on signals.
+// Once the command has started, opts.Started is told, and Run watches the
+// container to its exit, tears it down and keeps it, exited, until rm (or removes it, with
 // --rm); it returns the exit status: its own, or 128+N when a signal N
 // killed it. A failure to start the command (127, 126) is an *initproc.ExecError,
 // and the container is kept, exited, as docker does; any other failure
 // leaves no container behind. The caller has reconciled the store (the
 // CLI's prepareRun): once per command, not again here, since each reads
 // every container's record.
-func run(opts RunOptions, signals <-chan os.Signal) (*state.Container, int, error) {
+func Run(opts RunOptions, m Monitor, signals <-chan os.Signal) (*state.Container, int, error) {
 	store := state.Store{Root: opts.Root}
 	if opts.Network != "" {
 		if _, err := (network.Store{Root: opts.Root}).Get(opts.Network); err != nil {
@@ -43,18 +43,18 @@ func run(opts RunOptions, signals <-chan os.Signal) (*state.Container, int, erro
 		return nil, 0, err
 	}
 	if st.Monitored {
-		joinMonitorCgroup(st.ID)
+		m.JoinCgroup(st.ID)
 	}
 	// start runs it again from these.
 	err = saveRunOptions(st, opts)
 	if err == nil {
-		err = opts.hub.prepare(st, opts.Log)
+		err = m.Prepare(st, opts.Log)
 	}
 	if err != nil {
 		discard(store, st)
 		return nil, 0, err
 	}
-	parent, pipes, err := createContainer(st, opts)
+	parent, pipes, err := createContainer(st, opts, m)
 	if err != nil {
 		discard(store, st)
 		return nil, 0, err
@@ -82,7 +82,7 @@ func run(opts RunOptions, signals <-chan os.Signal) (*state.Container, int, erro
 		return nil, 0, err
 	}
 	if opts.Started != nil {
-		opts.Started(st) // the monitor lets run return: it waits on
+		opts.Started(st) // the monitor lets its caller return: it waits on
 	}
 	status, err := watch(store, st, parent, pipes, signals)
 	return st, status, err
@@ -101,14 +101,13 @@ func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *init
 		return 0, err
 	}
 	// All of its output is logged and sent before anyone hears it exited.
-	pipes.console.drain()
-	pipes.console.hub.flush()
+	pipes.console.Drain()
 	// Its processes are gone: the kernel deletes its veth with its network
 	// namespace, while its clients hear that it exited.
 	if err := finishWith(store, st, &status, true); err != nil {
 		logrus.WithError(err).Warn("tear down the container")
 	}
-	pipes.console.hub.exited(status)
+	pipes.console.Exited(status)
 	if st.Endpoint != nil {
 		// Gone before a restart makes it again, and before we exit.
 		if err := network.AwaitVethGone(st.Endpoint.Veth, 2*time.Second); err != nil {
@@ -143,9 +142,9 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 }
 
 // createContainer gives the container its filesystem, starts its init
-// (which waits at the start barrier) and puts it into its cgroup. Each
-// step is recorded before it is made, so that discard undoes what was.
-func createContainer(st *state.Container, opts RunOptions) (*exec.Cmd, *initPipes, error) {
+// (which waits at the start barrier, with the stdio its monitor m makes)
+// and puts it into its cgroup. Each step is recorded before it is made, so that discard undoes what was.
+func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
 	mount := ws.Create
 	if _, err := os.Stat(ws.Upper()); err == nil {
@@ -163,11 +162,10 @@ func createContainer(st *state.Container, opts RunOptions) (*exec.Cmd, *initPipe
 	if err != nil {
 		return nil, nil, err
 	}
-	if pipes.console, err = newConsole(opts, opts.hub); err != nil {
+	if pipes.console, err = m.Console(opts); err != nil {
 		pipes.close()
 		return nil, nil, fmt.Errorf("create the container's stdio: %w", err)
 	}
-	opts.hub.use(pipes.console)
 	parent := NewParentProcess(opts, pipes)
 	// init starts in the container's root, and pivots into it.
 	parent.Dir = ws.Merged()
@@ -255,7 +253,7 @@ func startContainer(st *state.Container, parent *exec.Cmd, pipes *initPipes) err
 		return err
 	}
 	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
-		TTY: pipes.console.tty, ConsoleSize: pipes.console.hub.consoleSize(), EtcBinds: etcBinds(st), Confinement: conf}
+		TTY: pipes.console.TTY(), ConsoleSize: pipes.console.Size(), EtcBinds: etcBinds(st), Confinement: conf}
 	cfg.Volumes = st.Volumes
 	cfg.Env = st.Env
 	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
@@ -263,7 +261,7 @@ func startContainer(st *state.Container, parent *exec.Cmd, pipes *initPipes) err
 	}
 	// With -t, init sends the terminal before it runs the command; if it
 	// fails first, the status pipe says why.
-	masterErr := pipes.console.receiveMaster()
+	masterErr := pipes.console.ReceiveTerminal()
 	if err := initproc.ReadStatus(pipes.status); err != nil {
 		return err
 	}

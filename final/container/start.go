@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
@@ -20,7 +19,9 @@ func saveRunOptions(st *state.Container, opts RunOptions) error {
 	return atomicfile.Write(st.RunOptionsPath(), data, 0o600)
 }
 
-func loadRunOptions(st *state.Container) (RunOptions, error) {
+// LoadRunOptions reads the options the container st was made with,
+// which start runs it again from.
+func LoadRunOptions(st *state.Container) (RunOptions, error) {
 	var opts RunOptions
 	data, err := os.ReadFile(st.RunOptionsPath())
 	if err != nil {
@@ -48,43 +49,6 @@ func Create(opts RunOptions) (*state.Container, error) {
 		return nil, err
 	}
 	return st, nil
-}
-
-// MonitorStart is the monitor of a container that start runs again (made
-// by create, or exited): it starts it as a detached container, over the
-// writable layer it has, reports the start, and then watches it as
-// Monitor does.
-func MonitorStart(root, id string, first net.Conn, report func(*state.Container, error)) error {
-	signals := monitorSetup()
-	defer leaveMonitorCgroup()
-	store := state.Store{Root: root}
-	st, err := store.Find(id)
-	if err == nil && st.Status == state.Running && st.Init.Alive() {
-		report(st, nil) // running already: nothing to do, as docker
-		return nil
-	}
-	var opts RunOptions
-	if err == nil {
-		opts, err = loadRunOptions(st)
-	}
-	if err == nil {
-		opts.MergeOutput = false // the first run's caller's wish
-		opts.hub = newHub(signals, opts.ConsoleSize)
-		defer opts.hub.close()
-		err = opts.hub.prepare(st, opts.Log)
-	}
-	if err != nil {
-		report(st, err)
-		return err
-	}
-	if first != nil {
-		opts.hub.add(first, true)
-	}
-	status, again, err := startAgain(store, st, opts, signals, false, report)
-	if !again {
-		return err
-	}
-	return superviseRestarts(store, st, opts, status, signals)
 }
 
 // notRemoved is nil for a container removed meanwhile, and err otherwise.

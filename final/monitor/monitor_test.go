@@ -147,7 +147,7 @@ func TestStartAttachedStreamsFromTheFirstByte(t *testing.T) {
 	started, err := Start(Options{Run: &opts, Attach: true})
 	require.NoError(t, err)
 	var stdout, stderr bytes.Buffer
-	status, err := container.Stream(started.Conn, container.AttachOptions{Stdout: &stdout, Stderr: &stderr})
+	status, err := Stream(started.Conn, AttachOptions{Stdout: &stdout, Stderr: &stderr})
 
 	require.NoError(t, err)
 	assert.Equal(t, 7, status)
@@ -183,7 +183,7 @@ func TestStartOfACreatedContainer(t *testing.T) {
 	started, err := Start(Options{Start: st.ID, Root: opts.Root, Attach: true})
 	require.NoError(t, err)
 	var out bytes.Buffer
-	status, err := container.Stream(started.Conn, container.AttachOptions{Stdout: &out, Stderr: &out})
+	status, err := Stream(started.Conn, AttachOptions{Stdout: &out, Stderr: &out})
 
 	require.NoError(t, err)
 	assert.Equal(t, 5, status)
@@ -199,7 +199,7 @@ func TestStartWithRemoveLeavesNothing(t *testing.T) {
 
 	started, err := Start(Options{Run: &opts, Attach: true})
 	require.NoError(t, err)
-	status, err := container.Stream(started.Conn, container.AttachOptions{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+	status, err := Stream(started.Conn, AttachOptions{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
 
 	require.NoError(t, err)
 	assert.Equal(t, 0, status)

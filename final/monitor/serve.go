@@ -9,14 +9,13 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
 
 // Serve is the monitor process that Start started: it reads its request
 // on fd 3, starts the container, reports on fd 4, and stays, the
-// container's parent, until the container's life ends (container.Monitor,
-// container.MonitorStart). It returns an error only when the protocol
+// container's parent, until the container's life ends (Monitor,
+// MonitorStart). It returns an error only when the protocol
 // fails (no request); a container that fails to start has been reported
 // to the caller already, and is logged.
 func Serve() error {
@@ -44,9 +43,9 @@ func Serve() error {
 	}
 	tell := reporter(out)
 	if req.Options != nil {
-		err = container.Monitor(*req.Options, first, tell)
+		err = Monitor(*req.Options, first, tell)
 	} else {
-		err = container.MonitorStart(req.Root, req.Start, first, tell)
+		err = MonitorStart(req.Root, req.Start, first, tell)
 	}
 	if err != nil {
 		logrus.WithError(err).Warn("monitor")

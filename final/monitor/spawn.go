@@ -23,7 +23,7 @@ type Options struct {
 	Start string
 	Root  string
 	// Attach hands back a connection on which the container's stdio
-	// streams (container.Stream), attached before its command starts, so
+	// streams (Stream), attached before its command starts, so
 	// that none of its output is lost.
 	Attach bool
 	// Path is the binary to run as the monitor, and Args its argv: one

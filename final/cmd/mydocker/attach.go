@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
 
-	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/monitor"
 )
 
 // attachCommand connects to a running container's stdio, as docker attach.
@@ -32,7 +32,7 @@ func attachCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			conn, err := container.Attach(st)
+			conn, err := monitor.Attach(st)
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func attachTo(conn net.Conn, tty, interactive bool, signals <-chan os.Signal) er
 	pipe := make(chan os.Signal, 1)
 	signal.Notify(pipe, syscall.SIGPIPE)
 	defer signal.Stop(pipe)
-	o := container.AttachOptions{Stdout: os.Stdout, Stderr: os.Stderr, Signals: signals}
+	o := monitor.AttachOptions{Stdout: os.Stdout, Stderr: os.Stderr, Signals: signals}
 	if interactive {
 		o.Stdin = os.Stdin
 	}
@@ -72,7 +72,7 @@ func attachTo(conn net.Conn, tty, interactive bool, signals <-chan os.Signal) er
 		if err == nil {
 			defer func() { _ = term.Restore(int(os.Stdin.Fd()), saved) }()
 		}
-		o.DetachKeys = container.DetachKeys
+		o.DetachKeys = monitor.DetachKeys
 	}
 	if tty {
 		resize := make(chan [2]uint16, 1)
@@ -80,8 +80,8 @@ func attachTo(conn net.Conn, tty, interactive bool, signals <-chan os.Signal) er
 		stop := followWindowSize(resize)
 		defer stop()
 	}
-	status, err := container.Stream(conn, o)
-	if errors.Is(err, container.ErrDetached) {
+	status, err := monitor.Stream(conn, o)
+	if errors.Is(err, monitor.ErrDetached) {
 		return nil
 	}
 	if err != nil {

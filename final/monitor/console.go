@@ -1,4 +1,4 @@
-package container
+package monitor
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/container"
 )
 
 // console is one run's stdio, held by the monitor. Without -t the command
@@ -29,7 +31,7 @@ type console struct {
 	hub     *hub
 }
 
-func newConsole(opts RunOptions, h *hub) (*console, error) {
+func newConsole(opts container.RunOptions, h *hub) (*console, error) {
 	c := &console{tty: opts.TTY, hub: h}
 	if opts.TTY {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
@@ -58,7 +60,7 @@ func newConsole(opts RunOptions, h *hub) (*console, error) {
 	if opts.MergeOutput {
 		r, w, err := os.Pipe()
 		if err != nil {
-			c.close()
+			c.Close()
 			return nil, err
 		}
 		c.theirs = append(c.theirs, w, w)
@@ -69,7 +71,7 @@ func newConsole(opts RunOptions, h *hub) (*console, error) {
 	for _, stream := range []string{"stdout", "stderr"} {
 		r, w, err := os.Pipe()
 		if err != nil {
-			c.close()
+			c.Close()
 			return nil, err
 		}
 		c.theirs = append(c.theirs, w)
@@ -79,9 +81,9 @@ func newConsole(opts RunOptions, h *hub) (*console, error) {
 	return c, nil
 }
 
-// files are what init gets: its stdin, stdout and stderr, or, with -t,
+// Files are what init gets: its stdin, stdout and stderr, or, with -t,
 // the console socket as an extra file.
-func (c *console) stdio() (stdin, stdout, stderr *os.File, extra []*os.File) {
+func (c *console) Files() (stdin, stdout, stderr *os.File, extra []*os.File) {
 	if c.tty {
 		return nil, nil, nil, c.theirs
 	}
@@ -116,10 +118,10 @@ func (c *console) closeOutput() {
 	}
 }
 
-// receiveMaster takes the terminal's master from init, which sends it
+// ReceiveTerminal takes the terminal's master from init, which sends it
 // once it has mounted the container's devpts. No fd means init failed:
 // the status pipe says why.
-func (c *console) receiveMaster() error {
+func (c *console) ReceiveTerminal() error {
 	if !c.tty {
 		return nil
 	}
@@ -188,29 +190,43 @@ func (c *console) closeInput() {
 	}
 }
 
-func (c *console) closeTheirs() {
+// CloseTheirs closes init's ends in our process, once init has them.
+func (c *console) CloseTheirs() {
 	for _, f := range c.theirs {
 		f.Close()
 	}
 	c.theirs = nil
 }
 
-// drain waits until the command's output has all been passed on: every
-// process that held it is gone once the container's init has exited (the
-// kernel kills the rest of its PID namespace), but a bounded wait keeps a
-// process in the host's PID namespace (--pid host is not offered, but
-// exec -d may race) from holding the monitor.
-func (c *console) drain() {
+// Drain waits until the command's output has all been passed on, then
+// logs what is left of lines it did not end: every process that held it
+// is gone once the container's init has exited (the kernel kills the rest
+// of its PID namespace), but a bounded wait keeps a process in the host's
+// PID namespace (--pid host is not offered, but exec -d may race) from
+// holding the monitor.
+func (c *console) Drain() {
 	done := make(chan struct{})
 	go func() { c.copies.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(2 * time.Second):
 	}
+	c.hub.flush()
 }
 
-func (c *console) close() {
-	c.closeTheirs()
+// TTY reports whether the run has a terminal (-t).
+func (c *console) TTY() bool { return c.tty }
+
+// Size is the terminal's rows and columns the run starts with: the
+// latest a client sent.
+func (c *console) Size() [2]uint16 { return c.hub.consoleSize() }
+
+// Exited tells the clients the run's exit status and lets them go.
+func (c *console) Exited(status int) { c.hub.exited(status) }
+
+// Close closes every end the console holds.
+func (c *console) Close() {
+	c.CloseTheirs()
 	c.inputMu.Lock()
 	defer c.inputMu.Unlock()
 	for _, f := range []*os.File{c.stdin, c.master, c.socket} {

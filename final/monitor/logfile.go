@@ -1,4 +1,4 @@
-package container
+package monitor
 
 import (
 	"bytes"
@@ -8,29 +8,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mydocker/mydocker/final/container"
 )
-
-// logEntry is one line of a container's log, in docker's json-file shape:
-// {"log":"hello\n","stream":"stdout","time":"2026-12-01T13:00:00.123456789Z"}.
-// Keeping each line's stream and time is what makes logs -t and --tail
-// exact, and lets logs put stderr back on stderr.
-type logEntry struct {
-	Log    string    `json:"log"`
-	Stream string    `json:"stream"`
-	Time   time.Time `json:"time"`
-}
-
-// LogOptions caps a container's log (--log-opt max-size, max-file): once
-// the file would grow past MaxSize it is rotated, and the oldest of
-// MaxFiles files is dropped, so a chatty container never fills the disk.
-// The defaults are those of docker's "local" log driver.
-type LogOptions struct {
-	MaxSize  int64 `json:"maxSize"`
-	MaxFiles int   `json:"maxFiles"`
-}
-
-// DefaultLogOptions keeps at most 5 files of 20 MB.
-var DefaultLogOptions = LogOptions{MaxSize: 20 << 20, MaxFiles: 5}
 
 // maxLogLine is the longest line kept as one entry: a longer one is cut
 // into entries of this size, as docker does at 16 KB.
@@ -40,15 +20,15 @@ const maxLogLine = 16 << 10
 type logFile struct {
 	mu      sync.Mutex
 	path    string
-	opts    LogOptions
+	opts    container.LogOptions
 	f       *os.File
 	size    int64
 	partial map[string][]byte // a line not ended yet, per stream
 }
 
-func openLogFile(path string, opts LogOptions) (*logFile, error) {
+func openLogFile(path string, opts container.LogOptions) (*logFile, error) {
 	if opts.MaxSize <= 0 || opts.MaxFiles <= 0 {
-		opts = DefaultLogOptions
+		opts = container.DefaultLogOptions
 	}
 	l := &logFile{path: path, opts: opts, partial: map[string][]byte{}}
 	if err := l.open(); err != nil {
@@ -104,7 +84,7 @@ func (l *logFile) flush() {
 }
 
 func (l *logFile) entry(stream string, line []byte) {
-	data, err := json.Marshal(logEntry{Log: string(line), Stream: stream, Time: time.Now().UTC()})
+	data, err := json.Marshal(container.LogEntry{Log: string(line), Stream: stream, Time: time.Now().UTC()})
 	if err != nil || l.f == nil {
 		return
 	}

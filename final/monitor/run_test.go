@@ -1,7 +1,6 @@
-package container
+package monitor
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mydocker/mydocker/final/cgroups/resources"
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
@@ -19,23 +19,9 @@ import (
 	"github.com/mydocker/mydocker/final/state"
 )
 
-// TestMain lets this test binary play the container's init, as the real
-// binary does: Run re-executes /proc/self/exe, which here is the test.
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "init" {
-		// As main does: init exits with the status it reported.
-		var reported *initproc.ReportedError
-		if err := initproc.Run(); errors.As(err, &reported) {
-			os.Exit(reported.Code)
-		}
-		os.Exit(125)
-	}
-	os.Exit(m.Run())
-}
-
 // runOpts is a foreground run of the busybox image under a root of the
 // test's own.
-func runOpts(t *testing.T, command ...string) RunOptions {
+func runOpts(t *testing.T, command ...string) container.RunOptions {
 	testutil.RequireRoot(t)
 	root := t.TempDir()
 	testutil.BusyboxImage(t, root)
@@ -46,17 +32,17 @@ func runOpts(t *testing.T, command ...string) RunOptions {
 	images := image.Store{Root: root}
 	img, err := images.Import(f, "busybox", nil)
 	require.NoError(t, err)
-	return RunOptions{Root: root, Image: "busybox", ImageID: img.ID, Layers: images.Lowers(img), Command: command}
+	return container.RunOptions{Root: root, Image: "busybox", ImageID: img.ID, Layers: images.Lowers(img), Command: command}
 }
 
 // monitorRun runs opts as a container's monitor does, in the test.
-func monitorRun(t *testing.T, opts RunOptions, signals chan os.Signal) (*state.Container, int, error) {
+func monitorRun(t *testing.T, opts container.RunOptions, signals chan os.Signal) (*state.Container, int, error) {
 	if signals == nil {
 		signals = make(chan os.Signal, 1)
 	}
-	opts.hub = newHub(signals, [2]uint16{})
-	t.Cleanup(opts.hub.close)
-	return run(opts, signals)
+	h := newHub(signals, [2]uint16{})
+	t.Cleanup(h.close)
+	return container.Run(opts, h, signals)
 }
 
 func TestRunGivesPID1AndStatusAndKeepsTheContainer(t *testing.T) {

@@ -1,4 +1,4 @@
-package container
+package monitor
 
 import (
 	"encoding/binary"
@@ -14,6 +14,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/internal/terminal"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -47,9 +48,9 @@ func newHub(signals chan<- os.Signal, size [2]uint16) *hub {
 	return &hub{clients: map[*client]bool{}, signals: signals, size: size}
 }
 
-// prepare opens the container's log and its attach socket, once its
+// Prepare opens the container's log and its attach socket, once its
 // directory exists.
-func (h *hub) prepare(st *state.Container, opts LogOptions) error {
+func (h *hub) Prepare(st *state.Container, opts container.LogOptions) error {
 	if h.log == nil {
 		l, err := openLogFile(st.LogPath(), opts)
 		if err != nil {
@@ -236,6 +237,27 @@ func (h *hub) flush() {
 		h.log.flush()
 	}
 }
+
+// Console makes a run's stdio as opts ask, which input goes to from this
+// run on.
+func (h *hub) Console(opts container.RunOptions) (container.Console, error) {
+	con, err := newConsole(opts, h)
+	if err != nil {
+		return nil, err
+	}
+	h.use(con)
+	return con, nil
+}
+
+// The hub is what a run needs of its monitor, its console a run's stdio.
+var (
+	_ container.Monitor = (*hub)(nil)
+	_ container.Console = (*console)(nil)
+)
+
+// JoinCgroup moves us, the container id's monitor, into a cgroup of our
+// own (see joinMonitorCgroup).
+func (h *hub) JoinCgroup(id string) { joinMonitorCgroup(id) }
 
 // use makes con the stdio that input goes to, from this run on.
 func (h *hub) use(con *console) {

@@ -1,4 +1,4 @@
-package container
+package monitor
 
 import (
 	"bytes"
@@ -6,16 +6,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
 
+// logged is an exited container of a store of the test's own, whose log
+// the test writes.
+func logged(t *testing.T) *state.Container {
+	t.Helper()
+	st := &state.Container{ID: state.NewID(), Created: time.Now(), Status: state.Exited}
+	require.NoError(t, state.Store{Root: t.TempDir()}.Create(st))
+	return st
+}
+
 func TestLogFileKeepsLinesStreamsAndTimes(t *testing.T) {
-	st := newTestContainer(t, state.Store{Root: t.TempDir()}, "")
-	l, err := openLogFile(st.LogPath(), DefaultLogOptions)
+	st := logged(t)
+	l, err := openLogFile(st.LogPath(), container.DefaultLogOptions)
 	require.NoError(t, err)
 	l.write("stdout", []byte("one\ntw"))
 	l.write("stderr", []byte("err\n"))
@@ -23,28 +34,28 @@ func TestLogFileKeepsLinesStreamsAndTimes(t *testing.T) {
 	l.close()
 
 	var out, errs bytes.Buffer
-	require.NoError(t, Logs(st, &out, &errs, LogsOptions{Tail: -1}))
+	require.NoError(t, container.Logs(st, &out, &errs, container.LogsOptions{Tail: -1}))
 	assert.Equal(t, "one\ntwo\nno newline", out.String(), "a line cut in two reads is one line; the last is kept at the end")
 	assert.Equal(t, "err\n", errs.String(), "stderr stays stderr")
 
 	out.Reset()
-	require.NoError(t, Logs(st, &out, &out, LogsOptions{Tail: 2}))
+	require.NoError(t, container.Logs(st, &out, &out, container.LogsOptions{Tail: 2}))
 	assert.Equal(t, "two\nno newline", out.String())
 
 	out.Reset()
-	require.NoError(t, Logs(st, &out, &out, LogsOptions{Tail: 0}))
+	require.NoError(t, container.Logs(st, &out, &out, container.LogsOptions{Tail: 0}))
 	assert.Empty(t, out.String())
 
 	out.Reset()
-	require.NoError(t, Logs(st, &out, &out, LogsOptions{Tail: 1, Timestamps: true}))
+	require.NoError(t, container.Logs(st, &out, &out, container.LogsOptions{Tail: 1, Timestamps: true}))
 	stamp, line, _ := strings.Cut(out.String(), " ")
 	assert.Equal(t, "no newline", line)
 	assert.Len(t, stamp, len("2026-12-01T13:00:00.123456789Z"), "nine digits of nanoseconds, as docker")
 }
 
 func TestLogFileRotatesAndDropsTheOldest(t *testing.T) {
-	st := newTestContainer(t, state.Store{Root: t.TempDir()}, "")
-	l, err := openLogFile(st.LogPath(), LogOptions{MaxSize: 1000, MaxFiles: 3})
+	st := logged(t)
+	l, err := openLogFile(st.LogPath(), container.LogOptions{MaxSize: 1000, MaxFiles: 3})
 	require.NoError(t, err)
 	for i := 0; i < 200; i++ {
 		l.write("stdout", []byte(strings.Repeat("x", 40)+"\n"))
@@ -60,10 +71,10 @@ func TestLogFileRotatesAndDropsTheOldest(t *testing.T) {
 		assert.LessOrEqual(t, info.Size(), int64(1000), f)
 	}
 	var out bytes.Buffer
-	require.NoError(t, Logs(st, &out, &out, LogsOptions{Tail: 1}))
+	require.NoError(t, container.Logs(st, &out, &out, container.LogsOptions{Tail: 1}))
 	assert.Equal(t, "last\n", out.String())
 	out.Reset()
-	require.NoError(t, Logs(st, &out, &out, LogsOptions{Tail: -1}))
+	require.NoError(t, container.Logs(st, &out, &out, container.LogsOptions{Tail: -1}))
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	assert.Less(t, len(lines), 201, "what was rotated away is gone")
 	assert.Equal(t, "last", lines[len(lines)-1], "in order across the files")
@@ -71,7 +82,7 @@ func TestLogFileRotatesAndDropsTheOldest(t *testing.T) {
 
 func TestLogFileCutsVeryLongLines(t *testing.T) {
 	dir := t.TempDir()
-	l, err := openLogFile(filepath.Join(dir, "log"), DefaultLogOptions)
+	l, err := openLogFile(filepath.Join(dir, "log"), container.DefaultLogOptions)
 	require.NoError(t, err)
 	l.write("stdout", bytes.Repeat([]byte("y"), maxLogLine*2+10))
 	l.close()
