@@ -8,8 +8,6 @@ import (
 	"strings"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/network"
@@ -212,10 +210,4 @@ func containerEnv(hostname string, tty bool, extra []string) []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-// isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
@@ -290,20 +288,6 @@ func pendingSignal(signals <-chan os.Signal) (syscall.Signal, bool) {
 	}
 }
 
-// takeBackTerminal makes our process group the terminal's foreground
-// again, after the container had it. The kernel stops a background process
-// that changes the foreground with SIGTTOU, so that signal is ignored
-// meanwhile (tcsetpgrp(3)).
-func takeBackTerminal() {
-	signal.Ignore(syscall.SIGTTOU)
-	defer signal.Reset(syscall.SIGTTOU)
-	if err := unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, unix.Getpgrp()); err != nil {
-		logrus.WithError(err).Debug("take back the terminal")
-	}
-}
-
-// applyCgroup creates the container's cgroup with its limits and moves
-// the container's init into it.
 // makeCgroup makes the container's cgroup with its limits, and, unless
 // it is privileged, the device policy: only the usual devices, as docker
 // (a node made with mknod inside cannot be opened).
