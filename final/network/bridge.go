@@ -20,7 +20,7 @@ func (bridgeDriver) Name() string { return "bridge" }
 // Create makes the rules, then the bridge: the guard against 127.0.0.0/8
 // from the bridge is there before route_localnet is set on it.
 func (bridgeDriver) Create(n *Network) error {
-	if err := addNetworkRules(n); err != nil {
+	if err := syncRules(n); err != nil {
 		return err
 	}
 	return createBridge(n)
@@ -29,7 +29,7 @@ func (bridgeDriver) Create(n *Network) error {
 // Ensure makes the rules and the bridge again where they were taken
 // away (ensure.go), the rules first, as Create.
 func (bridgeDriver) Ensure(n *Network) error {
-	if err := ensureRules(n); err != nil {
+	if err := syncRules(n); err != nil {
 		return err
 	}
 	return ensureBridge(n)
@@ -44,15 +44,8 @@ func (bridgeDriver) Delete(n *Network) error {
 			first = err
 		}
 	}
-	t, err := ipt()
-	if err != nil {
+	if err := deleteNetworkRules(n); err != nil {
 		keep(err)
-	} else {
-		for _, r := range append(networkRules(n), legacyRules(n)...) {
-			if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
-				keep(err)
-			}
-		}
 	}
 	if link, err := netlink.LinkByName(n.Bridge); err == nil {
 		if err := netlink.LinkDel(link); err != nil {
@@ -128,20 +121,4 @@ func createBridge(n *Network) error {
 	// services: networkRules drops that in raw PREROUTING, rules that
 	// Create makes before the bridge.
 	return setSysctls(n)
-}
-
-func addNetworkRules(n *Network) error {
-	t, err := ipt()
-	if err != nil {
-		return err
-	}
-	if err := ensureChains(t); err != nil {
-		return err
-	}
-	for _, r := range networkRules(n) {
-		if err := t.AppendUnique(r.table, r.chain, r.rule...); err != nil {
-			return fmt.Errorf("iptables -t %s -A %s: %w", r.table, r.chain, err)
-		}
-	}
-	return nil
 }

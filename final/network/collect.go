@@ -37,9 +37,7 @@ func (s Store) collect() error {
 		// A network rm killed between the last file's removal and the
 		// chains' leaves them to nobody: they go here, unless another
 		// state root's networks use them.
-		if t, err := ipt(); err == nil {
-			_ = removeChainsIfUnused(t)
-		}
+		_ = removeChainsIfUnused()
 	}
 	for _, n := range nets {
 		if err := s.collectAllocations(n.Name); err != nil {

@@ -46,7 +46,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	made := &Network{Name: name, Driver: d.Name(), Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
 	// iptables is looked for before anything is recorded: without it
 	// nothing can be made, and nothing needs undoing (remove needs it).
-	if _, err := ipt(); err != nil {
+	if err := iptablesInstalled(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {

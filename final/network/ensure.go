@@ -36,65 +36,28 @@ func (s Store) ensure(n *Network) error {
 	return nil
 }
 
-// ensureRules makes the network's rules, our chains and their jumps when
-// one of them is missing or out of order. One iptables-save tells (a
-// run's cost: some 10 ms); only then are the network's rules removed and
-// made again, in networkRules' order, which AppendUnique alone would not
-// keep: a rule made again after its chain's DROP would never match.
-func ensureRules(n *Network) error {
-	if n.Rules >= rulesVersion && rulesInPlace(n) {
-		return nil
-	}
-	t, err := ipt()
-	if err != nil {
-		return err
-	}
-	for _, r := range append(legacyRules(n), networkRules(n)...) {
-		if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
-			return err
-		}
-	}
-	return addNetworkRules(n)
-}
-
-// rulesInPlace tells whether iptables-save shows every jump and every rule
-// of n, n's in their order. Rules are compared as sets of words: iptables
-// prints a rule's matches in an order of its own (-d before -i).
-func rulesInPlace(n *Network) bool {
-	save, err := iptablesSave()
-	if err != nil {
-		return false // the slow way, rule by rule, tells
-	}
-	for _, j := range jumps {
-		if save.find(j.table, j.chain, j.rule, 0) < 0 {
-			return false
-		}
-	}
-	after := map[string]int{}
-	for _, r := range networkRules(n) {
-		key := r.table + " " + r.chain
-		at := save.find(r.table, r.chain, r.rule, after[key])
-		if at < 0 {
-			return false
-		}
-		after[key] = at + 1
-	}
-	return true
-}
-
-// savedRules are iptables-save's rules: per "table chain", each rule's
-// words, sorted.
+// savedRules is what iptables-save shows: per "table chain", each rule's
+// words, sorted; a chain with no rules is there with none.
 type savedRules map[string][]string
 
+// iptablesSave reads every table's rules, in one process.
 func iptablesSave() (savedRules, error) {
 	path, err := exec.LookPath("iptables-save")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("iptables-save: %w (install the iptables package)", err)
 	}
-	out, err := exec.Command(path).Output()
+	cmd := exec.Command(path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("iptables-save: %w: %s", err, firstLine(stderr.String()))
 	}
+	return parseSave(out)
+}
+
+// parseSave reads iptables-save's output.
+func parseSave(out []byte) (savedRules, error) {
 	rules := savedRules{}
 	table := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -102,6 +65,15 @@ func iptablesSave() (savedRules, error) {
 		line := sc.Text()
 		if t, ok := strings.CutPrefix(line, "*"); ok {
 			table = t
+			continue
+		}
+		if c, ok := strings.CutPrefix(line, ":"); ok {
+			// ":CHAIN POLICY [counters]": the chain, maybe without rules.
+			if name, _, _ := strings.Cut(c, " "); name != "" {
+				if _, ok := rules[table+" "+name]; !ok {
+					rules[table+" "+name] = nil
+				}
+			}
 			continue
 		}
 		words := strings.Fields(line)
@@ -121,7 +93,8 @@ func wordSet(words []string) string {
 }
 
 // find returns the index of rule in table's chain at from or later, -1
-// when it is not there.
+// when it is not there. Rules are compared as sets of words: iptables
+// prints a rule's matches in an order of its own (-d before -i).
 func (s savedRules) find(table, chain string, rule []string, from int) int {
 	want := wordSet(rule)
 	got := s[table+" "+chain]
@@ -131,6 +104,47 @@ func (s savedRules) find(table, chain string, rule []string, from int) int {
 		}
 	}
 	return -1
+}
+
+func (s savedRules) hasChain(table, chain string) bool {
+	_, ok := s[table+" "+chain]
+	return ok
+}
+
+// inPlace tells whether every jump and every rule of n is there, n's in
+// their order, and no rule of an older mydocker's.
+func (s savedRules) inPlace(n *Network) bool {
+	for _, j := range jumps {
+		if s.find(j.table, j.chain, j.rule, 0) < 0 {
+			return false
+		}
+	}
+	after := map[string]int{}
+	for _, r := range networkRules(n) {
+		key := r.table + " " + r.chain
+		at := s.find(r.table, r.chain, r.rule, after[key])
+		if at < 0 {
+			return false
+		}
+		after[key] = at + 1
+	}
+	for _, r := range legacyRules(n) {
+		if s.find(r.table, r.chain, r.rule, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ourChainsInUse tells whether a network (of any state root) has a rule
+// in one of our chains.
+func (s savedRules) ourChainsInUse() bool {
+	for _, c := range ourChains {
+		if len(s[c.table+" "+c.chain]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ensureBridge makes the bridge when it is gone (a reboot, ip link del),

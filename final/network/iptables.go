@@ -2,7 +2,6 @@ package network
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/coreos/go-iptables/iptables"
 )
@@ -10,9 +9,11 @@ import (
 // Our chains. Every rule mydocker adds is in one of them, reached by one
 // jump from the built-in chain: teardown deletes precisely what it added,
 // and with the last network the jumps and chains go too, so that
-// iptables-save is what it was before. github.com/coreos/go-iptables
-// drives the iptables binary, as the book did, so both back ends work
-// (iptables-nft, as on Debian 12, and iptables-legacy).
+// iptables-save is what it was before. A network's chains, jumps and
+// rules are made and removed by one iptables-restore each (restore.go);
+// github.com/coreos/go-iptables drives the iptables binary for the few
+// rules of -p, as the book did. Both go through the iptables binaries, so
+// both back ends work (iptables-nft, as on Debian 12, and iptables-legacy).
 const (
 	chainPost = "MYDOCKER-POSTROUTING" // nat: MASQUERADE out of each subnet
 	chainDNAT = "MYDOCKER-DNAT"        // nat: -p, from outside and from the host itself
@@ -46,31 +47,6 @@ func ipt() (*iptables.IPTables, error) {
 		return nil, fmt.Errorf("iptables: %w (install the iptables package)", err)
 	}
 	return t, nil
-}
-
-// ensureChains makes our chains and their jumps, once.
-func ensureChains(t *iptables.IPTables) error {
-	for _, c := range ourChains {
-		if ok, err := t.ChainExists(c.table, c.chain); err != nil {
-			return err
-		} else if !ok {
-			if err := t.NewChain(c.table, c.chain); err != nil {
-				return err
-			}
-		}
-	}
-	for _, j := range jumps {
-		ok, err := t.Exists(j.table, j.chain, j.rule...)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			if err := t.Insert(j.table, j.chain, 1, j.rule...); err != nil {
-				return fmt.Errorf("iptables -t %s -I %s: %w", j.table, j.chain, err)
-			}
-		}
-	}
-	return nil
 }
 
 // deleteRule deletes rule from table's chain where both are there. A chain
@@ -115,52 +91,6 @@ func jumpTarget(rule []string) string {
 		}
 	}
 	return ""
-}
-
-// removeChainsIfUnused removes the jumps and our chains, once no network
-// of any state root has a rule in them: another root's networks (a
-// test's, next to the user's) share them, under another lock. A chain is
-// deleted with -X, which refuses one that another root has just put a
-// rule in; a jump removed under such a network is made again by its next
-// run (ensureRules).
-func removeChainsIfUnused(t *iptables.IPTables) error {
-	for _, c := range ourChains {
-		rules, err := t.List(c.table, c.chain)
-		if err != nil {
-			continue // not there
-		}
-		for _, r := range rules {
-			if !strings.HasPrefix(r, "-N ") {
-				return nil // in use
-			}
-		}
-	}
-	for _, j := range jumps {
-		// A jump to a chain that is gone cannot even be looked for.
-		target := j.rule[len(j.rule)-1]
-		ok, err := t.ChainExists(j.table, target)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		if err := t.DeleteIfExists(j.table, j.chain, j.rule...); err != nil {
-			return err
-		}
-	}
-	for _, c := range ourChains {
-		ok, err := t.ChainExists(c.table, c.chain)
-		if err != nil {
-			return err
-		}
-		if ok {
-			if err := t.DeleteChain(c.table, c.chain); err != nil {
-				return nil // a rule came meanwhile: in use after all
-			}
-		}
-	}
-	return nil
 }
 
 // ourChains are the chains every network's rules go in. chainFwd jumps to

@@ -54,11 +54,7 @@ func (s Store) remove(n *Network) error {
 		}
 	}
 	if nets, err := s.List(); err == nil && len(nets) == 0 {
-		t, err := ipt()
-		if err != nil {
-			return err
-		}
-		return removeChainsIfUnused(t)
+		return removeChainsIfUnused()
 	}
 	return nil
 }

@@ -510,28 +510,34 @@ caller_cgroup_remove() {
 	CALLER_CG=
 }
 
-# iptables_wrapper MODE N [WORD]: a directory with an iptables that runs
-# the real one but for its Nth call (with WORD among its arguments, when
-# given), which fails (MODE fail) or hangs until killed (MODE hang, its pid
-# in $WRAP/hung). IPT_PATH is a PATH that finds it first.
+# iptables_wrapper MODE N [WORD]: a directory with an iptables, an
+# iptables-save and an iptables-restore (final/ makes a network's rules
+# with one of each) that run the real ones but for their Nth call in all
+# (with WORD among its arguments, when given), which fails (MODE fail),
+# hangs until killed (MODE hang, its pid in $WRAP/hung) or runs and then
+# hangs (MODE hang-after). IPT_PATH is a PATH that finds them first.
 iptables_wrapper() {
 	WRAP=$BATS_TEST_TMPDIR/wrap
 	rm -rf "$WRAP" && mkdir -p "$WRAP"
 	echo 0 >"$WRAP/count"
-	cat >"$WRAP/iptables" <<-SH
-		#!/bin/bash
-		if [ -z "${3:-}" ] || [[ " \$* " == *" ${3:-} "* ]]; then
-			n=\$((\$(cat "$WRAP/count") + 1))
-			echo \$n >"$WRAP/count"
-			if [ \$n -eq $2 ]; then
-				if [ $1 = hang ]; then echo \$\$ >"$WRAP/hung"; exec sleep 1000; fi
-				echo "iptables: injected failure" >&2
-				exit 4 # not 1, which go-iptables takes for "no such rule or chain"
+	local name
+	for name in iptables iptables-save iptables-restore; do
+		cat >"$WRAP/$name" <<-SH
+			#!/bin/bash
+			if [ -z "${3:-}" ] || [[ " \$* " == *" ${3:-} "* ]]; then
+				n=\$((\$(cat "$WRAP/count") + 1))
+				echo \$n >"$WRAP/count"
+				if [ \$n -eq $2 ]; then
+					if [ $1 = hang ]; then echo \$\$ >"$WRAP/hung"; exec sleep 1000; fi
+					if [ $1 = hang-after ]; then $(command -v "$name") "\$@"; echo \$\$ >"$WRAP/hung"; exec sleep 1000; fi
+					echo "$name: injected failure" >&2
+					exit 4 # not 1, which go-iptables takes for "no such rule or chain"
+				fi
 			fi
-		fi
-		exec $(command -v iptables) "\$@"
-	SH
-	chmod +x "$WRAP/iptables"
+			exec $(command -v "$name") "\$@"
+		SH
+		chmod +x "$WRAP/$name"
+	done
 	IPT_PATH=$WRAP:$PATH
 }
 
