@@ -16,6 +16,11 @@ func saveRunOptions(st *state.Container, opts RunOptions) error {
 	if err != nil {
 		return err
 	}
+	// What start runs the container from again: durable, as its record
+	// (Store.Create), unless --rm removes it when its run ends.
+	if st.AutoRemove {
+		return atomicfile.WriteVolatile(st.RunOptionsPath(), data, 0o600)
+	}
 	return atomicfile.Write(st.RunOptionsPath(), data, 0o600)
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
 	"github.com/mydocker/mydocker/final/internal/lockfile"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -50,10 +51,17 @@ func (s Store) Create(st *Container) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	err = st.Save()
+	// A container that outlives its run (not --rm) is on disk for good
+	// once Create returns: ps -a lists it after a crash or a reboot. One
+	// that --rm removes need not survive its run.
+	durable := !st.AutoRemove
+	err = st.save(durable)
 	if err == nil {
 		st.dir = filepath.Join(s.containersDir(), st.ID)
 		err = os.Rename(tmp, st.dir)
+	}
+	if err == nil && durable {
+		err = atomicfile.SyncDir(s.containersDir())
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
