@@ -16,7 +16,7 @@ import (
 	"github.com/mydocker/mydocker/final/internal/envlist"
 	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/mountfd"
-	"github.com/mydocker/mydocker/final/oci"
+	"github.com/mydocker/mydocker/final/rootfs"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -160,7 +160,7 @@ func prepareUser(cfg *Config) (passwd.Credential, error) {
 
 // setUpMount moves the container into its own root filesystem and gives
 // it /proc, /sys and /dev, with the code that makes an OCI bundle's
-// (oci.Rootfs). Run started us in that root (cmd.Dir).
+// (rootfs.Rootfs). Run started us in that root (cmd.Dir).
 func setUpMount(cfg Config) error {
 	root, err := os.Getwd()
 	if err != nil {
@@ -180,14 +180,14 @@ func setUpMount(cfg Config) error {
 	// orders them: made in the container's mount namespace, never by path
 	// in the host's (volumeMounts says why).
 	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
-	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
+	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
 		return err
 	}
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {
 		return err
 	}
-	if err := oci.PivotRoot(root); err != nil {
+	if err := rootfs.PivotRoot(root); err != nil {
 		return err
 	}
 	return hideFromContainer(cfg.Confinement)
