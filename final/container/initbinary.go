@@ -33,6 +33,7 @@ var initBinary = sync.OnceValue(func() string {
 		logrus.WithError(err).Debug("init: re-executing mydocker")
 		return "/proc/self/exe"
 	}
+	logrus.WithField("path", path).Debug("init: the small binary beside mydocker")
 	return path
 })
 
