@@ -17,6 +17,9 @@ bin="$BUILD/$stage/mydocker"
 
 say "building $stage"
 (cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
+if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then # run's init, small and static
+	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init)
+fi
 
 # The busybox image the container runs in (chapter 4 on). final/ keeps
 # images in a store of its own: the host's static busybox is imported as

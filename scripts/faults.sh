@@ -28,6 +28,9 @@ build() {
 if [ -z "${MYDOCKER:-}" ]; then
 	say "building $stage"
 	build "$BUILD/$stage/mydocker" ./cmd/mydocker "$stage"
+	if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then # run's init, small and static
+		CGO_ENABLED=0 build "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init "$stage"
+	fi
 	MYDOCKER=$BUILD/$stage/mydocker
 fi
 if [ -z "${TESTREGISTRY:-}" ]; then

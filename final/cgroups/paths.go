@@ -1,7 +1,6 @@
 package cgroups
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -90,24 +89,4 @@ func waitFor(done func() bool) error {
 		return nil
 	}
 	return fmt.Errorf("the cgroup's freezer did not settle")
-}
-
-// Hierarchies lists the hierarchies of /proc/self/cgroup by their
-// controllers ("cpu,cpuacct", "name=systemd"; "" for the unified one), as
-// the kernel shows them to our cgroup namespace.
-func Hierarchies() ([]string, error) {
-	f, err := os.Open("/proc/self/cgroup")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var list []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		parts := strings.SplitN(sc.Text(), ":", 3)
-		if len(parts) == 3 {
-			list = append(list, parts[1])
-		}
-	}
-	return list, sc.Err()
 }

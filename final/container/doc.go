@@ -5,7 +5,8 @@
 //
 // Run (or Create, then StartAgain) makes a container from an image and
 // starts it: this very binary is re-executed as "/proc/self/exe init"
-// with clone(2) flags for new UTS, PID, mount, IPC and network namespaces
+// (or the small mydocker-init beside it, when only root could have put it
+// there: initbinary.go) with clone(2) flags for new UTS, PID, mount, IPC and network namespaces
 // (book 3.1), where package initproc's Run is its init. This package is
 // the parent's side: it puts init into its cgroup (3.2), works out its
 // confinement (capabilities, no_new_privs, the seccomp program; package

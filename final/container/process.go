@@ -142,8 +142,10 @@ func (p *initPipes) close() {
 
 // NewParentProcess builds the command that starts the container: this
 // binary, re-executed as "init" in new namespaces, in the container's
-// root. /proc/self/exe is used rather than os.Args[0] because it names
-// this exact binary whatever the caller's PATH or working directory.
+// root, or the same init as the small binary mydocker-init beside it when
+// only root can have put it there (initBinary). /proc/self/exe is used
+// rather than os.Args[0] because it names this exact binary whatever the
+// caller's PATH or working directory.
 //
 // The user's command does not go on init's command line: it is written
 // later to the command pipe, which init reads as fd 3. Until then init
@@ -158,12 +160,12 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 		args = append([]string{"--debug"}, args...)
 	}
 
-	cmd := exec.Command("/proc/self/exe", args...)
+	cmd := exec.Command(initBinary(), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags, Setsid: true}
 	if opts.HostNetwork {
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
-	// init is this binary, on the host, as root: it starts with a fixed
+	// init is our binary, on the host, as root: it starts with a fixed
 	// environment of ours. The container's (the image's Env, -e) travels
 	// in the init config and is only given to execve: an image's
 	// LD_PRELOAD would otherwise run its author's code in init, as root on

@@ -2,6 +2,7 @@ package container
 
 import (
 	"github.com/mydocker/mydocker/final/initproc"
+	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -20,6 +21,6 @@ func confinement(root string, o state.SecurityOptions) (initproc.Confinement, er
 	if o.Seccomp == "unconfined" {
 		return c, nil
 	}
-	c.Seccomp, _, err = security.SeccompProgram(root, o.Seccomp, caps)
+	c.Seccomp, _, err = seccomp.Program(root, o.Seccomp, caps)
 	return c, err
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -26,7 +27,7 @@ func confinement(root string, o state.SecurityOptions, privileged bool) (params,
 	prog := ""
 	if !o.Privileged {
 		if o.Seccomp != "unconfined" {
-			if _, prog, err = security.SeccompProgram(root, o.Seccomp, caps); err != nil {
+			if _, prog, err = seccomp.Program(root, o.Seccomp, caps); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/mydocker/mydocker/final/internal/envlist"
 )
 
 // ApplyChange applies one Dockerfile instruction to an image's config, as
@@ -73,21 +75,5 @@ func commandForm(s string) ([]string, error) {
 
 // MergeEnv is env with each KEY=VALUE of over put in, replacing the
 // same KEY, keeping the order of env (docker's rule for -e over the
-// image's Env).
-func MergeEnv(env, over []string) []string {
-	out := append([]string{}, env...)
-	for _, kv := range over {
-		key, _, _ := strings.Cut(kv, "=")
-		replaced := false
-		for i, have := range out {
-			if k, _, _ := strings.Cut(have, "="); k == key {
-				out[i], replaced = kv, true
-				break
-			}
-		}
-		if !replaced {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
+// image's Env): envlist.Merge, which the container's init uses too.
+func MergeEnv(env, over []string) []string { return envlist.Merge(env, over) }

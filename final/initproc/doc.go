@@ -14,5 +14,7 @@
 // pipe protocol, SendConfig and ReadStatus, runs in the monitor, in
 // package container, which imports this package; this one imports
 // nothing of container's. Package monitor and the CLI import it for
-// ExecError, and the CLI's hidden "init" command calls Run.
+// ExecError, and the CLI's hidden "init" command calls Run, as does
+// cmd/mydocker-init, the same init as a small static binary: so this
+// package needs no cgo and none of the heavy libraries (go list -deps).
 package initproc

@@ -11,13 +11,12 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/internal/envlist"
 	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/mountfd"
-	"github.com/mydocker/mydocker/final/oci"
+	"github.com/mydocker/mydocker/final/rootfs"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -125,16 +124,6 @@ func startCommand() error {
 	})
 }
 
-// loopbackUp brings lo up, as docker does for every container, also one
-// on no network (--network none): 127.0.0.1 works inside. A container on
-// a network has it up already; one on the host's network shares the
-// host's, which is up. A failure leaves lo as it was, as before.
-func loopbackUp() {
-	if lo, err := netlink.LinkByName("lo"); err == nil {
-		_ = netlink.LinkSetUp(lo)
-	}
-}
-
 // prepareUser does, as root still, what the switch to the container's
 // user (the image's User, or -u) needs: the terminal given to the user,
 // HOME (the user's, unless the image or -e set it) in the command's
@@ -152,7 +141,7 @@ func prepareUser(cfg *Config) (passwd.Credential, error) {
 		}
 	}
 	if getenv(cfg.Env, "HOME") == "" {
-		cfg.Env = image.MergeEnv(cfg.Env, []string{"HOME=" + cred.Home})
+		cfg.Env = envlist.Merge(cfg.Env, []string{"HOME=" + cred.Home})
 	}
 	if cfg.Cwd != "" {
 		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
@@ -171,7 +160,7 @@ func prepareUser(cfg *Config) (passwd.Credential, error) {
 
 // setUpMount moves the container into its own root filesystem and gives
 // it /proc, /sys and /dev, with the code that makes an OCI bundle's
-// (oci.Rootfs). Run started us in that root (cmd.Dir).
+// (rootfs.Rootfs). Run started us in that root (cmd.Dir).
 func setUpMount(cfg Config) error {
 	root, err := os.Getwd()
 	if err != nil {
@@ -191,14 +180,14 @@ func setUpMount(cfg Config) error {
 	// orders them: made in the container's mount namespace, never by path
 	// in the host's (volumeMounts says why).
 	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
-	r := oci.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
+	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
 		return err
 	}
 	if err := bindEtcFiles(root, cfg.EtcBinds); err != nil {
 		return err
 	}
-	if err := oci.PivotRoot(root); err != nil {
+	if err := rootfs.PivotRoot(root); err != nil {
 		return err
 	}
 	return hideFromContainer(cfg.Confinement)

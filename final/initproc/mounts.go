@@ -9,7 +9,7 @@ import (
 
 // containerMounts are what every mydocker container gets mounted, written
 // as an OCI spec's mounts: init hands them to the code that mounts a
-// bundle's (oci.Rootfs), so that a container of mydocker run and one of
+// bundle's (rootfs.Rootfs), so that a container of mydocker run and one of
 // mydocker-runc are made the same way. /proc shows the container's PID
 // namespace; /sys is read-only, as docker's, and so is the cgroup fs (from
 // the container's cgroup namespace), both writable with --privileged; /dev

@@ -7,7 +7,7 @@ import (
 )
 
 // volumeMounts are the volumes (-v, a host path or a named volume's
-// directory) as spec bind mounts, for oci.Rootfs to make in the
+// directory) as spec bind mounts, for rootfs.Rootfs to make in the
 // container's mount namespace, as docker hands them to runc: recursive,
 // private, and with ":ro" read-only to the bottom ("rro": the volume and
 // every mount inside it, set on the detached copy before it is attached;

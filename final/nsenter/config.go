@@ -33,7 +33,7 @@ func ConfigFile(params, env []string) (*os.File, error) {
 	return memfd("mydocker-exec", b.Bytes())
 }
 
-// ProgramFile is a seccomp program (security.CompileSeccomp's) as a
+// ProgramFile is a seccomp program (seccomp.Compile's) as a
 // memory file, for the constructor to read from an inherited descriptor
 // (ParamSeccompFd).
 func ProgramFile(prog []byte) (*os.File, error) {

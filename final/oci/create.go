@@ -21,7 +21,7 @@ import (
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
 	"github.com/mydocker/mydocker/final/internal/procstat"
 	"github.com/mydocker/mydocker/final/nsenter"
-	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/seccomp"
 )
 
 // CreateOptions are create's flags.
@@ -89,7 +89,7 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 }
 
 // root is the runtime's --root that holds the container: compiled seccomp
-// programs are kept there (security.CompileSeccomp).
+// programs are kept there (seccomp.Compile).
 func (c *Container) root() string { return filepath.Dir(c.dir) }
 
 func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, error) {
@@ -112,7 +112,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		plan.clone &^= unix.CLONE_NEWCGROUP
 	}
 	if s.Linux.Seccomp != nil {
-		if cfg.Seccomp, err = security.CompileSeccomp(c.root(), s.Linux.Seccomp); err != nil {
+		if cfg.Seccomp, err = seccomp.Compile(c.root(), s.Linux.Seccomp); err != nil {
 			return nil, err
 		}
 	}

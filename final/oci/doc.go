@@ -7,7 +7,7 @@
 // store (state.go, lifecycle.go), create and the sync protocol with init
 // (create.go, sync.go, hooks.go, cgroup.go, namespaces.go), init, which
 // runs in the new namespaces and makes the root filesystem and process
-// (init.go, rootfs.go, mounts.go, sysctl.go, process.go, console.go,
+// (init.go, rootfs.go and package rootfs, sysctl.go, process.go, console.go,
 // procself.go), exec (exec.go, execconfig.go: the process handed to
 // package nsenter's C constructor, the one path mydocker exec takes too,
 // so that no Go of ours runs inside a running container), the terminal

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/mydocker/mydocker/final/nsenter"
+	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -46,7 +47,7 @@ func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
 		return f, err
 	}
 	if s := c.Spec.Linux.Seccomp; s != nil {
-		prog, err := security.CompileSeccomp(c.root(), s)
+		prog, err := seccomp.Compile(c.root(), s)
 		if err != nil {
 			return f, err
 		}

@@ -7,23 +7,15 @@ import (
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
+
+	"github.com/mydocker/mydocker/final/rootfs"
 )
 
 // Features is what this runtime honours (features.md), for a client to
 // ask before it writes a config: what is not listed is refused by Check.
 func Features() features.Features {
 	yes, no := true, false
-	var mountOptions []string
-	for o := range mountFlags {
-		mountOptions = append(mountOptions, o)
-	}
-	for o := range propagationFlags {
-		mountOptions = append(mountOptions, o)
-	}
-	for o := range recursiveFlags {
-		mountOptions = append(mountOptions, o)
-	}
-	sort.Strings(mountOptions)
+	mountOptions := rootfs.MountOptions()
 	var caps []string
 	for _, c := range capability.ListKnown() {
 		caps = append(caps, "CAP_"+strings.ToUpper(c.String()))

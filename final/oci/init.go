@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/mountfd"
+	"github.com/mydocker/mydocker/final/rootfs"
 	"github.com/mydocker/mydocker/final/security"
 )
 
@@ -191,17 +192,21 @@ func setUpRootfs(cfg initConfig, sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	r := Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS}
+	r := rootfs.Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS}
 	if err := r.SetUp(); err != nil {
 		return err
 	}
 	if err := beforePivotHooks(cfg, sync); err != nil {
 		return err
 	}
-	if err := pivotRoot(cfg.Rootfs, cfg.NoPivot); err != nil {
+	pivot := rootfs.PivotRoot
+	if cfg.NoPivot {
+		pivot = rootfs.MoveRoot
+	}
+	if err := pivot(cfg.Rootfs); err != nil {
 		return err
 	}
-	if laterPropagation(prop) {
+	if rootfs.LaterPropagation(prop) {
 		if err := unix.Mount("", "/", "", prop, ""); err != nil {
 			return fmt.Errorf("set the propagation of /: %w", err)
 		}
@@ -248,18 +253,6 @@ func chrootOnly(cfg initConfig, sync *os.File) error {
 		return fmt.Errorf("chroot into the rootfs: %w", err)
 	}
 	return unix.Chdir("/")
-}
-
-// devBound reports whether /dev is a bind of another directory (the
-// host's /dev, say): then its nodes are that directory's.
-func devBound(mounts []specs.Mount) bool {
-	for _, m := range mounts {
-		if m.Destination == "/dev" {
-			p, _ := parseOptions(m.Options)
-			return isBind(m, p)
-		}
-	}
-	return false
 }
 
 // setUpProcess prepares the process, as root still: terminal, root

@@ -65,16 +65,6 @@ func TestCheckID(t *testing.T) {
 	}
 }
 
-func TestParseOptions(t *testing.T) {
-	p, err := parseOptions([]string{"nosuid", "ro", "rw", "rbind", "rslave", "mode=755", "size=1k"})
-	require.NoError(t, err)
-	assert.Equal(t, uintptr(unix.MS_NOSUID|unix.MS_BIND|unix.MS_REC), p.flags, "rw clears the ro before it")
-	assert.Equal(t, []uintptr{unix.MS_SLAVE | unix.MS_REC}, p.propagation)
-	assert.Equal(t, "mode=755,size=1k", p.data)
-	_, err = parseOptions([]string{"idmap"})
-	assert.Error(t, err)
-}
-
 func TestDeviceRules(t *testing.T) {
 	major, minor := int64(10), int64(229)
 	rules, err := deviceRules([]specs.LinuxDeviceCgroup{

@@ -11,13 +11,13 @@ import (
 // Confinement is what a container's process is confined by: the same
 // for mydocker run's init (package container), a bundle's init and
 // mydocker-runc exec (package oci). (mydocker exec's confinement is set
-// by nsenter's C code, from CapabilityMask and SeccompProgram's file.)
+// by nsenter's C code, from CapabilityMask and seccomp.Program's file.)
 type Confinement struct {
 	User specs.User
 	// Capabilities are the sets the process ends with; nil: none at all.
 	Capabilities *specs.LinuxCapabilities
 	NoNewPrivs   bool
-	// Seccomp is the compiled program (SeccompProgram, CompileSeccomp);
+	// Seccomp is the compiled program (package seccomp: Program, Compile);
 	// nil: no filter.
 	Seccomp []byte
 	// Own are our capabilities as OwnCapabilities read them, for a caller

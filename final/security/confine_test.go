@@ -9,14 +9,25 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/seccomp"
 )
+
+// TestMain lets the test binary play a confined process: with
+// CONFINE_CHILD set it goes through Confine.
+func TestMain(m *testing.M) {
+	if os.Getenv("CONFINE_CHILD") != "" {
+		os.Exit(confineChild())
+	}
+	os.Exit(m.Run())
+}
 
 // confineChild goes through Confine to nobody with CAP_KILL alone and
 // docker's profile, and checks at each step what the kernel says: its
 // exit code is the first step found wrong.
 func confineChild() int {
 	runtime.LockOSThread()
-	prog, _, err := SeccompProgram(os.Getenv("CONFINE_CHILD"), "", DefaultCapabilities)
+	prog, _, err := seccomp.Program(os.Getenv("CONFINE_CHILD"), "", DefaultCapabilities)
 	if err != nil {
 		return 10
 	}

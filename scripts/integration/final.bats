@@ -1007,3 +1007,48 @@ dead_pid() {
 	run md commit src committed:1
 	[ "$status" -eq 0 ]
 }
+
+@test "final: run starts mydocker-init beside mydocker only when nobody but root could have replaced it" {
+	# A copy of mydocker in a directory of root's, 0755, beside a fake
+	# mydocker-init that leaves a mark and fails: while run uses it, the
+	# run fails and the mark is there.
+	bin=$BATS_TEST_TMPDIR/bin
+	mkdir -m 0755 "$bin"
+	cp "$MYDOCKER" "$bin/mydocker"
+	mark=$BATS_TEST_TMPDIR/init-ran
+	printf '#!/bin/sh\necho "$*" >%s\nexit 1\n' "$mark" >"$bin/mydocker-init"
+	chmod 0755 "$bin/mydocker-init"
+	run --separate-stderr "$bin/mydocker" --debug "${MD_GLOBAL[@]}" run --rm --network none busybox true
+	echo "safe: $status $stderr"
+	[ "$status" -ne 0 ]
+	[ "$(cat "$mark")" = "--debug init" ] # with init's arguments, --debug too
+	rm "$mark"
+	# Anything another user could have replaced is not run: mydocker runs
+	# its own init, as without mydocker-init.
+	unsafe() {
+		run --separate-stderr "$bin/mydocker" "${MD_GLOBAL[@]}" run --rm --network none busybox echo ran
+		echo "$1: $status $output $stderr"
+		[ "$status" -eq 0 ]
+		[ "$output" = ran ]
+		[ ! -e "$mark" ]
+	}
+	chmod g+w "$bin/mydocker-init"
+	unsafe "group-writable file"
+	chmod g-w "$bin/mydocker-init"
+	chmod o+w "$bin"
+	unsafe "other-writable directory"
+	chmod o-w "$bin"
+	chown 65534 "$bin/mydocker-init"
+	unsafe "file of another user"
+	chown 0 "$bin/mydocker-init"
+	mv "$bin/mydocker-init" "$bin/fake-init"
+	ln -s fake-init "$bin/mydocker-init"
+	unsafe "symlink"
+	# The real one, in its place, runs the container.
+	rm "$bin/mydocker-init"
+	cp "$(dirname "$MYDOCKER")/mydocker-init" "$bin/mydocker-init"
+	run "$bin/mydocker" "${MD_GLOBAL[@]}" run --rm --network none busybox sh -c 'echo $HOME; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /root ]
+	[ "${lines[2]}" = 0x9 ] # lo up (IFF_UP|IFF_LOOPBACK)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
+	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
 	"github.com/mydocker/mydocker/final/volume"
@@ -260,7 +261,7 @@ func parseSecurity(cmd *cli.Command) (state.SecurityOptions, error) {
 		return o, err
 	}
 	if !o.Privileged {
-		if _, err := security.SeccompProfile(o.Seccomp, caps); err != nil {
+		if _, err := seccomp.Profile(o.Seccomp, caps); err != nil {
 			return o, err
 		}
 	}

@@ -5,7 +5,7 @@
 //
 //	dockerprofile CAP_KILL CAP_NET_BIND_SERVICE ...
 //
-// It is the profile that mydocker run applies (security.SeccompProfile).
+// It is the profile that mydocker run applies (seccomp.Profile).
 package main
 
 import (
@@ -13,11 +13,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/mydocker/mydocker/final/security"
+	"github.com/mydocker/mydocker/final/seccomp"
 )
 
 func main() {
-	profile, err := security.SeccompProfile("", os.Args[1:])
+	profile, err := seccomp.Profile("", os.Args[1:])
 	if err == nil {
 		err = json.NewEncoder(os.Stdout).Encode(profile)
 	}

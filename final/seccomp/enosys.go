@@ -1,4 +1,4 @@
-package security
+package seccomp
 
 import (
 	"encoding/binary"

@@ -1,16 +1,17 @@
-package oci
+package rootfs
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
-	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/mountfd"
 )
 
@@ -205,7 +206,7 @@ func targetKindOf(source string, bind bool) (mountfd.Kind, error) {
 // own descriptor; the mount returned is attached already.
 func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 	flags := p.flags | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
-	hierarchies, err := cgroups.Hierarchies()
+	hierarchies, err := cgroupHierarchies()
 	if err != nil {
 		return nil, err
 	}
@@ -279,4 +280,49 @@ func mountHierarchy(dir *os.File, h string, flags uintptr) error {
 		}
 	}
 	return nil
+}
+
+// Propagation is the propagation flags of a mount option ("rslave"...),
+// for a bundle's linux.rootfsPropagation.
+func Propagation(option string) (uintptr, bool) {
+	flag, ok := propagationFlags[option]
+	return flag, ok
+}
+
+// MountOptions are the mount options this package honours, sorted (for
+// the runtime's features, features.md).
+func MountOptions() []string {
+	var list []string
+	for o := range mountFlags {
+		list = append(list, o)
+	}
+	for o := range propagationFlags {
+		list = append(list, o)
+	}
+	for o := range recursiveFlags {
+		list = append(list, o)
+	}
+	sort.Strings(list)
+	return list
+}
+
+// cgroupHierarchies lists the hierarchies of /proc/self/cgroup by their
+// controllers ("cpu,cpuacct", "name=systemd"; "" for the unified one), as
+// the kernel shows them to our cgroup namespace. (Read here, not by
+// package cgroups: that one brings cilium/ebpf, which init does without.)
+func cgroupHierarchies() ([]string, error) {
+	f, err := os.Open("/proc/self/cgroup")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var list []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		parts := strings.SplitN(sc.Text(), ":", 3)
+		if len(parts) == 3 {
+			list = append(list, parts[1])
+		}
+	}
+	return list, sc.Err()
 }

@@ -1,4 +1,4 @@
-package security
+package seccomp
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/security"
 )
 
 // TestCompileSeccompIsCached: an OCI profile is compiled once per root,
@@ -14,9 +16,9 @@ import (
 // never used.
 func TestCompileSeccompIsCached(t *testing.T) {
 	root := t.TempDir()
-	profile, err := SeccompProfile("", DefaultCapabilities)
+	profile, err := Profile("", security.DefaultCapabilities)
 	require.NoError(t, err)
-	prog, err := CompileSeccomp(root, profile)
+	prog, err := Compile(root, profile)
 	require.NoError(t, err)
 	dir := filepath.Join(root, ociSeccompDir)
 	entries, err := os.ReadDir(dir)
@@ -27,13 +29,13 @@ func TestCompileSeccompIsCached(t *testing.T) {
 	// A marker in the file: the next call reads it, compiling nothing.
 	marker := []byte("8 bytes!")
 	require.NoError(t, os.WriteFile(file, marker, 0o600))
-	got, err := CompileSeccomp(root, profile)
+	got, err := Compile(root, profile)
 	require.NoError(t, err)
 	assert.Equal(t, marker, got, "read from the cache")
 
 	// Writable by others: compiled again and replaced, private.
 	require.NoError(t, os.Chmod(file, 0o666))
-	got, err = CompileSeccomp(root, profile)
+	got, err = Compile(root, profile)
 	require.NoError(t, err)
 	assert.Equal(t, prog, got)
 	info, err := os.Stat(file)
@@ -44,14 +46,14 @@ func TestCompileSeccompIsCached(t *testing.T) {
 	other := *profile
 	other.DefaultErrnoRet = new(uint)
 	*other.DefaultErrnoRet = 38
-	_, err = CompileSeccomp(root, &other)
+	_, err = Compile(root, &other)
 	require.NoError(t, err)
 	entries, _ = os.ReadDir(dir)
 	assert.Len(t, entries, 2)
 
 	// A directory others may write: refused, nothing read from it.
 	require.NoError(t, os.Chmod(dir, 0o777))
-	_, err = CompileSeccomp(root, profile)
+	_, err = Compile(root, profile)
 	assert.ErrorContains(t, err, "writable by others")
 }
 

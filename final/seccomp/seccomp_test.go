@@ -1,4 +1,4 @@
-package security
+package seccomp
 
 import (
 	"errors"
@@ -13,24 +13,23 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/security"
 )
 
 // TestMain lets the test binary play a confined process: with
 // SECCOMP_CHILD set it loads the default profile and tries what it
-// forbids; with CONFINE_CHILD it goes through Confine (confine_test.go).
+// forbids.
 func TestMain(m *testing.M) {
 	if os.Getenv("SECCOMP_CHILD") != "" {
 		os.Exit(seccompChild())
-	}
-	if os.Getenv("CONFINE_CHILD") != "" {
-		os.Exit(confineChild())
 	}
 	os.Exit(m.Run())
 }
 
 func seccompChild() int {
 	runtime.LockOSThread()
-	prog, _, err := SeccompProgram(os.Getenv("SECCOMP_CHILD"), "", DefaultCapabilities)
+	prog, _, err := Program(os.Getenv("SECCOMP_CHILD"), "", security.DefaultCapabilities)
 	if err != nil {
 		return 11
 	}
@@ -41,7 +40,7 @@ func seccompChild() int {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return 12
 	}
-	if err := LoadSeccomp(prog); err != nil {
+	if err := security.LoadSeccomp(prog); err != nil {
 		return 13
 	}
 	if unix.Getpid() <= 0 {
@@ -76,7 +75,7 @@ func seccompChild() int {
 // highestKnown is the highest number of a call that the default profile
 // names, on this architecture.
 func highestKnown() (uint32, error) {
-	profile, err := SeccompProfile("", DefaultCapabilities)
+	profile, err := Profile("", security.DefaultCapabilities)
 	if err != nil {
 		return 0, err
 	}
@@ -100,7 +99,7 @@ func highestKnown() (uint32, error) {
 // architecture it lists, each returning ENOSYS above its highest call,
 // and every block's "ja" lands on libseccomp's first instruction.
 func TestENOSYSStub(t *testing.T) {
-	profile, err := SeccompProfile("", DefaultCapabilities)
+	profile, err := Profile("", security.DefaultCapabilities)
 	require.NoError(t, err)
 	stub, err := enosysStub(profile)
 	require.NoError(t, err)
@@ -138,9 +137,9 @@ func TestDefaultSeccompProfileDeniesAndAllows(t *testing.T) {
 }
 
 func TestSeccompProfileDependsOnCapabilities(t *testing.T) {
-	plain, err := SeccompProfile("", DefaultCapabilities)
+	plain, err := Profile("", security.DefaultCapabilities)
 	require.NoError(t, err)
-	admin, err := SeccompProfile("", append([]string{"CAP_SYS_ADMIN"}, DefaultCapabilities...))
+	admin, err := Profile("", append([]string{"CAP_SYS_ADMIN"}, security.DefaultCapabilities...))
 	require.NoError(t, err)
 	allowsMount := func(syscalls []specs.LinuxSyscall) bool {
 		for _, sc := range syscalls {
@@ -153,9 +152,9 @@ func TestSeccompProfileDependsOnCapabilities(t *testing.T) {
 	assert.False(t, allowsMount(plain.Syscalls), "no mount without CAP_SYS_ADMIN")
 	assert.True(t, allowsMount(admin.Syscalls), "mount with it, as docker")
 
-	none, err := SeccompProfile("unconfined", DefaultCapabilities)
+	none, err := Profile("unconfined", security.DefaultCapabilities)
 	require.NoError(t, err)
 	assert.Nil(t, none)
-	_, err = SeccompProfile("/nonexistent/profile.json", DefaultCapabilities)
+	_, err = Profile("/nonexistent/profile.json", security.DefaultCapabilities)
 	assert.ErrorContains(t, err, "seccomp=/nonexistent/profile.json")
 }

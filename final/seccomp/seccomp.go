@@ -1,9 +1,8 @@
-package security
+package seccomp
 
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,24 +10,23 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"unsafe"
 
-	"github.com/moby/profiles/seccomp"
+	mobyseccomp "github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 )
 
-// SeccompProfile is the seccomp profile of a container whose bounding set
+// Profile is the seccomp profile of a container whose bounding set
 // is caps (the profile allows more to one that has, say, CAP_SYS_ADMIN):
 // docker's default (moby/profiles/seccomp, kept current with the kernel's
 // system calls) for "", none for "unconfined", or a file in docker's
 // format.
-func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
+func Profile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 	rs := &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: caps}}}
 	switch opt {
 	case "":
-		return seccomp.GetDefaultProfile(rs)
+		return mobyseccomp.GetDefaultProfile(rs)
 	case "unconfined":
 		return nil, nil
 	}
@@ -36,14 +34,14 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--security-opt seccomp=%s: %w", opt, err)
 	}
-	profile, err := seccomp.LoadProfile(string(data), rs)
+	profile, err := mobyseccomp.LoadProfile(string(data), rs)
 	if err != nil {
 		return nil, fmt.Errorf("--security-opt seccomp=%s: %w", opt, err)
 	}
 	return profile, nil
 }
 
-// SeccompProgram is the BPF program that the kernel runs on every system
+// Program is the BPF program that the kernel runs on every system
 // call, for --security-opt seccomp=opt ("" for docker's default; not
 // "unconfined") and a container with caps, and its file. libseccomp
 // compiles it (as for runc: it knows each architecture's numbers, the x32
@@ -54,7 +52,7 @@ func SeccompProfile(opt string, caps []string) (*specs.LinuxSeccomp, error) {
 // has rules for kernel versions) and libseccomp's version, in a directory
 // only we may write (seccompcache.go). A run finds it with one read;
 // hashing the resolved profile took a millisecond.
-func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, err error) {
+func Program(root, opt string, caps []string) (prog []byte, path string, err error) {
 	key := sha256.New()
 	fmt.Fprintf(key, "%s\x00%s\x00%s\x00%s\x00%s\x00", defaultProfileVersion, strings.Join(caps, ","), kernelRelease(), libseccompVersion(), enosysStubVersion)
 	if opt != "" {
@@ -65,7 +63,7 @@ func SeccompProgram(root, opt string, caps []string) (prog []byte, path string, 
 		key.Write(data)
 	}
 	return cachedProgram(filepath.Join(root, "seccomp"), key.Sum(nil), func() ([]byte, error) {
-		profile, err := SeccompProfile(opt, caps)
+		profile, err := Profile(opt, caps)
 		if err != nil {
 			return nil, err
 		}
@@ -242,28 +240,14 @@ func export(filter *libseccomp.ScmpFilter) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// LoadSeccomp installs prog on this thread, which must have no_new_privs
-// set (or CAP_SYS_ADMIN): from here on the kernel checks each system call
-// of this thread and of what it executes.
-func LoadSeccomp(prog []byte) error {
-	if len(prog) == 0 || len(prog)%8 != 0 {
-		return errors.New("seccomp: not a BPF program")
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog) / 8), Filter: (*unix.SockFilter)(unsafe.Pointer(&prog[0]))}
-	if _, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&fprog))); errno != 0 {
-		return fmt.Errorf("load the seccomp filter: %w", errno)
-	}
-	return nil
-}
-
-// CompileSeccomp is the program of an OCI bundle's linux.seccomp
+// Compile is the program of an OCI bundle's linux.seccomp
 // (package oci: create and exec), compiled by the same compiler as
-// docker's default profile and kept as SeccompProgram keeps it, under
+// docker's default profile and kept as Program keeps it, under
 // root (the runtime's --root) in ociSeccompDir, named by the hash of the
 // profile as given, libseccomp's version, the ENOSYS stub's and the
 // architecture: a create or exec with a profile seen before reads it
 // instead of compiling it (some 20 ms for docker's default).
-func CompileSeccomp(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
+func Compile(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
 	if len(profile.Flags) > 0 {
 		return nil, fmt.Errorf("seccomp: flags %v are not supported", profile.Flags)
 	}

@@ -1,4 +1,4 @@
-package oci
+package rootfs
 
 import (
 	"testing"
@@ -17,4 +17,14 @@ func TestParseOptionsRecursive(t *testing.T) {
 	assert.Equal(t, "size=1k", p.data)
 	_, err = parseOptions([]string{"rrw"})
 	assert.ErrorContains(t, err, "rrw")
+}
+
+func TestParseOptions(t *testing.T) {
+	p, err := parseOptions([]string{"nosuid", "ro", "rw", "rbind", "rslave", "mode=755", "size=1k"})
+	require.NoError(t, err)
+	assert.Equal(t, uintptr(unix.MS_NOSUID|unix.MS_BIND|unix.MS_REC), p.flags, "rw clears the ro before it")
+	assert.Equal(t, []uintptr{unix.MS_SLAVE | unix.MS_REC}, p.propagation)
+	assert.Equal(t, "mode=755,size=1k", p.data)
+	_, err = parseOptions([]string{"idmap"})
+	assert.Error(t, err)
 }
