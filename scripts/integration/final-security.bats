@@ -235,10 +235,13 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	md run -d --name vols --network none -v "$host:/data" -v appdata:/named -v "$host:/ro:ro" busybox \
 		sh -c 'echo x > /named/f; echo y > /data/g; exec sleep 1000' >/dev/null
 	for i in $(seq 50); do [ -e "$host/g" ] && [ -e "$MD_ROOT/volumes/appdata/_data/f" ] && break; sleep 0.1; done
-	run md exec vols sh -c "grep -c -E ' /(data|named|ro) ' /proc/self/mountinfo; touch /ro/h"
+	# stdout and stderr are two streams: which one reaches us first is
+	# the scheduler's choice, so they are read apart.
+	run --separate-stderr md exec vols sh -c "grep -c -E ' /(data|named|ro) ' /proc/self/mountinfo; touch /ro/h"
 	echo "$output"
-	[ "${lines[0]}" = 3 ]
-	[[ "$output" == *"Read-only file system"* ]]
+	echo "$stderr"
+	[ "$output" = 3 ]
+	[[ "$stderr" == *"Read-only file system"* ]]
 	[ -z "$(awk -v d="$MD_ROOT" 'index($5, d) == 1 && $5 ~ /\/(data|named|ro)$/' /proc/self/mountinfo)" ]
 	[ -z "$(grep -F -e " $host " -e "/volumes/appdata/_data " /proc/self/mountinfo)" ]
 	run --separate-stderr md volume rm appdata
