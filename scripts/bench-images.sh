@@ -23,6 +23,7 @@ bin="$BUILD/$stage/mydocker"
 registry_bin="$BUILD/$stage/testregistry"
 (cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker &&
 	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init &&
+	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-monitor" ./cmd/mydocker-monitor &&
 	GOWORK=off GOFLAGS=-buildvcs=false go build -o "$registry_bin" ./internal/testregistry/cmd)
 
 tmp=$(mktemp -d /tmp/mydocker-bench-images.XXXXXX)

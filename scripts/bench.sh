@@ -51,9 +51,11 @@ if [ -n "$build" ]; then
 	ensure_go
 	ensure_tools gcc pkg-config libseccomp
 	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
-	if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then # run's init, small and static
-		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init)
-	fi
+	for helper in mydocker-init mydocker-monitor; do # run's init and monitor, small and static
+		if [ -d "$REPO/$stage/cmd/$helper" ]; then
+			(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/$helper" "./cmd/$helper")
+		fi
+	done
 	if [ -d "$REPO/$stage/cmd/mydocker-runc" ]; then
 		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$BUILD/$stage/mydocker-runc" ./cmd/mydocker-runc)
 		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$BUILD/$stage/dockerprofile" ./internal/dockerprofile)

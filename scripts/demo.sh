@@ -17,9 +17,11 @@ bin="$BUILD/$stage/mydocker"
 
 say "building $stage"
 (cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker)
-if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then # run's init, small and static
-	(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init)
-fi
+for helper in mydocker-init mydocker-monitor; do # run's init and monitor, small and static
+	if [ -d "$REPO/$stage/cmd/$helper" ]; then
+		(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/$helper" "./cmd/$helper")
+	fi
+done
 
 # The busybox image the container runs in (chapter 4 on). final/ keeps
 # images in a store of its own: the host's static busybox is imported as

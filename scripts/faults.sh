@@ -28,9 +28,11 @@ build() {
 if [ -z "${MYDOCKER:-}" ]; then
 	say "building $stage"
 	build "$BUILD/$stage/mydocker" ./cmd/mydocker "$stage"
-	if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then # run's init, small and static
-		CGO_ENABLED=0 build "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init "$stage"
-	fi
+	for helper in mydocker-init mydocker-monitor; do # run's init and monitor, small and static
+		if [ -d "$REPO/$stage/cmd/$helper" ]; then
+			CGO_ENABLED=0 build "$BUILD/$stage/$helper" "./cmd/$helper" "$stage"
+		fi
+	done
 	MYDOCKER=$BUILD/$stage/mydocker
 fi
 if [ -z "${TESTREGISTRY:-}" ]; then

@@ -132,12 +132,14 @@ for stage in "${targets[@]}"; do
 		check "$stage: build mydocker-runc" bash -c \
 			"cd '$REPO/$stage' && go build -o '$BUILD/$stage/mydocker-runc' ./cmd/mydocker-runc"
 	fi
-	# final/'s container init as a small static binary beside mydocker,
-	# which run starts instead of re-executing mydocker (issue 23).
-	if [ -d "$REPO/$stage/cmd/mydocker-init" ]; then
-		check "$stage: build mydocker-init" bash -c \
-			"cd '$REPO/$stage' && CGO_ENABLED=0 go build -trimpath -o '$BUILD/$stage/mydocker-init' ./cmd/mydocker-init"
-	fi
+	# final/'s container init and monitor as small static binaries beside
+	# mydocker, which run starts instead of re-executing mydocker (issue 23).
+	for helper in mydocker-init mydocker-monitor; do
+		if [ -d "$REPO/$stage/cmd/$helper" ]; then
+			check "$stage: build $helper" bash -c \
+				"cd '$REPO/$stage' && CGO_ENABLED=0 go build -trimpath -o '$BUILD/$stage/$helper' ./cmd/$helper"
+		fi
+	done
 	# final/'s tests pull from a registry of their own on 127.0.0.1.
 	if [ -d "$REPO/$stage/internal/testregistry" ]; then
 		check "$stage: build the test registry" bash -c \

@@ -42,7 +42,7 @@ func StartAgain(store state.Store, st *state.Container, opts RunOptions, m Monit
 	*st = *now
 	parent, pipes, err := createContainer(st, opts, m)
 	if err == nil {
-		if err = startContainer(st, parent, pipes); err != nil {
+		if err = startContainer(st, opts.SeccompProgram, parent, pipes); err != nil {
 			_ = parent.Wait()
 		}
 	}

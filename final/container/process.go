@@ -44,6 +44,12 @@ type RunOptions struct {
 	MergeOutput bool `json:"mergeOutput,omitempty"`
 	// Security is --privileged, --cap-add, --cap-drop, --security-opt.
 	Security state.SecurityOptions
+	// SeccompProgram is the seccomp filter that Security asks for,
+	// compiled by the caller (seccompProgram in cmd/mydocker): the
+	// monitor, which starts the container, is a small binary without
+	// libseccomp. It is compiled again for every start, as docker does,
+	// so it is not kept with the container's options.
+	SeccompProgram []byte `json:"-"`
 	// Log caps the container's log (--log-opt).
 	Log LogOptions
 	// Detach runs the container in the background (-d, book 5.1): run

@@ -8,7 +8,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
-	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -27,9 +26,6 @@ import (
 func Reconcile(store state.Store) ([]*state.Container, []state.Damaged, error) {
 	store.RemoveAbandonedDirs()
 	store.CollectNames()
-	// The leases and temporary files of image commands and runs killed
-	// with kill -9: no later pull may be needed to collect them.
-	image.Store{Root: store.Root}.TidyTmp()
 	states, damaged, err := store.ListAll()
 	live := map[string]bool{}
 	now := states[:0]

@@ -66,7 +66,7 @@ func Run(opts RunOptions, m Monitor, signals <-chan os.Signal) (*state.Container
 		discard(store, st)
 		return nil, 128 + int(sig), nil
 	}
-	if err := startContainer(st, parent, pipes); err != nil {
+	if err := startContainer(st, opts.SeccompProgram, parent, pipes); err != nil {
 		_ = parent.Wait()
 		var execErr *initproc.ExecError
 		if errors.As(err, &execErr) {
@@ -243,11 +243,14 @@ func recordInit(st *state.Container, pid int) error {
 	return st.Save()
 }
 
-// startContainer sends init the command, and waits until it runs or init
-// says why it cannot.
-func startContainer(st *state.Container, parent *exec.Cmd, pipes *initPipes) error {
-	conf, err := confinement(st.Root(), st.Security)
+// startContainer sends init the command, with the seccomp program prog
+// to load, and waits until it runs or init says why it cannot.
+func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *initPipes) error {
+	conf, err := confinement(st.Security, prog)
 	if err != nil {
+		// init waits at the start barrier: the end of the command pipe
+		// sends it away, and the caller's Wait returns.
+		pipes.command.Close()
 		return err
 	}
 	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,

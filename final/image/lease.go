@@ -155,7 +155,7 @@ func (s Store) sync() error {
 
 // TidyTmp removes what processes that died (a kill -9 of a run, a pull, a
 // commit) left in tmp/: their leases and temporary files. Every command
-// calls it (container.Reconcile), not only the image commands, so that a
+// calls it (with container.Reconcile), not only the image commands, so that a
 // killed run's lease does not wait for the next pull. The store's lock is
 // taken only when tmp/ holds something of a dead process, so that ps in a
 // root no image command made creates no lock file.

@@ -121,8 +121,8 @@ func restartDelay(n int) time.Duration {
 // MonitorStart is the monitor of a container that start runs again (made
 // by create, or exited): it starts it as a detached container, over the
 // writable layer it has, reports the start, and then watches it as
-// Monitor does.
-func MonitorStart(root, id string, first net.Conn, report func(*state.Container, error)) error {
+// Monitor does. prog is its seccomp program, compiled by the caller.
+func MonitorStart(root, id string, prog []byte, first net.Conn, report func(*state.Container, error)) error {
 	signals := monitorSetup()
 	defer leaveMonitorCgroup()
 	store := state.Store{Root: root}
@@ -138,6 +138,7 @@ func MonitorStart(root, id string, first net.Conn, report func(*state.Container,
 	var h *hub
 	if err == nil {
 		opts.MergeOutput = false // the first run's caller's wish
+		opts.SeccompProgram = prog
 		h = newHub(signals, opts.ConsoleSize)
 		defer h.close()
 		err = h.Prepare(st, opts.Log)

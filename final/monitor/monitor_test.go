@@ -17,6 +17,8 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/testutil"
+	"github.com/mydocker/mydocker/final/seccomp"
+	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -64,6 +66,16 @@ func busybox(t *testing.T, command ...string) container.RunOptions {
 		Root: root, Image: "busybox", ImageID: img.ID, Layers: images.Lowers(img),
 		Command: command, Log: container.DefaultLogOptions,
 	}
+}
+
+// defaultSeccomp is the seccomp program of a container with the default
+// security options, which Start's caller compiles (mydocker's CLI does).
+func defaultSeccomp(t *testing.T, root string) []byte {
+	caps, err := security.Capabilities(nil, nil, false)
+	require.NoError(t, err)
+	prog, _, err := seccomp.Program(root, "", caps)
+	require.NoError(t, err)
+	return prog
 }
 
 // exitedAndGone waits for the container's exit code and for its monitor
@@ -132,7 +144,7 @@ func TestStartDetachedReportsTheIDAndTheMonitorRecordsTheExit(t *testing.T) {
 	opts := busybox(t, "sh", "-c", "exit 3")
 	opts.Detach = true
 
-	started, err := Start(Options{Run: &opts})
+	started, err := Start(Options{Run: &opts, Seccomp: defaultSeccomp(t, opts.Root)})
 
 	require.NoError(t, err)
 	assert.Nil(t, started.Conn, "no connection without Attach")
@@ -144,7 +156,7 @@ func TestStartDetachedReportsTheIDAndTheMonitorRecordsTheExit(t *testing.T) {
 func TestStartAttachedStreamsFromTheFirstByte(t *testing.T) {
 	opts := busybox(t, "sh", "-c", "echo hello; echo oops >&2; exit 7")
 
-	started, err := Start(Options{Run: &opts, Attach: true})
+	started, err := Start(Options{Run: &opts, Attach: true, Seccomp: defaultSeccomp(t, opts.Root)})
 	require.NoError(t, err)
 	var stdout, stderr bytes.Buffer
 	status, err := Stream(started.Conn, AttachOptions{Stdout: &stdout, Stderr: &stderr})
@@ -161,7 +173,7 @@ func TestStartOfACommandThatDoesNotExistIs127(t *testing.T) {
 	opts := busybox(t, "mydocker-no-such-command")
 	opts.Detach = true
 
-	_, err := Start(Options{Run: &opts})
+	_, err := Start(Options{Run: &opts, Seccomp: defaultSeccomp(t, opts.Root)})
 
 	var failed *StartError
 	require.ErrorAs(t, err, &failed)
@@ -180,7 +192,7 @@ func TestStartOfACreatedContainer(t *testing.T) {
 	st, err := container.Create(opts)
 	require.NoError(t, err)
 
-	started, err := Start(Options{Start: st.ID, Root: opts.Root, Attach: true})
+	started, err := Start(Options{Start: st.ID, Root: opts.Root, Attach: true, Seccomp: defaultSeccomp(t, opts.Root)})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	status, err := Stream(started.Conn, AttachOptions{Stdout: &out, Stderr: &out})
@@ -197,7 +209,7 @@ func TestStartWithRemoveLeavesNothing(t *testing.T) {
 	opts := busybox(t, "sh", "-c", "exit 0") // the fallback image has sh, not true
 	opts.AutoRemove = true
 
-	started, err := Start(Options{Run: &opts, Attach: true})
+	started, err := Start(Options{Run: &opts, Attach: true, Seccomp: defaultSeccomp(t, opts.Root)})
 	require.NoError(t, err)
 	status, err := Stream(started.Conn, AttachOptions{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
 
@@ -216,6 +228,30 @@ func TestStartWithRemoveLeavesNothing(t *testing.T) {
 	// The monitor removes its cgroup as it exits, after the container.
 	for cgroupExists(started.ID) || len(othersOfUs()) > 0 {
 		require.True(t, time.Now().Before(deadline), "the monitor is gone with its cgroup")
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestStartWithoutTheSeccompProgramFailsAndLeavesNothing(t *testing.T) {
+	// A caller that did not compile the program the container asks for:
+	// the monitor refuses to start it unconfined, and init, waiting at
+	// the start barrier, is sent away (the monitor used to wait for it
+	// forever).
+	opts := busybox(t, "sh", "-c", "exit 0")
+	opts.Detach = true
+
+	_, err := Start(Options{Run: &opts})
+
+	var failed *StartError
+	require.ErrorAs(t, err, &failed)
+	assert.Equal(t, 125, failed.ExitCode())
+	assert.Contains(t, failed.Error(), "seccomp program")
+	states, err := state.Store{Root: opts.Root}.List()
+	require.NoError(t, err)
+	assert.Empty(t, states, "no half-made container")
+	deadline := time.Now().Add(30 * time.Second)
+	for len(othersOfUs()) > 0 {
+		require.True(t, time.Now().Before(deadline), "the monitor and init are gone")
 		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -26,6 +26,8 @@ type request struct {
 	// Attached: fd 5 is the connection of the client that waits for the
 	// container (run without -d, start -a), attached before it starts.
 	Attached bool `json:"attached,omitempty"`
+	// Seccomp is the container's seccomp program (Options.Seccomp).
+	Seccomp []byte `json:"seccomp,omitempty"`
 }
 
 // report is what the monitor tells Start once the container's command

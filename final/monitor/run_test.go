@@ -42,6 +42,7 @@ func monitorRun(t *testing.T, opts container.RunOptions, signals chan os.Signal)
 	}
 	h := newHub(signals, [2]uint16{})
 	t.Cleanup(h.close)
+	opts.SeccompProgram = defaultSeccomp(t, opts.Root) // Serve has it from its caller
 	return container.Run(opts, h, signals)
 }
 

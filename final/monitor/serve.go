@@ -43,9 +43,11 @@ func Serve() error {
 	}
 	tell := reporter(out)
 	if req.Options != nil {
-		err = Monitor(*req.Options, first, tell)
+		opts := *req.Options
+		opts.SeccompProgram = req.Seccomp
+		err = Monitor(opts, first, tell)
 	} else {
-		err = MonitorStart(req.Root, req.Start, first, tell)
+		err = MonitorStart(req.Root, req.Start, req.Seccomp, first, tell)
 	}
 	if err != nil {
 		logrus.WithError(err).Warn("monitor")

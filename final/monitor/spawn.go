@@ -22,13 +22,18 @@ type Options struct {
 	// to start again over its writable layer (start, restart, boot).
 	Start string
 	Root  string
+	// Seccomp is the seccomp program of the container, which the caller
+	// compiles: the monitor may be the small binary without libseccomp
+	// (cmd/mydocker-monitor). Nil for a container without one.
+	Seccomp []byte
 	// Attach hands back a connection on which the container's stdio
 	// streams (Stream), attached before its command starts, so
 	// that none of its output is lost.
 	Attach bool
 	// Path is the binary to run as the monitor, and Args its argv: one
-	// whose main calls Serve. The default is this very binary
-	// (/proc/self/exe) with the arguments {os.Args[0], "monitor"}.
+	// whose main calls Serve (mydocker monitor, or mydocker-monitor).
+	// The default is this very binary (/proc/self/exe) with the
+	// arguments {os.Args[0], "monitor"}.
 	Path string
 	Args []string
 }
@@ -53,7 +58,7 @@ func Start(o Options) (*Started, error) {
 	if (o.Run == nil) == (o.Start == "") {
 		return nil, errors.New("monitor: want a container to run or one to start")
 	}
-	req := request{Options: o.Run, Start: o.Start, Root: o.Root, Attached: o.Attach}
+	req := request{Options: o.Run, Start: o.Start, Root: o.Root, Attached: o.Attach, Seccomp: o.Seccomp}
 	if !o.Attach {
 		id, err := spawn(o, req, nil)
 		if err != nil {

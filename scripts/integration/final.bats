@@ -1052,3 +1052,59 @@ dead_pid() {
 	[ "${lines[0]}" = /root ]
 	[ "${lines[2]}" = 0x9 ] # lo up (IFF_UP|IFF_LOOPBACK)
 }
+
+@test "final: the monitor is mydocker-monitor beside mydocker only when nobody but root could have replaced it, and confines as mydocker does" {
+	bin=$BATS_TEST_TMPDIR/bin
+	mkdir -m 0755 "$bin"
+	cp "$MYDOCKER" "$(dirname "$MYDOCKER")/mydocker-init" "$bin/"
+	mark=$BATS_TEST_TMPDIR/monitor-ran
+	printf '#!/bin/sh\necho "$*" >%s\nexit 1\n' "$mark" >"$bin/mydocker-monitor"
+	chmod 0755 "$bin/mydocker-monitor"
+	mdb() { "$bin/mydocker" "${MD_GLOBAL[@]}" "$@"; }
+	run --separate-stderr mdb run --rm --network none busybox true
+	echo "safe: $status $stderr"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"monitor exited before it started the container"* ]]
+	[[ "$(cat "$mark")" == "--root "*" monitor" ]]
+	rm "$mark"
+	unsafe() {
+		run --separate-stderr mdb run --rm --network none busybox echo ran
+		echo "$1: $status $output $stderr"
+		[ "$status" -eq 0 ]
+		[ "$output" = ran ]
+		[ ! -e "$mark" ]
+	}
+	chmod o+w "$bin/mydocker-monitor"
+	unsafe "other-writable file"
+	chmod o-w "$bin/mydocker-monitor"
+	chmod g+w "$bin"
+	unsafe "group-writable directory"
+	chmod g-w "$bin"
+	# The real one watches a detached container, which seccomp confines
+	# with the program the CLI compiled for it, at run and at restart.
+	cp "$(dirname "$MYDOCKER")/mydocker-monitor" "$bin/mydocker-monitor"
+	run mdb run -d --network none --name watched busybox sh -c 'grep Seccomp: /proc/self/status; sleep 1000'
+	[ "$status" -eq 0 ]
+	monitor=$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$bin/mydocker-monitor" -printf '%h\n' | head -n 1)
+	[ -n "$monitor" ]
+	[ "$(tr '\0' ' ' <"$monitor/cmdline")" = "$bin/mydocker-monitor --root $(realpath "$MD_ROOT") monitor " ]
+	run mdb restart -t 0 watched
+	[ "$status" -eq 0 ]
+	run mdb logs watched
+	[ "${lines[*]}" = "Seccomp:	2 Seccomp:	2" ]
+	run mdb rm -f watched
+	[ "$status" -eq 0 ]
+	run mdb run --rm --network none --privileged busybox grep Seccomp: /proc/self/status
+	[ "$output" = "Seccomp:	0" ]
+	# Without mydocker-init beside it, the monitor starts itself as init.
+	rm "$bin/mydocker-init"
+	run mdb run --rm --network none busybox sh -c 'echo $HOME; grep Seccomp: /proc/self/status'
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "/root Seccomp:	2" ]
+	# The monitor of a foreground run exits just after it.
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$bin/*" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	[ "$i" -lt 100 ]
+}

@@ -171,12 +171,13 @@ md_start() {
 }
 
 # mydocker_pids prints the pids of every process running the binary under
-# test, or final/'s container init beside it, mydocker-init, which run
-# starts instead of itself (one find, not a readlink per process: forks
-# are dear in the VM).
+# test, or final/'s container init and monitor beside it, mydocker-init
+# and mydocker-monitor, which run starts instead of itself (one find, not
+# a readlink per process: forks are dear in the VM).
 mydocker_pids() {
-	local p
-	while read -r p; do echo "${p#/proc/}"; done < <(find /proc -mindepth 2 -maxdepth 2 -name exe \( -lname "$MYDOCKER" -o -lname "$(dirname "$MYDOCKER")/mydocker-init" \) -printf '%h\n' 2>/dev/null)
+	local p dir
+	dir=$(dirname "$MYDOCKER")
+	while read -r p; do echo "${p#/proc/}"; done < <(find /proc -mindepth 2 -maxdepth 2 -name exe \( -lname "$MYDOCKER" -o -lname "$dir/mydocker-init" -o -lname "$dir/mydocker-monitor" \) -printf '%h\n' 2>/dev/null)
 	return 0
 }
 

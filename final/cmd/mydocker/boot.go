@@ -38,7 +38,7 @@ func bootCommand() *cli.Command {
 				if !st.StartsAtBoot() {
 					continue
 				}
-				if _, err := startMonitor(cmd, monitor.Options{Start: st.ID}); err != nil {
+				if _, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security); err != nil {
 					fmt.Fprintf(os.Stderr, "mydocker: start %s: %v\n", st.Name, err)
 					failed++
 					continue

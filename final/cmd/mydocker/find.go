@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -20,12 +21,22 @@ func store(cmd *cli.Command) state.Store {
 	return s
 }
 
-// reconcile is container.Reconcile for a command that goes on whatever it
+// reconcile is reconcileAll for a command that goes on whatever it
 // finds: a list that cannot be read is a warning.
 func reconcile(s state.Store) {
-	if _, _, err := container.Reconcile(s); err != nil {
+	if _, _, err := reconcileAll(s); err != nil {
 		logrus.WithError(err).Warn("list the containers")
 	}
+}
+
+// reconcileAll is container.Reconcile, after the image store's tidy: the
+// leases and temporary files of image commands and runs killed with
+// kill -9, which no later pull should be needed to collect. (The tidy is
+// here, not in package container, so that the monitor's small binary
+// carries no image code.)
+func reconcileAll(s state.Store) ([]*state.Container, []state.Damaged, error) {
+	image.Store{Root: s.Root}.TidyTmp()
+	return container.Reconcile(s)
 }
 
 // findContainer returns the container that ref names (a name, an ID, or a

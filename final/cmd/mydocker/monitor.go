@@ -10,6 +10,7 @@ import (
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/monitor"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // monitorCommand is a container's monitor (package monitor): run, start
@@ -29,12 +30,24 @@ func monitorCommand() *cli.Command {
 }
 
 // startMonitor starts a monitor for the container of o (o.Run, or o.Start
-// of our --root) and returns once it runs: its ID, and with o.Attach our
-// connection to it. The monitor is this binary with our --root and
-// --debug, as ps shows it.
-func startMonitor(cmd *cli.Command, o monitor.Options) (*monitor.Started, error) {
+// of our --root), whose security options are sec, and returns once it
+// runs: its ID, and with o.Attach our connection to it. The monitor is
+// the small mydocker-monitor beside us when only root could have put it
+// there (container.HelperBinary), else this binary, with our --root and
+// --debug. The seccomp program is compiled here, for every start: the
+// small monitor has no libseccomp.
+func startMonitor(cmd *cli.Command, o monitor.Options, sec state.SecurityOptions) (*monitor.Started, error) {
 	o.Root = cmd.Root().String("root")
-	o.Args = []string{os.Args[0], "--root", o.Root}
+	var err error
+	if o.Seccomp, err = seccompProgram(o.Root, sec); err != nil {
+		return nil, err
+	}
+	o.Path = container.HelperBinary(container.MonitorBinaryName)
+	argv0 := os.Args[0]
+	if o.Path != "/proc/self/exe" {
+		argv0 = o.Path
+	}
+	o.Args = []string{argv0, "--root", o.Root}
 	if cmd.Root().Bool("debug") {
 		o.Args = append(o.Args, "--debug")
 	}
@@ -46,7 +59,7 @@ func startMonitor(cmd *cli.Command, o monitor.Options) (*monitor.Started, error)
 // prints what it reports: run -d prints the ID and returns, and the
 // monitor stays with the container.
 func runMonitored(cmd *cli.Command, opts container.RunOptions) error {
-	started, err := startMonitor(cmd, monitor.Options{Run: &opts})
+	started, err := startMonitor(cmd, monitor.Options{Run: &opts}, opts.Security)
 	if err != nil {
 		return err
 	}
@@ -62,7 +75,7 @@ func runAttached(cmd *cli.Command, opts container.RunOptions) error {
 	signals := proxySignals()
 	defer signal.Stop(signals)
 	opts.MergeOutput = !opts.TTY && sameFile(os.Stdout, os.Stderr)
-	started, err := startMonitor(cmd, monitor.Options{Run: &opts, Attach: true})
+	started, err := startMonitor(cmd, monitor.Options{Run: &opts, Attach: true}, opts.Security)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -30,7 +29,7 @@ func psCommand() *cli.Command {
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			// What every command's reconcile lists is what ps shows:
 			// each container is read once.
-			states, damaged, err := container.Reconcile(state.Store{Root: cmd.Root().String("root")})
+			states, damaged, err := reconcileAll(state.Store{Root: cmd.Root().String("root")})
 			if err != nil {
 				return err
 			}

@@ -87,7 +87,7 @@ func startCommand() *cli.Command {
 				return startAttached(cmd, cmd.Args().First())
 			}
 			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
-				_, err := startMonitor(cmd, monitor.Options{Start: st.ID})
+				_, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security)
 				return err
 			})
 		},
@@ -103,7 +103,7 @@ func startAttached(cmd *cli.Command, ref string) error {
 	}
 	signals := proxySignals()
 	defer signal.Stop(signals)
-	started, err := startMonitor(cmd, monitor.Options{Start: st.ID, Attach: true})
+	started, err := startMonitor(cmd, monitor.Options{Start: st.ID, Attach: true}, st.Security)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func restartCommand() *cli.Command {
 				if err := container.Stop(s, st, timeout); err != nil {
 					return err
 				}
-				_, err := startMonitor(cmd, monitor.Options{Start: st.ID})
+				_, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security)
 				return err
 			})
 		},

@@ -10,36 +10,46 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-// InitBinaryName is the container's init as a binary of its own
-// (cmd/mydocker-init), looked for beside mydocker.
-const InitBinaryName = "mydocker-init"
+// The small binaries mydocker runs in its own stead, looked for beside
+// it: the container's init (cmd/mydocker-init) and its monitor
+// (cmd/mydocker-monitor).
+const (
+	InitBinaryName    = "mydocker-init"
+	MonitorBinaryName = "mydocker-monitor"
+)
 
 // initBinary is the program NewParentProcess starts as the container's
 // init: mydocker-init beside this binary when it is safe to run, else
 // this very binary (/proc/self/exe init, as always). mydocker-init is a
 // small static binary: it starts some 10 ms sooner than the 19 MB one,
 // whose libraries' init()s and page faults init never needed.
+// The check is once per process.
+var initBinary = sync.OnceValue(func() string { return HelperBinary(InitBinaryName) })
+
+// HelperBinary is the path of the small binary name beside this one when
+// it is safe to run, else /proc/self/exe: this very binary, which does
+// all that the small ones do (mydocker init, mydocker monitor).
 //
 // Safe means only root could have put or changed it there: a regular
 // file (not a symlink) owned by root and writable by neither group nor
 // others, in a directory owned by root and writable by neither. Anything
-// else falls back, silently (a debug line says why): run executes it as
-// root on the host, before any namespace confines it, so a file that
-// someone else could replace would be their code with our privileges.
-// The check is once per process.
-var initBinary = sync.OnceValue(func() string {
-	path, err := findInitBinary()
+// else falls back, silently (a debug line says why): mydocker executes
+// it as root on the host, before any namespace confines it, so a file
+// that someone else could replace would be their code with our
+// privileges.
+func HelperBinary(name string) string {
+	path, err := findHelperBinary(name)
 	if err != nil {
-		logrus.WithError(err).Debug("init: re-executing mydocker")
+		logrus.WithError(err).Debugf("%s: re-executing mydocker", name)
 		return "/proc/self/exe"
 	}
-	logrus.WithField("path", path).Debug("init: the small binary beside mydocker")
+	logrus.WithField("path", path).Debugf("%s: the small binary beside mydocker", name)
 	return path
-})
+}
 
-// findInitBinary is mydocker-init's path beside the running binary, or
-// why it is not to be used.
-func findInitBinary() (string, error) {
+// findHelperBinary is name's path beside the running binary, or why it
+// is not to be used.
+func findHelperBinary(name string) (string, error) {
 	// os.Executable reads /proc/self/exe: the binary running, with its
 	// symlinks resolved, whatever PATH or argv[0] said.
 	self, err := os.Executable()
@@ -50,7 +60,7 @@ func findInitBinary() (string, error) {
 	if err := rootOnly(dir, syscall.S_IFDIR); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, InitBinaryName)
+	path := filepath.Join(dir, name)
 	if err := rootOnly(path, syscall.S_IFREG); err != nil {
 		return "", err
 	}
