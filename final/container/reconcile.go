@@ -48,6 +48,26 @@ func Reconcile(store state.Store) ([]*state.Container, []state.Damaged, error) {
 	return now, damaged, err
 }
 
+// ReconcileOne is Reconcile for the one container st, for a command that
+// names it (exec, logs, stop, rm…): the full pass reads every
+// container's record, some 0.3 ms each, for a container that the command
+// does not touch. ps, run and the network commands make the full pass,
+// which also collects what no container names any more (a dead run's
+// half-made directory, a name, a killed monitor's cgroup). It returns st
+// as it is then, nil when it is gone; a failure to clean up is a warning,
+// as in the full pass. When the container's mydocker was gone and this
+// ended it, its monitor's cgroup goes too: nobody else would remove it.
+func ReconcileOne(store state.Store, st *state.Container) *state.Container {
+	now, err := reconcile(store, st)
+	if err != nil {
+		logrus.WithError(err).WithField("container", st.Name).Warn("clean up after a container that has exited")
+	}
+	if st.Monitored && (now == nil || now.Status != st.Status) {
+		_ = cgroups.RemoveMonitor(st.ID)
+	}
+	return now
+}
+
 // reconcile brings st in line, and returns it as it is then: as it was
 // listed when nothing changed, read again when something did, nil when it
 // is gone. With an error, st as it was listed.

@@ -40,6 +40,30 @@ func TestReconcileActsOnTheStateAsSavedNotOnAStaleList(t *testing.T) {
 	assert.Equal(t, state.Running, now.Status)
 }
 
+// A command that names a container reconciles it alone: one whose
+// mydocker is gone is ended there (exited, no exit code), and another in
+// the same state, not named, is left to the full pass of ps or run.
+func TestReconcileOneEndsOnlyTheContainerNamed(t *testing.T) {
+	s := state.Store{Root: t.TempDir()}
+	gone := exec.Command("true")
+	require.NoError(t, gone.Run())
+	deadOwner := state.Process{PID: gone.Process.Pid, Start: 1}
+	named, other := newTestContainer(t, s, "named"), newTestContainer(t, s, "other")
+	for _, st := range []*state.Container{named, other} {
+		st.Status, st.Detached, st.Owner = state.Running, true, deadOwner
+		require.NoError(t, st.Save())
+	}
+
+	now := ReconcileOne(s, named)
+
+	require.NotNil(t, now)
+	assert.Equal(t, state.Exited, now.Status)
+	assert.Nil(t, now.ExitCode, "nobody saw it exit")
+	left, err := s.Find("other")
+	require.NoError(t, err)
+	assert.Equal(t, state.Running, left.Status, "not named: not read, not changed")
+}
+
 // Reconcile, which every command runs first, never removes a container
 // whose config.json cannot be read: it may run, and its layer may be the
 // only copy of its data. ps lists it apart, and rm -f finds it.

@@ -42,6 +42,30 @@ func TestFindByNameIDAndPrefix(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotFound)
 }
 
+func TestFindByNameOrPrefixReadsOnlyThatContainer(t *testing.T) {
+	// Find's quick way (findFast): a name's reservation, or the one
+	// directory an ID prefix names. Another container's record, damaged
+	// here, is not read: the full list would have made it a Damaged.
+	s := Store{Root: t.TempDir()}
+	a := newTestContainer(t, s, "ab"+NewID()[2:], "first")
+	other := newTestContainer(t, s, "cd"+NewID()[2:], "other")
+	require.NoError(t, os.WriteFile(filepath.Join(s.containersDir(), other.ID, "config.json"), []byte("{garbage"), 0o600))
+	assert.Equal(t, a.ID, s.findFast("first").ID)
+	assert.Equal(t, a.ID, s.findFast("ab").ID)
+	assert.Equal(t, a.ID, s.findFast(a.ID).ID)
+	// Not plain: Find looks at them all, and says what it found.
+	assert.Nil(t, s.findFast("cd"), "a damaged record")
+	_, err := s.Find("cd")
+	assert.ErrorIs(t, err, ErrDamaged)
+	assert.Nil(t, s.findFast("other"))
+	// A reservation that names another container (a crash between a
+	// removal and its name's) is not believed.
+	require.NoError(t, os.WriteFile(filepath.Join(s.namesDir(), "stale"), []byte(a.ID), 0o600))
+	assert.Nil(t, s.findFast("stale"))
+	_, err = s.Find("stale")
+	assert.ErrorIs(t, err, ErrNotFound)
+}
+
 func TestANameIsTakenOnceEvenByRunsAtOnce(t *testing.T) {
 	s := Store{Root: t.TempDir()}
 	var wg sync.WaitGroup

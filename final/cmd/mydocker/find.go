@@ -13,8 +13,10 @@ import (
 )
 
 // store is the container store under --root, its states brought up to
-// date first (container.Reconcile): the book has no monitor process, so
-// every command looks for containers that have exited meanwhile.
+// date first (container.Reconcile): a command that lists containers
+// looks for those that have exited meanwhile, and collects what dead
+// runs left. A command that names containers reconciles only those
+// (findContainer).
 func store(cmd *cli.Command) state.Store {
 	s := state.Store{Root: cmd.Root().String("root")}
 	reconcile(s)
@@ -40,22 +42,36 @@ func reconcileAll(s state.Store) ([]*state.Container, []state.Damaged, error) {
 }
 
 // findContainer returns the container that ref names (a name, an ID, or a
-// unique ID prefix).
+// unique ID prefix), brought up to date alone (container.ReconcileOne):
+// a command that names a container does not read the others.
 func findContainer(cmd *cli.Command, ref string) (state.Store, *state.Container, error) {
-	s := store(cmd)
-	st, err := s.Find(ref)
+	s := state.Store{Root: cmd.Root().String("root")}
+	st, err := findReconciled(s, ref)
 	return s, st, err
+}
+
+// findReconciled finds ref in s and reconciles it. One that its reconcile
+// removed (--rm, its mydocker gone) is not found, as it would not have
+// been after the full pass.
+func findReconciled(s state.Store, ref string) (*state.Container, error) {
+	st, err := s.Find(ref)
+	if err != nil {
+		return nil, err
+	}
+	if now := container.ReconcileOne(s, st); now != nil {
+		return now, nil
+	}
+	return s.Find(ref)
 }
 
 // eachContainer does do to each container named, printing each name as
 // it is done, as docker does. One that fails is said on stderr and the
-// others are still done; the status is then 125.
-// The store is reconciled once for all of them: "rm -f $(mydocker ps -aq)"
-// reconciled it once per container, every container read each time.
+// others are still done; the status is then 125. Each is reconciled
+// alone, as findContainer's.
 func eachContainer(cmd *cli.Command, do func(state.Store, *state.Container) error) error {
-	s := store(cmd)
+	s := state.Store{Root: cmd.Root().String("root")}
 	return eachRef(cmd, func(ref string) error {
-		st, err := s.Find(ref)
+		st, err := findReconciled(s, ref)
 		if err != nil {
 			return err
 		}

@@ -24,9 +24,9 @@ func rmCommand() *cli.Command {
 			if cmd.Args().Len() < 1 {
 				return errors.New("rm: missing container")
 			}
-			s := store(cmd) // reconciled once, for every container named
+			s := state.Store{Root: cmd.Root().String("root")}
 			return eachRef(cmd, func(ref string) error {
-				st, err := s.Find(ref)
+				st, err := findReconciled(s, ref) // each alone, as findContainer
 				// One whose config.json cannot be read goes with -f only:
 				// it may be running.
 				var damaged *state.DamagedError
