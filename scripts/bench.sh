@@ -294,6 +294,8 @@ if [ -n "$final" ]; then
 	result[mydocker run -d, $many running]=$(cat "$tmp/many-run")
 	result[mydocker ps, $many running]=$(repeat "$runs" md ps)
 	result[mydocker ps -a, $many]=$(repeat "$runs" md ps -a)
+	# A command that names one container reads that one alone.
+	result[mydocker exec true, $many running]=$(repeat "$runs" md exec many-0 true)
 	memory_of $(pgrep -f -- "--root $root monitor" || true) >"$tmp/many-mem"
 	read -r _ many_pss <"$tmp/many-mem"
 	start=$EPOCHREALTIME

@@ -6,11 +6,11 @@
 // Run (or Create, then StartAgain) makes a container from an image and
 // starts it: this very binary is re-executed as "/proc/self/exe init"
 // (or the small mydocker-init beside it, when only root could have put it
-// there: initbinary.go) with clone(2) flags for new UTS, PID, mount, IPC and network namespaces
+// there: helperbinary.go) with clone(2) flags for new UTS, PID, mount, IPC and network namespaces
 // (book 3.1), where package initproc's Run is its init. This package is
 // the parent's side: it puts init into its cgroup (3.2), works out its
-// confinement (capabilities, no_new_privs, the seccomp program; package
-// security), sends it its initproc.Config on a pipe (fd 3) and reads on
+// confinement (capabilities, no_new_privs, and the seccomp program its
+// caller compiled; package security), sends it its initproc.Config on a pipe (fd 3) and reads on
 // another (fd 4) whether the command started; init makes its mounts
 // private, binds the container's /etc files and its volumes, pivots into
 // its overlay workspace (4.1, 4.2, package overlay), confines itself and

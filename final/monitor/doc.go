@@ -2,7 +2,8 @@
 // monitor" process that is a container's parent for its whole life: its
 // protocol and its life. Start re-executes a binary as the monitor, in a
 // session of its own, and hands it a Request on fd 3; Serve, which that
-// binary's hidden "monitor" command calls, reads the Request, lets go of
+// binary's hidden "monitor" command calls (or cmd/mydocker-monitor, the
+// small static binary mydocker prefers), reads the Request, lets go of
 // every descriptor it was not meant to keep, and runs Monitor (a new
 // container) or MonitorStart (one made by create, or exited), which
 // write on fd 4 how the start went: the container's ID, or why it failed
