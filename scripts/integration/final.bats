@@ -1008,6 +1008,16 @@ dead_pid() {
 	[ "$status" -eq 0 ]
 }
 
+# unsafe WHAT: a run with $bin/mydocker works, and the fake helper beside
+# it, which would leave $mark, was not run (WHAT names the case).
+unsafe() {
+	run --separate-stderr "$bin/mydocker" "${MD_GLOBAL[@]}" run --rm --network none busybox echo ran
+	echo "$1: $status $output $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+	[ ! -e "$mark" ]
+}
+
 @test "final: run starts mydocker-init beside mydocker only when nobody but root could have replaced it" {
 	# A copy of mydocker in a directory of root's, 0755, beside a fake
 	# mydocker-init that leaves a mark and fails: while run uses it, the
@@ -1025,13 +1035,6 @@ dead_pid() {
 	rm "$mark"
 	# Anything another user could have replaced is not run: mydocker runs
 	# its own init, as without mydocker-init.
-	unsafe() {
-		run --separate-stderr "$bin/mydocker" "${MD_GLOBAL[@]}" run --rm --network none busybox echo ran
-		echo "$1: $status $output $stderr"
-		[ "$status" -eq 0 ]
-		[ "$output" = ran ]
-		[ ! -e "$mark" ]
-	}
 	chmod g+w "$bin/mydocker-init"
 	unsafe "group-writable file"
 	chmod g-w "$bin/mydocker-init"
@@ -1067,13 +1070,6 @@ dead_pid() {
 	[[ "$stderr" == *"monitor exited before it started the container"* ]]
 	[[ "$(cat "$mark")" == "--root "*" monitor" ]]
 	rm "$mark"
-	unsafe() {
-		run --separate-stderr mdb run --rm --network none busybox echo ran
-		echo "$1: $status $output $stderr"
-		[ "$status" -eq 0 ]
-		[ "$output" = ran ]
-		[ ! -e "$mark" ]
-	}
 	chmod o+w "$bin/mydocker-monitor"
 	unsafe "other-writable file"
 	chmod o-w "$bin/mydocker-monitor"
