@@ -126,18 +126,25 @@ func spawn(o Options, req request, client *os.File) (string, error) {
 	}
 	_ = monitor.Process.Release() // it outlives us: the host's init reaps it
 	if err := json.NewEncoder(reqW).Encode(req); err != nil {
+		// A broken pipe is a monitor that exited before it read its
+		// request: the same failure as one that exits after it.
+		if errors.Is(err, syscall.EPIPE) {
+			return "", errMonitorExited
+		}
 		return "", fmt.Errorf("send the monitor what to do: %w", err)
 	}
 	reqW.Close()
 	var r report
 	if err := json.NewDecoder(reportR).Decode(&r); err != nil {
-		return "", errors.New("the container's monitor exited before it started the container")
+		return "", errMonitorExited
 	}
 	if r.Code != 0 {
 		return "", &StartError{Message: r.Message, Code: r.Code}
 	}
 	return r.ID, nil
 }
+
+var errMonitorExited = errors.New("the container's monitor exited before it started the container")
 
 // command is the monitor's process, not started yet.
 func command(o Options) *exec.Cmd {
