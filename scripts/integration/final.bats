@@ -316,7 +316,7 @@ config_of() {
 	run md wait coded
 	[ "$status" -eq 0 ]
 	[ "$output" = 3 ]
-	md ps -a | grep -E '^[0-9a-f]{12} +coded .* Exited \(3\) '
+	md ps -a | grep -E '^[0-9a-f]{12} .* Exited \(3\) .* coded$'
 	for ((i = 0; i < 20; i++)); do [ -z "$(mydocker_pids)" ] && break; sleep 0.05; done
 	[ -z "$(mydocker_pids)" ] # the monitor is gone with the container's end
 	assert_no_mounts_under "$MD_ROOT"
@@ -336,15 +336,15 @@ config_of() {
 	for ((i = 0; i < 100; i++)); do [ "$(config_of "$MD_ID" restarts)" = 2 ] && [ "$(md wait flaky)" = 1 ] && break; sleep 0.1; done
 	[ "$(config_of "$MD_ID" restarts)" = 2 ]
 	[ "$(md logs flaky | tr '\n' ' ')" = "1 2 3 " ]
-	md ps -a | grep -E ' flaky .* Exited \(1\) '
+	md ps -a | grep -E ' Exited \(1\) .* flaky$'
 }
 
 @test "final: --restart always survives a kill -9 of its process, and stop ends it" {
 	md_detach --name phoenix --restart always -- sh -c 'echo up; exec sleep 1000'
-	pid=$(md ps | awk '$2 == "phoenix" { print $3 }')
+	pid=$(ps_pid phoenix)
 	kill -KILL "$pid"
 	for ((i = 0; i < 50; i++)); do
-		new=$(md ps | awk '$2 == "phoenix" { print $3 }')
+		new=$(ps_pid phoenix)
 		[ -n "$new" ] && [ "$new" != "$pid" ] && break
 		sleep 0.1
 	done
@@ -362,7 +362,7 @@ config_of() {
 
 @test "final: kill -9 of a monitor: the next command stops the container and reports it exited, leaving nothing" {
 	md_detach --name orphan -- sleep 1000
-	pid=$(md ps | awk '$2 == "orphan" { print $3 }')
+	pid=$(ps_pid orphan)
 	kill -KILL "$(mydocker_pids)"
 	run md ps -a
 	echo "$output" | grep -E ' orphan .* Exited '
@@ -406,7 +406,7 @@ config_of() {
 	[ "$(md wait done)" = 0 ]
 	# The power goes: every monitor and every container dies at once,
 	# and nobody records anything.
-	inits=$(md ps | awk 'NR > 1 { print $3 }')
+	inits=$(ps_pids)
 	kill -KILL $(mydocker_pids) $inits
 	for pid in $inits; do
 		for ((i = 0; i < 50; i++)); do [ ! -e "/proc/$pid" ] && break; sleep 0.1; done
@@ -415,7 +415,7 @@ config_of() {
 	echo "$output $stderr"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
-	[ "$(md ps | awk 'NR > 1 { print $2 }' | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
+	[ "$(md ps --format '{{.Names}}' | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
 	[ "$(mydocker_pids | wc -l)" -eq 4 ] # a monitor each
 	md ps -a | grep -E ' unless-stopped .* Exited \(137\) '
 	md ps -a | grep -E ' done .* Exited \(0\) '
@@ -487,7 +487,7 @@ config_of() {
 
 @test "final: inspect shows containers and images as docker's JSON, and -f templates of them" {
 	md_detach --name looked -v "$BATS_TEST_TMPDIR/v:/data:ro" -- sleep 1000
-	pid=$(md ps | awk '$2 == "looked" { print $3 }')
+	pid=$(ps_pid looked)
 	run md inspect -f '{{.State.Pid}} {{.State.Status}} {{.State.Running}} {{.Name}}' looked
 	[ "$status" -eq 0 ]
 	[ "$output" = "$pid running true /looked" ]
@@ -892,10 +892,10 @@ get_ok() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Address already in use"* ]]
 	# Restarted by its policy: held again, served again.
-	pid=$(md ps | awk '$2 == "web" { print $3 }')
+	pid=$(ps_pid web)
 	kill -KILL "$pid"
 	for ((i = 0; i < 50; i++)); do
-		new=$(md ps | awk '$2 == "web" { print $3 }')
+		new=$(ps_pid web)
 		[ -n "$new" ] && [ "$new" != "$pid" ] && break
 		sleep 0.1
 	done

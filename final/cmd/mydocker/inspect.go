@@ -35,6 +35,9 @@ func inspectCommand() *cli.Command {
 			}
 			var tmpl *template.Template
 			if f := cmd.String("f"); f != "" {
+				if f == "json" { // docker's shorthand
+					f = "{{json .}}"
+				}
 				var err error
 				if tmpl, err = template.New("format").Funcs(templateFuncs).Parse(f); err != nil {
 					return fmt.Errorf("inspect: template %q: %w", f, err)
@@ -60,17 +63,6 @@ func inspectCommand() *cli.Command {
 			return nil
 		},
 	}
-}
-
-// templateFuncs are the functions docker's -f templates use most.
-var templateFuncs = template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
-	"join":  strings.Join,
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
 }
 
 // printInspected prints the objects: a JSON array, or the template of each
