@@ -27,11 +27,15 @@ func inspectCommand() *cli.Command {
 		ArgsUsage: "CONTAINER|IMAGE...",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: `a Go template, such as '{{.State.Pid}}' or '{{json .Config}}'`},
+			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: `json, or a Go template, such as '{{.State.Pid}}' or '{{json .Config}}'`},
+			&cli.StringFlag{Name: "type", Usage: "container or image: look for that kind only"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() == 0 {
 				return errors.New("inspect: want at least one container or image")
+			}
+			if t := cmd.String("type"); t != "" && t != "container" && t != "image" {
+				return fmt.Errorf("%q is not a valid value for --type", t)
 			}
 			var tmpl *template.Template
 			if f := cmd.String("f"); f != "" {
@@ -101,18 +105,28 @@ func printInspected(found []any, tmpl *template.Template) error {
 	return nil
 }
 
-// inspectOne finds ref as a container first, then as an image, as docker.
+// inspectOne finds ref as a container first, then as an image, as
+// docker; --type container or image looks for that kind alone.
 func inspectOne(cmd *cli.Command, ref string) (any, error) {
-	s, st, err := findContainer(cmd, ref)
-	if err == nil {
-		return containerJSON(s, st), nil
-	}
-	if !errors.Is(err, state.ErrNotFound) {
-		return nil, err
+	kind := cmd.String("type")
+	if kind != "image" {
+		s, st, err := findContainer(cmd, ref)
+		if err == nil {
+			return containerJSON(s, st), nil
+		}
+		if !errors.Is(err, state.ErrNotFound) {
+			return nil, err
+		}
+		if kind == "container" {
+			return nil, fmt.Errorf("no such container: %s", ref)
+		}
 	}
 	images := imageStore(cmd)
 	img, ierr := images.Get(ref)
 	if ierr != nil {
+		if kind == "image" {
+			return nil, fmt.Errorf("no such image: %s", ref)
+		}
 		return nil, fmt.Errorf("no such object: %s", ref)
 	}
 	return imageJSON(images, img)

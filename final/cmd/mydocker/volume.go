@@ -34,24 +34,37 @@ func volumeCommand() *cli.Command {
 			},
 			{
 				Name: "ls", Aliases: []string{"list"}, Usage: "list the volumes", Before: useRoot,
-				Flags: []cli.Flag{&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "names only"}},
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "names only"},
+					&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: dangling, name, driver, label (repeatable)"},
+					&cli.StringFlag{Name: "format", Usage: "table, table TEMPLATE, json, or a Go template of each volume ({{.Name}}, {{.Driver}}, {{.Mountpoint}}, ...)"},
+				},
 				Action: func(_ context.Context, cmd *cli.Command) error {
-					list, err := volumes(cmd).List()
+					f, err := parseFilters(cmd.StringSlice("f"), volumeFilterKeys)
 					if err != nil {
 						return err
 					}
-					w := newTable(10)
-					if !cmd.Bool("q") {
-						fmt.Fprintln(w, "DRIVER\tVOLUME NAME")
+					def := "{{.Driver}}\t{{.Name}}"
+					if cmd.Bool("q") {
+						def = "{{.Name}}"
 					}
-					for _, v := range list {
-						if cmd.Bool("q") {
-							fmt.Fprintln(w, v.Name)
-						} else {
-							fmt.Fprintf(w, "%s\t%s\n", v.Driver, v.Name)
-						}
+					format, err := parseListFormat(cmd.String("format"), def)
+					if err != nil {
+						return err
 					}
-					return w.Flush()
+					if cmd.Bool("q") {
+						format.table = false
+					}
+					vols := volumes(cmd)
+					list, err := vols.List()
+					if err != nil {
+						return err
+					}
+					rows, err := volumeRows(cmd, vols, list, f)
+					if err != nil {
+						return err
+					}
+					return format.write(rows, volumeHeader)
 				},
 			},
 			{
