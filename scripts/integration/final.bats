@@ -354,9 +354,9 @@ config_of() {
 	[ "$(md logs phoenix | grep -c up)" -eq 2 ]
 	run md stop -t 0 phoenix
 	[ "$status" -eq 0 ]
-	md ps -a | grep -E ' phoenix .* Exited \(137\) '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^phoenix Exited \(137\)( |$)'
 	sleep 0.5 # no restart after stop
-	md ps -a | grep -E ' phoenix .* Exited \(137\) '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^phoenix Exited \(137\)( |$)'
 	[ -z "$(mydocker_pids)" ]
 }
 
@@ -365,7 +365,7 @@ config_of() {
 	pid=$(ps_pid orphan)
 	kill -KILL "$(mydocker_pids)"
 	run md ps -a
-	echo "$output" | grep -E ' orphan .* Exited '
+	echo "$output" | grep -E ' Exited .* orphan$'
 	# Gone (or a zombie, until whoever inherited it reaps it).
 	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
 	assert_no_mounts_under "$MD_ROOT"
@@ -388,10 +388,10 @@ config_of() {
 	[ "$(awk '{ print $6 }' "/proc/$monitor/stat")" = "$monitor" ] # its own session
 	caller_cgroup_kill
 	[ "$(mydocker_pids)" = "$monitor" ]
-	md ps | grep -E ' survivor .* Up '
+	md ps --format '{{.Names}} {{.Status}}' | grep -E '^survivor Up( |$)'
 	run md stop -t 0 survivor
 	[ "$status" -eq 0 ]
-	md ps -a | grep -E ' survivor .* Exited \(137\) '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^survivor Exited \(137\)( |$)'
 }
 
 @test "final: after a power cut, boot starts exactly the containers whose restart policy says so" {
@@ -417,8 +417,8 @@ config_of() {
 	[ "$(echo "$output" | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
 	[ "$(md ps --format '{{.Names}}' | sort | tr '\n' ' ')" = "always-stopped always-up failing-up unless-up " ]
 	[ "$(mydocker_pids | wc -l)" -eq 4 ] # a monitor each
-	md ps -a | grep -E ' unless-stopped .* Exited \(137\) '
-	md ps -a | grep -E ' done .* Exited \(0\) '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^unless-stopped Exited \(137\)( |$)'
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^done Exited \(0\)( |$)'
 	# Once more: nothing left to start.
 	[ -z "$(md boot)" ]
 }
@@ -439,7 +439,7 @@ config_of() {
 	run md create --name later busybox sh -c 'echo hello; echo run >> /runs; wc -l < /runs; exit 2'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
-	md ps -a | grep -E ' later .* Created '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^later Created( |$)'
 	[ -z "$(mydocker_pids)" ] # nothing runs for a created container
 	assert_no_mounts_under "$MD_ROOT"
 	run md start -a later
@@ -459,7 +459,7 @@ config_of() {
 	[ "$output" = svc ]
 	for ((i = 0; i < 50; i++)); do [ "$(md logs svc | tail -n 1)" = 2 ] && break; sleep 0.1; done
 	[ "$(md logs svc | tail -n 1)" = 2 ]
-	md ps | grep -E ' svc .* Up '
+	md ps --format '{{.Names}} {{.Status}}' | grep -E '^svc Up( |$)'
 	[ "$(mydocker_pids | wc -l)" -eq 1 ] # one monitor, the new one
 }
 
@@ -766,7 +766,7 @@ keys() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *hello-42* ]]
-	md ps | grep -E ' shell .* Up '
+	md ps --format '{{.Names}} {{.Status}}' | grep -E '^shell Up( |$)'
 	run in_terminal attach shell < <(keys 'exit 5\n')
 	[ "$status" -eq 5 ]
 	run md wait shell
@@ -783,7 +783,7 @@ keys() {
 	wait_for_line "$out" ready
 	kill -KILL "$pid"
 	wait "$pid" || true
-	md ps | grep -E ' survivor .* Up '
+	md ps --format '{{.Names}} {{.Status}}' | grep -E '^survivor Up( |$)'
 	run md wait survivor
 	[ "$output" = 7 ]
 	# And start -a runs it again, attached: its output and its status.
@@ -912,7 +912,7 @@ get_ok() {
 	# A monitor killed lets go of it with its descriptors; the next
 	# command removes the rules.
 	kill -KILL $(mydocker_pids)
-	md ps -a | grep -E ' web .* Exited '
+	md ps -a --format '{{.Names}} {{.Status}}' | grep -E '^web Exited( |$)'
 	port_free 18094
 	[ -z "$(iptables-save | grep -e 18094)" ]
 }
