@@ -92,6 +92,8 @@ type RunOptions struct {
 	ReadOnly bool
 	// Hostname is --hostname; "" gives the short ID.
 	Hostname string
+	// DNS is --dns, --dns-search, --dns-option and --add-host.
+	DNS state.DNSConfig
 	// HostNetwork keeps the container in the host's network namespace
 	// (--network host).
 	HostNetwork bool
@@ -111,6 +113,7 @@ type initPipes struct {
 	command, status *os.File // our ends
 	theirs          []*os.File
 	console         Console // the command's stdio, held by the monitor
+	dns             *dnsService
 }
 
 func newInitPipes() (*initPipes, error) {
@@ -137,7 +140,14 @@ func (p *initPipes) closeTheirs() {
 	}
 }
 
+// closeDNS stops the container's DNS server, if it has one.
+func (p *initPipes) closeDNS() {
+	p.dns.Close()
+	p.dns = nil
+}
+
 func (p *initPipes) close() {
+	p.closeDNS()
 	p.closeTheirs()
 	p.command.Close()
 	p.status.Close()

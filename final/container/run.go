@@ -94,6 +94,8 @@ func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *init
 	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
 	close(done)
+	// Its DNS server's sockets hold its network namespace: they go first.
+	pipes.closeDNS()
 	status, err := signals.ExitStatus(err)
 	if err != nil {
 		return 0, err
@@ -125,8 +127,8 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 	st := &state.Container{
 		ID: state.NewID(), Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
 		Config: opts.Config, Command: opts.Command,
-		Hostname: opts.Hostname,
-		Created:  time.Now(), Status: state.Created,
+		Hostname: opts.Hostname, DNS: opts.DNS,
+		Created: time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
@@ -197,6 +199,10 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 	}
 	if err == nil {
 		err = writeEtcFiles(state.Store{Root: opts.Root}, st)
+	}
+	if err == nil && usesDNS(st) {
+		// Ready before the command starts: its first question is answered.
+		pipes.dns, err = serveDNS(st, parent.Process.Pid)
 	}
 	if err != nil {
 		stopInit(parent)

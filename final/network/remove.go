@@ -48,6 +48,9 @@ func (s Store) remove(n *Network) error {
 	if err := d.Delete(n); err != nil {
 		return err
 	}
+	if err := s.removeNames(n.Name); err != nil {
+		return err
+	}
 	for _, path := range []string{s.ipam().path(n.Name), s.path(n.Name)} {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err

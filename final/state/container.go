@@ -58,6 +58,8 @@ type Container struct {
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.
 	Hostname string `json:"hostname,omitempty"`
+	// DNS is --dns, --dns-search, --dns-option and --add-host.
+	DNS DNSConfig `json:"dns,omitzero"`
 	// Security is how it is confined (--privileged, --cap-add, ...): exec
 	// gets the same.
 	Security SecurityOptions `json:"security,omitempty"`

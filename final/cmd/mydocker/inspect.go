@@ -204,6 +204,8 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
 			"ReadonlyRootfs": st.ReadOnly,
+			"Dns":            orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
+			"ExtraHosts": st.DNS.ExtraHosts,
 		},
 		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),

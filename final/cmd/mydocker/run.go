@@ -60,7 +60,7 @@ func runCommand() *cli.Command {
 
 // runFlags are the flags of run and create.
 func runFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.BoolFlag{Name: "i", Aliases: []string{"interactive"}, Usage: "keep the container's stdin open, connected to ours"},
 		&cli.BoolFlag{Name: "t", Aliases: []string{"tty"}, Usage: "give the container a terminal of its own (with -i: ours, in raw mode; ctrl-p ctrl-q detaches)"},
 		&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
@@ -87,6 +87,8 @@ func runFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop a capability (NAME or CAP_NAME, or ALL; repeatable)"},
 		&cli.StringSliceFlag{Name: "security-opt", Usage: "seccomp=unconfined|FILE (default: docker's profile), no-new-privileges[=true|false] (default true)"},
 	}
+	flags = append(flags, nameFlags()...)
+	return flags
 }
 
 // createCommand makes a container without starting it, as docker create.
@@ -162,6 +164,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, fmt.Errorf("run: the working directory %q is not an absolute path", w)
 	}
 	var err error
+	if opts.DNS, err = parseDNS(cmd); err != nil {
+		return opts, err
+	}
 	if opts.Log, err = parseLogOpts(cmd.StringSlice("log-opt")); err != nil {
 		return opts, err
 	}
