@@ -81,8 +81,11 @@ type RunOptions struct {
 	// Root is mydocker's state directory (--root): images, layers and the
 	// containers live under it.
 	Root string
-	// Volumes are the host directories bind-mounted into the container (-v).
+	// Volumes are the host directories bind-mounted into the container
+	// (-v, --mount): a path of the host's, or a volume of the store.
 	Volumes []overlay.Volume
+	// Tmpfs are its tmpfs mounts (--tmpfs, --mount type=tmpfs).
+	Tmpfs []overlay.Tmpfs
 	// Network is the network the container joins (--net, book 6.3); none
 	// leaves it with lo alone.
 	Network string

@@ -15,7 +15,6 @@ import (
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
-	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -132,7 +131,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
-		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
+		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
 	}
 	st.Env = containerEnv(st.HostnameOrID(), opts.TTY, opts.Env)
 	if err := store.Create(st); err != nil {
@@ -146,17 +145,24 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 // and puts it into its cgroup. Each step is recorded before it is made, so that discard undoes what was.
 func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
-	mount := ws.Create
+	mount, fresh := ws.Create, true
 	if _, err := os.Stat(ws.Upper()); err == nil {
-		mount = ws.Remount // it ran before: its writable layer is kept
+		mount, fresh = ws.Remount, false // it ran before: its writable layer is kept
 	}
 	// The volumes' host directories are made here; init binds them, in
 	// the container's mount namespace.
-	if err := overlay.CreateHostDirs(st.Volumes); err != nil {
+	if err := makeVolumes(st); err != nil {
 		return nil, nil, err
 	}
 	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err
+	}
+	// A new container's new volumes get the image's files, before anything
+	// in the container runs.
+	if fresh {
+		if err := fillVolumes(st, ws.Merged()); err != nil {
+			return nil, nil, err
+		}
 	}
 	pipes, err := newInitPipes()
 	if err != nil {
@@ -261,7 +267,7 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 	}
 	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.TTY(), ConsoleSize: pipes.console.Size(), EtcBinds: etcBinds(st), Confinement: conf}
-	cfg.Volumes = st.Volumes
+	cfg.Volumes, cfg.Tmpfs = st.Volumes, st.Tmpfs
 	cfg.Env = st.Env
 	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
 		return err

@@ -73,12 +73,15 @@ func stopProcesses(id string) error {
 // destroy removes a container, with its lock held: its processes, cgroup,
 // mounts, directory and name. It writes nothing before it has freed
 // everything, so that it also works, and frees space, on a full disk.
-func destroy(store state.Store, st *state.Container, leaveVeth bool) error {
+func destroy(store state.Store, st *state.Container, leaveVeth, volumes bool) error {
 	if err := stopProcesses(st.ID); err != nil {
 		return err
 	}
 	if err := store.Remove(st); err != nil {
 		return err
+	}
+	if volumes {
+		removeAnonymousVolumes(store, st)
 	}
 	// The container is gone: a network that cannot be written to now
 	// (a full disk) keeps its address until it is collected, and that is
@@ -145,7 +148,7 @@ func finishWith(store state.Store, st *state.Container, code *int, leaveVeth boo
 	return store.Change(st, func(now *state.Container) error {
 		var err error
 		if now.AutoRemove {
-			err = destroy(store, now, leaveVeth)
+			err = destroy(store, now, leaveVeth, true) // --rm: its anonymous volumes too, as docker
 		} else {
 			err = teardownWith(now, leaveVeth)
 		}
@@ -166,5 +169,5 @@ func finishWith(store state.Store, st *state.Container, code *int, leaveVeth boo
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store state.Store, st *state.Container) {
-	_ = store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
+	_ = store.Change(st, func(now *state.Container) error { return destroy(store, now, false, true) })
 }

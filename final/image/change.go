@@ -12,7 +12,8 @@ import (
 
 // ApplyChange applies one Dockerfile instruction to an image's config, as
 // "docker import --change" and "docker commit --change" do: CMD,
-// ENTRYPOINT (JSON or shell form), ENV, WORKDIR and USER.
+// ENTRYPOINT (JSON or shell form), ENV, EXPOSE, LABEL, STOPSIGNAL, USER,
+// VOLUME and WORKDIR.
 func ApplyChange(cfg *v1.Config, change string) error {
 	word, rest, _ := strings.Cut(strings.TrimSpace(change), " ")
 	rest = strings.TrimSpace(rest)
@@ -44,10 +45,63 @@ func ApplyChange(cfg *v1.Config, change string) error {
 			return wrapChange(change, fmt.Errorf("want USER NAME[:GROUP]"))
 		}
 		cfg.User = rest
+	case "VOLUME":
+		paths, err := listForm(rest)
+		if err != nil {
+			return wrapChange(change, err)
+		}
+		for _, p := range paths {
+			if !strings.HasPrefix(p, "/") {
+				return wrapChange(change, fmt.Errorf("VOLUME %q is not an absolute path", p))
+			}
+			if cfg.Volumes == nil {
+				cfg.Volumes = map[string]struct{}{}
+			}
+			cfg.Volumes[p] = struct{}{}
+		}
+	case "EXPOSE":
+		for _, p := range strings.Fields(rest) {
+			if !strings.Contains(p, "/") {
+				p += "/tcp"
+			}
+			if cfg.ExposedPorts == nil {
+				cfg.ExposedPorts = map[string]struct{}{}
+			}
+			cfg.ExposedPorts[p] = struct{}{}
+		}
+	case "LABEL":
+		key, value, ok := strings.Cut(rest, "=")
+		if !ok || key == "" {
+			return wrapChange(change, fmt.Errorf("want LABEL KEY=VALUE"))
+		}
+		if cfg.Labels == nil {
+			cfg.Labels = map[string]string{}
+		}
+		cfg.Labels[key] = strings.Trim(value, `"`)
+	case "STOPSIGNAL":
+		if rest == "" {
+			return wrapChange(change, fmt.Errorf("want STOPSIGNAL SIGNAL"))
+		}
+		cfg.StopSignal = rest
 	default:
-		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be changed"))
+		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR can be changed"))
 	}
 	return nil
+}
+
+// listForm reads ["/a", "/b"] or /a /b.
+func listForm(s string) ([]string, error) {
+	if strings.HasPrefix(s, "[") {
+		var list []string
+		if err := json.Unmarshal([]byte(s), &list); err != nil {
+			return nil, fmt.Errorf("not a JSON list of strings: %w", err)
+		}
+		return list, nil
+	}
+	if s == "" {
+		return nil, fmt.Errorf("empty list")
+	}
+	return strings.Fields(s), nil
 }
 
 func wrapChange(change string, err error) error {

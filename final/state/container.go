@@ -54,6 +54,7 @@ type Container struct {
 	Detached   bool             `json:"detached"`
 	AutoRemove bool             `json:"autoRemove"`
 	Volumes    []overlay.Volume `json:"volumes,omitempty"`
+	Tmpfs      []overlay.Tmpfs  `json:"tmpfs,omitempty"`
 	// ReadOnly: its root filesystem is mounted read-only (--read-only).
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.

@@ -39,12 +39,9 @@ func inspectCommand() *cli.Command {
 			}
 			var tmpl *template.Template
 			if f := cmd.String("f"); f != "" {
-				if f == "json" { // docker's shorthand
-					f = "{{json .}}"
-				}
 				var err error
-				if tmpl, err = template.New("format").Funcs(templateFuncs).Parse(f); err != nil {
-					return fmt.Errorf("inspect: template %q: %w", f, err)
+				if tmpl, err = parseInspectFormat(f); err != nil {
+					return err
 				}
 			}
 			var found []any
@@ -67,6 +64,18 @@ func inspectCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// parseInspectFormat parses an inspect -f: a template, or json.
+func parseInspectFormat(f string) (*template.Template, error) {
+	if f == "json" { // docker's shorthand
+		f = "{{json .}}"
+	}
+	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("inspect: template %q: %w", f, err)
+	}
+	return tmpl, nil
 }
 
 // printInspected prints the objects: a JSON array, or the template of each
@@ -159,12 +168,29 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 	var binds []string
 	var mounts []map[string]any
 	for _, v := range st.Volumes {
-		bind := v.String()
+		// Name and Driver, empty, as a template over docker's typed
+		// mount point sees them (not "<no value>").
+		m := map[string]any{"Type": "bind", "Name": "", "Driver": "", "Source": v.Host, "Destination": v.Container, "Mode": "", "RW": !v.ReadOnly, "Propagation": "rprivate"}
+		if v.Name != "" {
+			m = map[string]any{"Type": "volume", "Name": v.Name, "Source": v.Host, "Destination": v.Container,
+				"Driver": "local", "Mode": "", "RW": !v.ReadOnly, "Propagation": ""}
+		}
+		mounts = append(mounts, m)
+		if v.Anonymous {
+			continue // docker's Binds has what -v named
+		}
+		bind := v.Host + ":" + v.Container
+		if v.Name != "" {
+			bind = v.Name + ":" + v.Container
+		}
 		if v.ReadOnly {
 			bind += ":ro"
 		}
 		binds = append(binds, bind)
-		mounts = append(mounts, map[string]any{"Type": "bind", "Source": v.Host, "Destination": v.Container, "RW": !v.ReadOnly})
+	}
+	tmpfs := map[string]string{}
+	for _, t := range st.Tmpfs {
+		tmpfs[t.Container] = strings.Join(t.Options, ",")
 	}
 	netMode, ip, gateway := "none", "", ""
 	ports := map[string][]map[string]string{}
@@ -203,8 +229,8 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
-			"ReadonlyRootfs": st.ReadOnly,
-			"Dns":            orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
+			"ReadonlyRootfs": st.ReadOnly, "Tmpfs": tmpfs,
+			"Dns": orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
 			"ExtraHosts": st.DNS.ExtraHosts,
 		},
 		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -165,18 +163,7 @@ func joinLabels(labels map[string]string) string {
 // container's to shape: it is walked inside an os.Root, which never
 // leaves it, whatever symlinks or renames meet the walk.
 func containerSize(s state.Store, st *state.Container) string {
-	var rw int64
-	if root, err := os.OpenRoot(st.Workspace().Upper()); err == nil {
-		_ = fs.WalkDir(root.FS(), ".", func(_ string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() {
-				if info, err := d.Info(); err == nil {
-					rw += info.Size()
-				}
-			}
-			return nil
-		})
-		root.Close()
-	}
+	rw := dirSize(st.Workspace().Upper())
 	virtual := rw
 	if img, err := (image.Store{Root: s.Root}).Get(st.ImageID); err == nil {
 		virtual += img.Size()

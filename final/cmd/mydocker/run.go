@@ -16,7 +16,6 @@ import (
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
-	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
@@ -88,6 +87,7 @@ func runFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "security-opt", Usage: "seccomp=unconfined|FILE (default: docker's profile), no-new-privileges[=true|false] (default true)"},
 	}
 	flags = append(flags, nameFlags()...)
+	flags = append(flags, volumeFlags()...)
 	return flags
 }
 
@@ -180,6 +180,18 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, err
 	}
 	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {
+		return opts, err
+	}
+	mounts, tmpfs, err := parseMounts(cmd.StringSlice("mount"), opts.Root)
+	if err != nil {
+		return opts, err
+	}
+	opts.Volumes = append(opts.Volumes, mounts...)
+	if opts.Tmpfs, err = parseTmpfs(cmd.StringSlice("tmpfs")); err != nil {
+		return opts, err
+	}
+	opts.Tmpfs = append(opts.Tmpfs, tmpfs...)
+	if err := checkTargets(opts.Volumes, opts.Tmpfs); err != nil {
 		return opts, err
 	}
 	// As docker: a container joins "bridge" unless told otherwise.
@@ -351,33 +363,6 @@ func parseResources(cmd *cli.Command) (resources.Resources, error) {
 	return res, nil
 }
 
-// parseVolumes checks every -v before anything is created. A host side
-// that is not a path names a volume (volume create, or made on first use,
-// as docker): its directory under <root>/volumes is bound.
-func parseVolumes(specs []string, root string) ([]overlay.Volume, error) {
-	var volumes []overlay.Volume
-	for _, spec := range specs {
-		parsed := spec
-		host, rest, hasColon := strings.Cut(spec, ":")
-		named := hasColon && volume.IsName(host)
-		if named {
-			if err := volume.CheckName(host); err != nil {
-				return nil, err
-			}
-			parsed = volume.Store{Root: root}.Path(host) + ":" + rest
-		}
-		v, err := overlay.ParseVolume(parsed)
-		if err != nil && named {
-			return nil, fmt.Errorf("invalid volume %q: want NAME:/container/dir[:ro]", spec)
-		}
-		if err != nil {
-			return nil, err
-		}
-		volumes = append(volumes, v)
-	}
-	return volumes, nil
-}
-
 // makeOnFirstUse creates what the run uses and that is made on first
 // use, as in docker: the named volumes it binds, and the default network
 // "bridge". Only now, once every flag and the image are known to be good.
@@ -387,10 +372,12 @@ func makeOnFirstUse(opts container.RunOptions) error {
 			return err
 		}
 	}
+	// Anonymous volumes are made with the container (container.Run):
+	// one that never runs leaves none behind.
 	vols := volume.Store{Root: opts.Root}
 	for _, v := range opts.Volumes {
-		if name, ok := vols.NameOf(v.Host); ok {
-			if _, err := vols.Create(name); err != nil {
+		if v.Name != "" && !v.Anonymous {
+			if _, err := vols.Create(v.Name); err != nil {
 				return err
 			}
 		}
@@ -443,6 +430,7 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 		return fmt.Errorf("run: missing container command: image %s has no Entrypoint or Cmd, so give one after the image", opts.Image)
 	}
 	opts.ImageID, opts.Layers, opts.Config, opts.Env = img.ID, images.Lowers(img), c, c.Env
+	opts.Volumes = append(opts.Volumes, imageVolumes(cfg.Config.Volumes, mountTargets(*opts), opts.Root)...)
 	return nil
 }
 

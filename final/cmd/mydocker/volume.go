@@ -16,7 +16,7 @@ import (
 func volumeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "volume",
-		Usage: "manage named volumes: create, ls, rm, inspect",
+		Usage: "manage volumes: create, ls, rm, inspect, prune",
 		Commands: []*cli.Command{
 			{
 				Name: "create", Usage: "create a volume (a random name when none is given)", ArgsUsage: "[NAME]", Before: useRoot,
@@ -75,9 +75,14 @@ func volumeCommand() *cli.Command {
 					}, true)
 				},
 			},
+			volumePruneCommand(),
 			{
 				Name: "inspect", Usage: "show volumes as JSON", ArgsUsage: "NAME...", Before: useRoot,
+				Flags: []cli.Flag{&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: "json, or a Go template of each volume, such as '{{.Mountpoint}}'"}},
 				Action: func(_ context.Context, cmd *cli.Command) error {
+					if f := cmd.String("f"); f != "" {
+						return inspectVolumes(cmd, f)
+					}
 					var found []*volume.Volume
 					err := eachVolume(cmd, func(vols volume.Store, name string) error {
 						v, err := vols.Get(name)
@@ -138,4 +143,24 @@ func volumeUsers(cmd *cli.Command, vols volume.Store, name string) []string {
 		}
 	}
 	return users
+}
+
+// inspectVolumes prints the template format of each volume named.
+func inspectVolumes(cmd *cli.Command, format string) error {
+	tmpl, err := parseInspectFormat(format)
+	if err != nil {
+		return err
+	}
+	var found []any
+	err = eachVolume(cmd, func(vols volume.Store, name string) error {
+		v, err := vols.Get(name)
+		if err == nil {
+			found = append(found, v)
+		}
+		return err
+	}, false)
+	if perr := printInspected(found, tmpl); perr != nil {
+		return perr
+	}
+	return err
 }
