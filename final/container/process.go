@@ -97,6 +97,8 @@ type RunOptions struct {
 	Hostname string
 	// DNS is --dns, --dns-search, --dns-option and --add-host.
 	DNS state.DNSConfig
+	// Healthcheck is the image's HEALTHCHECK with --health-* over it.
+	Healthcheck *state.HealthConfig
 	// HostNetwork keeps the container in the host's network namespace
 	// (--network host).
 	HostNetwork bool
@@ -117,6 +119,7 @@ type initPipes struct {
 	theirs          []*os.File
 	console         Console // the command's stdio, held by the monitor
 	dns             *dnsService
+	stopHealth      func() // the health check's, while the command runs
 }
 
 func newInitPipes() (*initPipes, error) {
@@ -149,7 +152,16 @@ func (p *initPipes) closeDNS() {
 	p.dns = nil
 }
 
+// endHealth stops the container's health check, if it has one.
+func (p *initPipes) endHealth() {
+	if p.stopHealth != nil {
+		p.stopHealth()
+		p.stopHealth = nil
+	}
+}
+
 func (p *initPipes) close() {
+	p.endHealth()
 	p.closeDNS()
 	p.closeTheirs()
 	p.command.Close()

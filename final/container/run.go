@@ -81,6 +81,7 @@ func Run(opts RunOptions, m Monitor, signals <-chan os.Signal) (*state.Container
 	if opts.Started != nil {
 		opts.Started(st) // the monitor lets its caller return: it waits on
 	}
+	pipes.stopHealth = startHealth(store, st, m)
 	status, err := watch(store, st, parent, pipes, signals)
 	return st, status, err
 }
@@ -93,6 +94,7 @@ func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *init
 	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
 	close(done)
+	pipes.endHealth() // a check now would be of a container that is gone
 	// Its DNS server's sockets hold its network namespace: they go first.
 	pipes.closeDNS()
 	status, err := signals.ExitStatus(err)
@@ -126,7 +128,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 	st := &state.Container{
 		ID: state.NewID(), Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
 		Config: opts.Config, Command: opts.Command,
-		Hostname: opts.Hostname, DNS: opts.DNS,
+		Hostname: opts.Hostname, DNS: opts.DNS, Healthcheck: opts.Healthcheck,
 		Created: time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,

@@ -3,7 +3,9 @@ package image
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -12,8 +14,8 @@ import (
 
 // ApplyChange applies one Dockerfile instruction to an image's config, as
 // "docker import --change" and "docker commit --change" do: CMD,
-// ENTRYPOINT (JSON or shell form), ENV, EXPOSE, LABEL, STOPSIGNAL, USER,
-// VOLUME and WORKDIR.
+// ENTRYPOINT (JSON or shell form), ENV, EXPOSE, HEALTHCHECK, LABEL,
+// STOPSIGNAL, USER, VOLUME and WORKDIR.
 func ApplyChange(cfg *v1.Config, change string) error {
 	word, rest, _ := strings.Cut(strings.TrimSpace(change), " ")
 	rest = strings.TrimSpace(rest)
@@ -78,13 +80,19 @@ func ApplyChange(cfg *v1.Config, change string) error {
 			cfg.Labels = map[string]string{}
 		}
 		cfg.Labels[key] = strings.Trim(value, `"`)
+	case "HEALTHCHECK":
+		h, err := healthcheckForm(rest)
+		if err != nil {
+			return wrapChange(change, err)
+		}
+		cfg.Healthcheck = h
 	case "STOPSIGNAL":
 		if rest == "" {
 			return wrapChange(change, fmt.Errorf("want STOPSIGNAL SIGNAL"))
 		}
 		cfg.StopSignal = rest
 	default:
-		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR can be changed"))
+		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR can be changed"))
 	}
 	return nil
 }
@@ -131,3 +139,54 @@ func commandForm(s string) ([]string, error) {
 // same KEY, keeping the order of env (docker's rule for -e over the
 // image's Env): envlist.Merge, which the container's init uses too.
 func MergeEnv(env, over []string) []string { return envlist.Merge(env, over) }
+
+// healthcheckForm reads HEALTHCHECK NONE, or HEALTHCHECK [--interval=D]
+// [--timeout=D] [--start-period=D] [--retries=N] CMD command (shell or
+// exec form), as a Dockerfile's.
+func healthcheckForm(s string) (*v1.HealthConfig, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "NONE") {
+		return &v1.HealthConfig{Test: []string{"NONE"}}, nil
+	}
+	h := &v1.HealthConfig{}
+	for strings.HasPrefix(s, "--") {
+		opt, rest, _ := strings.Cut(s, " ")
+		s = strings.TrimSpace(rest)
+		key, value, ok := strings.Cut(strings.TrimPrefix(opt, "--"), "=")
+		if !ok {
+			return nil, fmt.Errorf("HEALTHCHECK option %q: want --KEY=VALUE", opt)
+		}
+		var err error
+		switch key {
+		case "interval":
+			h.Interval, err = time.ParseDuration(value)
+		case "timeout":
+			h.Timeout, err = time.ParseDuration(value)
+		case "start-period":
+			h.StartPeriod, err = time.ParseDuration(value)
+		case "retries":
+			h.Retries, err = strconv.Atoi(value)
+		default:
+			return nil, fmt.Errorf("HEALTHCHECK: unknown option --%s", key)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("HEALTHCHECK --%s=%s: %w", key, value, err)
+		}
+	}
+	word, rest, _ := strings.Cut(s, " ")
+	if !strings.EqualFold(word, "CMD") {
+		return nil, fmt.Errorf("want HEALTHCHECK [OPTIONS] CMD command, or HEALTHCHECK NONE")
+	}
+	rest = strings.TrimSpace(rest)
+	if strings.HasPrefix(rest, "[") {
+		argv, err := commandForm(rest)
+		if err != nil {
+			return nil, err
+		}
+		h.Test = append([]string{"CMD"}, argv...)
+	} else if rest != "" {
+		h.Test = []string{"CMD-SHELL", rest}
+	} else {
+		return nil, fmt.Errorf("HEALTHCHECK CMD: empty command")
+	}
+	return h, nil
+}

@@ -61,6 +61,10 @@ type Container struct {
 	Hostname string `json:"hostname,omitempty"`
 	// DNS is --dns, --dns-search, --dns-option and --add-host.
 	DNS DNSConfig `json:"dns,omitzero"`
+	// Healthcheck is its check (the image's HEALTHCHECK, --health-*),
+	// which its monitor runs; Health is where the checks stand.
+	Healthcheck *HealthConfig `json:"healthcheck,omitempty"`
+	Health      *Health       `json:"health,omitempty"`
 	// Security is how it is confined (--privileged, --cap-add, ...): exec
 	// gets the same.
 	Security SecurityOptions `json:"security,omitempty"`
@@ -202,7 +206,7 @@ func (s *Container) check(id string) error {
 func (s *Container) DockerStatus(now time.Time) string {
 	switch {
 	case s.Status == Running && s.Init.Alive():
-		return "Up " + HumanDuration(now.Sub(s.StartedAt))
+		return "Up " + HumanDuration(now.Sub(s.StartedAt)) + s.healthSuffix()
 	case s.Status == Exited && s.ExitCode != nil:
 		return fmt.Sprintf("Exited (%d) %s ago", *s.ExitCode, HumanDuration(now.Sub(s.FinishedAt)))
 	case s.Status == Exited:
@@ -250,3 +254,14 @@ func HumanDuration(d time.Duration) string {
 
 // Running reports whether the container's command runs now.
 func (s *Container) Running() bool { return s.Status == Running && s.Init.Alive() }
+
+// healthSuffix is docker's " (healthy)", " (health: starting)".
+func (s *Container) healthSuffix() string {
+	if s.Health == nil || !s.Healthcheck.Enabled() {
+		return ""
+	}
+	if s.Health.Status == HealthStarting {
+		return " (health: starting)"
+	}
+	return " (" + s.Health.Status + ")"
+}

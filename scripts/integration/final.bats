@@ -497,7 +497,7 @@ config_of() {
 import json, sys
 c = json.load(sys.stdin)[0]
 assert c["Id"].startswith(sys.argv[1]) and c["Config"]["Cmd"] == ["sleep", "1000"], c
-assert c["Mounts"] == [{"Type": "bind", "Source": sys.argv[2], "Destination": "/data", "RW": False}], c["Mounts"]
+assert c["Mounts"] == [{"Type": "bind", "Name": "", "Driver": "", "Source": sys.argv[2], "Destination": "/data", "Mode": "", "RW": False, "Propagation": "rprivate"}], c["Mounts"]
 assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Name"] == "no"
 ' "$MD_ID" "$BATS_TEST_TMPDIR/v"
 	md stop -t 0 looked >/dev/null

@@ -74,7 +74,7 @@ func boolFilter(key, v string) (bool, error) {
 	return b, nil
 }
 
-var psFilterKeys = []string{"id", "name", "label", "status", "exited", "ancestor", "network", "volume", "publish", "expose", "before", "since"}
+var psFilterKeys = []string{"id", "name", "label", "status", "exited", "ancestor", "network", "volume", "publish", "expose", "before", "since", "health"}
 
 // psStatuses are the values docker's status filter knows.
 var psStatuses = []string{"created", "restarting", "running", "removing", "paused", "exited", "dead"}
@@ -85,6 +85,11 @@ func psMatcher(s state.Store, f filters) (func(*state.Container) bool, error) {
 	for _, v := range f["status"] {
 		if !slices.Contains(psStatuses, v) {
 			return nil, fmt.Errorf("invalid filter 'status=%s'", v)
+		}
+	}
+	for _, v := range f["health"] {
+		if !slices.Contains([]string{"starting", "healthy", "unhealthy", "none"}, v) {
+			return nil, fmt.Errorf("invalid filter 'health=%s'", v)
 		}
 	}
 	for _, v := range f["exited"] {
@@ -125,6 +130,7 @@ func psMatcher(s state.Store, f filters) (func(*state.Container) bool, error) {
 			f.any("volume", func(v string) bool { return usesVolume(s, st, v) }) &&
 			f.any("publish", func(v string) bool { return hasPort(st, v, true) }) &&
 			f.any("expose", func(v string) bool { return hasPort(st, v, false) }) &&
+			f.any("health", func(v string) bool { return v == healthOf(st) }) &&
 			(before.IsZero() || st.Created.Before(before)) &&
 			(since.IsZero() || st.Created.After(since))
 	}, nil
@@ -193,4 +199,12 @@ func hasPort(st *state.Container, v string, published bool) bool {
 func globMatch(pattern, s string) bool {
 	ok, err := path.Match(pattern, s)
 	return err == nil && ok
+}
+
+// healthOf is the container's health as the health filter names it.
+func healthOf(st *state.Container) string {
+	if !st.Healthcheck.Enabled() || st.Health == nil {
+		return "none"
+	}
+	return st.Health.Status
 }

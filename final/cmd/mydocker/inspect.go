@@ -206,6 +206,14 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
 		}
 	}
+	stateJSON := map[string]any{
+		"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
+		"OOMKilled": false, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
+		"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
+	}
+	if st.Healthcheck.Enabled() && st.Health != nil {
+		stateJSON["Health"] = st.Health
+	}
 	restart := st.Restart.Name
 	if restart == "" {
 		restart = "no"
@@ -213,16 +221,13 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 	return map[string]any{
 		"Id": st.ID, "Name": "/" + st.Name, "Created": dockerTime(st.Created),
 		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
-		"State": map[string]any{
-			"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
-			"OOMKilled": false, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
-			"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
-		},
+		"State":        stateJSON,
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
 		"Config": map[string]any{
 			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
 			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
 			"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
+			"Healthcheck": st.Healthcheck,
 		},
 		"HostConfig": map[string]any{
 			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,

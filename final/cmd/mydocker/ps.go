@@ -26,7 +26,7 @@ func psCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show the containers that have exited too"},
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the IDs only"},
-			&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: id, name, label, status, exited, ancestor, network, volume, publish, expose, before, since (repeatable)"},
+			&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: id, name, label, status, exited, ancestor, network, volume, publish, expose, before, since, health (repeatable)"},
 			&cli.StringFlag{Name: "format", Usage: "table, table TEMPLATE, json, or a Go template of each container ({{.ID}}, {{.Names}}, ...)"},
 			&cli.IntFlag{Name: "n", Aliases: []string{"last"}, Value: -1, Usage: "show the N containers created last, whatever their state"},
 			&cli.BoolFlag{Name: "l", Aliases: []string{"latest"}, Usage: "show the container created last, whatever its state"},

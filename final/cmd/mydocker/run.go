@@ -88,6 +88,7 @@ func runFlags() []cli.Flag {
 	}
 	flags = append(flags, nameFlags()...)
 	flags = append(flags, volumeFlags()...)
+	flags = append(flags, healthFlags()...)
 	return flags
 }
 
@@ -431,6 +432,9 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	}
 	opts.ImageID, opts.Layers, opts.Config, opts.Env = img.ID, images.Lowers(img), c, c.Env
 	opts.Volumes = append(opts.Volumes, imageVolumes(cfg.Config.Volumes, mountTargets(*opts), opts.Root)...)
+	if opts.Healthcheck, err = parseHealth(cmd, cfg.Config.Healthcheck); err != nil {
+		return err
+	}
 	return nil
 }
 

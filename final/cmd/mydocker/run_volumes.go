@@ -48,6 +48,9 @@ func parseVolume(spec, root string) (overlay.Volume, error) {
 		return overlay.Volume{}, fmt.Errorf("invalid volume %q: %s (want [HOST-DIR|NAME:]/container/dir[:ro])", spec, why)
 	}
 	parts := strings.Split(spec, ":")
+	if slices.Contains(parts, "") {
+		return bad("empty section between colons")
+	}
 	var v overlay.Volume
 	var opts string
 	switch {
