@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docker/go-connections/nat"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/mydocker/mydocker/final/internal/envlist"
@@ -12,7 +13,7 @@ import (
 
 // ApplyChange applies one Dockerfile instruction to an image's config, as
 // "docker import --change" and "docker commit --change" do: CMD,
-// ENTRYPOINT (JSON or shell form), ENV, WORKDIR and USER.
+// ENTRYPOINT (JSON or shell form), ENV, WORKDIR, USER and EXPOSE.
 func ApplyChange(cfg *v1.Config, change string) error {
 	word, rest, _ := strings.Cut(strings.TrimSpace(change), " ")
 	rest = strings.TrimSpace(rest)
@@ -44,8 +45,34 @@ func ApplyChange(cfg *v1.Config, change string) error {
 			return wrapChange(change, fmt.Errorf("want USER NAME[:GROUP]"))
 		}
 		cfg.User = rest
+	case "EXPOSE":
+		return wrapChange(change, expose(cfg, rest))
 	default:
-		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be changed"))
+		return wrapChange(change, fmt.Errorf("only CMD, ENTRYPOINT, ENV, WORKDIR, USER and EXPOSE can be changed"))
+	}
+	return nil
+}
+
+// expose adds EXPOSE's ports (80, 80/udp, 8000-8002/tcp) to the config's
+// ExposedPorts, as docker's builder writes them: one key a port, 80/tcp.
+func expose(cfg *v1.Config, ports string) error {
+	fields := strings.Fields(ports)
+	if len(fields) == 0 {
+		return fmt.Errorf("want EXPOSE PORT[/PROTO]...")
+	}
+	for _, f := range fields {
+		proto, port := nat.SplitProtoPort(f)
+		proto = strings.ToLower(proto)
+		start, end, err := nat.ParsePortRangeToInt(port)
+		if err != nil || start == 0 || (proto != "tcp" && proto != "udp" && proto != "sctp") {
+			return fmt.Errorf("invalid port %q: want PORT[/tcp|/udp]", f)
+		}
+		if cfg.ExposedPorts == nil {
+			cfg.ExposedPorts = map[string]struct{}{}
+		}
+		for p := start; p <= end; p++ {
+			cfg.ExposedPorts[fmt.Sprintf("%d/%s", p, proto)] = struct{}{}
+		}
 	}
 	return nil
 }

@@ -161,7 +161,6 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		mounts = append(mounts, map[string]any{"Type": "bind", "Source": v.Host, "Destination": v.Container, "RW": !v.ReadOnly})
 	}
 	netMode, ip, gateway := "none", "", ""
-	ports := map[string][]map[string]string{}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
 		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker
@@ -169,10 +168,14 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			gateway = n.Gateway
 		}
 		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip)}
-		for _, p := range st.Endpoint.Ports {
-			key := fmt.Sprintf("%d/%s", p.Container, p.Proto)
-			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
-		}
+	}
+	config := map[string]any{
+		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
+		"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
+		"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
+	}
+	if len(st.Config.ExposedPorts) > 0 {
+		config["ExposedPorts"] = st.Config.ExposedPorts // omitted when none, as docker's
 	}
 	restart := st.Restart.Name
 	if restart == "" {
@@ -187,19 +190,15 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
 		},
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
-		"Config": map[string]any{
-			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
-			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
-			"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
-		},
+		"Config": config,
 		"HostConfig": map[string]any{
-			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,
+			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
 			"ReadonlyRootfs": st.ReadOnly,
 		},
-		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
+		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": networkPorts(st), "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),
 	}
 }
