@@ -103,8 +103,10 @@ func networkPorts(st *state.Container) map[string][]map[string]string {
 // asked for them ("" for an address or a port not given).
 func portBindings(st *state.Container) map[string][]map[string]string {
 	asked := st.PortBindings
-	if asked == nil && st.Endpoint != nil {
-		asked = st.Endpoint.Ports // a container made before they were kept
+	if asked == nil && !st.PublishAll && st.Endpoint != nil {
+		// A container made before they were kept: what it got was
+		// asked for (-P's ports are not in PortBindings).
+		asked = st.Endpoint.Ports
 	}
 	ports := map[string][]map[string]string{}
 	for _, p := range asked {
@@ -159,10 +161,12 @@ func digits(s string) int {
 	return n
 }
 
-// portsColumn is the PORTS column of docker ps for the container st:
-// 0.0.0.0:8080->80/tcp, one entry per binding, and 80/tcp for an exposed
-// port that is not published; runs of consecutive ports published to the
-// same ports are one entry, 0.0.0.0:8000-8002->8000-8002/tcp.
+// portsColumn is the PORTS column of docker ps for the container st, in
+// docker's order and grouping: a port published to its own number, or
+// only exposed, joins a run of consecutive ports of the same address and
+// protocol (0.0.0.0:8000-8002->8000-8002/tcp, 9000-9001/tcp), listed
+// first; a port published to another number is an entry of its own
+// (0.0.0.0:8080->80/tcp), listed after them.
 func portsColumn(st *state.Container) string {
 	type entry struct {
 		ip         string
@@ -196,29 +200,46 @@ func portsColumn(st *state.Container) string {
 		}
 		return a.proto < b.proto
 	})
-	var out []string
-	for i := 0; i < len(all); {
-		e := all[i]
-		j := i + 1
-		// A run: each the next port, published to its own number.
-		for j < len(all) && all[j].ip == e.ip && all[j].proto == e.proto && all[j].priv == all[j-1].priv+1 &&
-			(e.ip == "" || (all[j].host == all[j].priv && e.host == e.priv)) {
-			j++
+	type run struct{ first, last int }
+	runs := map[string]*run{} // by address and protocol
+	var order, out, mapped []string
+	for _, e := range all {
+		key := e.proto
+		if e.ip != "" {
+			if e.host != e.priv {
+				mapped = append(mapped, fmt.Sprintf("%s->%d/%s", net.JoinHostPort(e.ip, strconv.Itoa(e.host)), e.priv, e.proto))
+				continue
+			}
+			key = e.ip + "/" + e.proto
 		}
-		last := all[j-1]
-		priv := strconv.Itoa(e.priv)
-		if last.priv != e.priv {
-			priv += "-" + strconv.Itoa(last.priv)
-		}
+		r := runs[key]
 		switch {
-		case e.ip == "":
-			out = append(out, priv+"/"+e.proto)
-		case j > i+1:
-			out = append(out, fmt.Sprintf("%s->%s/%s", net.JoinHostPort(e.ip, priv), priv, e.proto))
+		case r == nil:
+			order = append(order, key)
+		case e.priv == r.last+1:
+			r.last = e.priv
+			continue
 		default:
-			out = append(out, fmt.Sprintf("%s->%d/%s", net.JoinHostPort(e.ip, strconv.Itoa(e.host)), e.priv, e.proto))
+			out = append(out, formRun(key, r.first, r.last))
 		}
-		i = j
+		runs[key] = &run{e.priv, e.priv}
 	}
-	return strings.Join(out, ", ")
+	for _, key := range order {
+		out = append(out, formRun(key, runs[key].first, runs[key].last))
+	}
+	return strings.Join(append(out, mapped...), ", ")
+}
+
+// formRun is one run of ports: 9000-9001/tcp, or with an address
+// 0.0.0.0:8000-8002->8000-8002/tcp.
+func formRun(key string, first, last int) string {
+	ports := strconv.Itoa(first)
+	if last != first {
+		ports += "-" + strconv.Itoa(last)
+	}
+	ip, proto, hasIP := strings.Cut(key, "/")
+	if !hasIP {
+		return ports + "/" + key
+	}
+	return fmt.Sprintf("%s:%s->%s/%s", ip, ports, ports, proto)
 }
