@@ -52,6 +52,8 @@ func TestHostPortsAreTakenOnce(t *testing.T) {
 	all := Port{Host: free, Container: 80, Proto: "tcp"}
 	_, err = reserve(t, s, "b", all)
 	assert.ErrorContains(t, err, "port is already allocated", "all addresses include 127.0.0.1")
+	_, err = reserve(t, s, "b", Port{HostIP: "0.0.0.0", Host: free, Container: 80, Proto: "tcp"})
+	assert.ErrorContains(t, err, "Bind for 0.0.0.0:", "0.0.0.0 is all addresses")
 	_, err = reserve(t, s, "b", Port{HostIP: "127.0.0.1", Host: free, Container: 80, Proto: "udp"})
 	require.NoError(t, err, "another protocol")
 	_, err = reserve(t, s, "c", Port{HostIP: "127.0.0.2", Host: free, Container: 80, Proto: "tcp"})

@@ -110,6 +110,9 @@ func allocateOne(req Port, owner string, taken map[string]string, mine []Port) (
 	for port := first; port <= last; port++ {
 		p := req
 		p.Host, p.HostEnd = port, 0
+		if p.HostIP == "0.0.0.0" {
+			p.HostIP = "" // all addresses, as without one
+		}
 		if err := heldBy(p, owner, taken, mine); err != nil {
 			if fixed {
 				return p, nil, err

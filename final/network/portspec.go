@@ -15,8 +15,8 @@ import (
 // is what the container got: Host is the host port it holds.
 type Port struct {
 	// HostIP is the host address it is published on: "" for all of them
-	// (docker's 0.0.0.0), or one address, where alone the port is bound
-	// and the DNAT matches.
+	// (docker's 0.0.0.0, which a run's options keep as asked), or one
+	// address, where alone the port is bound and the DNAT matches.
 	HostIP    string `json:"hostIp,omitempty"`
 	Host      int    `json:"host"`
 	HostEnd   int    `json:"hostEnd,omitempty"`
@@ -88,9 +88,9 @@ func fromMapping(spec string, m nat.PortMapping) (Port, error) {
 		if parsed.To4() == nil {
 			return p, fmt.Errorf("invalid port mapping %q: IPv6 host addresses are not supported", spec)
 		}
-		if !parsed.IsUnspecified() {
-			p.HostIP = parsed.To4().String()
-		}
+		// 0.0.0.0 is kept as asked (inspect's PortBindings shows it);
+		// it binds as no address does (allocatePorts).
+		p.HostIP = parsed.To4().String()
 	}
 	if m.Binding.HostPort != "" {
 		start, end, err := nat.ParsePortRangeToInt(m.Binding.HostPort)

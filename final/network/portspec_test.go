@@ -19,7 +19,7 @@ func TestParsePublish(t *testing.T) {
 		{"0:80", []Port{{Container: 80, Proto: "tcp"}}},
 		{"127.0.0.1:8080:80", []Port{{HostIP: "127.0.0.1", Host: 8080, Container: 80, Proto: "tcp"}}},
 		{"127.0.0.1::80", []Port{{HostIP: "127.0.0.1", Container: 80, Proto: "tcp"}}},
-		{"0.0.0.0:8080:80", []Port{{Host: 8080, Container: 80, Proto: "tcp"}}},
+		{"0.0.0.0:8080:80", []Port{{HostIP: "0.0.0.0", Host: 8080, Container: 80, Proto: "tcp"}}},
 		{"8000-8002:9000-9002/udp", []Port{
 			{Host: 8000, Container: 9000, Proto: "udp"},
 			{Host: 8001, Container: 9001, Proto: "udp"},

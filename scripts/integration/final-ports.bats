@@ -140,9 +140,18 @@ dnat_rules() { iptables -t nat -S MYDOCKER-DNAT 2>/dev/null | grep -e '-j DNAT' 
 	[ "$(md ps -a -q | wc -l)" -eq 2 ]
 }
 
+@test "final: ports: -p 0.0.0.0:H:C is kept as written in PortBindings; docker's long form works" {
+	web web -p 0.0.0.0:18194:80 -p published=18195,target=81
+	run md port web
+	[ "$output" = "$(printf '80/tcp -> 0.0.0.0:18194\n81/tcp -> 0.0.0.0:18195')" ]
+	await_http 127.0.0.1 18195 "hello from web"
+	run md inspect -f '{{json .HostConfig.PortBindings}}' web
+	[ "$output" = '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18194"}],"81/tcp":[{"HostIp":"","HostPort":"18195"}]}' ]
+}
+
 @test "final: ports: bad -p and --expose specs: one line, exit 125, nothing made" {
 	for spec in "-p abc" "-p 80:abc" "-p 70000:80" "-p 80:80/sctp" "-p 80:80/icmp" "-p 1.2.3:80:80" "-p [::1]:80:80" \
-		"-p 8000-8002:80-81" "-p 8002-8000:80" "-p 80:0" "--expose 80:80" "--expose x" "--expose 90-80"; do
+		"-p 8000-8002:80-81" "-p 8002-8000:80" "-p 80:0" "-p target=80,published" "--expose 80:80" "--expose x" "--expose 90-80"; do
 		run --separate-stderr md run -d --network portnet $spec busybox true
 		echo "$spec: $status $stderr"
 		[ "$status" -eq 125 ]

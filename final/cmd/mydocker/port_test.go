@@ -34,3 +34,19 @@ func TestPortsColumnIsDockers(t *testing.T) {
 	st.Status = state.Exited
 	assert.Equal(t, "", portsColumn(st))
 }
+
+func TestStandardNotationIsDockerCLIs(t *testing.T) {
+	for long, short := range map[string]string{
+		"published=8080,target=80":              "8080:80/tcp",
+		"target=53,published=5353,protocol=udp": "5353:53/udp",
+		"target=80":                             ":80/tcp",
+		"mode=host,target=80,published=8080":    "8080:80/tcp",
+		"127.0.0.1:8080:80":                     "127.0.0.1:8080:80",
+	} {
+		got, err := standardNotation(long)
+		require.NoError(t, err, long)
+		assert.Equal(t, short, got, long)
+	}
+	_, err := standardNotation("target=80,published")
+	assert.ErrorContains(t, err, "invalid publish opts format (should be name=value but got 'published')")
+}

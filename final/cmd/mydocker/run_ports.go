@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v3"
 
@@ -21,6 +24,10 @@ func portFlags() []cli.Flag {
 // spec is one line and exit 125, as docker's.
 func parsePorts(cmd *cli.Command, opts *container.RunOptions) error {
 	for _, spec := range cmd.StringSlice("p") {
+		spec, err := standardNotation(spec)
+		if err != nil {
+			return err
+		}
 		ports, err := network.ParsePublish(spec)
 		if err != nil {
 			return err
@@ -41,6 +48,24 @@ func parsePorts(cmd *cli.Command, opts *container.RunOptions) error {
 		opts.PublishAll = false
 	}
 	return nil
+}
+
+// standardNotation turns docker's long form of -p,
+// published=8080,target=80[,protocol=udp][,mode=host], into its short
+// one, 8080:80/udp, as docker's CLI does; a short form stays as it is.
+func standardNotation(spec string) (string, error) {
+	if !strings.Contains(spec, "=") {
+		return spec, nil
+	}
+	params := map[string]string{"protocol": "tcp"}
+	for _, param := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(param, "=")
+		if !ok || k == "" {
+			return "", fmt.Errorf("invalid publish opts format (should be name=value but got '%s')", param)
+		}
+		params[k] = v
+	}
+	return fmt.Sprintf("%s:%s/%s", params["published"], params["target"], params["protocol"]), nil
 }
 
 // exposedPorts is the container's Config.ExposedPorts, as docker's: the
