@@ -140,13 +140,18 @@ dnat_rules() { iptables -t nat -S MYDOCKER-DNAT 2>/dev/null | grep -e '-j DNAT' 
 	[ "$(md ps -a -q | wc -l)" -eq 2 ]
 }
 
-@test "final: ports: -p 0.0.0.0:H:C is kept as written in PortBindings; docker's long form works" {
+@test "final: ports: -p 0.0.0.0:H:C is kept as written in PortBindings; docker's long form; -p GATEWAY:H:C there alone" {
 	web web -p 0.0.0.0:18194:80 -p published=18195,target=81
 	run md port web
 	[ "$output" = "$(printf '80/tcp -> 0.0.0.0:18194\n81/tcp -> 0.0.0.0:18195')" ]
 	await_http 127.0.0.1 18195 "hello from web"
 	run md inspect -f '{{json .HostConfig.PortBindings}}' web
 	[ "$output" = '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18194"}],"81/tcp":[{"HostIp":"","HostPort":"18195"}]}' ]
+	# One address of the host that is not loopback: there alone.
+	web gw -p "$GW:18196:80"
+	await_http "$GW" 18196 "hello from gw"
+	closed 127.0.0.1 18196
+	[ "$(md port gw 80)" = "$GW:18196" ]
 }
 
 @test "final: ports: bad -p and --expose specs: one line, exit 125, nothing made" {
