@@ -89,8 +89,10 @@ type RunOptions struct {
 	// Network is the network the container joins (--net, book 6.3); none
 	// leaves it with lo alone.
 	Network string
-	// Ports are the host ports mapped to it (-p, book 6.4).
-	Ports []network.Port
+	// Ports are the host ports mapped to it (-p, book 6.4), as asked;
+	// PublishAll (-P) adds a free one for each of Config.ExposedPorts.
+	Ports      []network.Port
+	PublishAll bool
 	// ReadOnly mounts the root filesystem read-only (--read-only).
 	ReadOnly bool
 	// Hostname is --hostname; "" gives the short ID.

@@ -134,6 +134,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
+		PortBindings: opts.Ports, PublishAll: opts.PublishAll,
 	}
 	st.Env = containerEnv(st.HostnameOrID(), opts.TTY, opts.Env)
 	if err := store.Create(st); err != nil {
@@ -232,7 +233,7 @@ func connect(st *state.Container, opts RunOptions, pid int) error {
 	nets := Networks(state.Store{Root: opts.Root})
 	// Recorded under the networks' lock: an address that a state does
 	// not record is then surely of a run that died, and collected.
-	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports, func(ep *network.Endpoint) error {
+	ep, err := nets.Reserve(opts.Network, st.ID, publishedPorts(st, opts), func(ep *network.Endpoint) error {
 		st.Endpoint = ep
 		if err := st.Save(); err != nil {
 			st.Endpoint = nil

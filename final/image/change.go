@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docker/go-connections/nat"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/mydocker/mydocker/final/internal/envlist"
@@ -62,15 +63,7 @@ func ApplyChange(cfg *v1.Config, change string) error {
 			cfg.Volumes[p] = struct{}{}
 		}
 	case "EXPOSE":
-		for _, p := range strings.Fields(rest) {
-			if !strings.Contains(p, "/") {
-				p += "/tcp"
-			}
-			if cfg.ExposedPorts == nil {
-				cfg.ExposedPorts = map[string]struct{}{}
-			}
-			cfg.ExposedPorts[p] = struct{}{}
-		}
+		return wrapChange(change, expose(cfg, rest))
 	case "LABEL":
 		key, value, ok := strings.Cut(rest, "=")
 		if !ok || key == "" {
@@ -110,6 +103,30 @@ func listForm(s string) ([]string, error) {
 		return nil, fmt.Errorf("empty list")
 	}
 	return strings.Fields(s), nil
+}
+
+// expose adds EXPOSE's ports (80, 80/udp, 8000-8002/tcp) to the config's
+// ExposedPorts, as docker's builder writes them: one key a port, 80/tcp.
+func expose(cfg *v1.Config, ports string) error {
+	fields := strings.Fields(ports)
+	if len(fields) == 0 {
+		return fmt.Errorf("want EXPOSE PORT[/PROTO]...")
+	}
+	for _, f := range fields {
+		proto, port := nat.SplitProtoPort(f)
+		proto = strings.ToLower(proto)
+		start, end, err := nat.ParsePortRangeToInt(port)
+		if err != nil || start == 0 || (proto != "tcp" && proto != "udp" && proto != "sctp") {
+			return fmt.Errorf("invalid port %q: want PORT[/tcp|/udp]", f)
+		}
+		if cfg.ExposedPorts == nil {
+			cfg.ExposedPorts = map[string]struct{}{}
+		}
+		for p := start; p <= end; p++ {
+			cfg.ExposedPorts[fmt.Sprintf("%d/%s", p, proto)] = struct{}{}
+		}
+	}
+	return nil
 }
 
 func wrapChange(change string, err error) error {

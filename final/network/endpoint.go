@@ -22,7 +22,8 @@ type Endpoint struct {
 }
 
 // Reserve gives container id an address on the network name and the
-// host ports of ports, bound by this process until Disconnect (see held),
+// host ports of ports (a free one where a range or none is asked for:
+// allocatePorts), bound by this process until Disconnect (see held),
 // and has record write them into the container's state before the lock
 // is let go: an allocation that its owner's state does not record is then
 // surely of a run that died, and collected (collect.go). The network's
@@ -47,13 +48,11 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 	if err := s.collectPorts(); err != nil {
 		return nil, err
 	}
-	if err := s.takePorts(ports, id); err != nil {
+	ports, bound, err := s.allocatePorts(ports, id)
+	if err != nil {
 		return nil, err
 	}
-	if err := holdPorts(id, ports); err != nil {
-		_ = s.releasePorts(ports, id)
-		return nil, err
-	}
+	hold(id, bound)
 	ip, err := s.ipam().Allocate(n, id)
 	if err != nil {
 		releaseHeld(id)
@@ -161,8 +160,10 @@ func addPortRules(ep *Endpoint) error {
 		return err
 	}
 	for _, p := range ep.Ports {
-		if err := t.AppendUnique("nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
-			return fmt.Errorf("map port %s: %w", p, err)
+		for _, r := range portRules(p, ep.IP) {
+			if err := t.AppendUnique(r.table, r.chain, r.rule...); err != nil {
+				return fmt.Errorf("map port %s: %w", p, err)
+			}
 		}
 	}
 	return nil
@@ -226,8 +227,10 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 			return err
 		}
 		for _, p := range ep.Ports {
-			if err := deleteRule(t, "nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
-				return err
+			for _, r := range portRules(p, ep.IP) {
+				if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -35,6 +35,8 @@ type Config struct {
 	Env        []string `json:"env,omitempty"` // the image's, with -e over it
 	WorkingDir string   `json:"workingDir,omitempty"`
 	User       string   `json:"user,omitempty"`
+	// ExposedPorts are the image's, with --expose and -p's: 80/tcp.
+	ExposedPorts map[string]struct{} `json:"exposedPorts,omitempty"`
 }
 
 // Container is a container's config.json (book 5.2): what it is, and
@@ -99,6 +101,11 @@ type Container struct {
 	// Endpoint is the container's place on a network (book 6.3), when it
 	// has one: recorded before it is made, undone by teardown.
 	Endpoint *network.Endpoint `json:"endpoint,omitempty"`
+	// PortBindings are the ports -p asked for, as asked (inspect's
+	// HostConfig.PortBindings); PublishAll is -P. What the container got
+	// is in its Endpoint.
+	PortBindings []network.Port `json:"portBindings,omitempty"`
+	PublishAll   bool           `json:"publishAll,omitempty"`
 
 	dir string // <root>/containers/<id>
 }

@@ -88,8 +88,10 @@ web() {
 	fi
 	for args in "--net nosuchnet busybox true" "-p 80 --net testnet busybox true" "-p a:b --net testnet busybox true" \
 		"-p 70000:80 --net testnet busybox true" "-p 80:80/sctp --net testnet busybox true" "-p 80:80 busybox true"; do
-		# final/'s containers join "bridge" by default: -p needs no --net.
+		# final/'s containers join "bridge" by default: -p needs no --net;
+		# and -p 80 publishes 80 on a free host port, as docker's.
 		if [ "$args" = "-p 80:80 busybox true" ] && [ "$STAGE" = final ]; then continue; fi
+		if [ "$args" = "-p 80 --net testnet busybox true" ] && [ "$STAGE" = final ]; then continue; fi
 		run --separate-stderr md run --rm $args
 		echo "run $args: $status $stderr"
 		[ "$status" -eq 125 ]

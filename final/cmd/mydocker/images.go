@@ -207,7 +207,7 @@ func importCommand() *cli.Command {
 		ArgsUsage: "FILE|- [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)`},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)`},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
@@ -241,7 +241,7 @@ func commitCommand() *cli.Command {
 		ArgsUsage: "CONTAINER [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)"},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
 		},
 		DisableSliceFlagSeparator: true,

@@ -193,7 +193,6 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		tmpfs[t.Container] = strings.Join(t.Options, ",")
 	}
 	netMode, ip, gateway := "none", "", ""
-	ports := map[string][]map[string]string{}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
 		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker
@@ -201,10 +200,15 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			gateway = n.Gateway
 		}
 		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip)}
-		for _, p := range st.Endpoint.Ports {
-			key := fmt.Sprintf("%d/%s", p.Container, p.Proto)
-			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
-		}
+	}
+	config := map[string]any{
+		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
+		"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
+		"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
+		"Healthcheck": st.Healthcheck,
+	}
+	if len(st.Config.ExposedPorts) > 0 {
+		config["ExposedPorts"] = st.Config.ExposedPorts // omitted when none, as docker's
 	}
 	stateJSON := map[string]any{
 		"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
@@ -223,14 +227,9 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
 		"State":        stateJSON,
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
-		"Config": map[string]any{
-			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
-			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
-			"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
-			"Healthcheck": st.Healthcheck,
-		},
+		"Config": config,
 		"HostConfig": map[string]any{
-			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,
+			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
@@ -238,7 +237,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"Dns": orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
 			"ExtraHosts": st.DNS.ExtraHosts,
 		},
-		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
+		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": networkPorts(st), "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),
 	}
 }

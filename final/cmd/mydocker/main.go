@@ -63,6 +63,7 @@ func main() {
 			topCommand(),
 			cpCommand(),
 			statsCommand(),
+			portCommand(),
 			killCommand(),
 			initCommand(),
 			monitorCommand(),

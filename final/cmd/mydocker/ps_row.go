@@ -70,7 +70,7 @@ func newPSRow(s state.Store, st *state.Container, o psRowOptions) psRow {
 		Labels:     joinLabels(labels),
 		Names:      st.Name,
 		Networks:   networkOf(st),
-		Ports:      portsOf(st),
+		Ports:      portsColumn(st),
 		RunningFor: state.HumanDuration(o.now.Sub(st.Created)) + " ago",
 		State:      dockerState(st),
 		Status:     st.DockerStatus(o.now),
@@ -128,18 +128,6 @@ func networkOf(st *state.Container) string {
 		return st.Endpoint.Network
 	}
 	return "none"
-}
-
-// portsOf is ps's PORTS: 0.0.0.0:8080->80/tcp, comma-separated.
-func portsOf(st *state.Container) string {
-	if st.Endpoint == nil {
-		return ""
-	}
-	var out []string
-	for _, p := range st.Endpoint.Ports {
-		out = append(out, fmt.Sprintf("0.0.0.0:%d->%d/%s", p.Host, p.Container, p.Proto))
-	}
-	return strings.Join(out, ", ")
 }
 
 // containerLabels are st's labels.

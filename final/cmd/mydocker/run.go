@@ -31,7 +31,7 @@ func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run a command in a new container: mydocker run [-it] [-d] IMAGE [COMMAND]",
-		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [--cpus N] [--cpu-shares N] [--cpuset-cpus CPUS] [--pids-limit N] [-v HOST|NAME:CONTAINER[:ro]]... [--network NAME|bridge|none|host] [-p H:C[/tcp|/udp]]... [--restart POLICY] [--hostname H] [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] [--read-only] [--log-opt K=V]... [--privileged] [--cap-add CAP]... [--cap-drop CAP]... [--security-opt OPT]... IMAGE [COMMAND [ARG...]]
+		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [--cpus N] [--cpu-shares N] [--cpuset-cpus CPUS] [--pids-limit N] [-v HOST|NAME:CONTAINER[:ro]]... [--network NAME|bridge|none|host] [-p [IP:][H[-H]:]C[-C][/tcp|/udp]]... [--expose PORT[/PROTO]]... [-P] [--restart POLICY] [--hostname H] [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] [--read-only] [--log-opt K=V]... [--privileged] [--cap-add CAP]... [--cap-drop CAP]... [--security-opt OPT]... IMAGE [COMMAND [ARG...]]
 
    IMAGE is a name[:tag], name@digest or image ID; one that is not here is
    pulled first, as docker does. COMMAND replaces the image's Cmd. Everything
@@ -73,7 +73,6 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "pids-limit", Usage: "the most processes it may have at once (0 or -1: no limit)"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, or one of network create"},
-		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy: no, on-failure[:N] or always (stop ends it)"},
 		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
 		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
@@ -89,6 +88,7 @@ func runFlags() []cli.Flag {
 	flags = append(flags, nameFlags()...)
 	flags = append(flags, volumeFlags()...)
 	flags = append(flags, healthFlags()...)
+	flags = append(flags, portFlags()...)
 	return flags
 }
 
@@ -206,12 +206,8 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	case "host":
 		opts.Network, opts.HostNetwork = "", true
 	}
-	for _, spec := range cmd.StringSlice("p") {
-		p, err := network.ParsePort(spec)
-		if err != nil {
-			return opts, err
-		}
-		opts.Ports = append(opts.Ports, p)
+	if err := parsePorts(cmd, &opts); err != nil {
+		return opts, err
 	}
 	if opts.Restart, err = state.ParseRestartPolicy(cmd.String("restart")); err != nil {
 		return opts, err
@@ -409,7 +405,8 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	c := state.Config{
 		Entrypoint: cfg.Config.Entrypoint, Cmd: cfg.Config.Cmd,
 		WorkingDir: cfg.Config.WorkingDir, User: cfg.Config.User,
-		Env: image.MergeEnv(cfg.Config.Env, opts.Env),
+		Env:          image.MergeEnv(cfg.Config.Env, opts.Env),
+		ExposedPorts: exposedPorts(cfg.Config.ExposedPorts, cmd, opts.Ports),
 	}
 	if cmd.IsSet("entrypoint") {
 		c.Entrypoint, c.Cmd = nil, nil
