@@ -106,6 +106,9 @@ func peerNames(st *state.Container) []string {
 	if h := strings.ToLower(st.HostnameOrID()); h != names[0] && h != st.ShortID() {
 		names = append(names, h)
 	}
+	for _, a := range st.Endpoint.Aliases {
+		names = append(names, strings.ToLower(a))
+	}
 	return names
 }
 

@@ -89,6 +89,8 @@ type RunOptions struct {
 	// Network is the network the container joins (--net, book 6.3); none
 	// leaves it with lo alone.
 	Network string
+	// Aliases are its more names on its network (--network-alias).
+	Aliases []string
 	// Ports are the host ports mapped to it (-p, book 6.4), as asked;
 	// PublishAll (-P) adds a free one for each of Config.ExposedPorts.
 	Ports      []network.Port

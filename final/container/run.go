@@ -140,6 +140,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 	if err := store.Create(st); err != nil {
 		return nil, err
 	}
+	logEvent(st, "create", nil)
 	return st, nil
 }
 
@@ -234,6 +235,7 @@ func connect(st *state.Container, opts RunOptions, pid int) error {
 	// Recorded under the networks' lock: an address that a state does
 	// not record is then surely of a run that died, and collected.
 	ep, err := nets.Reserve(opts.Network, st.ID, publishedPorts(st, opts), func(ep *network.Endpoint) error {
+		ep.Aliases = opts.Aliases
 		st.Endpoint = ep
 		if err := st.Save(); err != nil {
 			st.Endpoint = nil
@@ -285,7 +287,11 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 		return masterErr
 	}
 	st.Status, st.StartedAt = state.Running, time.Now()
-	return st.Save()
+	if err := st.Save(); err != nil {
+		return err
+	}
+	logEvent(st, "start", nil)
+	return nil
 }
 
 // stopInit kills the container's init, which waits on the pipe, when the

@@ -2,11 +2,13 @@ package container
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/events"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/state"
@@ -48,6 +50,8 @@ func disconnect(st *state.Container, leaveVeth bool) error {
 	if err := off(st.Endpoint, st.ID); err != nil {
 		return err
 	}
+	events.Log(st.Root(), events.Network, "disconnect", st.Endpoint.Network,
+		map[string]string{"name": st.Endpoint.Network, "type": "bridge", "container": st.ID})
 	return updatePeers(state.Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
 }
 
@@ -80,6 +84,7 @@ func destroy(store state.Store, st *state.Container, leaveVeth, volumes bool) er
 	if err := store.Remove(st); err != nil {
 		return err
 	}
+	logEvent(st, "destroy", nil)
 	if volumes {
 		removeAnonymousVolumes(store, st)
 	}
@@ -146,6 +151,11 @@ func finish(store state.Store, st *state.Container, code *int) error {
 // finishWith is finish, with teardownWith's leaveVeth.
 func finishWith(store state.Store, st *state.Container, code *int, leaveVeth bool) error {
 	return store.Change(st, func(now *state.Container) error {
+		die := map[string]string{}
+		if code != nil {
+			die["exitCode"] = strconv.Itoa(*code)
+		}
+		logEvent(now, "die", die) // before destroy's, as docker's
 		var err error
 		if now.AutoRemove {
 			err = destroy(store, now, leaveVeth, true) // --rm: its anonymous volumes too, as docker

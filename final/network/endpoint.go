@@ -9,6 +9,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/events"
 )
 
 // Endpoint is a container's place on a network (book 6.3): recorded in
@@ -19,6 +21,9 @@ type Endpoint struct {
 	IP      string `json:"ip"`
 	Veth    string `json:"veth"` // the host end, on the bridge
 	Ports   []Port `json:"ports,omitempty"`
+	// Aliases are more names of the container on this network
+	// (--network-alias), which its DNS answers as its name.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Reserve gives container id an address on the network name and the
@@ -67,6 +72,7 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 		_ = s.ipam().Release(n, ep.IP, id)
 		return nil, err
 	}
+	events.Log(s.Root, events.Network, "connect", name, map[string]string{"name": name, "type": n.Driver, "container": id})
 	return ep, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/mydocker/mydocker/final/events"
 )
 
 // Remove removes the network name, which no container may use.
@@ -56,6 +58,7 @@ func (s Store) remove(n *Network) error {
 			return err
 		}
 	}
+	events.Log(s.Root, events.Network, "destroy", n.Name, map[string]string{"name": n.Name, "type": n.Driver})
 	if nets, err := s.List(); err == nil && len(nets) == 0 {
 		return removeChainsIfUnused()
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mydocker/mydocker/final/events"
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
 	"github.com/mydocker/mydocker/final/overlay"
 )
@@ -96,9 +97,13 @@ func (s Store) Create(name string) (*Volume, error) {
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
+	if v, err := s.Get(name); err == nil {
+		return v, nil
+	}
 	if err := os.MkdirAll(s.Path(name), 0o755); err != nil {
 		return nil, fmt.Errorf("create volume %s: %w", name, err)
 	}
+	events.Log(s.Root, events.Volume, "create", name, map[string]string{"driver": "local"})
 	return s.Get(name)
 }
 
@@ -151,6 +156,7 @@ func (s Store) CreateAnonymous(name string) (*Volume, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create volume %s: %w", name, err)
 	}
+	events.Log(s.Root, events.Volume, "create", name, map[string]string{"driver": "local"})
 	return s.Get(name)
 }
 
@@ -188,6 +194,7 @@ func (s Store) Remove(name string, users []string) error {
 	if err := os.Rename(s.dir(name), gone); err != nil {
 		return fmt.Errorf("remove volume %s: %w", name, err)
 	}
+	events.Log(s.Root, events.Volume, "destroy", name, map[string]string{"driver": "local"})
 	// It holds no mount (no container uses it); should one be there, the
 	// removal stops at it rather than delete the host's data below.
 	return overlay.RemoveAll(gone)

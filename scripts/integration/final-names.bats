@@ -109,3 +109,21 @@ lookup() {
 	[ -z "$(md ps -aq)" ]
 	md network rm names >/dev/null
 }
+
+@test "final: names: --network-alias adds names on the container's user network, refused on the default bridge" {
+	md network create --subnet 10.251.11.0/24 names >/dev/null
+	on_net web
+	on_net api --network-alias backend --network-alias v1.backend
+	[ "$(lookup web backend)" = "$(ip_of api)" ]
+	[ "$(lookup web v1.backend)" = "$(ip_of api)" ]
+	[ "$(lookup web backend.names)" = "$(ip_of api)" ]
+	[ "$(md inspect -f '{{json .NetworkSettings.Networks.names.Aliases}}' api)" = '["backend","v1.backend"]' ]
+	[[ "$(md inspect -f '{{json .NetworkSettings.Networks.names.DNSNames}}' api)" == '["api",'*',"backend","v1.backend"]' ]]
+	md stop -t 0 api >/dev/null
+	[ -z "$(lookup web backend)" ]
+	run --separate-stderr md run --rm --network-alias x busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"only supported for user-defined networks"* ]]
+	md rm -f web api >/dev/null
+	md network rm names >/dev/null
+}

@@ -22,9 +22,10 @@ func imageStore(cmd *cli.Command) image.Store {
 // --digests, --no-trunc.
 func imagesCommand() *cli.Command {
 	return &cli.Command{
-		Name:   "images",
-		Usage:  "list the images",
-		Before: useRoot,
+		Name:      "images",
+		Usage:     "list the images",
+		ArgsUsage: "[REPOSITORY[:TAG]]",
+		Before:    useRoot,
 		// images -aq, as docker users type it.
 		UseShortOptionHandling: true,
 		Flags: []cli.Flag{
@@ -39,6 +40,12 @@ func imagesCommand() *cli.Command {
 			f, err := parseFilters(cmd.StringSlice("f"), imageFilterKeys)
 			if err != nil {
 				return err
+			}
+			if cmd.Args().Len() > 1 {
+				return errors.New("images: want at most one REPOSITORY[:TAG]")
+			}
+			if repo := cmd.Args().First(); repo != "" {
+				f["reference"] = append(f["reference"], repo) // docker images REPOSITORY[:TAG]
 			}
 			def := "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 			if cmd.Bool("digests") {

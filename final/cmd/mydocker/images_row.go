@@ -150,7 +150,8 @@ func imageMatcher(images image.Store, f filters) (imageMatch, error) {
 		},
 		ref: func(repository, tag string) bool {
 			return f.any("reference", func(v string) bool {
-				if strings.Contains(v, ":") || strings.Contains(v, "@") {
+				// A tag is a ':' after the last '/' (not a registry's port).
+				if strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") {
 					return globMatch(v, repository+":"+tag)
 				}
 				return globMatch(v, repository)

@@ -199,7 +199,12 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
 			gateway = n.Gateway
 		}
-		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip)}
+		var dnsNames []string
+		if netMode != network.DefaultName {
+			dnsNames = append([]string{st.Name, st.ShortID()}, st.Endpoint.Aliases...)
+		}
+		networks[netMode] = map[string]any{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip),
+			"Aliases": st.Endpoint.Aliases, "DNSNames": dnsNames}
 	}
 	config := map[string]any{
 		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),

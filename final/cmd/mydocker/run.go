@@ -168,6 +168,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.DNS, err = parseDNS(cmd); err != nil {
 		return opts, err
 	}
+	if opts.Aliases, err = parseAliases(cmd); err != nil {
+		return opts, err
+	}
 	if opts.Log, err = parseLogOpts(cmd.StringSlice("log-opt")); err != nil {
 		return opts, err
 	}

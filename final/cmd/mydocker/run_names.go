@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -17,6 +19,7 @@ func nameFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "dns-search", Usage: "a DNS search domain (repeatable)"},
 		&cli.StringSliceFlag{Name: "dns-option", Usage: "a resolv.conf option, such as ndots:2 (repeatable)"},
 		&cli.StringSliceFlag{Name: "add-host", Usage: "add NAME:IP to /etc/hosts; host-gateway as IP is the host (repeatable)"},
+		&cli.StringSliceFlag{Name: "network-alias", Usage: "another name of the container on its user network (repeatable)"},
 	}
 }
 
@@ -51,4 +54,22 @@ func parseDNS(cmd *cli.Command) (state.DNSConfig, error) {
 		d.ExtraHosts = append(d.ExtraHosts, name+":"+ip)
 	}
 	return d, nil
+}
+
+// parseAliases checks --network-alias: host names, on a user network
+// (docker's rule: the default bridge has no names to add to).
+func parseAliases(cmd *cli.Command) ([]string, error) {
+	aliases := cmd.StringSlice("network-alias")
+	if len(aliases) == 0 {
+		return nil, nil
+	}
+	if n := cmd.String("net"); !cmd.IsSet("net") || n == network.DefaultName || n == "host" || n == "none" {
+		return nil, errors.New("network-scoped aliases are only supported for user-defined networks")
+	}
+	for _, a := range aliases {
+		if !validHostname.MatchString(a) {
+			return nil, fmt.Errorf("invalid argument %q for \"--network-alias\" flag: not a valid host name", a)
+		}
+	}
+	return aliases, nil
 }
