@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,6 +27,13 @@ func etcBinds(st *state.Container) map[string]string {
 	for _, name := range etcFiles {
 		binds["/etc/"+name] = st.EtcPath(name)
 	}
+	if st.NetworkContainer != "" {
+		// The network's files are the other container's, as under docker:
+		// updated in place, they stay one.
+		other := state.Store{Root: st.Root()}.PathOf(st.NetworkContainer)
+		binds["/etc/hosts"] = filepath.Join(other, "hosts")
+		binds["/etc/resolv.conf"] = filepath.Join(other, "resolv.conf")
+	}
 	return binds
 }
 
@@ -40,6 +48,9 @@ var hostResolvConf = []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.c
 func writeEtcFiles(store state.Store, st *state.Container) error {
 	if err := writeInPlace(st.EtcPath("hostname"), []byte(st.HostnameOrID()+"\n")); err != nil {
 		return err
+	}
+	if st.NetworkContainer != "" {
+		return nil // its hosts and resolv.conf are the other container's
 	}
 	if err := writeInPlace(st.EtcPath("resolv.conf"), containerResolvConf(st)); err != nil {
 		return err

@@ -106,6 +106,9 @@ type RunOptions struct {
 	// HostNetwork keeps the container in the host's network namespace
 	// (--network host).
 	HostNetwork bool
+	// NetworkContainer is the ID of a running container whose network
+	// namespace it joins (--network container:NAME).
+	NetworkContainer string
 	// Restart is the --restart policy, which the monitor applies.
 	Restart state.RestartPolicy
 	// Started, when set, is called once the command runs, and Run then
@@ -197,7 +200,9 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 
 	cmd := exec.Command(initBinary(), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags, Setsid: true}
-	if opts.HostNetwork {
+	if opts.HostNetwork || opts.NetworkContainer != "" {
+		// The host's, or (started from a thread in it: startIn) another
+		// container's.
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
 	// init is our binary, on the host, as root: it starts with a fixed

@@ -131,7 +131,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 		Hostname: opts.Hostname, DNS: opts.DNS, Healthcheck: opts.Healthcheck,
 		Created: time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
-		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
+		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork, NetworkContainer: opts.NetworkContainer,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
 		PortBindings: opts.Ports, PublishAll: opts.PublishAll,
@@ -190,7 +190,7 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 		pipes.close()
 		return nil, nil, err
 	}
-	err = parent.Start()
+	err = startIn(st, parent)
 	if cgroupDir != nil {
 		cgroupDir.Close()
 	}

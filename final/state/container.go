@@ -75,8 +75,12 @@ type Container struct {
 	TTY       bool `json:"tty,omitempty"`
 	OpenStdin bool `json:"openStdin,omitempty"`
 	// HostNetwork: it shares the host's network namespace (--network host).
-	HostNetwork bool                `json:"hostNetwork,omitempty"`
-	Resources   resources.Resources `json:"resources"`
+	HostNetwork bool `json:"hostNetwork,omitempty"`
+	// NetworkContainer is the ID of the container whose network namespace
+	// it shares (--network container:NAME), and whose hosts and
+	// resolv.conf it sees.
+	NetworkContainer string              `json:"networkContainer,omitempty"`
+	Resources        resources.Resources `json:"resources"`
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`

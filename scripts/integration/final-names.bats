@@ -127,3 +127,32 @@ lookup() {
 	md rm -f web api >/dev/null
 	md network rm names >/dev/null
 }
+
+@test "final: names: --network container:NAME shares NAME's network, host name, hosts and resolv.conf" {
+	md network create --subnet 10.251.11.0/24 names >/dev/null
+	on_net web
+	on_net db
+	md run -d --name side --network container:web busybox sleep 1000 >/dev/null
+	[ "$(md exec side cat /sys/class/net/eth0/address)" = "$(md exec web cat /sys/class/net/eth0/address)" ]
+	[ "$(md exec side hostname)" = "$(md exec web hostname)" ]
+	[ "$(md exec side cat /etc/resolv.conf)" = "$(md exec web cat /etc/resolv.conf)" ]
+	# web's DNS server answers side too: its rules are in the namespace.
+	[ "$(lookup side db)" = "$(ip_of db)" ]
+	# One loopback: what web serves on 127.0.0.1, side reaches.
+	md exec -d web sh -c 'echo from-web | nc -l -p 8080'
+	for ((i = 0; i < 50; i++)); do md exec web netstat -ltn | grep -q ':8080 ' && break; sleep 0.1; done
+	[ "$(md exec side nc 127.0.0.1 8080 </dev/null)" = from-web ]
+	[ "$(md inspect -f '{{.HostConfig.NetworkMode}}' side)" = "container:$(md inspect -f '{{.Id}}' web)" ]
+	for bad in "--network container:nosuch" "--network container:web -p 8080:80" "--network container:web -h other" "--network container:web --dns 1.1.1.1"; do
+		run --separate-stderr md run --rm $bad busybox true
+		echo "$bad: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "$(wc -l <<<"$stderr")" -eq 1 ]
+	done
+	md stop -t 0 db >/dev/null
+	run --separate-stderr md run --rm --network container:db busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running"* ]]
+	md rm -f side web db >/dev/null
+	md network rm names >/dev/null
+}

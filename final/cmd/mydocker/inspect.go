@@ -193,6 +193,12 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		tmpfs[t.Container] = strings.Join(t.Options, ",")
 	}
 	netMode, ip, gateway := "none", "", ""
+	switch {
+	case st.NetworkContainer != "":
+		netMode = "container:" + st.NetworkContainer
+	case st.HostNetwork:
+		netMode = "host"
+	}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
 		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker

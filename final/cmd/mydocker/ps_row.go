@@ -122,6 +122,8 @@ func dockerState(st *state.Container) string {
 // networkOf is the network st is on: its name, host, or none.
 func networkOf(st *state.Container) string {
 	switch {
+	case st.NetworkContainer != "":
+		return "" // none of its own, as docker's ps shows it
 	case st.HostNetwork:
 		return "host"
 	case st.Endpoint != nil:

@@ -203,11 +203,15 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if cmd.IsSet("net") {
 		opts.Network = cmd.String("net")
 	}
-	switch opts.Network {
-	case "none":
+	switch {
+	case opts.Network == "none":
 		opts.Network = "" // lo alone, as without --network
-	case "host":
+	case opts.Network == "host":
 		opts.Network, opts.HostNetwork = "", true
+	case strings.HasPrefix(opts.Network, "container:"):
+		if err := joinNetworkOf(cmd, &opts); err != nil {
+			return opts, err
+		}
 	}
 	if err := parsePorts(cmd, &opts); err != nil {
 		return opts, err

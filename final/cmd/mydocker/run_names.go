@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -72,4 +73,34 @@ func parseAliases(cmd *cli.Command) ([]string, error) {
 		}
 	}
 	return aliases, nil
+}
+
+// joinNetworkOf reads --network container:NAME: the container shares the
+// network namespace of NAME, which must run, and takes its host name, as
+// docker's; what would shape a network of its own is refused, as docker
+// refuses it.
+func joinNetworkOf(cmd *cli.Command, opts *container.RunOptions) error {
+	ref := strings.TrimPrefix(opts.Network, "container:")
+	for _, f := range []string{"hostname", "dns", "dns-search", "dns-option", "add-host", "network-alias", "p", "P", "expose"} {
+		if cmd.IsSet(f) {
+			return fmt.Errorf("conflicting options: --%s and the network mode container:%s", f, ref)
+		}
+	}
+	other, err := findReconciled(state.Store{Root: opts.Root}, ref)
+	if err != nil {
+		return fmt.Errorf("--network container:%s: %w", ref, err)
+	}
+	if !other.Running() {
+		return fmt.Errorf("cannot join the network of a container that is not running: %s", other.Name)
+	}
+	if other.NetworkContainer != "" {
+		other, err = state.Store{Root: opts.Root}.Load(other.NetworkContainer)
+		if err != nil || !other.Running() {
+			return fmt.Errorf("--network container:%s: the container whose network it shares is gone", ref)
+		}
+	}
+	opts.Network, opts.NetworkContainer = "", other.ID
+	opts.HostNetwork = other.HostNetwork
+	opts.Hostname = other.HostnameOrID()
+	return nil
 }
