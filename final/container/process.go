@@ -91,6 +91,10 @@ type RunOptions struct {
 	Network string
 	// Aliases are its more names on its network (--network-alias).
 	Aliases []string
+	// MoreNetworks are the networks it joins besides Network: --network
+	// given again, and network connect's (which writes them here, so
+	// that they hold at the next start).
+	MoreNetworks []state.NetworkAttach
 	// Ports are the host ports mapped to it (-p, book 6.4), as asked;
 	// PublishAll (-P) adds a free one for each of Config.ExposedPorts.
 	Ports      []network.Port
@@ -252,4 +256,16 @@ func containerEnv(hostname string, tty bool, extra []string) []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+// networkNames are the networks the container joins, its first first.
+func (o RunOptions) networkNames() []string {
+	var names []string
+	if o.Network != "" {
+		names = append(names, o.Network)
+	}
+	for _, m := range o.MoreNetworks {
+		names = append(names, m.Name)
+	}
+	return names
 }

@@ -156,3 +156,47 @@ lookup() {
 	md rm -f side web db >/dev/null
 	md network rm names >/dev/null
 }
+
+@test "final: names: several networks, network connect and disconnect: an interface and the names come and go at once" {
+	md network create --subnet 10.251.11.0/24 front >/dev/null
+	md network create --subnet 10.251.12.0/24 back >/dev/null
+	md run -d --name api --network front --network back --dns 10.251.11.1 busybox sleep 1000 >/dev/null
+	md run -d --name web --network front --dns 10.251.11.1 busybox sleep 1000 >/dev/null
+	md run -d --name db --network back --dns 10.251.12.1 busybox sleep 1000 >/dev/null
+	front_ip() { md inspect -f '{{.NetworkSettings.Networks.front.IPAddress}}' "$1"; }
+	back_ip() { md inspect -f '{{.NetworkSettings.Networks.back.IPAddress}}' "$1"; }
+	[ "$(md exec api ip -o -4 addr show eth1 | awk '{ print $4 }')" = "$(back_ip api)/24" ]
+	[ "$(md exec api ip route | awk '/^default/ { print $3 }')" = 10.251.11.1 ]
+	[ "$(lookup web api)" = "$(front_ip api)" ]
+	[ "$(lookup db api)" = "$(back_ip api)" ]
+	[ -z "$(lookup web db)" ]
+	[ "$(md ps -f name=api --format '{{.Networks}}')" = front,back ]
+	# Connected, web has eth1 and both sides have each other's names.
+	md network connect --alias shop back web
+	[ "$(md exec web ip -o -4 addr show eth1 | awk '{ print $4 }')" = "$(back_ip web)/24" ]
+	[ "$(lookup web db)" = "$(back_ip db)" ]
+	[ "$(lookup db shop)" = "$(back_ip web)" ]
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' web)" = "back front " ]
+	run --separate-stderr md network connect back web
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already exists in network back"* ]]
+	# Disconnected: the interface and the names go.
+	md network disconnect back web
+	run md exec web ip link show eth1
+	[ "$status" -ne 0 ]
+	[ -z "$(lookup web db)" ]
+	[ -z "$(lookup db shop)" ]
+	run --separate-stderr md network disconnect back web
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"is not connected to network back"* ]]
+	# A stopped container is connected at its next start, and stays so.
+	md stop -t 0 web >/dev/null
+	md network connect back web
+	md start web >/dev/null
+	[ -n "$(back_ip web)" ]
+	[ "$(lookup db web)" = "$(back_ip web)" ]
+	md restart -t 0 web >/dev/null
+	[ "$(lookup db web)" = "$(back_ip web)" ]
+	md rm -f api web db >/dev/null
+	md network rm front back >/dev/null
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -64,7 +65,7 @@ func parseAliases(cmd *cli.Command) ([]string, error) {
 	if len(aliases) == 0 {
 		return nil, nil
 	}
-	if n := cmd.String("net"); !cmd.IsSet("net") || n == network.DefaultName || n == "host" || n == "none" {
+	if n := firstOf(cmd.StringSlice("net")); n == "" || n == network.DefaultName || n == "host" || n == "none" {
 		return nil, errors.New("network-scoped aliases are only supported for user-defined networks")
 	}
 	for _, a := range aliases {
@@ -102,5 +103,31 @@ func joinNetworkOf(cmd *cli.Command, opts *container.RunOptions) error {
 	opts.Network, opts.NetworkContainer = "", other.ID
 	opts.HostNetwork = other.HostNetwork
 	opts.Hostname = other.HostnameOrID()
+	return nil
+}
+
+func firstOf(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
+// moreNetworks reads the --network given after the first: user networks
+// (or bridge), which the container joins too, as docker's; none, host
+// and container: are a container's only network.
+func moreNetworks(nets []string, opts *container.RunOptions) error {
+	for i, n := range nets {
+		special := n == "none" || n == "host" || strings.HasPrefix(n, "container:")
+		if len(nets) > 1 && special {
+			return fmt.Errorf("conflicting options: --network %s cannot be combined with other networks", n)
+		}
+		if slices.Contains(nets[:i], n) {
+			return fmt.Errorf("--network %s: given twice", n)
+		}
+		if i > 0 {
+			opts.MoreNetworks = append(opts.MoreNetworks, state.NetworkAttach{Name: n})
+		}
+	}
 	return nil
 }
