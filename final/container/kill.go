@@ -45,23 +45,31 @@ func killProcess(pid int, ours func() bool) error {
 	return killAndWait(fd, pid)
 }
 
-// stopProcess asks p to stop with SIGTERM, gives it timeout to exit, then
-// kills it (book 5.5 sent SIGTERM and hoped: a PID 1 without a handler for
-// it, such as "sleep", never even receives it).
-func stopProcess(p state.Process, timeout time.Duration) error {
+// stopProcess asks p to stop with sig (SIGTERM, or the container's stop
+// signal), gives it timeout to exit (a negative one: forever), then kills
+// it (book 5.5 sent SIGTERM and hoped: a PID 1 without a handler for it,
+// such as "sleep", never even receives it).
+func stopProcess(p state.Process, sig unix.Signal, timeout time.Duration) error {
 	fd, ok, err := openProcess(p.PID, p.Alive)
 	if err != nil || !ok {
 		return err
 	}
 	defer unix.Close(fd)
-	if err := unix.PidfdSendSignal(fd, unix.SIGTERM, nil, 0); err != nil && !errors.Is(err, unix.ESRCH) {
+	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil && !errors.Is(err, unix.ESRCH) {
 		return fmt.Errorf("signal %d: %w", p.PID, err)
+	}
+	if timeout < 0 {
+		timeout = forever
 	}
 	if exited, err := waitForExit(fd, timeout); err != nil || exited {
 		return err
 	}
 	return killAndWait(fd, p.PID)
 }
+
+// forever is stop's wait with a negative timeout (docker's -1): a
+// century, in hour-long polls.
+const forever = 100 * 365 * 24 * time.Hour
 
 // killAndWait sends SIGKILL through the pidfd fd and waits for the exit.
 func killAndWait(fd, pid int) error {
@@ -87,6 +95,8 @@ func waitForExit(fd int, timeout time.Duration) (bool, error) {
 		if left <= 0 {
 			return false, nil
 		}
+		// poll(2) takes an int of milliseconds: wait in slices.
+		left = min(left, time.Hour)
 		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, int(left.Milliseconds())+1)
 		if errors.Is(err, unix.EINTR) {
 			continue

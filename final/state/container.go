@@ -37,6 +37,13 @@ type Config struct {
 	User       string   `json:"user,omitempty"`
 	// ExposedPorts are the image's, with --expose and -p's: 80/tcp.
 	ExposedPorts map[string]struct{} `json:"exposedPorts,omitempty"`
+	// Labels are the image's with --label over them; StopSignal is
+	// --stop-signal or the image's STOPSIGNAL, as given (stop sends it,
+	// SIGTERM when empty); StopTimeout is --stop-timeout, the seconds stop
+	// waits when not told (10 when nil), as docker's.
+	Labels      map[string]string `json:"labels,omitempty"`
+	StopSignal  string            `json:"stopSignal,omitempty"`
+	StopTimeout *int              `json:"stopTimeout,omitempty"`
 }
 
 // Container is a container's config.json (book 5.2): what it is, and

@@ -247,7 +247,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
 		"State":        stateJSON,
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
-		"Config": config,
+		"Config": processConfig(st.Config, config),
 		"HostConfig": map[string]any{
 			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},

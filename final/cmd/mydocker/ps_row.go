@@ -136,8 +136,8 @@ func networkOf(st *state.Container) string {
 	return "none"
 }
 
-// containerLabels are st's labels.
-func containerLabels(st *state.Container) map[string]string { return nil }
+// containerLabels are st's labels: the image's with --label over them.
+func containerLabels(st *state.Container) map[string]string { return st.Config.Labels }
 
 // joinLabels is k=v,k2=v2, in key order.
 func joinLabels(labels map[string]string) string {

@@ -90,6 +90,7 @@ func runFlags() []cli.Flag {
 	flags = append(flags, volumeFlags()...)
 	flags = append(flags, healthFlags()...)
 	flags = append(flags, portFlags()...)
+	flags = append(flags, processFlags()...)
 	return flags
 }
 
@@ -179,6 +180,9 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, err
 	}
 	if opts.Env, err = parseEnv(cmd.StringSlice("e")); err != nil {
+		return opts, err
+	}
+	if err = parseProcess(cmd, &opts); err != nil {
 		return opts, err
 	}
 	if opts.Resources, err = parseResources(cmd); err != nil {
@@ -419,6 +423,9 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 		WorkingDir: cfg.Config.WorkingDir, User: cfg.Config.User,
 		Env:          image.MergeEnv(cfg.Config.Env, opts.Env),
 		ExposedPorts: exposedPorts(cfg.Config.ExposedPorts, cmd, opts.Ports),
+	}
+	if err := imageProcess(opts.Image, cfg.Config, opts.Config, &c); err != nil {
+		return err
 	}
 	if cmd.IsSet("entrypoint") {
 		c.Entrypoint, c.Cmd = nil, nil

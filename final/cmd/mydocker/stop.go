@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v3"
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/internal/signals"
@@ -19,22 +20,20 @@ import (
 func stopCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "stop",
-		Usage:     "stop containers: SIGTERM, then SIGKILL after -t seconds",
+		Usage:     "stop containers: their stop signal (SIGTERM unless --stop-signal or the image's STOPSIGNAL said), then SIGKILL after -t seconds",
 		ArgsUsage: "CONTAINER...",
 		Before:    useRoot,
-		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "t", Aliases: []string{"time"}, Value: 10, Usage: "seconds to wait before killing"},
-		},
+		Flags:     stopFlags(),
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
 				return errors.New("stop: missing container")
 			}
-			timeout, err := stopTimeout(cmd)
+			stop, err := stopOptions(cmd)
 			if err != nil {
 				return err
 			}
 			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
-				return container.Stop(s, st, timeout)
+				return stop(s, st)
 			})
 		},
 	}
@@ -121,19 +120,17 @@ func restartCommand() *cli.Command {
 		Usage:     "stop containers, then start them again",
 		ArgsUsage: "CONTAINER...",
 		Before:    useRoot,
-		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "t", Aliases: []string{"time"}, Value: 10, Usage: "seconds to wait before killing"},
-		},
+		Flags:     stopFlags(),
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
 				return errors.New("restart: missing container")
 			}
-			timeout, err := stopTimeout(cmd)
+			stop, err := stopOptions(cmd)
 			if err != nil {
 				return err
 			}
 			return eachContainer(cmd, func(s state.Store, st *state.Container) error {
-				if err := container.Stop(s, st, timeout); err != nil {
+				if err := stop(s, st); err != nil {
 					return err
 				}
 				_, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security)
@@ -143,10 +140,45 @@ func restartCommand() *cli.Command {
 	}
 }
 
-// stopTimeout reads -t of stop and restart: how long SIGTERM is given.
-func stopTimeout(cmd *cli.Command) (time.Duration, error) {
-	if cmd.Int("t") < 0 {
-		return 0, fmt.Errorf("%s: -t %d: want 0 or more seconds", cmd.Name, cmd.Int("t"))
+// stopFlags are stop's and restart's, as docker's (23+): -s and -t.
+func stopFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Usage: "the signal to stop with (default: the container's stop signal, SIGTERM unless set)"},
+		&cli.IntFlag{Name: "t", Aliases: []string{"timeout", "time"}, Usage: "seconds to wait before killing, -1 for ever (default: the container's --stop-timeout, or 10)"},
 	}
-	return time.Duration(cmd.Int("t")) * time.Second, nil
+}
+
+// stopOptions reads -s and -t of stop and restart, before any container
+// is touched, and returns what stops one: with -s or its stop signal,
+// waiting -t or its stop timeout, as docker stop.
+func stopOptions(cmd *cli.Command) (func(state.Store, *state.Container) error, error) {
+	var sig unix.Signal
+	if cmd.IsSet("s") {
+		var err error
+		if sig, err = signals.Parse(cmd.String("s")); err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd.Name, err)
+		}
+	}
+	return func(s state.Store, st *state.Container) error {
+		stopSig, timeout := sig, container.StopTimeout(st)
+		if !cmd.IsSet("s") {
+			var err error
+			if stopSig, err = container.StopSignal(st); err != nil {
+				return err
+			}
+		}
+		if cmd.IsSet("t") {
+			timeout = stopTimeout(cmd)
+		}
+		return container.Stop(s, st, stopSig, timeout)
+	}, nil
+}
+
+// stopTimeout reads -t of stop and restart: how long the stop signal is
+// given; -1 (any negative number, as docker) waits for as long as it takes.
+func stopTimeout(cmd *cli.Command) time.Duration {
+	if cmd.Int("t") < 0 {
+		return -1
+	}
+	return time.Duration(cmd.Int("t")) * time.Second
 }

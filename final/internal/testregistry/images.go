@@ -7,6 +7,7 @@ package testregistry
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
@@ -240,6 +241,25 @@ func BenchImage(ref string, n int, size int64) error {
 		layers = append(layers, Layer(Tar(File(fmt.Sprintf("data/%d", i), string(data))), false))
 	}
 	img, err := Image(v1.Config{Cmd: []string{"true"}}, false, layers...)
+	if err != nil {
+		return err
+	}
+	return Push(ref, img)
+}
+
+// PushConfig pushes ref: busybox (the tar base) with the image config
+// written as JSON in config, as an image author would set it (a
+// Dockerfile's LABEL, STOPSIGNAL, ...), hostile values too.
+func PushConfig(ref, base, config string) error {
+	baseTar, err := os.ReadFile(base)
+	if err != nil {
+		return err
+	}
+	var cfg v1.Config
+	if err := json.Unmarshal([]byte(config), &cfg); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	img, err := Image(cfg, false, Layer(baseTar, false))
 	if err != nil {
 		return err
 	}

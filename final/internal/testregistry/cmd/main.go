@@ -7,6 +7,7 @@
 //	testregistry bench ADDR/REPO:TAG N MB   push an image of N random layers of MB each
 //	testregistry layers REF BUSYBOX.tar N   push busybox and N-1 small layers over it
 //	testregistry layout OUT.tar BUSYBOX.tar NAME TAG   write an OCI layout tar of the app image
+//	testregistry config REF BUSYBOX.tar CONFIG-JSON   push busybox with that image config (Labels, StopSignal, ...)
 package main
 
 import (
@@ -66,6 +67,8 @@ func run(args []string) error {
 		return testregistry.PushLayered(args[1], base, n)
 	case args[0] == "layout" && len(args) == 5:
 		return testregistry.LayoutTar(args[1], args[2], args[3], args[4])
+	case args[0] == "config" && len(args) == 4:
+		return testregistry.PushConfig(args[1], args[2], args[3])
 	case args[0] == "bench" && len(args) == 4:
 		n, err1 := strconv.Atoi(args[2])
 		mb, err2 := strconv.Atoi(args[3])

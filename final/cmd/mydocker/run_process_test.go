@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/state"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "f")
+	require.NoError(t, os.WriteFile(name, []byte(body), 0o600))
+	return name
+}
+
+func TestReadEnvFiles(t *testing.T) {
+	t.Setenv("FROMHOST", "h")
+	f := writeFile(t, "\xEF\xBB\xBFA=1\n# c\n\n  B= two \nFROMHOST\nUNSET_X_Y\nC=a=b\n")
+	env, err := readEnvFiles([]string{f})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"A=1", "B= two ", "FROMHOST=h", "C=a=b"}, env)
+
+	for name, body := range map[string]string{
+		"space in name": "A B=1\n",
+		"no name":       "=1\n",
+		"not utf-8":     "A=\xff\n",
+	} {
+		_, err := readEnvFiles([]string{writeFile(t, body)})
+		assert.Error(t, err, name)
+	}
+	_, err = readEnvFiles([]string{filepath.Join(t.TempDir(), "missing")})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestReadLabels(t *testing.T) {
+	f := writeFile(t, "a=file\nalone\nb=file\n")
+	labels, err := readLabels([]string{f}, []string{"b=flag", "c", "d=x=y"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"a": "file", "b": "flag", "c": "", "d": "x=y"}, labels)
+	for _, bad := range []string{"=v", "", "a b=1"} {
+		_, err := readLabels(nil, []string{bad})
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseStopTimeout(t *testing.T) {
+	for s, want := range map[string]int{"0": 0, "5": 5, "-1": -1} {
+		got, err := parseStopTimeout(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, want, got)
+	}
+	for _, bad := range []string{"", "x", "1.5", "1s"} {
+		_, err := parseStopTimeout(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestImageProcess(t *testing.T) {
+	ten := 10
+	var c state.Config
+	given := state.Config{Labels: map[string]string{"b": "flag"}, StopTimeout: &ten}
+	img := v1.Config{StopSignal: "SIGQUIT", Labels: map[string]string{"a": "img", "b": "img"}}
+	require.NoError(t, imageProcess("x", img, given, &c))
+	assert.Equal(t, "SIGQUIT", c.StopSignal)
+	assert.Equal(t, map[string]string{"a": "img", "b": "flag"}, c.Labels)
+	assert.Equal(t, &ten, c.StopTimeout)
+
+	given.StopSignal = "USR1" // --stop-signal wins, even over a bad image value
+	require.NoError(t, imageProcess("x", v1.Config{StopSignal: "nonsense"}, given, &c))
+	assert.Equal(t, "USR1", c.StopSignal)
+
+	for _, bad := range []string{"SIGBOGUS", "99", "RTMIN+99", "-1", "SIG", "\x00"} {
+		err := imageProcess("x", v1.Config{StopSignal: bad}, state.Config{}, &c)
+		assert.ErrorContains(t, err, "STOPSIGNAL", bad)
+	}
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# final/: the container's process, with docker's flags (issue 24): how it
+# is stopped (--stop-signal, the image's STOPSIGNAL, --stop-timeout, stop
+# -s), its environment from files (--env-file), its labels (--label,
+# --label-file, the image's), its limits (--ulimit, --shm-size,
+# --memory-swap, --sysctl, --group-add) and an init as PID 1 (--init).
+# Each test asserts what the process itself sees or receives.
+
+load helpers
+
+# Images with a config an image author (or an attacker) wrote.
+setup_file() {
+	start_registry
+	"$TESTREGISTRY" config "$REGISTRY/test/quit:v1" "$BUSYBOX_TAR" \
+		'{"StopSignal":"SIGQUIT","Labels":{"org.image":"yes","shared":"image"},"Cmd":["sh"]}'
+	"$TESTREGISTRY" config "$REGISTRY/test/badsig:v1" "$BUSYBOX_TAR" '{"StopSignal":"SIGBOGUS","Cmd":["sh"]}'
+}
+teardown_file() { stop_registry; }
+
+# trapper SIG...: a shell that says "ready", then, for each SIG it
+# receives, "got SIG" and exits 3. Its waits are interruptible (wait, not
+# a foreground sleep), so a trap runs at once.
+trapper() {
+	local script='' s
+	for s in "$@"; do script+="trap 'echo got $s; exit 3' $s; "; done
+	echo "${script}echo ready; while :; do sleep 1 & wait \$!; done"
+}
+
+# wait_logged NAME TEXT: wait (at most 10 s) for a line TEXT in NAME's log.
+wait_logged() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		md logs "$1" 2>/dev/null | grep -q -x -- "$2" && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in the log of $1:" >&2
+	md logs "$1" >&2
+	return 1
+}
+
+# no_containers: nothing was made (ps -a lists none).
+no_containers() {
+	[ -z "$(md ps -a -q)" ]
+	[ -z "$(ls "$MD_ROOT/containers" 2>/dev/null)" ]
+}
+
+@test "final: process: --stop-signal is what stop sends, and inspect shows it" {
+	md run -d --name web --network none --stop-signal USR1 busybox sh -c "$(trapper USR1 TERM)" >/dev/null
+	wait_logged web ready
+	[ "$(md inspect -f '{{.Config.StopSignal}}' web)" = USR1 ]
+	md stop web
+	[ "$(md logs web | tail -n 1)" = "got USR1" ]
+	[ "$(md inspect -f '{{.State.ExitCode}}' web)" = 3 ]
+	# restart stops with it too, then runs the command again.
+	md start web
+	wait_logged web ready
+	md restart web
+	[ "$(md logs web | grep -c 'got USR1')" = 2 ]
+	# stop -s (docker 23+) says otherwise for once.
+	wait_logged web ready
+	md stop -s TERM web
+	[ "$(md logs web | tail -n 1)" = "got TERM" ]
+}
+
+@test "final: process: the image's STOPSIGNAL (SIGQUIT, as nginx's) is the stop signal, and --stop-signal overrides it" {
+	md pull "$REGISTRY/test/quit:v1" >/dev/null 2>&1
+	md run -d --name q --network none "$REGISTRY/test/quit:v1" sh -c "$(trapper QUIT TERM INT)" >/dev/null
+	[ "$(md inspect -f '{{.Config.StopSignal}}' q)" = SIGQUIT ]
+	wait_logged q ready
+	md stop q
+	[ "$(md logs q | tail -n 1)" = "got QUIT" ]
+	md run -d --name i --network none --stop-signal SIGINT "$REGISTRY/test/quit:v1" sh -c "$(trapper QUIT TERM INT)" >/dev/null
+	[ "$(md inspect -f '{{.Config.StopSignal}}' i)" = SIGINT ]
+	wait_logged i ready
+	md stop i
+	[ "$(md logs i | tail -n 1)" = "got INT" ]
+}
+
+@test "final: process: --stop-timeout is how long stop waits when -t is not given" {
+	# sleep as PID 1 has no handler: SIGTERM does nothing, SIGKILL ends it.
+	md run -d --name slow --network none --stop-timeout 1 busybox sleep 1000 >/dev/null
+	[ "$(md inspect -f '{{.Config.StopTimeout}}' slow)" = 1 ]
+	start=$(date +%s)
+	md stop slow
+	[ $(($(date +%s) - start)) -lt 6 ] # not docker's default 10
+	[ "$(md inspect -f '{{.State.ExitCode}}' slow)" = 137 ]
+	# Unset, inspect has neither key, as docker's.
+	md create --name plain busybox true >/dev/null
+	[ "$(md inspect -f '{{json .Config}}' plain | grep -c -E 'StopSignal|StopTimeout')" = 0 ]
+}
+
+@test "final: process: rm -f kills with SIGKILL, not the stop signal" {
+	out=$BATS_TEST_TMPDIR/out
+	mkdir -p "$out"
+	md run -d --name r --network none --stop-signal USR1 -v "$out:/out" busybox \
+		sh -c "trap 'echo got > /out/sig; exit 3' USR1; echo ready; while :; do sleep 1 & wait \$!; done" >/dev/null
+	wait_logged r ready
+	md rm -f r
+	[ ! -e "$out/sig" ]
+}
+
+@test "final: process: bad --stop-signal, --stop-timeout and an image's bad STOPSIGNAL exit 125 with one line, and leave no container" {
+	run --separate-stderr md run --rm --stop-signal BOGUS busybox true
+	[ "$status" -eq 125 ]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *'invalid signal "BOGUS"'* ]]
+	run --separate-stderr md create --stop-timeout soon busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *'--stop-timeout'* ]]
+	run --separate-stderr md stop -s BOGUS nosuch
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *'invalid signal "BOGUS"'* ]]
+	md pull "$REGISTRY/test/badsig:v1" >/dev/null 2>&1
+	run --separate-stderr md run --rm "$REGISTRY/test/badsig:v1" true
+	[ "$status" -eq 125 ]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"STOPSIGNAL"*'invalid signal "SIGBOGUS"'* ]]
+	no_containers
+}
+
+@test "final: process: --env-file is read as docker's (comments, K alone, values as written), before -e" {
+	f=$BATS_TEST_TMPDIR/env
+	printf '%s\n' '# a comment' '' 'A=from-file' '  B=spaced key' 'Q="quoted value" ' 'FROMHOST' 'NOTSET' 'C=file' 'EMPTY=' >"$f"
+	printf '%s\n' 'D=second file' 'A=second' >"$f.2"
+	run env FROMHOST=host-value "$MYDOCKER" "${MD_GLOBAL[@]}" run --rm --network none --env-file "$f" --env-file "$f.2" -e C=flag busybox env
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\nA=second\n'* ]]
+	[[ "$output" == *$'\nB=spaced key\n'* ]]
+	[[ "$output" == *$'\nQ="quoted value" \n'* ]]
+	[[ "$output" == *$'\nFROMHOST=host-value\n'* ]]
+	[[ "$output" != *NOTSET* ]]
+	[[ "$output" == *$'\nC=flag\n'* ]]
+	[[ "$output" == *$'\nD=second file\n'* ]]
+	[[ "$output" == *$'\nEMPTY=\n'* ]]
+	# Errors: one line, exit 125, nothing made.
+	printf 'BAD KEY=1\n' >"$f.bad"
+	run --separate-stderr md run --rm --env-file "$f.bad" busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"variable 'BAD KEY' contains whitespaces"* ]]
+	run --separate-stderr md run --rm --env-file "$f.missing" busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"no such file or directory"* ]]
+	no_containers
+}
+
+@test "final: process: --label and --label-file go over the image's Labels in inspect" {
+	md pull "$REGISTRY/test/quit:v1" >/dev/null 2>&1
+	f=$BATS_TEST_TMPDIR/labels
+	printf '%s\n' '# labels' 'from.file=1' 'shared=file' 'alone' >"$f"
+	md create --name l --label-file "$f" -l shared=flag --label empty -l 'x.y=a b' "$REGISTRY/test/quit:v1" >/dev/null
+	run md inspect -f '{{json .Config.Labels}}' l
+	echo "$output"
+	[ "$output" = '{"empty":"","from.file":"1","org.image":"yes","shared":"flag","x.y":"a b"}' ]
+	md create --name none busybox true >/dev/null
+	[ "$(md inspect -f '{{json .Config.Labels}}' none)" = '{}' ]
+	run --separate-stderr md create -l '=v' busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"invalid label '=v': empty name"* ]]
+	[ "$(md ps -a -q | wc -l)" -eq 2 ]
+}
