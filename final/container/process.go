@@ -115,6 +115,8 @@ type RunOptions struct {
 	NetworkContainer string
 	// Restart is the --restart policy, which the monitor applies.
 	Restart state.RestartPolicy
+	// Process is --ulimit, --shm-size, --sysctl, --group-add, --init.
+	Process state.ProcessOptions
 	// Started, when set, is called once the command runs, and Run then
 	// waits for the container even when it is detached: the monitor's
 	// mode (see package monitor's Monitor).

@@ -134,7 +134,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork, NetworkContainer: opts.NetworkContainer,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
-		PortBindings: opts.Ports, PublishAll: opts.PublishAll,
+		PortBindings: opts.Ports, PublishAll: opts.PublishAll, Process: opts.Process,
 	}
 	st.Env = containerEnv(st.HostnameOrID(), opts.TTY, opts.Env)
 	if err := store.Create(st); err != nil {
@@ -302,6 +302,10 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 		TTY: pipes.console.TTY(), ConsoleSize: pipes.console.Size(), EtcBinds: etcBinds(st), Confinement: conf}
 	cfg.Volumes, cfg.Tmpfs = st.Volumes, st.Tmpfs
 	cfg.Env = st.Env
+	if cfg.Process, err = initProcess(st.Process); err != nil {
+		pipes.command.Close()
+		return err
+	}
 	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
 		return err
 	}

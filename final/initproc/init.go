@@ -132,6 +132,12 @@ func startCommand() error {
 // pivot: the names are the image's.
 func prepareUser(cfg *Config) (passwd.Credential, error) {
 	cred, err := passwd.Lookup(cfg.User)
+	if err == nil {
+		err = addGroups(&cred, cfg.Process.GroupAdd)
+	}
+	if err == nil {
+		err = setRlimits(cfg.Process.Rlimits)
+	}
 	if err != nil {
 		return passwd.Credential{}, err
 	}
@@ -179,7 +185,11 @@ func setUpMount(cfg Config) error {
 	// The volumes are spec bind mounts after mydocker's own, as docker
 	// orders them: made in the container's mount namespace, never by path
 	// in the host's (volumeMounts says why).
-	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
+	shm := cfg.Process.ShmSize
+	if shm == 0 {
+		shm = defaultShmSize
+	}
+	mounts := append(containerMounts(privileged, shm), volumeMounts(cfg.Volumes)...)
 	mounts = append(mounts, tmpfsMounts(cfg.Tmpfs)...)
 	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
@@ -189,6 +199,11 @@ func setUpMount(cfg Config) error {
 		return err
 	}
 	if err := rootfs.PivotRoot(root); err != nil {
+		return err
+	}
+	// Before /proc/sys is made read-only, where the kernel's procfs
+	// cannot be had fresh.
+	if err := writeSysctls(cfg.Process.Sysctls); err != nil {
 		return err
 	}
 	return hideFromContainer(cfg.Confinement)

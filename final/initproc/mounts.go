@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"fmt"
 	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -14,8 +15,9 @@ import (
 // namespace; /sys is read-only, as docker's, and so is the cgroup fs (from
 // the container's cgroup namespace), both writable with --privileged; /dev
 // is a tmpfs of its own with a private devpts and /dev/shm (the book left
-// it an empty tmpfs, where even "cmd > /dev/null" failed).
-func containerMounts(privileged bool) []specs.Mount {
+// it an empty tmpfs, where even "cmd > /dev/null" failed), of shmSize
+// bytes (--shm-size, docker's 64 MiB by default).
+func containerMounts(privileged bool, shmSize int64) []specs.Mount {
 	ro := "ro"
 	if privileged {
 		ro = "rw"
@@ -27,7 +29,7 @@ func containerMounts(privileged bool) []specs.Mount {
 		{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
 		// newinstance: the container's ptys are its own, not the host's.
 		{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}},
-		{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "nodev", "noexec", "mode=1777", "size=65536k"}},
+		{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "nodev", "noexec", "mode=1777", fmt.Sprintf("size=%d", shmSize)}},
 	}
 }
 

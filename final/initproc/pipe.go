@@ -42,6 +42,8 @@ type Config struct {
 	Volumes []overlay.Volume `json:"volumes,omitempty"`
 	// Tmpfs are the container's own tmpfs mounts (--tmpfs).
 	Tmpfs []overlay.Tmpfs `json:"tmpfs,omitempty"`
+	// Process is the rest of the command's setting up (process.go).
+	Process Process `json:"process,omitzero"`
 }
 
 // SendConfig writes the container's command to init and closes the

@@ -1,13 +1,13 @@
 package oci
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/internal/procfs"
 )
 
 // ipcSysctls are the kernel.* keys of the IPC namespace: with fs.mqueue.*
@@ -80,101 +80,14 @@ func checkNetSysctl(s *specs.Spec, key string) error {
 }
 
 // writeSysctls sets linux.sysctl (checked by create) in the container's
-// namespaces. Each file is opened in a procfs that is verified to be one,
-// with no symlink followed: never by a path, which the container's rootfs
-// or a bundle mount could have made lead to a host file. /proc/sys files
-// are the namespaces' of the process that opens them, whichever procfs.
-func writeSysctls(sysctl map[string]string) error {
-	if len(sysctl) == 0 {
-		return nil
-	}
-	proc, err := openProcfs()
-	if err != nil {
-		return err
-	}
-	defer unix.Close(proc)
-	for key, value := range sysctl {
-		if err := writeSysctl(proc, key, value); err != nil {
-			return fmt.Errorf("sysctl %s: %w", key, err)
-		}
-	}
-	return nil
-}
+// namespaces, through a procfs verified to be one (package procfs, which
+// mydocker run's --sysctl shares).
+func writeSysctls(sysctl map[string]string) error { return procfs.WriteSysctls(sysctl) }
 
-func writeSysctl(proc int, key, value string) error {
-	how := unix.OpenHow{
-		Flags:   unix.O_WRONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NOFOLLOW,
-		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV,
-	}
-	fd, err := unix.Openat2(proc, "sys/"+strings.ReplaceAll(key, ".", "/"), &how)
-	if err != nil {
-		return err
-	}
-	f := os.NewFile(uintptr(fd), key)
-	defer f.Close()
-	if err := checkProcfs(fd); err != nil {
-		return err
-	}
-	_, err = f.WriteString(value)
-	return err
-}
-
-// openProcfs opens a procfs root of our own: a new instance (fsopen,
-// fsmount: in no mount tree, nothing over it), or, where the kernel has
-// no mount API or refuses it, the rootfs's /proc, checked to be the root
-// of a procfs.
-func openProcfs() (int, error) {
-	if fd, err := newProcfs(); err == nil {
-		return fd, nil
-	}
-	return openProcRoot("/proc")
-}
-
-// openProcRoot opens dir, which must be the root of a procfs itself: not
-// a symlink, not another filesystem, not a directory inside one.
-func openProcRoot(dir string) (int, error) {
-	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, fmt.Errorf("open %s: %w", dir, err)
-	}
-	var st unix.Stat_t
-	err = checkProcfs(fd)
-	if err == nil {
-		err = unix.Fstat(fd, &st)
-	}
-	if err == nil && st.Ino != procRootIno {
-		err = errors.New("not the root of a procfs")
-	}
-	if err != nil {
-		unix.Close(fd)
-		return -1, fmt.Errorf("%s: %w", dir, err)
-	}
-	return fd, nil
-}
-
-// procRootIno is the inode number of every procfs root (PROC_ROOT_INO).
-const procRootIno = 1
-
-func newProcfs() (int, error) {
-	fsfd, err := unix.Fsopen("proc", unix.FSOPEN_CLOEXEC)
-	if err != nil {
-		return -1, err
-	}
-	defer unix.Close(fsfd)
-	if err := unix.FsconfigCreate(fsfd); err != nil {
-		return -1, err
-	}
-	return unix.Fsmount(fsfd, unix.FSMOUNT_CLOEXEC, unix.MOUNT_ATTR_NOSUID|unix.MOUNT_ATTR_NODEV|unix.MOUNT_ATTR_NOEXEC)
-}
-
-// checkProcfs checks that fd is on a procfs.
-func checkProcfs(fd int) error {
-	var fs unix.Statfs_t
-	if err := unix.Fstatfs(fd, &fs); err != nil {
-		return err
-	}
-	if fs.Type != unix.PROC_SUPER_MAGIC {
-		return fmt.Errorf("not on a procfs (filesystem magic %#x)", fs.Type)
-	}
-	return nil
-}
+// openProcfs, openProcRoot and checkProcfs are package procfs's: a procfs
+// of our own, a directory that must be a procfs root, a descriptor on one.
+var (
+	openProcfs   = procfs.Open
+	openProcRoot = procfs.OpenRoot
+	checkProcfs  = procfs.Check
+)

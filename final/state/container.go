@@ -88,6 +88,8 @@ type Container struct {
 	// resolv.conf it sees.
 	NetworkContainer string              `json:"networkContainer,omitempty"`
 	Resources        resources.Resources `json:"resources"`
+	// Process is how its init sets up the command (--ulimit, --init...).
+	Process ProcessOptions `json:"process,omitzero"`
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`

@@ -159,3 +159,91 @@ no_containers() {
 	[[ "$stderr" == *"invalid label '=v': empty name"* ]]
 	[ "$(md ps -a -q | wc -l)" -eq 2 ]
 }
+
+@test "final: process: --ulimit sets the command's limits, by docker's names, and inspect shows them" {
+	run md run --rm --network none --ulimit nofile=1024:2048 --ulimit core=-1 --ulimit nproc=500 --name u busybox \
+		sh -c 'ulimit -n; ulimit -H -n; ulimit -c; ulimit -u'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1024\n2048\nunlimited\n500')" ]
+	md create --name c --ulimit nofile=10:20 --ulimit nofile=30:40 busybox true >/dev/null
+	[ "$(md inspect -f '{{json .HostConfig.Ulimits}}' c)" = '[{"Hard":40,"Name":"nofile","Soft":30}]' ]
+	# The limits hold for each start, not only the first.
+	md start -a c
+	for bad in nofile=x nofiles=1 nofile=20:10 nofile=1:2:3 nofile; do
+		run --separate-stderr md run --rm --ulimit "$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+		[[ "$stderr" == *'for "--ulimit" flag'* ]]
+	done
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+}
+
+@test "final: process: --shm-size sizes /dev/shm (docker's 64m by default)" {
+	run md run --rm --network none busybox df -k /dev/shm
+	[ "$(echo "$output" | awk 'NR == 2 { print $2 }')" = 65536 ]
+	run md run --rm --network none --shm-size 128m busybox df -k /dev/shm
+	[ "$(echo "$output" | awk 'NR == 2 { print $2 }')" = 131072 ]
+	md create --name s --shm-size 1g busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.ShmSize}}' s)" = 1073741824 ]
+	run --separate-stderr md run --rm --shm-size lots busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *'for "--shm-size" flag'* ]]
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+}
+
+@test "final: process: --sysctl sets the container's own namespaces' keys, and refuses the host's" {
+	run md run --rm --network none --sysctl net.ipv4.ip_forward=1 --sysctl kernel.shmmax=12345 --sysctl fs.mqueue.msg_max=20 busybox \
+		cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\n12345\n20')" ]
+	# The host's values are untouched.
+	[ "$(cat /proc/sys/kernel/shmmax)" != 12345 ]
+	for bad in vm.swappiness=1 kernel.core_pattern=x kernel.hostname=x net.ipv4.ip_forward net..x=1 net/../../kernel/x=1; do
+		run --separate-stderr md run --rm --sysctl "$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+		[[ "$stderr" == *"sysctl '$bad' is not allowed"* ]]
+	done
+	run --separate-stderr md run --rm --network host --sysctl net.ipv4.ip_forward=1 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not allowed with --network host"* ]]
+	no_containers
+}
+
+@test "final: process: --memory-swap goes with -m, with docker's rules" {
+	run --separate-stderr md run --rm --memory-swap 1g busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"You should always set the Memory limit when using Memoryswap limit"* ]]
+	run --separate-stderr md run --rm -m 512m --memory-swap 256m busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"Minimum memoryswap limit should be larger than memory limit"* ]]
+	run --separate-stderr md run --rm -m 64m --memory-swap soon busybox true
+	[ "$status" -eq 125 ]
+	no_containers
+	md create --name m -m 64m --memory-swap 128m busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' m)" = "67108864 134217728" ]
+	md create --name u -m 64m --memory-swap -1 busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.MemorySwap}}' u)" = -1 ]
+	# In the cgroup, where the kernel accounts swap: v1's memsw is memory
+	# plus swap, v2's swap.max the swap alone.
+	id=$(md run -d --network none -m 64m --memory-swap 128m busybox sleep 1000)
+	v1=/sys/fs/cgroup/memory/mydocker/$id/memory.memsw.limit_in_bytes
+	v2=/sys/fs/cgroup/mydocker/$id/memory.swap.max
+	if [ -e "$v2" ]; then
+		[ "$(cat "$v2")" = 67108864 ]
+	elif [ -e "$v1" ]; then
+		[ "$(cat "$v1")" = 134217728 ]
+	fi
+}
+
+@test "final: process: --group-add gives the user more groups, by name from the image or by number" {
+	run md run --rm --network none -u nobody --group-add root --group-add 1234 busybox id -G
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "65534 0 1234" ]
+	run --separate-stderr md run --rm --network none --group-add nosuchgroup busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"unable to find group nosuchgroup"* ]]
+}

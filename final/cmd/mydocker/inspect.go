@@ -248,7 +248,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		"State":        stateJSON,
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
 		"Config": processConfig(st.Config, config),
-		"HostConfig": map[string]any{
+		"HostConfig": processHostConfig(st, map[string]any{
 			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
@@ -256,7 +256,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"ReadonlyRootfs": st.ReadOnly, "Tmpfs": tmpfs,
 			"Dns": orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
 			"ExtraHosts": st.DNS.ExtraHosts,
-		},
+		}),
 		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": networkPorts(st), "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),
 	}

@@ -182,10 +182,10 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Env, err = parseEnv(cmd.StringSlice("e")); err != nil {
 		return opts, err
 	}
-	if err = parseProcess(cmd, &opts); err != nil {
+	if opts.Resources, err = parseResources(cmd); err != nil {
 		return opts, err
 	}
-	if opts.Resources, err = parseResources(cmd); err != nil {
+	if err = parseProcess(cmd, &opts); err != nil {
 		return opts, err
 	}
 	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {

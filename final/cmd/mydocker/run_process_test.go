@@ -80,3 +80,55 @@ func TestImageProcess(t *testing.T) {
 		assert.ErrorContains(t, err, "STOPSIGNAL", bad)
 	}
 }
+
+func TestParseUlimits(t *testing.T) {
+	got, err := parseUlimits([]string{"nofile=10:20", "core=-1", "nofile=30", "nproc=5:-1"})
+	require.NoError(t, err)
+	assert.Equal(t, []state.Ulimit{{Name: "core", Soft: -1, Hard: -1}, {Name: "nofile", Soft: 30, Hard: 30}, {Name: "nproc", Soft: 5, Hard: -1}}, got)
+	for _, bad := range []string{"nofile", "nofiles=1", "nofile=x", "nofile=2:1", "nofile=1:2:3", "nofile=-1:5", "as=1", ""} {
+		_, err := parseUlimits([]string{bad})
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseShmSize(t *testing.T) {
+	for s, want := range map[string]int64{"64m": 64 << 20, "1g": 1 << 30, "512k": 512 << 10, "1000": 1000, "0": 0} {
+		got, err := parseShmSize(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, want, got, s)
+	}
+	for _, bad := range []string{"", "lots", "-1", "1x"} {
+		_, err := parseShmSize(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseMemorySwap(t *testing.T) {
+	got, err := parseMemorySwap("-1", 0)
+	require.NoError(t, err)
+	assert.Equal(t, int64(-1), got)
+	got, err = parseMemorySwap("1g", 512<<20)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1<<30), got)
+	_, err = parseMemorySwap("1g", 0)
+	assert.ErrorContains(t, err, "always set the Memory limit")
+	_, err = parseMemorySwap("256m", 512<<20)
+	assert.ErrorContains(t, err, "larger than memory limit")
+	_, err = parseMemorySwap("x", 512<<20)
+	assert.Error(t, err)
+}
+
+func TestParseSysctls(t *testing.T) {
+	got, err := parseSysctls([]string{"net.ipv4.ip_forward=1", "kernel.shmmax=5", "fs.mqueue.msg_max=9", "kernel.sem=1 2 3 4", "net.core.somaxconn="}, false)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"net.ipv4.ip_forward": "1", "kernel.shmmax": "5", "fs.mqueue.msg_max": "9", "kernel.sem": "1 2 3 4", "net.core.somaxconn": ""}, got)
+	for _, bad := range []string{"vm.swappiness=1", "kernel.core_pattern=|x", "kernel.hostname=x", "net.ipv4.ip_forward", "net..x=1", "net.a/b=1", "net.x\x00=1", "=1", "kernel.shmmaxx=1"} {
+		_, err := parseSysctls([]string{bad}, false)
+		assert.Error(t, err, bad)
+	}
+	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true)
+	assert.ErrorContains(t, err, "--network host")
+	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true)
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+}

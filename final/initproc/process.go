@@ -1,0 +1,62 @@
+package initproc
+
+import (
+	"fmt"
+	"syscall"
+
+	"github.com/mydocker/mydocker/final/internal/passwd"
+	"github.com/mydocker/mydocker/final/internal/procfs"
+)
+
+// Process is what init sets up for the command besides its mounts and
+// confinement (run's --ulimit, --shm-size, --sysctl, --group-add, --init).
+type Process struct {
+	Rlimits []Rlimit `json:"rlimits,omitempty"`
+	// ShmSize is /dev/shm's size in bytes; 0 is docker's 64 MiB.
+	ShmSize int64 `json:"shmSize,omitempty"`
+	// Sysctls are keys of the container's own namespaces (checked by the
+	// CLI), written in them before the command runs.
+	Sysctls  map[string]string `json:"sysctls,omitempty"`
+	GroupAdd []string          `json:"groupAdd,omitempty"`
+	Init     bool              `json:"init,omitempty"`
+}
+
+// Rlimit is one resource limit: setrlimit(2)'s resource, soft and hard.
+type Rlimit struct {
+	Resource int    `json:"resource"`
+	Soft     uint64 `json:"soft"`
+	Hard     uint64 `json:"hard"`
+}
+
+// defaultShmSize is /dev/shm's size without --shm-size, as docker's.
+const defaultShmSize = 64 << 20
+
+// setRlimits sets the limits, as root still: raising a hard limit needs
+// CAP_SYS_RESOURCE, which the container does not keep. The command
+// inherits them across the exec. Through syscall.Setrlimit, so that the
+// Go runtime, which raised its own RLIMIT_NOFILE at start, does not put
+// its saved value back at the exec.
+func setRlimits(list []Rlimit) error {
+	for _, r := range list {
+		lim := syscall.Rlimit{Cur: r.Soft, Max: r.Hard}
+		if err := syscall.Setrlimit(r.Resource, &lim); err != nil {
+			return fmt.Errorf("set the limit %d to %d:%d: %w", r.Resource, r.Soft, r.Hard, err)
+		}
+	}
+	return nil
+}
+
+// writeSysctls writes --sysctl in the container's namespaces, through a
+// procfs of our own (package procfs): never by a path of its root.
+func writeSysctls(sysctls map[string]string) error {
+	if err := procfs.WriteSysctls(sysctls); err != nil {
+		return fmt.Errorf("--sysctl: %w", err)
+	}
+	return nil
+}
+
+// addGroups gives the user --group-add's groups, from the image's
+// /etc/group (init runs it after the pivot).
+func addGroups(cred *passwd.Credential, names []string) error {
+	return passwd.AddGroups("/", cred, names)
+}

@@ -1,0 +1,29 @@
+package state
+
+// ProcessOptions are the run flags for the container's process that its
+// init applies before the command runs: limits, kernel parameters of its
+// own namespaces, groups, and an init as PID 1. Kept with the container,
+// so that start and restart apply them again.
+type ProcessOptions struct {
+	// Ulimits are --ulimit's, by docker's names (nofile, nproc, core...).
+	Ulimits []Ulimit `json:"ulimits,omitempty"`
+	// ShmSize is the size of /dev/shm in bytes (--shm-size); 0 is
+	// docker's 64 MiB.
+	ShmSize int64 `json:"shmSize,omitempty"`
+	// Sysctls are --sysctl's: keys of the container's own namespaces only.
+	Sysctls map[string]string `json:"sysctls,omitempty"`
+	// GroupAdd are more groups for its user (--group-add): names of the
+	// image's /etc/group, or numbers.
+	GroupAdd []string `json:"groupAdd,omitempty"`
+	// Init runs a small init as PID 1 that starts the command, forwards
+	// signals to it and reaps zombies (--init).
+	Init bool `json:"init,omitempty"`
+}
+
+// Ulimit is one --ulimit: a resource by docker's name, and its soft and
+// hard limits (-1 is unlimited).
+type Ulimit struct {
+	Name string `json:"name"`
+	Soft int64  `json:"soft"`
+	Hard int64  `json:"hard"`
+}
