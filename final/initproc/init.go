@@ -81,6 +81,12 @@ func startCommand() error {
 		return err
 	}
 	logrus.WithField("command", cfg.Args).Debug("container init")
+	var reaper *os.File // --init: what runs the command as PID 1
+	if cfg.Process.Init {
+		if reaper, err = openReaper(); err != nil {
+			return err
+		}
+	}
 	if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 		return fmt.Errorf("set the hostname: %w", err)
 	}
@@ -117,6 +123,9 @@ func startCommand() error {
 		closeAllOnExec()
 		return nil
 	}, func() error {
+		if reaper != nil {
+			return execReaper(reaper, cfg.Args, cfg.Env)
+		}
 		if err := unix.Exec(path, cfg.Args, cfg.Env); err != nil {
 			return &ExecError{Err: fmt.Errorf("exec %s: %w", path, err)}
 		}

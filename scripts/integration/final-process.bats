@@ -247,3 +247,49 @@ no_containers() {
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"unable to find group nosuchgroup"* ]]
 }
+
+@test "final: process: --init is PID 1 (ps shows docker-init), confined as the command, and its binary cannot be reached" {
+	run md run --rm --network none --init busybox sh -c 'ps -o pid,args; readlink /proc/1/exe || echo unreadable; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/1/status'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -E '^ +1 /sbin/docker-init -- sh -c ps'
+	[[ "$output" == *unreadable* ]]
+	[[ "$output" == *"CapEff:	00000000a80425fb"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	# Its status is the command's.
+	run md run --rm --network none --init busybox sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 md run --rm --network none --init busybox nosuchcommand
+	[ "$status" -eq 127 ]
+	md create --name i --init busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.Init}}' i)" = true ]
+}
+
+@test "final: process: --init reaps the zombies of orphans that PID 1 would leave" {
+	# The inner shell leaves "sleep 0.2" an orphan; PID 1's command (sleep,
+	# after the exec) never waits for it.
+	md run -d --name z --network none --init busybox sh -c 'sh -c "sleep 0.2 &"; exec sleep 1000' >/dev/null
+	# The orphan as ps shows it: running, or a zombie ("[sleep]").
+	orphan() { md exec z ps -o stat,args | awk '$2 == "[sleep]" || ($2 == "sleep" && $3 == "0.2")'; }
+	for ((i = 0; i < 50; i++)); do
+		[ -z "$(orphan)" ] && break
+		sleep 0.1
+	done
+	md exec z ps -o stat,args
+	[ -z "$(orphan)" ]
+}
+
+@test "final: process: stop reaches the command through --init: sleep, deaf to SIGTERM as PID 1, ends at once" {
+	md run -d --name s --network none --init busybox sleep 1000 >/dev/null
+	start=$(date +%s)
+	md stop s
+	[ $(($(date +%s) - start)) -lt 6 ]
+	[ "$(md inspect -f '{{.State.ExitCode}}' s)" = 143 ] # SIGTERM, not the SIGKILL of the timeout
+	# With a stop signal, the command gets that one.
+	md run -d --name t --network none --init --stop-signal USR1 busybox sh -c "$(trapper USR1 TERM)" >/dev/null
+	wait_logged t ready
+	md stop t
+	[ "$(md logs t | tail -n 1)" = "got USR1" ]
+	[ "$(md inspect -f '{{.State.ExitCode}}' t)" = 3 ]
+}

@@ -31,6 +31,7 @@ func processFlags() []cli.Flag {
 		&cli.StringFlag{Name: "shm-size", Usage: "the size of /dev/shm, such as 128m (default 64m)"},
 		&cli.StringFlag{Name: "memory-swap", Usage: "memory plus swap, with -m, such as 1g; -1 for unlimited swap (default: no swap beyond -m)"},
 		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
+		&cli.BoolFlag{Name: "init", Usage: "run an init as PID 1 that passes signals on to the command and reaps zombies (docker's tini)"},
 		&cli.StringSliceFlag{Name: "group-add", Usage: "another group for the container's user: a name in the image's /etc/group, or a number (repeatable)"},
 	}
 }
@@ -87,6 +88,7 @@ func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
 	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host"); err != nil {
 		return err
 	}
+	p.Init = cmd.Bool("init")
 	p.GroupAdd = cmd.StringSlice("group-add")
 	for _, g := range p.GroupAdd {
 		if g == "" || strings.ContainsAny(g, ":\n\x00") {
