@@ -293,3 +293,46 @@ no_containers() {
 	[ "$(md logs t | tail -n 1)" = "got USR1" ]
 	[ "$(md inspect -f '{{.State.ExitCode}}' t)" = 3 ]
 }
+
+@test "final: process: --pull never runs only what is here, --pull always pulls first" {
+	before=$(md images -q | sort)
+	run --separate-stderr md run --rm --pull never "$REGISTRY/test/app:v1" true
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"No such image: $REGISTRY/test/app:v1"* ]]
+	[ "$(md images -q | sort)" = "$before" ] # nothing was pulled
+	run md run --rm --pull never --network none busybox echo here
+	[ "$output" = here ]
+	# always: the registry is asked even with the image here.
+	run --separate-stderr md run --rm --pull always --network none "$REGISTRY/test/app:v1" true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"v1: Pulling from $REGISTRY/test/app"* ]]
+	run --separate-stderr md run --rm --pull always --network none "$REGISTRY/test/app:v1" true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Image is up to date"* ]]
+	# busybox is here but on no reachable registry: always fails, as docker's.
+	run --separate-stderr md run --rm --pull always busybox true
+	[ "$status" -eq 125 ]
+	run --separate-stderr md run --rm --pull sometimes busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *'invalid pull option'* ]]
+	no_containers
+}
+
+@test "final: process: --platform accepts this machine's and the image's, and refuses another" {
+	arch=$(uname -m)
+	case "$arch" in x86_64) arch=amd64 other=arm64 ;; aarch64) arch=arm64 other=amd64 ;; *) other=s390x ;; esac
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	run md run --rm --network none --platform "linux/$arch" "$REGISTRY/test/app:v1" true
+	[ "$status" -eq 0 ]
+	run md run --rm --network none --platform "$arch" "$REGISTRY/test/app:v1" true
+	[ "$status" -eq 0 ]
+	run --separate-stderr md run --rm --platform "linux/$other" "$REGISTRY/test/app:v1" true
+	[ "$status" -eq 125 ]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"linux/$other"*"not this machine's"* ]]
+	run --separate-stderr md run --rm --platform "a/b/c/d" busybox true
+	[ "$status" -eq 125 ]
+	no_containers
+}

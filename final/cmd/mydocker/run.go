@@ -91,6 +91,7 @@ func runFlags() []cli.Flag {
 	flags = append(flags, healthFlags()...)
 	flags = append(flags, portFlags()...)
 	flags = append(flags, processFlags()...)
+	flags = append(flags, pullFlags()...)
 	return flags
 }
 
@@ -405,7 +406,7 @@ func makeOnFirstUse(opts container.RunOptions) error {
 // over WorkingDir and -u over User.
 func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions) error {
 	images := image.Store{Root: opts.Root}
-	img, err := getOrPull(ctx, images, opts.Image)
+	img, err := imageFor(ctx, cmd, images, opts.Image)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -131,4 +132,21 @@ func TestParseSysctls(t *testing.T) {
 	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true)
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
+}
+
+func TestParsePlatform(t *testing.T) {
+	host := "linux/" + runtime.GOARCH
+	for in, want := range map[string]string{"": "", "linux": host, host: host, runtime.GOARCH: host, "LINUX/" + runtime.GOARCH: host, host + "/v2": host + "/v2"} {
+		got, err := parsePlatform(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	other := "arm64"
+	if runtime.GOARCH == "arm64" {
+		other = "amd64"
+	}
+	for _, bad := range []string{"linux/" + other, "windows/" + runtime.GOARCH, "linux//", "a/b/c/d", "/"} {
+		_, err := parsePlatform(bad)
+		assert.Error(t, err, bad)
+	}
 }
