@@ -358,7 +358,11 @@ func makeCgroup(st *state.Container, limits resources.Resources) (cgroups.Manage
 	}
 	res := limits
 	if !st.Security.Privileged {
-		res.Devices = resources.DefaultDeviceRules()
+		rules, err := deviceRules(st.Process.Devices)
+		if err != nil {
+			return nil, err
+		}
+		res.Devices = append(resources.DefaultDeviceRules(), rules...)
 	}
 	if err := cgroup.Set(&res); err != nil {
 		return nil, fmt.Errorf("set cgroup limits: %w", err)

@@ -186,6 +186,7 @@ func setUpMount(cfg Config) error {
 	if privileged {
 		devices = hostDevices(listHostDevices()) // the host's /dev, still in reach
 	}
+	devices = append(devices, cfg.Process.Devices...) // --device
 	// A new mount namespace starts as a copy of the host's, with the same
 	// propagation. systemd makes "/" shared, so without MS_PRIVATE every
 	// mount below would also appear on the host, and pivot_root would

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"syscall"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/mydocker/mydocker/final/internal/passwd"
 	"github.com/mydocker/mydocker/final/internal/procfs"
 )
@@ -18,7 +20,9 @@ type Process struct {
 	// CLI), written in them before the command runs.
 	Sysctls  map[string]string `json:"sysctls,omitempty"`
 	GroupAdd []string          `json:"groupAdd,omitempty"`
-	Init     bool              `json:"init,omitempty"`
+	// Devices are --device's nodes, made in /dev as the default ones are.
+	Devices []specs.LinuxDevice `json:"devices,omitempty"`
+	Init    bool                `json:"init,omitempty"`
 }
 
 // Rlimit is one resource limit: setrlimit(2)'s resource, soft and hard.

@@ -15,6 +15,9 @@ type ProcessOptions struct {
 	// GroupAdd are more groups for its user (--group-add): names of the
 	// image's /etc/group, or numbers.
 	GroupAdd []string `json:"groupAdd,omitempty"`
+	// Devices are --device's host nodes made in the container and
+	// allowed by its device policy.
+	Devices []Device `json:"devices,omitempty"`
 	// Init runs a small init as PID 1 that starts the command, forwards
 	// signals to it and reaps zombies (--init).
 	Init bool `json:"init,omitempty"`
@@ -26,4 +29,13 @@ type Ulimit struct {
 	Name string `json:"name"`
 	Soft int64  `json:"soft"`
 	Hard int64  `json:"hard"`
+}
+
+// Device is one --device, with docker's HostConfig.Devices keys: the
+// host's node, its path inside, and what the container may do with it
+// (r, w, m: read, write, mknod).
+type Device struct {
+	PathOnHost        string `json:"PathOnHost"`
+	PathInContainer   string `json:"PathInContainer"`
+	CgroupPermissions string `json:"CgroupPermissions"`
 }

@@ -336,3 +336,31 @@ no_containers() {
 	[ "$status" -eq 125 ]
 	no_containers
 }
+
+@test "final: process: --device makes the host's node inside and lets the container use it, with docker's permissions" {
+	run md run --rm --network none --device /dev/zero:/dev/myzero busybox sh -c 'ls -l /dev/myzero; head -c 4 /dev/myzero | od -An -tx1'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "crw-rw-rw-"*" 1,"*" 5 "*"/dev/myzero"* ]]
+	[ "$(echo "$output" | tail -n 1 | tr -d ' ')" = 00000000 ]
+	# A node outside docker's default policy: opened only with --device,
+	# read only with :r.
+	dev=
+	for d in /dev/loop-control /dev/fuse; do [ -c "$d" ] && dev=$d && break; done
+	[ -n "$dev" ] || skip "no /dev/loop-control or /dev/fuse here"
+	run md run --rm --network none busybox sh -c "mknod /tmp/node c $(stat -c '%Hr %Lr' "$dev") && exec 3</tmp/node"
+	[ "$status" -ne 0 ] # the default policy refuses it
+	run md run --rm --network none --device "$dev:/dev/x:r" busybox sh -c 'exec 3</dev/x && echo read-ok; exec 4>/dev/x && echo write-ok'
+	echo "$output"
+	[[ "$output" == *read-ok* ]]
+	[[ "$output" != *write-ok* ]]
+	md create --name d --device "$dev:/dev/x:r" busybox true >/dev/null
+	[ "$(md inspect -f '{{json .HostConfig.Devices}}' d)" = "[{\"CgroupPermissions\":\"r\",\"PathInContainer\":\"/dev/x\",\"PathOnHost\":\"$dev\"}]" ]
+	md rm d
+	for bad in /dev/nosuch /etc/passwd /dev/zero:rel /dev/zero:/dev/z:rwx a:b:c:d; do
+		run --separate-stderr md run --rm --device "$bad" busybox true
+		[ "$status" -eq 125 ]
+		[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	done
+	no_containers
+}

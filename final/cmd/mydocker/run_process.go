@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +33,7 @@ func processFlags() []cli.Flag {
 		&cli.StringFlag{Name: "shm-size", Usage: "the size of /dev/shm, such as 128m (default 64m)"},
 		&cli.StringFlag{Name: "memory-swap", Usage: "memory plus swap, with -m, such as 1g; -1 for unlimited swap (default: no swap beyond -m)"},
 		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
+		&cli.StringSliceFlag{Name: "device", Usage: "give the container a host device: HOST[:CONTAINER][:PERMISSIONS], permissions of r, w, m (default rwm) (repeatable)"},
 		&cli.BoolFlag{Name: "init", Usage: "run an init as PID 1 that passes signals on to the command and reaps zombies (docker's tini)"},
 		&cli.StringSliceFlag{Name: "group-add", Usage: "another group for the container's user: a name in the image's /etc/group, or a number (repeatable)"},
 	}
@@ -86,6 +89,9 @@ func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
 		}
 	}
 	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host"); err != nil {
+		return err
+	}
+	if p.Devices, err = parseDevices(cmd.StringSlice("device")); err != nil {
 		return err
 	}
 	p.Init = cmd.Bool("init")
@@ -257,7 +263,11 @@ func processHostConfig(st *state.Container, hc map[string]any) map[string]any {
 	if swap == 0 {
 		swap = st.Resources.Memory
 	}
-	hc["ShmSize"], hc["Ulimits"], hc["GroupAdd"], hc["MemorySwap"] = shm, ulimits, p.GroupAdd, swap
+	devices := p.Devices
+	if devices == nil {
+		devices = []state.Device{}
+	}
+	hc["ShmSize"], hc["Ulimits"], hc["GroupAdd"], hc["MemorySwap"], hc["Devices"] = shm, ulimits, p.GroupAdd, swap, devices
 	if len(p.Sysctls) > 0 {
 		hc["Sysctls"] = p.Sysctls
 	}
@@ -265,4 +275,66 @@ func processHostConfig(st *state.Container, hc map[string]any) map[string]any {
 		hc["Init"] = true
 	}
 	return hc
+}
+
+// parseDevices reads each --device as docker: HOST[:CONTAINER][:PERMS],
+// the container's path the host's when not given, permissions rwm by
+// default. The host's path must be a device node now (each start reads
+// it again).
+func parseDevices(specs []string) ([]state.Device, error) {
+	var list []state.Device
+	for _, spec := range specs {
+		parts := strings.Split(spec, ":")
+		d := state.Device{PathOnHost: parts[0], CgroupPermissions: "rwm"}
+		switch {
+		case len(parts) > 3 || parts[0] == "":
+			return nil, fmt.Errorf("bad format for path: %s", spec)
+		case len(parts) == 3:
+			if !validDeviceMode(parts[2]) {
+				return nil, fmt.Errorf("bad mode specified: %s", parts[2])
+			}
+			d.PathInContainer, d.CgroupPermissions = parts[1], parts[2]
+		case len(parts) == 2 && validDeviceMode(parts[1]):
+			d.CgroupPermissions = parts[1]
+		case len(parts) == 2:
+			d.PathInContainer = parts[1]
+		}
+		if d.PathInContainer == "" {
+			d.PathInContainer = d.PathOnHost
+		}
+		d.PathInContainer = path.Clean(d.PathInContainer)
+		if !path.IsAbs(d.PathInContainer) {
+			return nil, fmt.Errorf("%s is not an absolute path", d.PathInContainer)
+		}
+		if err := isDeviceNode(d.PathOnHost); err != nil {
+			return nil, err
+		}
+		list = append(list, d)
+	}
+	return list, nil
+}
+
+// validDeviceMode is a set of r, w and m, each at most once.
+func validDeviceMode(mode string) bool {
+	if mode == "" || len(mode) > 3 {
+		return false
+	}
+	for i, c := range mode {
+		if !strings.ContainsRune("rwm", c) || strings.ContainsRune(mode[i+1:], c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isDeviceNode checks that the host's path is a character or block device.
+func isDeviceNode(p string) error {
+	info, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("error gathering device information while adding custom device %q: %w", p, err)
+	}
+	if info.Mode()&os.ModeDevice == 0 {
+		return fmt.Errorf("error gathering device information while adding custom device %q: not a device node", p)
+	}
+	return nil
 }

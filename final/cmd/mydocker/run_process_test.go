@@ -150,3 +150,19 @@ func TestParsePlatform(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestParseDevices(t *testing.T) {
+	got, err := parseDevices([]string{"/dev/zero", "/dev/zero:/dev/z", "/dev/zero:r", "/dev/zero:/dev/z:mw", "/dev/zero:/dev/../z"})
+	require.NoError(t, err)
+	assert.Equal(t, []state.Device{
+		{PathOnHost: "/dev/zero", PathInContainer: "/dev/zero", CgroupPermissions: "rwm"},
+		{PathOnHost: "/dev/zero", PathInContainer: "/dev/z", CgroupPermissions: "rwm"},
+		{PathOnHost: "/dev/zero", PathInContainer: "/dev/zero", CgroupPermissions: "r"},
+		{PathOnHost: "/dev/zero", PathInContainer: "/dev/z", CgroupPermissions: "mw"},
+		{PathOnHost: "/dev/zero", PathInContainer: "/z", CgroupPermissions: "rwm"},
+	}, got)
+	for _, bad := range []string{"", ":/dev/z", "/dev/zero:rel", "/dev/zero:/dev/z:rwx", "/dev/zero:/dev/z:rr", "/dev/zero:/a:r:x", "/dev/nosuch", "/etc/passwd"} {
+		_, err := parseDevices([]string{bad})
+		assert.Error(t, err, bad)
+	}
+}
