@@ -66,7 +66,11 @@ func Exec(st *state.Container, argv []string, opts Options) (int, error) {
 	// descriptor: this binary runs on the host, as root, with a fixed
 	// environment of ours, so the host's dynamic loader reads no LD_* of
 	// the image's, and nothing of the container's steers the constructor.
-	config, err := nsenter.ConfigFile(slices.Concat(params, who, confine), env)
+	limits, err := rlimitParams(st)
+	if err != nil {
+		return 0, err
+	}
+	config, err := nsenter.ConfigFile(slices.Concat(params, who, confine, limits), env)
 	if err != nil {
 		return 0, err
 	}

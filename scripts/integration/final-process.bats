@@ -168,8 +168,11 @@ no_containers() {
 	[ "$output" = "$(printf '1024\n2048\nunlimited\n500')" ]
 	md create --name c --ulimit nofile=10:20 --ulimit nofile=30:40 busybox true >/dev/null
 	[ "$(md inspect -f '{{json .HostConfig.Ulimits}}' c)" = '[{"Hard":40,"Name":"nofile","Soft":30}]' ]
-	# The limits hold for each start, not only the first.
+	# The limits hold for each start, not only the first, and for exec.
 	md start -a c
+	md run -d --name e --network none --ulimit nofile=512:1024 busybox sleep 1000 >/dev/null
+	[ "$(md exec e sh -c 'ulimit -n; ulimit -H -n' | tr '\n' ' ')" = "512 1024 " ]
+	md rm -f e
 	for bad in nofile=x nofiles=1 nofile=20:10 nofile=1:2:3 nofile; do
 		run --separate-stderr md run --rm --ulimit "$bad" busybox true
 		[ "$status" -eq 125 ]

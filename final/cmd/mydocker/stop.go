@@ -143,8 +143,8 @@ func restartCommand() *cli.Command {
 // stopFlags are stop's and restart's, as docker's (23+): -s and -t.
 func stopFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Usage: "the signal to stop with (default: the container's stop signal, SIGTERM unless set)"},
-		&cli.IntFlag{Name: "t", Aliases: []string{"timeout", "time"}, Usage: "seconds to wait before killing, -1 for ever (default: the container's --stop-timeout, or 10)"},
+		&cli.StringFlag{Name: "s", Aliases: []string{"signal"}, Usage: "the signal to stop with", DefaultText: "the container's stop signal: --stop-signal, the image's STOPSIGNAL, or SIGTERM"},
+		&cli.IntFlag{Name: "t", Aliases: []string{"timeout", "time"}, Usage: "seconds to wait before killing, -1 for ever", DefaultText: "the container's --stop-timeout, or 10"},
 	}
 }
 
