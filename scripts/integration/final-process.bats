@@ -154,6 +154,9 @@ no_containers() {
 	[ "$output" = '{"empty":"","from.file":"1","org.image":"yes","shared":"flag","x.y":"a b"}' ]
 	md create --name none busybox true >/dev/null
 	[ "$(md inspect -f '{{json .Config.Labels}}' none)" = '{}' ]
+	# ps --filter label sees them.
+	[ "$(md ps -a -q --filter label=org.image=yes)" = "$(md inspect -f '{{.Id}}' l | cut -c1-12)" ]
+	[ -z "$(md ps -a -q --filter label=shared=image)" ]
 	run --separate-stderr md create -l '=v' busybox true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"invalid label '=v': empty name"* ]]
