@@ -211,6 +211,9 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 		// container's.
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
+	if opts.Process.IpcMode == "host" { // --ipc host
+		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWIPC
+	}
 	// init is our binary, on the host, as root: it starts with a fixed
 	// environment of ours. The container's (the image's Env, -e) travels
 	// in the init config and is only given to execve: an image's

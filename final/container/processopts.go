@@ -17,7 +17,7 @@ import (
 // process options (run's --ulimit, --shm-size, --sysctl, --group-add,
 // --init): the limits by setrlimit's numbers, -1 as unlimited.
 func initProcess(p state.ProcessOptions) (initproc.Process, error) {
-	out := initproc.Process{ShmSize: p.ShmSize, Sysctls: p.Sysctls, GroupAdd: p.GroupAdd, Init: p.Init}
+	out := initproc.Process{ShmSize: p.ShmSize, Sysctls: p.Sysctls, GroupAdd: p.GroupAdd, Init: p.Init, IpcMode: p.IpcMode}
 	for _, u := range p.Ulimits {
 		r, err := (&units.Ulimit{Name: u.Name, Soft: u.Soft, Hard: u.Hard}).GetRlimit()
 		if err != nil {

@@ -199,7 +199,7 @@ func setUpMount(cfg Config) error {
 	if shm == 0 {
 		shm = defaultShmSize
 	}
-	mounts := append(containerMounts(privileged, shm), volumeMounts(cfg.Volumes)...)
+	mounts := append(shmMounts(containerMounts(privileged, shm), cfg.Process.IpcMode), volumeMounts(cfg.Volumes)...)
 	mounts = append(mounts, tmpfsMounts(cfg.Tmpfs)...)
 	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // Process is what init sets up for the command besides its mounts and
-// confinement (run's --ulimit, --shm-size, --sysctl, --group-add, --init).
+// confinement (run's --ulimit, --shm-size, --sysctl, --group-add,
+// --device, --init, --ipc).
 type Process struct {
 	Rlimits []Rlimit `json:"rlimits,omitempty"`
 	// ShmSize is /dev/shm's size in bytes; 0 is docker's 64 MiB.
@@ -23,6 +24,8 @@ type Process struct {
 	// Devices are --device's nodes, made in /dev as the default ones are.
 	Devices []specs.LinuxDevice `json:"devices,omitempty"`
 	Init    bool                `json:"init,omitempty"`
+	// IpcMode is --ipc: host binds the host's /dev/shm, none mounts none.
+	IpcMode string `json:"ipcMode,omitempty"`
 }
 
 // Rlimit is one resource limit: setrlimit(2)'s resource, soft and hard.
@@ -30,6 +33,24 @@ type Rlimit struct {
 	Resource int    `json:"resource"`
 	Soft     uint64 `json:"soft"`
 	Hard     uint64 `json:"hard"`
+}
+
+// shmMounts is /dev/shm as --ipc wants it: the container's own tmpfs of
+// shmSize bytes (m, from containerMounts), the host's /dev/shm with the
+// host's IPC namespace, nothing with none.
+func shmMounts(mounts []specs.Mount, ipcMode string) []specs.Mount {
+	out := mounts[:0:0]
+	for _, m := range mounts {
+		switch {
+		case m.Destination != "/dev/shm":
+			out = append(out, m)
+		case ipcMode == "host":
+			out = append(out, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: "/dev/shm", Options: []string{"rbind", "rprivate", "nosuid", "nodev", "noexec"}})
+		case ipcMode != "none":
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // defaultShmSize is /dev/shm's size without --shm-size, as docker's.

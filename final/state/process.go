@@ -18,6 +18,10 @@ type ProcessOptions struct {
 	// Devices are --device's host nodes made in the container and
 	// allowed by its device policy.
 	Devices []Device `json:"devices,omitempty"`
+	// IpcMode is --ipc: "" or private or shareable (a System V IPC
+	// namespace and /dev/shm of its own), host (the host's, and its
+	// /dev/shm), none (its own, no /dev/shm).
+	IpcMode string `json:"ipcMode,omitempty"`
 	// Init runs a small init as PID 1 that starts the command, forwards
 	// signals to it and reaps zombies (--init).
 	Init bool `json:"init,omitempty"`

@@ -370,3 +370,27 @@ no_containers() {
 	done
 	no_containers
 }
+
+@test "final: process: --ipc host shares the host's IPC namespace and /dev/shm; private, shareable and none keep their own" {
+	host_ns=$(readlink /proc/self/ns/ipc)
+	[ "$(md run --rm --network none busybox readlink /proc/self/ns/ipc)" != "$host_ns" ]
+	[ "$(md run --rm --network none --ipc shareable busybox readlink /proc/self/ns/ipc)" != "$host_ns" ]
+	mark=/dev/shm/mydocker-test-$$-$BATS_TEST_NUMBER
+	echo shared >"$mark"
+	run md run --rm --network none --ipc host busybox sh -c "readlink /proc/self/ns/ipc; cat $mark"
+	rm -f "$mark"
+	echo "$output"
+	[ "$output" = "$(printf '%s\nshared' "$host_ns")" ]
+	run md run --rm --network none --ipc none busybox sh -c 'grep -c " /dev/shm " /proc/self/mountinfo'
+	[ "$output" = 0 ]
+	md create --name i busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.IpcMode}}' i)" = private ]
+	md rm i
+	run --separate-stderr md run --rm --ipc host --sysctl kernel.shmmax=1 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not allowed with --ipc host"* ]]
+	run --separate-stderr md run --rm --ipc container:other busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"invalid IPC mode"* ]]
+	no_containers
+}

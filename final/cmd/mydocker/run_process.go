@@ -34,6 +34,7 @@ func processFlags() []cli.Flag {
 		&cli.StringFlag{Name: "memory-swap", Usage: "memory plus swap, with -m, such as 1g; -1 for unlimited swap (default: no swap beyond -m)"},
 		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
 		&cli.StringSliceFlag{Name: "device", Usage: "give the container a host device: HOST[:CONTAINER][:PERMISSIONS], permissions of r, w, m (default rwm) (repeatable)"},
+		&cli.StringFlag{Name: "ipc", Usage: "the IPC namespace: private (the default) or shareable (its own), host (the host's, and its /dev/shm), none (its own, no /dev/shm)"},
 		&cli.BoolFlag{Name: "init", Usage: "run an init as PID 1 that passes signals on to the command and reaps zombies (docker's tini)"},
 		&cli.StringSliceFlag{Name: "group-add", Usage: "another group for the container's user: a name in the image's /etc/group, or a number (repeatable)"},
 	}
@@ -88,7 +89,12 @@ func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
 			return err
 		}
 	}
-	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host"); err != nil {
+	switch p.IpcMode = cmd.String("ipc"); p.IpcMode {
+	case "", "private", "shareable", "host", "none":
+	default:
+		return fmt.Errorf("invalid IPC mode: %s: want private, shareable, host or none", p.IpcMode)
+	}
+	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host", p.IpcMode == "host"); err != nil {
 		return err
 	}
 	if p.Devices, err = parseDevices(cmd.StringSlice("device")); err != nil {
@@ -163,8 +169,9 @@ var ipcSysctls = map[string]bool{
 // parseSysctls reads each --sysctl K=V, allowing only docker's keys,
 // which are the container's own namespaces': anything else (vm.*,
 // kernel.core_pattern) would set the host's. net.* needs a network
-// namespace of the container's: not with --network host.
-func parseSysctls(specs []string, hostNetwork bool) (map[string]string, error) {
+// namespace of the container's: not with --network host; the IPC keys
+// not with --ipc host.
+func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string, error) {
 	if len(specs) == 0 {
 		return nil, nil
 	}
@@ -177,6 +184,8 @@ func parseSysctls(specs []string, hostNetwork bool) (map[string]string, error) {
 		switch {
 		case strings.HasPrefix(key, "net.") && hostNetwork:
 			return nil, fmt.Errorf("sysctl '%s' is not allowed with --network host: it would set the host's", spec)
+		case (strings.HasPrefix(key, "fs.mqueue.") || ipcSysctls[key]) && hostIPC:
+			return nil, fmt.Errorf("sysctl '%s' is not allowed with --ipc host: it would set the host's", spec)
 		case strings.HasPrefix(key, "net."), strings.HasPrefix(key, "fs.mqueue."), ipcSysctls[key]:
 			sysctls[key] = value
 		default:
@@ -273,6 +282,10 @@ func processHostConfig(st *state.Container, hc map[string]any) map[string]any {
 	}
 	if p.Init {
 		hc["Init"] = true
+	}
+	hc["IpcMode"] = p.IpcMode
+	if p.IpcMode == "" {
+		hc["IpcMode"] = "private" // docker's default
 	}
 	return hc
 }

@@ -120,16 +120,23 @@ func TestParseMemorySwap(t *testing.T) {
 }
 
 func TestParseSysctls(t *testing.T) {
-	got, err := parseSysctls([]string{"net.ipv4.ip_forward=1", "kernel.shmmax=5", "fs.mqueue.msg_max=9", "kernel.sem=1 2 3 4", "net.core.somaxconn="}, false)
+	got, err := parseSysctls([]string{"net.ipv4.ip_forward=1", "kernel.shmmax=5", "fs.mqueue.msg_max=9", "kernel.sem=1 2 3 4", "net.core.somaxconn="}, false, false)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"net.ipv4.ip_forward": "1", "kernel.shmmax": "5", "fs.mqueue.msg_max": "9", "kernel.sem": "1 2 3 4", "net.core.somaxconn": ""}, got)
 	for _, bad := range []string{"vm.swappiness=1", "kernel.core_pattern=|x", "kernel.hostname=x", "net.ipv4.ip_forward", "net..x=1", "net.a/b=1", "net.x\x00=1", "=1", "kernel.shmmaxx=1"} {
-		_, err := parseSysctls([]string{bad}, false)
+		_, err := parseSysctls([]string{bad}, false, false)
 		assert.Error(t, err, bad)
 	}
-	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true)
+	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true, false)
 	assert.ErrorContains(t, err, "--network host")
-	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true)
+	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true, false)
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+	for _, key := range []string{"kernel.shmmax=5", "fs.mqueue.msg_max=9"} {
+		_, err = parseSysctls([]string{key}, false, true)
+		assert.ErrorContains(t, err, "--ipc host", key)
+	}
+	got, err = parseSysctls([]string{"net.core.somaxconn=5"}, false, true)
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 }
