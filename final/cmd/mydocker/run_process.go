@@ -1,16 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path"
-	"slices"
 	"strconv"
-	"strings"
 
-	units "github.com/docker/go-units"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/urfave/cli/v3"
 
@@ -21,7 +15,9 @@ import (
 
 // processFlags are run's and create's flags for the container's process,
 // with docker's names and defaults: how it is stopped, its environment
-// from files, its labels.
+// from files and its labels (here), its limits, kernel parameters, IPC
+// namespace and groups (run_limits.go), its devices (run_devices.go) and
+// an init as PID 1 (initproc/reaper.go).
 func processFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "stop-signal", Usage: "the signal stop sends (default: the image's STOPSIGNAL, or SIGTERM)"},
@@ -71,141 +67,6 @@ func parseProcess(cmd *cli.Command, opts *container.RunOptions) error {
 	return parseLimits(cmd, opts)
 }
 
-// parseLimits checks --ulimit, --shm-size, --memory-swap, --sysctl and
-// --group-add into opts.Process and opts.Resources, with docker's rules.
-func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
-	p := &opts.Process
-	var err error
-	if p.Ulimits, err = parseUlimits(cmd.StringSlice("ulimit")); err != nil {
-		return err
-	}
-	if cmd.IsSet("shm-size") {
-		if p.ShmSize, err = parseShmSize(cmd.String("shm-size")); err != nil {
-			return err
-		}
-	}
-	if cmd.IsSet("memory-swap") {
-		if opts.Resources.MemorySwap, err = parseMemorySwap(cmd.String("memory-swap"), opts.Resources.Memory); err != nil {
-			return err
-		}
-	}
-	switch p.IpcMode = cmd.String("ipc"); p.IpcMode {
-	case "", "private", "shareable", "host", "none":
-	default:
-		return fmt.Errorf("invalid IPC mode: %s: want private, shareable, host or none", p.IpcMode)
-	}
-	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host", p.IpcMode == "host"); err != nil {
-		return err
-	}
-	if p.Devices, err = parseDevices(cmd.StringSlice("device")); err != nil {
-		return err
-	}
-	p.Init = cmd.Bool("init")
-	p.GroupAdd = cmd.StringSlice("group-add")
-	for _, g := range p.GroupAdd {
-		if g == "" || strings.ContainsAny(g, ":\n\x00") {
-			return fmt.Errorf("invalid --group-add %q: want a group name or number", g)
-		}
-	}
-	return nil
-}
-
-// parseUlimits reads each --ulimit with docker's own parser (go-units):
-// its names, SOFT[:HARD], soft at most hard; a name given again replaces
-// the first, as docker's.
-func parseUlimits(specs []string) ([]state.Ulimit, error) {
-	var list []state.Ulimit
-	for _, spec := range specs {
-		u, err := units.ParseUlimit(spec)
-		if err != nil {
-			return nil, fmt.Errorf("invalid argument %q for \"--ulimit\" flag: %w", spec, err)
-		}
-		list = slices.DeleteFunc(list, func(have state.Ulimit) bool { return have.Name == u.Name })
-		list = append(list, state.Ulimit{Name: u.Name, Soft: u.Soft, Hard: u.Hard})
-	}
-	return list, nil
-}
-
-// parseShmSize reads --shm-size as docker: a size (go-units' RAMInBytes:
-// 64m, 1g, 512k, bytes); 0 is the default, 64m.
-func parseShmSize(s string) (int64, error) {
-	n, err := units.RAMInBytes(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid argument %q for \"--shm-size\" flag: %w", s, err)
-	}
-	if n < 0 {
-		return 0, errors.New("SHM size can not be less than 0")
-	}
-	return n, nil
-}
-
-// parseMemorySwap reads --memory-swap with docker's rules: -1 is
-// unlimited swap; any other value is memory plus swap, needs -m (memory)
-// and may not be below it.
-func parseMemorySwap(s string, memory int64) (int64, error) {
-	if s == "-1" {
-		return -1, nil
-	}
-	n, err := units.RAMInBytes(s)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid argument %q for \"--memory-swap\" flag: want a size such as 1g, or -1", s)
-	}
-	switch {
-	case n > 0 && memory == 0:
-		return 0, errors.New("You should always set the Memory limit when using Memoryswap limit, see usage")
-	case n > 0 && n < memory:
-		return 0, errors.New("Minimum memoryswap limit should be larger than memory limit, see usage")
-	}
-	return n, nil
-}
-
-// ipcSysctls are the kernel.* keys of an IPC namespace: with fs.mqueue.*
-// and net.* the only ones docker lets --sysctl set.
-var ipcSysctls = map[string]bool{
-	"kernel.msgmax": true, "kernel.msgmnb": true, "kernel.msgmni": true, "kernel.sem": true,
-	"kernel.shmall": true, "kernel.shmmax": true, "kernel.shmmni": true, "kernel.shm_rmid_forced": true,
-}
-
-// parseSysctls reads each --sysctl K=V, allowing only docker's keys,
-// which are the container's own namespaces': anything else (vm.*,
-// kernel.core_pattern) would set the host's. net.* needs a network
-// namespace of the container's: not with --network host; the IPC keys
-// not with --ipc host.
-func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string, error) {
-	if len(specs) == 0 {
-		return nil, nil
-	}
-	sysctls := map[string]string{}
-	for _, spec := range specs {
-		key, value, ok := strings.Cut(spec, "=")
-		if !ok || !validSysctlKey(key) || strings.ContainsAny(value, "\x00") {
-			return nil, fmt.Errorf("sysctl '%s' is not allowed", spec)
-		}
-		switch {
-		case strings.HasPrefix(key, "net.") && hostNetwork:
-			return nil, fmt.Errorf("sysctl '%s' is not allowed with --network host: it would set the host's", spec)
-		case (strings.HasPrefix(key, "fs.mqueue.") || ipcSysctls[key]) && hostIPC:
-			return nil, fmt.Errorf("sysctl '%s' is not allowed with --ipc host: it would set the host's", spec)
-		case strings.HasPrefix(key, "net."), strings.HasPrefix(key, "fs.mqueue."), ipcSysctls[key]:
-			sysctls[key] = value
-		default:
-			return nil, fmt.Errorf("sysctl '%s' is not allowed", spec)
-		}
-	}
-	return sysctls, nil
-}
-
-// validSysctlKey is a key whose path under /proc/sys stays there: dotted
-// parts, none empty, none with a / (or a NUL).
-func validSysctlKey(key string) bool {
-	for _, part := range strings.Split(key, ".") {
-		if part == "" || strings.ContainsAny(part, "/\x00") {
-			return false
-		}
-	}
-	return true
-}
-
 // imageProcess completes c, the container's config, with the image's: its
 // Labels under --label's, and its STOPSIGNAL unless --stop-signal was
 // given. The image is not trusted: a STOPSIGNAL that is no signal refuses
@@ -252,102 +113,4 @@ func processConfig(c state.Config, config map[string]any) map[string]any {
 		config["StopTimeout"] = *c.StopTimeout
 	}
 	return config
-}
-
-// processHostConfig puts into inspect's .HostConfig what the process
-// flags set, with docker's keys: ShmSize (64 MiB by default), Ulimits ([]
-// for none), GroupAdd, MemorySwap (with -m alone: -m, since no swap is
-// allowed beyond it), Sysctls and Init only when set, as docker omits them.
-func processHostConfig(st *state.Container, hc map[string]any) map[string]any {
-	p := st.Process
-	shm := p.ShmSize
-	if shm == 0 {
-		shm = 64 << 20
-	}
-	ulimits := []map[string]any{}
-	for _, u := range p.Ulimits {
-		ulimits = append(ulimits, map[string]any{"Name": u.Name, "Soft": u.Soft, "Hard": u.Hard})
-	}
-	swap := st.Resources.MemorySwap
-	if swap == 0 {
-		swap = st.Resources.Memory
-	}
-	devices := p.Devices
-	if devices == nil {
-		devices = []state.Device{}
-	}
-	hc["ShmSize"], hc["Ulimits"], hc["GroupAdd"], hc["MemorySwap"], hc["Devices"] = shm, ulimits, p.GroupAdd, swap, devices
-	if len(p.Sysctls) > 0 {
-		hc["Sysctls"] = p.Sysctls
-	}
-	if p.Init {
-		hc["Init"] = true
-	}
-	hc["IpcMode"] = p.IpcMode
-	if p.IpcMode == "" {
-		hc["IpcMode"] = "private" // docker's default
-	}
-	return hc
-}
-
-// parseDevices reads each --device as docker: HOST[:CONTAINER][:PERMS],
-// the container's path the host's when not given, permissions rwm by
-// default. The host's path must be a device node now (each start reads
-// it again).
-func parseDevices(specs []string) ([]state.Device, error) {
-	var list []state.Device
-	for _, spec := range specs {
-		parts := strings.Split(spec, ":")
-		d := state.Device{PathOnHost: parts[0], CgroupPermissions: "rwm"}
-		switch {
-		case len(parts) > 3 || parts[0] == "":
-			return nil, fmt.Errorf("bad format for path: %s", spec)
-		case len(parts) == 3:
-			if !validDeviceMode(parts[2]) {
-				return nil, fmt.Errorf("bad mode specified: %s", parts[2])
-			}
-			d.PathInContainer, d.CgroupPermissions = parts[1], parts[2]
-		case len(parts) == 2 && validDeviceMode(parts[1]):
-			d.CgroupPermissions = parts[1]
-		case len(parts) == 2:
-			d.PathInContainer = parts[1]
-		}
-		if d.PathInContainer == "" {
-			d.PathInContainer = d.PathOnHost
-		}
-		d.PathInContainer = path.Clean(d.PathInContainer)
-		if !path.IsAbs(d.PathInContainer) {
-			return nil, fmt.Errorf("%s is not an absolute path", d.PathInContainer)
-		}
-		if err := isDeviceNode(d.PathOnHost); err != nil {
-			return nil, err
-		}
-		list = append(list, d)
-	}
-	return list, nil
-}
-
-// validDeviceMode is a set of r, w and m, each at most once.
-func validDeviceMode(mode string) bool {
-	if mode == "" || len(mode) > 3 {
-		return false
-	}
-	for i, c := range mode {
-		if !strings.ContainsRune("rwm", c) || strings.ContainsRune(mode[i+1:], c) {
-			return false
-		}
-	}
-	return true
-}
-
-// isDeviceNode checks that the host's path is a character or block device.
-func isDeviceNode(p string) error {
-	info, err := os.Stat(p)
-	if err != nil {
-		return fmt.Errorf("error gathering device information while adding custom device %q: %w", p, err)
-	}
-	if info.Mode()&os.ModeDevice == 0 {
-		return fmt.Errorf("error gathering device information while adding custom device %q: not a device node", p)
-	}
-	return nil
 }
