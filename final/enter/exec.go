@@ -192,10 +192,12 @@ func execUser(st *state.Container, opts Options) (params, env []string, err erro
 	}
 	env = image.MergeEnv(st.Env, opts.Env)
 	newHome := !hasKey(opts.Env, "HOME") && (opts.User != "" || !hasKey(env, "HOME"))
-	if spec == "" && !newHome {
+	groupAdd := st.Process.GroupAdd // run's --group-add: exec's too, as docker's
+	if spec == "" && !newHome && len(groupAdd) == 0 {
 		return params, env, nil
 	}
-	cred, err := passwd.LookupInRoot(fmt.Sprintf("/proc/%d/root", st.Init.PID), spec)
+	root := fmt.Sprintf("/proc/%d/root", st.Init.PID)
+	cred, err := passwd.LookupInRoot(root, spec)
 	if err != nil && spec == "" {
 		// Only HOME was looked for: root's, whatever the container did to
 		// its /etc/passwd since.
@@ -207,8 +209,11 @@ func execUser(st *state.Container, opts Options) (params, env []string, err erro
 	if newHome {
 		env = image.MergeEnv(env, []string{"HOME=" + cred.Home})
 	}
-	if spec == "" {
+	if spec == "" && len(groupAdd) == 0 {
 		return params, env, nil
+	}
+	if err := passwd.AddGroups(root, &cred, groupAdd); err != nil {
+		return nil, nil, err
 	}
 	groups := make([]string, len(cred.Groups))
 	for i, g := range cred.Groups {

@@ -249,6 +249,11 @@ no_containers() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "65534 0 1234" ]
+	# exec gets them too, as docker's, as the container's user or -u's.
+	md run -d --name g --network none --group-add 1234 busybox sleep 1000 >/dev/null
+	[ "$(md exec g id -G)" = "0 1234" ]
+	[ "$(md exec -u nobody g id -G)" = "65534 1234" ]
+	md rm -f g
 	run --separate-stderr md run --rm --network none --group-add nosuchgroup busybox true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"unable to find group nosuchgroup"* ]]
