@@ -215,6 +215,11 @@ no_containers() {
 	run --separate-stderr md run --rm --network host --sysctl net.ipv4.ip_forward=1 busybox true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"not allowed with --network host"* ]]
+	md run -d --name owner --network none busybox sleep 1000 >/dev/null
+	run --separate-stderr md run --rm --network container:owner --sysctl net.ipv4.ip_forward=1 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not allowed with --network host or container:NAME"* ]]
+	md rm -f owner
 	no_containers
 }
 

@@ -36,7 +36,7 @@ func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
 	default:
 		return fmt.Errorf("invalid IPC mode: %s: want private, shareable, host or none", p.IpcMode)
 	}
-	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), cmd.String("net") == "host", p.IpcMode == "host"); err != nil {
+	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), !ownNetns(cmd.StringSlice("net")), p.IpcMode == "host"); err != nil {
 		return err
 	}
 	if p.Devices, err = parseDevices(cmd.StringSlice("device")); err != nil {
@@ -111,7 +111,8 @@ var ipcSysctls = map[string]bool{
 // parseSysctls reads each --sysctl K=V, allowing only docker's keys,
 // which are the container's own namespaces': anything else (vm.*,
 // kernel.core_pattern) would set the host's. net.* needs a network
-// namespace of the container's: not with --network host; the IPC keys
+// namespace of the container's own: not with --network host or
+// container:NAME; the IPC keys
 // not with --ipc host.
 func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string, error) {
 	if len(specs) == 0 {
@@ -125,7 +126,7 @@ func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string,
 		}
 		switch {
 		case strings.HasPrefix(key, "net.") && hostNetwork:
-			return nil, fmt.Errorf("sysctl '%s' is not allowed with --network host: it would set the host's", spec)
+			return nil, fmt.Errorf("sysctl '%s' is not allowed with --network host or container:NAME: the network namespace is not the container's own", spec)
 		case (strings.HasPrefix(key, "fs.mqueue.") || ipcSysctls[key]) && hostIPC:
 			return nil, fmt.Errorf("sysctl '%s' is not allowed with --ipc host: it would set the host's", spec)
 		case strings.HasPrefix(key, "net."), strings.HasPrefix(key, "fs.mqueue."), ipcSysctls[key]:
@@ -135,6 +136,18 @@ func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string,
 		}
 	}
 	return sysctls, nil
+}
+
+// ownNetns says whether the container gets a network namespace of its own
+// with these --network values: not with host, nor with container:NAME
+// (another's).
+func ownNetns(nets []string) bool {
+	for _, n := range nets {
+		if n == "host" || strings.HasPrefix(n, "container:") {
+			return false
+		}
+	}
+	return true
 }
 
 // validSysctlKey is a key whose path under /proc/sys stays there: dotted

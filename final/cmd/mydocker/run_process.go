@@ -28,7 +28,7 @@ func processFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "ulimit", Usage: "a resource limit: NAME=SOFT[:HARD], docker's names (nofile, nproc, core, stack, memlock...), -1 unlimited (repeatable)"},
 		&cli.StringFlag{Name: "shm-size", Usage: "the size of /dev/shm, such as 128m (default 64m)"},
 		&cli.StringFlag{Name: "memory-swap", Usage: "memory plus swap, with -m, such as 1g; -1 for unlimited swap (default: no swap beyond -m)"},
-		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
+		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host or container:NAME), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
 		&cli.StringSliceFlag{Name: "device", Usage: "give the container a host device: HOST[:CONTAINER][:PERMISSIONS], permissions of r, w, m (default rwm) (repeatable)"},
 		&cli.StringFlag{Name: "ipc", Usage: "the IPC namespace: private (the default) or shareable (its own), host (the host's, and its /dev/shm), none (its own, no /dev/shm)"},
 		&cli.BoolFlag{Name: "init", Usage: "run an init as PID 1 that passes signals on to the command and reaps zombies (docker's tini)"},

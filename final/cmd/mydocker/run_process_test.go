@@ -129,6 +129,9 @@ func TestParseSysctls(t *testing.T) {
 	}
 	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true, false)
 	assert.ErrorContains(t, err, "--network host")
+	assert.True(t, ownNetns([]string{"bridge", "mynet"}))
+	assert.False(t, ownNetns([]string{"host"}))
+	assert.False(t, ownNetns([]string{"container:db"}))
 	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true, false)
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
