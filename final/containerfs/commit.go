@@ -24,9 +24,9 @@ func Commit(store state.Store, st *state.Container, name string, changes []strin
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: its image: %w", st.Name, err)
 	}
-	cfg := v1.Config{
-		Entrypoint: st.Config.Entrypoint, Cmd: st.Config.Cmd, Env: st.Config.Env,
-		WorkingDir: st.Config.WorkingDir, User: st.Config.User,
+	cfg, err := commitConfig(images, parent, st)
+	if err != nil {
+		return nil, err
 	}
 	for _, c := range changes {
 		if err := image.ApplyChange(&cfg, c); err != nil {
@@ -70,4 +70,40 @@ func openRootfs(store state.Store, st *state.Container) (*os.File, error) {
 		return nil, fmt.Errorf("the image of %s: %w", st.Name, err)
 	}
 	return ws.OpenLayers(images.Lowers(img))
+}
+
+// commitConfig is the new image's config, as docker commit makes it: what
+// the container runs with (its image's config with the run flags over
+// it), and what of its image's it keeps (VOLUME, with the container's own
+// anonymous volumes' paths, as docker's container config has them).
+func commitConfig(images image.Store, parent *image.Image, st *state.Container) (v1.Config, error) {
+	cfg := v1.Config{
+		Entrypoint: st.Config.Entrypoint, Cmd: st.Config.Cmd, Env: st.Config.Env,
+		WorkingDir: st.Config.WorkingDir, User: st.Config.User,
+		Labels: st.Config.Labels, StopSignal: st.Config.StopSignal, ExposedPorts: st.Config.ExposedPorts,
+	}
+	pcfg, err := images.Config(parent)
+	if err != nil {
+		return cfg, fmt.Errorf("commit %s: its image's config: %w", st.Name, err)
+	}
+	for p := range pcfg.Config.Volumes {
+		addVolume(&cfg, p)
+	}
+	for _, v := range st.Volumes {
+		if v.Anonymous {
+			addVolume(&cfg, v.Container)
+		}
+	}
+	if h := st.Healthcheck; h != nil {
+		cfg.Healthcheck = &v1.HealthConfig{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout,
+			StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
+	return cfg, nil
+}
+
+func addVolume(cfg *v1.Config, path string) {
+	if cfg.Volumes == nil {
+		cfg.Volumes = map[string]struct{}{}
+	}
+	cfg.Volumes[path] = struct{}{}
 }

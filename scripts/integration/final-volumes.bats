@@ -125,3 +125,17 @@ volume_of() { md inspect -f "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Na
 	md volume rm used >/dev/null
 	[ -z "$(md volume ls -q)" ]
 }
+
+@test "final: volumes: commit keeps the image's and the run's config: Volumes, Labels, ExposedPorts, StopSignal, Healthcheck" {
+	md run --name base --network none busybox true
+	md commit -c 'VOLUME /data' -c 'LABEL from=image' base parent >/dev/null
+	md rm base >/dev/null
+	md run --name kid --network none -v /scratch --label run=yes --expose 8080 --stop-signal SIGUSR1 --health-cmd true parent true
+	md commit kid child >/dev/null
+	[ "$(md inspect -f '{{json .Config.Volumes}}' child)" = '{"/data":{},"/scratch":{}}' ]
+	[ "$(md inspect -f '{{json .Config.Labels}}' child)" = '{"from":"image","run":"yes"}' ]
+	[ "$(md inspect -f '{{json .Config.ExposedPorts}}' child)" = '{"8080/tcp":{}}' ]
+	[ "$(md inspect -f '{{.Config.StopSignal}}' child)" = SIGUSR1 ]
+	[ "$(md inspect -f '{{json .Config.Healthcheck.Test}}' child)" = '["CMD-SHELL","true"]' ]
+	md rm -v kid >/dev/null
+}
