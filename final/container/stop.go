@@ -21,6 +21,7 @@ func Stop(store state.Store, st *state.Container, timeout time.Duration) error {
 		}
 	}
 	if st.Status != state.Exited && st.Init.Alive() {
+		thaw(st.ID) // a paused container stops too, as docker's
 		if err := stopProcess(st.Init, timeout); err != nil {
 			return fmt.Errorf("stop %s: %w", st.Name, err)
 		}

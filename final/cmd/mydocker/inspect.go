@@ -182,8 +182,8 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		"Id": st.ID, "Name": "/" + st.Name, "Created": dockerTime(st.Created),
 		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
 		"State": map[string]any{
-			"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
-			"OOMKilled": false, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
+			"Status": st.DockerState(), "Running": running || st.Restarting(), "Paused": running && st.Paused(),
+			"Restarting": st.Restarting(), "OOMKilled": st.OOMKilled, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
 			"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
 		},
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),

@@ -70,6 +70,7 @@ func main() {
 		// main decides the exit status, not the library.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
+	app.Commands = append(app.Commands, moreCommands()...) // commands.go
 	quietUsageErrors(app)
 	code := exitCode(app.Run(context.Background(), os.Args))
 	image.ReleaseLeases() // what this command held is recorded or used by now

@@ -40,7 +40,7 @@ func psCommand() *cli.Command {
 			}
 			var shown []*state.Container
 			for _, st := range states {
-				if cmd.Bool("a") || st.Status != state.Exited {
+				if cmd.Bool("a") || st.Status != state.Exited || st.Restarting() {
 					shown = append(shown, st)
 				}
 			}

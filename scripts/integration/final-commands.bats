@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# final/: docker's commands that a user's first week needs (issue 24's
+# "commands" and "truth" rows): pause and unpause, what inspect and ps
+# tell the truth about (OOMKilled, Paused, Restarting, the restart
+# policy), rename, version, info, the container and image groups, logs
+# --since/--until, diff and history. Containers have no network unless
+# the test is about one: nothing here needs a bridge.
+
+load helpers
+
+# counter NAME: a detached container that prints 1, 2, 3… ten times a
+# second, so that its log shows whether it runs.
+counter() {
+	md run -d --name "$1" --network none busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done' >/dev/null
+}
+
+# last_count NAME: the last number the counter has printed.
+last_count() { md logs "$1" | tail -n 1; }
+
+# wait_count_above NAME N: wait (at most 10 s) until the counter is past N.
+wait_count_above() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(last_count "$1")" -gt "$2" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the counter of $1 stayed at $(last_count "$1"), not above $2" >&2
+	return 1
+}
+
+# wait_gone PID: wait (at most 10 s) until the process PID has exited.
+wait_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -d "/proc/$1" ] || return 0
+		sleep 0.1
+	done
+	echo "process $1 still runs: $(cat /proc/"$1"/status 2>/dev/null | grep State)" >&2
+	return 1
+}
+
+@test "final: commands: pause freezes a container, ps and inspect say so, unpause thaws it" {
+	counter c
+	wait_count_above c 2
+	run md pause c
+	[ "$status" -eq 0 ]
+	[ "$output" = c ]
+	run md ps
+	echo "$output"
+	[[ "$output" =~ "Up "[^$'\n']*" (Paused)" ]]
+	run md inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' c
+	[ "$output" = "paused true true" ]
+	# Frozen: the counter stands still (a second is ten of its steps).
+	before=$(last_count c)
+	sleep 1
+	[ "$(last_count c)" = "$before" ]
+	# What docker refuses on a paused container.
+	run --separate-stderr md pause c
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"is already paused"* ]]
+	run --separate-stderr md exec c true
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"Container c is paused, unpause the container before exec"* ]]
+	run --separate-stderr md rm c
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *'cannot remove container "/c": container is paused and must be unpaused first'* ]]
+	run md unpause c
+	[ "$status" -eq 0 ]
+	[ "$output" = c ]
+	wait_count_above c "$before"
+	run md inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' c
+	[ "$output" = "running false true" ]
+	run md ps
+	[[ "$output" != *"(Paused)"* ]]
+	run --separate-stderr md unpause c
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"is not paused"* ]]
+	md rm -f c >/dev/null
+	md run --name done --network none busybox true
+	run --separate-stderr md pause done
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"is not running"* ]]
+}
+
+@test "final: commands: stop, kill and rm -f end a paused container, as docker's do" {
+	# stop: the TERM reaches it once thawed, and its trap exits 3.
+	md run -d --name s --network none busybox sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done' >/dev/null
+	md pause s >/dev/null
+	run md stop -t 5 s
+	[ "$status" -eq 0 ]
+	run md inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Paused}}' s
+	[ "$output" = "exited 3 false" ]
+	# kill: KILL, taken.
+	md run -d --name k --network none busybox sleep 1000 >/dev/null
+	pid=$(md inspect -f '{{.State.Pid}}' k)
+	md pause k >/dev/null
+	run md kill k
+	[ "$status" -eq 0 ]
+	wait_gone "$pid"
+	run md wait k
+	[ "$output" = 137 ]
+	# rm -f: gone, with its process and cgroup (teardown checks the rest).
+	md run -d --name r --network none busybox sleep 1000 >/dev/null
+	pid=$(md inspect -f '{{.State.Pid}}' r)
+	md pause r >/dev/null
+	run md rm -f r
+	[ "$status" -eq 0 ]
+	[ ! -d "/proc/$pid" ]
+	[ "$(md ps -a -q | wc -l)" -eq 2 ]
+}
+
+@test "final: commands: a paused container whose monitor is killed is ended by the next command, thawed" {
+	md run -d --name m --network none busybox sleep 1000 >/dev/null
+	pid=$(md inspect -f '{{.State.Pid}}' m)
+	monitor=$(awk '/^PPid:/ { print $2 }' /proc/"$pid"/status)
+	md pause m >/dev/null
+	kill -KILL "$monitor"
+	wait_gone "$monitor"
+	run md ps -a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Exited"* ]]
+	wait_gone "$pid" # reaped by the host's init: not the command's to wait for
+	run md inspect -f '{{.State.Status}} {{.State.Paused}}' m
+	[ "$output" = "exited false" ]
+	md rm m >/dev/null
+}
+
+@test "final: commands: rm -f of a missing container exits 0 and says nothing; rm of one fails" {
+	run --separate-stderr md rm -f nosuch
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	md create --name here --network none busybox true >/dev/null
+	run --separate-stderr md rm -f nosuch here
+	[ "$status" -eq 0 ]
+	[ "$output" = here ]
+	run --separate-stderr md rm nosuch
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"nosuch"* ]]
+}
+
+@test "final: commands: inspect's State.OOMKilled is true after a memory limit's kill, false otherwise" {
+	# The shell itself holds 64 MB, past -m 8m: the OOM killer ends it.
+	run md run --name hog --network none -m 8m busybox sh -c 'x=$(dd if=/dev/zero bs=1M count=64 2>/dev/null | tr "\0" a); echo survived ${#x}'
+	echo "$output"
+	[ "$status" -eq 137 ]
+	run md inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}} {{.State.Status}}' hog
+	[ "$output" = "true 137 exited" ]
+	md run --name fine --network none -m 8m busybox true
+	run md inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' fine
+	[ "$output" = "false 0" ]
+}
+
+@test "final: commands: a container waiting to be restarted is Restarting in inspect and ps" {
+	md run -d --name flap --network none --restart always busybox sh -c 'exit 4' >/dev/null
+	# The monitor's wait doubles each time: it is soon the most of the time.
+	for ((i = 0; i < 100; i++)); do
+		[ "$(md inspect -f '{{.State.Restarting}}' flap)" = true ] && break
+		sleep 0.1
+	done
+	run md inspect -f '{{.State.Status}} {{.State.Restarting}} {{.State.Running}} {{.State.ExitCode}}' flap
+	echo "$output"
+	[ "$output" = "restarting true true 4" ]
+	run md ps
+	echo "$output"
+	[[ "$output" == *"Restarting (4) "*" ago"* ]]
+	md rm -f flap >/dev/null
+}
+
+@test "final: commands: --restart unless-stopped is its own policy: boot starts a stopped always container, not it" {
+	md run -d --name us --network none --restart unless-stopped busybox sleep 1000 >/dev/null
+	md run -d --name al --network none --restart always busybox sleep 1000 >/dev/null
+	run md inspect -f '{{.HostConfig.RestartPolicy.Name}}' us al
+	[ "$output" = "$(printf 'unless-stopped\nalways')" ]
+	md stop -t 1 us al >/dev/null
+	run md boot
+	[ "$status" -eq 0 ]
+	[ "$output" = al ]
+	run md inspect -f '{{.Name}} {{.State.Status}}' us al
+	[ "$output" = "$(printf '/us exited\n/al running')" ]
+}
