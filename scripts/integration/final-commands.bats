@@ -180,3 +180,40 @@ wait_gone() {
 	run md inspect -f '{{.Name}} {{.State.Status}}' us al
 	[ "$output" = "$(printf '/us exited\n/al running')" ]
 }
+
+@test "final: commands: rename moves the name: the old one is free, a taken one refused, peers see the new one" {
+	md run -d --name a --network none busybox sleep 1000 >/dev/null
+	id=$(md inspect -f '{{.Id}}' a)
+	run --separate-stderr md rename a b
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(md inspect -f '{{.Name}} {{.Id}}' b)" = "/b $id" ]
+	run md ps
+	[[ "$output" == *" b "* ]]
+	run md inspect a
+	[ "$status" -ne 0 ]
+	# The old name is free for another container.
+	md create --name a --network none busybox true >/dev/null
+	run --separate-stderr md rename b a
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *'The container name "/a" is already in use by container'* ]]
+	[ "$(md inspect -f '{{.Name}}' "$id")" = /b ]
+	run --separate-stderr md rename b b
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"Renaming a container with the same name as its current name"* ]]
+	run --separate-stderr md rename b 'bad/name'
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"Invalid container name (bad/name)"* ]]
+	run --separate-stderr md rename nosuch c
+	[ "$status" -ne 0 ]
+	# On a user network the others' /etc/hosts follow.
+	md network create renamenet >/dev/null
+	md run -d --name x --network renamenet busybox sleep 1000 >/dev/null
+	md run -d --name y --network renamenet busybox sleep 1000 >/dev/null
+	md exec y grep -w x /etc/hosts
+	md rename x z
+	run md exec y cat /etc/hosts
+	echo "$output"
+	[[ "$output" =~ [[:space:]]z($|[[:space:]]) ]]
+	! [[ "$output" =~ [[:space:]]x($|[[:space:]]) ]]
+}

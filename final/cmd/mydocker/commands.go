@@ -8,5 +8,6 @@ func moreCommands() []*cli.Command {
 	return []*cli.Command{
 		pauseCommand(),
 		unpauseCommand(),
+		renameCommand(),
 	}
 }
