@@ -217,3 +217,37 @@ wait_gone() {
 	[[ "$output" =~ [[:space:]]z($|[[:space:]]) ]]
 	! [[ "$output" =~ [[:space:]]x($|[[:space:]]) ]]
 }
+
+@test "final: commands: version and info give docker's fields, and --format reads them" {
+	run md version
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == "Client:"* ]]
+	[[ "$output" =~ $'\n'" Version: "+[0-9] ]]
+	[[ "$output" =~ $'\n'" Go version: "+go[0-9] ]]
+	[[ "$output" =~ $'\n'" OS/Arch: "+linux/ ]]
+	[[ "$output" == *$'\nServer: '* ]]
+	v=$(md version --format '{{.Client.Version}}')
+	[ -n "$v" ]
+	[ "$(md version --format '{{.Server.Version}}')" = "$v" ]
+	[[ "$(md --version)" == "mydocker version $v, build "* ]]
+	counter up
+	counter frozen
+	md pause frozen >/dev/null
+	md create --name made --network none busybox true >/dev/null
+	run md info
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for line in " Containers: 3" "  Running: 1" "  Paused: 1" "  Stopped: 1" " Images: 1" " Storage Driver: overlay2" \
+		" Cgroup Driver: cgroupfs" " Docker Root Dir: $MD_ROOT" " OSType: linux" " CPUs: $(nproc)"; do
+		grep -q -x -F -- "$line" <<<"$output" || { echo "no line '$line'" && false; }
+	done
+	cgroup_v2 && want=2 || want=1
+	grep -q -x -F " Cgroup Version: $want" <<<"$output"
+	grep -q -x -F " Kernel Version: $(uname -r)" <<<"$output"
+	grep -q -x -F " Architecture: $(uname -m)" <<<"$output"
+	grep -q -E '^ Total Memory: [0-9.]+[KMGT]iB$' <<<"$output"
+	grep -q -E '^ Operating System: .+' <<<"$output"
+	run md info --format '{{.Containers}} {{.ContainersPaused}} {{.Driver}} {{.CgroupVersion}} {{.DockerRootDir}}'
+	[ "$output" = "3 1 overlay2 $want $MD_ROOT" ]
+}

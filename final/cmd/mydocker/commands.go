@@ -9,5 +9,7 @@ func moreCommands() []*cli.Command {
 		pauseCommand(),
 		unpauseCommand(),
 		renameCommand(),
+		versionCommand(),
+		infoCommand(),
 	}
 }
