@@ -251,3 +251,82 @@ wait_gone() {
 	run md info --format '{{.Containers}} {{.ContainersPaused}} {{.Driver}} {{.CgroupVersion}} {{.DockerRootDir}}'
 	[ "$output" = "3 1 overlay2 $want $MD_ROOT" ]
 }
+
+@test "final: commands: diff lists what a container added (A), changed (C) and deleted (D), running or not" {
+	md run --name d --network none busybox sh -c 'echo x > /tmp/new; echo y >> /etc/passwd; rm /bin/ls; mkdir -p /a/b; touch /a/b/c; rm -rf /home'
+	run md diff d
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 'A /a' 'A /a/b' 'A /a/b/c' 'C /bin' 'D /bin/ls' 'C /etc' 'C /etc/passwd' 'D /home' 'C /tmp' 'A /tmp/new')" ]
+	# A container that changed nothing has nothing to show: not the
+	# hostname, hosts and resolv.conf that it was given.
+	md run -d --name quiet --network none busybox sleep 1000 >/dev/null
+	run md diff quiet
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	md exec quiet touch /made-while-running
+	run md container diff quiet
+	[ "$output" = "A /made-while-running" ]
+	# The image's paths are looked up inside the image: a layer (made by
+	# commit, so the container's) whose /x/up is a link to /etc must not
+	# lead the lookup to the host's /etc, which has os-release.
+	[ -e /etc/os-release ]
+	md run --rm --network none busybox test ! -e /etc/os-release
+	md run --name base --network none busybox sh -c 'mkdir /x; ln -s /etc /x/up'
+	md commit base linked >/dev/null
+	md run --name climb --network none linked sh -c 'rm /x/up; mkdir /x/up; touch /x/up/os-release'
+	run md diff climb
+	echo "$output"
+	[[ "$output" == *"A /x/up/os-release"* ]]
+}
+
+@test "final: commands: history shows the image's steps, newest first, with docker's columns" {
+	md run --name hc --network none busybox sh -c 'echo hi > /hello'
+	md commit -m "says hi" hc hi:1 >/dev/null
+	run md history hi:1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(head -n 1 <<<"$output" | tr -s ' ')" = "IMAGE CREATED CREATED BY SIZE COMMENT" ]
+	[ "$(wc -l <<<"$output")" -eq 3 ]
+	[[ "$(sed -n 2p <<<"$output")" =~ ^[0-9a-f]{12}\ +.*" ago "+.*says\ hi$ ]]
+	[[ "$(sed -n 3p <<<"$output")" == "<missing> "* ]]
+	run md image history -q hi:1
+	[ "$(sed -n 2p <<<"$output")" = "<missing>" ]
+	run md history --format '{{.Comment}}' hi:1
+	[ "$(head -n 1 <<<"$output")" = "says hi" ]
+}
+
+@test "final: commands: the container and image groups are the top-level commands" {
+	md container run --name g --network none busybox true
+	run md container ls -a -q
+	[ "$output" = "$(md ps -a -q)" ]
+	[ -n "$output" ]
+	run md container inspect -f '{{.Name}}' g
+	[ "$output" = /g ]
+	run md container rm g
+	[ "$output" = g ]
+	run md image ls
+	[ "$output" = "$(md images)" ]
+	md image tag busybox other:1
+	run md image inspect -f '{{json .RepoTags}}' other:1
+	[ "$output" = '["busybox:latest","other:1"]' ]
+	run md image rm other:1
+	[ "$status" -eq 0 ]
+	run md image ls -q
+	[ "$(md image ls -q | wc -l)" -eq 1 ]
+}
+
+@test "final: commands: logs --since and --until keep the lines of that time" {
+	md run -d --name l --network none busybox sh -c 'echo early; sleep 2; echo late; sleep 1000' >/dev/null
+	for ((i = 0; i < 100; i++)); do [ "$(md logs l | tail -n 1)" = late ] && break; sleep 0.1; done
+	early=$(md logs -t l | awk '$2 == "early" { print $1 }')
+	late=$(md logs -t l | awk '$2 == "late" { print $1 }')
+	[ "$(md logs --since "$late" l)" = late ]
+	[ "$(md logs --until "$early" l)" = early ]
+	[ "$(md logs --since 1h l)" = "$(printf 'early\nlate')" ]
+	[ "$(md logs --since "$(($(date +%s) + 60))" l)" = "" ]
+	[ "$(md logs --until 2000-01-01 l)" = "" ]
+	run --separate-stderr md logs --since yesterday l
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *'invalid time "yesterday"'* ]]
+}

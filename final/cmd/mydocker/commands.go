@@ -11,5 +11,9 @@ func moreCommands() []*cli.Command {
 		renameCommand(),
 		versionCommand(),
 		infoCommand(),
+		diffCommand(),
+		historyCommand(),
+		containerCommand(),
+		imageCommand(),
 	}
 }
