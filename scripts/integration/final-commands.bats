@@ -330,3 +330,41 @@ wait_gone() {
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *'invalid time "yesterday"'* ]]
 }
+
+# mem_limit NAME: the memory limit the container sees in its own cgroup.
+mem_limit() { md exec "$1" sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'; }
+
+@test "final: commands: update changes a running container's limits at once, and for its next start" {
+	md run -d --name u --network none -m 8m busybox sleep 1000 >/dev/null
+	[ "$(mem_limit u)" = 8388608 ]
+	run md update -m 32m --cpus 0.5 --pids-limit 50 --restart on-failure:3 u
+	[ "$status" -eq 0 ]
+	[ "$output" = u ]
+	[ "$(mem_limit u)" = 33554432 ]
+	run md inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' u
+	[ "$output" = "33554432 500000000 50 on-failure 3" ]
+	# An 8 MB string (twice that while the shell reads it), past the old
+	# limit, fits under the new one.
+	run md exec u sh -c 'x=$(dd if=/dev/zero bs=1M count=8 2>/dev/null | tr "\0" a); echo ${#x}'
+	[ "$output" = 8388608 ]
+	md restart -t 0 u >/dev/null
+	[ "$(mem_limit u)" = 33554432 ]
+	# A stopped container takes them at its next start.
+	md stop -t 0 u >/dev/null
+	md update -m 16m u >/dev/null
+	md start u >/dev/null
+	[ "$(mem_limit u)" = 16777216 ]
+	run --separate-stderr md update u
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"you must provide one or more flags"* ]]
+}
+
+@test "final: commands: update's limits hold for the restarts its monitor makes by policy" {
+	md run -d --name pol --network none --restart always -m 8m busybox sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; sleep 1' >/dev/null
+	for ((i = 0; i < 100; i++)); do [ "$(md logs pol | head -n 1)" = 8388608 ] && break; sleep 0.1; done
+	md update -m 32m pol >/dev/null
+	for ((i = 0; i < 100; i++)); do md logs pol | grep -q -x 33554432 && break; sleep 0.1; done
+	run md logs pol
+	echo "$output"
+	[[ "$output" == *33554432* ]]
+}

@@ -15,5 +15,6 @@ func moreCommands() []*cli.Command {
 		historyCommand(),
 		containerCommand(),
 		imageCommand(),
+		updateCommand(),
 	}
 }
