@@ -368,3 +368,65 @@ mem_limit() { md exec "$1" sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || c
 	echo "$output"
 	[[ "$output" == *33554432* ]]
 }
+
+@test "final: commands: container, image, volume, network and system prune remove what nothing uses, as docker's" {
+	md run --name gone --network none busybox sh -c 'echo hi > /x'
+	md create --name made --network none busybox true >/dev/null
+	md run -d --name up --network none busybox sleep 1000 >/dev/null
+	gone=$(md inspect -f '{{.Id}}' gone)
+	# Without -f it asks, and "no" (or no answer) keeps everything.
+	run --separate-stderr md container prune </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"WARNING! This will remove all stopped containers."* ]]
+	[ "$(md ps -a -q | wc -l)" -eq 3 ]
+	run md container prune -f
+	echo "$output"
+	[ "$(head -n 1 <<<"$output")" = "Deleted Containers:" ]
+	grep -q -x "$gone" <<<"$output"
+	[[ "$(tail -n 1 <<<"$output")" =~ ^"Total reclaimed space: "[0-9.]+k?B$ ]]
+	[ "$(md ps -a -q)" = "$(md ps -q)" ]
+	# Images: the dangling one goes, the named and the used stay.
+	md run --name c --network none busybox touch /y
+	md commit c >/dev/null
+	md rm c >/dev/null
+	md tag busybox extra:1
+	[ "$(md images -q | sort -u | wc -l)" -eq 2 ]
+	run md image prune -f
+	echo "$output"
+	[ "$(head -n 1 <<<"$output")" = "Deleted Images:" ]
+	[[ "$output" == *$'\ndeleted: sha256:'* ]]
+	[ "$(md images -q | sort -u | wc -l)" -eq 1 ]
+	# -a: every image no container uses; busybox is up's.
+	run md image prune -a -f
+	[ "$output" = "Total reclaimed space: 0B" ]
+	# Volumes: -a for named ones; one in use stays.
+	md volume create loose >/dev/null
+	md volume create held >/dev/null
+	md run -d --name holder --network none -v held:/data busybox sleep 1000 >/dev/null
+	run md volume prune -f
+	[ "$output" = "Total reclaimed space: 0B" ]
+	run md volume prune -a -f
+	[ "$(sed -n 1,2p <<<"$output")" = "$(printf 'Deleted Volumes:\nloose')" ]
+	[ "$(md volume ls -q)" = held ]
+	# Networks: an unused one goes, the default bridge never.
+	md network create idle >/dev/null
+	run md network prune -f
+	[ "$output" = "$(printf 'Deleted Networks:\nidle')" ]
+	# system prune: the stopped containers and dangling images at once.
+	md stop -t 0 up >/dev/null
+	run md system prune -f
+	echo "$output"
+	[[ "$output" == *"Deleted Containers:"* ]]
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+}
+
+@test "final: commands: system df shows images, containers and volumes, with what is reclaimable" {
+	md run --name stopped --network none busybox sh -c 'head -c 1000 /dev/zero > /k'
+	md run -d --name up --network none busybox sleep 1000 >/dev/null
+	run md system df
+	echo "$output"
+	[ "$(head -n 1 <<<"$output" | tr -s ' ')" = "TYPE TOTAL ACTIVE SIZE RECLAIMABLE" ]
+	[[ "$(grep '^Images' <<<"$output" | tr -s ' ')" == "Images 1 1 "*" 0B (0%)" ]]
+	[[ "$(grep '^Containers' <<<"$output" | tr -s ' ')" =~ ^"Containers 2 1 "1(\.[0-9]+)?kB" "1(\.[0-9]+)?kB" (100%)"$ ]]
+	[[ "$(grep '^Local Volumes' <<<"$output" | tr -s ' ')" == "Local Volumes 0 0 0B 0B (0%)" ]]
+}

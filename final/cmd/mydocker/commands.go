@@ -2,10 +2,19 @@ package main
 
 import "github.com/urfave/cli/v3"
 
-// moreCommands are docker's commands that issue 24 added, each in a file
-// of its own.
-func moreCommands() []*cli.Command {
-	return []*cli.Command{
+// withMoreCommands adds to the top-level commands those of issue 24's
+// "commands" row, each in a file of its own, and the prune of the
+// volume and network groups.
+func withMoreCommands(cmds []*cli.Command) []*cli.Command {
+	for _, c := range cmds {
+		switch c.Name {
+		case "volume":
+			c.Commands = append(c.Commands, volumePruneCommand())
+		case "network":
+			c.Commands = append(c.Commands, networkPruneCommand())
+		}
+	}
+	return append(cmds,
 		pauseCommand(),
 		unpauseCommand(),
 		renameCommand(),
@@ -13,8 +22,9 @@ func moreCommands() []*cli.Command {
 		infoCommand(),
 		diffCommand(),
 		historyCommand(),
+		updateCommand(),
 		containerCommand(),
 		imageCommand(),
-		updateCommand(),
-	}
+		systemCommand(),
+	)
 }

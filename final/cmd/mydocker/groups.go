@@ -14,7 +14,7 @@ func containerCommand() *cli.Command {
 			exportCommand(), inspectCommand(), killCommand(), logsCommand(),
 			named(psCommand(), "ls", "ps", "list"), pauseCommand(), renameCommand(), restartCommand(),
 			named(rmCommand(), "rm", "remove"), runCommand(), startCommand(), statsCommand(), stopCommand(),
-			topCommand(), unpauseCommand(), waitCommand(),
+			topCommand(), unpauseCommand(), updateCommand(), waitCommand(), containerPruneCommand(),
 		},
 	}
 }
@@ -27,7 +27,7 @@ func imageCommand() *cli.Command {
 		Commands: []*cli.Command{
 			historyCommand(), importCommand(), inspectCommand(), loadCommand(),
 			named(imagesCommand(), "ls", "list"), pullCommand(), named(rmiCommand(), "rm", "remove"),
-			saveCommand(), tagCommand(),
+			saveCommand(), tagCommand(), imagePruneCommand(),
 		},
 	}
 }
