@@ -138,6 +138,12 @@ wait_gone() {
 	run --separate-stderr md rm nosuch
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"nosuch"* ]]
+	# A container named h or help is a container, not a call for help.
+	md create --name h --network none busybox true >/dev/null
+	[ "$(md inspect -f '{{.Name}}' h)" = /h ]
+	run md rm h
+	[ "$status" -eq 0 ]
+	[ "$output" = h ]
 }
 
 @test "final: commands: inspect's State.OOMKilled is true after a memory limit's kill, false otherwise" {

@@ -14,7 +14,7 @@ func withMoreCommands(cmds []*cli.Command) []*cli.Command {
 			c.Commands = append(c.Commands, networkPruneCommand())
 		}
 	}
-	return append(cmds,
+	cmds = append(cmds,
 		pauseCommand(),
 		unpauseCommand(),
 		renameCommand(),
@@ -27,4 +27,20 @@ func withMoreCommands(cmds []*cli.Command) []*cli.Command {
 		imageCommand(),
 		systemCommand(),
 	)
+	noHelpCommand(cmds)
+	return cmds
+}
+
+// noHelpCommand takes the "help" subcommand (alias "h") that urfave gives
+// every command away from those that have no subcommands: "rm h" printed
+// rm's help and exited 0, so a container named h or help could not be
+// removed, inspected or committed. --help and -h stay.
+func noHelpCommand(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if len(c.Commands) == 0 {
+			c.HideHelpCommand = true
+		} else {
+			noHelpCommand(c.Commands)
+		}
+	}
 }
