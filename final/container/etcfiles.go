@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -40,17 +41,21 @@ func writeEtcFiles(store state.Store, st *state.Container) error {
 	if err := writeInPlace(st.EtcPath("hostname"), []byte(st.HostnameOrID()+"\n")); err != nil {
 		return err
 	}
-	if err := writeInPlace(st.EtcPath("resolv.conf"), resolvConf(st.HostNetwork)); err != nil {
+	if err := writeInPlace(st.EtcPath("resolv.conf"), containerResolvConf(st)); err != nil {
+		return err
+	}
+	extra, err := extraHosts(store, st)
+	if err != nil {
 		return err
 	}
 	if st.HostNetwork {
 		hosts, err := os.ReadFile("/etc/hosts")
 		if err != nil {
-			hosts = hostsFile(st, nil)
+			hosts = hostsFile(st)
 		}
-		return writeInPlace(st.EtcPath("hosts"), hosts)
+		return writeInPlace(st.EtcPath("hosts"), append(hosts, extra...))
 	}
-	if err := writeInPlace(st.EtcPath("hosts"), hostsFile(st, nil)); err != nil {
+	if err := writeInPlace(st.EtcPath("hosts"), append(hostsFile(st), extra...)); err != nil {
 		return err
 	}
 	if st.Endpoint != nil {
@@ -59,15 +64,17 @@ func writeEtcFiles(store state.Store, st *state.Container) error {
 	return nil
 }
 
-// updatePeers rewrites /etc/hosts of every live container on the network
-// name (but leaving, which is going), each listing all the others. The
-// lock makes the rewrites of two containers that join at once follow one
-// another, each from the list as it is then.
+// updatePeers writes the name table of the network name (see
+// network.Names) from every live container on it (but leaving, which is
+// going), which their DNS servers answer from. The lock makes the
+// tables of two containers that join at once follow one another, each
+// from the list as it is then.
 func updatePeers(store state.Store, name, leaving string) error {
 	if name == network.DefaultName {
-		return nil // docker's default bridge resolves no names either
+		return nil // docker's default bridge resolves no names
 	}
-	lock, err := network.Store{Root: store.Root}.Lock()
+	nets := network.Store{Root: store.Root}
+	lock, err := nets.Lock()
 	if err != nil {
 		return err
 	}
@@ -76,40 +83,137 @@ func updatePeers(store state.Store, name, leaving string) error {
 	if err != nil {
 		return err
 	}
-	var peers []*state.Container
+	names := network.Names{}
 	for _, s := range states {
-		if s.ID != leaving && s.Endpoint != nil && s.Endpoint.Network == name && s.Init.Alive() {
-			peers = append(peers, s)
+		if s.ID == leaving || s.Endpoint == nil || s.Endpoint.Network != name || !s.Init.Alive() {
+			continue
+		}
+		for _, n := range peerNames(s) {
+			names[n] = append(names[n], s.Endpoint.IP)
+			names[n+"."+name] = append(names[n+"."+name], s.Endpoint.IP)
 		}
 	}
-	for _, s := range peers {
-		if err := writeInPlace(s.EtcPath("hosts"), hostsFile(s, peers)); err != nil {
-			return fmt.Errorf("update /etc/hosts of %s: %w", s.Name, err)
-		}
+	if err := nets.WriteNames(name, names); err != nil {
+		return fmt.Errorf("write the names of network %s: %w", name, err)
 	}
 	return nil
 }
 
-// hostsFile is a container's /etc/hosts: localhost, its own name on its
-// address, and each peer's name (and host name, when it has its own).
-func hostsFile(st *state.Container, peers []*state.Container) []byte {
+// peerNames are the names another container finds st by: its name, its
+// host name and its short ID, as docker's.
+func peerNames(st *state.Container) []string {
+	names := []string{strings.ToLower(st.Name), st.ShortID()}
+	if h := strings.ToLower(st.HostnameOrID()); h != names[0] && h != st.ShortID() {
+		names = append(names, h)
+	}
+	for _, a := range st.Endpoint.Aliases {
+		names = append(names, strings.ToLower(a))
+	}
+	return names
+}
+
+// hostsFile is a container's /etc/hosts: localhost, and its own name on
+// its address. Others' names are its DNS server's (dnsService).
+func hostsFile(st *state.Container) []byte {
 	var b bytes.Buffer
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
 		"fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
 	if st.Endpoint != nil {
 		fmt.Fprintf(&b, "%s\t%s\n", st.Endpoint.IP, st.HostnameOrID())
 	}
-	for _, p := range peers {
-		if p.ID == st.ID {
-			continue
+	return b.Bytes()
+}
+
+// containerResolvConf is st's resolv.conf: the host's (resolvConf),
+// with --dns, --dns-search and --dns-option over its lines; on a user
+// network its own DNS server's address instead of any server, and
+// ndots:0, as docker writes it, so that a bare name is asked as it is.
+func containerResolvConf(st *state.Container) []byte {
+	host := resolvConf(st.HostNetwork)
+	d := st.DNS
+	if !usesDNS(st) && len(d.Servers) == 0 && len(d.Search) == 0 && len(d.Options) == 0 {
+		return host
+	}
+	servers, search, options := parseResolvConf(host)
+	if len(d.Servers) > 0 {
+		servers = d.Servers
+	}
+	if len(d.Search) > 0 {
+		search = d.Search
+	}
+	if len(d.Options) > 0 {
+		options = d.Options
+	}
+	if usesDNS(st) {
+		servers = []string{"127.0.0.11"}
+		if !slices.ContainsFunc(options, func(o string) bool { return strings.HasPrefix(o, "ndots:") }) {
+			options = append(options, "ndots:0")
 		}
-		names := p.Name
-		if h := p.HostnameOrID(); h != p.Name {
-			names += " " + h
-		}
-		fmt.Fprintf(&b, "%s\t%s\n", p.Endpoint.IP, names)
+	}
+	var b bytes.Buffer
+	for _, s := range servers {
+		fmt.Fprintf(&b, "nameserver %s\n", s)
+	}
+	if len(search) > 0 {
+		fmt.Fprintf(&b, "search %s\n", strings.Join(search, " "))
+	}
+	if len(options) > 0 {
+		fmt.Fprintf(&b, "options %s\n", strings.Join(options, " "))
 	}
 	return b.Bytes()
+}
+
+// parseResolvConf reads the servers, search domains and options of a
+// resolv.conf.
+func parseResolvConf(data []byte) (servers, search, options []string) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		switch fields[0] {
+		case "nameserver":
+			servers = append(servers, fields[1])
+		case "search", "domain":
+			search = fields[1:]
+		case "options":
+			options = append(options, fields[1:]...)
+		}
+	}
+	return servers, search, options
+}
+
+// extraHosts are the --add-host lines of st's /etc/hosts. host-gateway
+// is the host as the container reaches it: its network's gateway.
+func extraHosts(store state.Store, st *state.Container) ([]byte, error) {
+	var b bytes.Buffer
+	for _, h := range st.DNS.ExtraHosts {
+		name, ip, _ := strings.Cut(h, ":")
+		if ip == "host-gateway" {
+			gw, err := hostGateway(store, st)
+			if err != nil {
+				return nil, err
+			}
+			ip = gw
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", ip, name)
+	}
+	return b.Bytes(), nil
+}
+
+// hostGateway is the address of the host on st's network, or on the
+// default bridge for a container without one.
+func hostGateway(store state.Store, st *state.Container) (string, error) {
+	name := network.DefaultName
+	if st.Endpoint != nil {
+		name = st.Endpoint.Network
+	}
+	n, err := network.Store{Root: store.Root}.Get(name)
+	if err != nil {
+		return "", fmt.Errorf("--add-host NAME:host-gateway: no network %s to reach the host through: %w", name, err)
+	}
+	return n.Gateway, nil
 }
 
 // resolvConf is the host's resolv.conf for a container: as it is with the

@@ -66,6 +66,7 @@ func StartAgain(store state.Store, st *state.Container, opts RunOptions, m Monit
 		return code, true, nil
 	}
 	defer pipes.close()
+	pipes.stopHealth = startHealth(store, st, m)
 	status, err = watch(store, st, parent, pipes, signals)
 	return status, err == nil, err
 }

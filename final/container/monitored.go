@@ -1,6 +1,8 @@
 package container
 
 import (
+	"time"
+
 	"os"
 
 	"github.com/mydocker/mydocker/final/state"
@@ -20,6 +22,10 @@ type Monitor interface {
 	// Console makes the stdio of a run as opts ask, which the monitor's
 	// clients talk to from then on.
 	Console(opts RunOptions) (Console, error)
+	// Probe runs argv in the running container st, as exec does, for its
+	// health check: its exit code and output, or why it did not finish
+	// within timeout.
+	Probe(st *state.Container, argv []string, timeout time.Duration) (int, string, error)
 }
 
 // Console is one run's stdio, which the monitor holds: pipes, or with -t

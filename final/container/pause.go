@@ -23,7 +23,11 @@ func Pause(store state.Store, st *state.Container) error {
 		case now.Paused():
 			return fmt.Errorf("container %s is already paused", now.ID)
 		}
-		return cgroups.Pause(now.ID)
+		if err := cgroups.Pause(now.ID); err != nil {
+			return err
+		}
+		logEvent(now, "pause", nil)
+		return nil
 	})
 }
 
@@ -33,7 +37,11 @@ func Unpause(store state.Store, st *state.Container) error {
 		if !now.Running() || !now.Paused() {
 			return fmt.Errorf("container %s is not paused", now.ID)
 		}
-		return cgroups.Resume(now.ID)
+		if err := cgroups.Resume(now.ID); err != nil {
+			return err
+		}
+		logEvent(now, "unpause", nil)
+		return nil
 	})
 }
 

@@ -81,17 +81,28 @@ type RunOptions struct {
 	// Root is mydocker's state directory (--root): images, layers and the
 	// containers live under it.
 	Root string
-	// Volumes are the host directories bind-mounted into the container (-v).
+	// Volumes are the host directories bind-mounted into the container
+	// (-v, --mount): a path of the host's, or a volume of the store.
 	Volumes []overlay.Volume
+	// Tmpfs are its tmpfs mounts (--tmpfs, --mount type=tmpfs).
+	Tmpfs []overlay.Tmpfs
 	// Network is the network the container joins (--net, book 6.3); none
 	// leaves it with lo alone.
 	Network string
-	// Ports are the host ports mapped to it (-p, book 6.4).
-	Ports []network.Port
+	// Aliases are its more names on its network (--network-alias).
+	Aliases []string
+	// Ports are the host ports mapped to it (-p, book 6.4), as asked;
+	// PublishAll (-P) adds a free one for each of Config.ExposedPorts.
+	Ports      []network.Port
+	PublishAll bool
 	// ReadOnly mounts the root filesystem read-only (--read-only).
 	ReadOnly bool
 	// Hostname is --hostname; "" gives the short ID.
 	Hostname string
+	// DNS is --dns, --dns-search, --dns-option and --add-host.
+	DNS state.DNSConfig
+	// Healthcheck is the image's HEALTHCHECK with --health-* over it.
+	Healthcheck *state.HealthConfig
 	// HostNetwork keeps the container in the host's network namespace
 	// (--network host).
 	HostNetwork bool
@@ -111,6 +122,8 @@ type initPipes struct {
 	command, status *os.File // our ends
 	theirs          []*os.File
 	console         Console // the command's stdio, held by the monitor
+	dns             *dnsService
+	stopHealth      func() // the health check's, while the command runs
 }
 
 func newInitPipes() (*initPipes, error) {
@@ -137,7 +150,23 @@ func (p *initPipes) closeTheirs() {
 	}
 }
 
+// closeDNS stops the container's DNS server, if it has one.
+func (p *initPipes) closeDNS() {
+	p.dns.Close()
+	p.dns = nil
+}
+
+// endHealth stops the container's health check, if it has one.
+func (p *initPipes) endHealth() {
+	if p.stopHealth != nil {
+		p.stopHealth()
+		p.stopHealth = nil
+	}
+}
+
 func (p *initPipes) close() {
+	p.endHealth()
+	p.closeDNS()
 	p.closeTheirs()
 	p.command.Close()
 	p.status.Close()

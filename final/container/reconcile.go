@@ -116,7 +116,7 @@ func reconcile(store state.Store, st *state.Container) (*state.Container, error)
 	}
 	if st.Status == state.Created {
 		// Abandoned before it started: nothing of it is kept.
-		err = store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
+		err = store.Change(st, func(now *state.Container) error { return destroy(store, now, false, true) })
 	} else {
 		err = finish(store, st, nil)
 	}

@@ -10,10 +10,11 @@ import (
 )
 
 // Remove deletes a container (book 5.6): its writable layer, state, log
-// and cgroup. A running container is refused unless force, which kills it
-// first. A volume's host data is never deleted: every unmount is checked
-// before anything is.
-func Remove(store state.Store, st *state.Container, force bool) error {
+// and cgroup, and with volumes (rm -v) its anonymous volumes. A running
+// container is refused unless force, which kills it first. A bound
+// directory's data is never deleted: every unmount is checked before
+// anything is.
+func Remove(store state.Store, st *state.Container, force, volumes bool) error {
 	if st.Status != state.Exited && st.Init.Alive() {
 		// docker's words, which scripts match.
 		switch {
@@ -45,7 +46,7 @@ func Remove(store state.Store, st *state.Container, force bool) error {
 	}
 	// Everything goes before anything is written: on a full disk, a
 	// removal is what frees it.
-	err := store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
+	err := store.Change(st, func(now *state.Container) error { return destroy(store, now, false, volumes) })
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", st.Name, err)
 	}

@@ -11,9 +11,11 @@ import (
 // /etc/hosts are rewritten, as when it joined.
 func Rename(store state.Store, st *state.Container, name string) error {
 	err := store.Change(st, func(now *state.Container) error {
+		old := now.Name
 		if err := store.Rename(now, name); err != nil {
 			return err
 		}
+		logEvent(now, "rename", map[string]string{"oldName": "/" + old})
 		*st = *now
 		return nil
 	})

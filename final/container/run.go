@@ -15,7 +15,6 @@ import (
 	"github.com/mydocker/mydocker/final/initproc"
 	"github.com/mydocker/mydocker/final/internal/signals"
 	"github.com/mydocker/mydocker/final/network"
-	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -82,6 +81,7 @@ func Run(opts RunOptions, m Monitor, signals <-chan os.Signal) (*state.Container
 	if opts.Started != nil {
 		opts.Started(st) // the monitor lets its caller return: it waits on
 	}
+	pipes.stopHealth = startHealth(store, st, m)
 	status, err := watch(store, st, parent, pipes, signals)
 	return st, status, err
 }
@@ -94,6 +94,9 @@ func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *init
 	go signals.Forward(parent.Process, sigc, done)
 	err := parent.Wait()
 	close(done)
+	pipes.endHealth() // a check now would be of a container that is gone
+	// Its DNS server's sockets hold its network namespace: they go first.
+	pipes.closeDNS()
 	status, err := signals.ExitStatus(err)
 	if err != nil {
 		return 0, err
@@ -125,17 +128,19 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 	st := &state.Container{
 		ID: state.NewID(), Name: opts.Name, Image: opts.Image, ImageID: opts.ImageID,
 		Config: opts.Config, Command: opts.Command,
-		Hostname: opts.Hostname,
-		Created:  time.Now(), Status: state.Created,
+		Hostname: opts.Hostname, DNS: opts.DNS, Healthcheck: opts.Healthcheck,
+		Created: time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
 		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
-		Volumes: opts.Volumes, Resources: opts.Resources, Owner: owner,
+		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
+		PortBindings: opts.Ports, PublishAll: opts.PublishAll,
 	}
 	st.Env = containerEnv(st.HostnameOrID(), opts.TTY, opts.Env)
 	if err := store.Create(st); err != nil {
 		return nil, err
 	}
+	logEvent(st, "create", nil)
 	return st, nil
 }
 
@@ -144,17 +149,24 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 // and puts it into its cgroup. Each step is recorded before it is made, so that discard undoes what was.
 func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
-	mount := ws.Create
+	mount, fresh := ws.Create, true
 	if _, err := os.Stat(ws.Upper()); err == nil {
-		mount = ws.Remount // it ran before: its writable layer is kept
+		mount, fresh = ws.Remount, false // it ran before: its writable layer is kept
 	}
 	// The volumes' host directories are made here; init binds them, in
 	// the container's mount namespace.
-	if err := overlay.CreateHostDirs(st.Volumes); err != nil {
+	if err := makeVolumes(st); err != nil {
 		return nil, nil, err
 	}
 	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err
+	}
+	// A new container's new volumes get the image's files, before anything
+	// in the container runs.
+	if fresh {
+		if err := fillVolumes(st, ws.Merged()); err != nil {
+			return nil, nil, err
+		}
 	}
 	pipes, err := newInitPipes()
 	if err != nil {
@@ -199,6 +211,10 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 	if err == nil {
 		err = writeEtcFiles(state.Store{Root: opts.Root}, st)
 	}
+	if err == nil && usesDNS(st) {
+		// Ready before the command starts: its first question is answered.
+		pipes.dns, err = serveDNS(st, parent.Process.Pid)
+	}
 	if err != nil {
 		stopInit(parent)
 		pipes.close()
@@ -219,7 +235,8 @@ func connect(st *state.Container, opts RunOptions, pid int) error {
 	nets := Networks(state.Store{Root: opts.Root})
 	// Recorded under the networks' lock: an address that a state does
 	// not record is then surely of a run that died, and collected.
-	ep, err := nets.Reserve(opts.Network, st.ID, opts.Ports, func(ep *network.Endpoint) error {
+	ep, err := nets.Reserve(opts.Network, st.ID, publishedPorts(st, opts), func(ep *network.Endpoint) error {
+		ep.Aliases = opts.Aliases
 		st.Endpoint = ep
 		if err := st.Save(); err != nil {
 			st.Endpoint = nil
@@ -256,7 +273,7 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 	}
 	cfg := initproc.Config{Args: st.Command, Hostname: st.HostnameOrID(), Cwd: st.Config.WorkingDir, User: st.Config.User, ReadOnly: st.ReadOnly,
 		TTY: pipes.console.TTY(), ConsoleSize: pipes.console.Size(), EtcBinds: etcBinds(st), Confinement: conf}
-	cfg.Volumes = st.Volumes
+	cfg.Volumes, cfg.Tmpfs = st.Volumes, st.Tmpfs
 	cfg.Env = st.Env
 	if err := initproc.SendConfig(cfg, pipes.command); err != nil {
 		return err
@@ -271,7 +288,11 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 		return masterErr
 	}
 	st.Status, st.StartedAt = state.Running, time.Now()
-	return st.Save()
+	if err := st.Save(); err != nil {
+		return err
+	}
+	logEvent(st, "start", nil)
+	return nil
 }
 
 // stopInit kills the container's init, which waits on the pipe, when the

@@ -2,11 +2,13 @@ package container
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/events"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/state"
@@ -48,6 +50,8 @@ func disconnect(st *state.Container, leaveVeth bool) error {
 	if err := off(st.Endpoint, st.ID); err != nil {
 		return err
 	}
+	events.Log(st.Root(), events.Network, "disconnect", st.Endpoint.Network,
+		map[string]string{"name": st.Endpoint.Network, "type": "bridge", "container": st.ID})
 	return updatePeers(state.Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
 }
 
@@ -76,12 +80,16 @@ func stopProcesses(id string) error {
 // destroy removes a container, with its lock held: its processes, cgroup,
 // mounts, directory and name. It writes nothing before it has freed
 // everything, so that it also works, and frees space, on a full disk.
-func destroy(store state.Store, st *state.Container, leaveVeth bool) error {
+func destroy(store state.Store, st *state.Container, leaveVeth, volumes bool) error {
 	if err := stopProcesses(st.ID); err != nil {
 		return err
 	}
 	if err := store.Remove(st); err != nil {
 		return err
+	}
+	logEvent(st, "destroy", nil)
+	if volumes {
+		removeAnonymousVolumes(store, st)
 	}
 	// The container is gone: a network that cannot be written to now
 	// (a full disk) keeps its address until it is collected, and that is
@@ -148,9 +156,14 @@ func finishWith(store state.Store, st *state.Container, code *int, leaveVeth boo
 	return store.Change(st, func(now *state.Container) error {
 		// Read while its cgroup, which counts the kills, is still there.
 		oomKilled := cgroups.OOMKilled(now.ID)
+		die := map[string]string{}
+		if code != nil {
+			die["exitCode"] = strconv.Itoa(*code)
+		}
+		logEvent(now, "die", die) // before destroy's, as docker's
 		var err error
 		if now.AutoRemove {
-			err = destroy(store, now, leaveVeth)
+			err = destroy(store, now, leaveVeth, true) // --rm: its anonymous volumes too, as docker
 		} else {
 			err = teardownWith(now, leaveVeth)
 		}
@@ -172,5 +185,5 @@ func finishWith(store state.Store, st *state.Container, code *int, leaveVeth boo
 
 // discard removes a container that never ran: nothing of it is kept.
 func discard(store state.Store, st *state.Container) {
-	_ = store.Change(st, func(now *state.Container) error { return destroy(store, now, false) })
+	_ = store.Change(st, func(now *state.Container) error { return destroy(store, now, false, true) })
 }

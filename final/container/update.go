@@ -71,6 +71,7 @@ func UpdateContainer(store state.Store, st *state.Container, u Update) error {
 			return err
 		}
 		*st = *now
+		logEvent(now, "update", nil)
 		return nil
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
@@ -76,7 +77,7 @@ func openAndRun(dir string, fn func(root *os.File) error) error {
 // cannot lead out: openat2 RESOLVE_IN_ROOT, through pathrs-lite), and
 // written by cp's own host writer (cphost.go), never the image unpacker:
 // what a container names .wh.x is a file, not a whiteout.
-func CopyOut(store state.Store, st *state.Container, src, dest string) error {
+func CopyOut(store state.Store, st *state.Container, src, dest string, archive bool) error {
 	if info, err := os.Stat(dest); err == nil && info.IsDir() {
 		dest = filepath.Join(dest, path.Base("/"+src))
 	}
@@ -95,7 +96,7 @@ func CopyOut(store state.Store, st *state.Container, src, dest string) error {
 			return fmt.Errorf("cp: %s in %s: %w", src, st.Name, err)
 		}
 		defer handle.Close()
-		return copyOutTo(handle, path.Clean("/"+src), parent, filepath.Base(dest))
+		return copyOutTo(handle, path.Clean("/"+src), parent, filepath.Base(dest), archive)
 	})
 }
 
@@ -106,7 +107,7 @@ func CopyOut(store state.Store, st *state.Container, src, dest string) error {
 // with O_NOFOLLOW: a container that swaps a directory for a symlink to
 // the host's /etc meanwhile writes nothing there. What it makes is owned
 // by root, with src's modes, as docker's cp.
-func CopyIn(store state.Store, st *state.Container, src, dest string) error {
+func CopyIn(store state.Store, st *state.Container, src, dest string, archive bool) error {
 	if _, err := os.Lstat(src); err != nil {
 		return fmt.Errorf("cp: %w", err)
 	}
@@ -123,13 +124,14 @@ func CopyIn(store state.Store, st *state.Container, src, dest string) error {
 				return err
 			}
 			rel, _ := filepath.Rel(src, p)
-			return copyEntryIn(root, p, path.Join(target, filepath.ToSlash(rel)), d)
+			return copyEntryIn(root, p, path.Join(target, filepath.ToSlash(rel)), d, archive)
 		})
 	})
 }
 
-// copyEntryIn makes the host entry p at the container path target.
-func copyEntryIn(root *os.File, p, target string, d fs.DirEntry) error {
+// copyEntryIn makes the host entry p at the container path target; with
+// archive (cp -a) owned by p's uid and gid, else by root.
+func copyEntryIn(root *os.File, p, target string, d fs.DirEntry, archive bool) error {
 	info, err := d.Info()
 	if err != nil {
 		return err
@@ -139,7 +141,11 @@ func copyEntryIn(root *os.File, p, target string, d fs.DirEntry) error {
 		if err != nil {
 			return fmt.Errorf("cp: make %s: %w", target, err)
 		}
-		return h.Close()
+		defer h.Close()
+		if archive {
+			return chownHandle(h, info)
+		}
+		return nil
 	}
 	parent, err := pathrs.MkdirAllHandle(root, path.Dir(target), 0o755)
 	if err != nil {
@@ -154,11 +160,39 @@ func copyEntryIn(root *os.File, p, target string, d fs.DirEntry) error {
 			return err
 		}
 		_ = unix.Unlinkat(dirfd, name, 0)
-		return unix.Symlinkat(link, dirfd, name)
+		if err := unix.Symlinkat(link, dirfd, name); err != nil {
+			return err
+		}
 	case d.Type().IsRegular():
-		return copyFileAt(p, dirfd, name, info.Mode().Perm())
+		if err := copyFileAt(p, dirfd, name, info.Mode().Perm()); err != nil {
+			return err
+		}
+	default:
+		return nil // devices, FIFOs, sockets: docker cp leaves them too
 	}
-	return nil // devices, FIFOs, sockets: docker cp leaves them too
+	if archive {
+		return chownAt(dirfd, name, info)
+	}
+	return nil
+}
+
+// chownAt gives name in dirfd (not followed) the owner of info.
+func chownAt(dirfd int, name string, info fs.FileInfo) error {
+	sys, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return unix.Fchownat(dirfd, name, int(sys.Uid), int(sys.Gid), unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// chownHandle gives the directory h (a pathrs O_PATH handle) the owner of
+// info, through its descriptor.
+func chownHandle(h *os.File, info fs.FileInfo) error {
+	sys, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return unix.Fchownat(int(h.Fd()), "", int(sys.Uid), int(sys.Gid), unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW)
 }
 
 // copyFileAt copies the host file p to name in the directory dirfd.

@@ -29,7 +29,7 @@ import (
 //     copied (file capabilities are one): a container's file never runs
 //     with more power on the host than its runner gives it;
 //   - what is made belongs to the user running cp, as docker's cp makes
-//     it without -a (mydocker has no -a);
+//     it without -a; with -a it keeps the container's uid and gid;
 //   - every entry is made relative to its open parent directory, under an
 //     os.Root (openat2 RESOLVE_BENEATH), and never through a symlink: a
 //     symlink is copied as a symlink, its target as it is, never followed;
@@ -58,7 +58,7 @@ func unixMode(st *unix.Stat_t) fs.FileMode {
 
 // copyOutTo copies the container's src (an O_PATH handle inside its root;
 // rel names it in messages) to name in the host directory dir.
-func copyOutTo(src *os.File, rel string, dir *os.Root, name string) error {
+func copyOutTo(src *os.File, rel string, dir *os.Root, name string, archive bool) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(src.Fd()), &st); err != nil {
 		return fmt.Errorf("cp: %s: %w", rel, err)
@@ -69,26 +69,26 @@ func copyOutTo(src *os.File, rel string, dir *os.Root, name string) error {
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return copyDirOut(f, &st, rel, dir, name)
+		return copyDirOut(f, &st, rel, dir, name, archive)
 	case unix.S_IFREG:
 		f, err := pathrs.Reopen(src, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC)
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return copyFileOut(f, rel, dir, name)
+		return copyFileOut(f, rel, dir, name, archive)
 	case unix.S_IFLNK:
 		target, err := readlinkAt(int(src.Fd()), "")
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return symlinkOut(target, rel, dir, name)
+		return symlinkOut(target, rel, dir, name, ownerOf(&st, archive))
 	}
 	return fmt.Errorf("cp: %s is %s: only files, directories and symlinks are copied out of a container", rel, kindOf(st.Mode))
 }
 
 // copyDirOut copies the open directory src (closed here) to the directory
 // name of dir, made or, when there is one, merged into as docker's cp does.
-func copyDirOut(src *os.File, st *unix.Stat_t, rel string, dir *os.Root, name string) error {
+func copyDirOut(src *os.File, st *unix.Stat_t, rel string, dir *os.Root, name string, archive bool) error {
 	defer src.Close()
 	sub, err := makeDir(dir, name)
 	if err != nil {
@@ -100,11 +100,14 @@ func copyDirOut(src *os.File, st *unix.Stat_t, rel string, dir *os.Root, name st
 		return fmt.Errorf("cp: %s: %w", rel, err)
 	}
 	for _, n := range names {
-		if err := copyEntryOut(int(src.Fd()), n, path.Join(rel, n), sub); err != nil {
+		if err := copyEntryOut(int(src.Fd()), n, path.Join(rel, n), sub, archive); err != nil {
 			return err
 		}
 	}
 	if err := dir.Chmod(name, keptMode(unixMode(st))); err != nil {
+		return fmt.Errorf("cp: %s: %w", rel, err)
+	}
+	if err := chownOut(dir, name, ownerOf(st, archive)); err != nil {
 		return fmt.Errorf("cp: %s: %w", rel, err)
 	}
 	return setTimes(dir, name, st)
@@ -112,7 +115,7 @@ func copyDirOut(src *os.File, st *unix.Stat_t, rel string, dir *os.Root, name st
 
 // copyEntryOut copies the entry name of the container's directory dirfd to
 // the same name in dest.
-func copyEntryOut(dirfd int, name, rel string, dest *os.Root) error {
+func copyEntryOut(dirfd int, name, rel string, dest *os.Root, archive bool) error {
 	var st unix.Stat_t
 	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return fmt.Errorf("cp: %s: %w", rel, err)
@@ -123,19 +126,19 @@ func copyEntryOut(dirfd int, name, rel string, dest *os.Root) error {
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return copyDirOut(os.NewFile(uintptr(fd), rel), &st, rel, dest, name)
+		return copyDirOut(os.NewFile(uintptr(fd), rel), &st, rel, dest, name, archive)
 	case unix.S_IFREG:
 		fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return copyFileOut(os.NewFile(uintptr(fd), rel), rel, dest, name)
+		return copyFileOut(os.NewFile(uintptr(fd), rel), rel, dest, name, archive)
 	case unix.S_IFLNK:
 		target, err := readlinkAt(dirfd, name)
 		if err != nil {
 			return fmt.Errorf("cp: %s: %w", rel, err)
 		}
-		return symlinkOut(target, rel, dest, name)
+		return symlinkOut(target, rel, dest, name, ownerOf(&st, archive))
 	}
 	logrus.Warnf("cp: %s is %s: not copied", rel, kindOf(st.Mode))
 	return nil
@@ -144,7 +147,7 @@ func copyEntryOut(dirfd int, name, rel string, dest *os.Root) error {
 // copyFileOut copies the open file in (closed here) to name in dir: a new
 // file, owned by cp's user, with the file's permissions but no set-uid or
 // set-gid bit. What was at name is removed first (a directory is not).
-func copyFileOut(in *os.File, rel string, dir *os.Root, name string) error {
+func copyFileOut(in *os.File, rel string, dir *os.Root, name string, archive bool) error {
 	defer in.Close()
 	var st unix.Stat_t
 	if err := unix.Fstat(int(in.Fd()), &st); err != nil {
@@ -162,6 +165,9 @@ func copyFileOut(in *os.File, rel string, dir *os.Root, name string) error {
 		return fmt.Errorf("cp: %s: %w", rel, err)
 	}
 	_, err = io.Copy(out, in)
+	if o := ownerOf(&st, archive); err == nil && o != nil {
+		err = out.Chown(o[0], o[1])
+	}
 	if err == nil {
 		err = out.Chmod(keptMode(unixMode(&st)))
 	}
@@ -176,14 +182,34 @@ func copyFileOut(in *os.File, rel string, dir *os.Root, name string) error {
 
 // symlinkOut makes name in dir a symlink to target, as it is: it is
 // never resolved here (it meant something inside the container).
-func symlinkOut(target, rel string, dir *os.Root, name string) error {
+func symlinkOut(target, rel string, dir *os.Root, name string, owner *[2]int) error {
 	if err := clearName(dir, name); err != nil {
 		return fmt.Errorf("cp: %s: %w", rel, err)
 	}
 	if err := dir.Symlink(target, name); err != nil {
 		return fmt.Errorf("cp: %s: %w", rel, err)
 	}
+	if err := chownOut(dir, name, owner); err != nil {
+		return fmt.Errorf("cp: %s: %w", rel, err)
+	}
 	return nil
+}
+
+// ownerOf is the owner cp -a keeps (the container's uid and gid, as
+// numbers), or nil: cp's own user, as without -a.
+func ownerOf(st *unix.Stat_t, archive bool) *[2]int {
+	if !archive {
+		return nil
+	}
+	return &[2]int{int(st.Uid), int(st.Gid)}
+}
+
+// chownOut gives name in dir the owner o (not following a symlink).
+func chownOut(dir *os.Root, name string, o *[2]int) error {
+	if o == nil {
+		return nil
+	}
+	return dir.Lchown(name, o[0], o[1])
 }
 
 // makeDir opens the directory name of dir, made if there is none.

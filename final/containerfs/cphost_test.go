@@ -26,7 +26,7 @@ func copyOut(t *testing.T, root, src, dest string) error {
 	dir, err := os.OpenRoot(dest)
 	require.NoError(t, err)
 	defer dir.Close()
-	return copyOutTo(handle, src, dir, filepath.Base(src))
+	return copyOutTo(handle, src, dir, filepath.Base(src), false)
 }
 
 // TestCopyOutIsAPlainCopy plays the container: its /data holds whiteout

@@ -136,6 +136,7 @@ func (s Store) Import(r io.Reader, name string, changes []string) (*Image, error
 		s.abandon()
 		return nil, err
 	}
+	s.event("import", img.ID, name)
 	return img, nil
 }
 

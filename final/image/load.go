@@ -84,6 +84,9 @@ func (s Store) loadDockerArchive(ctx context.Context, path string, p Progress) (
 			return loaded, err
 		}
 	}
+	for _, name := range loaded {
+		s.event("load", name, name)
+	}
 	return loaded, nil
 }
 
@@ -116,6 +119,9 @@ func (s Store) loadOCILayout(ctx context.Context, path string, p Progress) ([]st
 		if err != nil {
 			return loaded, err
 		}
+	}
+	for _, name := range loaded {
+		s.event("load", name, name)
 	}
 	return loaded, nil
 }

@@ -65,6 +65,7 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 	} else {
 		p.Say("Status: Image is up to date for %s", ref.Familiar())
 	}
+	s.event("pull", rec.ID, ref.Familiar())
 	return rec, byDigest, nil
 }
 

@@ -65,6 +65,13 @@ func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range done {
+		if name, ok := strings.CutPrefix(d, "Untagged: "); ok {
+			s.event("untag", name, name)
+		} else if id, ok := strings.CutPrefix(d, "Deleted: "); ok {
+			s.event("delete", id, id)
+		}
+	}
 	s.collect()
 	return done, nil
 }

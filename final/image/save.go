@@ -24,6 +24,13 @@ func (s Store) Save(path string, args []string) error {
 	return atomicfile.WriteFunc(path, 0o644, func(w io.Writer) error { return s.SaveTo(w, args) })
 }
 
+// saved logs the save of each image named.
+func (s Store) saved(args []string) {
+	for _, a := range args {
+		s.event("save", a, a)
+	}
+}
+
 // SaveTo is Save to w.
 func (s Store) SaveTo(w io.Writer, args []string) error {
 	refs := map[name.Reference]v1.Image{}
@@ -60,7 +67,11 @@ func (s Store) SaveTo(w io.Writer, args []string) error {
 			refs[d] = v1img
 		}
 	}
-	return tarball.MultiRefWrite(refs, w)
+	if err := tarball.MultiRefWrite(refs, w); err != nil {
+		return err
+	}
+	s.saved(args)
+	return nil
 }
 
 func contains(list []string, s string) bool {

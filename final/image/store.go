@@ -284,6 +284,7 @@ func (s Store) Tag(src, dst string) error {
 		}
 		idx.untag(ref.String())
 		img.RepoTags = appendNew(img.RepoTags, ref.String())
+		s.event("tag", img.ID, ref.Familiar())
 		return nil
 	})
 }

@@ -180,6 +180,7 @@ func setUpMount(cfg Config) error {
 	// orders them: made in the container's mount namespace, never by path
 	// in the host's (volumeMounts says why).
 	mounts := append(containerMounts(privileged), volumeMounts(cfg.Volumes)...)
+	mounts = append(mounts, tmpfsMounts(cfg.Tmpfs)...)
 	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {
 		return err

@@ -40,6 +40,8 @@ type Config struct {
 	// Volumes are bound by init, in the container's mount namespace, as
 	// spec mounts (volumeMounts): never in the host's.
 	Volumes []overlay.Volume `json:"volumes,omitempty"`
+	// Tmpfs are the container's own tmpfs mounts (--tmpfs).
+	Tmpfs []overlay.Tmpfs `json:"tmpfs,omitempty"`
 }
 
 // SendConfig writes the container's command to init and closes the

@@ -28,3 +28,30 @@ func volumeMounts(vols []overlay.Volume) []specs.Mount {
 	}
 	return mounts
 }
+
+// tmpfsMounts are --tmpfs as spec mounts: docker's noexec, nosuid and
+// nodev unless the options say exec, suid or dev.
+func tmpfsMounts(list []overlay.Tmpfs) []specs.Mount {
+	var mounts []specs.Mount
+	for _, t := range list {
+		opts := []string{}
+		flags := map[string]string{"exec": "noexec", "suid": "nosuid", "dev": "nodev"}
+		for _, o := range t.Options {
+			if _, ok := flags[o]; ok {
+				delete(flags, o)
+				continue
+			}
+			if o == "noexec" || o == "nosuid" || o == "nodev" {
+				continue
+			}
+			opts = append(opts, o)
+		}
+		for _, o := range []string{"exec", "suid", "dev"} {
+			if off, ok := flags[o]; ok {
+				opts = append(opts, off)
+			}
+		}
+		mounts = append(mounts, specs.Mount{Destination: t.Container, Type: "tmpfs", Source: "tmpfs", Options: opts})
+	}
+	return mounts
+}

@@ -90,7 +90,7 @@ func exitedAndGone(t *testing.T, root, id string) int {
 	monitorGone(t, st.Owner)
 	st, err = store.Find(id)
 	require.NoError(t, err)
-	require.NoError(t, container.Remove(store, st, false))
+	require.NoError(t, container.Remove(store, st, false, false))
 	return *code
 }
 

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/mydocker/mydocker/final/events"
 )
 
 // Create makes the network name (book 6.1): its file, then what its
@@ -72,6 +74,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	if err := s.save(made); err != nil {
 		return nil, err
 	}
+	events.Log(s.Root, events.Network, "create", made.Name, map[string]string{"name": made.Name, "type": made.Driver})
 	return made, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/events"
 )
 
 // Endpoint is a container's place on a network (book 6.3): recorded in
@@ -19,10 +21,14 @@ type Endpoint struct {
 	IP      string `json:"ip"`
 	Veth    string `json:"veth"` // the host end, on the bridge
 	Ports   []Port `json:"ports,omitempty"`
+	// Aliases are more names of the container on this network
+	// (--network-alias), which its DNS answers as its name.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Reserve gives container id an address on the network name and the
-// host ports of ports, bound by this process until Disconnect (see held),
+// host ports of ports (a free one where a range or none is asked for:
+// allocatePorts), bound by this process until Disconnect (see held),
 // and has record write them into the container's state before the lock
 // is let go: an allocation that its owner's state does not record is then
 // surely of a run that died, and collected (collect.go). The network's
@@ -47,13 +53,11 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 	if err := s.collectPorts(); err != nil {
 		return nil, err
 	}
-	if err := s.takePorts(ports, id); err != nil {
+	ports, bound, err := s.allocatePorts(ports, id)
+	if err != nil {
 		return nil, err
 	}
-	if err := holdPorts(id, ports); err != nil {
-		_ = s.releasePorts(ports, id)
-		return nil, err
-	}
+	hold(id, bound)
 	ip, err := s.ipam().Allocate(n, id)
 	if err != nil {
 		releaseHeld(id)
@@ -68,6 +72,7 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 		_ = s.ipam().Release(n, ep.IP, id)
 		return nil, err
 	}
+	events.Log(s.Root, events.Network, "connect", name, map[string]string{"name": name, "type": n.Driver, "container": id})
 	return ep, nil
 }
 
@@ -161,8 +166,10 @@ func addPortRules(ep *Endpoint) error {
 		return err
 	}
 	for _, p := range ep.Ports {
-		if err := t.AppendUnique("nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
-			return fmt.Errorf("map port %s: %w", p, err)
+		for _, r := range portRules(p, ep.IP) {
+			if err := t.AppendUnique(r.table, r.chain, r.rule...); err != nil {
+				return fmt.Errorf("map port %s: %w", p, err)
+			}
 		}
 	}
 	return nil
@@ -226,8 +233,10 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 			return err
 		}
 		for _, p := range ep.Ports {
-			if err := deleteRule(t, "nat", chainDNAT, portRule(p, ep.IP)...); err != nil {
-				return err
+			for _, r := range portRules(p, ep.IP) {
+				if err := deleteRule(t, r.table, r.chain, r.rule...); err != nil {
+					return err
+				}
 			}
 		}
 	}

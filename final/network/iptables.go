@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"net"
 
 	"github.com/coreos/go-iptables/iptables"
 )
@@ -157,7 +158,29 @@ func legacyRules(n *Network) []struct {
 	}{{"filter", chainFwd, []string{"-o", n.Bridge, "-j", "ACCEPT"}}}
 }
 
-// portRule is the DNAT of one -p.
-func portRule(p Port, ip string) []string {
-	return []string{"-p", p.Proto, "--dport", fmt.Sprint(p.Host), "-j", "DNAT", "--to-destination", fmt.Sprintf("%s:%d", ip, p.Container)}
+// portRules are the rules of one -p: the DNAT, to the host port on every
+// address of the host or only on the one it is published on; and for an
+// address of 127.0.0.0/8, docker 28's guard: nat's PREROUTING sees a
+// packet before the kernel drops what comes to 127.0.0.0/8 from outside
+// (a martian), so a neighbour that routes 127.0.0.1 to this host would be
+// DNATed to a port published on loopback alone. raw drops that first.
+func portRules(p Port, ip string) []struct {
+	table, chain string
+	rule         []string
+} {
+	dnat := []string{"-p", p.Proto, "--dport", fmt.Sprint(p.Host), "-j", "DNAT", "--to-destination", fmt.Sprintf("%s:%d", ip, p.Container)}
+	if p.HostIP != "" {
+		dnat = append([]string{"-d", p.HostIP + "/32"}, dnat...)
+	}
+	rules := []struct {
+		table, chain string
+		rule         []string
+	}{{"nat", chainDNAT, dnat}}
+	if parsed := net.ParseIP(p.HostIP); parsed != nil && parsed.IsLoopback() {
+		rules = append(rules, struct {
+			table, chain string
+			rule         []string
+		}{"raw", chainRaw, []string{"-d", p.HostIP + "/32", "!", "-i", "lo", "-p", p.Proto, "--dport", fmt.Sprint(p.Host), "-j", "DROP"}})
+	}
+	return rules
 }

@@ -18,22 +18,11 @@ var held = struct {
 	ports map[string][]io.Closer
 }{ports: map[string][]io.Closer{}}
 
-// holdPorts binds the host ports of ports for container id, or none.
-func holdPorts(id string, ports []Port) error {
-	var got []io.Closer
-	for _, p := range ports {
-		c, err := bindHostPort(p)
-		if err != nil {
-			closeAll(got)
-			return err
-		}
-		drain(c)
-		got = append(got, c)
-	}
+// hold keeps the bound host ports cs for container id.
+func hold(id string, cs []io.Closer) {
 	held.Lock()
 	defer held.Unlock()
-	held.ports[id] = append(held.ports[id], got...)
-	return nil
+	held.ports[id] = append(held.ports[id], cs...)
 }
 
 // releaseHeld lets go of the host ports held for container id: none in a

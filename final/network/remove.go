@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/mydocker/mydocker/final/events"
 )
 
 // Remove removes the network name, which no container may use.
@@ -48,11 +50,15 @@ func (s Store) remove(n *Network) error {
 	if err := d.Delete(n); err != nil {
 		return err
 	}
+	if err := s.removeNames(n.Name); err != nil {
+		return err
+	}
 	for _, path := range []string{s.ipam().path(n.Name), s.path(n.Name)} {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
+	events.Log(s.Root, events.Network, "destroy", n.Name, map[string]string{"name": n.Name, "type": n.Driver})
 	if nets, err := s.List(); err == nil && len(nets) == 0 {
 		return removeChainsIfUnused()
 	}

@@ -10,11 +10,25 @@ import (
 )
 
 // Volume is one -v HOST:CONTAINER[:ro]: a host directory bind-mounted into
-// the container, whose data outlives it (book 4.3).
+// the container, whose data outlives it (book 4.3). In final/ it may also
+// be a volume of the store (package volume): Name is then its name, and
+// Host its data.
 type Volume struct {
 	Host      string // absolute path on the host
 	Container string // absolute path inside the container
 	ReadOnly  bool
+	// Name is the store volume's name; Anonymous: made for this container
+	// (-v /path, the image's VOLUME), removed with it by rm -v and --rm.
+	Name      string `json:",omitempty"`
+	Anonymous bool   `json:",omitempty"`
+	// NoCopy: a new, empty volume is not filled from the image (nocopy).
+	NoCopy bool `json:",omitempty"`
+}
+
+// Tmpfs is one --tmpfs PATH[:OPTIONS]: a tmpfs of the container's own.
+type Tmpfs struct {
+	Container string
+	Options   []string `json:",omitempty"`
 }
 
 func (v Volume) String() string { return v.Host + ":" + v.Container }

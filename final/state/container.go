@@ -35,6 +35,8 @@ type Config struct {
 	Env        []string `json:"env,omitempty"` // the image's, with -e over it
 	WorkingDir string   `json:"workingDir,omitempty"`
 	User       string   `json:"user,omitempty"`
+	// ExposedPorts are the image's, with --expose and -p's: 80/tcp.
+	ExposedPorts map[string]struct{} `json:"exposedPorts,omitempty"`
 }
 
 // Container is a container's config.json (book 5.2): what it is, and
@@ -54,10 +56,17 @@ type Container struct {
 	Detached   bool             `json:"detached"`
 	AutoRemove bool             `json:"autoRemove"`
 	Volumes    []overlay.Volume `json:"volumes,omitempty"`
+	Tmpfs      []overlay.Tmpfs  `json:"tmpfs,omitempty"`
 	// ReadOnly: its root filesystem is mounted read-only (--read-only).
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// Hostname is --hostname; "" means the short ID, as docker.
 	Hostname string `json:"hostname,omitempty"`
+	// DNS is --dns, --dns-search, --dns-option and --add-host.
+	DNS DNSConfig `json:"dns,omitzero"`
+	// Healthcheck is its check (the image's HEALTHCHECK, --health-*),
+	// which its monitor runs; Health is where the checks stand.
+	Healthcheck *HealthConfig `json:"healthcheck,omitempty"`
+	Health      *Health       `json:"health,omitempty"`
 	// Security is how it is confined (--privileged, --cap-add, ...): exec
 	// gets the same.
 	Security SecurityOptions `json:"security,omitempty"`
@@ -95,6 +104,11 @@ type Container struct {
 	// Endpoint is the container's place on a network (book 6.3), when it
 	// has one: recorded before it is made, undone by teardown.
 	Endpoint *network.Endpoint `json:"endpoint,omitempty"`
+	// PortBindings are the ports -p asked for, as asked (inspect's
+	// HostConfig.PortBindings); PublishAll is -P. What the container got
+	// is in its Endpoint.
+	PortBindings []network.Port `json:"portBindings,omitempty"`
+	PublishAll   bool           `json:"publishAll,omitempty"`
 
 	dir string // <root>/containers/<id>
 }
@@ -205,7 +219,7 @@ func (s *Container) DockerStatus(now time.Time) string {
 		if s.Paused() {
 			return "Up " + HumanDuration(now.Sub(s.StartedAt)) + " (Paused)"
 		}
-		return "Up " + HumanDuration(now.Sub(s.StartedAt))
+		return "Up " + HumanDuration(now.Sub(s.StartedAt)) + s.healthSuffix()
 	case s.Restarting():
 		return fmt.Sprintf("Restarting (%d) %s ago", s.exitCode(), HumanDuration(now.Sub(s.FinishedAt)))
 	case s.Status == Exited && s.ExitCode != nil:
@@ -255,3 +269,14 @@ func HumanDuration(d time.Duration) string {
 
 // Running reports whether the container's command runs now.
 func (s *Container) Running() bool { return s.Status == Running && s.Init.Alive() }
+
+// healthSuffix is docker's " (healthy)", " (health: starting)".
+func (s *Container) healthSuffix() string {
+	if s.Health == nil || !s.Healthcheck.Enabled() {
+		return ""
+	}
+	if s.Health.Status == HealthStarting {
+		return " (health: starting)"
+	}
+	return " (" + s.Health.Status + ")"
+}

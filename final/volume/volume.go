@@ -7,6 +7,7 @@ package volume
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mydocker/mydocker/final/events"
+	"github.com/mydocker/mydocker/final/internal/atomicfile"
 	"github.com/mydocker/mydocker/final/overlay"
 )
 
@@ -27,12 +30,31 @@ type Store struct {
 
 // Volume is one named volume.
 type Volume struct {
-	Name       string    `json:"Name"`
-	Driver     string    `json:"Driver"`
-	Mountpoint string    `json:"Mountpoint"`
-	CreatedAt  time.Time `json:"CreatedAt"`
-	Scope      string    `json:"Scope"`
+	Name       string            `json:"Name"`
+	Driver     string            `json:"Driver"`
+	Mountpoint string            `json:"Mountpoint"`
+	CreatedAt  time.Time         `json:"CreatedAt"`
+	Scope      string            `json:"Scope"`
+	Labels     map[string]string `json:"Labels"`
 }
+
+// AnonymousLabel marks a volume made for one container (-v /path, an
+// image's VOLUME), as docker marks it: rm -v and --rm remove it with the
+// container, volume prune removes it once no container uses it.
+const AnonymousLabel = "com.docker.volume.anonymous"
+
+// Anonymous reports whether the volume was made for one container.
+func (v *Volume) Anonymous() bool {
+	_, ok := v.Labels[AnonymousLabel]
+	return ok
+}
+
+// meta is a volume's volume.json, beside its _data.
+type meta struct {
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+func (s Store) metaPath(name string) string { return filepath.Join(s.dir(name), "volume.json") }
 
 // validName is docker's rule for a volume's name.
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
@@ -75,9 +97,13 @@ func (s Store) Create(name string) (*Volume, error) {
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
+	if v, err := s.Get(name); err == nil {
+		return v, nil
+	}
 	if err := os.MkdirAll(s.Path(name), 0o755); err != nil {
 		return nil, fmt.Errorf("create volume %s: %w", name, err)
 	}
+	events.Log(s.Root, events.Volume, "create", name, map[string]string{"driver": "local"})
 	return s.Get(name)
 }
 
@@ -93,7 +119,45 @@ func (s Store) Get(name string) (*Volume, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Volume{Name: name, Driver: "local", Mountpoint: s.Path(name), CreatedAt: info.ModTime().UTC(), Scope: "local"}, nil
+	v := &Volume{Name: name, Driver: "local", Mountpoint: s.Path(name), CreatedAt: info.ModTime().UTC(), Scope: "local"}
+	if data, err := os.ReadFile(s.metaPath(name)); err == nil {
+		var m meta
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("volume %s: %s: %w", name, s.metaPath(name), err)
+		}
+		v.Labels = m.Labels
+	}
+	return v, nil
+}
+
+// CreateAnonymous makes the anonymous volume name, or finds it: made
+// whole under a temporary name and renamed into place, so that it is
+// never there without its mark.
+func (s Store) CreateAnonymous(name string) (*Volume, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if v, err := s.Get(name); err == nil {
+		return v, nil
+	}
+	tmp := filepath.Join(s.Root, "volumes", ".creating-"+name)
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(meta{Labels: map[string]string{AnonymousLabel: ""}})
+	err := os.MkdirAll(filepath.Join(tmp, "_data"), 0o755)
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(tmp, "volume.json"), data, 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp, s.dir(name))
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("create volume %s: %w", name, err)
+	}
+	events.Log(s.Root, events.Volume, "create", name, map[string]string{"driver": "local"})
+	return s.Get(name)
 }
 
 // List returns the volumes, by name.
@@ -130,6 +194,7 @@ func (s Store) Remove(name string, users []string) error {
 	if err := os.Rename(s.dir(name), gone); err != nil {
 		return fmt.Errorf("remove volume %s: %w", name, err)
 	}
+	events.Log(s.Root, events.Volume, "destroy", name, map[string]string{"driver": "local"})
 	// It holds no mount (no container uses it); should one be there, the
 	// removal stops at it rather than delete the host's data below.
 	return overlay.RemoveAll(gone)

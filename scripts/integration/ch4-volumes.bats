@@ -72,7 +72,10 @@ kill_mydocker_with_a_volume() {
 }
 
 @test "volume: malformed specs give a clear error, exit 125, and create nothing" {
-	for spec in /a a:b "$HOSTDIR/x:relative" /a:/b:rw:x /a:/b:bogus ":/b" "$HOSTDIR/y:" "$HOSTDIR/z:/"; do
+	specs=(a:b "$HOSTDIR/x:relative" /a:/b:rw:x /a:/b:bogus ":/b" "$HOSTDIR/y:" "$HOSTDIR/z:/")
+	# final/ reads -v /a as docker does: an anonymous volume.
+	stage_at_least final || specs+=(/a)
+	for spec in "${specs[@]}"; do
 		run --separate-stderr md_run -v "$spec" -- true
 		echo "$spec: $status $stderr"
 		[ "$status" -eq 125 ]

@@ -11,6 +11,10 @@ load helpers
 # a word: running, exited. (final/'s monitor also records the exit code,
 # "exited (N)": final.bats checks that.)
 status_of() {
+	if stage_at_least final; then # docker's ps columns; inspect words it
+		md inspect -f '{{.State.Status}}' "$1" 2>/dev/null || true
+		return 0
+	fi
 	md ps -a | awk -v n="$1" '
 		NR == 1 { s = index($0, "STATUS"); c = index($0, "COMMAND"); next }
 		$2 == n { v = substr($0, s, c - s); sub(/ +$/, "", v); sub(/ \([0-9]+\)$/, "", v)
@@ -47,7 +51,7 @@ cgroups_now() {
 	fi
 	[ "$(status_of sleeper)" = running ]
 	# Its PID 1 is the host init's (or a subreaper's) child now.
-	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	pid=$(ps_pid sleeper)
 	[ "$(awk '{ print $4 }' "/proc/$pid/stat")" != "$$" ]
 }
 
@@ -58,7 +62,7 @@ cgroups_now() {
 	local MD_RUN_MODE=-d
 	run_argv --name loose -- sleep 1000
 	MD_ID=$(in_caller_cgroup "${MD_ARGV[@]}")
-	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	pid=$(ps_pid loose)
 	cat "/proc/$pid/cgroup"
 	run grep -F "/$CALLER_CG" "/proc/$pid/cgroup"
 	[ "$status" -eq 1 ]
@@ -101,21 +105,28 @@ cgroups_now() {
 	run md ps
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
-	if stage_at_least ch6-network; then
+	if stage_at_least final; then # docker's columns and words
+		[[ "${lines[0]}" =~ ^CONTAINER\ ID\ +IMAGE\ +COMMAND\ +CREATED\ +STATUS\ +PORTS\ +NAMES$ ]]
+		[[ "${lines[1]}" =~ ^${up:0:12}\ +busybox\ +\"sleep\ 1000\"\ +[^\ ].*\ ago\ +Up\ .*\ up$ ]]
+	elif stage_at_least ch6-network; then
 		[[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAME\ +PID\ +IP\ +STATUS\ +COMMAND\ +CREATED$ ]] # chapter 6's IP
+		[[ "${lines[1]}" == "${up:0:12}   up "*" running "*"sleep 1000 "* ]]
 	else
 		[[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAME\ +PID\ +STATUS\ +COMMAND\ +CREATED$ ]]
-	fi
-	if stage_at_least final; then
-		[[ "${lines[1]}" == "${up:0:12}   up "*" Up "*"sleep 1000 "* ]]
-	else
 		[[ "${lines[1]}" == "${up:0:12}   up "*" running "*"sleep 1000 "* ]]
 	fi
 	run md ps -a
 	[ "${#lines[@]}" -eq 3 ]
-	# (final/ words it as docker does: "Exited (3) 2 seconds ago")
-	echo "$output" | grep -iE '^[0-9a-f]{12} +done .* exited \(3\) '
-	echo "$output" | grep -F "sh -c 'echo \"a  b\"; exit 3'"
+	if stage_at_least final; then
+		# Newest first; the command cut at 20 characters, unless --no-trunc.
+		cut='"sh -c '\''echo \"a  b\";…"'
+		whole='"sh -c '\''echo \"a  b\"; exit 3'\''"'
+		[[ "${lines[1]}" == *" busybox   $cut "*" Exited (3) "*" done" ]]
+		md ps -a --no-trunc | grep -F " $whole "
+	else
+		echo "$output" | grep -iE '^[0-9a-f]{12} +done .* exited \(3\) '
+		echo "$output" | grep -F "sh -c 'echo \"a  b\"; exit 3'"
+	fi
 	run md ps -q
 	[ "$output" = "${up:0:12}" ]
 	run md ps -a -q
@@ -362,7 +373,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 @test "lifecycle: a detached container that exits by itself holds no mount and no cgroup after the next ps" {
 	md_detach --name brief -m 32m -- sh -c 'exit 4'
 	for ((i = 0; i < 100; i++)); do
-		[ -z "$(find /proc -maxdepth 1 -name "$(md ps | awk 'NR == 2 { print $3 }')" 2>/dev/null)" ] && break
+		[ -z "$(find /proc -maxdepth 1 -name "$(ps_pid brief)" 2>/dev/null)" ] && break
 		sleep 0.1
 	done
 	run md ps -a
@@ -376,7 +387,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 
 @test "lifecycle: kill -9 of a detached container's process: ps -a says exited, rm cleans up" {
 	md_detach --name victim -m 32m -- sleep 1000
-	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	pid=$(ps_pid victim)
 	kill -KILL "$pid"
 	wait_for_status victim exited
 	assert_no_mounts_under "$MD_ROOT"
@@ -390,7 +401,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	md_detach --name dead -- sleep 1000
 	# Its recorded start time no longer matches: as after a pid reuse.
 	config=$MD_ROOT/containers/$MD_ID/config.json
-	pid=$(md ps | awk 'NR == 2 { print $3 }')
+	pid=$(ps_pid dead)
 	kill -KILL "$pid"
 	# A later start: the start time counts clock ticks (10 ms), and a pid is
 	# never reused within the tick it was first given.

@@ -181,6 +181,43 @@ mydocker_pids() {
 	return 0
 }
 
+# ps_pid NAME, ps_ip NAME: the PID 1 and the address of the running
+# container NAME (empty when it is not running): from the book's ps
+# columns (CONTAINER ID, NAME, PID, IP, ...) before final/, from inspect
+# in final/, whose ps has docker's columns, which have neither.
+ps_pid() {
+	if stage_at_least final; then
+		md inspect -f '{{if .State.Running}}{{.State.Pid}}{{end}}' "$1" 2>/dev/null || true
+	else
+		md ps | awk -v n="$1" '$2 == n { print $3 }'
+	fi
+}
+ps_ip() {
+	if stage_at_least final; then
+		md inspect -f '{{if .State.Running}}{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}{{end}}' "$1" 2>/dev/null || true
+	else
+		md ps | awk -v n="$1" '$2 == n { print $4 }'
+	fi
+}
+
+# ps_pids, ps_ips: those of every running container, one a line.
+ps_pids() {
+	local id
+	if stage_at_least final; then
+		for id in $(md ps -q); do ps_pid "$id"; done
+	else
+		md ps | awk 'NR > 1 { print $3 }'
+	fi
+}
+ps_ips() {
+	local id
+	if stage_at_least final; then
+		for id in $(md ps -q); do ps_ip "$id"; done
+	else
+		md ps | awk 'NR > 1 { print $4 }'
+	fi
+}
+
 # wait_for_line FILE TEXT: wait (at most 10 s) until FILE has a line TEXT.
 wait_for_line() {
 	local i

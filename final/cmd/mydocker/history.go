@@ -81,6 +81,7 @@ func historyRows(images image.Store, img *image.Image, noTrunc, human bool) ([]h
 		return nil, err
 	}
 	var rows []historyRow
+	now := time.Now()
 	layer := 0
 	for _, h := range cfg.History {
 		var size int64
@@ -89,7 +90,7 @@ func historyRows(images image.Store, img *image.Image, noTrunc, human bool) ([]h
 			layer++
 		}
 		r := historyRow{ID: "<missing>", CreatedBy: h.CreatedBy, Comment: h.Comment,
-			CreatedAt: h.Created.UTC().Format(time.RFC3339), CreatedSince: ago(h.Created.Time),
+			CreatedAt: h.Created.UTC().Format(time.RFC3339), CreatedSince: createdSince(h.Created.Time, now),
 			Size: image.HumanSize(size)}
 		if !human {
 			r.CreatedSince, r.Size = r.CreatedAt, fmt.Sprint(size)
@@ -102,7 +103,7 @@ func historyRows(images image.Store, img *image.Image, noTrunc, human bool) ([]h
 	// A config without history (some importers write none) still has
 	// its layers: one row for the image.
 	if len(rows) == 0 {
-		rows = append(rows, historyRow{ID: "<missing>", CreatedSince: ago(img.Created),
+		rows = append(rows, historyRow{ID: "<missing>", CreatedSince: createdSince(img.Created, now),
 			CreatedAt: img.Created.UTC().Format(time.RFC3339), Size: image.HumanSize(img.Size())})
 	}
 	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
@@ -113,13 +114,4 @@ func historyRows(images image.Store, img *image.Image, noTrunc, human bool) ([]h
 		rows[0].ID = img.ID
 	}
 	return rows, nil
-}
-
-// ellipsis cuts s to max runes, the last one "…", as docker's columns.
-func ellipsis(s string, max int) string {
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	return string(r[:max-1]) + "…"
 }

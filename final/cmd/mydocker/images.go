@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v3"
 	"golang.org/x/sys/unix"
@@ -20,76 +18,65 @@ func imageStore(cmd *cli.Command) image.Store {
 	return image.Store{Root: cmd.Root().String("root")}
 }
 
-// imagesCommand lists the images, as docker images.
+// imagesCommand lists the images, as docker images: --format, --filter,
+// --digests, --no-trunc.
 func imagesCommand() *cli.Command {
 	return &cli.Command{
-		Name:   "images",
-		Usage:  "list the images",
-		Before: useRoot,
+		Name:      "images",
+		Usage:     "list the images",
+		ArgsUsage: "[REPOSITORY[:TAG]]",
+		Before:    useRoot,
+		// images -aq, as docker users type it.
+		UseShortOptionHandling: true,
 		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show all images (we keep no intermediate ones: the same list)"},
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the image IDs only"},
+			&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: dangling, label, reference, before, since (repeatable)"},
+			&cli.StringFlag{Name: "format", Usage: "table, table TEMPLATE, json, or a Go template of each image ({{.Repository}}, {{.Tag}}, {{.ID}}, ...)"},
+			&cli.BoolFlag{Name: "digests", Usage: "show the digests"},
+			&cli.BoolFlag{Name: "no-trunc", Usage: "show IDs whole"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			list, err := imageStore(cmd).List()
+			f, err := parseFilters(cmd.StringSlice("f"), imageFilterKeys)
+			if err != nil {
+				return err
+			}
+			if cmd.Args().Len() > 1 {
+				return errors.New("images: want at most one REPOSITORY[:TAG]")
+			}
+			if repo := cmd.Args().First(); repo != "" {
+				f["reference"] = append(f["reference"], repo) // docker images REPOSITORY[:TAG]
+			}
+			def := "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+			if cmd.Bool("digests") {
+				def = "{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+			}
+			format, err := parseListFormat(cmd.String("format"), def)
+			if err != nil {
+				return err
+			}
+			images := imageStore(cmd)
+			list, err := images.List()
+			if err != nil {
+				return err
+			}
+			rows, err := imageRowsOf(images, list, f, cmd.Bool("no-trunc"))
 			if err != nil {
 				return err
 			}
 			if cmd.Bool("q") {
-				for _, img := range list {
-					fmt.Println(img.ShortID())
+				seen := map[string]bool{}
+				for _, r := range rows {
+					if id := r.(imageRow).ID; !seen[id] {
+						seen[id] = true
+						fmt.Println(id)
+					}
 				}
 				return nil
 			}
-			w := newTable(10)
-			fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
-			for _, img := range list {
-				for _, row := range imageRows(img) {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", row[0], row[1], img.ShortID(), ago(img.Created), image.HumanSize(img.Size()))
-				}
-			}
-			return w.Flush()
+			return format.write(rows, imageHeader)
 		},
 	}
-}
-
-// imageRows are the (repository, tag) rows of an image: one per tag, or
-// one "<none>" row for an image without any.
-func imageRows(img *image.Image) [][2]string {
-	var rows [][2]string
-	for _, t := range img.RepoTags {
-		i := strings.LastIndex(t, ":")
-		rows = append(rows, [2]string{image.Familiar(t[:i]), t[i+1:]})
-	}
-	if len(rows) == 0 && len(img.RepoDigests) > 0 {
-		d := img.RepoDigests[0]
-		rows = append(rows, [2]string{image.Familiar(d[:strings.Index(d, "@")]), "<none>"})
-	}
-	if len(rows) == 0 {
-		rows = append(rows, [2]string{"<none>", "<none>"})
-	}
-	return rows
-}
-
-// ago is docker's "2 weeks ago".
-func ago(t time.Time) string {
-	if t.IsZero() {
-		return "N/A"
-	}
-	d := time.Since(t)
-	units := []struct {
-		name string
-		size time.Duration
-	}{{"year", 365 * 24 * time.Hour}, {"month", 30 * 24 * time.Hour}, {"week", 7 * 24 * time.Hour},
-		{"day", 24 * time.Hour}, {"hour", time.Hour}, {"minute", time.Minute}}
-	for _, u := range units {
-		if n := int(d / u.size); n >= 1 {
-			if n == 1 {
-				return fmt.Sprintf("1 %s ago", u.name)
-			}
-			return fmt.Sprintf("%d %ss ago", n, u.name)
-		}
-	}
-	return "Less than a minute ago"
 }
 
 // rmiCommand removes images, as docker rmi.
@@ -227,7 +214,7 @@ func importCommand() *cli.Command {
 		ArgsUsage: "FILE|- [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)`},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)`},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
@@ -261,7 +248,7 @@ func commitCommand() *cli.Command {
 		ArgsUsage: "CONTAINER [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR or USER (repeatable)"},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
 		},
 		DisableSliceFlagSeparator: true,

@@ -27,17 +27,21 @@ func inspectCommand() *cli.Command {
 		ArgsUsage: "CONTAINER|IMAGE...",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: `a Go template, such as '{{.State.Pid}}' or '{{json .Config}}'`},
+			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: `json, or a Go template, such as '{{.State.Pid}}' or '{{json .Config}}'`},
+			&cli.StringFlag{Name: "type", Usage: "container or image: look for that kind only"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() == 0 {
 				return errors.New("inspect: want at least one container or image")
 			}
+			if t := cmd.String("type"); t != "" && t != "container" && t != "image" {
+				return fmt.Errorf("%q is not a valid value for --type", t)
+			}
 			var tmpl *template.Template
 			if f := cmd.String("f"); f != "" {
 				var err error
-				if tmpl, err = template.New("format").Funcs(templateFuncs).Parse(f); err != nil {
-					return fmt.Errorf("inspect: template %q: %w", f, err)
+				if tmpl, err = parseInspectFormat(f); err != nil {
+					return err
 				}
 			}
 			var found []any
@@ -62,15 +66,16 @@ func inspectCommand() *cli.Command {
 	}
 }
 
-// templateFuncs are the functions docker's -f templates use most.
-var templateFuncs = template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
-	"join":  strings.Join,
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
+// parseInspectFormat parses an inspect -f: a template, or json.
+func parseInspectFormat(f string) (*template.Template, error) {
+	if f == "json" { // docker's shorthand
+		f = "{{json .}}"
+	}
+	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("inspect: template %q: %w", f, err)
+	}
+	return tmpl, nil
 }
 
 // printInspected prints the objects: a JSON array, or the template of each
@@ -109,18 +114,28 @@ func printInspected(found []any, tmpl *template.Template) error {
 	return nil
 }
 
-// inspectOne finds ref as a container first, then as an image, as docker.
+// inspectOne finds ref as a container first, then as an image, as
+// docker; --type container or image looks for that kind alone.
 func inspectOne(cmd *cli.Command, ref string) (any, error) {
-	s, st, err := findContainer(cmd, ref)
-	if err == nil {
-		return containerJSON(s, st), nil
-	}
-	if !errors.Is(err, state.ErrNotFound) {
-		return nil, err
+	kind := cmd.String("type")
+	if kind != "image" {
+		s, st, err := findContainer(cmd, ref)
+		if err == nil {
+			return containerJSON(s, st), nil
+		}
+		if !errors.Is(err, state.ErrNotFound) {
+			return nil, err
+		}
+		if kind == "container" {
+			return nil, fmt.Errorf("no such container: %s", ref)
+		}
 	}
 	images := imageStore(cmd)
 	img, ierr := images.Get(ref)
 	if ierr != nil {
+		if kind == "image" {
+			return nil, fmt.Errorf("no such image: %s", ref)
+		}
 		return nil, fmt.Errorf("no such object: %s", ref)
 	}
 	return imageJSON(images, img)
@@ -153,26 +168,60 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 	var binds []string
 	var mounts []map[string]any
 	for _, v := range st.Volumes {
-		bind := v.String()
+		// Name and Driver, empty, as a template over docker's typed
+		// mount point sees them (not "<no value>").
+		m := map[string]any{"Type": "bind", "Name": "", "Driver": "", "Source": v.Host, "Destination": v.Container, "Mode": "", "RW": !v.ReadOnly, "Propagation": "rprivate"}
+		if v.Name != "" {
+			m = map[string]any{"Type": "volume", "Name": v.Name, "Source": v.Host, "Destination": v.Container,
+				"Driver": "local", "Mode": "", "RW": !v.ReadOnly, "Propagation": ""}
+		}
+		mounts = append(mounts, m)
+		if v.Anonymous {
+			continue // docker's Binds has what -v named
+		}
+		bind := v.Host + ":" + v.Container
+		if v.Name != "" {
+			bind = v.Name + ":" + v.Container
+		}
 		if v.ReadOnly {
 			bind += ":ro"
 		}
 		binds = append(binds, bind)
-		mounts = append(mounts, map[string]any{"Type": "bind", "Source": v.Host, "Destination": v.Container, "RW": !v.ReadOnly})
+	}
+	tmpfs := map[string]string{}
+	for _, t := range st.Tmpfs {
+		tmpfs[t.Container] = strings.Join(t.Options, ",")
 	}
 	netMode, ip, gateway := "none", "", ""
-	ports := map[string][]map[string]string{}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
 		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker
 		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
 			gateway = n.Gateway
 		}
-		networks[netMode] = map[string]string{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip)}
-		for _, p := range st.Endpoint.Ports {
-			key := fmt.Sprintf("%d/%s", p.Container, p.Proto)
-			ports[key] = append(ports[key], map[string]string{"HostIp": "0.0.0.0", "HostPort": fmt.Sprint(p.Host)})
+		var dnsNames []string
+		if netMode != network.DefaultName {
+			dnsNames = append([]string{st.Name, st.ShortID()}, st.Endpoint.Aliases...)
 		}
+		networks[netMode] = map[string]any{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip),
+			"Aliases": st.Endpoint.Aliases, "DNSNames": dnsNames}
+	}
+	config := map[string]any{
+		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
+		"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
+		"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
+		"Healthcheck": st.Healthcheck,
+	}
+	if len(st.Config.ExposedPorts) > 0 {
+		config["ExposedPorts"] = st.Config.ExposedPorts // omitted when none, as docker's
+	}
+	stateJSON := map[string]any{
+		"Status": st.DockerState(), "Running": running || st.Restarting(), "Paused": running && st.Paused(),
+		"Restarting": st.Restarting(), "OOMKilled": st.OOMKilled, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
+		"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
+	}
+	if st.Healthcheck.Enabled() && st.Health != nil {
+		stateJSON["Health"] = st.Health
 	}
 	restart := st.Restart.Name
 	if restart == "" {
@@ -181,25 +230,19 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 	return map[string]any{
 		"Id": st.ID, "Name": "/" + st.Name, "Created": dockerTime(st.Created),
 		"Path": path, "Args": orEmpty(args), "Image": st.ImageID,
-		"State": map[string]any{
-			"Status": st.DockerState(), "Running": running || st.Restarting(), "Paused": running && st.Paused(),
-			"Restarting": st.Restarting(), "OOMKilled": st.OOMKilled, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
-			"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
-		},
+		"State":        stateJSON,
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
-		"Config": map[string]any{
-			"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),
-			"Cmd": st.Config.Cmd, "Entrypoint": st.Config.Entrypoint, "Image": st.Image,
-			"WorkingDir": st.Config.WorkingDir, "Tty": st.TTY, "OpenStdin": st.OpenStdin,
-		},
+		"Config": config,
 		"HostConfig": map[string]any{
-			"Binds": binds, "NetworkMode": netMode, "PortBindings": ports, "AutoRemove": st.AutoRemove,
+			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
-			"ReadonlyRootfs": st.ReadOnly,
+			"ReadonlyRootfs": st.ReadOnly, "Tmpfs": tmpfs,
+			"Dns": orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
+			"ExtraHosts": st.DNS.ExtraHosts,
 		},
-		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": ports, "Networks": networks},
+		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": networkPorts(st), "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),
 	}
 }

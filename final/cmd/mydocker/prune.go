@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -15,7 +12,6 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
-	"github.com/mydocker/mydocker/final/volume"
 )
 
 // The prune commands remove what nothing uses, as docker's: each asks
@@ -26,16 +22,9 @@ func forceFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "f", Aliases: []string{"force"}, Usage: "do not prompt for confirmation"}
 }
 
-// confirm asks the question docker asks, and reads the answer from
-// stdin: only y or yes goes on (no input is no).
-func confirm(cmd *cli.Command, warning string) bool {
-	if cmd.Bool("f") {
-		return true
-	}
-	fmt.Fprintf(os.Stderr, "WARNING! %s\nAre you sure you want to continue? [y/N] ", warning)
-	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-	answer := strings.ToLower(strings.TrimSpace(line))
-	return answer == "y" || answer == "yes"
+// confirmed is main's confirm (volume_prune.go) behind -f.
+func confirmed(cmd *cli.Command, warning string) bool {
+	return cmd.Bool("f") || confirm("WARNING! "+warning)
 }
 
 // pruned is what one prune removed: the lines under its heading, and the
@@ -75,7 +64,7 @@ func pruneCommandTotal(usage, warning string, flags []cli.Flag, run func(*cli.Co
 		Before: useRoot,
 		Flags:  append([]cli.Flag{forceFlag()}, flags...),
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			if !confirm(cmd, warning) {
+			if !confirmed(cmd, warning) {
 				return nil
 			}
 			p, err := run(cmd)
@@ -98,12 +87,6 @@ func imagePruneCommand() *cli.Command {
 		func(cmd *cli.Command) (pruned, error) { return pruneImages(cmd, cmd.Bool("a")) })
 }
 
-func volumePruneCommand() *cli.Command {
-	return pruneCommand("remove unused local volumes", "This will remove anonymous local volumes not used by at least one container.",
-		[]cli.Flag{&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "remove all unused volumes, not just anonymous ones"}},
-		func(cmd *cli.Command) (pruned, error) { return pruneVolumes(cmd, cmd.Bool("a")) })
-}
-
 func networkPruneCommand() *cli.Command {
 	return pruneCommandTotal("remove all unused networks", "This will remove all custom networks not used by at least one container.", nil, pruneNetworks, false)
 }
@@ -121,8 +104,8 @@ func pruneContainers(cmd *cli.Command) (pruned, error) {
 		if st.Running() || st.Restarting() || (st.Status != state.Exited && !st.NotStarted) {
 			continue
 		}
-		size := treeSize(st.Workspace().Upper())
-		if err := container.Remove(s, st, false); err != nil {
+		size := dirSize(st.Workspace().Upper())
+		if err := container.Remove(s, st, false, false); err != nil {
 			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 			continue
 		}
@@ -203,25 +186,31 @@ func freedLayers(images image.Store, removed []*image.Image) int64 {
 	return n
 }
 
-// pruneVolumes removes the volumes no container uses: anonymous ones (a
-// name of 64 hex digits, as docker gives them), or with all every one.
-func pruneVolumes(cmd *cli.Command, all bool) (pruned, error) {
+// pruneVolumes removes, for system prune --volumes, the anonymous
+// volumes no container uses, as volume prune does.
+func pruneVolumes(cmd *cli.Command) (pruned, error) {
 	p := pruned{heading: "Deleted Volumes:"}
-	vols := volume.Store{Root: cmd.Root().String("root")}
+	vols := volumes(cmd)
 	list, err := vols.List()
 	if err != nil {
 		return p, err
 	}
+	containers, err := store(cmd).List()
+	if err != nil {
+		return p, err
+	}
+	used := map[string]bool{}
+	for _, st := range containers {
+		for _, v := range st.Volumes {
+			used[v.Host] = true
+		}
+	}
 	for _, v := range list {
-		if !all && !state.IsID(v.Name) {
+		if used[v.Mountpoint] || !v.Anonymous() {
 			continue
 		}
-		users := volumeUsers(cmd, vols, v.Name)
-		if len(users) > 0 {
-			continue
-		}
-		size := treeSize(vols.Path(v.Name))
-		if err := vols.Remove(v.Name, users); err != nil {
+		size := dirSize(v.Mountpoint)
+		if err := vols.Remove(v.Name, nil); err != nil {
 			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 			continue
 		}
@@ -266,23 +255,6 @@ func pruneNetworks(cmd *cli.Command) (pruned, error) {
 	return p, nil
 }
 
-// treeSize is the bytes of the files under dir, links not followed: what
-// removing it frees, near enough (a stopped container's layer, a volume
-// no container uses).
-func treeSize(dir string) int64 {
-	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
-			n += info.Size()
-		}
-		return nil
-	})
-	return n
-}
-
 // systemPruneCommand removes, as docker system prune, the stopped
 // containers, the unused networks, the dangling images (-a: every unused
 // one) and, with --volumes, the unused anonymous volumes.
@@ -305,13 +277,13 @@ func systemPruneCommand() *cli.Command {
 			} else {
 				warning += "  - all dangling images\n"
 			}
-			if !confirm(cmd, strings.TrimSuffix(warning, "\n")) {
+			if !confirmed(cmd, strings.TrimSuffix(warning, "\n")) {
 				return nil
 			}
 			var total int64
 			steps := []func(*cli.Command) (pruned, error){pruneContainers, pruneNetworks}
 			if cmd.Bool("volumes") {
-				steps = append(steps, func(c *cli.Command) (pruned, error) { return pruneVolumes(c, false) })
+				steps = append(steps, pruneVolumes)
 			}
 			steps = append(steps, func(c *cli.Command) (pruned, error) { return pruneImages(c, c.Bool("a")) })
 			for _, step := range steps {

@@ -19,6 +19,7 @@ func rmCommand() *cli.Command {
 		Before:    useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "f", Aliases: []string{"force"}, Usage: "kill a running container first"},
+			&cli.BoolFlag{Name: "v", Aliases: []string{"volumes"}, Usage: "remove its anonymous volumes too"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
@@ -41,7 +42,7 @@ func rmCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				return container.Remove(s, st, cmd.Bool("f"))
+				return container.Remove(s, st, cmd.Bool("f"), cmd.Bool("v"))
 			})
 		},
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
-	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/seccomp"
 	"github.com/mydocker/mydocker/final/security"
 	"github.com/mydocker/mydocker/final/state"
@@ -32,7 +31,7 @@ func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run a command in a new container: mydocker run [-it] [-d] IMAGE [COMMAND]",
-		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [--cpus N] [--cpu-shares N] [--cpuset-cpus CPUS] [--pids-limit N] [-v HOST|NAME:CONTAINER[:ro]]... [--network NAME|bridge|none|host] [-p H:C[/tcp|/udp]]... [--restart POLICY] [--hostname H] [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] [--read-only] [--log-opt K=V]... [--privileged] [--cap-add CAP]... [--cap-drop CAP]... [--security-opt OPT]... IMAGE [COMMAND [ARG...]]
+		UsageText: `mydocker run [-d] [-i] [-t] [--rm] [--name NAME] [-e K=V|-e K]... [-m MEM] [--cpus N] [--cpu-shares N] [--cpuset-cpus CPUS] [--pids-limit N] [-v HOST|NAME:CONTAINER[:ro]]... [--network NAME|bridge|none|host] [-p [IP:][H[-H]:]C[-C][/tcp|/udp]]... [--expose PORT[/PROTO]]... [-P] [--restart POLICY] [--hostname H] [--entrypoint CMD] [-w DIR] [-u USER[:GROUP]] [--read-only] [--log-opt K=V]... [--privileged] [--cap-add CAP]... [--cap-drop CAP]... [--security-opt OPT]... IMAGE [COMMAND [ARG...]]
 
    IMAGE is a name[:tag], name@digest or image ID; one that is not here is
    pulled first, as docker does. COMMAND replaces the image's Cmd. Everything
@@ -60,7 +59,7 @@ func runCommand() *cli.Command {
 
 // runFlags are the flags of run and create.
 func runFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.BoolFlag{Name: "i", Aliases: []string{"interactive"}, Usage: "keep the container's stdin open, connected to ours"},
 		&cli.BoolFlag{Name: "t", Aliases: []string{"tty"}, Usage: "give the container a terminal of its own (with -i: ours, in raw mode; ctrl-p ctrl-q detaches)"},
 		&cli.BoolFlag{Name: "d", Aliases: []string{"detach"}, Usage: "run in the background and print the container's ID"},
@@ -74,7 +73,6 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "pids-limit", Usage: "the most processes it may have at once (0 or -1: no limit)"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
 		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, or one of network create"},
-		&cli.StringSliceFlag{Name: "p", Aliases: []string{"publish"}, Usage: "map a host port: HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable)"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy: no, on-failure[:N] or always (stop ends it)"},
 		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
 		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
@@ -87,6 +85,11 @@ func runFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop a capability (NAME or CAP_NAME, or ALL; repeatable)"},
 		&cli.StringSliceFlag{Name: "security-opt", Usage: "seccomp=unconfined|FILE (default: docker's profile), no-new-privileges[=true|false] (default true)"},
 	}
+	flags = append(flags, nameFlags()...)
+	flags = append(flags, volumeFlags()...)
+	flags = append(flags, healthFlags()...)
+	flags = append(flags, portFlags()...)
+	return flags
 }
 
 // createCommand makes a container without starting it, as docker create.
@@ -162,6 +165,12 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 		return opts, fmt.Errorf("run: the working directory %q is not an absolute path", w)
 	}
 	var err error
+	if opts.DNS, err = parseDNS(cmd); err != nil {
+		return opts, err
+	}
+	if opts.Aliases, err = parseAliases(cmd); err != nil {
+		return opts, err
+	}
 	if opts.Log, err = parseLogOpts(cmd.StringSlice("log-opt")); err != nil {
 		return opts, err
 	}
@@ -177,6 +186,18 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	if opts.Volumes, err = parseVolumes(cmd.StringSlice("v"), opts.Root); err != nil {
 		return opts, err
 	}
+	mounts, tmpfs, err := parseMounts(cmd.StringSlice("mount"), opts.Root)
+	if err != nil {
+		return opts, err
+	}
+	opts.Volumes = append(opts.Volumes, mounts...)
+	if opts.Tmpfs, err = parseTmpfs(cmd.StringSlice("tmpfs")); err != nil {
+		return opts, err
+	}
+	opts.Tmpfs = append(opts.Tmpfs, tmpfs...)
+	if err := checkTargets(opts.Volumes, opts.Tmpfs); err != nil {
+		return opts, err
+	}
 	// As docker: a container joins "bridge" unless told otherwise.
 	opts.Network = network.DefaultName
 	if cmd.IsSet("net") {
@@ -188,12 +209,8 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	case "host":
 		opts.Network, opts.HostNetwork = "", true
 	}
-	for _, spec := range cmd.StringSlice("p") {
-		p, err := network.ParsePort(spec)
-		if err != nil {
-			return opts, err
-		}
-		opts.Ports = append(opts.Ports, p)
+	if err := parsePorts(cmd, &opts); err != nil {
+		return opts, err
 	}
 	if opts.Restart, err = state.ParseRestartPolicy(cmd.String("restart")); err != nil {
 		return opts, err
@@ -346,33 +363,6 @@ func parseResources(cmd *cli.Command) (resources.Resources, error) {
 	return res, nil
 }
 
-// parseVolumes checks every -v before anything is created. A host side
-// that is not a path names a volume (volume create, or made on first use,
-// as docker): its directory under <root>/volumes is bound.
-func parseVolumes(specs []string, root string) ([]overlay.Volume, error) {
-	var volumes []overlay.Volume
-	for _, spec := range specs {
-		parsed := spec
-		host, rest, hasColon := strings.Cut(spec, ":")
-		named := hasColon && volume.IsName(host)
-		if named {
-			if err := volume.CheckName(host); err != nil {
-				return nil, err
-			}
-			parsed = volume.Store{Root: root}.Path(host) + ":" + rest
-		}
-		v, err := overlay.ParseVolume(parsed)
-		if err != nil && named {
-			return nil, fmt.Errorf("invalid volume %q: want NAME:/container/dir[:ro]", spec)
-		}
-		if err != nil {
-			return nil, err
-		}
-		volumes = append(volumes, v)
-	}
-	return volumes, nil
-}
-
 // makeOnFirstUse creates what the run uses and that is made on first
 // use, as in docker: the named volumes it binds, and the default network
 // "bridge". Only now, once every flag and the image are known to be good.
@@ -382,10 +372,12 @@ func makeOnFirstUse(opts container.RunOptions) error {
 			return err
 		}
 	}
+	// Anonymous volumes are made with the container (container.Run):
+	// one that never runs leaves none behind.
 	vols := volume.Store{Root: opts.Root}
 	for _, v := range opts.Volumes {
-		if name, ok := vols.NameOf(v.Host); ok {
-			if _, err := vols.Create(name); err != nil {
+		if v.Name != "" && !v.Anonymous {
+			if _, err := vols.Create(v.Name); err != nil {
 				return err
 			}
 		}
@@ -416,7 +408,8 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 	c := state.Config{
 		Entrypoint: cfg.Config.Entrypoint, Cmd: cfg.Config.Cmd,
 		WorkingDir: cfg.Config.WorkingDir, User: cfg.Config.User,
-		Env: image.MergeEnv(cfg.Config.Env, opts.Env),
+		Env:          image.MergeEnv(cfg.Config.Env, opts.Env),
+		ExposedPorts: exposedPorts(cfg.Config.ExposedPorts, cmd, opts.Ports),
 	}
 	if cmd.IsSet("entrypoint") {
 		c.Entrypoint, c.Cmd = nil, nil
@@ -438,6 +431,10 @@ func useImage(ctx context.Context, cmd *cli.Command, opts *container.RunOptions)
 		return fmt.Errorf("run: missing container command: image %s has no Entrypoint or Cmd, so give one after the image", opts.Image)
 	}
 	opts.ImageID, opts.Layers, opts.Config, opts.Env = img.ID, images.Lowers(img), c, c.Env
+	opts.Volumes = append(opts.Volumes, imageVolumes(cfg.Config.Volumes, mountTargets(*opts), opts.Root)...)
+	if opts.Healthcheck, err = parseHealth(cmd, cfg.Config.Healthcheck); err != nil {
+		return err
+	}
 	return nil
 }
 

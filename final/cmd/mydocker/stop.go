@@ -75,14 +75,17 @@ func startCommand() *cli.Command {
 		Before:    useRoot,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "a", Aliases: []string{"attach"}, Usage: "show the container's output until it exits, and exit with its status"},
+			&cli.BoolFlag{Name: "i", Aliases: []string{"interactive"}, Usage: "attach our stdin too (with -a implied)"},
 		},
+		// start -ai, as docker users type it.
+		UseShortOptionHandling: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
 				return errors.New("start: missing container")
 			}
-			if cmd.Bool("a") {
+			if cmd.Bool("a") || cmd.Bool("i") {
 				if cmd.Args().Len() != 1 {
-					return errors.New("start: -a takes one container")
+					return errors.New("start: you cannot start and attach multiple containers at once")
 				}
 				return startAttached(cmd, cmd.Args().First())
 			}
@@ -107,7 +110,8 @@ func startAttached(cmd *cli.Command, ref string) error {
 	if err != nil {
 		return err
 	}
-	return attachTo(started.Conn, st.TTY, st.OpenStdin, signals)
+	// Our stdin goes in with -i only, as docker's start: -a is output.
+	return attachTo(started.Conn, st.TTY, st.OpenStdin && cmd.Bool("i"), signals)
 }
 
 // restartCommand stops containers (as stop does) and starts them again.

@@ -49,7 +49,7 @@ func systemDfCommand() *cli.Command {
 				for _, v := range st.Volumes {
 					usedVolumes[v.Host] = true
 				}
-				size := treeSize(st.Workspace().Upper())
+				size := dirSize(st.Workspace().Upper())
 				cSize += size
 				if st.Running() {
 					cActive++
@@ -71,7 +71,7 @@ func systemDfCommand() *cli.Command {
 			vActive := 0
 			store := volume.Store{Root: root}
 			for _, v := range vols {
-				size := treeSize(store.Path(v.Name))
+				size := dirSize(store.Path(v.Name))
 				vSize += size
 				if usedVolumes[store.Path(v.Name)] {
 					vActive++

@@ -16,7 +16,7 @@ import (
 func volumeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "volume",
-		Usage: "manage named volumes: create, ls, rm, inspect",
+		Usage: "manage volumes: create, ls, rm, inspect, prune",
 		Commands: []*cli.Command{
 			{
 				Name: "create", Usage: "create a volume (a random name when none is given)", ArgsUsage: "[NAME]", Before: useRoot,
@@ -34,24 +34,37 @@ func volumeCommand() *cli.Command {
 			},
 			{
 				Name: "ls", Aliases: []string{"list"}, Usage: "list the volumes", Before: useRoot,
-				Flags: []cli.Flag{&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "names only"}},
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "names only"},
+					&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: dangling, name, driver, label (repeatable)"},
+					&cli.StringFlag{Name: "format", Usage: "table, table TEMPLATE, json, or a Go template of each volume ({{.Name}}, {{.Driver}}, {{.Mountpoint}}, ...)"},
+				},
 				Action: func(_ context.Context, cmd *cli.Command) error {
-					list, err := volumes(cmd).List()
+					f, err := parseFilters(cmd.StringSlice("f"), volumeFilterKeys)
 					if err != nil {
 						return err
 					}
-					w := newTable(10)
-					if !cmd.Bool("q") {
-						fmt.Fprintln(w, "DRIVER\tVOLUME NAME")
+					def := "{{.Driver}}\t{{.Name}}"
+					if cmd.Bool("q") {
+						def = "{{.Name}}"
 					}
-					for _, v := range list {
-						if cmd.Bool("q") {
-							fmt.Fprintln(w, v.Name)
-						} else {
-							fmt.Fprintf(w, "%s\t%s\n", v.Driver, v.Name)
-						}
+					format, err := parseListFormat(cmd.String("format"), def)
+					if err != nil {
+						return err
 					}
-					return w.Flush()
+					if cmd.Bool("q") {
+						format.table = false
+					}
+					vols := volumes(cmd)
+					list, err := vols.List()
+					if err != nil {
+						return err
+					}
+					rows, err := volumeRows(cmd, vols, list, f)
+					if err != nil {
+						return err
+					}
+					return format.write(rows, volumeHeader)
 				},
 			},
 			{
@@ -62,9 +75,14 @@ func volumeCommand() *cli.Command {
 					}, true)
 				},
 			},
+			volumePruneCommand(),
 			{
 				Name: "inspect", Usage: "show volumes as JSON", ArgsUsage: "NAME...", Before: useRoot,
+				Flags: []cli.Flag{&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: "json, or a Go template of each volume, such as '{{.Mountpoint}}'"}},
 				Action: func(_ context.Context, cmd *cli.Command) error {
+					if f := cmd.String("f"); f != "" {
+						return inspectVolumes(cmd, f)
+					}
 					var found []*volume.Volume
 					err := eachVolume(cmd, func(vols volume.Store, name string) error {
 						v, err := vols.Get(name)
@@ -125,4 +143,24 @@ func volumeUsers(cmd *cli.Command, vols volume.Store, name string) []string {
 		}
 	}
 	return users
+}
+
+// inspectVolumes prints the template format of each volume named.
+func inspectVolumes(cmd *cli.Command, format string) error {
+	tmpl, err := parseInspectFormat(format)
+	if err != nil {
+		return err
+	}
+	var found []any
+	err = eachVolume(cmd, func(vols volume.Store, name string) error {
+		v, err := vols.Get(name)
+		if err == nil {
+			found = append(found, v)
+		}
+		return err
+	}, false)
+	if perr := printInspected(found, tmpl); perr != nil {
+		return perr
+	}
+	return err
 }

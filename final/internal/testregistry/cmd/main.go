@@ -2,6 +2,7 @@
 // tests and benchmarks, and pushes their images to it:
 //
 //	testregistry serve ADDRFILE        listen on 127.0.0.1:0, write the address to ADDRFILE
+//	testregistry serve-auth ADDRFILE USER PASSWORD   the same, for that user alone
 //	testregistry push ADDR BUSYBOX.tar push the tests' images
 //	testregistry bench ADDR/REPO:TAG N MB   push an image of N random layers of MB each
 //	testregistry layers REF BUSYBOX.tar N   push busybox and N-1 small layers over it
@@ -43,6 +44,17 @@ func run(args []string) error {
 			return err
 		}
 		return http.Serve(ln, registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	case args[0] == "serve-auth" && len(args) == 4:
+		// A registry that wants user args[2], password args[3] (HTTP
+		// basic auth), for login and push.
+		ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(args[1], []byte(ln.Addr().String()), 0o644); err != nil {
+			return err
+		}
+		return http.Serve(ln, basicAuth(args[2], args[3], registry.New(registry.Logger(log.New(io.Discard, "", 0)))))
 	case args[0] == "push" && len(args) == 3:
 		return testregistry.PushAll(args[1], args[2])
 	case args[0] == "layers" && len(args) == 4:
@@ -63,4 +75,18 @@ func run(args []string) error {
 		return testregistry.BenchImage(args[1], n, int64(mb)<<20)
 	}
 	return fmt.Errorf("unknown command %q", args)
+}
+
+// basicAuth lets through only requests with user's password, and answers
+// the others 401 with a Basic challenge, as a registry behind a proxy.
+func basicAuth(user, password string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, p, ok := r.BasicAuth()
+		if !ok || u != user || p != password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="testregistry"`)
+			http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`, http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/docker/cli/cli/config"
+	"github.com/docker/cli/cli/config/types"
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/image"
+)
+
+// dockerHubServer is Docker Hub's key in config.json, as docker writes it.
+const dockerHubServer = "https://index.docker.io/v1/"
+
+// loginCommand keeps a registry's credentials where docker keeps them:
+// $DOCKER_CONFIG/config.json (~/.docker), or its credential helper, once
+// the registry has said they are good. pull and push use them.
+func loginCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "login",
+		Usage:     "log in to a registry (Docker Hub by default)",
+		ArgsUsage: "[SERVER]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "u", Aliases: []string{"username"}, Usage: "user name"},
+			&cli.StringFlag{Name: "p", Aliases: []string{"password"}, Usage: "password (insecure: use --password-stdin)"},
+			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from stdin"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			server := registryServer(cmd.Args().First())
+			user, password, err := loginCredentials(cmd)
+			if err != nil {
+				return err
+			}
+			if err := image.CheckLogin(ctx, registryHost(server), user, password); err != nil {
+				return err
+			}
+			cf, err := config.Load(config.Dir())
+			if err != nil {
+				return err
+			}
+			auth := types.AuthConfig{ServerAddress: server, Username: user, Password: password}
+			if err := cf.GetCredentialsStore(server).Store(auth); err != nil {
+				return fmt.Errorf("keep the credentials in %s: %w", cf.GetFilename(), err)
+			}
+			fmt.Println("Login Succeeded")
+			return nil
+		},
+	}
+}
+
+// loginCredentials are -u and -p, --password-stdin, or what the user
+// types when stdin is a terminal.
+func loginCredentials(cmd *cli.Command) (string, string, error) {
+	user, password := cmd.String("u"), cmd.String("p")
+	if cmd.IsSet("p") {
+		if cmd.Bool("password-stdin") {
+			return "", "", errors.New("--password and --password-stdin are mutually exclusive")
+		}
+		fmt.Fprintln(os.Stderr, "WARNING! Using --password via the CLI is insecure. Use --password-stdin.")
+	}
+	in := bufio.NewReader(os.Stdin)
+	if cmd.Bool("password-stdin") {
+		if user == "" {
+			return "", "", errors.New("must provide --username with --password-stdin")
+		}
+		data, err := io.ReadAll(in)
+		if err != nil {
+			return "", "", err
+		}
+		password = strings.TrimRight(string(data), "\r\n")
+	}
+	if user == "" {
+		fmt.Print("Username: ")
+		line, _ := in.ReadString('\n')
+		user = strings.TrimSpace(line)
+	}
+	if password == "" && !cmd.Bool("password-stdin") {
+		fmt.Print("Password: ")
+		line, _ := in.ReadString('\n')
+		password = strings.TrimRight(line, "\r\n")
+		fmt.Println()
+	}
+	if user == "" || password == "" {
+		return "", "", errors.New("Error: Cannot perform an interactive login from a non TTY device")
+	}
+	return user, password, nil
+}
+
+// logoutCommand forgets a registry's credentials.
+func logoutCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "logout",
+		Usage:     "log out of a registry (Docker Hub by default)",
+		ArgsUsage: "[SERVER]",
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			server := registryServer(cmd.Args().First())
+			cf, err := config.Load(config.Dir())
+			if err != nil {
+				return err
+			}
+			if _, ok := cf.GetAuthConfigs()[server]; !ok && cf.CredentialsStore == "" {
+				fmt.Printf("Not logged in to %s\n", server)
+				return nil
+			}
+			fmt.Printf("Removing login credentials for %s\n", server)
+			if err := cf.GetCredentialsStore(server).Erase(server); err != nil {
+				return fmt.Errorf("forget the credentials of %s: %w", server, err)
+			}
+			return nil
+		},
+	}
+}
+
+// registryServer is config.json's key for the server the user named:
+// Docker Hub's long form, or HOST[:PORT].
+func registryServer(arg string) string {
+	arg = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(arg, "https://"), "http://"), "/")
+	switch arg {
+	case "", "docker.io", "index.docker.io", "registry-1.docker.io", "index.docker.io/v1":
+		return dockerHubServer
+	}
+	return arg
+}
+
+// registryHost is the host that answers for server.
+func registryHost(server string) string {
+	if server == dockerHubServer {
+		return "index.docker.io"
+	}
+	return server
+}
+
+// pushCommand sends an image to its registry, as docker push.
+func pushCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "push",
+		Usage:     "push an image to its registry",
+		ArgsUsage: "NAME[:TAG]",
+		Before:    useRoot,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "a", Aliases: []string{"all-tags"}, Usage: "push every tag of the repository"},
+			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "print nothing but errors"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return errors.New("push: want one image: mydocker push NAME[:TAG]")
+			}
+			refs, err := pushRefs(cmd)
+			if err != nil {
+				return err
+			}
+			var p image.Progress = image.Quiet{}
+			if !cmd.Bool("q") {
+				p = image.NewProgress(os.Stdout, "Pushing")
+			}
+			for _, ref := range refs {
+				if _, err := imageStore(cmd).Push(ctx, ref, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// pushRefs are the tags push sends: the one named (latest when none is
+// given), or with -a every tag of its repository.
+func pushRefs(cmd *cli.Command) ([]image.Ref, error) {
+	ref, err := image.ParseRef(cmd.Args().First())
+	if err != nil {
+		return nil, err
+	}
+	if !cmd.Bool("a") {
+		return []image.Ref{ref}, nil
+	}
+	list, err := imageStore(cmd).List()
+	if err != nil {
+		return nil, err
+	}
+	var refs []image.Ref
+	for _, img := range list {
+		for _, t := range img.RepoTags {
+			if r, err := image.ParseRef(t); err == nil && r.Repository() == ref.Repository() {
+				refs = append(refs, r)
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil, fmt.Errorf("An image does not exist locally with the tag: %s", ref.Familiar())
+	}
+	return refs, nil
+}
