@@ -309,6 +309,11 @@ wait_gone() {
 	[ -n "$output" ]
 	run md container inspect -f '{{.Name}}' g
 	[ "$output" = /g ]
+	# Each group's inspect looks for its own kind only.
+	run md container inspect busybox
+	[ "$status" -ne 0 ]
+	run md image inspect g
+	[ "$status" -ne 0 ]
 	run md container rm g
 	[ "$output" = g ]
 	run md image ls

@@ -11,8 +11,8 @@ func containerCommand() *cli.Command {
 		Usage: "manage containers",
 		Commands: []*cli.Command{
 			attachCommand(), commitCommand(), cpCommand(), createCommand(), diffCommand(), execCommand(),
-			exportCommand(), inspectCommand(), killCommand(), logsCommand(),
-			named(psCommand(), "ls", "ps", "list"), pauseCommand(), renameCommand(), restartCommand(),
+			exportCommand(), inspectOf("container"), killCommand(), logsCommand(),
+			named(psCommand(), "ls", "ps", "list"), pauseCommand(), portCommand(), renameCommand(), restartCommand(),
 			named(rmCommand(), "rm", "remove"), runCommand(), startCommand(), statsCommand(), stopCommand(),
 			topCommand(), unpauseCommand(), updateCommand(), waitCommand(), containerPruneCommand(),
 		},
@@ -25,8 +25,8 @@ func imageCommand() *cli.Command {
 		Name:  "image",
 		Usage: "manage images",
 		Commands: []*cli.Command{
-			historyCommand(), importCommand(), inspectCommand(), loadCommand(),
-			named(imagesCommand(), "ls", "list"), pullCommand(), named(rmiCommand(), "rm", "remove"),
+			historyCommand(), importCommand(), inspectOf("image"), loadCommand(),
+			named(imagesCommand(), "ls", "list"), pullCommand(), pushCommand(), named(rmiCommand(), "rm", "remove"),
 			saveCommand(), tagCommand(), imagePruneCommand(),
 		},
 	}
@@ -35,5 +35,17 @@ func imageCommand() *cli.Command {
 // named gives cmd the name (and aliases) it has in a group.
 func named(cmd *cli.Command, name string, aliases ...string) *cli.Command {
 	cmd.Name, cmd.Aliases = name, aliases
+	return cmd
+}
+
+// inspectOf is inspect for one kind of object, as docker's container
+// inspect and image inspect: its --type says that kind unless told.
+func inspectOf(kind string) *cli.Command {
+	cmd := inspectCommand()
+	for _, f := range cmd.Flags {
+		if t, ok := f.(*cli.StringFlag); ok && t.Name == "type" {
+			t.Value, t.Hidden = kind, true
+		}
+	}
 	return cmd
 }
