@@ -2,6 +2,7 @@ package container
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/netip"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/sirupsen/logrus"
 	"github.com/vishvananda/netns"
@@ -43,6 +45,67 @@ func usesDNS(st *state.Container) bool {
 	return st.Endpoint != nil && st.Endpoint.Network != network.DefaultName
 }
 
+// containerNames is what a container's DNS server answers: the names of
+// every user network the container is on now. Which those are is in its
+// config.json (network connect and disconnect change it while it runs),
+// read again when that file is another; each network's table is a
+// network.NameReader.
+type containerNames struct {
+	root, path string
+
+	mu      sync.Mutex
+	seen    os.FileInfo
+	nets    []string
+	readers map[string]*network.NameReader
+}
+
+func newContainerNames(st *state.Container) *containerNames {
+	return &containerNames{root: st.Root(), path: st.ConfigPath(), readers: map[string]*network.NameReader{}}
+}
+
+// tables are the name tables of the container's user networks.
+func (c *containerNames) tables() []*network.NameReader {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if info, err := os.Stat(c.path); err == nil && (c.seen == nil || !os.SameFile(info, c.seen) || !info.ModTime().Equal(c.seen.ModTime())) {
+		var st state.Container
+		if data, err := os.ReadFile(c.path); err == nil && json.Unmarshal(data, &st) == nil {
+			c.seen, c.nets = info, nil
+			for _, ep := range st.Endpoints() {
+				if ep.Network != network.DefaultName {
+					c.nets = append(c.nets, ep.Network)
+				}
+			}
+		}
+	}
+	var out []*network.NameReader
+	for _, n := range c.nets {
+		r, ok := c.readers[n]
+		if !ok {
+			r = network.Store{Root: c.root}.NameReader(n)
+			c.readers[n] = r
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (c *containerNames) Lookup(name string) []netip.Addr {
+	var out []netip.Addr
+	for _, t := range c.tables() {
+		out = append(out, t.Lookup(name)...)
+	}
+	return out
+}
+
+func (c *containerNames) Reverse(addr netip.Addr) []string {
+	var out []string
+	for _, t := range c.tables() {
+		out = append(out, t.Reverse(addr)...)
+	}
+	return out
+}
+
 // serveDNS starts the server of the container whose init is pid (our
 // child, not yet reaped: the pid is surely its).
 func serveDNS(st *state.Container, pid int) (*dnsService, error) {
@@ -74,7 +137,7 @@ func serveDNS(st *state.Container, pid int) (*dnsService, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = func() { cancel(); nsFile.Close() }
 	srv := &dns.Server{
-		Names:     network.Store{Root: st.Root()}.NameReader(st.Endpoint.Network),
+		Names:     newContainerNames(st),
 		Upstreams: upstreams(st),
 		Dial:      upstreamDialer(nsFile),
 	}

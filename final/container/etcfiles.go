@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,6 +27,13 @@ func etcBinds(st *state.Container) map[string]string {
 	for _, name := range etcFiles {
 		binds["/etc/"+name] = st.EtcPath(name)
 	}
+	if st.NetworkContainer != "" {
+		// The network's files are the other container's, as under docker:
+		// updated in place, they stay one.
+		other := state.Store{Root: st.Root()}.PathOf(st.NetworkContainer)
+		binds["/etc/hosts"] = filepath.Join(other, "hosts")
+		binds["/etc/resolv.conf"] = filepath.Join(other, "resolv.conf")
+	}
 	return binds
 }
 
@@ -40,6 +48,9 @@ var hostResolvConf = []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.c
 func writeEtcFiles(store state.Store, st *state.Container) error {
 	if err := writeInPlace(st.EtcPath("hostname"), []byte(st.HostnameOrID()+"\n")); err != nil {
 		return err
+	}
+	if st.NetworkContainer != "" {
+		return nil // its hosts and resolv.conf are the other container's
 	}
 	if err := writeInPlace(st.EtcPath("resolv.conf"), containerResolvConf(st)); err != nil {
 		return err
@@ -58,8 +69,10 @@ func writeEtcFiles(store state.Store, st *state.Container) error {
 	if err := writeInPlace(st.EtcPath("hosts"), append(hostsFile(st), extra...)); err != nil {
 		return err
 	}
-	if st.Endpoint != nil {
-		return updatePeers(store, st.Endpoint.Network, "")
+	for _, ep := range st.Endpoints() {
+		if err := updatePeers(store, ep.Network, ""); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -85,12 +98,13 @@ func updatePeers(store state.Store, name, leaving string) error {
 	}
 	names := network.Names{}
 	for _, s := range states {
-		if s.ID == leaving || s.Endpoint == nil || s.Endpoint.Network != name || !s.Init.Alive() {
+		ep := s.EndpointOn(name)
+		if s.ID == leaving || ep == nil || !s.Init.Alive() {
 			continue
 		}
-		for _, n := range peerNames(s) {
-			names[n] = append(names[n], s.Endpoint.IP)
-			names[n+"."+name] = append(names[n+"."+name], s.Endpoint.IP)
+		for _, n := range peerNames(s, ep) {
+			names[n] = append(names[n], ep.IP)
+			names[n+"."+name] = append(names[n+"."+name], ep.IP)
 		}
 	}
 	if err := nets.WriteNames(name, names); err != nil {
@@ -99,14 +113,15 @@ func updatePeers(store state.Store, name, leaving string) error {
 	return nil
 }
 
-// peerNames are the names another container finds st by: its name, its
-// host name and its short ID, as docker's.
-func peerNames(st *state.Container) []string {
+// peerNames are the names another container finds st by on the network
+// of ep: its name, its host name, its short ID and its aliases there, as
+// docker's.
+func peerNames(st *state.Container, ep *network.Endpoint) []string {
 	names := []string{strings.ToLower(st.Name), st.ShortID()}
 	if h := strings.ToLower(st.HostnameOrID()); h != names[0] && h != st.ShortID() {
 		names = append(names, h)
 	}
-	for _, a := range st.Endpoint.Aliases {
+	for _, a := range ep.Aliases {
 		names = append(names, strings.ToLower(a))
 	}
 	return names

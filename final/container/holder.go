@@ -13,14 +13,14 @@ import (
 // does not record it (a kill -9 between the reservation and the save),
 // is then collected instead of kept for good.
 func Networks(s state.Store) network.Store {
-	holder := func(id string) (*network.Endpoint, bool, error) { return endpointOf(s, id) }
+	holder := func(id string) ([]*network.Endpoint, bool, error) { return endpointsOf(s, id) }
 	return network.Store{Root: s.Root, Holder: holder}
 }
 
-// endpointOf is the endpoint that the state of container id records, and
-// whether the container exists. A state that cannot be read is an error:
-// what it holds is kept.
-func endpointOf(s state.Store, id string) (*network.Endpoint, bool, error) {
+// endpointsOf are the endpoints that the state of container id records,
+// and whether the container exists. A state that cannot be read is an
+// error: what it holds is kept.
+func endpointsOf(s state.Store, id string) ([]*network.Endpoint, bool, error) {
 	if !state.IsID(id) {
 		return nil, false, nil // no container of ours has that name
 	}
@@ -31,5 +31,5 @@ func endpointOf(s state.Store, id string) (*network.Endpoint, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	return st.Endpoint, true, nil
+	return st.Endpoints(), true, nil
 }

@@ -40,6 +40,11 @@ func StartAgain(store state.Store, st *state.Container, opts RunOptions, m Monit
 		return 0, false, err
 	}
 	*st = *now
+	// network connect and disconnect change the networks while it runs:
+	// a restart joins those its options say now.
+	if fresh, err := LoadRunOptions(now); err == nil {
+		opts.Network, opts.Aliases, opts.MoreNetworks, opts.Ports = fresh.Network, fresh.Aliases, fresh.MoreNetworks, fresh.Ports
+	}
 	parent, pipes, err := createContainer(st, opts, m)
 	if err == nil {
 		if err = startContainer(st, opts.SeccompProgram, parent, pipes); err != nil {

@@ -91,6 +91,10 @@ type RunOptions struct {
 	Network string
 	// Aliases are its more names on its network (--network-alias).
 	Aliases []string
+	// MoreNetworks are the networks it joins besides Network: --network
+	// given again, and network connect's (which writes them here, so
+	// that they hold at the next start).
+	MoreNetworks []state.NetworkAttach
 	// Ports are the host ports mapped to it (-p, book 6.4), as asked;
 	// PublishAll (-P) adds a free one for each of Config.ExposedPorts.
 	Ports      []network.Port
@@ -106,6 +110,9 @@ type RunOptions struct {
 	// HostNetwork keeps the container in the host's network namespace
 	// (--network host).
 	HostNetwork bool
+	// NetworkContainer is the ID of a running container whose network
+	// namespace it joins (--network container:NAME).
+	NetworkContainer string
 	// Restart is the --restart policy, which the monitor applies.
 	Restart state.RestartPolicy
 	// Started, when set, is called once the command runs, and Run then
@@ -197,7 +204,9 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 
 	cmd := exec.Command(initBinary(), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: NamespaceFlags, Setsid: true}
-	if opts.HostNetwork {
+	if opts.HostNetwork || opts.NetworkContainer != "" {
+		// The host's, or (started from a thread in it: startIn) another
+		// container's.
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
 	// init is our binary, on the host, as root: it starts with a fixed
@@ -247,4 +256,16 @@ func containerEnv(hostname string, tty bool, extra []string) []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+// networkNames are the networks the container joins, its first first.
+func (o RunOptions) networkNames() []string {
+	var names []string
+	if o.Network != "" {
+		names = append(names, o.Network)
+	}
+	for _, m := range o.MoreNetworks {
+		names = append(names, m.Name)
+	}
+	return names
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // Rename renames a container, running or not, as docker rename. Its
-// peers on a user network find it by the new name at once: their
-// /etc/hosts are rewritten, as when it joined.
+// peers on each user network it is on find it by the new name at once:
+// the networks' name tables, which their DNS servers answer from, are
+// written again, as when it joined.
 func Rename(store state.Store, st *state.Container, name string) error {
 	err := store.Change(st, func(now *state.Container) error {
 		old := now.Name
@@ -22,8 +23,11 @@ func Rename(store state.Store, st *state.Container, name string) error {
 	if err != nil {
 		return err
 	}
-	if st.Endpoint != nil && st.Running() {
-		if err := updatePeers(store, st.Endpoint.Network, ""); err != nil {
+	if !st.Running() {
+		return nil
+	}
+	for _, ep := range st.Endpoints() {
+		if err := updatePeers(store, ep.Network, ""); err != nil {
 			logrus.WithError(err).WithField("container", name).Warn("tell its network's containers its new name")
 		}
 	}

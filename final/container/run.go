@@ -30,8 +30,8 @@ import (
 // every container's record.
 func Run(opts RunOptions, m Monitor, signals <-chan os.Signal) (*state.Container, int, error) {
 	store := state.Store{Root: opts.Root}
-	if opts.Network != "" {
-		if _, err := (network.Store{Root: opts.Root}).Get(opts.Network); err != nil {
+	for _, name := range opts.networkNames() {
+		if _, err := (network.Store{Root: opts.Root}).Get(name); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -109,9 +109,9 @@ func watch(store state.Store, st *state.Container, parent *exec.Cmd, pipes *init
 		logrus.WithError(err).Warn("tear down the container")
 	}
 	pipes.console.Exited(status)
-	if st.Endpoint != nil {
+	for _, ep := range st.Endpoints() {
 		// Gone before a restart makes it again, and before we exit.
-		if err := network.AwaitVethGone(st.Endpoint.Veth, 2*time.Second); err != nil {
+		if err := network.AwaitVethGone(ep.Veth, 2*time.Second); err != nil {
 			logrus.WithError(err).Warn("tear down the container")
 		}
 	}
@@ -131,7 +131,7 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 		Hostname: opts.Hostname, DNS: opts.DNS, Healthcheck: opts.Healthcheck,
 		Created: time.Now(), Status: state.Created,
 		Detached: opts.Detach, AutoRemove: opts.AutoRemove,
-		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork,
+		Monitored: opts.Started != nil, Restart: opts.Restart, HostNetwork: opts.HostNetwork, NetworkContainer: opts.NetworkContainer,
 		ReadOnly: opts.ReadOnly, TTY: opts.TTY, OpenStdin: opts.Interactive, Security: opts.Security,
 		Volumes: opts.Volumes, Tmpfs: opts.Tmpfs, Resources: opts.Resources, Owner: owner,
 		PortBindings: opts.Ports, PublishAll: opts.PublishAll,
@@ -191,7 +191,7 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 		pipes.close()
 		return nil, nil, err
 	}
-	err = parent.Start()
+	err = startIn(st, parent)
 	if cgroupDir != nil {
 		cgroupDir.Close()
 	}
@@ -235,9 +235,10 @@ func connect(st *state.Container, opts RunOptions, pid int) error {
 	nets := Networks(state.Store{Root: opts.Root})
 	// Recorded under the networks' lock: an address that a state does
 	// not record is then surely of a run that died, and collected.
-	ep, err := nets.Reserve(opts.Network, st.ID, publishedPorts(st, opts), func(ep *network.Endpoint) error {
+	ep, err := nets.Reserve(opts.Network, st.ID, 0, publishedPorts(st, opts), func(ep *network.Endpoint) error {
 		ep.Aliases = opts.Aliases
-		st.Endpoint = ep
+		// The other networks' places of a run before are gone with it.
+		st.Endpoint, st.MoreEndpoints = ep, nil
 		if err := st.Save(); err != nil {
 			st.Endpoint = nil
 			return err
@@ -246,6 +247,33 @@ func connect(st *state.Container, opts RunOptions, pid int) error {
 	})
 	if err != nil {
 		return err
+	}
+	if err := nets.Connect(ep, pid); err != nil {
+		return err
+	}
+	for i, more := range opts.MoreNetworks {
+		if err := connectMore(st, more, i+1, pid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connectMore puts the container on one more network, in slot (its
+// ethN), recorded as connect records the first.
+func connectMore(st *state.Container, more state.NetworkAttach, slot, pid int) error {
+	nets := Networks(state.Store{Root: st.Root()})
+	ep, err := nets.Reserve(more.Name, st.ID, slot, nil, func(ep *network.Endpoint) error {
+		ep.Aliases = more.Aliases
+		st.MoreEndpoints = append(st.MoreEndpoints, ep)
+		if err := st.Save(); err != nil {
+			st.MoreEndpoints = st.MoreEndpoints[:len(st.MoreEndpoints)-1]
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("network %s: %w", more.Name, err)
 	}
 	return nets.Connect(ep, pid)
 }

@@ -35,24 +35,31 @@ func teardownWith(st *state.Container, leaveVeth bool) error {
 	return disconnect(st, leaveVeth)
 }
 
-// disconnect takes the container off its network: its rules and veth,
-// its address and ports given back, and its name forgotten by the others
-// on that network.
+// disconnect takes the container off its networks: its rules and
+// veths, its addresses and ports given back, and its names forgotten by
+// the others on them.
 func disconnect(st *state.Container, leaveVeth bool) error {
-	if st.Endpoint == nil {
-		return nil
+	for _, ep := range st.Endpoints() {
+		if err := disconnectOne(st, ep, leaveVeth); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// disconnectOne takes the container off the network of ep.
+func disconnectOne(st *state.Container, ep *network.Endpoint, leaveVeth bool) error {
 	nets := network.Store{Root: st.Root()}
 	off := nets.Disconnect
 	if leaveVeth {
 		off = nets.DisconnectLeavingVeth
 	}
-	if err := off(st.Endpoint, st.ID); err != nil {
+	if err := off(ep, st.ID); err != nil {
 		return err
 	}
-	events.Log(st.Root(), events.Network, "disconnect", st.Endpoint.Network,
-		map[string]string{"name": st.Endpoint.Network, "type": "bridge", "container": st.ID})
-	return updatePeers(state.Store{Root: st.Root()}, st.Endpoint.Network, st.ID)
+	events.Log(st.Root(), events.Network, "disconnect", ep.Network,
+		map[string]string{"name": ep.Network, "type": "bridge", "container": st.ID})
+	return updatePeers(state.Store{Root: st.Root()}, ep.Network, st.ID)
 }
 
 // stopProcesses kills what is left in the cgroup of the container id, and

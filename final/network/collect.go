@@ -73,11 +73,16 @@ func (s Store) owns(id string, check func(*Endpoint) bool) bool {
 	if s.Holder == nil {
 		return true
 	}
-	ep, exists, err := s.Holder(id)
+	eps, exists, err := s.Holder(id)
 	if err != nil {
 		return true
 	}
-	return exists && ep != nil && check(ep)
+	for _, ep := range eps {
+		if exists && ep != nil && check(ep) {
+			return true
+		}
+	}
+	return false
 }
 
 // collectAllocations gives back the addresses of name whose owner does

@@ -14,10 +14,10 @@ import (
 // record it, is collected; one whose owner cannot be read is kept.
 func TestCollectAllocationsKeepsOnlyWhatOwnersHold(t *testing.T) {
 	alive := &Endpoint{Network: "n", IP: "10.0.0.2", Ports: []Port{{Host: 80, Container: 80, Proto: "tcp"}}}
-	s := Store{Root: t.TempDir(), Holder: func(id string) (*Endpoint, bool, error) {
+	s := Store{Root: t.TempDir(), Holder: func(id string) ([]*Endpoint, bool, error) {
 		switch id {
 		case "alive":
-			return alive, true, nil
+			return []*Endpoint{alive}, true, nil
 		case "unreadable":
 			return nil, true, os.ErrPermission
 		}

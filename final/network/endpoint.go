@@ -24,7 +24,23 @@ type Endpoint struct {
 	// Aliases are more names of the container on this network
 	// (--network-alias), which its DNS answers as its name.
 	Aliases []string `json:"aliases,omitempty"`
+	// Slot is which of the container's networks this is: 0, its first,
+	// is its eth0 and its default route; 1 is eth1, and so on.
+	Slot int `json:"slot,omitempty"`
 }
+
+// vethName is the host end of the container id's veth for slot: "mdv"
+// and 10 hex digits of the ID for the first, "mdx", 9 and the slot for
+// the others; unique per container and slot, within IFNAMSIZ.
+func vethName(id string, slot int) string {
+	if slot == 0 {
+		return "mdv" + id[:10]
+	}
+	return fmt.Sprintf("mdx%s%x", id[:9], slot%16)
+}
+
+// Ifname is the container's name of its end: eth0, eth1...
+func (ep *Endpoint) Ifname() string { return fmt.Sprintf("eth%d", ep.Slot) }
 
 // Reserve gives container id an address on the network name and the
 // host ports of ports (a free one where a range or none is asked for:
@@ -34,7 +50,7 @@ type Endpoint struct {
 // surely of a run that died, and collected (collect.go). The network's
 // bridge and rules are made again first if something took them away
 // (ensure). Nothing else is made yet.
-func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) error) (*Endpoint, error) {
+func (s Store) Reserve(name, id string, slot int, ports []Port, record func(*Endpoint) error) (*Endpoint, error) {
 	lock, err := s.Lock()
 	if err != nil {
 		return nil, err
@@ -64,8 +80,7 @@ func (s Store) Reserve(name, id string, ports []Port, record func(*Endpoint) err
 		_ = s.releasePorts(ports, id)
 		return nil, err
 	}
-	// "mdv" and 10 hex digits of the ID: unique per container, 13 bytes.
-	ep := &Endpoint{Network: name, IP: ip.String(), Veth: "mdv" + id[:10], Ports: ports}
+	ep := &Endpoint{Network: name, IP: ip.String(), Veth: vethName(id, slot), Ports: ports, Slot: slot}
 	if err := record(ep); err != nil {
 		releaseHeld(id)
 		_ = s.releasePorts(ports, id)
@@ -118,16 +133,16 @@ func configureInside(n *Network, ep *Endpoint, peer string, pid int) error {
 	if err != nil {
 		return err
 	}
-	if err := h.LinkSetName(link, "eth0"); err != nil {
-		return fmt.Errorf("name eth0: %w", err)
+	if err := h.LinkSetName(link, ep.Ifname()); err != nil {
+		return fmt.Errorf("name %s: %w", ep.Ifname(), err)
 	}
 	ipnet := n.IPNet()
 	ipnet.IP = net.ParseIP(ep.IP).To4()
 	if err := h.LinkSetHardwareAddr(link, macOf(ipnet.IP)); err != nil {
-		return fmt.Errorf("give eth0 its MAC address: %w", err)
+		return fmt.Errorf("give %s its MAC address: %w", ep.Ifname(), err)
 	}
 	if err := h.AddrAdd(link, &netlink.Addr{IPNet: ipnet}); err != nil {
-		return fmt.Errorf("give eth0 %s: %w", ipnet, err)
+		return fmt.Errorf("give %s %s: %w", ep.Ifname(), ipnet, err)
 	}
 	if err := h.LinkSetUp(link); err != nil {
 		return err
@@ -138,6 +153,9 @@ func configureInside(n *Network, ep *Endpoint, peer string, pid int) error {
 	}
 	if err := h.LinkSetUp(lo); err != nil {
 		return err
+	}
+	if ep.Slot > 0 {
+		return nil // the default route is the first network's, as docker's
 	}
 	route := &netlink.Route{LinkIndex: link.Attrs().Index, Gw: net.ParseIP(n.Gateway)}
 	if err := h.RouteAdd(route); err != nil {
@@ -245,9 +263,11 @@ func (s Store) disconnect(ep *Endpoint, id string, deleteVeth bool) error {
 			return err
 		}
 	}
-	releaseHeld(id)
-	if err := s.releasePorts(ep.Ports, id); err != nil {
-		return err
+	if len(ep.Ports) > 0 {
+		releaseHeld(id) // the host ports are the first network's
+		if err := s.releasePorts(ep.Ports, id); err != nil {
+			return err
+		}
 	}
 	if errors.Is(nerr, ErrNotFound) {
 		return nil

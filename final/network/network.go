@@ -62,7 +62,7 @@ type Store struct {
 	// address or host port whose owner does not exist, or does not record
 	// it (a kill -9 between the reservation and the state's save), is
 	// collected (collectAllocations). Without it nothing is collected.
-	Holder func(id string) (ep *Endpoint, exists bool, err error)
+	Holder func(id string) (eps []*Endpoint, exists bool, err error)
 }
 
 func (s Store) dir() string             { return filepath.Join(s.Root, "networks") }

@@ -75,8 +75,12 @@ type Container struct {
 	TTY       bool `json:"tty,omitempty"`
 	OpenStdin bool `json:"openStdin,omitempty"`
 	// HostNetwork: it shares the host's network namespace (--network host).
-	HostNetwork bool                `json:"hostNetwork,omitempty"`
-	Resources   resources.Resources `json:"resources"`
+	HostNetwork bool `json:"hostNetwork,omitempty"`
+	// NetworkContainer is the ID of the container whose network namespace
+	// it shares (--network container:NAME), and whose hosts and
+	// resolv.conf it sees.
+	NetworkContainer string              `json:"networkContainer,omitempty"`
+	Resources        resources.Resources `json:"resources"`
 	// Init is the container's PID 1 as the host sees it, with its start
 	// time, so that a reused pid never makes a dead container look alive.
 	Init Process `json:"init"`
@@ -104,6 +108,9 @@ type Container struct {
 	// Endpoint is the container's place on a network (book 6.3), when it
 	// has one: recorded before it is made, undone by teardown.
 	Endpoint *network.Endpoint `json:"endpoint,omitempty"`
+	// MoreEndpoints are its places on its other networks (--network
+	// given again, network connect), each its own slot (eth1, eth2...).
+	MoreEndpoints []*network.Endpoint `json:"moreEndpoints,omitempty"`
 	// PortBindings are the ports -p asked for, as asked (inspect's
 	// HostConfig.PortBindings); PublishAll is -P. What the container got
 	// is in its Endpoint.
@@ -144,6 +151,10 @@ func (s *Container) EtcPath(name string) string { return filepath.Join(s.dir, na
 func (s *Container) RunOptionsPath() string { return filepath.Join(s.dir, "run.json") }
 
 func (s *Container) configPath() string { return s.dir + "/config.json" }
+
+// ConfigPath is its config.json, which changes (by a rename) whenever the
+// container does.
+func (s *Container) ConfigPath() string { return s.configPath() }
 
 // Root is mydocker's --root, the store the container is in (its
 // directory is <root>/containers/<id>): exec finds the seccomp cache there.
@@ -279,4 +290,31 @@ func (s *Container) healthSuffix() string {
 		return " (health: starting)"
 	}
 	return " (" + s.Health.Status + ")"
+}
+
+// Endpoints are all the container's places on networks: its first
+// network's, then the others'.
+func (s *Container) Endpoints() []*network.Endpoint {
+	var eps []*network.Endpoint
+	if s.Endpoint != nil {
+		eps = append(eps, s.Endpoint)
+	}
+	return append(eps, s.MoreEndpoints...)
+}
+
+// EndpointOn is the container's place on the network name, or nil.
+func (s *Container) EndpointOn(name string) *network.Endpoint {
+	for _, ep := range s.Endpoints() {
+		if ep.Network == name {
+			return ep
+		}
+	}
+	return nil
+}
+
+// NetworkAttach is one network a container joins at each start, past
+// its first: its name and the container's aliases there.
+type NetworkAttach struct {
+	Name    string   `json:"name"`
+	Aliases []string `json:"aliases,omitempty"`
 }

@@ -232,6 +232,9 @@ func (d Damaged) Hint() string {
 // container's: rm -f holds it while it removes what the ID names.
 func (d Damaged) Lock() (*lockfile.Lock, error) { return lockfile.TakeDir(d.Dir) }
 
+// PathOf is the directory of the container id (an ID, not a name).
+func (s Store) PathOf(id string) string { return filepath.Join(s.containersDir(), id) }
+
 // Load reads the config.json of the container id, without its lock; a
 // container that does not exist is an fs.ErrNotExist. id must be an ID
 // (IsID): it names a directory.

@@ -127,3 +127,76 @@ lookup() {
 	md rm -f web api >/dev/null
 	md network rm names >/dev/null
 }
+
+@test "final: names: --network container:NAME shares NAME's network, host name, hosts and resolv.conf" {
+	md network create --subnet 10.251.11.0/24 names >/dev/null
+	on_net web
+	on_net db
+	md run -d --name side --network container:web busybox sleep 1000 >/dev/null
+	[ "$(md exec side cat /sys/class/net/eth0/address)" = "$(md exec web cat /sys/class/net/eth0/address)" ]
+	[ "$(md exec side hostname)" = "$(md exec web hostname)" ]
+	[ "$(md exec side cat /etc/resolv.conf)" = "$(md exec web cat /etc/resolv.conf)" ]
+	# web's DNS server answers side too: its rules are in the namespace.
+	[ "$(lookup side db)" = "$(ip_of db)" ]
+	# One loopback: what web serves on 127.0.0.1, side reaches.
+	md exec -d web sh -c 'echo from-web | nc -l -p 8080'
+	for ((i = 0; i < 50; i++)); do md exec web netstat -ltn | grep -q ':8080 ' && break; sleep 0.1; done
+	[ "$(md exec side nc 127.0.0.1 8080 </dev/null)" = from-web ]
+	[ "$(md inspect -f '{{.HostConfig.NetworkMode}}' side)" = "container:$(md inspect -f '{{.Id}}' web)" ]
+	for bad in "--network container:nosuch" "--network container:web -p 8080:80" "--network container:web -h other" "--network container:web --dns 1.1.1.1"; do
+		run --separate-stderr md run --rm $bad busybox true
+		echo "$bad: $status $stderr"
+		[ "$status" -eq 125 ]
+		[ "$(wc -l <<<"$stderr")" -eq 1 ]
+	done
+	md stop -t 0 db >/dev/null
+	run --separate-stderr md run --rm --network container:db busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running"* ]]
+	md rm -f side web db >/dev/null
+	md network rm names >/dev/null
+}
+
+@test "final: names: several networks, network connect and disconnect: an interface and the names come and go at once" {
+	md network create --subnet 10.251.11.0/24 front >/dev/null
+	md network create --subnet 10.251.12.0/24 back >/dev/null
+	md run -d --name api --network front --network back --dns 10.251.11.1 busybox sleep 1000 >/dev/null
+	md run -d --name web --network front --dns 10.251.11.1 busybox sleep 1000 >/dev/null
+	md run -d --name db --network back --dns 10.251.12.1 busybox sleep 1000 >/dev/null
+	front_ip() { md inspect -f '{{.NetworkSettings.Networks.front.IPAddress}}' "$1"; }
+	back_ip() { md inspect -f '{{.NetworkSettings.Networks.back.IPAddress}}' "$1"; }
+	[ "$(md exec api ip -o -4 addr show eth1 | awk '{ print $4 }')" = "$(back_ip api)/24" ]
+	[ "$(md exec api ip route | awk '/^default/ { print $3 }')" = 10.251.11.1 ]
+	[ "$(lookup web api)" = "$(front_ip api)" ]
+	[ "$(lookup db api)" = "$(back_ip api)" ]
+	[ -z "$(lookup web db)" ]
+	[ "$(md ps -f name=api --format '{{.Networks}}')" = front,back ]
+	# Connected, web has eth1 and both sides have each other's names.
+	md network connect --alias shop back web
+	[ "$(md exec web ip -o -4 addr show eth1 | awk '{ print $4 }')" = "$(back_ip web)/24" ]
+	[ "$(lookup web db)" = "$(back_ip db)" ]
+	[ "$(lookup db shop)" = "$(back_ip web)" ]
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' web)" = "back front " ]
+	run --separate-stderr md network connect back web
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"already exists in network back"* ]]
+	# Disconnected: the interface and the names go.
+	md network disconnect back web
+	run md exec web ip link show eth1
+	[ "$status" -ne 0 ]
+	[ -z "$(lookup web db)" ]
+	[ -z "$(lookup db shop)" ]
+	run --separate-stderr md network disconnect back web
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"is not connected to network back"* ]]
+	# A stopped container is connected at its next start, and stays so.
+	md stop -t 0 web >/dev/null
+	md network connect back web
+	md start web >/dev/null
+	[ -n "$(back_ip web)" ]
+	[ "$(lookup db web)" = "$(back_ip web)" ]
+	md restart -t 0 web >/dev/null
+	[ "$(lookup db web)" = "$(back_ip web)" ]
+	md rm -f api web db >/dev/null
+	md network rm front back >/dev/null
+}

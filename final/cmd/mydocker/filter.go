@@ -126,7 +126,7 @@ func psMatcher(s state.Store, f filters) (func(*state.Container) bool, error) {
 				return dockerState(st) == "exited" && st.ExitCode != nil && strconv.Itoa(*st.ExitCode) == v
 			}) &&
 			f.any("ancestor", func(v string) bool { return ancestors[v][st.ImageID] || v == st.Image }) &&
-			f.any("network", func(v string) bool { return v == networkOf(st) }) &&
+			f.any("network", func(v string) bool { return st.EndpointOn(v) != nil || v == networkOf(st) }) &&
 			f.any("volume", func(v string) bool { return usesVolume(s, st, v) }) &&
 			f.any("publish", func(v string) bool { return hasPort(st, v, true) }) &&
 			f.any("expose", func(v string) bool { return hasPort(st, v, false) }) &&

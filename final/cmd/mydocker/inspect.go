@@ -193,18 +193,33 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		tmpfs[t.Container] = strings.Join(t.Options, ",")
 	}
 	netMode, ip, gateway := "none", "", ""
+	switch {
+	case st.NetworkContainer != "":
+		netMode = "container:" + st.NetworkContainer
+	case st.HostNetwork:
+		netMode = "host"
+	}
 	networks := map[string]any{}
 	if st.Endpoint != nil {
 		netMode, ip = st.Endpoint.Network, st.IP() // "" once exited, as docker
-		if n, err := (network.Store{Root: s.Root}).Get(st.Endpoint.Network); err == nil {
-			gateway = n.Gateway
+	}
+	for _, ep := range st.Endpoints() {
+		epIP, epGateway := ep.IP, ""
+		if st.Status == state.Exited {
+			epIP = ""
+		}
+		if n, err := (network.Store{Root: s.Root}).Get(ep.Network); err == nil {
+			epGateway = n.Gateway
+		}
+		if ep == st.Endpoint {
+			gateway = epGateway
 		}
 		var dnsNames []string
-		if netMode != network.DefaultName {
-			dnsNames = append([]string{st.Name, st.ShortID()}, st.Endpoint.Aliases...)
+		if ep.Network != network.DefaultName {
+			dnsNames = append([]string{st.Name, st.ShortID()}, ep.Aliases...)
 		}
-		networks[netMode] = map[string]any{"IPAddress": ip, "Gateway": gateway, "MacAddress": network.MACOf(ip),
-			"Aliases": st.Endpoint.Aliases, "DNSNames": dnsNames}
+		networks[ep.Network] = map[string]any{"IPAddress": epIP, "Gateway": epGateway, "MacAddress": network.MACOf(epIP),
+			"Aliases": ep.Aliases, "DNSNames": dnsNames}
 	}
 	config := map[string]any{
 		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),

@@ -18,6 +18,8 @@ func networkCommand() *cli.Command {
 		Usage:  "manage container networks",
 		Before: useRoot,
 		Commands: []*cli.Command{
+			networkConnectCommand(),
+			networkDisconnectCommand(),
 			{
 				Name:      "create",
 				Usage:     "create a bridge network: mydocker network create [--driver bridge] [--subnet CIDR] NAME (a free /16 without --subnet)",

@@ -46,14 +46,15 @@ func networkInspectCommand() *cli.Command {
 func networkJSON(n *network.Network, states []*state.Container) map[string]any {
 	members := map[string]any{}
 	for _, st := range states {
-		if st.Endpoint == nil || st.Endpoint.Network != n.Name || !st.Running() {
+		ep := st.EndpointOn(n.Name)
+		if ep == nil || !st.Running() {
 			continue
 		}
 		ones, _ := n.IPNet().Mask.Size()
 		members[st.ID] = map[string]any{
 			"Name":        st.Name,
-			"IPv4Address": fmt.Sprintf("%s/%d", st.Endpoint.IP, ones),
-			"MacAddress":  network.MACOf(st.Endpoint.IP),
+			"IPv4Address": fmt.Sprintf("%s/%d", ep.IP, ones),
+			"MacAddress":  network.MACOf(ep.IP),
 		}
 	}
 	return map[string]any{

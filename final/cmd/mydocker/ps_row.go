@@ -122,10 +122,16 @@ func dockerState(st *state.Container) string {
 // networkOf is the network st is on: its name, host, or none.
 func networkOf(st *state.Container) string {
 	switch {
+	case st.NetworkContainer != "":
+		return "" // none of its own, as docker's ps shows it
 	case st.HostNetwork:
 		return "host"
-	case st.Endpoint != nil:
-		return st.Endpoint.Network
+	case st.Endpoint != nil || len(st.MoreEndpoints) > 0:
+		var names []string
+		for _, ep := range st.Endpoints() {
+			names = append(names, ep.Network)
+		}
+		return strings.Join(names, ",")
 	}
 	return "none"
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,7 +73,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cpus", Usage: "how many CPUs' time it may use, such as 0.5 (a CFS quota)"},
 		&cli.StringFlag{Name: "pids-limit", Usage: "the most processes it may have at once (0 or -1: no limit)"},
 		&cli.StringSliceFlag{Name: "v", Aliases: []string{"volume"}, Usage: "bind a host directory: /host/dir:/container/dir[:ro] (repeatable)"},
-		&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, or one of network create"},
+		&cli.StringSliceFlag{Name: "net", Aliases: []string{"network"}, Usage: "the network to join: bridge (the default, made on first use), none, host, container:NAME, or one of network create; again for more networks"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy: no, on-failure[:N] or always (stop ends it)"},
 		&cli.BoolFlag{Name: "read-only", Usage: "mount the container's root filesystem read-only (volumes stay as they are)"},
 		&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "the container's host name (default: its short ID)"},
@@ -200,14 +201,22 @@ func runOptions(cmd *cli.Command) (container.RunOptions, error) {
 	}
 	// As docker: a container joins "bridge" unless told otherwise.
 	opts.Network = network.DefaultName
-	if cmd.IsSet("net") {
-		opts.Network = cmd.String("net")
+	nets := cmd.StringSlice("net")
+	if len(nets) > 0 {
+		opts.Network = nets[0]
 	}
-	switch opts.Network {
-	case "none":
+	if err := moreNetworks(nets, &opts); err != nil {
+		return opts, err
+	}
+	switch {
+	case opts.Network == "none":
 		opts.Network = "" // lo alone, as without --network
-	case "host":
+	case opts.Network == "host":
 		opts.Network, opts.HostNetwork = "", true
+	case strings.HasPrefix(opts.Network, "container:"):
+		if err := joinNetworkOf(cmd, &opts); err != nil {
+			return opts, err
+		}
 	}
 	if err := parsePorts(cmd, &opts); err != nil {
 		return opts, err
@@ -367,7 +376,7 @@ func parseResources(cmd *cli.Command) (resources.Resources, error) {
 // use, as in docker: the named volumes it binds, and the default network
 // "bridge". Only now, once every flag and the image are known to be good.
 func makeOnFirstUse(opts container.RunOptions) error {
-	if opts.Network == network.DefaultName {
+	if opts.Network == network.DefaultName || slices.ContainsFunc(opts.MoreNetworks, func(a state.NetworkAttach) bool { return a.Name == network.DefaultName }) {
 		if _, err := (network.Store{Root: opts.Root}).Default(); err != nil {
 			return err
 		}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -63,7 +65,7 @@ func parseAliases(cmd *cli.Command) ([]string, error) {
 	if len(aliases) == 0 {
 		return nil, nil
 	}
-	if n := cmd.String("net"); !cmd.IsSet("net") || n == network.DefaultName || n == "host" || n == "none" {
+	if n := firstOf(cmd.StringSlice("net")); n == "" || n == network.DefaultName || n == "host" || n == "none" {
 		return nil, errors.New("network-scoped aliases are only supported for user-defined networks")
 	}
 	for _, a := range aliases {
@@ -72,4 +74,60 @@ func parseAliases(cmd *cli.Command) ([]string, error) {
 		}
 	}
 	return aliases, nil
+}
+
+// joinNetworkOf reads --network container:NAME: the container shares the
+// network namespace of NAME, which must run, and takes its host name, as
+// docker's; what would shape a network of its own is refused, as docker
+// refuses it.
+func joinNetworkOf(cmd *cli.Command, opts *container.RunOptions) error {
+	ref := strings.TrimPrefix(opts.Network, "container:")
+	for _, f := range []string{"hostname", "dns", "dns-search", "dns-option", "add-host", "network-alias", "p", "P", "expose"} {
+		if cmd.IsSet(f) {
+			return fmt.Errorf("conflicting options: --%s and the network mode container:%s", f, ref)
+		}
+	}
+	other, err := findReconciled(state.Store{Root: opts.Root}, ref)
+	if err != nil {
+		return fmt.Errorf("--network container:%s: %w", ref, err)
+	}
+	if !other.Running() {
+		return fmt.Errorf("cannot join the network of a container that is not running: %s", other.Name)
+	}
+	if other.NetworkContainer != "" {
+		other, err = state.Store{Root: opts.Root}.Load(other.NetworkContainer)
+		if err != nil || !other.Running() {
+			return fmt.Errorf("--network container:%s: the container whose network it shares is gone", ref)
+		}
+	}
+	opts.Network, opts.NetworkContainer = "", other.ID
+	opts.HostNetwork = other.HostNetwork
+	opts.Hostname = other.HostnameOrID()
+	return nil
+}
+
+func firstOf(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
+// moreNetworks reads the --network given after the first: user networks
+// (or bridge), which the container joins too, as docker's; none, host
+// and container: are a container's only network.
+func moreNetworks(nets []string, opts *container.RunOptions) error {
+	for i, n := range nets {
+		special := n == "none" || n == "host" || strings.HasPrefix(n, "container:")
+		if len(nets) > 1 && special {
+			return fmt.Errorf("conflicting options: --network %s cannot be combined with other networks", n)
+		}
+		if slices.Contains(nets[:i], n) {
+			return fmt.Errorf("--network %s: given twice", n)
+		}
+		if i > 0 {
+			opts.MoreNetworks = append(opts.MoreNetworks, state.NetworkAttach{Name: n})
+		}
+	}
+	return nil
 }
