@@ -52,6 +52,14 @@ type LogsOptions struct {
 	Follow     bool
 	Tail       int
 	Timestamps bool
+	// Since and Until keep the lines written in that time (--since,
+	// --until), when not zero: of the last --tail lines, as docker.
+	Since, Until time.Time
+}
+
+// keeps reports whether the entry e was written within o's times.
+func (o LogsOptions) keeps(e LogEntry) bool {
+	return (o.Since.IsZero() || !e.Time.Before(o.Since)) && (o.Until.IsZero() || !e.Time.After(o.Until))
 }
 
 // Logs prints a container's log (book 5.3): each line on the stream it
@@ -59,6 +67,9 @@ type LogsOptions struct {
 // lines (see LogEntry), over the files that rotation keeps, oldest first.
 func Logs(st *state.Container, stdout, stderr io.Writer, o LogsOptions) error {
 	print := func(e LogEntry) {
+		if !o.keeps(e) {
+			return
+		}
 		w := stdout
 		if e.Stream == "stderr" {
 			w = stderr
@@ -79,7 +90,8 @@ func Logs(st *state.Container, stdout, stderr io.Writer, o LogsOptions) error {
 	} else if err := eachEntry(logFiles(st.LogPath()), print); err != nil {
 		return err
 	}
-	if !o.Follow {
+	// Lines past --until will never come: there is nothing to follow.
+	if !o.Follow || (!o.Until.IsZero() && o.Until.Before(time.Now())) {
 		return nil
 	}
 	return follow(st, print)

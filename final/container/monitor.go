@@ -86,6 +86,7 @@ func becomeMonitorOf(st *state.Container, m Monitor, restart bool) error {
 	}
 	st.Owner, st.Monitored, st.Detached = me, true, true
 	st.Status, st.ExitCode, st.NotStarted = state.Created, nil, false
+	st.OOMKilled = false // of the run before
 	if restart {
 		st.Restarts++
 	} else {

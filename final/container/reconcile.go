@@ -109,6 +109,7 @@ func reconcile(store state.Store, st *state.Container) (*state.Container, error)
 			return st, nil
 		}
 		// Its mydocker is gone, and it must not outlive it.
+		thaw(st.ID)
 		if err := killProcess(st.Init.PID, st.Init.Alive); err != nil {
 			return st, err
 		}

@@ -16,8 +16,12 @@ import (
 // anything is.
 func Remove(store state.Store, st *state.Container, force, volumes bool) error {
 	if st.Status != state.Exited && st.Init.Alive() {
-		if !force {
-			return fmt.Errorf("%w: %s; stop it first, or use rm -f", state.ErrRunning, st.Name)
+		// docker's words, which scripts match.
+		switch {
+		case !force && st.Paused():
+			return fmt.Errorf("cannot remove container %q: container is paused and must be unpaused first", "/"+st.Name)
+		case !force:
+			return fmt.Errorf("cannot remove container %q: %w: stop the container before removing or force remove", "/"+st.Name, state.ErrRunning)
 		}
 	}
 	if st.Monitored && st.Owner.Alive() {
@@ -30,6 +34,7 @@ func Remove(store state.Store, st *state.Container, force, volumes bool) error {
 		}
 	}
 	if st.Status != state.Exited && st.Init.Alive() {
+		thaw(st.ID) // paused: docker's rm -f ends it too
 		if err := killProcess(st.Init.PID, st.Init.Alive); err != nil {
 			return fmt.Errorf("remove %s: %w", st.Name, err)
 		}

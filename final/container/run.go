@@ -181,7 +181,8 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 	parent.Dir = ws.Merged()
 	// The cgroup and its limits come first: on cgroup v2 init is born in
 	// it (CloneInto), elsewhere it joins it before its command starts.
-	cgroup, err := makeCgroup(st, opts.Resources)
+	// The record's limits: docker update changes them for the runs to come.
+	cgroup, err := makeCgroup(st, st.Resources)
 	var cgroupDir *os.File
 	if err == nil {
 		cgroupDir, err = cloneIntoCgroup(cgroup, parent)

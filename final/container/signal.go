@@ -31,5 +31,8 @@ func Kill(store state.Store, st *state.Container, sig unix.Signal) error {
 	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
 		return fmt.Errorf("kill %s: %w", st.Name, err)
 	}
+	// docker's kill unpauses a paused container once the signal is sent,
+	// so that it is taken.
+	thaw(st.ID)
 	return nil
 }

@@ -29,6 +29,7 @@ func Stop(store state.Store, st *state.Container, sig unix.Signal, timeout time.
 		}
 	}
 	if st.Status != state.Exited && st.Init.Alive() {
+		thaw(st.ID) // a paused container stops too, as docker's
 		if err := stopProcess(st.Init, sig, timeout); err != nil {
 			return fmt.Errorf("stop %s: %w", st.Name, err)
 		}

@@ -72,6 +72,9 @@ func stopProcesses(id string) error {
 	if err != nil {
 		return err
 	}
+	if len(pids) > 0 {
+		thaw(id) // a paused container's, or they would never die
+	}
 	for _, pid := range pids {
 		inCgroup := func() bool { return cgroups.Contains(pid, id) }
 		if err := killProcess(pid, inCgroup); err != nil {
@@ -158,6 +161,8 @@ func finish(store state.Store, st *state.Container, code *int) error {
 // finishWith is finish, with teardownWith's leaveVeth.
 func finishWith(store state.Store, st *state.Container, code *int, leaveVeth bool) error {
 	return store.Change(st, func(now *state.Container) error {
+		// Read while its cgroup, which counts the kills, is still there.
+		oomKilled := cgroups.OOMKilled(now.ID)
 		die := map[string]string{}
 		if code != nil {
 			die["exitCode"] = strconv.Itoa(*code)
@@ -173,6 +178,7 @@ func finishWith(store state.Store, st *state.Container, code *int, leaveVeth boo
 			return fmt.Errorf("container %s: %w", now.Name, err)
 		}
 		now.Status, now.FinishedAt = state.Exited, time.Now()
+		now.OOMKilled = oomKilled
 		if code != nil {
 			now.ExitCode = code
 		}

@@ -45,6 +45,11 @@ func Exec(st *state.Container, argv []string, opts Options) (int, error) {
 	if st.Status != state.Running || !st.Init.Alive() {
 		return 0, fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
 	}
+	// Its process would join the frozen cgroup and hang there, as docker
+	// says.
+	if st.Paused() {
+		return 0, fmt.Errorf("Container %s is paused, unpause the container before exec", st.Name) //nolint:staticcheck // docker's words
+	}
 	dirs, err := cgroups.Dirs(st.ID)
 	if err != nil {
 		return 0, err

@@ -107,6 +107,9 @@ type Container struct {
 	// ExitCode is known when a mydocker waited for the container: the
 	// foreground run, or the monitor of a detached one.
 	ExitCode *int `json:"exitCode,omitempty"`
+	// OOMKilled: the kernel's OOM killer killed a process of its last
+	// run (its memory cgroup said so before it went).
+	OOMKilled bool `json:"oomKilled,omitempty"`
 	// StartedAt and FinishedAt are when its command last started and
 	// when it was last seen to have ended.
 	StartedAt  time.Time `json:"startedAt,omitzero"`
@@ -233,7 +236,12 @@ func (s *Container) check(id string) error {
 func (s *Container) DockerStatus(now time.Time) string {
 	switch {
 	case s.Status == Running && s.Init.Alive():
+		if s.Paused() {
+			return "Up " + HumanDuration(now.Sub(s.StartedAt)) + " (Paused)"
+		}
 		return "Up " + HumanDuration(now.Sub(s.StartedAt)) + s.healthSuffix()
+	case s.Restarting():
+		return fmt.Sprintf("Restarting (%d) %s ago", s.exitCode(), HumanDuration(now.Sub(s.FinishedAt)))
 	case s.Status == Exited && s.ExitCode != nil:
 		return fmt.Sprintf("Exited (%d) %s ago", *s.ExitCode, HumanDuration(now.Sub(s.FinishedAt)))
 	case s.Status == Exited:

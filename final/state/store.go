@@ -132,8 +132,8 @@ func (s Store) reserveName(st *Container) error {
 // takeName reserves name for id. Call it with the names' lock held.
 func (s Store) takeName(name, id string) error {
 	path := filepath.Join(s.namesDir(), name)
-	if s.staleName(path) {
-		os.Remove(path) // the container that held it is gone: take it
+	if s.staleName(path) || s.disowned(path, name) {
+		os.Remove(path) // the container that held it is gone (or renamed): take it
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {

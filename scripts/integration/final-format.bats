@@ -130,3 +130,15 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	[[ "$stderr" == *"no such image: box"* ]]
 	[ "$(md inspect --type image -f '{{index .RepoTags 0}}' busybox)" = busybox:latest ]
 }
+
+@test "final: format: final/README's table of docker's commands has every command of mydocker --help, and no other" {
+	readme=$(dirname "$BATS_TEST_FILENAME")/../../final/README.md
+	# The commands --help lists (their first name), help aside.
+	help=$(md --help | awk '/^COMMANDS:/ { on = 1; next } /^[A-Z]/ { on = 0 } on && NF { sub(/,$/, "", $1); print $1 }' | grep -vx help | sort -u)
+	# The table's first column: `cmd` or `group sub`, its first word.
+	table=$(awk '/^### docker.s commands/ { on = 1; next } /^#/ { on = 0 } on && /^\| `/ { split($0, c, "`"); split(c[2], w, " "); print w[1] }' "$readme" | sort -u)
+	echo "only in --help: $(comm -23 <(echo "$help") <(echo "$table") | tr '\n' ' ')"
+	echo "only in the table: $(comm -13 <(echo "$help") <(echo "$table") | tr '\n' ' ')"
+	[ -n "$help" ]
+	[ "$help" = "$table" ]
+}

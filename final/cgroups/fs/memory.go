@@ -20,14 +20,22 @@ func (*memory) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
 	if res.Memory > 0 {
 		limit := strconv.FormatInt(res.Memory, 10)
-		if err := fscommon.WriteFile(dir, "memory.limit_in_bytes", limit); err != nil {
-			return err
-		}
 		// memsw is memory plus swap. Setting it to the same value forbids
 		// swap, so a container over its limit is OOM-killed instead of
 		// swapping forever. The file exists only when the kernel accounts
-		// swap.
-		if _, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes")); err == nil && res.MemorySwap == 0 {
+		// swap. The memory limit may never pass memsw: a limit raised on a
+		// running container (update) raises memsw first.
+		_, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes"))
+		memsw := err == nil && res.MemorySwap == 0
+		if memsw && raisesMemsw(dir, res.Memory) {
+			if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit); err != nil {
+				return err
+			}
+		}
+		if err := fscommon.WriteFile(dir, "memory.limit_in_bytes", limit); err != nil {
+			return err
+		}
+		if memsw {
 			if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit); err != nil {
 				return err
 			}
@@ -52,4 +60,14 @@ func (*memory) Set(mount, path string, res *resources.Resources) error {
 		return fscommon.WriteFile(dir, "memory.oom_control", "1")
 	}
 	return nil
+}
+
+// raisesMemsw reports whether limit is above the cgroup's memsw limit now.
+func raisesMemsw(dir string, limit int64) bool {
+	now, err := fscommon.ReadFile(dir, "memory.memsw.limit_in_bytes")
+	if err != nil {
+		return false
+	}
+	n, err := strconv.ParseInt(now, 10, 64)
+	return err == nil && limit > n
 }

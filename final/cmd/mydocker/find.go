@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -79,11 +80,19 @@ func eachContainer(cmd *cli.Command, do func(state.Store, *state.Container) erro
 	})
 }
 
+// errNothingDone is what a do of eachRef returns for a ref it leaves
+// alone without a word, as docker's rm -f does a missing container.
+var errNothingDone = errors.New("nothing done")
+
 // eachRef is eachContainer for a do that finds the container itself.
 func eachRef(cmd *cli.Command, do func(ref string) error) error {
 	failed := 0
 	for _, ref := range cmd.Args().Slice() {
-		if err := do(ref); err != nil {
+		err := do(ref)
+		if errors.Is(err, errNothingDone) {
+			continue
+		}
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 			failed++
 			continue

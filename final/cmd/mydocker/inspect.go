@@ -231,8 +231,8 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		config["ExposedPorts"] = st.Config.ExposedPorts // omitted when none, as docker's
 	}
 	stateJSON := map[string]any{
-		"Status": string(st.Status), "Running": running, "Paused": false, "Restarting": false,
-		"OOMKilled": false, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
+		"Status": st.DockerState(), "Running": running || st.Restarting(), "Paused": running && st.Paused(),
+		"Restarting": st.Restarting(), "OOMKilled": st.OOMKilled, "Dead": false, "Pid": pid, "ExitCode": code, "Error": "",
 		"StartedAt": dockerTime(st.StartedAt), "FinishedAt": dockerTime(st.FinishedAt),
 	}
 	if st.Healthcheck.Enabled() && st.Health != nil {

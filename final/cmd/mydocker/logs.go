@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -23,6 +24,8 @@ func logsCommand() *cli.Command {
 			&cli.BoolFlag{Name: "f", Aliases: []string{"follow"}, Usage: "go on until the container exits"},
 			&cli.StringFlag{Name: "tail", Aliases: []string{"n"}, Value: "all", Usage: "show the last N lines only"},
 			&cli.BoolFlag{Name: "t", Aliases: []string{"timestamps"}, Usage: "show when each line was written"},
+			&cli.StringFlag{Name: "since", Usage: "show the lines since a time (2026-12-07T10:00:00Z, unix seconds) or for a while (10m)"},
+			&cli.StringFlag{Name: "until", Usage: "show the lines before a time (2026-12-07T10:00:00Z, unix seconds) or a while ago (10m)"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
@@ -39,6 +42,13 @@ func logsCommand() *cli.Command {
 				}
 			}
 			opts := container.LogsOptions{Follow: cmd.Bool("f"), Tail: tail, Timestamps: cmd.Bool("t")}
+			now := time.Now()
+			if opts.Since, err = parseDockerTime(cmd.String("since"), now); err != nil {
+				return fmt.Errorf("logs: --since: %w", err)
+			}
+			if opts.Until, err = parseDockerTime(cmd.String("until"), now); err != nil {
+				return fmt.Errorf("logs: --until: %w", err)
+			}
 			return container.Logs(st, os.Stdout, os.Stderr, opts)
 		},
 	}

@@ -74,6 +74,8 @@ func main() {
 		// main decides the exit status, not the library.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
+	app.Commands = withMoreCommands(app.Commands) // commands.go
+	app.Version = version                         // version.go: --version, -v
 	quietUsageErrors(app)
 	code := exitCode(app.Run(context.Background(), os.Args))
 	image.ReleaseLeases() // what this command held is recorded or used by now

@@ -102,7 +102,7 @@ func psSelect(cmd *cli.Command, s state.Store, states []*state.Container, f filt
 		if last > 0 && len(shown) == last {
 			break
 		}
-		if !all && !st.Running() {
+		if !all && !st.Running() && !st.Restarting() { // docker lists a restarting one as running
 			continue
 		}
 		if match(st) {

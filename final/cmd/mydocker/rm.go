@@ -34,6 +34,11 @@ func rmCommand() *cli.Command {
 				if errors.As(err, &damaged) && cmd.Bool("f") {
 					return container.RemoveDamaged(s, damaged.Damaged)
 				}
+				// docker rm -f of a missing container succeeds, silently:
+				// the state asked for is there.
+				if errors.Is(err, state.ErrNotFound) && cmd.Bool("f") {
+					return errNothingDone
+				}
 				if err != nil {
 					return err
 				}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/network"
+	"github.com/mydocker/mydocker/final/state"
+)
+
+// The prune commands remove what nothing uses, as docker's: each asks
+// first, on stderr, unless -f; each prints what it removed and the space
+// that freed.
+
+func forceFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "f", Aliases: []string{"force"}, Usage: "do not prompt for confirmation"}
+}
+
+// confirmed is main's confirm (volume_prune.go) behind -f.
+func confirmed(cmd *cli.Command, warning string) bool {
+	return cmd.Bool("f") || confirm("WARNING! "+warning)
+}
+
+// pruned is what one prune removed: the lines under its heading, and the
+// bytes freed.
+type pruned struct {
+	heading string
+	lines   []string
+	bytes   int64
+}
+
+// print prints the removed lines under their heading, as docker does.
+func (p pruned) print() {
+	if len(p.lines) == 0 {
+		return
+	}
+	fmt.Println(p.heading)
+	for _, l := range p.lines {
+		fmt.Println(l)
+	}
+	fmt.Println()
+}
+
+func printTotal(bytes int64) { fmt.Printf("Total reclaimed space: %s\n", image.HumanSize(bytes)) }
+
+// pruneCommand is one group's "prune": warning is docker's question, run
+// does the work.
+func pruneCommand(usage, warning string, flags []cli.Flag, run func(*cli.Command) (pruned, error)) *cli.Command {
+	return pruneCommandTotal(usage, warning, flags, run, true)
+}
+
+// pruneCommandTotal is pruneCommand; total says whether the space freed
+// is printed (network prune frees none, and docker's says nothing of it).
+func pruneCommandTotal(usage, warning string, flags []cli.Flag, run func(*cli.Command) (pruned, error), total bool) *cli.Command {
+	return &cli.Command{
+		Name:   "prune",
+		Usage:  usage,
+		Before: useRoot,
+		Flags:  append([]cli.Flag{forceFlag()}, flags...),
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if !confirmed(cmd, warning) {
+				return nil
+			}
+			p, err := run(cmd)
+			p.print()
+			if total {
+				printTotal(p.bytes)
+			}
+			return err
+		},
+	}
+}
+
+func containerPruneCommand() *cli.Command {
+	return pruneCommand("remove all stopped containers", "This will remove all stopped containers.", nil, pruneContainers)
+}
+
+func imagePruneCommand() *cli.Command {
+	return pruneCommand("remove unused images", "This will remove all dangling images.",
+		[]cli.Flag{&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "remove all unused images, not just dangling ones"}},
+		func(cmd *cli.Command) (pruned, error) { return pruneImages(cmd, cmd.Bool("a")) })
+}
+
+func networkPruneCommand() *cli.Command {
+	return pruneCommandTotal("remove all unused networks", "This will remove all custom networks not used by at least one container.", nil, pruneNetworks, false)
+}
+
+// pruneContainers removes every container that does not run (exited, or
+// created and never started).
+func pruneContainers(cmd *cli.Command) (pruned, error) {
+	p := pruned{heading: "Deleted Containers:"}
+	s := state.Store{Root: cmd.Root().String("root")}
+	states, _, err := reconcileAll(s)
+	if err != nil {
+		return p, err
+	}
+	for _, st := range states {
+		if st.Running() || st.Restarting() || (st.Status != state.Exited && !st.NotStarted) {
+			continue
+		}
+		size := dirSize(st.Workspace().Upper())
+		if err := container.Remove(s, st, false, false); err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			continue
+		}
+		p.lines, p.bytes = append(p.lines, st.ID), p.bytes+size
+	}
+	return p, nil
+}
+
+// pruneImages removes the images no container uses: those without a name
+// (dangling), or with all every one.
+func pruneImages(cmd *cli.Command, all bool) (pruned, error) {
+	p := pruned{heading: "Deleted Images:"}
+	images := imageStore(cmd)
+	states, _, err := reconcileAll(state.Store{Root: cmd.Root().String("root")})
+	if err != nil {
+		return p, err
+	}
+	used := map[string]bool{}
+	for _, st := range states {
+		used[st.ImageID] = true
+	}
+	list, err := images.List()
+	if err != nil {
+		return p, err
+	}
+	// Asked again under the images' lock: a container made meanwhile
+	// keeps its image (with its layers, nameless at worst).
+	users := func(id string) []string {
+		var names []string
+		now, _ := state.Store{Root: cmd.Root().String("root")}.List()
+		for _, st := range now {
+			if st.ImageID == id {
+				names = append(names, st.Name)
+			}
+		}
+		return names
+	}
+	var removed []*image.Image
+	for _, img := range list {
+		if used[img.ID] || (!all && len(img.RepoTags) > 0) {
+			continue
+		}
+		done, err := images.Remove(img.ID, true, users)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			continue
+		}
+		for _, line := range done {
+			// docker's prune words them in lower case.
+			p.lines = append(p.lines, strings.ToLower(line[:1])+line[1:])
+		}
+		removed = append(removed, img)
+	}
+	p.bytes = freedLayers(images, removed)
+	return p, nil
+}
+
+// freedLayers is the bytes of the removed images' layers that no image
+// left has: a layer shared with another image stays on disk.
+func freedLayers(images image.Store, removed []*image.Image) int64 {
+	kept := map[string]bool{}
+	if left, err := images.List(); err == nil {
+		for _, img := range left {
+			for _, l := range img.Layers {
+				kept[l.DiffID] = true
+			}
+		}
+	}
+	var n int64
+	for _, img := range removed {
+		for _, l := range img.Layers {
+			if !kept[l.DiffID] {
+				kept[l.DiffID] = true // counted once
+				n += l.Unpacked
+			}
+		}
+	}
+	return n
+}
+
+// pruneVolumes removes, for system prune --volumes, the anonymous
+// volumes no container uses, as volume prune does.
+func pruneVolumes(cmd *cli.Command) (pruned, error) {
+	p := pruned{heading: "Deleted Volumes:"}
+	vols := volumes(cmd)
+	list, err := vols.List()
+	if err != nil {
+		return p, err
+	}
+	containers, err := store(cmd).List()
+	if err != nil {
+		return p, err
+	}
+	used := map[string]bool{}
+	for _, st := range containers {
+		for _, v := range st.Volumes {
+			used[v.Host] = true
+		}
+	}
+	for _, v := range list {
+		if used[v.Mountpoint] || !v.Anonymous() {
+			continue
+		}
+		size := dirSize(v.Mountpoint)
+		if err := vols.Remove(v.Name, nil); err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			continue
+		}
+		p.lines, p.bytes = append(p.lines, v.Name), p.bytes+size
+	}
+	return p, nil
+}
+
+// pruneNetworks removes the user's networks that no container, running or
+// not, is on (docker's own bridge, host and none stay).
+func pruneNetworks(cmd *cli.Command) (pruned, error) {
+	p := pruned{heading: "Deleted Networks:"}
+	s := state.Store{Root: cmd.Root().String("root")}
+	states, _, err := reconcileAll(s)
+	if err != nil {
+		return p, err
+	}
+	used := map[string]bool{network.DefaultName: true}
+	for _, st := range states {
+		if opts, err := container.LoadRunOptions(st); err == nil {
+			used[opts.Network] = true
+		}
+		if st.Endpoint != nil {
+			used[st.Endpoint.Network] = true
+		}
+	}
+	nets := container.Networks(s)
+	list, err := nets.List()
+	if err != nil {
+		return p, err
+	}
+	for _, n := range list {
+		if used[n.Name] {
+			continue
+		}
+		if err := nets.Remove(n.Name); err != nil {
+			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+			continue
+		}
+		p.lines = append(p.lines, n.Name)
+	}
+	return p, nil
+}
+
+// systemPruneCommand removes, as docker system prune, the stopped
+// containers, the unused networks, the dangling images (-a: every unused
+// one) and, with --volumes, the unused anonymous volumes.
+func systemPruneCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "prune",
+		Usage:  "remove unused data",
+		Before: useRoot,
+		Flags: []cli.Flag{forceFlag(),
+			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "remove all unused images, not just dangling ones"},
+			&cli.BoolFlag{Name: "volumes", Usage: "prune anonymous volumes"},
+		},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			warning := "This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
+			if cmd.Bool("volumes") {
+				warning += "  - all anonymous volumes not used by at least one container\n"
+			}
+			if cmd.Bool("a") {
+				warning += "  - all images without at least one container associated to them\n"
+			} else {
+				warning += "  - all dangling images\n"
+			}
+			if !confirmed(cmd, strings.TrimSuffix(warning, "\n")) {
+				return nil
+			}
+			var total int64
+			steps := []func(*cli.Command) (pruned, error){pruneContainers, pruneNetworks}
+			if cmd.Bool("volumes") {
+				steps = append(steps, pruneVolumes)
+			}
+			steps = append(steps, func(c *cli.Command) (pruned, error) { return pruneImages(c, c.Bool("a")) })
+			for _, step := range steps {
+				p, err := step(cmd)
+				p.print()
+				total += p.bytes
+				if err != nil {
+					return err
+				}
+			}
+			printTotal(total)
+			return nil
+		},
+	}
+}

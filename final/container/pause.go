@@ -1,0 +1,61 @@
+package container
+
+import (
+	"fmt"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/mydocker/mydocker/final/cgroups"
+	"github.com/mydocker/mydocker/final/state"
+)
+
+// Pause freezes every process of a running container (cgroup v1's
+// freezer.state, v2's cgroup.freeze), as docker pause. Its state records
+// nothing: the freezer is the record (state.Container.Paused), so a pause
+// killed half-way never leaves a record that lies. The container's lock
+// is held, so that a stop or rm does not run between the check and the
+// freeze.
+func Pause(store state.Store, st *state.Container) error {
+	return store.Change(st, func(now *state.Container) error {
+		switch {
+		case !now.Running():
+			return fmt.Errorf("container %s is not running", now.ID)
+		case now.Paused():
+			return fmt.Errorf("container %s is already paused", now.ID)
+		}
+		if err := cgroups.Pause(now.ID); err != nil {
+			return err
+		}
+		logEvent(now, "pause", nil)
+		return nil
+	})
+}
+
+// Unpause thaws a paused container, as docker unpause.
+func Unpause(store state.Store, st *state.Container) error {
+	return store.Change(st, func(now *state.Container) error {
+		if !now.Running() || !now.Paused() {
+			return fmt.Errorf("container %s is not paused", now.ID)
+		}
+		if err := cgroups.Resume(now.ID); err != nil {
+			return err
+		}
+		logEvent(now, "unpause", nil)
+		return nil
+	})
+}
+
+// thaw lets the frozen processes of the container id run again, so that
+// a signal sent to end them (before or after) takes effect: on cgroup v1
+// not even SIGKILL wakes a frozen task. Stop, kill and rm do it, as
+// docker's do; every teardown does too, for a container paused when its
+// monitor was killed. A failure is a warning: the kill's own wait says
+// what it means.
+func thaw(id string) {
+	if !cgroups.Paused(id) {
+		return
+	}
+	if err := cgroups.Resume(id); err != nil {
+		logrus.WithError(err).WithField("container", id[:min(12, len(id))]).Warn("thaw the container")
+	}
+}
