@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -31,6 +32,7 @@ func Kill(store state.Store, st *state.Container, sig unix.Signal) error {
 	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
 		return fmt.Errorf("kill %s: %w", st.Name, err)
 	}
+	logEvent(st, "kill", map[string]string{"signal": strconv.Itoa(int(sig))})
 	// docker's kill unpauses a paused container once the signal is sent,
 	// so that it is taken.
 	thaw(st.ID)

@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -30,9 +31,11 @@ func Stop(store state.Store, st *state.Container, sig unix.Signal, timeout time.
 	}
 	if st.Status != state.Exited && st.Init.Alive() {
 		thaw(st.ID) // a paused container stops too, as docker's
+		logEvent(st, "kill", map[string]string{"signal": strconv.Itoa(int(sig))})
 		if err := stopProcess(st.Init, sig, timeout); err != nil {
 			return fmt.Errorf("stop %s: %w", st.Name, err)
 		}
+		defer logEvent(st, "stop", nil) // after its die, as docker's
 	}
 	if err := waitForMonitor(st, monitorGrace); err != nil {
 		return fmt.Errorf("stop %s: %w", st.Name, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/containerfs"
 	"github.com/mydocker/mydocker/final/image"
 )
@@ -214,7 +215,7 @@ func importCommand() *cli.Command {
 		ArgsUsage: "FILE|- [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)`},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: `a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)`},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
@@ -248,8 +249,9 @@ func commitCommand() *cli.Command {
 		ArgsUsage: "CONTAINER [REPOSITORY[:TAG]]",
 		Before:    useRoot,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, WORKDIR, USER or EXPOSE (repeatable)"},
+			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
+			&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause a running container while it is committed (--pause=false: do not)"},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
@@ -260,10 +262,18 @@ func commitCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			// Paused while its changes are read, as docker's: a running
+			// container's writes do not land half in the image.
+			if cmd.Bool("pause") && st.Running() && !st.Paused() {
+				if err := container.Pause(s, st); err == nil {
+					defer container.Unpause(s, st)
+				}
+			}
 			img, err := containerfs.Commit(s, st, cmd.Args().Get(1), cmd.StringSlice("c"), cmd.String("m"))
 			if err != nil {
 				return err
 			}
+			container.LogEvent(st, "commit", map[string]string{"comment": cmd.String("m"), "imageID": img.ID, "imageRef": cmd.Args().Get(1)})
 			fmt.Println(img.ID)
 			return nil
 		},

@@ -45,6 +45,7 @@ func main() {
 			commitCommand(),
 			exportCommand(),
 			pullCommand(),
+			eventsCommand(),
 			pushCommand(),
 			loginCommand(),
 			logoutCommand(),

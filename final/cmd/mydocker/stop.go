@@ -133,8 +133,11 @@ func restartCommand() *cli.Command {
 				if err := stop(s, st); err != nil {
 					return err
 				}
-				_, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security)
-				return err
+				if _, err := startMonitor(cmd, monitor.Options{Start: st.ID}, st.Security); err != nil {
+					return err
+				}
+				container.LogEvent(st, "restart", nil)
+				return nil
 			})
 		},
 	}
