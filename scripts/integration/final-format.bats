@@ -135,8 +135,8 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	readme=$(dirname "$BATS_TEST_FILENAME")/../../final/README.md
 	# The commands --help lists (their first name), help aside.
 	help=$(md --help | awk '/^COMMANDS:/ { on = 1; next } /^[A-Z]/ { on = 0 } on && NF { sub(/,$/, "", $1); print $1 }' | grep -vx help | sort -u)
-	# The table's first column: `cmd` or `group sub`, its first word.
-	table=$(awk '/^### docker.s commands/ { on = 1; next } /^#/ { on = 0 } on && /^\| `/ { split($0, c, "`"); split(c[2], w, " "); print w[1] }' "$readme" | sort -u)
+	# The table's first column: `cmd`, `cmd2` or `group sub`: each first word.
+	table=$(awk '/^### docker.s commands/ { on = 1; next } /^#/ { on = 0 } on && /^\| `/ { split($0, cell, "|"); n = split(cell[2], c, "`"); for (i = 2; i <= n; i += 2) { split(c[i], w, " "); print w[1] } }' "$readme" | sort -u)
 	echo "only in --help: $(comm -23 <(echo "$help") <(echo "$table") | tr '\n' ' ')"
 	echo "only in the table: $(comm -13 <(echo "$help") <(echo "$table") | tr '\n' ' ')"
 	[ -n "$help" ]
