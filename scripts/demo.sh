@@ -45,11 +45,11 @@ fi
 # bridge and iptables rules of the host's): the demo removes it again when
 # it made it.
 had_bridge=""
-"$bin" network ls 2>/dev/null | grep -q '^bridge ' && had_bridge=1
+"$bin" network inspect bridge >/dev/null 2>&1 && had_bridge=1
 id=""
 cleanup() {
 	[ -z "$id" ] || "$bin" rm -f "$id" >/dev/null 2>&1 || true
-	if [ -z "$had_bridge" ] && "$bin" network ls 2>/dev/null | grep -q '^bridge '; then
+	if [ -z "$had_bridge" ] && "$bin" network inspect bridge >/dev/null 2>&1; then
 		"$bin" network rm bridge >/dev/null 2>&1 || true
 	fi
 }

@@ -45,7 +45,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	made := &Network{Name: name, Driver: d.Name(), Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
+	made := &Network{ID: newNetworkID(), Name: name, Driver: d.Name(), Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
 	// iptables is looked for before anything is recorded: without it
 	// nothing can be made, and nothing needs undoing (remove needs it).
 	if err := iptablesInstalled(); err != nil {

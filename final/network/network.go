@@ -9,6 +9,7 @@
 package network
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,6 +29,8 @@ import (
 
 // Network is one network's file, <root>/networks/NAME.json.
 type Network struct {
+	// ID is docker's 64 hex digits, made at create (NetworkID).
+	ID      string `json:"id,omitempty"`
 	Name    string `json:"name"`
 	Driver  string `json:"driver"`
 	Subnet  string `json:"subnet"`  // canonical CIDR, such as 10.10.0.0/24
@@ -163,4 +166,57 @@ func damaged(path string, err error) error {
 		err = errors.New("no name, or no subnet")
 	}
 	return fmt.Errorf("network file %s is damaged (%v): restore it, or move it away and remove that network's bridge (ip link) and create it again", path, err)
+}
+
+// NetworkID is the network's ID: made at create, or, for a network made
+// before networks had one, derived from what names it (stable for its
+// life).
+func (n *Network) NetworkID() string {
+	if n.ID != "" {
+		return n.ID
+	}
+	sum := sha256.Sum256([]byte("mydocker network\x00" + n.Bridge + "\x00" + n.Name))
+	return hex.EncodeToString(sum[:])
+}
+
+// newNetworkID is a random ID, as docker's.
+func newNetworkID() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// NameOf is the name of the network ref names: its name, or its ID or a
+// unique prefix of it, as docker takes either. A ref that names none is
+// returned as it is, for Get to say so.
+func (s Store) NameOf(ref string) string {
+	if _, err := os.Stat(s.path(ref)); err == nil || len(ref) < 1 || !isHex(ref) {
+		return ref
+	}
+	nets, err := s.List()
+	if err != nil {
+		return ref
+	}
+	found := ""
+	for _, n := range nets {
+		if strings.HasPrefix(n.NetworkID(), ref) {
+			if found != "" {
+				return ref // more than one: not a name of either
+			}
+			found = n.Name
+		}
+	}
+	if found == "" {
+		return ref
+	}
+	return found
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }

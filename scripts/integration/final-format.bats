@@ -142,3 +142,23 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	[ -n "$help" ]
 	[ "$help" = "$table" ]
 }
+
+@test "final: format: network ls is docker's: its columns, IDs, --format, --filter, -q; network inspect -f" {
+	md network create --subnet 10.251.31.0/24 used >/dev/null
+	md network create --subnet 10.251.32.0/24 idle >/dev/null
+	md run -d --name box --network used busybox sleep 1000 >/dev/null
+	run md network ls
+	[[ "${lines[0]}" =~ ^NETWORK\ ID\ +NAME\ +DRIVER\ +SCOPE$ ]]
+	[[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +idle\ +bridge\ +local$ ]]
+	id=$(md network inspect -f '{{.Id}}' used)
+	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
+	[ "$(md network ls -q -f name=use)" = "${id:0:12}" ]
+	[ "$(md network ls --no-trunc -q -f "id=${id:0:5}")" = "$id" ]
+	[ "$(md network ls -f dangling=true --format '{{.Name}}')" = idle ]
+	[ "$(md network ls -f type=custom --format '{{.Name}} {{.Driver}}' | tr '\n' ' ')" = "idle bridge used bridge " ]
+	[ "$(md network ls --format json -f name=idle | json_keys)" = "CreatedAt Driver ID IPv6 Internal Labels Name Scope" ]
+	run --separate-stderr md network ls -f type=weird
+	[ "$status" -eq 125 ]
+	md rm -f box >/dev/null
+	md network rm used idle >/dev/null
+}

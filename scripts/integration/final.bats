@@ -569,7 +569,7 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	run md run --rm --network bridge busybox ip -4 -o addr show eth0
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ inet\ (172|10)\.[0-9]+\.0\.2/16 ]]
-	md network ls | grep -E '^bridge +(172|10)\.[0-9]+\.0\.0/16 '
+	[[ "$(md network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge)" =~ ^(172|10)\.[0-9]+\.0\.0/16$ ]]
 	md network rm bridge >/dev/null
 }
 
@@ -853,7 +853,7 @@ keys() {
 	[ "$(echo "$output" | tr -d '\r')" = 1000:1000 ]
 	run md network create auto
 	[ "$status" -eq 0 ]
-	subnet=$(md network ls | awk '$1 == "auto" { print $2 }')
+	subnet=$(md network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' auto)
 	[[ "$subnet" =~ ^(172|10)\.[0-9]+\.0\.0/16$ ]]
 	md run -d --name member --network auto busybox sleep 100 >/dev/null
 	run md network inspect auto

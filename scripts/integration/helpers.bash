@@ -181,6 +181,17 @@ mydocker_pids() {
 	return 0
 }
 
+# network_names: the names of the networks, from network ls: its first
+# column in the book's stages, --format in final/, whose first column is
+# docker's NETWORK ID.
+network_names() {
+	if stage_at_least final; then
+		md network ls --format '{{.Name}}' 2>/dev/null || true
+	else
+		md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'
+	fi
+}
+
 # ps_pid NAME, ps_ip NAME: the PID 1 and the address of the running
 # container NAME (empty when it is not running): from the book's ps
 # columns (CONTAINER ID, NAME, PID, IP, ...) before final/, from inspect

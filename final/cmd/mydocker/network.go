@@ -47,30 +47,7 @@ func networkCommand() *cli.Command {
 					return nil
 				},
 			},
-			{
-				Name:    "list",
-				Aliases: []string{"ls"},
-				Usage:   "list the networks",
-				Action: func(_ context.Context, cmd *cli.Command) error {
-					// What dead runs and creates left is collected
-					// first: ls shows no network half-made, and a
-					// damaged file is named here.
-					s := networks(cmd)
-					if err := s.Collect(); err != nil {
-						return err
-					}
-					nets, err := s.List()
-					if err != nil {
-						return err
-					}
-					w := newTable(12)
-					fmt.Fprintln(w, "NAME\tSUBNET\tGATEWAY\tDRIVER")
-					for _, n := range nets {
-						fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", n.Name, n.Subnet, n.Gateway, n.Driver)
-					}
-					return w.Flush()
-				},
-			},
+			networkLsCommand(),
 			{
 				Name:      "remove",
 				Aliases:   []string{"rm"},
@@ -82,7 +59,7 @@ func networkCommand() *cli.Command {
 					}
 					s := networks(cmd)
 					for _, name := range cmd.Args().Slice() {
-						if err := s.Remove(name); err != nil {
+						if err := s.Remove(s.NameOf(name)); err != nil {
 							return err
 						}
 						fmt.Println(name)

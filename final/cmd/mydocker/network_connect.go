@@ -32,7 +32,7 @@ func networkConnectCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return container.Connect(s, st, cmd.Args().Get(0), cmd.StringSlice("alias"))
+			return container.Connect(s, st, networks(cmd).NameOf(cmd.Args().Get(0)), cmd.StringSlice("alias"))
 		},
 	}
 }
@@ -55,7 +55,7 @@ func networkDisconnectCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return container.Disconnect(s, st, cmd.Args().Get(0))
+			return container.Disconnect(s, st, networks(cmd).NameOf(cmd.Args().Get(0)))
 		},
 	}
 }

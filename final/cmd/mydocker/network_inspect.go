@@ -20,6 +20,9 @@ func networkInspectCommand() *cli.Command {
 		Name:      "inspect",
 		Usage:     "show networks as JSON, with the containers on them",
 		ArgsUsage: "NAME...",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "f", Aliases: []string{"format"}, Usage: "json, or a Go template of each network, such as '{{.Id}}'"},
+		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() < 1 {
 				return errors.New("network inspect: missing network")
@@ -30,11 +33,22 @@ func networkInspectCommand() *cli.Command {
 			}
 			var out []map[string]any
 			for _, name := range cmd.Args().Slice() {
-				n, err := networks(cmd).Get(name)
+				n, err := networks(cmd).Get(networks(cmd).NameOf(name))
 				if err != nil {
 					return err
 				}
 				out = append(out, networkJSON(n, states))
+			}
+			if f := cmd.String("f"); f != "" {
+				tmpl, err := parseInspectFormat(f)
+				if err != nil {
+					return err
+				}
+				found := make([]any, len(out))
+				for i, o := range out {
+					found[i] = o
+				}
+				return printInspected(found, tmpl)
 			}
 			enc := json.NewEncoder(os.Stdout)
 			enc.SetIndent("", "    ")
@@ -58,7 +72,7 @@ func networkJSON(n *network.Network, states []*state.Container) map[string]any {
 		}
 	}
 	return map[string]any{
-		"Name": n.Name, "Driver": n.Driver, "Scope": "local",
+		"Name": n.Name, "Id": n.NetworkID(), "Driver": n.Driver, "Scope": "local",
 		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}},
 		"Options":    map[string]string{"com.docker.network.bridge.name": n.Bridge},
 		"Containers": members,
