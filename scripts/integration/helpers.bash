@@ -118,9 +118,9 @@ assert_no_workspace() {
 # md_root_entries is what a state root holds after runs that left nothing.
 md_root_entries() {
 	if stage_at_least final; then
-		# and the default network "bridge", made by the first run, and the
-		# compiled seccomp profile
-		printf '%s\n' blobs containers images.json images.lock ipam layers names networks networks.lock seccomp tmp
+		# and the default network "bridge", made by the first run, the
+		# compiled seccomp profile and the events log
+		printf '%s\n' blobs containers events.log images.json images.lock ipam layers names networks networks.lock seccomp tmp
 	elif stage_at_least ch5-lifecycle; then
 		printf '%s\n' containers images layers layers.lock names
 	else
