@@ -194,25 +194,26 @@ wait_gone() {
 }
 
 @test "final: commands: rename moves the name: the old one is free, a taken one refused, peers see the new one" {
-	md run -d --name a --network none busybox sleep 1000 >/dev/null
-	id=$(md inspect -f '{{.Id}}' a)
-	run --separate-stderr md rename a b
+	md run -d --name old --network none busybox sleep 1000 >/dev/null
+	id=$(md inspect -f '{{.Id}}' old)
+	run --separate-stderr md rename old new
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	[ "$(md inspect -f '{{.Name}} {{.Id}}' b)" = "/b $id" ]
-	[ "$(md ps --format '{{.Names}}')" = b ]
-	run md inspect a
+	[ "$(md inspect -f '{{.Name}} {{.Id}}' new)" = "/new $id" ]
+	[ "$(md ps --format '{{.Names}}')" = new ]
+	# (names that are no hex: "a" could be an ID prefix of a container or an image)
+	run md inspect --type container old
 	[ "$status" -ne 0 ]
 	# The old name is free for another container.
-	md create --name a --network none busybox true >/dev/null
-	run --separate-stderr md rename b a
+	md create --name old --network none busybox true >/dev/null
+	run --separate-stderr md rename new old
 	[ "$status" -ne 0 ]
-	[[ "$stderr" == *'The container name "/a" is already in use by container'* ]]
-	[ "$(md inspect -f '{{.Name}}' "$id")" = /b ]
-	run --separate-stderr md rename b b
+	[[ "$stderr" == *'The container name "/old" is already in use by container'* ]]
+	[ "$(md inspect -f '{{.Name}}' "$id")" = /new ]
+	run --separate-stderr md rename new new
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"Renaming a container with the same name as its current name"* ]]
-	run --separate-stderr md rename b 'bad/name'
+	run --separate-stderr md rename new 'bad/name'
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"Invalid container name (bad/name)"* ]]
 	run --separate-stderr md rename nosuch c
