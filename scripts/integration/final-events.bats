@@ -45,9 +45,11 @@ load helpers
 
 @test "final: events: without --until it follows, and shows what happens as it happens" {
 	out=$BATS_TEST_TMPDIR/events
-	"$MYDOCKER" "${MD_GLOBAL[@]}" events --filter container=later --format '{{.Action}}' >"$out" 2>&1 3>&- &
+	# --since before the follower starts: what happens while it starts is
+	# not lost, however slowly it does.
+	since=$(date +%s.%N)
+	"$MYDOCKER" "${MD_GLOBAL[@]}" events --since "$since" --filter container=later --format '{{.Action}}' >"$out" 2>&1 3>&- &
 	follower=$!
-	sleep 0.3
 	md run --rm --name later --network none busybox true
 	for ((i = 0; i < 50; i++)); do grep -qx destroy "$out" && break; sleep 0.1; done
 	kill "$follower"
