@@ -51,6 +51,9 @@ wait_gone() {
 	run md inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' c
 	[ "$output" = "paused true true" ]
 	# Frozen: the counter stands still (a second is ten of its steps).
+	# What it wrote before the freeze may still be on its way to the log
+	# (the monitor reads the pipe): let it land first.
+	sleep 0.5
 	before=$(last_count c)
 	sleep 1
 	[ "$(last_count c)" = "$before" ]
