@@ -50,7 +50,10 @@ await_http() {
 
 # closed HOST PORT: a connection to HOST:PORT is refused (or times out).
 closed() {
-	! timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
+	if timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null; then
+		return 1
+	fi
+	return 0
 }
 
 # dnat_rules: our DNAT rules, one a line.

@@ -251,7 +251,7 @@ func commitCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
-			&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause a running container while it is committed (--pause=false: do not)"},
+			&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Usage: "pause a running container while it is committed (not by default: a commit killed half-way would leave it frozen, with no daemon to thaw it)"},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
