@@ -85,11 +85,14 @@ func becomeMonitorOf(st *state.Container, m Monitor, restart bool) error {
 		return err
 	}
 	st.Owner, st.Monitored, st.Detached = me, true, true
-	st.Status, st.ExitCode, st.NotStarted = state.Created, nil, false
+	st.Status, st.NotStarted = state.Created, false
 	st.OOMKilled = false // of the run before
 	if restart {
+		// The last exit code stays until the command runs again: inspect
+		// and ps show it Restarting, as docker's, while we start it.
 		st.Restarts++
 	} else {
+		st.ExitCode = nil
 		st.StopRequested = false // start undoes stop
 	}
 	return st.Save()

@@ -319,7 +319,7 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 	if masterErr != nil {
 		return masterErr
 	}
-	st.Status, st.StartedAt = state.Running, time.Now()
+	st.Status, st.StartedAt, st.ExitCode = state.Running, time.Now(), nil
 	if err := st.Save(); err != nil {
 		return err
 	}

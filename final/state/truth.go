@@ -11,10 +11,18 @@ func (s *Container) Paused() bool { return s.Running() && cgroups.Paused(s.ID) }
 // waits to start it again, as its restart policy says: docker's
 // State.Restarting, "Restarting (1) 2 seconds ago" in ps.
 func (s *Container) Restarting() bool {
-	if s.Status != Exited || !s.Monitored || !s.Owner.Alive() {
+	if !s.Monitored || !s.Owner.Alive() {
 		return false
 	}
-	return s.Restart.ShouldRestart(s.exitCode(), s.Restarts, s.StopRequested)
+	switch s.Status {
+	case Created:
+		// The monitor starts it again: a restart keeps the last exit
+		// code until the command runs (start and create have none).
+		return !s.NotStarted && s.ExitCode != nil
+	case Exited:
+		return s.Restart.ShouldRestart(s.exitCode(), s.Restarts, s.StopRequested)
+	}
+	return false
 }
 
 // DockerState is the status as docker inspect's State.Status words it:

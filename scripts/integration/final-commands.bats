@@ -171,6 +171,11 @@ wait_gone() {
 	run md inspect -f '{{.State.Status}} {{.State.Restarting}} {{.State.Running}} {{.State.ExitCode}}' flap
 	echo "$output"
 	[ "$output" = "restarting true true 4" ]
+	# Nor is it ever created or exited while the monitor starts it again.
+	for ((i = 0; i < 30; i++)); do
+		run md inspect -f '{{.State.Status}}' flap
+		[ "$output" = restarting ] || [ "$output" = running ]
+	done
 	# ps without -a lists it, as docker's (asked again: the next start
 	# may be under way when it looks).
 	for ((i = 0; i < 100; i++)); do
