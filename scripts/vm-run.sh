@@ -18,7 +18,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 usage="usage: $0 [--mem SIZE] [--timeout SECONDS] [--modules \"NAME...\"] DIR -- COMMAND..."
-mem=1G timeout=1200 modules=""
+mem=2G timeout=1200 modules=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;

@@ -211,8 +211,13 @@ func NewParentProcess(opts RunOptions, pipes *initPipes) *exec.Cmd {
 		// container's.
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWNET
 	}
-	if opts.Process.IpcMode == "host" { // --ipc host
+	// --ipc host, --pid host: the host's; container:NAME, another
+	// container's (startIn).
+	if opts.Process.IpcMode == "host" || state.SharedWith(opts.Process.IpcMode) != "" {
 		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWIPC
+	}
+	if opts.Process.PidMode != "" {
+		cmd.SysProcAttr.Cloneflags &^= syscall.CLONE_NEWPID
 	}
 	// init is our binary, on the host, as root: it starts with a fixed
 	// environment of ours. The container's (the image's Env, -e) travels

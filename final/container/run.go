@@ -161,6 +161,9 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 	if err := mount(opts.Layers); err != nil {
 		return nil, nil, err
 	}
+	if err := mountShm(st, st.Process.ShmSize); err != nil {
+		return nil, nil, err
+	}
 	// A new container's new volumes get the image's files, before anything
 	// in the container runs.
 	if fresh {
@@ -303,7 +306,10 @@ func startContainer(st *state.Container, prog []byte, parent *exec.Cmd, pipes *i
 		TTY: pipes.console.TTY(), ConsoleSize: pipes.console.Size(), EtcBinds: etcBinds(st), Confinement: conf}
 	cfg.Volumes, cfg.Tmpfs = st.Volumes, st.Tmpfs
 	cfg.Env = st.Env
-	if cfg.Process, err = initProcess(st.Process); err != nil {
+	if cfg.Process, err = initProcess(st.Process); err == nil {
+		cfg.Process.ShmSource, err = shmSource(st)
+	}
+	if err != nil {
 		pipes.command.Close()
 		return err
 	}

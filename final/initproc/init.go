@@ -31,13 +31,35 @@ func Run() error {
 	runtime.LockOSThread()
 	// init remounts "/" and, from chapter 4 on, pivots into a new root:
 	// only in the new namespaces that run made is that harmless. There it
-	// is PID 1; anywhere else (typed by hand on the host) it refuses.
-	if os.Getpid() != 1 {
-		return errors.New("init: not PID 1 of a new PID namespace; it is started by \"mydocker run\", not by hand")
+	// is PID 1, or (--pid host or container:) at least in a mount
+	// namespace of its own; anywhere else (typed by hand on the host) it
+	// refuses.
+	if !startedByRun() {
+		return errors.New("init: not in the new namespaces of a container; it is started by \"mydocker run\", not by hand")
 	}
 	useLogFd()
 	err := startCommand()
 	return &ReportedError{Err: err, Code: reportFailure(err)}
+}
+
+// startedByRun reports whether init runs where run starts it: PID 1 of a
+// new PID namespace; or, sharing one, in a mount namespace that is not its
+// parent's (run's clone made it one), or under a parent outside its PID
+// namespace (another container's, which a shell on the host never is).
+func startedByRun() bool {
+	if os.Getpid() == 1 {
+		return true
+	}
+	ppid := os.Getppid()
+	if ppid == 0 {
+		return true
+	}
+	ours, err := os.Readlink("/proc/self/ns/mnt")
+	if err != nil {
+		return false
+	}
+	theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", ppid))
+	return err == nil && ours != theirs
 }
 
 // LogFd is where init logs, with --debug: its monitor's stderr
@@ -197,9 +219,9 @@ func setUpMount(cfg Config) error {
 	// in the host's (volumeMounts says why).
 	shm := cfg.Process.ShmSize
 	if shm == 0 {
-		shm = defaultShmSize
+		shm = DefaultShmSize
 	}
-	mounts := append(shmMounts(containerMounts(privileged, shm), cfg.Process.IpcMode), volumeMounts(cfg.Volumes)...)
+	mounts := append(shmMounts(containerMounts(privileged, shm), cfg.Process), volumeMounts(cfg.Volumes)...)
 	mounts = append(mounts, tmpfsMounts(cfg.Tmpfs)...)
 	r := rootfs.Rootfs{Path: root, Propagation: unix.MS_PRIVATE | unix.MS_REC, Mounts: mounts, Devices: devices}
 	if err := r.SetUp(); err != nil {

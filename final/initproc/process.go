@@ -26,6 +26,12 @@ type Process struct {
 	Init    bool                `json:"init,omitempty"`
 	// IpcMode is --ipc: host binds the host's /dev/shm, none mounts none.
 	IpcMode string `json:"ipcMode,omitempty"`
+	// ShmSource, when set, is the host's tmpfs that /dev/shm binds: a
+	// shareable container's own (which its monitor mounted), or the one
+	// of the container whose IPC namespace it joins (--ipc container:).
+	// It is a directory of ours under --root, never a path the container
+	// controls.
+	ShmSource string `json:"shmSource,omitempty"`
 }
 
 // Rlimit is one resource limit: setrlimit(2)'s resource, soft and hard.
@@ -37,24 +43,31 @@ type Rlimit struct {
 
 // shmMounts is /dev/shm as --ipc wants it: the container's own tmpfs of
 // shmSize bytes (m, from containerMounts), the host's /dev/shm with the
-// host's IPC namespace, nothing with none.
-func shmMounts(mounts []specs.Mount, ipcMode string) []specs.Mount {
+// host's IPC namespace, the tmpfs at p.ShmSource (shareable, container:),
+// nothing with none.
+func shmMounts(mounts []specs.Mount, p Process) []specs.Mount {
 	out := mounts[:0:0]
 	for _, m := range mounts {
 		switch {
 		case m.Destination != "/dev/shm":
 			out = append(out, m)
-		case ipcMode == "host":
-			out = append(out, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: "/dev/shm", Options: []string{"rbind", "rprivate", "nosuid", "nodev", "noexec"}})
-		case ipcMode != "none":
+		case p.IpcMode == "host":
+			out = append(out, shmBind("/dev/shm"))
+		case p.ShmSource != "":
+			out = append(out, shmBind(p.ShmSource))
+		case p.IpcMode != "none":
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-// defaultShmSize is /dev/shm's size without --shm-size, as docker's.
-const defaultShmSize = 64 << 20
+func shmBind(source string) specs.Mount {
+	return specs.Mount{Destination: "/dev/shm", Type: "bind", Source: source, Options: []string{"rbind", "rprivate", "nosuid", "nodev", "noexec"}}
+}
+
+// DefaultShmSize is /dev/shm's size without --shm-size, as docker's.
+const DefaultShmSize = 64 << 20
 
 // setRlimits sets the limits, as root still: raising a hard limit needs
 // CAP_SYS_RESOURCE, which the container does not keep. The command

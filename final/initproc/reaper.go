@@ -125,6 +125,11 @@ func reap(args []string) int {
 	_ = unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	name, _ := unix.BytePtrFromString("docker-init")
 	_ = unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(name)), 0, 0, 0)
+	// With --pid host or container: it is not PID 1, whom orphans go to:
+	// as a subreaper it gets those of the command's tree all the same.
+	if os.Getpid() != 1 {
+		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	}
 	sigc := make(chan os.Signal, 64)
 	signal.Notify(sigc)
 	path, err := lookPath(args[0], os.Environ())

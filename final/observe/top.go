@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/internal/procstat"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -42,10 +43,14 @@ func Top(st *state.Container) ([]ProcessInfo, error) {
 }
 
 // processesOf lists the host PIDs of the processes in the running
-// container's PID namespace.
+// container's PID namespace; or, when it shares one (--pid host or
+// container:NAME), of its cgroup, which holds its own alone.
 func processesOf(st *state.Container) ([]int, error) {
 	if st.Status != state.Running || !st.Init.Alive() {
 		return nil, fmt.Errorf("%w: %s", state.ErrNotRunning, st.Name)
+	}
+	if st.Process.PidMode != "" {
+		return cgroups.Procs(st.ID)
 	}
 	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.Init.PID))
 	if err != nil {

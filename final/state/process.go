@@ -1,5 +1,7 @@
 package state
 
+import "strings"
+
 // ProcessOptions are the run flags for the container's process that its
 // init applies before the command runs: limits, kernel parameters of its
 // own namespaces, groups, and an init as PID 1. Kept with the container,
@@ -19,9 +21,14 @@ type ProcessOptions struct {
 	// allowed by its device policy.
 	Devices []Device `json:"devices,omitempty"`
 	// IpcMode is --ipc: "" or private or shareable (a System V IPC
-	// namespace and /dev/shm of its own), host (the host's, and its
-	// /dev/shm), none (its own, no /dev/shm).
+	// namespace and /dev/shm of its own; shareable's is a tmpfs that
+	// others can join), host (the host's, and its /dev/shm), none (its
+	// own, no /dev/shm), container:ID (a shareable container's namespace
+	// and /dev/shm).
 	IpcMode string `json:"ipcMode,omitempty"`
+	// PidMode is --pid: "" (a PID namespace of its own, the command as
+	// PID 1), host (the host's), container:ID (another container's).
+	PidMode string `json:"pidMode,omitempty"`
 	// Init runs a small init as PID 1 that starts the command, forwards
 	// signals to it and reaps zombies (--init).
 	Init bool `json:"init,omitempty"`
@@ -42,4 +49,14 @@ type Device struct {
 	PathOnHost        string `json:"PathOnHost"`
 	PathInContainer   string `json:"PathInContainer"`
 	CgroupPermissions string `json:"CgroupPermissions"`
+}
+
+// SharedWith is the ID of the container whose namespace a mode
+// (IpcMode, PidMode) joins, "" when it names none.
+func SharedWith(mode string) string {
+	id, ok := strings.CutPrefix(mode, "container:")
+	if !ok {
+		return ""
+	}
+	return id
 }

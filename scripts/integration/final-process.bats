@@ -3,7 +3,8 @@
 # is stopped (--stop-signal, the image's STOPSIGNAL, --stop-timeout, stop
 # -s), its environment from files (--env-file), its labels (--label,
 # --label-file, the image's), its limits (--ulimit, --shm-size,
-# --memory-swap, --sysctl, --group-add) and an init as PID 1 (--init).
+# --memory-swap, --sysctl, --group-add), an init as PID 1 (--init), and
+# the IPC and PID namespaces it shares (--ipc, --pid).
 # Each test asserts what the process itself sees or receives.
 
 load helpers
@@ -401,6 +402,84 @@ no_containers() {
 	[[ "$stderr" == *"not allowed with --ipc host"* ]]
 	run --separate-stderr md run --rm --ipc container:other busybox true
 	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"--ipc container:other"*"o such container"* ]]
+	run --separate-stderr md run --rm --ipc bogus busybox true
+	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"invalid IPC mode"* ]]
+	no_containers
+}
+
+@test "final: process: --ipc container:NAME joins a shareable container's IPC namespace and /dev/shm; a private one is refused" {
+	md run -d --name src --network none --ipc shareable busybox sh -c 'echo from-src >/dev/shm/a; sleep 1000' >/dev/null
+	for ((i = 0; i < 50; i++)); do md exec src test -f /dev/shm/a && break; sleep 0.1; done
+	src_ns=$(md exec src readlink /proc/self/ns/ipc)
+	run md run --rm --network none --ipc container:src busybox sh -c 'readlink /proc/self/ns/ipc; cat /dev/shm/a; echo from-joiner >/dev/shm/b'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\nfrom-src' "$src_ns")" ]
+	# What the joiner wrote is in the donor's /dev/shm: one tmpfs.
+	[ "$(md exec src cat /dev/shm/b)" = from-joiner ]
+	md create --name j --ipc container:src busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.IpcMode}}' j)" = "container:$(md inspect -f '{{.Id}}' src)" ]
+	md rm j >/dev/null
+	# docker's rule: only a shareable container's namespace is joined.
+	md run -d --name priv --network none busybox sleep 1000 >/dev/null
+	run --separate-stderr md run --rm --ipc container:priv busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"priv: non-shareable IPC"* ]]
+	run --separate-stderr md run --rm --ipc container:src --sysctl kernel.shmmax=1 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not allowed with --ipc host or container:NAME"* ]]
+	# The shareable /dev/shm is a tmpfs on the host while it runs, and
+	# goes with it.
+	[ "$(grep -c " $MD_ROOT/.*/shm " /proc/self/mountinfo)" = 1 ]
+	md stop -t 0 src >/dev/null
+	[ "$(grep -c " $MD_ROOT/.*/shm " /proc/self/mountinfo)" = 0 ]
+	run --separate-stderr md run --rm --ipc container:src busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running: src"* ]]
+	md rm -f src priv >/dev/null
+	no_containers
+}
+
+@test "final: process: --pid host and --pid container:NAME share a PID namespace; top, stop and rm see the container's own processes" {
+	host_ns=$(readlink /proc/self/ns/pid)
+	run md run --rm --network none --pid host busybox sh -c "readlink /proc/self/ns/pid; test -d /proc/$$ && echo sees-the-host"
+	echo "$output"
+	[ "$output" = "$(printf '%s\nsees-the-host' "$host_ns")" ]
+	# Another container's: its command is PID 1 there.
+	md run -d --name first --network none busybox sleep 7771 >/dev/null
+	run md run --rm --network none --pid container:first busybox sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; readlink /proc/self/ns/pid'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'sleep 7771 \n%s' "$(md exec first readlink /proc/self/ns/pid)")" ]
+	[ "$(md inspect -f '{{.HostConfig.PidMode}}' first)" = "" ]
+	# With the host's, top lists its own processes, not the host's; exec
+	# runs in it; stop ends what its command left behind too.
+	md run -d --name h --network none --pid host busybox sh -c 'sleep 7772 & exec sleep 7773' >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.PidMode}}' h)" = host ]
+	run md top h
+	echo "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" == *"sleep 7772"* ]]
+	[[ "$output" == *"sleep 7773"* ]]
+	[ "$(md exec h readlink /proc/self/ns/pid)" = "$host_ns" ]
+	md stop -t 1 h >/dev/null
+	run pgrep -f 'sleep 777[23]'
+	[ "$status" -eq 1 ]
+	md create --name c --pid container:first busybox true >/dev/null
+	[ "$(md inspect -f '{{.HostConfig.PidMode}}' c)" = "container:$(md inspect -f '{{.Id}}' first)" ]
+	run --separate-stderr md run --rm --pid bogus busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"invalid PID mode"* ]]
+	md stop -t 0 first >/dev/null
+	run --separate-stderr md start c
+	echo "$stderr"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"not running: first"* ]]
+	run --separate-stderr md run --rm --pid container:first busybox true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"not running: first"* ]]
+	md rm -f first h c >/dev/null
 	no_containers
 }

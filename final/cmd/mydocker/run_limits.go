@@ -31,12 +31,10 @@ func parseLimits(cmd *cli.Command, opts *container.RunOptions) error {
 			return err
 		}
 	}
-	switch p.IpcMode = cmd.String("ipc"); p.IpcMode {
-	case "", "private", "shareable", "host", "none":
-	default:
-		return fmt.Errorf("invalid IPC mode: %s: want private, shareable, host or none", p.IpcMode)
+	if err := parseIpcPid(cmd, opts); err != nil {
+		return err
 	}
-	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), !ownNetns(cmd.StringSlice("net")), p.IpcMode == "host"); err != nil {
+	if p.Sysctls, err = parseSysctls(cmd.StringSlice("sysctl"), !ownNetns(cmd.StringSlice("net")), p.IpcMode); err != nil {
 		return err
 	}
 	if p.Devices, err = parseDevices(cmd.StringSlice("device")); err != nil {
@@ -112,9 +110,10 @@ var ipcSysctls = map[string]bool{
 // which are the container's own namespaces': anything else (vm.*,
 // kernel.core_pattern) would set the host's. net.* needs a network
 // namespace of the container's own: not with --network host or
-// container:NAME; the IPC keys
-// not with --ipc host.
-func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string, error) {
+// container:NAME; the IPC keys need an IPC namespace of its own: not
+// with --ipc host or container:NAME.
+func parseSysctls(specs []string, hostNetwork bool, ipcMode string) (map[string]string, error) {
+	sharedIPC := ipcMode == "host" || state.SharedWith(ipcMode) != ""
 	if len(specs) == 0 {
 		return nil, nil
 	}
@@ -127,8 +126,8 @@ func parseSysctls(specs []string, hostNetwork, hostIPC bool) (map[string]string,
 		switch {
 		case strings.HasPrefix(key, "net.") && hostNetwork:
 			return nil, fmt.Errorf("sysctl '%s' is not allowed with --network host or container:NAME: the network namespace is not the container's own", spec)
-		case (strings.HasPrefix(key, "fs.mqueue.") || ipcSysctls[key]) && hostIPC:
-			return nil, fmt.Errorf("sysctl '%s' is not allowed with --ipc host: it would set the host's", spec)
+		case (strings.HasPrefix(key, "fs.mqueue.") || ipcSysctls[key]) && sharedIPC:
+			return nil, fmt.Errorf("sysctl '%s' is not allowed with --ipc host or container:NAME: the IPC namespace is not the container's own", spec)
 		case strings.HasPrefix(key, "net."), strings.HasPrefix(key, "fs.mqueue."), ipcSysctls[key]:
 			sysctls[key] = value
 		default:
@@ -190,7 +189,7 @@ func processHostConfig(st *state.Container, hc map[string]any) map[string]any {
 	if p.Init {
 		hc["Init"] = true
 	}
-	hc["IpcMode"] = p.IpcMode
+	hc["IpcMode"], hc["PidMode"] = p.IpcMode, p.PidMode
 	if p.IpcMode == "" {
 		hc["IpcMode"] = "private" // docker's default
 	}

@@ -15,9 +15,9 @@ import (
 
 // processFlags are run's and create's flags for the container's process,
 // with docker's names and defaults: how it is stopped, its environment
-// from files and its labels (here), its limits, kernel parameters, IPC
-// namespace and groups (run_limits.go), its devices (run_devices.go) and
-// an init as PID 1 (initproc/reaper.go).
+// from files and its labels (here), its limits, kernel parameters and
+// groups (run_limits.go), its IPC and PID namespaces (run_share.go), its
+// devices (run_devices.go) and an init as PID 1 (initproc/reaper.go).
 func processFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "stop-signal", Usage: "the signal stop sends (default: the image's STOPSIGNAL, or SIGTERM)"},
@@ -30,7 +30,8 @@ func processFlags() []cli.Flag {
 		&cli.StringFlag{Name: "memory-swap", Usage: "memory plus swap, with -m, such as 1g; -1 for unlimited swap (default: no swap beyond -m)"},
 		&cli.StringSliceFlag{Name: "sysctl", Usage: "a kernel parameter of the container's own namespaces: K=V, net.* (not with --network host or container:NAME), kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (repeatable)"},
 		&cli.StringSliceFlag{Name: "device", Usage: "give the container a host device: HOST[:CONTAINER][:PERMISSIONS], permissions of r, w, m (default rwm) (repeatable)"},
-		&cli.StringFlag{Name: "ipc", Usage: "the IPC namespace: private (the default) or shareable (its own), host (the host's, and its /dev/shm), none (its own, no /dev/shm)"},
+		&cli.StringFlag{Name: "ipc", Usage: "the IPC namespace: private (the default) or shareable (its own; others may join it), host (the host's, and its /dev/shm), none (its own, no /dev/shm), container:NAME (a running shareable container's, and its /dev/shm)"},
+		&cli.StringFlag{Name: "pid", Usage: "the PID namespace: host (the host's), container:NAME (a running container's) (default: its own, the command as PID 1)"},
 		&cli.BoolFlag{Name: "init", Usage: "run an init as PID 1 that passes signals on to the command and reaps zombies (docker's tini)"},
 		&cli.StringSliceFlag{Name: "group-add", Usage: "another group for the container's user: a name in the image's /etc/group, or a number (repeatable)"},
 	}

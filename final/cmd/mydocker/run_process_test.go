@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -120,26 +121,28 @@ func TestParseMemorySwap(t *testing.T) {
 }
 
 func TestParseSysctls(t *testing.T) {
-	got, err := parseSysctls([]string{"net.ipv4.ip_forward=1", "kernel.shmmax=5", "fs.mqueue.msg_max=9", "kernel.sem=1 2 3 4", "net.core.somaxconn="}, false, false)
+	got, err := parseSysctls([]string{"net.ipv4.ip_forward=1", "kernel.shmmax=5", "fs.mqueue.msg_max=9", "kernel.sem=1 2 3 4", "net.core.somaxconn="}, false, "")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"net.ipv4.ip_forward": "1", "kernel.shmmax": "5", "fs.mqueue.msg_max": "9", "kernel.sem": "1 2 3 4", "net.core.somaxconn": ""}, got)
 	for _, bad := range []string{"vm.swappiness=1", "kernel.core_pattern=|x", "kernel.hostname=x", "net.ipv4.ip_forward", "net..x=1", "net.a/b=1", "net.x\x00=1", "=1", "kernel.shmmaxx=1"} {
-		_, err := parseSysctls([]string{bad}, false, false)
+		_, err := parseSysctls([]string{bad}, false, "")
 		assert.Error(t, err, bad)
 	}
-	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true, false)
+	_, err = parseSysctls([]string{"net.ipv4.ip_forward=1"}, true, "")
 	assert.ErrorContains(t, err, "--network host")
 	assert.True(t, ownNetns([]string{"bridge", "mynet"}))
 	assert.False(t, ownNetns([]string{"host"}))
 	assert.False(t, ownNetns([]string{"container:db"}))
-	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true, false)
+	got, err = parseSysctls([]string{"kernel.shmmax=5"}, true, "")
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 	for _, key := range []string{"kernel.shmmax=5", "fs.mqueue.msg_max=9"} {
-		_, err = parseSysctls([]string{key}, false, true)
-		assert.ErrorContains(t, err, "--ipc host", key)
+		for _, mode := range []string{"host", "container:" + strings.Repeat("a", 64)} {
+			_, err = parseSysctls([]string{key}, false, mode)
+			assert.ErrorContains(t, err, "--ipc host or container:NAME", key)
+		}
 	}
-	got, err = parseSysctls([]string{"net.core.somaxconn=5"}, false, true)
+	got, err = parseSysctls([]string{"net.core.somaxconn=5"}, false, "host")
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 }
