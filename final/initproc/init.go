@@ -37,6 +37,15 @@ func Run() error {
 	if !startedByRun() {
 		return errors.New("init: not in the new namespaces of a container; it is started by \"mydocker run\", not by hand")
 	}
+	// In a PID namespace it shares (--pid), others' processes see init,
+	// root on the host with our binary, before its exec: non-dumpable,
+	// its /proc/PID/exe, mem and fds are out of their reach. The
+	// command's execve makes the process dumpable again.
+	if os.Getpid() != 1 {
+		if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+			return fmt.Errorf("init: make itself non-dumpable: %w", err)
+		}
+	}
 	useLogFd()
 	err := startCommand()
 	return &ReportedError{Err: err, Code: reportFailure(err)}
