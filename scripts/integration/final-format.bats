@@ -191,6 +191,9 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	[ "$(md network inspect -f '{{.Name}} {{.Driver}} {{.Scope}} {{.IPAM.Driver}} {{len .IPAM.Config}}' host "${none_id:0:8}" | tr '\n' ',')" = "host host local default 0,none null local default 0," ]
 	[ "$(md network inspect -f '{{range .Containers}}{{.Name}}{{end}}' host)" = onhost ]
 	[ "$(md network inspect -f '{{range .Containers}}{{.Name}}{{end}}' none)" = alone ]
+	# A container's inspect names its network, as docker's does.
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' onhost)" = "host $host_id" ]
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' alone)" = "none $none_id" ]
 	run md network inspect host
 	[ "$(python3 -c 'import json, sys; n = json.loads(sys.argv[1])[0]; print(sorted(n), n["IPAM"]["Config"], len(n["Containers"]))' "$output")" = "['Containers', 'Driver', 'IPAM', 'Id', 'Name', 'Options', 'Scope'] [] 1" ]
 	# Never removed, nor made again, as docker's.
