@@ -12,7 +12,9 @@ import (
 // Pause freezes every process of a running container (cgroup v1's
 // freezer.state, v2's cgroup.freeze), as docker pause. Its state records
 // nothing: the freezer is the record (state.Container.Paused), so a pause
-// killed half-way never leaves a record that lies. The container's lock
+// killed half-way never leaves a record that lies. (A commit's freeze is
+// recorded, as state.Container.Committer, for the thaw of a commit that
+// is killed: FreezeForCommit.) The container's lock
 // is held, so that a stop or rm does not run between the check and the
 // freeze.
 func Pause(store state.Store, st *state.Container) error {
@@ -22,6 +24,9 @@ func Pause(store state.Store, st *state.Container) error {
 			return fmt.Errorf("container %s is not running", now.ID)
 		case now.Paused():
 			return fmt.Errorf("container %s is already paused", now.ID)
+		}
+		if err := clearCommitter(now); err != nil {
+			return err
 		}
 		if err := cgroups.Pause(now.ID); err != nil {
 			return err
@@ -41,8 +46,19 @@ func Unpause(store state.Store, st *state.Container) error {
 			return err
 		}
 		logEvent(now, "unpause", nil)
-		return nil
+		return clearCommitter(now)
 	})
+}
+
+// clearCommitter forgets the commit that froze now, if one did: the user
+// takes the freezer over (a pause of theirs is not the commit's to thaw;
+// an unpause has thawed the commit's). Called with the lock held.
+func clearCommitter(now *state.Container) error {
+	if now.Committer == nil {
+		return nil
+	}
+	now.Committer = nil
+	return now.Save()
 }
 
 // thaw lets the frozen processes of the container id run again, so that

@@ -72,6 +72,16 @@ func ReconcileOne(store state.Store, st *state.Container) *state.Container {
 // listed when nothing changed, read again when something did, nil when it
 // is gone. With an error, st as it was listed.
 func reconcile(store state.Store, st *state.Container) (*state.Container, error) {
+	// A commit killed while it had the container frozen: nobody else
+	// would thaw it.
+	if thawed, err := ThawAbandonedCommit(store, st); err != nil || thawed {
+		if err != nil {
+			return st, err
+		}
+		if st, err = reread(store, st); st == nil || err != nil {
+			return st, err
+		}
+	}
 	if st.Status == state.Exited || (st.Status == state.Created && st.NotStarted) {
 		return st, nil // done, or made by create and waiting for start
 	}

@@ -19,6 +19,9 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
 	}
+	if err := refusePredefined(name, "create"); err != nil {
+		return nil, err
+	}
 	d, err := driverNamed(driver)
 	if err != nil {
 		return nil, err

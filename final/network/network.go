@@ -187,8 +187,8 @@ func newNetworkID() string {
 }
 
 // NameOf is the name of the network ref names: its name, or its ID or a
-// unique prefix of it, as docker takes either. A ref that names none is
-// returned as it is, for Get to say so.
+// unique prefix of it, as docker takes either (host's and none's too). A
+// ref that names none is returned as it is, for Get to say so.
 func (s Store) NameOf(ref string) string {
 	if _, err := os.Stat(s.path(ref)); err == nil || len(ref) < 1 || !isHex(ref) {
 		return ref
@@ -197,6 +197,7 @@ func (s Store) NameOf(ref string) string {
 	if err != nil {
 		return ref
 	}
+	nets = append(nets, Predefined()...)
 	found := ""
 	for _, n := range nets {
 		if strings.HasPrefix(n.NetworkID(), ref) {

@@ -10,6 +10,9 @@ import (
 
 // Remove removes the network name, which no container may use.
 func (s Store) Remove(name string) error {
+	if err := refusePredefined(name, "remove"); err != nil {
+		return err
+	}
 	lock, err := s.Lock()
 	if err != nil {
 		return err

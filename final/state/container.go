@@ -98,6 +98,13 @@ type Container struct {
 	// must the container be.
 	Owner     Process `json:"owner"`
 	Monitored bool    `json:"monitored,omitempty"`
+	// Committer is the mydocker commit that froze the container to read
+	// its changes (commit --pause, the default), recorded under its lock
+	// before the freeze and cleared after the thaw. There is no daemon to
+	// thaw it if that commit is killed half-way: whoever reconciles the
+	// container then finds Committer gone, and thaws it. A pause or an
+	// unpause by the user clears it: the freeze is then theirs.
+	Committer *Process `json:"committer,omitempty"`
 	// Restart is the --restart policy that the monitor applies; Restarts
 	// counts what it has done. StopRequested, set by stop and rm, ends it.
 	Restart       RestartPolicy `json:"restart,omitempty"`

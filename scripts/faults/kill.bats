@@ -184,7 +184,15 @@ post_pull() { image_whole "$REGISTRY/test/app:v1"; }
 prep_commit() {
 	md run -d --name victim busybox sh -c 'echo changed >/etc/changed; sleep 1000' >/dev/null
 }
-post_commit() { image_whole "faultimg:latest"; }
+# The victim runs on, thawed: commit pauses it, and a commit killed with
+# it paused leaves the thaw to the next command's reconcile (check_after's
+# ps -a).
+post_commit() {
+	image_whole "faultimg:latest"
+	local now
+	now=$(md inspect -f '{{.State.Status}} {{.State.Paused}}' victim)
+	[ "$now" = "running false" ] || { echo "the victim is '$now' after the commit was killed" >&2; return 1; }
+}
 
 @test "kill -9 during commit" {
 	kill_sweep "commit" prep_commit post_commit md commit victim faultimg

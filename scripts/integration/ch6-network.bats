@@ -55,8 +55,10 @@ web() {
 	if stage_at_least final; then # docker's columns; the subnets in inspect
 		[[ "${lines[0]}" =~ ^NETWORK\ ID\ +NAME\ +DRIVER\ +SCOPE$ ]]
 		[[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +big\ +bridge\ +local$ ]]
-		[[ "${lines[2]}" =~ ^[0-9a-f]{12}\ +small\ +bridge\ +local$ ]]
-		[[ "${lines[3]}" =~ ^[0-9a-f]{12}\ +testnet\ +bridge\ +local$ ]]
+		[[ "${lines[2]}" =~ ^[0-9a-f]{12}\ +host\ +host\ +local$ ]] # docker's, by name among ours
+		[[ "${lines[3]}" =~ ^[0-9a-f]{12}\ +none\ +null\ +local$ ]]
+		[[ "${lines[4]}" =~ ^[0-9a-f]{12}\ +small\ +bridge\ +local$ ]]
+		[[ "${lines[5]}" =~ ^[0-9a-f]{12}\ +testnet\ +bridge\ +local$ ]]
 		[ "$(md network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}' big small testnet | tr '\n' ' ')" = "10.251.0.0/16 10.251.0.1 10.250.8.0/29 10.250.8.1 10.250.0.0/24 10.250.0.1 " ]
 	else
 		[[ "${lines[0]}" =~ ^NAME\ +SUBNET\ +GATEWAY\ +DRIVER$ ]]
@@ -66,13 +68,13 @@ web() {
 	fi
 	ip -4 -o addr | grep -F ' 10.250.0.1/24 '
 	run md network ls
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq $((4 + $(builtin_networks))) ]
 	for n in big small testnet; do
 		run md network rm "$n"
 		[ "$status" -eq 0 ]
 	done
 	run md network ls
-	[ "${#lines[@]}" -eq 1 ]
+	[ "${#lines[@]}" -eq $((1 + $(builtin_networks))) ]
 }
 
 @test "network: bad input is refused with 125, and nothing is created" {
@@ -107,7 +109,7 @@ web() {
 	done
 	run --separate-stderr md network rm nosuchnet
 	[ "$status" -eq 125 ]
-	[ "$(md network ls | wc -l)" -eq 2 ]
+	[ "$(md network ls | wc -l)" -eq $((2 + $(builtin_networks))) ]
 	[ -z "$(md ps -a -q)" ]
 }
 
@@ -470,7 +472,7 @@ client_ns() {
 		if [ "$k" = "${kills[0]}" ]; then
 			# ls removes it; nothing of it is left on the host.
 			run md network ls
-			[ "${#lines[@]}" -eq 1 ]
+			[ "${#lines[@]}" -eq $((1 + $(builtin_networks))) ]
 			[ "$(host_net)" = "$NET_BEFORE" ]
 		fi
 	done

@@ -129,6 +129,100 @@ wait_gone() {
 	md rm m >/dev/null
 }
 
+# events_of NAME SINCE: the actions of NAME's events since SINCE, on one
+# line.
+events_of() {
+	md events --since "$2" --until "$(date +%s.%N)" -f container="$1" --format '{{.Action}}' | tr '\n' ' '
+}
+
+@test "final: commands: commit pauses a running container while it reads it, as docker's, and leaves it as it was" {
+	counter c
+	wait_count_above c 2
+	since=$(date +%s.%N)
+	run md commit c snap:1
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	# docker's events of a commit: paused, committed, thawed.
+	[ "$(events_of c "$since")" = "pause commit unpause " ]
+	run md inspect -f '{{.State.Status}} {{.State.Paused}}' c
+	[ "$output" = "running false" ]
+	before=$(last_count c)
+	wait_count_above c "$before"
+	# --pause=false: not paused.
+	since=$(date +%s.%N)
+	md commit --pause=false c snap:2 >/dev/null
+	[ "$(events_of c "$since")" = "commit " ]
+	# Paused by the user before: still paused after, as docker leaves it.
+	md pause c >/dev/null
+	since=$(date +%s.%N)
+	md commit c snap:3 >/dev/null
+	[ "$(events_of c "$since")" = "commit " ]
+	[ "$(md inspect -f '{{.State.Paused}}' c)" = true ]
+	md unpause c >/dev/null
+	# An exited container is committed as it is.
+	md stop -t 1 c >/dev/null
+	run md commit c snap:4
+	[ "$status" -eq 0 ]
+	[ "$(md inspect -f '{{.State.Status}}' c)" = exited ]
+}
+
+# committed_by NAME PID: NAME's state records the process PID as the
+# commit that froze it, as commit does before its freeze.
+committed_by() {
+	local config start
+	config=$MD_ROOT/containers/$(md inspect -f '{{.Id}}' "$1")/config.json
+	start=$(awk '{ print $22 }' /proc/"$2"/stat)
+	python3 -c 'import json, sys
+p, pid, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump(d, open(p, "w"))' "$config" "$2" "$start"
+}
+
+@test "final: commands: a container frozen by a commit that was killed is thawed by the next command; unpause of it works" {
+	counter c
+	wait_count_above c 2
+	# A commit killed with kill -9 after its freeze: the container is
+	# frozen, and its state names a committer that is gone.
+	sleep 1000 &
+	committer=$!
+	md pause c >/dev/null
+	committed_by c "$committer"
+	# While the committer lives, the freeze is its: ps keeps it.
+	md ps >/dev/null
+	[ "$(md inspect -f '{{.State.Paused}}' c)" = true ]
+	kill -KILL "$committer"
+	wait "$committer" || true
+	run md ps --format '{{.Names}} {{.Status}}'
+	echo "$output"
+	[[ "$output" == "c Up "* ]]
+	[[ "$output" != *"(Paused)"* ]]
+	run md inspect -f '{{.State.Status}} {{.State.Paused}}' c
+	[ "$output" = "running false" ]
+	run grep -c committer "$MD_ROOT/containers/$(md inspect -f '{{.Id}}' c)/config.json"
+	[ "$output" = 0 ] # forgotten
+	wait_count_above c "$(last_count c)"
+	# unpause of such a container thaws it, and says so.
+	sleep 1000 &
+	committer=$!
+	md pause c >/dev/null
+	committed_by c "$committer"
+	kill -KILL "$committer"
+	wait "$committer" || true
+	run md unpause c
+	[ "$status" -eq 0 ]
+	[ "$output" = c ]
+	[ "$(md inspect -f '{{.State.Paused}}' c)" = false ]
+	# A pause of the user's after such a commit is the user's: kept.
+	sleep 1000 &
+	committer=$!
+	committed_by c "$committer"
+	kill -KILL "$committer"
+	wait "$committer" || true
+	md pause c >/dev/null
+	md ps >/dev/null
+	[ "$(md inspect -f '{{.State.Paused}}' c)" = true ]
+	md unpause c >/dev/null
+}
+
 @test "final: commands: rm -f of a missing container exits 0 and says nothing; rm of one fails" {
 	run --separate-stderr md rm -f nosuch
 	[ "$status" -eq 0 ]

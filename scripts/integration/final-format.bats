@@ -149,7 +149,12 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	md run -d --name box --network used busybox sleep 1000 >/dev/null
 	run md network ls
 	[[ "${lines[0]}" =~ ^NETWORK\ ID\ +NAME\ +DRIVER\ +SCOPE$ ]]
-	[[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +idle\ +bridge\ +local$ ]]
+	# By name, docker's host and none among them.
+	[[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +host\ +host\ +local$ ]]
+	[[ "${lines[2]}" =~ ^[0-9a-f]{12}\ +idle\ +bridge\ +local$ ]]
+	[[ "${lines[3]}" =~ ^[0-9a-f]{12}\ +none\ +null\ +local$ ]]
+	[[ "${lines[4]}" =~ ^[0-9a-f]{12}\ +used\ +bridge\ +local$ ]]
+	[ "${#lines[@]}" -eq 5 ]
 	id=$(md network inspect -f '{{.Id}}' used)
 	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
 	[ "$(md network ls -q -f name=use)" = "${id:0:12}" ]
@@ -161,4 +166,51 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	[ "$status" -eq 125 ]
 	md rm -f box >/dev/null
 	md network rm used idle >/dev/null
+}
+
+@test "final: format: network ls lists docker's host and none: stable IDs, filters, inspect with their containers; rm, create and prune leave them" {
+	md_detach --name onhost --network host -- sleep 1000
+	md_detach --name alone --network none -- sleep 1000
+	md network create --subnet 10.251.33.0/24 mine >/dev/null
+	[ "$(md network ls --format '{{.Name}} {{.Driver}} {{.Scope}}' | tr '\n' ',')" = "host host local,mine bridge local,none null local," ]
+	# Their IDs are docker's 64 hex digits, the same in every run and root.
+	host_id=$(md network ls -q --no-trunc -f name=host)
+	[[ "$host_id" =~ ^[0-9a-f]{64}$ ]]
+	[ "$(md network inspect -f '{{.Id}}' host)" = "$host_id" ]
+	[ "$("$MYDOCKER" --root "$BATS_TEST_TMPDIR/other" network ls -q --no-trunc -f name=host)" = "$host_id" ]
+	none_id=$(md network ls -q --no-trunc -f driver=null)
+	[[ "$none_id" =~ ^[0-9a-f]{64}$ ]]
+	[ "$none_id" != "$host_id" ]
+	[ "$(md network ls -q -f name=none)" = "${none_id:0:12}" ]
+	[ "$(md network ls --format '{{.Name}}' -f driver=host)" = host ]
+	[ "$(md network ls --format '{{.Name}}' -f type=builtin | tr '\n' ' ')" = "host none " ]
+	[ "$(md network ls --format '{{.Name}}' -f type=custom)" = mine ]
+	[ "$(md network ls --format '{{.Name}}' -f dangling=true)" = mine ] # a builtin one never is
+	[ "$(md network ls --format '{{.Name}}' -f dangling=false | tr '\n' ' ')" = "host none " ]
+	# inspect: by name or ID prefix; no subnet; the containers on them.
+	[ "$(md network inspect -f '{{.Name}} {{.Driver}} {{.Scope}} {{.IPAM.Driver}} {{len .IPAM.Config}}' host "${none_id:0:8}" | tr '\n' ',')" = "host host local default 0,none null local default 0," ]
+	[ "$(md network inspect -f '{{range .Containers}}{{.Name}}{{end}}' host)" = onhost ]
+	[ "$(md network inspect -f '{{range .Containers}}{{.Name}}{{end}}' none)" = alone ]
+	# A container's inspect names its network, as docker's does.
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' onhost)" = "host $host_id" ]
+	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' alone)" = "none $none_id" ]
+	run md network inspect host
+	[ "$(python3 -c 'import json, sys; n = json.loads(sys.argv[1])[0]; print(sorted(n), n["IPAM"]["Config"], len(n["Containers"]))' "$output")" = "['Containers', 'Driver', 'IPAM', 'Id', 'Name', 'Options', 'Scope'] [] 1" ]
+	# Never removed, nor made again, as docker's.
+	for n in host none "${host_id:0:12}"; do
+		run --separate-stderr md network rm "$n"
+		echo "rm $n: $status $stderr"
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"is a pre-defined network and cannot be removed"* ]]
+	done
+	for n in host none; do
+		run --separate-stderr md network create "$n"
+		echo "create $n: $status $stderr"
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"operation is not permitted on predefined $n network"* ]]
+	done
+	md rm -f onhost alone >/dev/null
+	run md network prune -f
+	[ "$status" -eq 0 ]
+	[ "$(md network ls --format '{{.Name}}' | tr '\n' ' ')" = "host none " ]
 }

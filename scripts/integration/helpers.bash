@@ -143,7 +143,7 @@ md_rm_all() {
 	# bridge and iptables rules, so it goes with the test.
 	if stage_at_least final && md_has_entries "$MD_ROOT/networks"; then
 		local n
-		for n in $(md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'); do md network rm "$n" >/dev/null || true; done
+		for n in $(network_names); do md network rm "$n" >/dev/null || true; done
 	fi
 }
 
@@ -183,13 +183,20 @@ mydocker_pids() {
 
 # network_names: the names of the networks, from network ls: its first
 # column in the book's stages, --format in final/, whose first column is
-# docker's NETWORK ID.
+# docker's NETWORK ID. final/ lists docker's host and none too, which are
+# never removed: not among them.
 network_names() {
 	if stage_at_least final; then
-		md network ls --format '{{.Name}}' 2>/dev/null || true
+		md network ls --format '{{.Name}}' 2>/dev/null | grep -vx -e host -e none || true
 	else
 		md network ls 2>/dev/null | awk 'NR > 1 { print $1 }'
 	fi
+}
+
+# builtin_networks: how many lines network ls has with no network made:
+# final/ lists docker's host and none, the book's stages nothing.
+builtin_networks() {
+	if stage_at_least final; then echo 2; else echo 0; fi
 }
 
 # ps_pid NAME, ps_ip NAME: the PID 1 and the address of the running

@@ -251,7 +251,7 @@ func commitCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "c", Aliases: []string{"change"}, Usage: "a Dockerfile line for its config: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)"},
 			&cli.StringFlag{Name: "m", Aliases: []string{"message"}, Usage: "the commit message, in the image's history"},
-			&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Usage: "pause a running container while it is committed (not by default: a commit killed half-way would leave it frozen, with no daemon to thaw it)"},
+			&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause a running container while it is committed (--pause=false: do not)"},
 		},
 		DisableSliceFlagSeparator: true,
 		Action: func(_ context.Context, cmd *cli.Command) error {
@@ -263,11 +263,14 @@ func commitCommand() *cli.Command {
 				return err
 			}
 			// Paused while its changes are read, as docker's: a running
-			// container's writes do not land half in the image.
-			if cmd.Bool("pause") && st.Running() && !st.Paused() {
-				if err := container.Pause(s, st); err == nil {
-					defer container.Unpause(s, st)
+			// container's writes do not land half in the image. A commit
+			// killed meanwhile is thawed by the next command's reconcile.
+			if cmd.Bool("pause") {
+				thaw, err := container.FreezeForCommit(s, st)
+				if err != nil {
+					return err
 				}
+				defer thaw()
 			}
 			img, err := containerfs.Commit(s, st, cmd.Args().Get(1), cmd.StringSlice("c"), cmd.String("m"))
 			if err != nil {

@@ -208,8 +208,9 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		if st.Status == state.Exited {
 			epIP = ""
 		}
+		netID := ""
 		if n, err := (network.Store{Root: s.Root}).Get(ep.Network); err == nil {
-			epGateway = n.Gateway
+			epGateway, netID = n.Gateway, n.NetworkID()
 		}
 		if ep == st.Endpoint {
 			gateway = epGateway
@@ -219,7 +220,12 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			dnsNames = append([]string{st.Name, st.ShortID()}, ep.Aliases...)
 		}
 		networks[ep.Network] = map[string]any{"IPAddress": epIP, "Gateway": epGateway, "MacAddress": network.MACOf(epIP),
-			"Aliases": ep.Aliases, "DNSNames": dnsNames}
+			"Aliases": ep.Aliases, "DNSNames": dnsNames, "NetworkID": netID}
+	}
+	// On host or none, docker names that network here, with no address.
+	if n := network.PredefinedNamed(netMode); n != nil {
+		networks[n.Name] = map[string]any{"IPAddress": "", "Gateway": "", "MacAddress": "",
+			"Aliases": nil, "DNSNames": nil, "NetworkID": n.NetworkID()}
 	}
 	config := map[string]any{
 		"Hostname": st.HostnameOrID(), "User": st.Config.User, "Env": orEmpty(st.Env),

@@ -33,7 +33,12 @@ func networkInspectCommand() *cli.Command {
 			}
 			var out []map[string]any
 			for _, name := range cmd.Args().Slice() {
-				n, err := networks(cmd).Get(networks(cmd).NameOf(name))
+				name = networks(cmd).NameOf(name)
+				if n := network.PredefinedNamed(name); n != nil {
+					out = append(out, predefinedJSON(n, states))
+					continue
+				}
+				n, err := networks(cmd).Get(name)
 				if err != nil {
 					return err
 				}
@@ -75,6 +80,25 @@ func networkJSON(n *network.Network, states []*state.Container) map[string]any {
 		"Name": n.Name, "Id": n.NetworkID(), "Driver": n.Driver, "Scope": "local",
 		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}},
 		"Options":    map[string]string{"com.docker.network.bridge.name": n.Bridge},
+		"Containers": members,
+	}
+}
+
+// predefinedJSON is host or none as docker shows them: no subnet, no
+// options, and the running containers that --network host or none put
+// there, with no address.
+func predefinedJSON(n *network.Network, states []*state.Container) map[string]any {
+	members := map[string]any{}
+	for _, st := range states {
+		if !st.Running() || networkOf(st) != n.Name {
+			continue
+		}
+		members[st.ID] = map[string]any{"Name": st.Name, "IPv4Address": "", "MacAddress": ""}
+	}
+	return map[string]any{
+		"Name": n.Name, "Id": n.NetworkID(), "Driver": n.Driver, "Scope": "local",
+		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{}},
+		"Options":    map[string]string{},
 		"Containers": members,
 	}
 }

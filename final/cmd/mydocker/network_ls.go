@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -49,6 +50,10 @@ func networkLsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			// host and none are listed as docker lists them, by name
+			// among the others.
+			nets = append(nets, network.Predefined()...)
+			sort.Slice(nets, func(i, j int) bool { return nets[i].Name < nets[j].Name })
 			rows, err := networkRows(cmd, nets, f)
 			if err != nil {
 				return err
@@ -85,9 +90,10 @@ var networkHeader = networkRow{CreatedAt: "CREATED", Driver: "DRIVER", ID: "NETW
 
 var networkFilterKeys = []string{"name", "id", "driver", "type", "label", "dangling"}
 
-// networkRows are the networks that match f. The default bridge is
-// docker's "builtin" type, the others "custom"; dangling ones have no
-// container on them.
+// networkRows are the networks that match f. The default bridge, host
+// and none are docker's "builtin" type, the others "custom"; dangling
+// ones are custom ones with no container on them (docker never counts a
+// builtin one dangling).
 func networkRows(cmd *cli.Command, nets []*network.Network, f filters) ([]any, error) {
 	var dangling []bool
 	for _, v := range f["dangling"] {
@@ -115,7 +121,8 @@ func networkRows(cmd *cli.Command, nets []*network.Network, f filters) ([]any, e
 	for _, n := range nets {
 		id := n.NetworkID()
 		kind := "custom"
-		if n.Name == network.DefaultName {
+		builtin := n.Name == network.DefaultName || network.IsPredefined(n.Name)
+		if builtin {
 			kind = "builtin"
 		}
 		ok := f.any("name", func(v string) bool { return strings.Contains(n.Name, v) }) &&
@@ -125,7 +132,7 @@ func networkRows(cmd *cli.Command, nets []*network.Network, f filters) ([]any, e
 			f.any("label", labelMatch(nil)) &&
 			f.any("dangling", func(string) bool {
 				for _, d := range dangling {
-					if d == !used[n.Name] {
+					if d == (!builtin && !used[n.Name]) {
 						return true
 					}
 				}
