@@ -50,6 +50,10 @@ wait_gone() {
 	[[ "$output" =~ "Up "[^$'\n']*" (Paused)" ]]
 	run md inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' c
 	[ "$output" = "paused true true" ]
+	# ps's State and status filter say paused too, as docker's.
+	[ "$(md ps --format '{{.Names}} {{.State}}')" = "c paused" ]
+	[ "$(md ps -f status=paused --format '{{.Names}}')" = c ]
+	[ -z "$(md ps -f status=running --format '{{.Names}}')" ]
 	# Frozen: the counter stands still (a second is ten of its steps).
 	# What it wrote before the freeze may still be on its way to the log
 	# (the monitor reads the pipe): let it land first.

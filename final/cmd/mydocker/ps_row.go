@@ -111,12 +111,13 @@ func dockerCommand(argv []string) string {
 	return strings.Join(words, " ")
 }
 
-// dockerState is docker's one-word state: created, running, exited.
+// dockerState is docker's one-word state: created, restarting, running,
+// paused, exited.
 func dockerState(st *state.Container) string {
 	if st.Status == state.Running && !st.Init.Alive() {
 		return string(state.Exited)
 	}
-	return string(st.Status)
+	return st.DockerState()
 }
 
 // networkOf is the network st is on: its name, host, or none.
