@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -17,12 +18,18 @@ type Stat struct {
 	MemUsage   int64   // resident bytes of its processes
 	MemLimit   int64   // -m, or the host's memory
 	Pids       int
+	NetRx      uint64 // bytes, over the container's interfaces but lo
+	NetTx      uint64
+	BlockRead  uint64 // bytes, as its cgroup accounts them
+	BlockWrite uint64
 }
 
 // Stats samples the container's processes (those of its PID namespace)
 // over interval: CPU time used, resident memory, how many. /proc is read
 // rather than the cgroup, since on cgroup v1 a container without limits
-// has none in the memory and cpuacct hierarchies.
+// has none in the memory and cpuacct hierarchies. Its network counters are
+// those of its namespace (none for --network host: they would be the
+// host's, and docker shows none); its block I/O is its cgroup's.
 func Stats(st *state.Container, interval time.Duration) (Stat, error) {
 	before, err := cpuTicks(st)
 	if err != nil {
@@ -51,6 +58,14 @@ func Stats(st *state.Container, interval time.Duration) (Stat, error) {
 	if s.MemLimit == 0 {
 		s.MemLimit = hostMemory()
 	}
+	if !st.HostNetwork {
+		if s.NetRx, s.NetTx, err = netIO(st.Init.PID); err != nil {
+			return Stat{}, fmt.Errorf("%s: network counters: %w", st.Name, err)
+		}
+	}
+	if s.BlockRead, s.BlockWrite, err = cgroups.BlockIO(st.ID); err != nil {
+		return Stat{}, fmt.Errorf("%s: block I/O: %w", st.Name, err)
+	}
 	return s, nil
 }
 
@@ -63,7 +78,7 @@ func cpuTicks(st *state.Container) (int64, error) {
 	var total int64
 	for _, pid := range pids {
 		if p, ok := processInfo(pid); ok {
-			total += int64(p.CPUSeconds * clockTicks)
+			total += int64(p.CPUTicks)
 		}
 	}
 	return total, nil

@@ -14,10 +14,17 @@ import (
 
 // ProcessInfo is one process of a container, as top shows it.
 type ProcessInfo struct {
-	UID, PID, PPID int
-	CPUSeconds     float64 // user + system time
-	Command        string
+	UID, PID, PPID int    // UID: the effective one, as ps -ef's
+	TTY            int    // the controlling terminal's device number, 0 for none
+	CPUTicks       uint64 // user + system time, in clock ticks
+	StartTicks     uint64 // since boot, in clock ticks
+	Command        string // the command line; empty for a zombie
+	Comm           string // the command's name
+	Zombie         bool
 }
+
+// CPUSeconds is the process's user and system time.
+func (p ProcessInfo) CPUSeconds() float64 { return float64(p.CPUTicks) / clockTicks }
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on
 // every Linux architecture we build for.
@@ -41,6 +48,10 @@ func Top(st *state.Container) ([]ProcessInfo, error) {
 	sort.Slice(list, func(i, j int) bool { return list[i].PID < list[j].PID })
 	return list, nil
 }
+
+// PIDs lists the host PIDs of the running container's processes, as
+// Top finds them.
+func PIDs(st *state.Container) ([]int, error) { return processesOf(st) }
 
 // processesOf lists the host PIDs of the processes in the running
 // container's PID namespace; or, when it shares one (--pid host or
@@ -80,13 +91,13 @@ func processInfo(pid int) (ProcessInfo, bool) {
 	if err != nil {
 		return p, false
 	}
-	p.PPID = stat.PPID
-	p.CPUSeconds = float64(stat.UTime+stat.STime) / clockTicks
+	p.PPID, p.TTY, p.Comm, p.Zombie = stat.PPID, stat.TTY, stat.Comm, stat.State == 'Z'
+	p.CPUTicks, p.StartTicks = stat.UTime+stat.STime, stat.StartTime
 	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	for _, line := range strings.Split(string(status), "\n") {
 		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
-			if f := strings.Fields(rest); len(f) > 0 {
-				p.UID, _ = strconv.Atoi(f[0])
+			if f := strings.Fields(rest); len(f) > 1 { // real, effective, saved, fs
+				p.UID, _ = strconv.Atoi(f[1])
 			}
 		}
 	}

@@ -37,6 +37,7 @@ func (m *Manager) dir() string { return filepath.Join(m.root, m.path) }
 func (m *Manager) Set(res *resources.Resources) error {
 	names := controllersFor(res)
 	for try := 1; ; try++ {
+		m.enableAccounting()
 		if err := m.enableControllers(names); err != nil {
 			return err
 		}
@@ -182,6 +183,19 @@ func (m *Manager) enableControllers(names []string) error {
 		}
 	}
 	return enable(dir, names)
+}
+
+// enableAccounting enables io, where the host offers it, whatever the
+// limits: it only counts (io.stat: docker stats's BLOCK I/O), and docker's
+// runtimes give it to every container. Best effort: where it cannot be
+// enabled (the root of a cgroup namespace that holds processes, a
+// read-only cgroupfs), stats shows 0B / 0B.
+func (m *Manager) enableAccounting() {
+	available, err := fscommon.ReadFile(m.root, "cgroup.controllers")
+	if err != nil || !contains(strings.Fields(available), "io") {
+		return
+	}
+	_ = m.enableControllers([]string{"io"})
 }
 
 // enable writes "+name" for each controller that dir does not yet pass

@@ -15,11 +15,12 @@ import (
 )
 
 // fakeV2 makes a fake cgroup2 root with the controllers of a typical
-// systemd host, of which only memory and pids are passed down yet.
+// systemd host, of which only io, memory and pids are passed down yet.
+// (The fake keeps the last write alone: Set enables io first.)
 func fakeV2(t *testing.T) string {
 	root := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
-	testutil.WriteFile(t, filepath.Join(root, "cgroup.subtree_control"), "memory pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.subtree_control"), "io memory pids\n")
 	// The kernel makes the parent's subtree_control file with the directory.
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "mydocker"), 0o755))
 	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "")
@@ -71,7 +72,19 @@ func TestSetWithoutLimitsStillMakesTheCgroup(t *testing.T) {
 	require.NoError(t, m.Set(&resources.Resources{}))
 
 	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
-	assert.Equal(t, "memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
+	assert.Equal(t, "io memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
+	// io only counts: docker stats's BLOCK I/O reads its io.stat.
+	assert.Equal(t, "+io", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+}
+
+func TestSetWithoutIOAvailableStillMakesTheCgroup(t *testing.T) {
+	root := fakeV2(t)
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "memory pids\n")
+
+	require.NoError(t, NewManager(root, "mydocker/abc").Set(&resources.Resources{}))
+
+	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
+	assert.Equal(t, "", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSharesToWeight(t *testing.T) {
@@ -84,14 +97,14 @@ func TestSharesToWeight(t *testing.T) {
 
 func TestSetLeavesAncestorsAloneWhenTheyPassTheControllersDown(t *testing.T) {
 	root := fakeV2(t)
-	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "memory\n")
+	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "io memory\n")
 
 	require.NoError(t, NewManager(root, "mydocker/abc").Set(&resources.Resources{Memory: 32 << 20}))
 
 	// Writing the root's file when there is nothing to add fails inside a
 	// cgroup namespace (EBUSY): it must not be written at all.
-	assert.Equal(t, "memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
-	assert.Equal(t, "memory\n", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	assert.Equal(t, "io memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "io memory\n", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSubtreeErrorSaysWhyAndWhatToDo(t *testing.T) {

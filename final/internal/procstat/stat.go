@@ -15,6 +15,7 @@ type Stat struct {
 	Comm      string // the command name, without its parentheses
 	State     byte   // R, S, D, Z, X, ...
 	PPID      int
+	TTY       int    // the controlling terminal's device number (tty_nr), 0 for none
 	UTime     uint64 // user time
 	STime     uint64 // system time
 	StartTime uint64
@@ -66,6 +67,9 @@ func Parse(data []byte) (Stat, error) {
 	}
 	if st.PPID, err = strconv.Atoi(string(f[4-3])); err != nil {
 		return Stat{}, fmt.Errorf("field 4: %w", err)
+	}
+	if st.TTY, err = strconv.Atoi(string(f[7-3])); err != nil {
+		return Stat{}, fmt.Errorf("field 7: %w", err)
 	}
 	return st, nil
 }

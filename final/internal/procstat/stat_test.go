@@ -13,10 +13,10 @@ func TestParseTakesTheNameToTheLastParenthesis(t *testing.T) {
 	// A process may name itself anything of 15 bytes: here ") (" and
 	// spaces, which would shift every field of a split on spaces or a
 	// cut at the first ')'.
-	line := "42 (a) (b c) S 7 1) Z 1 42 42 0 -1 4194560 100 0 0 0 11 22 0 0 20 0 1 0 12345 1000 10\n"
+	line := "42 (a) (b c) S 7 1) Z 1 42 42 34817 -1 4194560 100 0 0 0 11 22 0 0 20 0 1 0 12345 1000 10\n"
 	st, err := Parse([]byte(line))
 	require.NoError(t, err)
-	assert.Equal(t, Stat{PID: 42, Comm: "a) (b c) S 7 1", State: 'Z', PPID: 1, UTime: 11, STime: 22, StartTime: 12345}, st)
+	assert.Equal(t, Stat{PID: 42, Comm: "a) (b c) S 7 1", State: 'Z', PPID: 1, TTY: 34817, UTime: 11, STime: 22, StartTime: 12345}, st)
 	assert.True(t, st.Gone())
 }
 
