@@ -35,7 +35,7 @@ func Run() error {
 	// namespace of its own; anywhere else (typed by hand on the host) it
 	// refuses.
 	if !startedByRun() {
-		return errors.New("init: not in the new namespaces of a container; it is started by \"mydocker run\", not by hand")
+		return errors.New("init: not PID 1 of a new PID namespace, nor in a container's new namespaces; it is started by \"mydocker run\", not by hand")
 	}
 	// In a PID namespace it shares (--pid), others' processes see init,
 	// root on the host with our binary, before its exec: non-dumpable,
@@ -52,9 +52,10 @@ func Run() error {
 }
 
 // startedByRun reports whether init runs where run starts it: PID 1 of a
-// new PID namespace; or, sharing one, in a mount namespace that is not its
-// parent's (run's clone made it one), or under a parent outside its PID
-// namespace (another container's, which a shell on the host never is).
+// new PID namespace; or, sharing one (--pid), under a parent outside its
+// PID namespace (another container's, which a shell on the host never
+// is), or with a mount and a UTS namespace that are not its parent's
+// (run's clone always makes both; "unshare --mount" by hand makes one).
 func startedByRun() bool {
 	if os.Getpid() == 1 {
 		return true
@@ -63,12 +64,17 @@ func startedByRun() bool {
 	if ppid == 0 {
 		return true
 	}
-	ours, err := os.Readlink("/proc/self/ns/mnt")
-	if err != nil {
-		return false
+	for _, ns := range []string{"mnt", "uts"} {
+		ours, err := os.Readlink("/proc/self/ns/" + ns)
+		if err != nil {
+			return false
+		}
+		theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", ppid, ns))
+		if err != nil || ours == theirs {
+			return false
+		}
 	}
-	theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", ppid))
-	return err == nil && ours != theirs
+	return true
 }
 
 // LogFd is where init logs, with --debug: its monitor's stderr
