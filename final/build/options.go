@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/mydocker/mydocker/final/build/buildctx"
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 )
@@ -13,8 +14,9 @@ import (
 type Options struct {
 	Root       string // mydocker's --root
 	Dockerfile []byte
-	// ContextDir is the build context's directory (COPY's sources).
-	ContextDir string
+	// Context is the build context (COPY's and ADD's sources), nil for
+	// none (a Dockerfile alone on stdin).
+	Context *buildctx.Context
 	Tags       []string          // -t
 	BuildArgs  map[string]string // --build-arg
 	Labels     map[string]string // --label

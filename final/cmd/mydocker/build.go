@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/build"
+	"github.com/mydocker/mydocker/final/build/buildctx"
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/monitor"
@@ -42,6 +43,9 @@ func buildCommand() *cli.Command {
 			opts, err := buildOptions(cmd)
 			if err == nil {
 				err = runBuild(ctx, cmd, opts)
+			}
+			if opts.Context != nil {
+				opts.Context.Close()
 			}
 			if err != nil {
 				// docker build exits 1 when a build fails, bad input included.
@@ -134,24 +138,17 @@ func keyValues(specs []string, flag string, fromEnv bool) (map[string]string, er
 	return m, nil
 }
 
-// readContext reads the Dockerfile: -f, or CONTEXT/Dockerfile; with
-// CONTEXT "-", stdin is the Dockerfile and there is no context.
+// readContext opens the context (a directory, a tar, or "-": stdin's
+// Dockerfile or tar) and reads its Dockerfile (-f, or the context's).
 func readContext(cmd *cli.Command, opts *build.Options) error {
-	arg, file := cmd.Args().First(), cmd.String("f")
-	var err error
-	if arg == "-" {
-		opts.Dockerfile, err = io.ReadAll(os.Stdin)
+	ctx, err := buildctx.OpenContext(cmd.Args().First(), os.Stdin, filepath.Join(opts.Root, "build", "context"), cmd.String("f"))
+	if err != nil {
 		return err
 	}
-	if fi, err := os.Stat(arg); err != nil || !fi.IsDir() {
-		return fmt.Errorf("unable to prepare context: path %q not found or not a directory", arg)
-	}
-	opts.ContextDir = arg
-	if file == "" {
-		file = filepath.Join(arg, "Dockerfile")
-	}
-	if opts.Dockerfile, err = os.ReadFile(file); err != nil {
-		return fmt.Errorf("failed to read dockerfile: %w", err)
+	opts.Context = ctx
+	if opts.Dockerfile, err = ctx.Dockerfile(); err != nil {
+		ctx.Close()
+		return err
 	}
 	return nil
 }
