@@ -16,14 +16,14 @@ type Options struct {
 	Dockerfile []byte
 	// Context is the build context (COPY's and ADD's sources), nil for
 	// none (a Dockerfile alone on stdin).
-	Context *buildctx.Context
-	Tags       []string          // -t
-	BuildArgs  map[string]string // --build-arg
-	Labels     map[string]string // --label
-	Target     string            // --target
-	NoCache    bool              // --no-cache
-	Pull       bool              // --pull: FROM images are pulled again
-	Network    string            // --network: bridge (""), none or host
+	Context   *buildctx.Context
+	Tags      []string          // -t
+	BuildArgs map[string]string // --build-arg
+	Labels    map[string]string // --label
+	Target    string            // --target
+	NoCache   bool              // --no-cache
+	Pull      bool              // --pull: FROM images are pulled again
+	Network   string            // --network: bridge (""), none or host
 	// Progress receives docker's plain progress; nil for none (-q).
 	Progress io.Writer
 	// Run runs a step's container to its end, its output to out: its ID,
