@@ -137,6 +137,9 @@ func (b *builder) export(img *image.Image) (*image.Image, error) {
 		return nil, fmt.Errorf("the target stage is FROM scratch with no step: there is no image to make")
 	}
 	v := b.p.start("exporting to image")
+	if err := b.images.Built(img.ID); err != nil {
+		return nil, err
+	}
 	v.logf("writing image %s done", img.ID)
 	for _, t := range b.opts.Tags {
 		ref, err := image.ParseRef(t)

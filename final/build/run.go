@@ -3,12 +3,14 @@ package build
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
@@ -111,6 +113,9 @@ func (s *stage) commitContainer(st *state.Container, createdBy string) (*image.I
 		return nil, err
 	}
 	defer upper.Close()
+	if err := s.dropEtcMountPoints(upper); err != nil {
+		return nil, err
+	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(image.ExportDiff(upper, pw)) }()
 	img, err := s.b.images.Step(s.img, pr, withHistory(cloneConfig(s.cfg), createdBy, false))
@@ -124,4 +129,41 @@ func removeContainer(store state.Store, st *state.Container) {
 	if err := container.Remove(store, st, true, true); err != nil {
 		logrus.WithError(err).WithField("container", st.Name).Warn("remove a build step's container")
 	}
+}
+
+// etcMountPoints are the files init binds the container's own hostname,
+// hosts and resolv.conf on; where the image has none, init made an empty
+// one in the writable layer, which is no change of the RUN's.
+var etcMountPoints = []string{"hostname", "hosts", "resolv.conf"}
+
+// dropEtcMountPoints removes those mount points from the exited
+// container's writable layer, as diff leaves them out. The layer is the
+// RUN's to shape: its etc is opened without following a symlink.
+func (s *stage) dropEtcMountPoints(upper *os.File) error {
+	etc, err := unix.Openat2(int(upper.Fd()), "etc", &unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC | unix.O_NOFOLLOW,
+		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH,
+	})
+	if err != nil {
+		return nil // no etc of its own: nothing was made there
+	}
+	defer unix.Close(etc)
+	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, name := range etcMountPoints {
+		var st unix.Stat_t
+		if unix.Fstatat(etc, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != 0 {
+			continue
+		}
+		if _, ok := root.exists("/etc/" + name); ok {
+			continue
+		}
+		if err := unix.Unlinkat(etc, name, 0); err != nil {
+			return fmt.Errorf("RUN: leave /etc/%s out of the layer: %w", name, err)
+		}
+	}
+	return nil
 }

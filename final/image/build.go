@@ -216,3 +216,14 @@ func (s Store) Step(parent *Image, diff io.Reader, cfg *v1.ConfigFile) (*Image, 
 	})
 	return img, err
 }
+
+// Built marks the image a build ends with as no intermediate one: even
+// untagged, images lists it (as <none>, docker's dangling image).
+func (s Store) Built(id string) error {
+	return s.update(func(idx *index) error {
+		if img, ok := idx.Images[id]; ok {
+			img.Intermediate = false
+		}
+		return nil
+	})
+}
