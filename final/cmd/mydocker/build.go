@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -174,7 +175,12 @@ func buildStep(cmd *cli.Command) func(context.Context, container.RunOptions, io.
 		if err != nil {
 			return "", 0, err
 		}
-		status, err := monitor.Stream(started.Conn, monitor.AttachOptions{Stdout: out, Stderr: out})
+		// ^C goes to the step's command, as docker's: it ends, the step
+		// fails, and its container is removed, instead of running on
+		// behind a build that was killed.
+		signals := proxySignals()
+		defer signal.Stop(signals)
+		status, err := monitor.Stream(started.Conn, monitor.AttachOptions{Stdout: out, Stderr: out, Signals: signals})
 		return started.ID, status, err
 	}
 }
