@@ -23,14 +23,18 @@ type copyCmd struct {
 	chown   string
 	chmod   string
 	add     bool
+	// heredoc: COPY <<EOF files, which are not built yet.
+	heredoc bool
 }
 
 func copyOf(c *instructions.CopyCommand) copyCmd {
-	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod}
+	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod,
+		heredoc: len(c.SourceContents) > 0}
 }
 
 func addOf(c *instructions.AddCommand) copyCmd {
-	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true}
+	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true,
+		heredoc: len(c.SourceContents) > 0}
 }
 
 // copy builds a COPY or ADD: a layer of what it adds, from the context,
@@ -38,6 +42,9 @@ func addOf(c *instructions.AddCommand) copyCmd {
 // (names read in the image's /etc/passwd and /etc/group). Its cache key
 // has the checksum of the files it copies.
 func (s *stage) copy(v *vertex, c copyCmd) error {
+	if c.heredoc {
+		return fmt.Errorf("%s <<EOF: heredoc files are not supported yet", c.name)
+	}
 	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
 	if err != nil {
 		return err
