@@ -125,7 +125,7 @@ func (s *Source) matchNames(dir, c string) ([]string, error) {
 // path as matched so far (only its last component names the match).
 func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 	lex := path.Join(dir, name)
-	if s.ignored(lex, false) && !s.isDirNoFollow(lex) {
+	if s.ignored(lex, s.isDirNoFollow(lex)) {
 		return match{}, false, nil
 	}
 	real, err := s.resolve(lex, true)
@@ -155,10 +155,13 @@ func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 	return match{name: base, rel: real, fi: fi}, true, nil
 }
 
-// isDirNoFollow lets an ignored directory with exceptions be looked up.
+// isDirNoFollow says whether rel is a directory itself (not a link to one).
 func (s *Source) isDirNoFollow(rel string) bool {
+	if s.pm == nil {
+		return false
+	}
 	fi, err := s.lstat(rel)
-	return err == nil && fi.IsDir() && s.pm != nil && s.pm.Exclusions()
+	return err == nil && fi.IsDir()
 }
 
 // notFound is docker's message for a source that is not there (or hidden).

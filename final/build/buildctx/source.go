@@ -54,8 +54,9 @@ func (s *Source) Close() error {
 func (s *Source) Dir() string { return s.dir }
 
 // ignored says whether .dockerignore hides rel (a slash path relative to the
-// root) from the build, as if the docker CLI had not sent it. A directory
-// that is ignored but may hold exceptions (`!pattern`) is still walked.
+// root) from the build, as if the docker CLI had not sent it. An ignored
+// directory is still walked when an exception (`!dir/...`) may re-include
+// something under it: the docker CLI's rule, prefix-only.
 func (s *Source) ignored(rel string, isDir bool) bool {
 	if s.pm == nil || rel == "" {
 		return false
@@ -64,7 +65,15 @@ func (s *Source) ignored(rel string, isDir bool) bool {
 	if err != nil || !m {
 		return false
 	}
-	return !(isDir && s.pm.Exclusions())
+	if !isDir || !s.pm.Exclusions() {
+		return true
+	}
+	for _, p := range s.pm.Patterns() {
+		if p.Exclusion() && strings.HasPrefix(p.String()+"/", rel+"/") {
+			return false
+		}
+	}
+	return true
 }
 
 // maxLinks bounds symlink resolution as the kernel does (ELOOP).
