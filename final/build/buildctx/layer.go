@@ -2,6 +2,7 @@ package buildctx
 
 import (
 	"archive/tar"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -45,6 +46,8 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 	switch {
 	case m.url != "":
 		return s.writeURL(lw, m, dest, destDir)
+	case m.inline != nil:
+		return lw.writeInline(m.inline, dest, destDir)
 	case m.fi.IsDir():
 		return s.writeTree(lw, m, dest)
 	}
@@ -134,6 +137,24 @@ func (s *Source) writeURL(lw *layerWriter, m match, dest string, destDir bool) e
 	uid, gid := lw.spec.owner()
 	hdr := &tar.Header{Typeflag: tar.TypeReg, Mode: mode, Uid: uid, Gid: gid, ModTime: dl.mtime, Size: dl.size}
 	return lw.write(target, hdr, f)
+}
+
+// writeInline writes a heredoc as a file 0644 (or --chmod).
+func (lw *layerWriter) writeInline(in *Inline, dest string, destDir bool) error {
+	target := dest
+	if destDir {
+		target = path.Join(dest, path.Base(path.Clean("/"+in.Name)))
+	}
+	mode := int64(0o644)
+	if lw.spec.Chmod != "" {
+		var err error
+		if mode, err = lw.spec.mode(nil); err != nil {
+			return err
+		}
+	}
+	uid, gid := lw.spec.owner()
+	hdr := &tar.Header{Typeflag: tar.TypeReg, Mode: mode, Uid: uid, Gid: gid, ModTime: epoch, Size: int64(len(in.Data))}
+	return lw.write(target, hdr, bytes.NewReader(in.Data))
 }
 
 // layerWriter writes entries at absolute paths and the parent directories

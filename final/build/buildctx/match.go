@@ -20,6 +20,8 @@ type match struct {
 	fi  fs.FileInfo
 	// url is an ADD URL (then the other fields are empty).
 	url string
+	// inline is a heredoc (then the other fields are empty).
+	inline *Inline
 }
 
 // expand turns spec.Sources into what they name, applying docker's rules:
@@ -41,10 +43,13 @@ func (s *Source) expand(spec CopySpec) ([]match, error) {
 		}
 		out = append(out, ms...)
 	}
+	for i := range spec.Inline {
+		out = append(out, match{inline: &spec.Inline[i]})
+	}
 	if len(out) == 0 {
 		return nil, errors.New("no source files were specified")
 	}
-	if (len(out) > 1 || len(spec.Sources) > 1) && !destIsDirSyntax(spec.Dest) {
+	if (len(out) > 1 || len(spec.Sources)+len(spec.Inline) > 1) && !destIsDirSyntax(spec.Dest) {
 		return nil, fmt.Errorf("When using %s with more than one source file, the destination must be a directory and end with a /", spec.instruction())
 	}
 	return out, nil
