@@ -2,6 +2,8 @@ package buildctx
 
 import (
 	"archive/tar"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
@@ -182,4 +184,25 @@ func TestInline(t *testing.T) {
 			assert.NotEqual(t, sum1, sum2, "the heredoc's text is in the checksum")
 		})
 	}
+}
+
+// TestCopyCreatesDest: a directory COPY creates is 0755 whatever the
+// source directory's mode (a 0700 temp dir as context), owned by --chown.
+func TestCopyCreatesDest(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"f": "f", "private/": ""})
+	require.NoError(t, os.Chmod(dir, 0o700))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "private"), 0o700))
+	s, err := OpenSource(dir, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	m, _, err := layer(t, s, CopySpec{Sources: []string{"."}, Dest: "/app", UID: 5, GID: 6}, image(nil))
+	require.NoError(t, err)
+	assert.Equal(t, int64(0o755), m["app/"].mode)
+	assert.Equal(t, []int{5, 6}, []int{m["app/"].uid, m["app/"].gid})
+	assert.Equal(t, int64(0o700), m["app/private/"].mode, "directories inside keep their mode")
+	m, _, err = layer(t, s, CopySpec{Sources: []string{"."}, Dest: "/app", UID: -1, GID: -1}, image([]string{"/app"}))
+	require.NoError(t, err)
+	_, ok := m["app/"]
+	assert.False(t, ok, "an existing destination keeps its own metadata")
 }

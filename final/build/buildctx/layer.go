@@ -66,8 +66,9 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 }
 
 // writeTree copies a directory's contents (not the directory itself) into
-// dest. dest takes the source directory's metadata only if the copy creates
-// it: an existing directory (/, a WORKDIR) keeps its own.
+// dest. An existing dest (/, a WORKDIR) keeps its metadata; one the copy
+// creates is 0755 (or --chmod) and owned as --chown says, as the classic
+// builder makes it: a context in a 0700 temp dir must not make /app 0700.
 func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 	return s.walk(m, func(n node) error {
 		if n.rel != "" {
@@ -84,7 +85,15 @@ func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 			lw.dirs[dest] = true
 			return nil
 		}
-		return s.writeNode(lw, dest, n)
+		hdr := &tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: n.fi.ModTime()}
+		if lw.spec.Chmod != "" {
+			var err error
+			if hdr.Mode, err = lw.spec.mode(nil); err != nil {
+				return err
+			}
+		}
+		hdr.Uid, hdr.Gid = lw.spec.owner()
+		return lw.write(dest, hdr, nil)
 	})
 }
 
