@@ -89,3 +89,24 @@ func write(t *testing.T, dir, name, content string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
 }
+
+// TestConcurrentUse: stages built in parallel may share the context.
+func TestConcurrentUse(t *testing.T) {
+	s := newSource(t, map[string]string{"a/x": "x", "a/y.tmp": "y", "b/z": "z"}, "**/*.tmp", "!b")
+	spec := CopySpec{Sources: []string{"a", "b"}, Dest: "/d/", UID: -1, GID: -1}
+	want, err := s.Checksum(spec)
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := s.Checksum(spec)
+			if err == nil && got != want {
+				err = assert.AnError
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}

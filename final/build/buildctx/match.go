@@ -163,7 +163,7 @@ func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 // isDirNoFollow says whether rel is a directory itself (not a link to one).
 func (s *Source) isDirNoFollow(rel string) bool {
 	if s.pm == nil {
-		return false
+		return false // no rules: the answer does not matter
 	}
 	fi, err := s.lstat(rel)
 	return err == nil && fi.IsDir()

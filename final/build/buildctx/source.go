@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/moby/patternmatcher"
 )
@@ -20,6 +21,9 @@ type Source struct {
 	root *os.Root
 	// pm is nil when there are no ignore rules (a stage or image rootfs).
 	pm *patternmatcher.PatternMatcher
+	// pmMu: a PatternMatcher is not safe for concurrent use, and stages
+	// built in parallel may share the context.
+	pmMu sync.Mutex
 	// downloads holds ADD URL bodies fetched by Checksum, so that WriteLayer
 	// writes the very bytes that were hashed (and fetches them once).
 	downloads *downloads
@@ -61,6 +65,8 @@ func (s *Source) ignored(rel string, isDir bool) bool {
 	if s.pm == nil || rel == "" {
 		return false
 	}
+	s.pmMu.Lock()
+	defer s.pmMu.Unlock()
 	m, err := s.pm.MatchesOrParentMatches(rel)
 	if err != nil || !m {
 		return false
