@@ -35,6 +35,11 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 			fmt.Fprintf(h, "source %d url %s name %s %s\x00", i, m.url, dl.name, dl.digest)
 			continue
 		}
+		if m.inline != nil {
+			fmt.Fprintf(h, "source %d inline %q size %d\x00", i, m.inline.Name, len(m.inline.Data))
+			h.Write(m.inline.Data)
+			continue
+		}
 		fmt.Fprintf(h, "source %d %q\x00", i, m.name)
 		if err := s.walk(m, func(n node) error { return s.hashNode(h, spec, n) }); err != nil {
 			return "", err

@@ -2,6 +2,8 @@ package buildctx
 
 import (
 	"archive/tar"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
@@ -136,4 +138,71 @@ func TestCopyMetadata(t *testing.T) {
 
 	_, _, err = layer(t, s, CopySpec{Sources: []string{"a.txt"}, Dest: "/d", Chmod: "9"}, image(nil))
 	require.ErrorContains(t, err, "invalid --chmod")
+}
+
+// TestInline: COPY <<EOF heredocs are files 0644 named as written, and
+// count as sources for the "several sources" rule.
+func TestInline(t *testing.T) {
+	s := newSource(t, ctxFiles)
+	tests := []struct {
+		name    string
+		spec    CopySpec
+		want    map[string]string
+		wantErr string
+	}{
+		{name: "to a file", spec: CopySpec{Inline: []Inline{{Name: "EOF", Data: []byte("hi\n")}}, Dest: "/etc/motd"},
+			want: map[string]string{"etc/motd": "hi\n"}},
+		{name: "to a dir", spec: CopySpec{Inline: []Inline{{Name: "a.sh", Data: []byte("a")}, {Name: "b.sh", Data: []byte("b")}}, Dest: "/bin/"},
+			want: map[string]string{"bin/a.sh": "a", "bin/b.sh": "b"}},
+		{name: "with a file", spec: CopySpec{Sources: []string{"a.txt"}, Inline: []Inline{{Name: "x", Data: []byte("x")}}, Dest: "/d/"},
+			want: map[string]string{"d/": "", "d/a.txt": "A", "d/x": "x"}},
+		{name: "two need a slash", spec: CopySpec{Inline: []Inline{{Name: "a"}, {Name: "b"}}, Dest: "/bin"},
+			wantErr: "must be a directory and end with a /"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.spec.UID, tt.spec.GID = -1, -1
+			m, _, err := layer(t, s, tt.spec, image([]string{"/etc", "/bin"}))
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			got := map[string]string{}
+			for n, e := range m {
+				got[n] = e.body
+				if e.typ == tar.TypeReg && n != "d/a.txt" {
+					assert.Equal(t, int64(0o644), e.mode, n)
+				}
+			}
+			assert.Equal(t, tt.want, got)
+			sum1, err := s.Checksum(tt.spec)
+			require.NoError(t, err)
+			tt.spec.Inline[0].Data = append([]byte("changed"), tt.spec.Inline[0].Data...)
+			sum2, err := s.Checksum(tt.spec)
+			require.NoError(t, err)
+			assert.NotEqual(t, sum1, sum2, "the heredoc's text is in the checksum")
+		})
+	}
+}
+
+// TestCopyCreatesDest: a directory COPY creates is 0755 whatever the
+// source directory's mode (a 0700 temp dir as context), owned by --chown.
+func TestCopyCreatesDest(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"f": "f", "private/": ""})
+	require.NoError(t, os.Chmod(dir, 0o700))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "private"), 0o700))
+	s, err := OpenSource(dir, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	m, _, err := layer(t, s, CopySpec{Sources: []string{"."}, Dest: "/app", UID: 5, GID: 6}, image(nil))
+	require.NoError(t, err)
+	assert.Equal(t, int64(0o755), m["app/"].mode)
+	assert.Equal(t, []int{5, 6}, []int{m["app/"].uid, m["app/"].gid})
+	assert.Equal(t, int64(0o700), m["app/private/"].mode, "directories inside keep their mode")
+	m, _, err = layer(t, s, CopySpec{Sources: []string{"."}, Dest: "/app", UID: -1, GID: -1}, image([]string{"/app"}))
+	require.NoError(t, err)
+	_, ok := m["app/"]
+	assert.False(t, ok, "an existing destination keeps its own metadata")
 }

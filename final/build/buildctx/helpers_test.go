@@ -24,10 +24,12 @@ func tree(t *testing.T, dir string, files map[string]string) {
 		switch {
 		case strings.HasSuffix(name, "/"):
 			require.NoError(t, os.MkdirAll(p, 0o755))
+			require.NoError(t, os.Chmod(p, 0o755)) // whatever the umask
 		case strings.HasPrefix(content, "->"):
 			require.NoError(t, os.Symlink(strings.TrimPrefix(content, "->"), p))
 		default:
 			require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+			require.NoError(t, os.Chmod(p, 0o644))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package buildctx
 
 import (
 	"archive/tar"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -45,6 +46,8 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 	switch {
 	case m.url != "":
 		return s.writeURL(lw, m, dest, destDir)
+	case m.inline != nil:
+		return lw.writeInline(m.inline, dest, destDir)
 	case m.fi.IsDir():
 		return s.writeTree(lw, m, dest)
 	}
@@ -63,8 +66,9 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 }
 
 // writeTree copies a directory's contents (not the directory itself) into
-// dest. dest takes the source directory's metadata only if the copy creates
-// it: an existing directory (/, a WORKDIR) keeps its own.
+// dest. An existing dest (/, a WORKDIR) keeps its metadata; one the copy
+// creates is 0755 (or --chmod) and owned as --chown says, as the classic
+// builder makes it: a context in a 0700 temp dir must not make /app 0700.
 func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 	return s.walk(m, func(n node) error {
 		if n.rel != "" {
@@ -81,7 +85,15 @@ func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 			lw.dirs[dest] = true
 			return nil
 		}
-		return s.writeNode(lw, dest, n)
+		hdr := &tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: n.fi.ModTime()}
+		if lw.spec.Chmod != "" {
+			var err error
+			if hdr.Mode, err = lw.spec.mode(nil); err != nil {
+				return err
+			}
+		}
+		hdr.Uid, hdr.Gid = lw.spec.owner()
+		return lw.write(dest, hdr, nil)
 	})
 }
 
@@ -134,6 +146,24 @@ func (s *Source) writeURL(lw *layerWriter, m match, dest string, destDir bool) e
 	uid, gid := lw.spec.owner()
 	hdr := &tar.Header{Typeflag: tar.TypeReg, Mode: mode, Uid: uid, Gid: gid, ModTime: dl.mtime, Size: dl.size}
 	return lw.write(target, hdr, f)
+}
+
+// writeInline writes a heredoc as a file 0644 (or --chmod).
+func (lw *layerWriter) writeInline(in *Inline, dest string, destDir bool) error {
+	target := dest
+	if destDir {
+		target = path.Join(dest, path.Base(path.Clean("/"+in.Name)))
+	}
+	mode := int64(0o644)
+	if lw.spec.Chmod != "" {
+		var err error
+		if mode, err = lw.spec.mode(nil); err != nil {
+			return err
+		}
+	}
+	uid, gid := lw.spec.owner()
+	hdr := &tar.Header{Typeflag: tar.TypeReg, Mode: mode, Uid: uid, Gid: gid, ModTime: epoch, Size: int64(len(in.Data))}
+	return lw.write(target, hdr, bytes.NewReader(in.Data))
 }
 
 // layerWriter writes entries at absolute paths and the parent directories

@@ -20,6 +20,8 @@ type match struct {
 	fi  fs.FileInfo
 	// url is an ADD URL (then the other fields are empty).
 	url string
+	// inline is a heredoc (then the other fields are empty).
+	inline *Inline
 }
 
 // expand turns spec.Sources into what they name, applying docker's rules:
@@ -41,10 +43,13 @@ func (s *Source) expand(spec CopySpec) ([]match, error) {
 		}
 		out = append(out, ms...)
 	}
+	for i := range spec.Inline {
+		out = append(out, match{inline: &spec.Inline[i]})
+	}
 	if len(out) == 0 {
 		return nil, errors.New("no source files were specified")
 	}
-	if (len(out) > 1 || len(spec.Sources) > 1) && !destIsDirSyntax(spec.Dest) {
+	if (len(out) > 1 || len(spec.Sources)+len(spec.Inline) > 1) && !destIsDirSyntax(spec.Dest) {
 		return nil, fmt.Errorf("When using %s with more than one source file, the destination must be a directory and end with a /", spec.instruction())
 	}
 	return out, nil
@@ -125,7 +130,7 @@ func (s *Source) matchNames(dir, c string) ([]string, error) {
 // path as matched so far (only its last component names the match).
 func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 	lex := path.Join(dir, name)
-	if s.ignored(lex, false) && !s.isDirNoFollow(lex) {
+	if s.ignored(lex, s.isDirNoFollow(lex)) {
 		return match{}, false, nil
 	}
 	real, err := s.resolve(lex, true)
@@ -155,10 +160,13 @@ func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 	return match{name: base, rel: real, fi: fi}, true, nil
 }
 
-// isDirNoFollow lets an ignored directory with exceptions be looked up.
+// isDirNoFollow says whether rel is a directory itself (not a link to one).
 func (s *Source) isDirNoFollow(rel string) bool {
+	if s.pm == nil {
+		return false // no rules: the answer does not matter
+	}
 	fi, err := s.lstat(rel)
-	return err == nil && fi.IsDir() && s.pm != nil && s.pm.Exclusions()
+	return err == nil && fi.IsDir()
 }
 
 // notFound is docker's message for a source that is not there (or hidden).

@@ -3,7 +3,6 @@ package buildctx
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -91,9 +90,6 @@ func fetch(rawURL string, client *http.Client, dir string) (*download, error) {
 		return nil, fmt.Errorf("failed to GET %s with status %s", rawURL, resp.Status)
 	}
 	dl := &download{mtime: epoch, name: downloadName(u, resp)}
-	if dl.name == "" {
-		return nil, errors.New("cannot determine filename from url")
-	}
 	if t, err := http.ParseTime(resp.Header.Get("Last-Modified")); err == nil {
 		dl.mtime = t.UTC()
 	}
@@ -111,7 +107,8 @@ func fetch(rawURL string, client *http.Client, dir string) (*download, error) {
 }
 
 // downloadName is the file name ADD gives a URL under a directory: the last
-// path component, else the Content-Disposition filename (docker's rule).
+// path component, else the Content-Disposition filename (the classic
+// builder), else BuildKit's "__unnamed__".
 func downloadName(u *url.URL, resp *http.Response) string {
 	if b := path.Base(u.Path); b != "/" && b != "." && b != "" {
 		return b
@@ -121,5 +118,5 @@ func downloadName(u *url.URL, resp *http.Response) string {
 			return b
 		}
 	}
-	return ""
+	return "__unnamed__"
 }

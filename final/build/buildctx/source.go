@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/moby/patternmatcher"
 )
@@ -20,6 +21,9 @@ type Source struct {
 	root *os.Root
 	// pm is nil when there are no ignore rules (a stage or image rootfs).
 	pm *patternmatcher.PatternMatcher
+	// pmMu: a PatternMatcher is not safe for concurrent use, and stages
+	// built in parallel may share the context.
+	pmMu sync.Mutex
 	// downloads holds ADD URL bodies fetched by Checksum, so that WriteLayer
 	// writes the very bytes that were hashed (and fetches them once).
 	downloads *downloads
@@ -54,17 +58,28 @@ func (s *Source) Close() error {
 func (s *Source) Dir() string { return s.dir }
 
 // ignored says whether .dockerignore hides rel (a slash path relative to the
-// root) from the build, as if the docker CLI had not sent it. A directory
-// that is ignored but may hold exceptions (`!pattern`) is still walked.
+// root) from the build, as if the docker CLI had not sent it. An ignored
+// directory is still walked when an exception (`!dir/...`) may re-include
+// something under it: the docker CLI's rule, prefix-only.
 func (s *Source) ignored(rel string, isDir bool) bool {
 	if s.pm == nil || rel == "" {
 		return false
 	}
+	s.pmMu.Lock()
+	defer s.pmMu.Unlock()
 	m, err := s.pm.MatchesOrParentMatches(rel)
 	if err != nil || !m {
 		return false
 	}
-	return !(isDir && s.pm.Exclusions())
+	if !isDir || !s.pm.Exclusions() {
+		return true
+	}
+	for _, p := range s.pm.Patterns() {
+		if p.Exclusion() && strings.HasPrefix(p.String()+"/", rel+"/") {
+			return false
+		}
+	}
+	return true
 }
 
 // maxLinks bounds symlink resolution as the kernel does (ELOOP).

@@ -29,9 +29,19 @@ type CopySpec struct {
 	// Add is ADD: a local tar (plain, gzip, bzip2, xz, zstd) is extracted at
 	// Dest instead of copied; URLs are fetched (and never extracted).
 	Add bool
+	// Inline are heredoc sources (COPY <<EOF /dest): each is written as a
+	// file named after Name, mode 0644 (or --chmod), as BuildKit does. They
+	// count as sources for docker's "several sources" rule.
+	Inline []Inline
 	// HTTPClient fetches ADD URLs (the builder passes one that may only reach
 	// what it allows; nil means http.DefaultClient).
 	HTTPClient *http.Client
+}
+
+// Inline is one heredoc of a COPY/ADD: the builder has expanded it.
+type Inline struct {
+	Name string
+	Data []byte
 }
 
 // instruction names the step in docker's messages.
