@@ -45,28 +45,20 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 	if c.heredoc {
 		return fmt.Errorf("%s <<EOF: heredoc files are not supported yet", c.name)
 	}
-	// The image's files are opened only when they are needed (--chown,
-	// or a miss): a cache hit costs no mount.
-	var root *rootfs
-	openRoot := func() (*rootfs, error) {
-		var err error
-		if root == nil {
-			root, err = openRootfs(s.b.images, s.img, s.b.tmp)
-		}
-		return root, err
+	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
+	if err != nil {
+		return err
 	}
-	defer func() {
-		if root != nil {
-			root.Close()
-		}
-	}()
-	spec := buildctx.CopySpec{Sources: c.sources, Dest: s.copyDest(c.dest), UID: -1, GID: -1, Chmod: c.chmod, Add: c.add}
+	defer root.Close()
+	// The layer names real paths: Dest's symlinks (/bin -> usr/bin) are
+	// followed in the image, as the copy inside it would.
+	dest, err := buildctx.ResolveDest(root.Path(), s.copyDest(c.dest))
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.name, err)
+	}
+	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add}
 	if c.chown != "" {
-		r, err := openRoot()
-		if err != nil {
-			return err
-		}
-		if spec.UID, spec.GID, err = chownIDs(r.Path(), c.chown); err != nil {
+		if spec.UID, spec.GID, err = chownIDs(root.Path(), c.chown); err != nil {
 			return fmt.Errorf("%s --chown=%s: %w", c.name, c.chown, err)
 		}
 	}
@@ -81,12 +73,8 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 	}
 	createdBy := copyCreatedBy(&s.cfg.Config, c.name, sum, spec.Dest)
 	return s.commit(v, createdBy, func() (*image.Image, error) {
-		r, err := openRoot()
-		if err != nil {
-			return nil, err
-		}
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(src.WriteLayer(pw, spec, r.exists)) }()
+		go func() { pw.CloseWithError(src.WriteLayer(pw, spec, root.exists)) }()
 		img, err := s.b.images.Step(s.img, pr, withHistory(cloneConfig(s.cfg), createdBy, false))
 		pr.CloseWithError(fmt.Errorf("build: the step's image is made"))
 		return img, err

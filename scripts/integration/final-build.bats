@@ -273,3 +273,18 @@ EOF
 	run md build --network nope "$CTX"
 	[ "$status" -eq 1 ]
 }
+
+@test "final: build: COPY follows the image's symlinks in its destination, as a copy inside would" {
+	ctx
+	echo data >"$CTX/f"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN mkdir -p /real && ln -s /real /link
+COPY f /link/
+EOF2
+	run md build --network none -t links "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none links cat /real/f)" = data ]
+	[ "$(md run --rm --network none links readlink /link)" = /real ]
+}
