@@ -288,3 +288,21 @@ EOF2
 	[ "$(md run --rm --network none links cat /real/f)" = data ]
 	[ "$(md run --rm --network none links readlink /link)" = /real ]
 }
+
+@test "final: build: ADD extracts a local tar, COPY does not; image build is build" {
+	ctx
+	mkdir -p "$BATS_TEST_TMPDIR/t/pkg"
+	echo inside >"$BATS_TEST_TMPDIR/t/pkg/file"
+	tar -C "$BATS_TEST_TMPDIR/t" -czf "$CTX/pkg.tar.gz" pkg
+	dockerfile <<'EOF2'
+FROM busybox
+ADD pkg.tar.gz /opt/
+COPY pkg.tar.gz /kept/
+EOF2
+	run md image build -q --network none -t added "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	[ "$(md run --rm --network none added cat /opt/pkg/file)" = inside ]
+	[ "$(md run --rm --network none added ls /kept)" = pkg.tar.gz ]
+}
