@@ -66,9 +66,11 @@ func (s *stage) runContainer(v *vertex, argv []string, createdBy string) (*image
 		Config:  state.Config{Cmd: argv, Env: env, WorkingDir: s.cfg.Config.WorkingDir, User: s.cfg.Config.User},
 		Command: argv, Env: env,
 	}
-	if s.img != nil {
-		opts.Image, opts.ImageID, opts.Layers = s.img.ID, s.img.ID, b.images.Lowers(s.img)
+	if s.img == nil || len(s.img.Layers) == 0 {
+		// No file to run: say so before a container is made.
+		return nil, fmt.Errorf("process \"%s\" did not complete successfully: the image has no files (FROM scratch, nothing copied yet)", strings.Join(argv, " "))
 	}
+	opts.Image, opts.ImageID, opts.Layers = s.img.ID, s.img.ID, b.images.Lowers(s.img)
 	switch b.opts.Network {
 	case "", "bridge", "default":
 		opts.Network = "bridge"
