@@ -23,18 +23,27 @@ type copyCmd struct {
 	chown   string
 	chmod   string
 	add     bool
-	// heredoc: COPY <<EOF files, which are not built yet.
-	heredoc bool
+	// inline are COPY <<EOF files, already expanded.
+	inline []buildctx.Inline
 }
 
 func copyOf(c *instructions.CopyCommand) copyCmd {
 	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod,
-		heredoc: len(c.SourceContents) > 0}
+		inline: inlineOf(c.SourceContents)}
 }
 
 func addOf(c *instructions.AddCommand) copyCmd {
 	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true,
-		heredoc: len(c.SourceContents) > 0}
+		inline: inlineOf(c.SourceContents)}
+}
+
+// inlineOf is a COPY's heredocs as buildctx's sources.
+func inlineOf(contents []instructions.SourceContent) []buildctx.Inline {
+	var out []buildctx.Inline
+	for _, c := range contents {
+		out = append(out, buildctx.Inline{Name: c.Path, Data: []byte(c.Data)})
+	}
+	return out
 }
 
 // copy builds a COPY or ADD: a layer of what it adds, from the context,
@@ -42,9 +51,6 @@ func addOf(c *instructions.AddCommand) copyCmd {
 // (names read in the image's /etc/passwd and /etc/group). Its cache key
 // has the checksum of the files it copies.
 func (s *stage) copy(v *vertex, c copyCmd) error {
-	if c.heredoc {
-		return fmt.Errorf("%s <<EOF: heredoc files are not supported yet", c.name)
-	}
 	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
 	if err != nil {
 		return err
@@ -56,7 +62,7 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
-	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add}
+	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline}
 	if c.chown != "" {
 		if spec.UID, spec.GID, err = chownIDs(root.Path(), c.chown); err != nil {
 			return fmt.Errorf("%s --chown=%s: %w", c.name, c.chown, err)

@@ -121,6 +121,18 @@ func (s *stage) expander() instructions.SingleWordExpander {
 	}
 }
 
+// rawExpander expands heredoc text: $VARs only, quotes and backslashes
+// left as written.
+func (s *stage) rawExpander() instructions.SingleWordExpander {
+	lex := shell.NewLex(s.b.df.Escape)
+	lex.RawQuotes, lex.RawEscapes = true, true
+	env := shell.EnvsFromSlice(s.args.expansionEnv(s.cfg.Config.Env))
+	return func(word string) (string, error) {
+		out, _, err := lex.ProcessWord(word, env)
+		return out, err
+	}
+}
+
 // dispatch builds one instruction's step.
 func (s *stage) dispatch(c instructions.Command) error {
 	text := c.Name()
@@ -143,6 +155,12 @@ func (s *stage) dispatch(c instructions.Command) error {
 func (s *stage) expand(c instructions.Command) error {
 	if e, ok := c.(instructions.SupportsSingleWordExpansion); ok {
 		if err := e.Expand(s.expander()); err != nil {
+			return fmt.Errorf("%s: %w", c.Name(), err)
+		}
+	}
+	// A heredoc's text expands as BuildKit's: quotes and escapes kept.
+	if e, ok := c.(instructions.SupportsSingleWordExpansionRaw); ok {
+		if err := e.ExpandRaw(s.rawExpander()); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
 	}

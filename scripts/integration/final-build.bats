@@ -205,7 +205,7 @@ EOF
 	[[ "$output" != *"drop.log"* ]]
 }
 
-@test "final: build: ONBUILD, heredocs, --chown, and a Dockerfile on stdin" {
+@test "final: build: ONBUILD, RUN and COPY heredocs, --chown, and a Dockerfile on stdin" {
 	ctx
 	echo data >"$CTX/data.txt"
 	dockerfile <<'EOF'
@@ -216,6 +216,10 @@ echo one > /heredoc
 echo two >> /heredoc
 SCRIPT
 COPY --chown=nobody:nogroup data.txt /owned
+ENV WHO=world
+COPY <<TEXT /greeting
+hello "$WHO"
+TEXT
 EOF
 	run md build --network none -t parent "$CTX"
 	echo "$output"
@@ -224,6 +228,8 @@ EOF
 	[ "$(md run --rm --network none parent cat /heredoc)" = "one
 two" ]
 	[ "$(md run --rm --network none parent stat -c %u:%g /owned)" = "65534:65534" ]
+	# A COPY heredoc: $VARs expanded, quotes kept, as BuildKit's.
+	[ "$(md run --rm --network none parent cat /greeting)" = 'hello "world"' ]
 	run md build --network none -t child - <<'EOF'
 FROM parent
 CMD ["cat", "/onbuild"]
