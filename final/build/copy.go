@@ -25,16 +25,30 @@ type copyCmd struct {
 	add     bool
 	// inline are COPY <<EOF files, already expanded.
 	inline []buildctx.Inline
+	// unsupported names a flag that is parsed but not built yet.
+	unsupported string
 }
 
 func copyOf(c *instructions.CopyCommand) copyCmd {
 	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod,
-		inline: inlineOf(c.SourceContents)}
+		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(c.Parents, c.ExcludePatterns)}
 }
 
 func addOf(c *instructions.AddCommand) copyCmd {
 	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true,
-		inline: inlineOf(c.SourceContents)}
+		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(false, c.ExcludePatterns)}
+}
+
+// unsupportedFlag names --parents or --exclude, which are not built yet:
+// refused rather than copied otherwise than asked. --link is a plain copy.
+func unsupportedFlag(parents bool, exclude []string) string {
+	switch {
+	case parents:
+		return "--parents"
+	case len(exclude) > 0:
+		return "--exclude"
+	}
+	return ""
 }
 
 // inlineOf is a COPY's heredocs as buildctx's sources.
@@ -51,6 +65,9 @@ func inlineOf(contents []instructions.SourceContent) []buildctx.Inline {
 // (names read in the image's /etc/passwd and /etc/group). Its cache key
 // has the checksum of the files it copies.
 func (s *stage) copy(v *vertex, c copyCmd) error {
+	if c.unsupported != "" {
+		return fmt.Errorf("%s %s is not supported yet", c.name, c.unsupported)
+	}
 	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
 	if err != nil {
 		return err
