@@ -184,3 +184,46 @@ func tagsFor(name string) ([]string, error) {
 	}
 	return []string{ref.String()}, nil
 }
+
+// Step makes the image of one build step (mydocker build): parent's
+// layers (none for FROM scratch: parent nil), and one more of diff when
+// it is not nil, with cfg as its whole config (its history already has
+// the step's entry). The image is marked intermediate: untagged, images
+// hides it, as docker hides its builder's.
+func (s Store) Step(parent *Image, diff io.Reader, cfg *v1.ConfigFile) (*Image, error) {
+	var layers []Layer
+	if parent != nil {
+		layers = append(layers, parent.Layers...)
+	}
+	s.cleanTmp()
+	if diff != nil {
+		l, err := s.newLayer(diff)
+		if err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+		layers = append(layers, l)
+	}
+	img, err := s.build(cfg, layers, nil)
+	if err != nil {
+		s.abandon()
+		return nil, err
+	}
+	err = s.update(func(idx *index) error {
+		if have, ok := idx.Images[img.ID]; ok {
+			have.Intermediate = true
+		}
+		return nil
+	})
+	return img, err
+}
+
+// Built marks the image a build ends with as no intermediate one: even
+// untagged, images lists it (as <none>, docker's dangling image).
+func (s Store) Built(id string) error {
+	return s.update(func(idx *index) error {
+		if img, ok := idx.Images[id]; ok {
+			img.Intermediate = false
+		}
+		return nil
+	})
+}

@@ -38,6 +38,9 @@ type Image struct {
 	Created     time.Time `json:"created"`   // from its config
 	RepoTags    []string  `json:"repoTags,omitempty"`
 	RepoDigests []string  `json:"repoDigests,omitempty"`
+	// Intermediate is an image of a build's step (Step): without a
+	// tag, images lists it only with -a, as docker does its builder's.
+	Intermediate bool `json:"intermediate,omitempty"`
 }
 
 // Layer is one layer of an image.

@@ -82,8 +82,9 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 		}
 		res.CPUSet, res.CPUMems = c.Cpus, c.Mems
 	}
-	if r.Pids != nil && r.Pids.Limit > 0 {
-		res.PidsLimit = r.Pids.Limit
+	// runtime-spec 1.3 made the limit a pointer (nil: none).
+	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit > 0 {
+		res.PidsLimit = *r.Pids.Limit
 	}
 	rules, err := deviceRules(r.Devices)
 	if err != nil {

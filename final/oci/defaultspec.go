@@ -9,7 +9,7 @@ func DefaultSpec() *specs.Spec {
 	caps := []string{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"}
 	ro := func(opts ...string) []string { return append([]string{"nosuid", "noexec", "nodev"}, opts...) }
 	return &specs.Spec{
-		Version: specs.Version,
+		Version: SpecVersion,
 		Process: &specs.Process{
 			Terminal: true,
 			Args:     []string{"sh"},

@@ -5,11 +5,15 @@ import (
 	"strings"
 
 	"github.com/moby/sys/capability"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 
 	"github.com/mydocker/mydocker/final/rootfs"
 )
+
+// SpecVersion is the runtime-spec version this runtime implements: the
+// one it was written and tested against, not the specs-go module's (which
+// build's BuildKit raised to 1.3.0 without adding any of 1.3's features).
+const SpecVersion = "1.2.1"
 
 // Features is what this runtime honours (features.md), for a client to
 // ask before it writes a config: what is not listed is refused by Check.
@@ -27,7 +31,7 @@ func Features() features.Features {
 	sort.Strings(namespaces)
 	return features.Features{
 		OCIVersionMin: "1.0.0",
-		OCIVersionMax: specs.Version,
+		OCIVersionMax: SpecVersion,
 		Hooks:         []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"},
 		MountOptions:  mountOptions,
 		Linux: &features.Linux{

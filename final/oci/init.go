@@ -137,7 +137,7 @@ func readyAndWait(cfg initConfig, sync *os.File) error {
 	}
 	s := cfg.Spec
 	if s.Hooks != nil && len(s.Hooks.StartContainer) > 0 {
-		st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreated, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
+		st := specs.State{Version: SpecVersion, ID: cfg.ID, Status: specs.StateCreated, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
 		return runHooks("startContainer", s.Hooks.StartContainer, st)
 	}
 	return nil
@@ -234,7 +234,7 @@ func beforePivotHooks(cfg initConfig, sync *os.File) error {
 	if s.Hooks == nil || len(s.Hooks.CreateContainer) == 0 {
 		return nil
 	}
-	st := specs.State{Version: specs.Version, ID: cfg.ID, Status: specs.StateCreating, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
+	st := specs.State{Version: SpecVersion, ID: cfg.ID, Status: specs.StateCreating, Pid: os.Getpid(), Bundle: cfg.Bundle, Annotations: s.Annotations}
 	return runHooks("createContainer", s.Hooks.CreateContainer, st)
 }
 

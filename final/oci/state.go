@@ -126,7 +126,7 @@ func (c *Container) alive() bool {
 
 // State is the spec's state of the container (runtime.md#state).
 func (c *Container) State() specs.State {
-	st := specs.State{Version: specs.Version, ID: c.ID, Status: c.Status(), Bundle: c.Bundle}
+	st := specs.State{Version: SpecVersion, ID: c.ID, Status: c.Status(), Bundle: c.Bundle}
 	if c.Spec != nil {
 		st.Annotations = c.Spec.Annotations
 	}

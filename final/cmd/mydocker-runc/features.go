@@ -8,13 +8,12 @@ import (
 	"os"
 	"path/filepath"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/oci"
 )
 
-func specVersion() string { return specs.Version }
+func specVersion() string { return oci.SpecVersion }
 
 func featuresCommand() *cli.Command {
 	return &cli.Command{

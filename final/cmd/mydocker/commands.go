@@ -24,6 +24,7 @@ func withMoreCommands(cmds []*cli.Command) []*cli.Command {
 		containerCommand(),
 		imageCommand(),
 		systemCommand(),
+		buildCommand(),
 	)
 	noHelpCommand(cmds)
 	return cmds

@@ -25,7 +25,7 @@ func imageCommand() *cli.Command {
 		Name:  "image",
 		Usage: "manage images",
 		Commands: []*cli.Command{
-			historyCommand(), importCommand(), inspectOf("image"), loadCommand(),
+			buildCommand(), historyCommand(), importCommand(), inspectOf("image"), loadCommand(),
 			named(imagesCommand(), "ls", "list"), pullCommand(), pushCommand(), named(rmiCommand(), "rm", "remove"),
 			saveCommand(), tagCommand(), imagePruneCommand(),
 		},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/urfave/cli/v3"
 	"golang.org/x/sys/unix"
@@ -30,7 +31,7 @@ func imagesCommand() *cli.Command {
 		// images -aq, as docker users type it.
 		UseShortOptionHandling: true,
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show all images (we keep no intermediate ones: the same list)"},
+			&cli.BoolFlag{Name: "a", Aliases: []string{"all"}, Usage: "show all images, with the untagged intermediate ones of build's steps"},
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "show the image IDs only"},
 			&cli.StringSliceFlag{Name: "f", Aliases: []string{"filter"}, Usage: "show only what matches KEY=VALUE: dangling, label, reference, before, since (repeatable)"},
 			&cli.StringFlag{Name: "format", Usage: "table, table TEMPLATE, json, or a Go template of each image ({{.Repository}}, {{.Tag}}, {{.ID}}, ...)"},
@@ -60,6 +61,9 @@ func imagesCommand() *cli.Command {
 			list, err := images.List()
 			if err != nil {
 				return err
+			}
+			if !cmd.Bool("a") {
+				list = withoutIntermediate(list)
 			}
 			rows, err := imageRowsOf(images, list, f, cmd.Bool("no-trunc"))
 			if err != nil {
@@ -323,4 +327,12 @@ func writeTar(what, out string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: refusing to write a tar to a terminal: use -o FILE or a redirect", what)
 	}
 	return write(os.Stdout)
+}
+
+// withoutIntermediate drops the untagged images of build's steps, which
+// docker lists only with -a: a build leaves one per instruction.
+func withoutIntermediate(list []*image.Image) []*image.Image {
+	return slices.DeleteFunc(list, func(img *image.Image) bool {
+		return img.Intermediate && len(img.RepoTags) == 0
+	})
 }

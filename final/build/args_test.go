@@ -1,0 +1,32 @@
+package build
+
+import (
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newTestLex() *shell.Lex { return shell.NewLex('\\') }
+
+func strp(s string) *string { return &s }
+
+func TestArgsScopeAsDockers(t *testing.T) {
+	meta, err := metaArgs([]instructions.ArgCommand{{Args: []instructions.KeyValuePairOptional{
+		{Key: "A", Value: strp("1")}, {Key: "B", Value: strp("${A}2")}, {Key: "C"},
+	}}}, map[string]string{"C": "given"}, newTestLex())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"A": "1", "B": "12", "C": "given"}, meta)
+
+	a := newArgs(map[string]string{"D": "flag", "HTTP_PROXY": "p"}, meta)
+	assert.Equal(t, []string{"HTTP_PROXY=p"}, a.env(), "a meta arg is not in a stage until declared there")
+	a.declare("A", nil)
+	a.declare("D", strp("default"))
+	a.declare("E", strp("e"))
+	a.declare("F", nil)
+	assert.Equal(t, []string{"A=1", "D=flag", "E=e", "HTTP_PROXY=p"}, a.env())
+	assert.Equal(t, []string{"A=1", "D=flag"}, a.historyArgs([]string{"E=env"}), "ENV hides an ARG; proxies are not shown")
+	assert.Equal(t, []string{"A=1", "D=flag", "E=env", "HTTP_PROXY=p"}, a.expansionEnv([]string{"E=env"}))
+}
