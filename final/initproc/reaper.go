@@ -107,10 +107,17 @@ func elfHasInterp(f io.ReaderAt) (bool, error) {
 // ptInterp is the ELF program header type of the interpreter's path.
 const ptInterp = 3
 
-// execReaper replaces init with the reaper, which runs args.
+// execReaper replaces init with the reaper, which runs args. The status
+// pipe goes with it (fd 4): the reaper closes it once it handles signals,
+// and only then does run -d return. Until then a signal would find the
+// reaper with the Go runtime's default handling, which as PID 1 drops a
+// SIGTERM (or exits 2 on it): a stop right after run -d was lost.
 func execReaper(reaper *os.File, args, env []string) error {
 	argv := append([]string{reaperArg0, "--"}, args...)
 	path := fmt.Sprintf("/proc/self/fd/%d", reaper.Fd())
+	if _, err := unix.FcntlInt(statusFd, unix.F_SETFD, 0); err != nil {
+		return &ExecError{Err: fmt.Errorf("--init: hand the status pipe to the init: %w", err), Code: 126}
+	}
 	if err := unix.Exec(path, argv, env); err != nil {
 		return &ExecError{Err: fmt.Errorf("--init: exec the init: %w", err), Code: 126}
 	}
@@ -132,6 +139,10 @@ func reap(args []string) int {
 	}
 	sigc := make(chan os.Signal, 64)
 	signal.Notify(sigc)
+	// Every signal is ours to pass on now: the status pipe's end tells
+	// the monitor that the container runs (execReaper), and the command
+	// does not get it.
+	unix.Close(statusFd)
 	path, err := lookPath(args[0], os.Environ())
 	var pid int
 	if err == nil {

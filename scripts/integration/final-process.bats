@@ -303,6 +303,14 @@ no_containers() {
 	md stop s
 	[ $(($(date +%s) - start)) -lt 6 ]
 	[ "$(md inspect -f '{{.State.ExitCode}}' s)" = 143 ] # SIGTERM, not the SIGKILL of the timeout
+	# run -d returns once the init handles signals: a stop at once is
+	# never lost (a Go runtime that has not yet asked for SIGTERM drops it
+	# as PID 1, or exits 2).
+	for i in 1 2 3 4 5; do
+		md run -d --name "s$i" --network none --init busybox sleep 1000 >/dev/null
+		md stop -t 20 "s$i" >/dev/null
+		[ "$(md inspect -f '{{.State.ExitCode}}' "s$i")" = 143 ]
+	done
 	# With a stop signal, the command gets that one.
 	md run -d --name t --network none --init --stop-signal USR1 busybox sh -c "$(trapper USR1 TERM)" >/dev/null
 	wait_logged t ready
