@@ -133,7 +133,7 @@ func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 	if s.ignored(lex, s.isDirNoFollow(lex)) {
 		return match{}, false, nil
 	}
-	real, err := s.resolve(lex, true)
+	real, err := s.resolve(lex, true, false)
 	if isNotExist(err) {
 		return match{}, false, nil
 	}

@@ -89,8 +89,11 @@ const maxLinks = 255
 // names with every symlink followed inside the tree: absolute targets start
 // again at the root and ".." stops at it, as in a container (the same
 // scoping as docker's FollowSymlinkInScope). The last component is followed
-// only with followLast. The result has no leading slash ("" is the root).
-func (s *Source) resolve(rel string, followLast bool) (string, error) {
+// only with followLast. With missingOK, a component that does not exist
+// ends the walk, and it and the rest are kept as written (a COPY's
+// destination that the copy makes). The result has no leading slash (""
+// is the root).
+func (s *Source) resolve(rel string, followLast, missingOK bool) (string, error) {
 	parts := splitPath(rel)
 	resolved := ""
 	links := 0
@@ -110,6 +113,10 @@ func (s *Source) resolve(rel string, followLast bool) (string, error) {
 			break
 		}
 		fi, err := s.root.Lstat(next)
+		if errors.Is(err, fs.ErrNotExist) && missingOK {
+			rest := path.Clean("/" + strings.Join(append([]string{c}, parts...), "/"))
+			return strings.TrimPrefix(path.Join(resolved, rest), "/"), nil
+		}
 		if err != nil {
 			return "", err
 		}
