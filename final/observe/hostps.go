@@ -3,6 +3,7 @@ package observe
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -22,9 +23,9 @@ func HostPs(psArgs string, pids []int) (titles []string, rows [][]string, err er
 	for i, pid := range pids {
 		list[i] = strconv.Itoa(pid)
 	}
-	out, err := exec.Command("ps", append(args, "-q", strings.Join(list, ","))...).Output()
+	out, err := hostPs(append(args, "-q", strings.Join(list, ","))...).Output()
 	if err != nil {
-		if out, err = exec.Command("ps", args...).Output(); err != nil {
+		if out, err = hostPs(args...).Output(); err != nil {
 			var exit *exec.ExitError
 			if errors.As(err, &exit) && len(exit.Stderr) > 0 {
 				// Its first line: the rest is ps's usage.
@@ -35,6 +36,27 @@ func HostPs(psArgs string, pids []int) (titles []string, rows [][]string, err er
 		}
 	}
 	return parsePSOutput(string(out), pids)
+}
+
+// hostPs is the host's ps with args, found in the system's directories
+// and run with a fixed environment (the C locale, as docker's daemon
+// runs it), never the caller's PATH or variables: it runs as root.
+func hostPs(args ...string) *exec.Cmd {
+	path := "/usr/bin/ps" // its error says what is missing
+	for _, dir := range []string{"/usr/bin", "/bin", "/usr/sbin", "/sbin"} {
+		if isExecutable(dir + "/ps") {
+			path = dir + "/ps"
+			break
+		}
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
+	return cmd
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
 // psPIDRename matches a column renamed to PID ("-o user=PID"), which
