@@ -5,6 +5,10 @@
 
 load helpers
 
+# The test registry on 127.0.0.1 (helpers.bash), for the push test.
+setup_file() { start_registry; }
+teardown_file() { stop_registry; }
+
 # ctx: a fresh build context directory, $CTX, for the test.
 ctx() {
 	CTX=$BATS_TEST_TMPDIR/ctx
@@ -311,4 +315,40 @@ EOF2
 	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
 	[ "$(md run --rm --network none added cat /opt/pkg/file)" = inside ]
 	[ "$(md run --rm --network none added ls /kept)" = pkg.tar.gz ]
+}
+
+@test "final: build: a built image is pushed, and pulled back into a fresh root it is the same image" {
+	ctx
+	mkdir "$CTX/site"
+	echo page >"$CTX/site/index.html"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN rm /bin/vi && mkdir /data && echo made >/data/made
+COPY site /srv/
+HEALTHCHECK --interval=5s CMD true
+ONBUILD RUN echo child
+CMD ["cat", "/srv/index.html"]
+EOF2
+	md build -q --network none -t "$REGISTRY/team/built:v1" "$CTX" >/dev/null
+	id=$(md inspect -f '{{.Id}}' "$REGISTRY/team/built:v1")
+	run md push "$REGISTRY/team/built:v1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" =~ ^v1:\ digest:\ sha256:[0-9a-f]{64}\ size:\ [0-9]+$ ]]
+	# A root that never saw the build, nor busybox, pulls it.
+	fresh() { "$MYDOCKER" --root "$BATS_TEST_TMPDIR/fresh" "$@"; }
+	run fresh pull "$REGISTRY/team/built:v1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The same config (so the same ID), the same history, the same files,
+	# and the RUN's deletion is still a deletion.
+	[ "$(fresh inspect -f '{{.Id}}' "$REGISTRY/team/built:v1")" = "$id" ]
+	[ "$(fresh history --no-trunc --format '{{.CreatedBy}}' "$REGISTRY/team/built:v1")" = "$(md history --no-trunc --format '{{.CreatedBy}}' "$REGISTRY/team/built:v1")" ]
+	[ "$(fresh inspect -f '{{json .Config.Healthcheck.Test}} {{json .Config.OnBuild}}' "$REGISTRY/team/built:v1")" = '["CMD-SHELL","true"] ["RUN echo child"]' ]
+	[ "$(fresh run --rm --network none "$REGISTRY/team/built:v1")" = page ]
+	[ "$(fresh run --rm --network none "$REGISTRY/team/built:v1" cat /data/made)" = made ]
+	run fresh run --rm --network none "$REGISTRY/team/built:v1" ls /bin/vi
+	[ "$status" -ne 0 ]
+	fresh rmi "$REGISTRY/team/built:v1" >/dev/null
+	rm -rf "$BATS_TEST_TMPDIR/fresh"
 }
