@@ -48,6 +48,21 @@ func metaArgs(cmds []instructions.ArgCommand, given map[string]string, lex *shel
 	return meta, nil
 }
 
+// unusedArgs are the --build-arg keys that no built stage and no ARG
+// before FROM declares, sorted: docker's classic builder warns of them
+// (a typo in a --build-arg is otherwise silent). The proxy args need no
+// ARG line and are never unused.
+func unusedArgs(given map[string]string, declared map[string]bool) []string {
+	var out []string
+	for k := range given {
+		if !declared[k] && !slices.Contains(proxyArgs, k) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func newArgs(given, meta map[string]string) *args {
 	return &args{given: given, meta: meta, values: map[string]string{}}
 }

@@ -30,3 +30,11 @@ func TestArgsScopeAsDockers(t *testing.T) {
 	assert.Equal(t, []string{"A=1", "D=flag"}, a.historyArgs([]string{"E=env"}), "ENV hides an ARG; proxies are not shown")
 	assert.Equal(t, []string{"A=1", "D=flag", "E=env", "HTTP_PROXY=p"}, a.expansionEnv([]string{"E=env"}))
 }
+
+// TestUnusedArgs: a --build-arg that nothing declares is reported, the
+// proxy args never are.
+func TestUnusedArgs(t *testing.T) {
+	given := map[string]string{"USED": "1", "TYPO": "2", "HTTP_PROXY": "p", "ALSO": "3"}
+	assert.Equal(t, []string{"ALSO", "TYPO"}, unusedArgs(given, map[string]bool{"USED": true}))
+	assert.Empty(t, unusedArgs(given, map[string]bool{"USED": true, "TYPO": true, "ALSO": true}))
+}

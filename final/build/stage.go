@@ -45,6 +45,9 @@ func (b *builder) buildStage(i int) error {
 		}
 	}
 	b.built[i] = s.img
+	for _, k := range s.args.declared {
+		b.declared[k] = true
+	}
 	return nil
 }
 

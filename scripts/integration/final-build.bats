@@ -130,6 +130,13 @@ then env-wins" ]
 	echo "$output"
 	[ "${lines[3]}" = '|2 FLAVOR=spicy VERSION=1.0 /bin/sh -c echo "version=$VERSION flavor=$FLAVOR" > /info' ]
 	[ "${lines[1]}" = '|1 VERSION=1.0 /bin/sh -c echo "then $FLAVOR" >> /info' ]
+	# A --build-arg that no ARG names is warned of (a proxy arg needs none).
+	run md build --network none --build-arg FLAVOR=spicy -t args "$CTX"
+	[[ "$output" != *"were not consumed"* ]]
+	run md build --network none --build-arg FLAVR=typo --build-arg HTTP_PROXY=http://127.0.0.1:9 --build-arg FLAVOR=spicy -t args "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[Warning] One or more build-args [FLAVR] were not consumed"* ]]
 }
 
 @test "final: build: a failing RUN fails the build with docker's words and leaves nothing" {
@@ -351,4 +358,38 @@ EOF2
 	[ "$status" -ne 0 ]
 	fresh rmi "$REGISTRY/team/built:v1" >/dev/null
 	rm -rf "$BATS_TEST_TMPDIR/fresh"
+}
+
+@test "final: build: WORKDIR's new directories are USER's; COPY's history names a file: or a dir:" {
+	ctx
+	echo one >"$CTX/f"
+	mkdir "$CTX/d"
+	echo two >"$CTX/d/g"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo 'app:x:1234:1234::/home/app:/bin/sh' >>/etc/passwd && mkdir -p /home/app && chown 1234:1234 /home/app
+USER app
+WORKDIR /home/app/work/deep
+COPY f /tmp/
+COPY d /tmp/d/
+EOF2
+	run md build --network none -t owned "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# As BuildKit's: what WORKDIR makes is the user's, what was there stays.
+	[ "$(md run --rm --network none owned stat -c %u:%g /home/app/work /home/app/work/deep /home)" = "$(printf '1234:1234\n1234:1234\n0:0')" ]
+	run md history --no-trunc --format '{{.CreatedBy}}' owned
+	echo "$output"
+	[[ "${lines[0]}" =~ ^/bin/sh\ -c\ \#\(nop\)\ COPY\ dir:[0-9a-f]{64}\ in\ /tmp/d/\ $ ]]
+	[[ "${lines[1]}" =~ ^/bin/sh\ -c\ \#\(nop\)\ COPY\ file:[0-9a-f]{64}\ in\ /tmp/\ $ ]]
+	# A USER that the image does not know fails the WORKDIR that needs it.
+	dockerfile <<'EOF2'
+FROM busybox
+USER ghost
+WORKDIR /nowhere
+EOF2
+	run --separate-stderr md build --network none -t ghost "$CTX"
+	echo "$status $stderr"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"WORKDIR /nowhere: USER ghost"* ]]
 }

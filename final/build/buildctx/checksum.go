@@ -16,7 +16,10 @@ const checksumVersion = "buildctx-checksum-v1"
 // files' relative paths, modes, owners as they will be written, link
 // targets and contents (docker's classic builder hashes the contents and
 // metadata, not mtimes). A change in one matched file changes it; an
-// ignored file does not. An ADD URL is fetched to hash its body.
+// ignored file does not. An ADD URL is fetched to hash its body. It is
+// named as the classic builder names a COPY's source in its history:
+// "file:<hex>" for one file (a URL, a heredoc), "dir:<hex>" for one
+// directory, "multi:<hex>" for more than one source.
 func (s *Source) Checksum(spec CopySpec) (string, error) {
 	ms, err := s.expand(spec)
 	if err != nil {
@@ -45,7 +48,19 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 			return "", err
 		}
 	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	return sourceKind(ms) + ":" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// sourceKind is the classic builder's word for what a COPY copies.
+func sourceKind(ms []match) string {
+	switch {
+	case len(ms) > 1:
+		return "multi"
+	case len(ms) == 1 && ms[0].fi != nil && ms[0].fi.IsDir():
+		return "dir"
+	default:
+		return "file"
+	}
 }
 
 // hashNode adds one file's metadata and content. The size precedes the
