@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
+	"github.com/mydocker/mydocker/final/build/buildctx"
 	"github.com/mydocker/mydocker/final/image"
 )
 
@@ -30,6 +32,7 @@ type builder struct {
 	// declared are the ARG keys of the built stages and of the meta
 	// args: a --build-arg none of them names was not used.
 	declared map[string]bool
+	urls     *http.Client // ADD URL's
 	tmp      string
 }
 
@@ -42,7 +45,8 @@ func Build(ctx context.Context, opts Options) (*image.Image, error) {
 	}
 	b := &builder{ctx: ctx, opts: opts, df: df, images: image.Store{Root: opts.Root},
 		cache: Cache{Dir: filepath.Join(opts.Root, "build", "cache")}, p: newProgress(opts.Progress),
-		lex: shell.NewLex(df.Escape), built: map[int]*image.Image{}, declared: map[string]bool{}}
+		lex: shell.NewLex(df.Escape), built: map[int]*image.Image{}, declared: map[string]bool{},
+		urls: buildctx.URLClient()}
 	v := b.p.start("[internal] load build definition from Dockerfile")
 	for _, w := range df.Warnings {
 		v.logf("WARNING: %s", w)

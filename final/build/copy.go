@@ -79,7 +79,8 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
-	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline}
+	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline,
+		HTTPClient: s.b.urls, TempDir: s.b.tmp}
 	if c.chown != "" {
 		if spec.UID, spec.GID, err = chownIDs(root.Path(), c.chown); err != nil {
 			return fmt.Errorf("%s --chown=%s: %w", c.name, c.chown, err)

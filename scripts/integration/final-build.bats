@@ -5,9 +5,27 @@
 
 load helpers
 
-# The test registry on 127.0.0.1 (helpers.bash), for the push test.
-setup_file() { start_registry; }
-teardown_file() { stop_registry; }
+# The test registry on 127.0.0.1 (helpers.bash), for the push test, and
+# a web server on 127.0.0.1 serving $WEB_DIR at $WEB, for ADD URL.
+setup_file() {
+	start_registry
+	WEB_DIR=$BATS_FILE_TMPDIR/web
+	mkdir -p "$WEB_DIR"
+	python3 -c 'import http.server, os, sys
+os.chdir(sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_port))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()' "$WEB_DIR" "$BATS_FILE_TMPDIR/web.port" 3>&- >/dev/null 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/web.pid"
+	for ((i = 0; i < 50; i++)); do [ -s "$BATS_FILE_TMPDIR/web.port" ] && break; sleep 0.1; done
+	WEB=http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/web.port")
+	export WEB WEB_DIR
+}
+teardown_file() {
+	stop_registry
+	kill "$(cat "$BATS_FILE_TMPDIR/web.pid")" 2>/dev/null || true
+}
 
 # ctx: a fresh build context directory, $CTX, for the test.
 ctx() {
@@ -322,6 +340,28 @@ EOF2
 	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
 	[ "$(md run --rm --network none added cat /opt/pkg/file)" = inside ]
 	[ "$(md run --rm --network none added ls /kept)" = pkg.tar.gz ]
+	# ADD URL: fetched by the builder, named after the URL's path, 0600,
+	# never extracted; its content is in the cache key.
+	echo v1 >"$WEB_DIR/notes.txt"
+	cp "$CTX/pkg.tar.gz" "$WEB_DIR/"
+	dockerfile <<EOF2
+FROM busybox
+ADD $WEB/notes.txt $WEB/pkg.tar.gz /web/
+EOF2
+	md build -q --network none -t fetched "$CTX" >/dev/null
+	[ "$(md run --rm --network none fetched stat -c '%n %a' /web/notes.txt /web/pkg.tar.gz)" = "$(printf '/web/notes.txt 600\n/web/pkg.tar.gz 600')" ]
+	[ "$(md run --rm --network none fetched cat /web/notes.txt)" = v1 ]
+	echo v2 >"$WEB_DIR/notes.txt"
+	run md build --network none -t fetched "$CTX"
+	[[ "$output" != *CACHED* ]]
+	[ "$(md run --rm --network none fetched cat /web/notes.txt)" = v2 ]
+	run --separate-stderr md build --network none -t fetched2 - <<EOF2
+FROM busybox
+ADD $WEB/missing /web/
+EOF2
+	echo "$status $stderr"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"404"* ]]
 }
 
 @test "final: build: a built image is pushed, and pulled back into a fresh root it is the same image" {

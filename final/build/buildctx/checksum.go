@@ -31,7 +31,7 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 		checksumVersion, spec.instruction(), spec.Dest, spec.Add, uid, gid, spec.Chmod)
 	for i, m := range ms {
 		if m.url != "" {
-			dl, err := s.downloads.get(m.url, spec.HTTPClient)
+			dl, err := s.downloads.get(m.url, spec.HTTPClient, spec.TempDir)
 			if err != nil {
 				return "", err
 			}

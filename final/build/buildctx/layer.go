@@ -124,7 +124,7 @@ func (s *Source) writeNode(lw *layerWriter, target string, n node) error {
 
 // writeURL writes an ADD URL's body (never extracted, as docker).
 func (s *Source) writeURL(lw *layerWriter, m match, dest string, destDir bool) error {
-	dl, err := s.downloads.get(m.url, lw.spec.HTTPClient)
+	dl, err := s.downloads.get(m.url, lw.spec.HTTPClient, lw.spec.TempDir)
 	if err != nil {
 		return err
 	}

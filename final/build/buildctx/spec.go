@@ -33,9 +33,12 @@ type CopySpec struct {
 	// file named after Name, mode 0644 (or --chmod), as BuildKit does. They
 	// count as sources for docker's "several sources" rule.
 	Inline []Inline
-	// HTTPClient fetches ADD URLs (the builder passes one that may only reach
-	// what it allows; nil means http.DefaultClient).
+	// HTTPClient fetches ADD URLs (nil means URLClient()).
 	HTTPClient *http.Client
+	// TempDir keeps ADD URLs' bodies while the build runs (the builder's
+	// own temporary directory, which a later build collects if this one
+	// is killed; "" is os.TempDir()).
+	TempDir string
 }
 
 // Inline is one heredoc of a COPY/ADD: the builder has expanded it.
