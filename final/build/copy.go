@@ -23,6 +23,7 @@ type copyCmd struct {
 	chown   string
 	chmod   string
 	add     bool
+	exclude []string // --exclude
 	// inline are COPY <<EOF files, already expanded.
 	inline []buildctx.Inline
 	// unsupported names a flag that is parsed but not built yet.
@@ -31,22 +32,19 @@ type copyCmd struct {
 
 func copyOf(c *instructions.CopyCommand) copyCmd {
 	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod,
-		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(c.Parents, c.ExcludePatterns)}
+		exclude: c.ExcludePatterns, inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(c.Parents)}
 }
 
 func addOf(c *instructions.AddCommand) copyCmd {
 	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true,
-		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(false, c.ExcludePatterns)}
+		exclude: c.ExcludePatterns, inline: inlineOf(c.SourceContents)}
 }
 
-// unsupportedFlag names --parents or --exclude, which are not built yet:
-// refused rather than copied otherwise than asked. --link is a plain copy.
-func unsupportedFlag(parents bool, exclude []string) string {
-	switch {
-	case parents:
+// unsupportedFlag names --parents, which is not built yet: refused
+// rather than copied otherwise than asked. --link is a plain copy.
+func unsupportedFlag(parents bool) string {
+	if parents {
 		return "--parents"
-	case len(exclude) > 0:
-		return "--exclude"
 	}
 	return ""
 }
@@ -80,7 +78,7 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
 	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline,
-		HTTPClient: s.b.urls, TempDir: s.b.tmp}
+		Exclude: c.exclude, HTTPClient: s.b.urls, TempDir: s.b.tmp}
 	if c.chown != "" {
 		if spec.UID, spec.GID, err = chownIDs(root.Path(), c.chown); err != nil {
 			return fmt.Errorf("%s --chown=%s: %w", c.name, c.chown, err)

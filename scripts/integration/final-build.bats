@@ -213,7 +213,7 @@ TWO" ]
 	[ "$(image_count)" -gt 8 ]
 }
 
-@test "final: build: .dockerignore with an exception" {
+@test "final: build: .dockerignore with an exception, and COPY --exclude" {
 	ctx
 	mkdir -p "$CTX/logs"
 	echo keep >"$CTX/logs/keep.log"
@@ -232,6 +232,20 @@ EOF
 	[[ "$output" == *"/src/logs/keep.log"* ]]
 	[[ "$output" == *"/src/main.c"* ]]
 	[[ "$output" != *"drop.log"* ]]
+	# COPY --exclude (Dockerfile 1.19): among the sources, and under a
+	# directory copied, relative to it.
+	echo notes >"$CTX/notes.md"
+	dockerfile <<'EOF'
+FROM busybox
+COPY --exclude=*.md --exclude=**/keep.log . /src/
+CMD ["find", "/src", "-type", "f"]
+EOF
+	md build -q --network none -t excluded "$CTX" >/dev/null
+	run md run --rm --network none excluded
+	echo "$output"
+	[[ "$output" == *"/src/main.c"* ]]
+	[[ "$output" != *"notes.md"* ]]
+	[[ "$output" != *"keep.log"* ]]
 }
 
 @test "final: build: ONBUILD, RUN and COPY heredocs, --chown, and a Dockerfile on stdin" {

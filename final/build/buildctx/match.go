@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 	"syscall"
+
+	"github.com/moby/patternmatcher"
 )
 
 // match is one file or directory a COPY/ADD source names.
@@ -22,12 +24,19 @@ type match struct {
 	url string
 	// inline is a heredoc (then the other fields are empty).
 	inline *Inline
+	// exclude is --exclude's patterns (nil: none), matched against what
+	// is under the source, relative to it.
+	exclude *patternmatcher.PatternMatcher
 }
 
 // expand turns spec.Sources into what they name, applying docker's rules:
 // no path outside the tree, ignored files do not exist, a glob must match
 // something, several sources need a directory destination ending in "/".
 func (s *Source) expand(spec CopySpec) ([]match, error) {
+	exclude, err := spec.excluder()
+	if err != nil {
+		return nil, err
+	}
 	var out []match
 	for _, src := range spec.Sources {
 		if isURL(src) {
@@ -41,7 +50,13 @@ func (s *Source) expand(spec CopySpec) ([]match, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ms...)
+		for _, m := range ms {
+			if excluded(exclude, m.rel) {
+				continue
+			}
+			m.exclude = exclude
+			out = append(out, m)
+		}
 	}
 	for i := range spec.Inline {
 		out = append(out, match{inline: &spec.Inline[i]})
@@ -158,6 +173,15 @@ func (s *Source) lookup(dir, lexDir, name string) (match, bool, error) {
 		base = ""
 	}
 	return match{name: base, rel: real, fi: fi}, true, nil
+}
+
+// excluded says whether --exclude's patterns match rel or a parent of it.
+func excluded(pm *patternmatcher.PatternMatcher, rel string) bool {
+	if pm == nil || rel == "" {
+		return false
+	}
+	ok, _ := pm.MatchesOrParentMatches(rel)
+	return ok
 }
 
 // isDirNoFollow says whether rel is a directory itself (not a link to one).

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/moby/patternmatcher"
 )
 
 // CopySpec is one COPY or ADD, the destination already absolute (the builder
@@ -33,6 +35,10 @@ type CopySpec struct {
 	// file named after Name, mode 0644 (or --chmod), as BuildKit does. They
 	// count as sources for docker's "several sources" rule.
 	Inline []Inline
+	// Exclude is --exclude: patterns with .dockerignore's syntax; a
+	// source they match is not copied, nor is what they match under a
+	// directory that is (relative to it).
+	Exclude []string
 	// HTTPClient fetches ADD URLs (nil means URLClient()).
 	HTTPClient *http.Client
 	// TempDir keeps ADD URLs' bodies while the build runs (the builder's
@@ -114,4 +120,16 @@ func cleanDest(dest string) (string, error) {
 		return "", fmt.Errorf("destination %q is not absolute", dest)
 	}
 	return path.Clean(dest), nil
+}
+
+// excluder compiles Exclude (nil when there is none).
+func (spec CopySpec) excluder() (*patternmatcher.PatternMatcher, error) {
+	if len(spec.Exclude) == 0 {
+		return nil, nil
+	}
+	pm, err := patternmatcher.New(spec.Exclude)
+	if err != nil {
+		return nil, fmt.Errorf("--exclude: %w", err)
+	}
+	return pm, nil
 }
