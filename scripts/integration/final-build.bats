@@ -213,7 +213,7 @@ TWO" ]
 	[ "$(image_count)" -gt 8 ]
 }
 
-@test "final: build: .dockerignore with an exception, and COPY --exclude" {
+@test "final: build: .dockerignore with an exception, COPY --exclude and --parents" {
 	ctx
 	mkdir -p "$CTX/logs"
 	echo keep >"$CTX/logs/keep.log"
@@ -246,6 +246,20 @@ EOF
 	[[ "$output" == *"/src/main.c"* ]]
 	[[ "$output" != *"notes.md"* ]]
 	[[ "$output" != *"keep.log"* ]]
+	# COPY --parents: the directories kept, from a "/./" on; "**" reaches
+	# every depth.
+	mkdir -p "$CTX/src/a/b"
+	echo deep >"$CTX/src/a/b/deep.c"
+	dockerfile <<'EOF'
+FROM busybox
+COPY --parents src/**/*.c /kept/
+COPY --parents ./src/./a/b/deep.c /pivot/
+CMD ["find", "/kept", "/pivot", "-type", "f"]
+EOF
+	md build -q --network none -t parents "$CTX" >/dev/null
+	run md run --rm --network none parents
+	echo "$output"
+	[ "$output" = "$(printf '/kept/src/a/b/deep.c\n/pivot/a/b/deep.c')" ]
 }
 
 @test "final: build: ONBUILD, RUN and COPY heredocs, --chown, and a Dockerfile on stdin" {

@@ -44,6 +44,9 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 			continue
 		}
 		fmt.Fprintf(h, "source %d %q\x00", i, m.name)
+		if spec.Parents { // where it goes: only then, so older keys stay
+			fmt.Fprintf(h, "parents %q\x00", m.parents)
+		}
 		if err := s.walk(m, func(n node) error { return s.hashNode(h, spec, n) }); err != nil {
 			return "", err
 		}

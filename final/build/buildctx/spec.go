@@ -35,6 +35,10 @@ type CopySpec struct {
 	// file named after Name, mode 0644 (or --chmod), as BuildKit does. They
 	// count as sources for docker's "several sources" rule.
 	Inline []Inline
+	// Parents is COPY --parents: each source keeps its directories (from
+	// the root, or from a "/./" in it, as rsync's --relative) under Dest,
+	// created with the source's modes and --chown's owner.
+	Parents bool
 	// Exclude is --exclude: patterns with .dockerignore's syntax; a
 	// source they match is not copied, nor is what they match under a
 	// directory that is (relative to it).
