@@ -461,3 +461,41 @@ EOF2
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"WORKDIR /nowhere: USER ghost"* ]]
 }
+
+@test "final: build: podman loads a built image: the same ID, its history, its files and deletions" {
+	command -v podman >/dev/null || skip "podman is not installed (scripts/test.sh installs it when it can)"
+	# podman with a store of the test's own, in a mount namespace whose
+	# /var/lib is empty (final.bats says why).
+	pm() {
+		unshare --mount --propagation private -- sh -c 'mount -t tmpfs tmpfs /var/lib && exec "$@"' sh \
+			podman --root "$BATS_TEST_TMPDIR/podman" --runroot "$BATS_TEST_TMPDIR/podman-run" \
+			--storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
+	}
+	ctx
+	echo page >"$CTX/index.html"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN rm /bin/vi && mkdir /data && echo made >/data/made
+WORKDIR /srv
+COPY index.html .
+ENV MODE=prod
+CMD ["cat", "index.html"]
+EOF2
+	md build -q --network none -t team/built:1 "$CTX" >/dev/null
+	id=$(md inspect -f '{{.Id}}' team/built:1)
+	md save -o "$BATS_TEST_TMPDIR/built.tar" team/built:1
+	run pm load -i "$BATS_TEST_TMPDIR/built.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm image inspect --format '{{.Id}}' localhost/team/built:1)" = "${id#sha256:}" ]
+	[ "$(pm history --no-trunc --format '{{.CreatedBy}}' localhost/team/built:1)" = "$(md history --no-trunc --format '{{.CreatedBy}}' team/built:1)" ]
+	[[ "$(pm image inspect --format '{{.Config.Env}} {{.Config.WorkingDir}}' localhost/team/built:1)" == *"MODE=prod"*" /srv" ]]
+	# Its files, as podman unpacks the layers (no runtime needed to export).
+	pm create --name built localhost/team/built:1 >/dev/null
+	pm export built | tar -t >"$BATS_TEST_TMPDIR/files"
+	pm rm built >/dev/null
+	grep -qx 'data/made' "$BATS_TEST_TMPDIR/files"
+	grep -qx 'srv/index.html' "$BATS_TEST_TMPDIR/files"
+	run grep -cx 'bin/vi' "$BATS_TEST_TMPDIR/files"
+	[ "$output" = 0 ]
+}
