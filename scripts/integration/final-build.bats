@@ -464,13 +464,7 @@ EOF2
 
 @test "final: build: podman loads a built image: the same ID, its history, its files and deletions" {
 	command -v podman >/dev/null || skip "podman is not installed (scripts/test.sh installs it when it can)"
-	# podman with a store of the test's own, in a mount namespace whose
-	# /var/lib is empty (final.bats says why).
-	pm() {
-		unshare --mount --propagation private -- sh -c 'mount -t tmpfs tmpfs /var/lib && exec "$@"' sh \
-			podman --root "$BATS_TEST_TMPDIR/podman" --runroot "$BATS_TEST_TMPDIR/podman-run" \
-			--storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
-	}
+	pm() { podman_images "$@"; }
 	ctx
 	echo page >"$CTX/index.html"
 	dockerfile <<'EOF2'
