@@ -155,6 +155,20 @@ then env-wins" ]
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[Warning] One or more build-args [FLAVR] were not consumed"* ]]
+	# BuildKit's automatic platform args: FROM --platform=$BUILDPLATFORM,
+	# and ARG TARGETARCH in a stage, this machine's platform.
+	dockerfile <<'EOF'
+FROM --platform=$BUILDPLATFORM busybox AS build
+ARG TARGETOS TARGETARCH
+RUN echo "$TARGETOS/$TARGETARCH" > /arch
+FROM busybox
+COPY --from=build /arch /arch
+CMD ["cat", "/arch"]
+EOF
+	run md build --network none -t plat "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none plat)" = "linux/$(go env GOARCH 2>/dev/null || dpkg --print-architecture)" ]
 }
 
 @test "final: build: a failing RUN fails the build with docker's words and leaves nothing" {
