@@ -311,7 +311,7 @@ EOF
 	[ "$(md inspect -f '{{json .Config.OnBuild}}' child)" = null ]
 }
 
-@test "final: build: RUN joins the default bridge network, or none" {
+@test "final: build: RUN joins the default bridge network, or none, also for one step" {
 	ctx
 	dockerfile <<'EOF'
 FROM busybox
@@ -325,6 +325,24 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" lo "* ]]
 	[[ "$output" != *"eth0"* ]]
+	# RUN --network=none leaves a build's network for one step; host is
+	# only for a build on the host's network.
+	dockerfile <<'EOF'
+FROM busybox
+RUN echo "on: $(ls /sys/class/net | sort | tr '\n' ' ')"
+RUN --network=none echo "off: $(ls /sys/class/net | sort | tr '\n' ' ')"
+EOF
+	run md build "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"on: eth0 lo "* ]]
+	[[ "$output" == *"off: lo "* ]]
+	run --separate-stderr md build - <<'EOF'
+FROM busybox
+RUN --network=host true
+EOF
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"RUN --network=host: the build must be on the host's network too"* ]]
 }
 
 @test "final: build: bad input is one line on stderr and exit 1" {
@@ -506,4 +524,52 @@ EOF2
 	grep -qx 'srv/index.html' "$BATS_TEST_TMPDIR/files"
 	run grep -cx 'bin/vi' "$BATS_TEST_TMPDIR/files"
 	[ "$output" = 0 ]
+}
+
+@test "final: build: RUN --mount: bind (read-only, or rw thrown away), cache kept between builds, tmpfs; none in the image" {
+	ctx
+	echo 'module example.com/app' >"$CTX/go.mod"
+	dockerfile <<'EOF2'
+FROM busybox
+WORKDIR /src
+RUN --mount=type=bind,source=go.mod,target=go.mod cat go.mod > /seen
+RUN --mount=type=cache,target=/root/.cache/app echo run >> /root/.cache/app/log && wc -l < /root/.cache/app/log > /count
+RUN --mount=type=tmpfs,target=/scratch echo x > /scratch/f && grep -c ' /scratch tmpfs ' /proc/mounts > /tmpfs
+RUN --mount=type=bind,target=/ctx,rw cat /ctx/go.mod > /ctx-seen && echo changed > /ctx/go.mod
+RUN --mount=type=secret,id=token test ! -e /run/secrets/token
+CMD ["cat", "/seen", "/count", "/tmpfs", "/ctx-seen"]
+EOF2
+	run md build --network none -t mounts "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none mounts)" = "$(printf 'module example.com/app\n1\n1\nmodule example.com/app')" ]
+	# No mount point, nor what was written into a mount, is in a layer.
+	[ -z "$(md run --rm --network none mounts ls -A /src)" ]
+	run md run --rm --network none mounts ls -A /root /ctx /scratch
+	echo "$output"
+	[[ "$output" != *.cache* ]]
+	[[ "$output" == *"/ctx: No such file or directory"* ]]
+	[[ "$output" == *"/scratch: No such file or directory"* ]]
+	# rw wrote into a copy: the context is as it was.
+	[ "$(cat "$CTX/go.mod")" = 'module example.com/app' ]
+	# The cache is kept (a second run of the step finds the first's line);
+	# a bind's files are in the step's cache key.
+	run md build --network none --no-cache -t mounts "$CTX"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none mounts cat /count)" = 2 ]
+	run md build --network none -t mounts "$CTX"
+	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ CACHED ]]
+	echo 'module example.com/other' >"$CTX/go.mod"
+	run md build --network none -t mounts "$CTX"
+	echo "$output"
+	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ DONE ]]
+	[ "$(md run --rm --network none mounts cat /seen)" = 'module example.com/other' ]
+	# A required secret, with no --secret here, fails the step clearly.
+	run --separate-stderr md build --network none -t secret - <<'EOF2'
+FROM busybox
+RUN --mount=type=secret,id=token,required=true cat /run/secrets/token
+EOF2
+	echo "$status $stderr"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"RUN --mount=type=secret is required, and this builder has no --secret"* ]]
 }

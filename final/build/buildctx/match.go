@@ -79,6 +79,16 @@ func (s *Source) expand(spec CopySpec) ([]match, error) {
 	return out, nil
 }
 
+// IsDir says whether src (a path, no glob) names a directory, following
+// symlinks inside the tree.
+func (s *Source) IsDir(src string) (bool, error) {
+	ms, err := s.expandOne(src)
+	if err != nil {
+		return false, err
+	}
+	return len(ms) == 1 && ms[0].fi.IsDir(), nil
+}
+
 // expandOne expands one source path or glob.
 func (s *Source) expandOne(src string) ([]match, error) {
 	if c := path.Clean(src); c == ".." || strings.HasPrefix(c, "../") {
