@@ -150,8 +150,10 @@ func newState(store state.Store, opts RunOptions) (*state.Container, error) {
 func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd, *initPipes, error) {
 	ws := st.Workspace()
 	mount, fresh := ws.Create, true
-	if _, err := os.Stat(ws.Upper()); err == nil {
-		mount, fresh = ws.Remount, false // it ran before: its writable layer is kept
+	if ws.HasUpper() {
+		// It ran before (or cp wrote into it before its first start):
+		// its writable layer is kept.
+		mount, fresh = ws.Remount, ws.Unstarted()
 	}
 	// The volumes' host directories are made here; init binds them, in
 	// the container's mount namespace.
@@ -168,6 +170,9 @@ func createContainer(st *state.Container, opts RunOptions, m Monitor) (*exec.Cmd
 	// in the container runs.
 	if fresh {
 		if err := fillVolumes(st, ws.Merged()); err != nil {
+			return nil, nil, err
+		}
+		if err := ws.ClearUnstarted(); err != nil {
 			return nil, nil, err
 		}
 	}

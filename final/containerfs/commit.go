@@ -8,6 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/overlay"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -33,7 +34,7 @@ func Commit(store state.Store, st *state.Container, name string, changes []strin
 			return nil, err
 		}
 	}
-	upper, err := st.Workspace().OpenUpper()
+	upper, err := openChanges(st.Workspace())
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +56,15 @@ func Export(store state.Store, st *state.Container, w io.Writer) error {
 	}
 	defer rootfs.Close()
 	return image.ExportFrom(rootfs, w)
+}
+
+// openChanges opens the container's writable layer; one that never ran
+// has none, and no change: an empty directory stands for it.
+func openChanges(ws overlay.Workspace) (*os.File, error) {
+	if ws.HasUpper() {
+		return ws.OpenUpper()
+	}
+	return ws.OpenEmpty()
 }
 
 // openRootfs opens the container's filesystem without its volumes: its

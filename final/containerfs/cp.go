@@ -36,7 +36,11 @@ func withRoot(store state.Store, st *state.Container, fn func(root *os.File) err
 			return fmt.Errorf("the image of %s: %w", now.Name, err)
 		}
 		ws := now.Workspace()
-		if err := ws.Remount(images.Lowers(img)); err != nil {
+		mount := ws.Remount
+		if !ws.HasUpper() { // created, never started: its layer is made now
+			mount = ws.CreateUnstarted
+		}
+		if err := mount(images.Lowers(img)); err != nil {
 			return err
 		}
 		defer ws.Unmount()

@@ -48,7 +48,7 @@ func Diff(store state.Store, st *state.Container) ([]Change, error) {
 		return nil, fmt.Errorf("diff %s: %w", st.Name, err)
 	}
 	defer closeAll(lowers)
-	upper, err := st.Workspace().OpenUpper()
+	upper, err := openChanges(st.Workspace())
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,71 @@ func (w Workspace) OpenUpper() (*os.File, error) {
 	return f, nil
 }
 
+// HasUpper says whether the container has a writable layer yet: a
+// container made by create has none until it starts (or cp writes into it).
+func (w Workspace) HasUpper() bool {
+	_, err := os.Lstat(w.Upper())
+	return err == nil
+}
+
+// unstarted marks a writable layer made before the container ever ran
+// (cp into a created container): its first start is still a first start.
+func (w Workspace) unstarted() string { return filepath.Join(w.Dir(), "unstarted") }
+
+// Unstarted says whether the writable layer was made by CreateUnstarted
+// and the container has not started since.
+func (w Workspace) Unstarted() bool {
+	_, err := os.Lstat(w.unstarted())
+	return err == nil
+}
+
+// CreateUnstarted is Create for a container that has never run, marked
+// so that its first start still does what a first start does (fill its
+// new volumes).
+func (w Workspace) CreateUnstarted(layers []string) error {
+	if err := w.Create(layers); err != nil {
+		return err
+	}
+	if err := os.WriteFile(w.unstarted(), nil, 0o600); err != nil {
+		_ = w.Unmount()
+		return fmt.Errorf("mark %s: %w", w.Dir(), err)
+	}
+	return nil
+}
+
+// ClearUnstarted drops the mark once the container has started.
+func (w Workspace) ClearUnstarted() error {
+	if err := os.Remove(w.unstarted()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("unmark %s: %w", w.Dir(), err)
+	}
+	return nil
+}
+
+// empty is an empty directory that stands for the writable layer of a
+// container that never ran.
+func (w Workspace) empty() string { return filepath.Join(w.Dir(), "empty") }
+
+// makeEmpty makes it, 0755: the root of a union takes its top layer's
+// mode.
+func (w Workspace) makeEmpty() error {
+	if err := os.MkdirAll(w.Dir(), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", w.Dir(), err)
+	}
+	if err := os.Mkdir(w.empty(), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create %s: %w", w.empty(), err)
+	}
+	return nil
+}
+
+// OpenEmpty opens that empty directory: the changes of a container that
+// never ran.
+func (w Workspace) OpenEmpty() (*os.File, error) {
+	if err := w.makeEmpty(); err != nil {
+		return nil, err
+	}
+	return os.Open(w.empty())
+}
+
 // Dir holds the container's layers.
 func (w Workspace) Dir() string { return w.Path }
 
@@ -58,11 +123,13 @@ func (w Workspace) Create(layers []string) (err error) {
 		return err
 	}
 	// upper's mode is that of the container's "/": 0755, as in an image.
-	// work is overlayfs's own.
-	for _, dir := range []string{w.Upper(), w.Merged()} {
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
-		}
+	// work is overlayfs's own. merged may be there already: export of a
+	// container that never ran mounts its image's layers on it.
+	if err := os.Mkdir(w.Upper(), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", w.Upper(), err)
+	}
+	if err := os.Mkdir(w.Merged(), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create %s: %w", w.Merged(), err)
 	}
 	if err := os.Mkdir(w.Work(), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", w.Work(), err)
@@ -194,9 +261,23 @@ func (w Workspace) OpenRootfs() (*os.File, error) {
 // overlay is no longer mounted: its writable layer over lower, mounted
 // read-only for as long as it takes to clone it (OpenRootfs), then
 // detached again. A read-only overlay needs no upper layer: upper becomes
-// the top lower layer, its whiteouts still hiding what it deleted.
+// the top lower layer, its whiteouts still hiding what it deleted. A
+// container that never ran has no writable layer: its image's alone.
 func (w Workspace) OpenLayers(layers []string) (*os.File, error) {
-	if err := mountOverlay(w.Merged(), append([]string{w.Upper()}, layers...), "", ""); err != nil {
+	top := w.Upper()
+	if !w.HasUpper() {
+		// An empty directory in its place: a read-only overlay needs
+		// two layers, and an image may have one.
+		if err := w.makeEmpty(); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(w.Merged(), 0o700); err != nil {
+			return nil, fmt.Errorf("create %s: %w", w.Merged(), err)
+		}
+		top = w.empty()
+	}
+	layers = append([]string{top}, layers...)
+	if err := mountOverlay(w.Merged(), layers, "", ""); err != nil {
 		return nil, err
 	}
 	defer unix.Unmount(w.Merged(), unix.MNT_DETACH)

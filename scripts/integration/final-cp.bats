@@ -62,3 +62,24 @@ PY
 	[ "$(md run --rm --network none withh stat -c %u:%g /h)" = 2000:2001 ]
 	md rm -f box >/dev/null
 }
+
+@test "final: cp, export, diff and commit work on a created container before its first start, as docker's" {
+	md create --name made --network none -v data:/usr/sbin busybox sh -c 'cat /etc/from-cp; ls /usr/sbin | grep -c .' >/dev/null
+	# Nothing has run: the image's files, no change.
+	md export made | tar -t | grep -qx 'bin/busybox'
+	[ -z "$(md diff made)" ]
+	md commit made same-files >/dev/null
+	[ "$(md run --rm --network none same-files cat /etc/hostname >/dev/null; echo $?)" = 0 ]
+	# cp into it before it starts: the start sees the file, and its first
+	# start is still a first start (its new volume gets the image's files).
+	echo copied >"$BATS_TEST_TMPDIR/from-cp"
+	md cp "$BATS_TEST_TMPDIR/from-cp" made:/etc/from-cp
+	[ "$(md diff made)" = "$(printf 'C /etc\nA /etc/from-cp')" ]
+	[ "$(md cp made:/etc/from-cp - | tar -xO)" = copied ]
+	run md start -a made
+	echo "$output"
+	[ "${lines[0]}" = copied ]
+	[ "${lines[1]}" -gt 10 ]
+	md rm made >/dev/null
+	md volume rm data >/dev/null
+}
