@@ -191,12 +191,19 @@ func (w Workspace) OpenRootfs() (*os.File, error) {
 }
 
 // OpenLayers opens the filesystem of a container that has exited, whose
-// overlay is no longer mounted: its writable layer over lower, mounted
-// read-only for as long as it takes to clone it (OpenRootfs), then
-// detached again. A read-only overlay needs no upper layer: upper becomes
-// the top lower layer, its whiteouts still hiding what it deleted.
+// overlay is no longer mounted: its writable layer over lower, as a
+// read-only overlay that is never attached to a path (openDetached). A
+// read-only overlay needs no upper layer: upper becomes the top lower
+// layer, its whiteouts still hiding what it deleted. Where the kernel has
+// no new mount API (before 5.2), the overlay is mounted on merged for as
+// long as it takes to clone it (OpenRootfs), then detached again: a kill
+// in that moment leaves the mount, for the owner's cleanup to detach.
 func (w Workspace) OpenLayers(layers []string) (*os.File, error) {
-	if err := mountOverlay(w.Merged(), append([]string{w.Upper()}, layers...), "", ""); err != nil {
+	all := append([]string{w.Upper()}, layers...)
+	if f, err := openDetached(all); err == nil {
+		return f, nil
+	}
+	if err := mountOverlay(w.Merged(), all, "", ""); err != nil {
 		return nil, err
 	}
 	defer unix.Unmount(w.Merged(), unix.MNT_DETACH)
