@@ -1,6 +1,7 @@
 package build
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -25,10 +26,31 @@ type args struct {
 	values   map[string]string // of the declared ones that have one
 }
 
+// platformArgs are BuildKit's automatic platform args: in scope for FROM
+// without an ARG line (FROM --platform=$BUILDPLATFORM), and in a stage
+// once it declares them (ARG TARGETARCH). The build and the target
+// platform are both this machine's: nothing else builds here.
+func platformArgs() map[string]string {
+	goos, arch, variant := "linux", runtime.GOARCH, ""
+	if arch == "arm" {
+		variant = "v7"
+	}
+	plat := goos + "/" + arch
+	if variant != "" {
+		plat += "/" + variant
+	}
+	m := map[string]string{}
+	for _, side := range []string{"BUILD", "TARGET"} {
+		m[side+"PLATFORM"], m[side+"OS"], m[side+"ARCH"], m[side+"VARIANT"] = plat, goos, arch, variant
+	}
+	return m
+}
+
 // metaArgs resolves the ARGs before the first FROM: --build-arg over
-// their defaults, each default expanded with those before it.
+// their defaults, each default expanded with those before it, and the
+// automatic platform args.
 func metaArgs(cmds []instructions.ArgCommand, given map[string]string, lex *shell.Lex) (map[string]string, error) {
-	meta := map[string]string{}
+	meta := platformArgs()
 	for _, c := range cmds {
 		for _, kv := range c.Args {
 			if v, ok := given[kv.Key]; ok {
@@ -46,6 +68,21 @@ func metaArgs(cmds []instructions.ArgCommand, given map[string]string, lex *shel
 		}
 	}
 	return meta, nil
+}
+
+// unusedArgs are the --build-arg keys that no built stage and no ARG
+// before FROM declares, sorted: docker's classic builder warns of them
+// (a typo in a --build-arg is otherwise silent). The proxy args need no
+// ARG line and are never unused.
+func unusedArgs(given map[string]string, declared map[string]bool) []string {
+	var out []string
+	for k := range given {
+		if !declared[k] && !slices.Contains(proxyArgs, k) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func newArgs(given, meta map[string]string) *args {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
+	"github.com/mydocker/mydocker/final/build/buildctx"
 	"github.com/mydocker/mydocker/final/image"
 )
 
@@ -26,7 +28,11 @@ type builder struct {
 	lex    *shell.Lex
 	meta   map[string]string
 	built  map[int]*image.Image // stage index -> its image (nil: scratch, no step)
-	tmp    string
+	// declared are the ARG keys of the built stages and of the meta
+	// args: a --build-arg none of them names was not used.
+	declared map[string]bool
+	urls     *http.Client // ADD URL's
+	tmp      string
 }
 
 // Build builds the Dockerfile's target stage, and the stages it needs,
@@ -38,7 +44,8 @@ func Build(ctx context.Context, opts Options) (*image.Image, error) {
 	}
 	b := &builder{ctx: ctx, opts: opts, df: df, images: image.Store{Root: opts.Root},
 		cache: Cache{Dir: filepath.Join(opts.Root, "build", "cache")}, p: newProgress(opts.Progress),
-		lex: shell.NewLex(df.Escape), built: map[int]*image.Image{}}
+		lex: shell.NewLex(df.Escape), built: map[int]*image.Image{}, declared: map[string]bool{},
+		urls: buildctx.URLClient()}
 	v := b.p.start("[internal] load build definition from Dockerfile")
 	for _, w := range df.Warnings {
 		v.logf("WARNING: %s", w)
@@ -66,6 +73,14 @@ func Build(ctx context.Context, opts Options) (*image.Image, error) {
 		if err := b.buildStage(i); err != nil {
 			return nil, err
 		}
+	}
+	for _, c := range df.MetaArgs {
+		for _, kv := range c.Args {
+			b.declared[kv.Key] = true
+		}
+	}
+	if unused := unusedArgs(opts.BuildArgs, b.declared); len(unused) > 0 {
+		b.p.warnf("[Warning] One or more build-args %v were not consumed", unused)
 	}
 	return b.export(b.built[target])
 }

@@ -23,32 +23,22 @@ type copyCmd struct {
 	chown   string
 	chmod   string
 	add     bool
+	exclude []string // --exclude
+	parents bool     // COPY --parents
 	// inline are COPY <<EOF files, already expanded.
 	inline []buildctx.Inline
-	// unsupported names a flag that is parsed but not built yet.
-	unsupported string
 }
 
+// copyOf reads a COPY; --link is a plain copy (one layer per step here,
+// whatever the flag says).
 func copyOf(c *instructions.CopyCommand) copyCmd {
 	return copyCmd{name: "COPY", sources: c.SourcePaths, dest: c.DestPath, from: c.From, chown: c.Chown, chmod: c.Chmod,
-		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(c.Parents, c.ExcludePatterns)}
+		exclude: c.ExcludePatterns, parents: c.Parents, inline: inlineOf(c.SourceContents)}
 }
 
 func addOf(c *instructions.AddCommand) copyCmd {
 	return copyCmd{name: "ADD", sources: c.SourcePaths, dest: c.DestPath, chown: c.Chown, chmod: c.Chmod, add: true,
-		inline: inlineOf(c.SourceContents), unsupported: unsupportedFlag(false, c.ExcludePatterns)}
-}
-
-// unsupportedFlag names --parents or --exclude, which are not built yet:
-// refused rather than copied otherwise than asked. --link is a plain copy.
-func unsupportedFlag(parents bool, exclude []string) string {
-	switch {
-	case parents:
-		return "--parents"
-	case len(exclude) > 0:
-		return "--exclude"
-	}
-	return ""
+		exclude: c.ExcludePatterns, inline: inlineOf(c.SourceContents)}
 }
 
 // inlineOf is a COPY's heredocs as buildctx's sources.
@@ -65,9 +55,6 @@ func inlineOf(contents []instructions.SourceContent) []buildctx.Inline {
 // (names read in the image's /etc/passwd and /etc/group). Its cache key
 // has the checksum of the files it copies.
 func (s *stage) copy(v *vertex, c copyCmd) error {
-	if c.unsupported != "" {
-		return fmt.Errorf("%s %s is not supported yet", c.name, c.unsupported)
-	}
 	root, err := openRootfs(s.b.images, s.img, s.b.tmp)
 	if err != nil {
 		return err
@@ -79,7 +66,8 @@ func (s *stage) copy(v *vertex, c copyCmd) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
-	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline}
+	spec := buildctx.CopySpec{Sources: c.sources, Dest: dest, UID: -1, GID: -1, Chmod: c.chmod, Add: c.add, Inline: c.inline,
+		Exclude: c.exclude, Parents: c.parents, HTTPClient: s.b.urls, TempDir: s.b.tmp}
 	if c.chown != "" {
 		if spec.UID, spec.GID, err = chownIDs(root.Path(), c.chown); err != nil {
 			return fmt.Errorf("%s --chown=%s: %w", c.name, c.chown, err)

@@ -23,6 +23,11 @@ func newProgress(w io.Writer) *progress {
 	return &progress{w: w}
 }
 
+// warnf writes a line of its own, outside any step.
+func (p *progress) warnf(format string, a ...any) {
+	fmt.Fprintf(p.w, format+"\n", a...)
+}
+
 // vertex is one step of the progress.
 type vertex struct {
 	p     *progress

@@ -47,15 +47,56 @@ func runArgv(c *v1.Config, cmd *instructions.RunCommand) []string {
 func (s *stage) run(v *vertex, c *instructions.RunCommand) error {
 	argv := runArgv(&s.cfg.Config, c)
 	createdBy := runCreatedBy(argv, s.args.historyArgs(s.cfg.Config.Env))
-	return s.commit(v, createdBy, func() (*image.Image, error) {
-		return s.runContainer(v, argv, createdBy)
+	network, err := s.runNetwork(c)
+	if err != nil {
+		return err
+	}
+	mounts, err := s.runMounts(c)
+	if err != nil {
+		return err
+	}
+	defer mounts.release()
+	if network != s.b.opts.Network {
+		mounts.key += "network=" + network + "\x00"
+	}
+	// The history is the classic builder's; the cache key also has the
+	// mounts (a bind's files: a changed go.mod runs the step again).
+	return s.commitKeyed(v, runKey(s.parentID(), createdBy, mounts.key), func() (*image.Image, error) {
+		return s.runContainer(v, argv, createdBy, network, mounts)
 	})
+}
+
+// runNetwork is the network a RUN joins: the build's --network, or the
+// step's RUN --network. A step may leave the network (none) or keep the
+// build's; host is only for a build that is on it already (BuildKit
+// asks for --allow network.host, which this builder does not have).
+func (s *stage) runNetwork(c *instructions.RunCommand) (string, error) {
+	build := s.b.opts.Network
+	switch instructions.GetNetwork(c) {
+	case instructions.NetworkNone:
+		return "none", nil
+	case instructions.NetworkHost:
+		if build != "host" {
+			return "", fmt.Errorf("RUN --network=host: the build must be on the host's network too (build --network host)")
+		}
+		return "host", nil
+	}
+	return build, nil
+}
+
+// runKey is a RUN's cache key: createdBy's, and its mounts' when it has
+// any (so that a RUN without one keeps the key it always had).
+func runKey(parentID, createdBy, mountsKey string) string {
+	if mountsKey == "" {
+		return cacheKey(parentID, createdBy)
+	}
+	return cacheKey(parentID, createdBy+"\x00"+mountsKey)
 }
 
 // runContainer runs argv in a container with the build's network, the
 // image's Env over the build args, its WorkingDir and User, and docker's
 // secure defaults; it is removed after, whatever happened.
-func (s *stage) runContainer(v *vertex, argv []string, createdBy string) (*image.Image, error) {
+func (s *stage) runContainer(v *vertex, argv []string, createdBy, network string, mounts *runMounts) (*image.Image, error) {
 	b := s.b
 	env := mergeEnv(s.args.env(), s.cfg.Config.Env)
 	if !hasKey(env, "PATH") {
@@ -69,13 +110,17 @@ func (s *stage) runContainer(v *vertex, argv []string, createdBy string) (*image
 		Config: state.Config{Cmd: argv, Env: env, WorkingDir: s.cfg.Config.WorkingDir, User: s.cfg.Config.User,
 			Labels: map[string]string{buildLabel: filepath.Base(b.tmp)}},
 		Command: argv, Env: env,
+		Volumes: mounts.volumes, Tmpfs: mounts.tmpfs,
 	}
 	if s.img == nil || len(s.img.Layers) == 0 {
 		// No file to run: say so before a container is made.
 		return nil, fmt.Errorf("process \"%s\" did not complete successfully: the image has no files (FROM scratch, nothing copied yet)", strings.Join(argv, " "))
 	}
+	if err := mounts.materialize(); err != nil {
+		return nil, err
+	}
 	opts.Image, opts.ImageID, opts.Layers = s.img.ID, s.img.ID, b.images.Lowers(s.img)
-	switch b.opts.Network {
+	switch network {
 	case "", "bridge", "default":
 		opts.Network = "bridge"
 	case "host":
@@ -108,18 +153,21 @@ func (s *stage) runContainer(v *vertex, argv []string, createdBy string) (*image
 	if lerr != nil {
 		return nil, fmt.Errorf("RUN: its container: %w", lerr)
 	}
-	return s.commitContainer(st, createdBy)
+	return s.commitContainer(st, createdBy, mounts.targets)
 }
 
 // commitContainer makes the step's image of the container's changes, as
 // commit takes them: its writable layer, whiteouts included.
-func (s *stage) commitContainer(st *state.Container, createdBy string) (*image.Image, error) {
+func (s *stage) commitContainer(st *state.Container, createdBy string, stubs []string) (*image.Image, error) {
 	upper, err := st.Workspace().OpenUpper()
 	if err != nil {
 		return nil, err
 	}
 	defer upper.Close()
 	if err := s.dropEtcMountPoints(upper); err != nil {
+		return nil, err
+	}
+	if err := s.removeStubs(upper, stubs); err != nil {
 		return nil, err
 	}
 	pr, pw := io.Pipe()

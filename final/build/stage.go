@@ -45,6 +45,9 @@ func (b *builder) buildStage(i int) error {
 		}
 	}
 	b.built[i] = s.img
+	for _, k := range s.args.declared {
+		b.declared[k] = true
+	}
 	return nil
 }
 
@@ -237,8 +240,13 @@ func (s *stage) parentID() string {
 // commit ends a step: the cached image of the same parent and
 // instruction, or the one make makes, which is then cached.
 func (s *stage) commit(v *vertex, createdBy string, make func() (*image.Image, error)) error {
+	return s.commitKeyed(v, cacheKey(s.parentID(), createdBy), make)
+}
+
+// commitKeyed is commit with a cache key of the caller's (RUN's has its
+// mounts in it).
+func (s *stage) commitKeyed(v *vertex, key string, make func() (*image.Image, error)) error {
 	b := s.b
-	key := cacheKey(s.parentID(), createdBy)
 	if !b.opts.NoCache {
 		if img, cfg, ok := b.cached(key); ok {
 			s.img, s.cfg = img, cfg

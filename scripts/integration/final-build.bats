@@ -5,6 +5,28 @@
 
 load helpers
 
+# The test registry on 127.0.0.1 (helpers.bash), for the push test, and
+# a web server on 127.0.0.1 serving $WEB_DIR at $WEB, for ADD URL.
+setup_file() {
+	start_registry
+	WEB_DIR=$BATS_FILE_TMPDIR/web
+	mkdir -p "$WEB_DIR"
+	python3 -c 'import http.server, os, sys
+os.chdir(sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_port))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()' "$WEB_DIR" "$BATS_FILE_TMPDIR/web.port" 3>&- >/dev/null 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/web.pid"
+	for ((i = 0; i < 50; i++)); do [ -s "$BATS_FILE_TMPDIR/web.port" ] && break; sleep 0.1; done
+	WEB=http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/web.port")
+	export WEB WEB_DIR
+}
+teardown_file() {
+	stop_registry
+	kill "$(cat "$BATS_FILE_TMPDIR/web.pid")" 2>/dev/null || true
+}
+
 # ctx: a fresh build context directory, $CTX, for the test.
 ctx() {
 	CTX=$BATS_TEST_TMPDIR/ctx
@@ -126,6 +148,27 @@ then env-wins" ]
 	echo "$output"
 	[ "${lines[3]}" = '|2 FLAVOR=spicy VERSION=1.0 /bin/sh -c echo "version=$VERSION flavor=$FLAVOR" > /info' ]
 	[ "${lines[1]}" = '|1 VERSION=1.0 /bin/sh -c echo "then $FLAVOR" >> /info' ]
+	# A --build-arg that no ARG names is warned of (a proxy arg needs none).
+	run md build --network none --build-arg FLAVOR=spicy -t args "$CTX"
+	[[ "$output" != *"were not consumed"* ]]
+	run md build --network none --build-arg FLAVR=typo --build-arg HTTP_PROXY=http://127.0.0.1:9 --build-arg FLAVOR=spicy -t args "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[Warning] One or more build-args [FLAVR] were not consumed"* ]]
+	# BuildKit's automatic platform args: FROM --platform=$BUILDPLATFORM,
+	# and ARG TARGETARCH in a stage, this machine's platform.
+	dockerfile <<'EOF'
+FROM --platform=$BUILDPLATFORM busybox AS build
+ARG TARGETOS TARGETARCH
+RUN echo "$TARGETOS/$TARGETARCH" > /arch
+FROM busybox
+COPY --from=build /arch /arch
+CMD ["cat", "/arch"]
+EOF
+	run md build --network none -t plat "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none plat)" = "linux/$(go env GOARCH 2>/dev/null || dpkg --print-architecture)" ]
 }
 
 @test "final: build: a failing RUN fails the build with docker's words and leaves nothing" {
@@ -184,7 +227,7 @@ TWO" ]
 	[ "$(image_count)" -gt 8 ]
 }
 
-@test "final: build: .dockerignore with an exception" {
+@test "final: build: .dockerignore with an exception, COPY --exclude and --parents" {
 	ctx
 	mkdir -p "$CTX/logs"
 	echo keep >"$CTX/logs/keep.log"
@@ -203,6 +246,34 @@ EOF
 	[[ "$output" == *"/src/logs/keep.log"* ]]
 	[[ "$output" == *"/src/main.c"* ]]
 	[[ "$output" != *"drop.log"* ]]
+	# COPY --exclude (Dockerfile 1.19): among the sources, and under a
+	# directory copied, relative to it.
+	echo notes >"$CTX/notes.md"
+	dockerfile <<'EOF'
+FROM busybox
+COPY --exclude=*.md --exclude=**/keep.log . /src/
+CMD ["find", "/src", "-type", "f"]
+EOF
+	md build -q --network none -t excluded "$CTX" >/dev/null
+	run md run --rm --network none excluded
+	echo "$output"
+	[[ "$output" == *"/src/main.c"* ]]
+	[[ "$output" != *"notes.md"* ]]
+	[[ "$output" != *"keep.log"* ]]
+	# COPY --parents: the directories kept, from a "/./" on; "**" reaches
+	# every depth.
+	mkdir -p "$CTX/src/a/b"
+	echo deep >"$CTX/src/a/b/deep.c"
+	dockerfile <<'EOF'
+FROM busybox
+COPY --parents src/**/*.c /kept/
+COPY --parents ./src/./a/b/deep.c /pivot/
+CMD ["find", "/kept", "/pivot", "-type", "f"]
+EOF
+	md build -q --network none -t parents "$CTX" >/dev/null
+	run md run --rm --network none parents
+	echo "$output"
+	[ "$output" = "$(printf '/kept/src/a/b/deep.c\n/pivot/a/b/deep.c')" ]
 }
 
 @test "final: build: ONBUILD, RUN and COPY heredocs, --chown, and a Dockerfile on stdin" {
@@ -240,7 +311,7 @@ EOF
 	[ "$(md inspect -f '{{json .Config.OnBuild}}' child)" = null ]
 }
 
-@test "final: build: RUN joins the default bridge network, or none" {
+@test "final: build: RUN joins the default bridge network, or none, also for one step" {
 	ctx
 	dockerfile <<'EOF'
 FROM busybox
@@ -254,6 +325,24 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" lo "* ]]
 	[[ "$output" != *"eth0"* ]]
+	# RUN --network=none leaves a build's network for one step; host is
+	# only for a build on the host's network.
+	dockerfile <<'EOF'
+FROM busybox
+RUN echo "on: $(ls /sys/class/net | sort | tr '\n' ' ')"
+RUN --network=none echo "off: $(ls /sys/class/net | sort | tr '\n' ' ')"
+EOF
+	run md build "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"on: eth0 lo "* ]]
+	[[ "$output" == *"off: lo "* ]]
+	run --separate-stderr md build - <<'EOF'
+FROM busybox
+RUN --network=host true
+EOF
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"RUN --network=host: the build must be on the host's network too"* ]]
 }
 
 @test "final: build: bad input is one line on stderr and exit 1" {
@@ -311,6 +400,178 @@ EOF2
 	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
 	[ "$(md run --rm --network none added cat /opt/pkg/file)" = inside ]
 	[ "$(md run --rm --network none added ls /kept)" = pkg.tar.gz ]
+	# ADD URL: fetched by the builder, named after the URL's path, 0600,
+	# never extracted; its content is in the cache key.
+	echo v1 >"$WEB_DIR/notes.txt"
+	cp "$CTX/pkg.tar.gz" "$WEB_DIR/"
+	dockerfile <<EOF2
+FROM busybox
+ADD $WEB/notes.txt $WEB/pkg.tar.gz /web/
+EOF2
+	md build -q --network none -t fetched "$CTX" >/dev/null
+	[ "$(md run --rm --network none fetched stat -c '%n %a' /web/notes.txt /web/pkg.tar.gz)" = "$(printf '/web/notes.txt 600\n/web/pkg.tar.gz 600')" ]
+	[ "$(md run --rm --network none fetched cat /web/notes.txt)" = v1 ]
+	echo v2 >"$WEB_DIR/notes.txt"
+	run md build --network none -t fetched "$CTX"
+	[[ "$output" != *CACHED* ]]
+	[ "$(md run --rm --network none fetched cat /web/notes.txt)" = v2 ]
+	run --separate-stderr md build --network none -t fetched2 - <<EOF2
+FROM busybox
+ADD $WEB/missing /web/
+EOF2
+	echo "$status $stderr"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"404"* ]]
+}
+
+@test "final: build: a built image is pushed, and pulled back into a fresh root it is the same image" {
+	ctx
+	mkdir "$CTX/site"
+	echo page >"$CTX/site/index.html"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN rm /bin/vi && mkdir /data && echo made >/data/made
+COPY site /srv/
+HEALTHCHECK --interval=5s CMD true
+ONBUILD RUN echo child
+CMD ["cat", "/srv/index.html"]
+EOF2
+	md build -q --network none -t "$REGISTRY/team/built:v1" "$CTX" >/dev/null
+	id=$(md inspect -f '{{.Id}}' "$REGISTRY/team/built:v1")
+	run md push "$REGISTRY/team/built:v1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" =~ ^v1:\ digest:\ sha256:[0-9a-f]{64}\ size:\ [0-9]+$ ]]
+	# A root that never saw the build, nor busybox, pulls it.
+	fresh() { "$MYDOCKER" --root "$BATS_TEST_TMPDIR/fresh" "$@"; }
+	run fresh pull "$REGISTRY/team/built:v1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The same config (so the same ID), the same history, the same files,
+	# and the RUN's deletion is still a deletion.
+	[ "$(fresh inspect -f '{{.Id}}' "$REGISTRY/team/built:v1")" = "$id" ]
+	[ "$(fresh history --no-trunc --format '{{.CreatedBy}}' "$REGISTRY/team/built:v1")" = "$(md history --no-trunc --format '{{.CreatedBy}}' "$REGISTRY/team/built:v1")" ]
+	[ "$(fresh inspect -f '{{json .Config.Healthcheck.Test}} {{json .Config.OnBuild}}' "$REGISTRY/team/built:v1")" = '["CMD-SHELL","true"] ["RUN echo child"]' ]
+	[ "$(fresh run --rm --network none "$REGISTRY/team/built:v1")" = page ]
+	[ "$(fresh run --rm --network none "$REGISTRY/team/built:v1" cat /data/made)" = made ]
+	run fresh run --rm --network none "$REGISTRY/team/built:v1" ls /bin/vi
+	[ "$status" -ne 0 ]
+	fresh rmi "$REGISTRY/team/built:v1" >/dev/null
+	rm -rf "$BATS_TEST_TMPDIR/fresh"
+}
+
+@test "final: build: WORKDIR's new directories are USER's; COPY's history names a file: or a dir:" {
+	ctx
+	echo one >"$CTX/f"
+	mkdir "$CTX/d"
+	echo two >"$CTX/d/g"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo 'app:x:1234:1234::/home/app:/bin/sh' >>/etc/passwd && mkdir -p /home/app && chown 1234:1234 /home/app
+USER app
+WORKDIR /home/app/work/deep
+COPY f /tmp/
+COPY d /tmp/d/
+EOF2
+	run md build --network none -t owned "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# As BuildKit's: what WORKDIR makes is the user's, what was there stays.
+	[ "$(md run --rm --network none owned stat -c %u:%g /home/app/work /home/app/work/deep /home)" = "$(printf '1234:1234\n1234:1234\n0:0')" ]
+	run md history --no-trunc --format '{{.CreatedBy}}' owned
+	echo "$output"
+	[[ "${lines[0]}" =~ ^/bin/sh\ -c\ \#\(nop\)\ COPY\ dir:[0-9a-f]{64}\ in\ /tmp/d/\ $ ]]
+	[[ "${lines[1]}" =~ ^/bin/sh\ -c\ \#\(nop\)\ COPY\ file:[0-9a-f]{64}\ in\ /tmp/\ $ ]]
+	# A USER that the image does not know fails the WORKDIR that needs it.
+	dockerfile <<'EOF2'
+FROM busybox
+USER ghost
+WORKDIR /nowhere
+EOF2
+	run --separate-stderr md build --network none -t ghost "$CTX"
+	echo "$status $stderr"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"WORKDIR /nowhere: USER ghost"* ]]
+}
+
+@test "final: build: podman loads a built image: the same ID, its history, its files and deletions" {
+	command -v podman >/dev/null || skip "podman is not installed (scripts/test.sh installs it when it can)"
+	pm() { podman_images "$@"; }
+	ctx
+	echo page >"$CTX/index.html"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN rm /bin/vi && mkdir /data && echo made >/data/made
+WORKDIR /srv
+COPY index.html .
+ENV MODE=prod
+CMD ["cat", "index.html"]
+EOF2
+	md build -q --network none -t team/built:1 "$CTX" >/dev/null
+	id=$(md inspect -f '{{.Id}}' team/built:1)
+	md save -o "$BATS_TEST_TMPDIR/built.tar" team/built:1
+	run pm load -i "$BATS_TEST_TMPDIR/built.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pm image inspect --format '{{.Id}}' localhost/team/built:1)" = "${id#sha256:}" ]
+	[ "$(pm history --no-trunc --format '{{.CreatedBy}}' localhost/team/built:1)" = "$(md history --no-trunc --format '{{.CreatedBy}}' team/built:1)" ]
+	[[ "$(pm image inspect --format '{{.Config.Env}} {{.Config.WorkingDir}}' localhost/team/built:1)" == *"MODE=prod"*" /srv" ]]
+	# Its files, as podman unpacks the layers (no runtime needed to export).
+	pm create --name built localhost/team/built:1 >/dev/null
+	pm export built | tar -t >"$BATS_TEST_TMPDIR/files"
+	pm rm built >/dev/null
+	grep -qx 'data/made' "$BATS_TEST_TMPDIR/files"
+	grep -qx 'srv/index.html' "$BATS_TEST_TMPDIR/files"
+	run grep -cx 'bin/vi' "$BATS_TEST_TMPDIR/files"
+	[ "$output" = 0 ]
+}
+
+@test "final: build: RUN --mount: bind (read-only, or rw thrown away), cache kept between builds, tmpfs; none in the image" {
+	ctx
+	echo 'module example.com/app' >"$CTX/go.mod"
+	dockerfile <<'EOF2'
+FROM busybox
+WORKDIR /src
+RUN --mount=type=bind,source=go.mod,target=go.mod cat go.mod > /seen
+RUN --mount=type=cache,target=/root/.cache/app echo run >> /root/.cache/app/log && wc -l < /root/.cache/app/log > /count
+RUN --mount=type=tmpfs,target=/scratch echo x > /scratch/f && grep -c ' /scratch tmpfs ' /proc/mounts > /tmpfs
+RUN --mount=type=bind,target=/ctx,rw cat /ctx/go.mod > /ctx-seen && echo changed > /ctx/go.mod
+RUN --mount=type=secret,id=token test ! -e /run/secrets/token
+CMD ["cat", "/seen", "/count", "/tmpfs", "/ctx-seen"]
+EOF2
+	run md build --network none -t mounts "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none mounts)" = "$(printf 'module example.com/app\n1\n1\nmodule example.com/app')" ]
+	# No mount point, nor what was written into a mount, is in a layer.
+	[ -z "$(md run --rm --network none mounts ls -A /src)" ]
+	run md run --rm --network none mounts ls -A /root /ctx /scratch
+	echo "$output"
+	[[ "$output" != *.cache* ]]
+	[[ "$output" == *"/ctx: No such file or directory"* ]]
+	[[ "$output" == *"/scratch: No such file or directory"* ]]
+	# rw wrote into a copy: the context is as it was.
+	[ "$(cat "$CTX/go.mod")" = 'module example.com/app' ]
+	# The cache is kept (a second run of the step finds the first's line);
+	# a bind's files are in the step's cache key.
+	run md build --network none --no-cache -t mounts "$CTX"
+	[ "$status" -eq 0 ]
+	[ "$(md run --rm --network none mounts cat /count)" = 2 ]
+	run md build --network none -t mounts "$CTX"
+	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ CACHED ]]
+	echo 'module example.com/other' >"$CTX/go.mod"
+	run md build --network none -t mounts "$CTX"
+	echo "$output"
+	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ DONE ]]
+	[ "$(md run --rm --network none mounts cat /seen)" = 'module example.com/other' ]
+	# A required secret, with no --secret here, fails the step clearly.
+	run --separate-stderr md build --network none -t secret - <<'EOF2'
+FROM busybox
+RUN --mount=type=secret,id=token,required=true cat /run/secrets/token
+EOF2
+	echo "$status $stderr"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"RUN --mount=type=secret is required, and this builder has no --secret"* ]]
 }
 
 # steps_of IMAGE: the IDs of IMAGE's chain of step images, from the

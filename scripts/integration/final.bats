@@ -278,14 +278,7 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 
 @test "final: podman loads what save writes, and its saves (docker-archive, OCI) load here" {
 	command -v podman >/dev/null || skip "podman is not installed (scripts/test.sh installs it when it can)"
-	# podman with a store of the test's own, and an empty /var/lib of a
-	# mount namespace of its own: it keeps a cache in /var/lib/containers
-	# whatever --root says, and the host's must stay as it was.
-	pm() {
-		unshare --mount --propagation private -- sh -c 'mount -t tmpfs tmpfs /var/lib && exec "$@"' sh \
-			podman --root "$BATS_TEST_TMPDIR/podman" --runroot "$BATS_TEST_TMPDIR/podman-run" \
-			--storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
-	}
+	pm() { podman_images "$@"; }
 	md import --change 'CMD ["echo", "from mydocker"]' "$BUSYBOX_TAR" team/app:1 >/dev/null
 	id=$(md images | awk '$1 == "team/app" { print $3 }')
 	md save -o "$BATS_TEST_TMPDIR/ours.tar" team/app:1

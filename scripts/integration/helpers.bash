@@ -615,3 +615,13 @@ start_registry() {
 stop_registry() {
 	kill "$(cat "$BATS_FILE_TMPDIR/registry.pid")" 2>/dev/null || true
 }
+
+# podman_images ARGS...: podman for image tests (load, save, history,
+# export), with a store of the test's own, in a mount namespace whose
+# /var/lib is empty: podman keeps a cache in /var/lib/containers whatever
+# --root says, and the host's must stay as it was.
+podman_images() {
+	unshare --mount --propagation private -- sh -c 'mount -t tmpfs tmpfs /var/lib && exec "$@"' sh \
+		podman --root "$BATS_TEST_TMPDIR/podman" --runroot "$BATS_TEST_TMPDIR/podman-run" \
+		--storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
+}

@@ -213,3 +213,37 @@ func TestAddURL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "hello", m["d/hello.txt"].body, "the body fetched for the checksum")
 }
+
+// TestURLClient: ADD's client follows redirects between http URLs, but
+// not to another scheme, and not forever; and it keeps bodies in the
+// build's own temporary directory.
+func TestURLClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/moved":
+			http.Redirect(w, r, "/file.txt", http.StatusFound)
+		case "/file.txt":
+			w.Write([]byte("there"))
+		case "/to-file":
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		default: // /loop/N redirects to /loop/N+1
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	tmp := t.TempDir()
+	add := func(url string) CopySpec {
+		return CopySpec{Sources: []string{url}, Dest: "/d/", UID: -1, GID: -1, Add: true, TempDir: tmp}
+	}
+	s := newSource(t, nil)
+	m, _, err := layer(t, s, add(srv.URL+"/moved"), image(nil))
+	require.NoError(t, err)
+	assert.Equal(t, "there", m["d/moved"].body)
+	entries, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "the body is kept under TempDir")
+	_, err = newSource(t, nil).Checksum(add(srv.URL + "/to-file"))
+	require.ErrorContains(t, err, "only http and https")
+	_, err = newSource(t, nil).Checksum(add(srv.URL + "/loop"))
+	require.ErrorContains(t, err, "stopped after 10 redirects")
+}

@@ -16,7 +16,10 @@ const checksumVersion = "buildctx-checksum-v1"
 // files' relative paths, modes, owners as they will be written, link
 // targets and contents (docker's classic builder hashes the contents and
 // metadata, not mtimes). A change in one matched file changes it; an
-// ignored file does not. An ADD URL is fetched to hash its body.
+// ignored file does not. An ADD URL is fetched to hash its body. It is
+// named as the classic builder names a COPY's source in its history:
+// "file:<hex>" for one file (a URL, a heredoc), "dir:<hex>" for one
+// directory, "multi:<hex>" for more than one source.
 func (s *Source) Checksum(spec CopySpec) (string, error) {
 	ms, err := s.expand(spec)
 	if err != nil {
@@ -28,7 +31,7 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 		checksumVersion, spec.instruction(), spec.Dest, spec.Add, uid, gid, spec.Chmod)
 	for i, m := range ms {
 		if m.url != "" {
-			dl, err := s.downloads.get(m.url, spec.HTTPClient)
+			dl, err := s.downloads.get(m.url, spec.HTTPClient, spec.TempDir)
 			if err != nil {
 				return "", err
 			}
@@ -41,11 +44,26 @@ func (s *Source) Checksum(spec CopySpec) (string, error) {
 			continue
 		}
 		fmt.Fprintf(h, "source %d %q\x00", i, m.name)
+		if spec.Parents { // where it goes: only then, so older keys stay
+			fmt.Fprintf(h, "parents %q\x00", m.parents)
+		}
 		if err := s.walk(m, func(n node) error { return s.hashNode(h, spec, n) }); err != nil {
 			return "", err
 		}
 	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	return sourceKind(ms) + ":" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// sourceKind is the classic builder's word for what a COPY copies.
+func sourceKind(ms []match) string {
+	switch {
+	case len(ms) > 1:
+		return "multi"
+	case len(ms) == 1 && ms[0].fi != nil && ms[0].fi.IsDir():
+		return "dir"
+	default:
+		return "file"
+	}
 }
 
 // hashNode adds one file's metadata and content. The size precedes the

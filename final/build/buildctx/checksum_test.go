@@ -58,7 +58,7 @@ func TestChecksum(t *testing.T) {
 		defer s.Close()
 		got, err := s.Checksum(spec)
 		require.NoError(t, err)
-		require.Regexp(t, `^sha256:[0-9a-f]{64}$`, got)
+		require.Regexp(t, `^(file|dir|multi):[0-9a-f]{64}$`, got)
 		return got
 	}
 	refDir := t.TempDir()
@@ -109,4 +109,22 @@ func TestConcurrentUse(t *testing.T) {
 	for range 8 {
 		require.NoError(t, <-errs)
 	}
+}
+
+// TestChecksumKind: the checksum names what is copied as the classic
+// builder's history does: file:, dir: or multi:.
+func TestChecksumKind(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"src/a.go": "package a", "one.txt": "1"})
+	s, err := OpenSource(dir, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	for sources, kind := range map[string][]string{"file": {"one.txt"}, "dir": {"src"}, "multi": {"one.txt", "src"}} {
+		got, err := s.Checksum(CopySpec{Sources: kind, Dest: "/d/", UID: -1, GID: -1})
+		require.NoError(t, err)
+		assert.Regexp(t, "^"+sources+":[0-9a-f]{64}$", got, kind)
+	}
+	got, err := s.Checksum(CopySpec{Sources: []string{"*.txt"}, Dest: "/d/", UID: -1, GID: -1})
+	require.NoError(t, err)
+	assert.Regexp(t, "^file:", got, "a glob matching one file")
 }

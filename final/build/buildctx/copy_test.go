@@ -206,3 +206,87 @@ func TestCopyCreatesDest(t *testing.T) {
 	_, ok := m["app/"]
 	assert.False(t, ok, "an existing destination keeps its own metadata")
 }
+
+// TestCopyExclude: --exclude drops what its patterns match among the
+// sources (relative to the context) and under a copied directory
+// (relative to it), as BuildKit's COPY --exclude.
+func TestCopyExclude(t *testing.T) {
+	s := newSource(t, ctxFiles)
+	tests := []struct {
+		name    string
+		sources []string
+		exclude []string
+		want    []string
+		wantErr string
+	}{
+		{name: "a glob's match", sources: []string{"*"}, exclude: []string{"*.txt", "*link", "deep", "empty"},
+			want: []string{"app/c.md", "app/sub/", "app/sub/y", "app/x"}},
+		{name: "under a directory, relative to it", sources: []string{"dir"}, exclude: []string{"x", "sub"},
+			want: []string{"app/link"}},
+		{name: "** reaches every depth", sources: []string{"deep"}, exclude: []string{"**/z"},
+			want: []string{"app/one/", "app/one/two/"}},
+		{name: "two patterns", sources: []string{"a.txt", "b.txt", "c.md"}, exclude: []string{"*.txt", "*.md"},
+			wantErr: "no source files were specified"},
+		{name: "a bad pattern", sources: []string{"a.txt"}, exclude: []string{"[x"},
+			wantErr: "--exclude"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := CopySpec{Sources: tt.sources, Dest: "/app/", UID: -1, GID: -1, Exclude: tt.exclude}
+			m, _, err := layer(t, s, spec, image([]string{"/app"}))
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, names(m))
+			with, err := s.Checksum(spec)
+			require.NoError(t, err)
+			spec.Exclude = nil
+			without, err := s.Checksum(spec)
+			require.NoError(t, err)
+			assert.NotEqual(t, with, without, "what is excluded is not in the checksum")
+		})
+	}
+}
+
+// TestCopyParents: COPY --parents keeps each source's directories under
+// the destination, from the root or from a "/./" in the source; "**"
+// stands for any number of directories, with or without --parents.
+func TestCopyParents(t *testing.T) {
+	s := newSource(t, ctxFiles)
+	tests := []struct {
+		name    string
+		sources []string
+		parents bool
+		want    []string
+	}{
+		{name: "files keep their directories", sources: []string{"dir/x", "./deep/one/two/z"}, parents: true,
+			want: []string{"p/", "p/deep/", "p/deep/one/", "p/deep/one/two/", "p/deep/one/two/z", "p/dir/", "p/dir/x"}},
+		{name: "a /./ pivot", sources: []string{"./deep/./one/two/z"}, parents: true,
+			want: []string{"p/", "p/one/", "p/one/two/", "p/one/two/z"}},
+		{name: "a directory is copied as itself", sources: []string{"dir/sub"}, parents: true,
+			want: []string{"p/", "p/dir/", "p/dir/sub/", "p/dir/sub/y"}},
+		{name: "** with --parents", sources: []string{"**/y"}, parents: true,
+			want: []string{"p/", "p/dir/", "p/dir/sub/", "p/dir/sub/y"}},
+		{name: "** matches no directory too", sources: []string{"dir/**/x"}, parents: true,
+			want: []string{"p/", "p/dir/", "p/dir/x"}},
+		{name: "** without --parents", sources: []string{"deep/**/z", "dir/**/y"},
+			want: []string{"p/", "p/y", "p/z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := CopySpec{Sources: tt.sources, Dest: "/p/", UID: -1, GID: -1, Parents: tt.parents}
+			m, _, err := layer(t, s, spec, image(nil))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, names(m))
+		})
+	}
+	spec := CopySpec{Sources: []string{"dir/x"}, Dest: "/p/", UID: -1, GID: -1}
+	without, err := s.Checksum(spec)
+	require.NoError(t, err)
+	spec.Parents = true
+	with, err := s.Checksum(spec)
+	require.NoError(t, err)
+	assert.NotEqual(t, without, with, "--parents is in the cache key")
+}

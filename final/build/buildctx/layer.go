@@ -28,7 +28,7 @@ func (s *Source) WriteLayer(w io.Writer, spec CopySpec, exists func(string) (boo
 	}
 	lw := &layerWriter{tw: tar.NewWriter(w), exists: exists, dirs: map[string]bool{"/": true}, spec: spec}
 	isDir, ok := exists(dest)
-	destDir := destIsDirSyntax(spec.Dest) || (ok && isDir)
+	destDir := destIsDirSyntax(spec.Dest) || (ok && isDir) || spec.Parents
 	for _, m := range ms {
 		if err := s.writeMatch(lw, m, dest, destDir); err != nil {
 			return err
@@ -48,7 +48,17 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 		return s.writeURL(lw, m, dest, destDir)
 	case m.inline != nil:
 		return lw.writeInline(m.inline, dest, destDir)
-	case m.fi.IsDir():
+	}
+	if lw.spec.Parents {
+		if err := s.writeParents(lw, m, dest); err != nil {
+			return err
+		}
+		dest = path.Join(dest, m.parents)
+		if m.fi.IsDir() { // the directory itself, not only what it holds
+			return s.writeTree(lw, m, path.Join(dest, m.name))
+		}
+	}
+	if m.fi.IsDir() {
 		return s.writeTree(lw, m, dest)
 	}
 	if lw.spec.Add {
@@ -63,6 +73,40 @@ func (s *Source) writeMatch(lw *layerWriter, m match, dest string, destDir bool)
 		target = path.Join(dest, m.name)
 	}
 	return s.writeNode(lw, target, node{real: m.rel, fi: m.fi})
+}
+
+// writeParents writes, for --parents, the directories between Dest and the
+// match as the source has them (mode, or --chmod; owned as --chown says),
+// but leaves those the image has.
+func (s *Source) writeParents(lw *layerWriter, m match, dest string) error {
+	if m.parents == "" {
+		return nil
+	}
+	base := strings.TrimSuffix(path.Dir(m.lex), m.parents) // the pivot
+	p := ""
+	for _, c := range splitPath(m.parents) {
+		p = path.Join(p, c)
+		target := path.Join(dest, p)
+		if lw.dirs[target] {
+			continue
+		}
+		if isDir, ok := lw.exists(target); ok && isDir {
+			lw.dirs[target] = true
+			continue
+		}
+		real, err := s.resolve(path.Join(base, p), true, false)
+		if err != nil {
+			return fmt.Errorf("resolve %s: %w", path.Join(base, p), err)
+		}
+		fi, err := s.lstat(real)
+		if err != nil {
+			return fmt.Errorf("stat %s: %w", path.Join(base, p), err)
+		}
+		if err := s.writeNode(lw, target, node{real: real, fi: fi}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeTree copies a directory's contents (not the directory itself) into
@@ -124,7 +168,7 @@ func (s *Source) writeNode(lw *layerWriter, target string, n node) error {
 
 // writeURL writes an ADD URL's body (never extracted, as docker).
 func (s *Source) writeURL(lw *layerWriter, m match, dest string, destDir bool) error {
-	dl, err := s.downloads.get(m.url, lw.spec.HTTPClient)
+	dl, err := s.downloads.get(m.url, lw.spec.HTTPClient, lw.spec.TempDir)
 	if err != nil {
 		return err
 	}

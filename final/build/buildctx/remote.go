@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -37,14 +38,43 @@ type downloads struct {
 // creates), so that rebuilding the same step writes the same layer.
 var epoch = time.Unix(0, 0).UTC()
 
-func (d *downloads) get(rawURL string, client *http.Client) (*download, error) {
+// maxRedirects is how many redirects an ADD URL may take, as Go's and
+// curl's defaults.
+const maxRedirects = 10
+
+// URLClient is the client ADD URL fetches with: the caller's proxy
+// settings (HTTP_PROXY..., as the docker CLI's), TLS verified, a time
+// limit to connect and to get the headers (a body may take as long as it
+// takes), and redirects only to http and https, at most maxRedirects:
+// Go's default client has no timeouts, and a build must not hang on a
+// silent server.
+func URLClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = http.ProxyFromEnvironment
+	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 30 * time.Second
+	t.ResponseHeaderTimeout = 60 * time.Second
+	return &http.Client{Transport: t, CheckRedirect: checkRedirect}
+}
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("redirected to %s: only http and https are fetched", req.URL.Redacted())
+	}
+	return nil
+}
+
+func (d *downloads) get(rawURL string, client *http.Client, tmp string) (*download, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if dl, ok := d.m[rawURL]; ok {
 		return dl, nil
 	}
 	if d.dir == "" {
-		dir, err := os.MkdirTemp("", "mydocker-add-")
+		dir, err := os.MkdirTemp(tmp, "add-")
 		if err != nil {
 			return nil, fmt.Errorf("ADD %s: %w", rawURL, err)
 		}
@@ -79,7 +109,7 @@ func fetch(rawURL string, client *http.Client, dir string) (*download, error) {
 		return nil, err
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = URLClient()
 	}
 	resp, err := client.Get(rawURL)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/moby/patternmatcher"
 )
 
 // CopySpec is one COPY or ADD, the destination already absolute (the builder
@@ -33,9 +35,20 @@ type CopySpec struct {
 	// file named after Name, mode 0644 (or --chmod), as BuildKit does. They
 	// count as sources for docker's "several sources" rule.
 	Inline []Inline
-	// HTTPClient fetches ADD URLs (the builder passes one that may only reach
-	// what it allows; nil means http.DefaultClient).
+	// Parents is COPY --parents: each source keeps its directories (from
+	// the root, or from a "/./" in it, as rsync's --relative) under Dest,
+	// created with the source's modes and --chown's owner.
+	Parents bool
+	// Exclude is --exclude: patterns with .dockerignore's syntax; a
+	// source they match is not copied, nor is what they match under a
+	// directory that is (relative to it).
+	Exclude []string
+	// HTTPClient fetches ADD URLs (nil means URLClient()).
 	HTTPClient *http.Client
+	// TempDir keeps ADD URLs' bodies while the build runs (the builder's
+	// own temporary directory, which a later build collects if this one
+	// is killed; "" is os.TempDir()).
+	TempDir string
 }
 
 // Inline is one heredoc of a COPY/ADD: the builder has expanded it.
@@ -111,4 +124,16 @@ func cleanDest(dest string) (string, error) {
 		return "", fmt.Errorf("destination %q is not absolute", dest)
 	}
 	return path.Clean(dest), nil
+}
+
+// excluder compiles Exclude (nil when there is none).
+func (spec CopySpec) excluder() (*patternmatcher.PatternMatcher, error) {
+	if len(spec.Exclude) == 0 {
+		return nil, nil
+	}
+	pm, err := patternmatcher.New(spec.Exclude)
+	if err != nil {
+		return nil, fmt.Errorf("--exclude: %w", err)
+	}
+	return pm, nil
 }

@@ -7,6 +7,8 @@ import (
 	"path"
 	"sort"
 	"syscall"
+
+	"github.com/moby/patternmatcher"
 )
 
 // node is one thing a COPY writes: the matched source itself (rel "") or
@@ -19,7 +21,8 @@ type node struct {
 }
 
 // walk calls fn for m and, when m is a directory, for everything under it
-// that .dockerignore does not hide: parents before children, in name order
+// that .dockerignore does not hide and --exclude does not name (relative
+// to m, as BuildKit's copy matches them): parents before children, in name order
 // (so the checksum is stable). Symlinks inside are kept as links; sockets,
 // FIFOs and devices are not copied.
 func (s *Source) walk(m match, fn func(node) error) error {
@@ -29,10 +32,10 @@ func (s *Source) walk(m match, fn func(node) error) error {
 	if !m.fi.IsDir() {
 		return nil
 	}
-	return s.walkDir(m.rel, "", fn)
+	return s.walkDir(m.rel, "", m.exclude, fn)
 }
 
-func (s *Source) walkDir(real, rel string, fn func(node) error) error {
+func (s *Source) walkDir(real, rel string, exclude *patternmatcher.PatternMatcher, fn func(node) error) error {
 	entries, err := s.readDir(real)
 	if err != nil {
 		return err
@@ -42,7 +45,7 @@ func (s *Source) walkDir(real, rel string, fn func(node) error) error {
 		if n.fi, err = e.Info(); err != nil {
 			return fmt.Errorf("stat %s: %w", n.real, err)
 		}
-		if s.ignored(n.real, n.fi.IsDir()) {
+		if s.ignored(n.real, n.fi.IsDir()) || excluded(exclude, n.rel) {
 			continue
 		}
 		switch t := n.fi.Mode().Type(); {
@@ -57,7 +60,7 @@ func (s *Source) walkDir(real, rel string, fn func(node) error) error {
 			return err
 		}
 		if n.fi.IsDir() {
-			if err := s.walkDir(n.real, n.rel, fn); err != nil {
+			if err := s.walkDir(n.real, n.rel, exclude, fn); err != nil {
 				return err
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/docker/cli/cli/config"
 	"github.com/docker/cli/cli/config/types"
 	"github.com/urfave/cli/v3"
+	"golang.org/x/term"
 
 	"github.com/mydocker/mydocker/final/image"
 )
@@ -83,8 +84,7 @@ func loginCredentials(cmd *cli.Command) (string, string, error) {
 	}
 	if password == "" && !cmd.Bool("password-stdin") {
 		fmt.Print("Password: ")
-		line, _ := in.ReadString('\n')
-		password = strings.TrimRight(line, "\r\n")
+		password = readPassword(in)
 		fmt.Println()
 	}
 	if user == "" || password == "" {
@@ -196,4 +196,15 @@ func pushRefs(cmd *cli.Command) ([]image.Ref, error) {
 		return nil, fmt.Errorf("An image does not exist locally with the tag: %s", ref.Familiar())
 	}
 	return refs, nil
+}
+
+// readPassword reads a line without echoing it when stdin is a terminal,
+// as docker's prompt (a password on the screen is one in the scrollback).
+func readPassword(in *bufio.Reader) string {
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		b, _ := term.ReadPassword(fd)
+		return strings.TrimRight(string(b), "\r\n")
+	}
+	line, _ := in.ReadString('\n')
+	return strings.TrimRight(line, "\r\n")
 }
