@@ -110,7 +110,7 @@ ensure_tools() {
 }
 
 # want_tools TOOL...: like ensure_tools, for what only some tests need
-# (podman, containerd): it installs what it can and says, in the same one
+# (podman, containerd, buildah): it installs what it can and says, in the same one
 # line, what it could not; those tests then skip, saying so.
 want_tools() {
 	install_tools optional "$@" || true

@@ -29,9 +29,10 @@ if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] && [ -z "${MYDOCKER_SKIP_V
 	ensure_tools qemu-system-x86_64 xz
 fi
 # The OCI runtime's clients (final-podman.bats, final-containerd.bats;
-# podman also checks final/'s save and load), and the runtimes the OCI
-# validation compares with: without them those tests skip, saying so.
-want_tools podman conmon containerd ctr runc crun
+# podman also checks final/'s save and load), the runtimes the OCI
+# validation compares with, and buildah, whose images build's are compared
+# with (final-build-buildah.bats): without them those tests skip, saying so.
+want_tools podman conmon containerd ctr runc crun buildah
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then

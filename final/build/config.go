@@ -159,3 +159,15 @@ func workdir(current, p string) string {
 	}
 	return path.Clean(p)
 }
+
+// withDefaultPath adds docker's default PATH to the Env a stage starts
+// with when its base sets none, as docker's builders (the classic one's
+// beginStage, BuildKit's dispatch) and buildah do: it is in the image they
+// make, not only in what its RUNs see, so that a runtime that adds no PATH
+// of its own finds the image's commands too.
+func withDefaultPath(cfg *v1.ConfigFile) *v1.ConfigFile {
+	if !hasKey(cfg.Config.Env, "PATH") {
+		cfg.Config.Env = append(cfg.Config.Env, defaultPath)
+	}
+	return cfg
+}

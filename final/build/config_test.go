@@ -100,3 +100,12 @@ func TestRunArgvOfHeredocs(t *testing.T) {
 	assert.Equal(t, []string{"/bin/sh", "-c", "echo 1\necho 2\n"}, run("RUN <<EOF\necho 1\necho 2\nEOF\n"))
 	assert.Equal(t, []string{"/bin/sh", "-c", "cat <<EOF > /f\nx\nEOF"}, run("RUN cat <<EOF > /f\nx\nEOF\n"))
 }
+
+func TestWithDefaultPathAddsDockersPathOnlyWhenTheBaseHasNone(t *testing.T) {
+	cfg := withDefaultPath(&v1.ConfigFile{Config: v1.Config{Env: []string{"A=1"}}})
+	assert.Equal(t, []string{"A=1", defaultPath}, cfg.Config.Env)
+	cfg = withDefaultPath(&v1.ConfigFile{Config: v1.Config{Env: []string{"PATH=/opt/bin", "A=1"}}})
+	assert.Equal(t, []string{"PATH=/opt/bin", "A=1"}, cfg.Config.Env)
+	cfg = withDefaultPath(&v1.ConfigFile{})
+	assert.Equal(t, []string{defaultPath}, cfg.Config.Env)
+}

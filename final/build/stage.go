@@ -87,6 +87,9 @@ func (s *stage) from(st instructions.Stage) error {
 	if err == nil {
 		s.cfg, err = b.baseConfig(s.img)
 	}
+	if err == nil {
+		s.cfg = withDefaultPath(s.cfg)
+	}
 	if err != nil {
 		v.failed(err)
 		return fmt.Errorf("FROM %s: %w", base, err)

@@ -118,7 +118,7 @@ func TestCopyMetadata(t *testing.T) {
 	parent := m["new/"]
 	assert.True(t, parent.mtime.Equal(epoch))
 	parent.mtime = epoch
-	assert.Equal(t, entry{typ: tar.TypeDir, mode: 0o755, mtime: epoch}, parent, "a parent COPY creates is 0755 root")
+	assert.Equal(t, entry{typ: tar.TypeDir, mode: 0o755, uid: 1000, gid: 100, mtime: epoch}, parent, "a parent COPY creates is 0755 and --chown's, as docker's builders and buildah make it")
 	x := m["new/x"]
 	assert.Equal(t, byte(tar.TypeReg), x.typ)
 	assert.Equal(t, "X", x.body)
@@ -133,6 +133,7 @@ func TestCopyMetadata(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(0o640), m["d/x"].mode)
 	assert.Equal(t, int64(0o640), m["d/sub/"].mode, "--chmod applies to directories too, as BuildKit")
+	assert.Equal(t, int64(0o755), m["d/"].mode, "the directory the copy makes for them is 0755, as BuildKit's and buildah's")
 	assert.Equal(t, 0, m["d/x"].uid)
 	assert.Equal(t, int64(0o777), m["d/link"].mode, "a link keeps its mode")
 

@@ -111,8 +111,12 @@ func (s *Source) writeParents(lw *layerWriter, m match, dest string) error {
 
 // writeTree copies a directory's contents (not the directory itself) into
 // dest. An existing dest (/, a WORKDIR) keeps its metadata; one the copy
-// creates is 0755 (or --chmod) and owned as --chown says, as the classic
-// builder makes it: a context in a 0700 temp dir must not make /app 0700.
+// creates is 0755 and owned as --chown says, as the classic builder makes
+// it: a context in a 0700 temp dir must not make /app 0700. --chmod is
+// not for it, as in BuildKit (fsutil's copy makes it with its MkdirAll
+// and never copies the source's metadata onto it) and buildah: it is for
+// what is copied, and "COPY --chmod=0640 app/ /app/" must leave /app
+// enterable.
 func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 	return s.walk(m, func(n node) error {
 		if n.rel != "" {
@@ -130,12 +134,6 @@ func (s *Source) writeTree(lw *layerWriter, m match, dest string) error {
 			return nil
 		}
 		hdr := &tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: n.fi.ModTime()}
-		if lw.spec.Chmod != "" {
-			var err error
-			if hdr.Mode, err = lw.spec.mode(nil); err != nil {
-				return err
-			}
-		}
 		hdr.Uid, hdr.Gid = lw.spec.owner()
 		return lw.write(dest, hdr, nil)
 	})
@@ -248,7 +246,9 @@ func (lw *layerWriter) write(target string, hdr *tar.Header, body io.Reader) err
 }
 
 // parents writes the directories above target that neither the image nor
-// this layer has (0755 root:root, as docker creates them).
+// this layer has: 0755, owned as --chown says (root's without it), as
+// docker's builders create them (the classic one's MkdirAllAndChownNew,
+// BuildKit's MkdirAll with the copy's chowner) and buildah.
 func (lw *layerWriter) parents(target string) error {
 	dir := path.Dir(target)
 	if lw.dirs[dir] {
@@ -266,6 +266,7 @@ func (lw *layerWriter) parents(target string) error {
 		return nil
 	}
 	hdr := &tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(dir, "/") + "/", Mode: 0o755, ModTime: epoch}
+	hdr.Uid, hdr.Gid = lw.spec.owner()
 	if err := lw.tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("%s: write %s: %w", lw.spec.instruction(), dir, err)
 	}
