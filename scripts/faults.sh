@@ -50,7 +50,7 @@ trap 'rm -rf "$stats"' EXIT
 # The quick files first, the long kill sweep last (FAULTS_FILES="kill
 # disk" runs those only).
 files=()
-for f in ${FAULTS_FILES:-state network limits disk soak kill}; do files+=("$REPO/scripts/faults/$f.bats"); done
+for f in ${FAULTS_FILES:-state network limits disk soak build kill}; do files+=("$REPO/scripts/faults/$f.bats"); done
 
 log="$BUILD/logs/faults-$stage.log"
 mkdir -p "$BUILD/logs"

@@ -277,7 +277,7 @@ fi
 # is shown.
 if [ "$newest" = final ] && [ -x "$BUILD/final/mydocker" ]; then
 	# Every file, the kill -9 sweep last; FAULTS_FILES runs some only.
-	say "final: fault-injection suite (${FAULTS_FILES:=state network limits disk soak kill})"
+	say "final: fault-injection suite (${FAULTS_FILES:=state network limits disk soak build kill})"
 	log="$logs/faults.log"
 	FAULTS_FILES="$FAULTS_FILES" MYDOCKER="$BUILD/final/mydocker" TESTREGISTRY="$BUILD/final/testregistry" BUSYBOX_TAR="$BUSYBOX_TAR" \
 		"$REPO/scripts/faults.sh" final >"$log" 2>&1

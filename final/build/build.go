@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -63,13 +62,13 @@ func Build(ctx context.Context, opts Options) (*image.Image, error) {
 		return nil, err
 	}
 	addLabels(&df.Stages[target], opts.Labels)
-	if err := os.MkdirAll(filepath.Join(opts.Root, "build"), 0o700); err != nil {
-		return nil, err
+	if b.tmp = opts.Tmp; b.tmp == "" {
+		Tidy(opts.Root)
+		if b.tmp, err = TempDir(opts.Root); err != nil {
+			return nil, err
+		}
+		defer RemoveTemp(b.tmp)
 	}
-	if b.tmp, err = os.MkdirTemp(filepath.Join(opts.Root, "build"), "tmp-"); err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(b.tmp)
 	for _, i := range b.needed(target) {
 		if err := b.buildStage(i); err != nil {
 			return nil, err

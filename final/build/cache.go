@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/mydocker/mydocker/final/internal/atomicfile"
 	"github.com/mydocker/mydocker/final/internal/lockfile"
@@ -21,6 +22,9 @@ type Cache struct {
 	Dir string // <root>/build/cache
 }
 
+// CacheOf is the build cache of the state root.
+func CacheOf(root string) Cache { return Cache{Dir: filepath.Join(root, "build", "cache")} }
+
 func (c Cache) indexPath() string { return filepath.Join(c.Dir, "index.json") }
 
 // cacheKey is what docker's classic builder matches a step by: the
@@ -32,7 +36,9 @@ func cacheKey(parentID, createdBy string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Get is the image ID stored for key, if any.
+// Get is the image ID stored for key, if any: the caller checks that the
+// image is still in the store (an rmi or a prune may have taken it) and
+// holds it (builder.cached).
 func (c Cache) Get(key string) (string, bool) {
 	idx, err := c.load()
 	if err != nil {
@@ -52,6 +58,7 @@ func (c Cache) Put(key, id string) error {
 		return fmt.Errorf("build cache: %w", err)
 	}
 	defer lock.Release()
+	c.removeTemps()
 	idx, err := c.load()
 	if err != nil {
 		return err
@@ -78,4 +85,56 @@ func (c Cache) load() (map[string]string, error) {
 		return nil, fmt.Errorf("build cache %s: %w", c.indexPath(), err)
 	}
 	return idx, nil
+}
+
+// Prune drops the entries whose image keep says is gone (rmi, a prune),
+// so that the index names only images of the store; an index left empty
+// is removed. It returns how many entries went.
+func (c Cache) Prune(keep func(id string) bool) (int, error) {
+	lock, err := lockfile.TakeDir(c.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil // no build ever cached a step here
+	}
+	if err != nil {
+		return 0, fmt.Errorf("build cache: %w", err)
+	}
+	defer lock.Release()
+	c.removeTemps()
+	idx, err := c.load()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for key, id := range idx {
+		if !keep(id) {
+			delete(idx, key)
+			n++
+		}
+	}
+	if len(idx) == 0 {
+		if err := os.Remove(c.indexPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("build cache: %w", err)
+		}
+		return n, nil
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	data, err := json.Marshal(idx)
+	if err != nil {
+		return 0, err
+	}
+	return n, atomicfile.WriteVolatile(c.indexPath(), data, 0o600)
+}
+
+// removeTemps removes the temporary copies of the index that a build
+// killed while it wrote one left. The index is written under the lock,
+// which the caller holds: none of them is being written.
+func (c Cache) removeTemps() {
+	entries, _ := os.ReadDir(c.Dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".index.json.tmp-") && e.Type().IsRegular() {
+			_ = os.Remove(filepath.Join(c.Dir, e.Name()))
+		}
+	}
 }

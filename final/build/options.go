@@ -24,6 +24,9 @@ type Options struct {
 	NoCache   bool              // --no-cache
 	Pull      bool              // --pull: FROM images are pulled again
 	Network   string            // --network: bridge (""), none or host
+	// Tmp is the build's scratch directory (TempDir), which the caller
+	// made and removes; "" for the build to make its own.
+	Tmp string
 	// Progress receives docker's plain progress; nil for none (-q).
 	Progress io.Writer
 	// Run runs a step's container to its end, its output to out: its ID,

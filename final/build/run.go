@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -103,8 +104,11 @@ func (s *stage) runContainer(v *vertex, argv []string, createdBy, network string
 	}
 	opts := container.RunOptions{
 		Name: "mydocker-build-" + state.NewID()[:12], Root: b.opts.Root,
-		Log:     container.DefaultLogOptions,
-		Config:  state.Config{Cmd: argv, Env: env, WorkingDir: s.cfg.Config.WorkingDir, User: s.cfg.Config.User},
+		Log: container.DefaultLogOptions,
+		// Labelled with the build's scratch directory: Tidy removes the
+		// container of a build that was killed.
+		Config: state.Config{Cmd: argv, Env: env, WorkingDir: s.cfg.Config.WorkingDir, User: s.cfg.Config.User,
+			Labels: map[string]string{buildLabel: filepath.Base(b.tmp)}},
 		Command: argv, Env: env,
 		Volumes: mounts.volumes, Tmpfs: mounts.tmpfs,
 	}

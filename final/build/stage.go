@@ -273,13 +273,15 @@ func (s *stage) commitKeyed(v *vertex, key string, make func() (*image.Image, er
 }
 
 // cached is the image cached for key, if it is still in the store (an
-// rmi or prune may have taken it).
+// rmi or prune may have taken it): an entry whose image is gone is never
+// used. The image is held (a lease) until the build ends, so that an rmi
+// meanwhile cannot take the layers the next steps are made on.
 func (b *builder) cached(key string) (*image.Image, *v1.ConfigFile, bool) {
 	id, ok := b.cache.Get(key)
 	if !ok {
 		return nil, nil, false
 	}
-	img, err := b.images.Get(id)
+	img, err := b.images.Hold(id)
 	if err != nil || img.ID != id {
 		return nil, nil, false
 	}

@@ -189,7 +189,8 @@ func tagsFor(name string) ([]string, error) {
 // layers (none for FROM scratch: parent nil), and one more of diff when
 // it is not nil, with cfg as its whole config (its history already has
 // the step's entry). The image is marked intermediate: untagged, images
-// hides it, as docker hides its builder's.
+// hides it, as docker hides its builder's; parent is recorded as its
+// Parent, for rmi and the prunes to take the steps along.
 func (s Store) Step(parent *Image, diff io.Reader, cfg *v1.ConfigFile) (*Image, error) {
 	var layers []Layer
 	if parent != nil {
@@ -211,9 +212,15 @@ func (s Store) Step(parent *Image, diff io.Reader, cfg *v1.ConfigFile) (*Image, 
 	err = s.update(func(idx *index) error {
 		if have, ok := idx.Images[img.ID]; ok {
 			have.Intermediate = true
+			if parent != nil && have.Parent == "" {
+				have.Parent = parent.ID
+			}
 		}
 		return nil
 	})
+	if parent != nil && img.Parent == "" {
+		img.Parent = parent.ID
+	}
 	return img, err
 }
 

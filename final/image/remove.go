@@ -21,7 +21,8 @@ type UsersFunc func(id string) []string
 //
 // An image that a container uses is refused without force; with force it
 // loses its names but stays, as "<none>", until no container uses it, so
-// that the container's layers never vanish under it. Blobs and layers that
+// that the container's layers never vanish under it. The image's parents
+// that only it needed go with it (removeParents). Blobs and layers that
 // no image has any more are deleted.
 func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error) {
 	var done []string
@@ -60,6 +61,7 @@ func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error)
 		}
 		delete(idx.Images, img.ID)
 		done = append(done, "Deleted: "+img.ID)
+		done = append(done, idx.removeParents(img.Parent, users)...)
 		return nil
 	})
 	if err != nil {
@@ -74,6 +76,34 @@ func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error)
 	}
 	s.collect()
 	return done, nil
+}
+
+// removeParents deletes, as docker's rmi does, the chain of parents from
+// id up (a build's step images) while each is the last of its line: no
+// tag, no digest, no other child, no container. The first that is kept
+// stops the walk: what is above it is its to keep.
+func (idx *index) removeParents(id string, users UsersFunc) []string {
+	var done []string
+	for id != "" {
+		p, ok := idx.Images[id]
+		if !ok || len(p.RepoTags) > 0 || len(p.RepoDigests) > 0 || idx.hasChildren(id) || len(users(id)) > 0 {
+			break
+		}
+		delete(idx.Images, id)
+		done = append(done, "Deleted: "+id)
+		id = p.Parent
+	}
+	return done
+}
+
+// hasChildren tells whether an image of the list was made on id.
+func (idx *index) hasChildren(id string) bool {
+	for _, img := range idx.Images {
+		if img.Parent == id {
+			return true
+		}
+	}
+	return false
 }
 
 // repositories are the distinct repositories the image is tagged in.
@@ -101,6 +131,7 @@ func (s Store) collect() {
 		return
 	}
 	s.cleanTmp()
+	s.removeIndexTemps()
 	// What a pull, import, load, commit or run under way holds is theirs.
 	blobs, layers := s.leased(), s.leased()
 	for _, img := range idx.Images {
@@ -111,6 +142,18 @@ func (s Store) collect() {
 	}
 	s.removeUnused(filepath.Join(s.Root, "blobs", "sha256"), blobs)
 	s.removeUnused(filepath.Join(s.Root, "layers"), layers)
+}
+
+// removeIndexTemps removes the temporary copies of images.json that a
+// process killed while it wrote one left. images.json is written under
+// the lock, which the caller holds: none of them is being written.
+func (s Store) removeIndexTemps() {
+	entries, _ := os.ReadDir(s.Root)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".images.json.tmp-") && e.Type().IsRegular() {
+			_ = os.Remove(filepath.Join(s.Root, e.Name()))
+		}
+	}
 }
 
 // removeUnused removes the entries of dir that keep does not name. The

@@ -41,6 +41,10 @@ type Image struct {
 	// Intermediate is an image of a build's step (Step): without a
 	// tag, images lists it only with -a, as docker does its builder's.
 	Intermediate bool `json:"intermediate,omitempty"`
+	// Parent is the image a build's step was made on (Step), as
+	// docker's classic builder records it: rmi of a built image
+	// takes its step images along (removeParents).
+	Parent string `json:"parent,omitempty"`
 }
 
 // Layer is one layer of an image.

@@ -258,11 +258,14 @@ func (w Workspace) OpenRootfs() (*os.File, error) {
 }
 
 // OpenLayers opens the filesystem of a container that has exited, whose
-// overlay is no longer mounted: its writable layer over lower, mounted
-// read-only for as long as it takes to clone it (OpenRootfs), then
-// detached again. A read-only overlay needs no upper layer: upper becomes
-// the top lower layer, its whiteouts still hiding what it deleted. A
-// container that never ran has no writable layer: its image's alone.
+// overlay is no longer mounted: its writable layer over lower, as a
+// read-only overlay that is never attached to a path (openDetached). A
+// read-only overlay needs no upper layer: upper becomes the top lower
+// layer, its whiteouts still hiding what it deleted. A container that
+// never ran has no writable layer: its image's alone. Where the kernel has
+// no new mount API (before 5.2), the overlay is mounted on merged for as
+// long as it takes to clone it (OpenRootfs), then detached again: a kill
+// in that moment leaves the mount, for the owner's cleanup to detach.
 func (w Workspace) OpenLayers(layers []string) (*os.File, error) {
 	top := w.Upper()
 	if !w.HasUpper() {
@@ -271,13 +274,16 @@ func (w Workspace) OpenLayers(layers []string) (*os.File, error) {
 		if err := w.makeEmpty(); err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(w.Merged(), 0o700); err != nil {
-			return nil, fmt.Errorf("create %s: %w", w.Merged(), err)
-		}
 		top = w.empty()
 	}
-	layers = append([]string{top}, layers...)
-	if err := mountOverlay(w.Merged(), layers, "", ""); err != nil {
+	all := append([]string{top}, layers...)
+	if f, err := openDetached(all); err == nil {
+		return f, nil
+	}
+	if err := os.MkdirAll(w.Merged(), 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", w.Merged(), err)
+	}
+	if err := mountOverlay(w.Merged(), all, "", ""); err != nil {
 		return nil, err
 	}
 	defer unix.Unmount(w.Merged(), unix.MNT_DETACH)

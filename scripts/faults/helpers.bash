@@ -112,6 +112,9 @@ root_leftovers() {
 	[ -d "$r/ports" ] && find "$r/ports" -mindepth 1 | sed "s#^$r/##"
 	[ -d "$r/tmp" ] && find "$r/tmp" -mindepth 1 | sed "s#^$r/##"
 	find "$r" -name '.tmp-*' -o -name '*.unpacking-*' -o -name '*.tmp' 2>/dev/null | sed "s#^$r/##"
+	# a build's scratch directories (build/tmp-PID-START-*): the cache
+	# and the cache mounts are all a build keeps there
+	[ -d "$r/build" ] && find "$r/build" -mindepth 1 -maxdepth 1 ! -name cache ! -name cache-mounts | sed "s#^$r/##"
 	grep -F " $r/" /proc/self/mountinfo | awk '{ print "mount " $5 }'
 	return 0
 }
@@ -186,6 +189,7 @@ scrub_root_steps() {
 	rm -rf "$MD_ROOT/names"/* "$MD_ROOT/tmp"/* "$MD_ROOT/containers"/* "$MD_ROOT/containers"/.tmp-* 2>/dev/null
 	[ -d "$MD_ROOT/ipam" ] && find "$MD_ROOT/ipam" -mindepth 1 -delete 2>/dev/null
 	find "$MD_ROOT" \( -name '.tmp-*' -o -name '*.unpacking-*' \) -exec rm -rf {} + 2>/dev/null
+	[ -d "$MD_ROOT/build" ] && find "$MD_ROOT/build" -mindepth 1 -maxdepth 1 ! -name cache ! -name cache-mounts -exec rm -rf {} + 2>/dev/null
 }
 scrub_host() { (set +e +o pipefail; scrub_host_steps) || true; }
 scrub_host_steps() {

@@ -573,3 +573,192 @@ EOF2
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"RUN --mount=type=secret is required, and this builder has no --secret"* ]]
 }
+
+# steps_of IMAGE: the IDs of IMAGE's chain of step images, from the
+# store's record (each step's parent), the image itself first.
+steps_of() {
+	local id
+	id=$(md inspect -f '{{.Id}}' "$1")
+	while [ -n "$id" ]; do
+		echo "$id"
+		id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["images"].get(sys.argv[2], {}).get("parent", ""))' "$MD_ROOT/images.json" "$id")
+	done
+}
+
+# cache_entries: how many steps the build cache index maps.
+cache_entries() {
+	[ -f "$MD_ROOT/build/cache/index.json" ] || { echo 0; return; }
+	python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$MD_ROOT/build/cache/index.json"
+}
+
+@test "final: build: rmi of a built image removes its step images and their cache, as docker's" {
+	ctx
+	echo data >"$CTX/f.txt"
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo one > /one
+COPY f.txt /f.txt
+ENV A=1
+CMD ["cat", "/one"]
+EOF2
+	base=$(image_count)
+	md build --network none -q -t app "$CTX" >/dev/null
+	steps=$(steps_of app)
+	# app, its four steps' images (its own the last), and busybox.
+	[ "$(echo "$steps" | wc -l)" -eq 5 ]
+	[ "$(echo "$steps" | tail -n 1)" = "$(md inspect -f '{{.Id}}' busybox)" ]
+	[ "$(image_count)" -eq $((base + 4)) ]
+	run md rmi app
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Untagged: app:latest" ]
+	# docker's rmi: "Deleted:" for the image and each untagged parent.
+	[ "$(grep -c '^Deleted: sha256:' <<<"$output")" -eq 4 ]
+	[ "$(image_count)" -eq "$base" ]
+	for id in $(echo "$steps" | head -n 4); do
+		run md images -a -q --no-trunc
+		[[ "$output" != *"$id"* ]]
+	done
+	[ "$(cache_entries)" -eq 0 ]
+	# A rebuild builds every step again, and its image runs.
+	run md build --network none -t app "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *CACHED* ]]
+	[ "$(md run --rm --network none app)" = one ]
+}
+
+@test "final: build: rmi and image prune keep the steps that another image shares" {
+	ctx
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo shared > /shared
+RUN echo one > /one
+CMD ["cat", "/one"]
+EOF2
+	md build --network none -q -t one "$CTX" >/dev/null
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo shared > /shared
+RUN echo two > /two
+CMD ["cat", "/shared", "/two"]
+EOF2
+	md build --network none -q -t two "$CTX" >/dev/null
+	shared=$(steps_of two | sed -n 3p)
+	[ "$(steps_of one | sed -n 3p)" = "$shared" ]
+	before=$(image_count)
+	run md rmi one
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# one and its RUN echo one step go; the shared RUN step stays.
+	[ "$(grep -c '^Deleted: ' <<<"$output")" -eq 2 ]
+	[ "$(image_count)" -eq $((before - 2)) ]
+	[[ "$(md images -a -q --no-trunc)" == *"$shared"* ]]
+	[ "$(md run --rm --network none two)" = "shared
+two" ]
+	run md build --network none "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c CACHED <<<"$output")" -eq 3 ]
+
+	# A rebuild after a change leaves the old image dangling (<none>):
+	# image prune takes it and its own steps, not two's.
+	dockerfile <<'EOF2'
+FROM busybox
+RUN echo shared > /shared
+RUN echo two > /two
+CMD ["cat", "/two"]
+EOF2
+	md build --network none -q -t two "$CTX" >/dev/null
+	old=$(md images -q --no-trunc --filter dangling=true)
+	[ -n "$old" ]
+	run md image prune -f
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deleted: $old"* ]]
+	[[ "$output" == *"Total reclaimed space: "* ]]
+	[ -z "$(md images -q --filter dangling=true)" ]
+	run md build --network none "$CTX"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c CACHED <<<"$output")" -eq 3 ]
+	[ "$(md run --rm --network none two)" = two ]
+}
+
+@test "final: build: system prune after rmi leaves no build leftover; builder prune" {
+	ctx
+	dockerfile <<'EOF2'
+FROM busybox AS builder
+RUN echo artifact > /a
+FROM busybox
+COPY --from=builder /a /a
+CMD ["cat", "/a"]
+EOF2
+	md build --network none -q -t app "$CTX" >/dev/null
+	layers=$(ls "$MD_ROOT/layers" | wc -l)
+	[ "$layers" -gt 1 ]
+	md rmi app >/dev/null
+	# The builder stage's steps are no parent of app's: dangling now.
+	run md system prune -f
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Total reclaimed space: "* ]]
+	[ "$(md images -a -q --no-trunc)" = "$(md inspect -f '{{.Id}}' busybox)" ]
+	[ "$(cache_entries)" -eq 0 ]
+	# Only busybox's layer, and nothing of a build under build/.
+	[ "$(ls "$MD_ROOT/layers" | wc -l)" -eq 1 ]
+	[ -z "$(ls "$MD_ROOT/build" | grep -v '^cache$' || true)" ]
+	[ -z "$(ls -A "$MD_ROOT/build/cache" 2>/dev/null)" ]
+
+	# builder prune -a: every step image no container uses, and the
+	# index; the tagged image keeps its layers and runs.
+	md build --network none -q -t app "$CTX" >/dev/null
+	run md builder prune -a -f
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Deleted build cache objects:" ]
+	[[ "$output" == *"Total reclaimed space: "* ]]
+	[ "$(image_count)" -eq 2 ]
+	[ "$(cache_entries)" -eq 0 ]
+	[ "$(md run --rm --network none app)" = artifact ]
+}
+
+# containers N: wait until there are N containers.
+containers() {
+	for ((i = 0; i < 100; i++)); do
+		[ "$(md ps -a -q | wc -l)" -lt "$1" ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "final: build: what a build killed with kill -9 left goes with the next build, not a running build's" {
+	ctx
+	mkdir "$CTX/killed" "$CTX/alive" "$CTX/next"
+	printf 'FROM busybox\nRUN sleep 30\n' >"$CTX/killed/Dockerfile"
+	printf 'FROM busybox\nRUN sleep 8 && echo alive > /alive\nCMD ["cat", "/alive"]\n' >"$CTX/alive/Dockerfile"
+	printf 'FROM busybox\nRUN echo next\n' >"$CTX/next/Dockerfile"
+	# The binaries themselves in the background (md is a function: its
+	# subshell's pid is not the build's): a build that runs on, and one
+	# killed during its RUN.
+	"$MYDOCKER" "${MD_GLOBAL[@]}" build --network none -t alive "$CTX/alive" >"$BATS_TEST_TMPDIR/alive.out" 2>&1 &
+	alive=$!
+	containers 1
+	"$MYDOCKER" "${MD_GLOBAL[@]}" build --network none "$CTX/killed" >/dev/null 2>&1 &
+	killed=$!
+	containers 2
+	kill -9 "$killed"
+	wait "$killed" || true
+	# Each has its RUN's container and its scratch directory.
+	[ "$(ls "$MD_ROOT/build" | grep -c '^tmp-')" -eq 2 ]
+	run md build --network none -t next "$CTX/next"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The killed build's container is gone; the running build's runs on.
+	[ "$(md ps -a -q | wc -l)" -eq 1 ]
+	wait "$alive" || { cat "$BATS_TEST_TMPDIR/alive.out"; false; }
+	[ "$(md run --rm --network none alive)" = alive ]
+	[ -z "$(md ps -a -q)" ]
+	[ -z "$(ls "$MD_ROOT/build" | grep -v '^cache$' || true)" ]
+	[ -z "$(grep -F " $MD_ROOT/" /proc/self/mountinfo || true)" ]
+}

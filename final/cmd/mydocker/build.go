@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -41,7 +40,18 @@ func buildCommand() *cli.Command {
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "print only the image ID"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			opts, err := buildOptions(cmd)
+			// What killed builds left goes first; this build's own
+			// scratch directory, named for this process, holds the
+			// context unpacked from a tar and whatever the build makes.
+			root := cmd.Root().String("root")
+			build.Tidy(root)
+			tmp, err := build.TempDir(root)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+				return exitStatus(1)
+			}
+			defer build.RemoveTemp(tmp)
+			opts, err := buildOptions(cmd, tmp)
 			if err == nil {
 				err = runBuild(ctx, cmd, opts)
 			}
@@ -80,9 +90,9 @@ func runBuild(ctx context.Context, cmd *cli.Command, opts build.Options) error {
 }
 
 // buildOptions reads the flags and the context.
-func buildOptions(cmd *cli.Command) (build.Options, error) {
+func buildOptions(cmd *cli.Command, tmp string) (build.Options, error) {
 	opts := build.Options{
-		Root: cmd.Root().String("root"), Tags: cmd.StringSlice("t"), Target: cmd.String("target"),
+		Root: cmd.Root().String("root"), Tmp: tmp, Tags: cmd.StringSlice("t"), Target: cmd.String("target"),
 		NoCache: cmd.Bool("no-cache"), Pull: cmd.Bool("pull"), Network: cmd.String("network"),
 		Progress: os.Stderr,
 	}
@@ -142,7 +152,7 @@ func keyValues(specs []string, flag string, fromEnv bool) (map[string]string, er
 // readContext opens the context (a directory, a tar, or "-": stdin's
 // Dockerfile or tar) and reads its Dockerfile (-f, or the context's).
 func readContext(cmd *cli.Command, opts *build.Options) error {
-	ctx, err := buildctx.OpenContext(cmd.Args().First(), os.Stdin, filepath.Join(opts.Root, "build", "context"), cmd.String("f"))
+	ctx, err := buildctx.OpenContext(cmd.Args().First(), os.Stdin, opts.Tmp, cmd.String("f"))
 	if err != nil {
 		return err
 	}

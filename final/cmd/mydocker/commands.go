@@ -25,6 +25,7 @@ func withMoreCommands(cmds []*cli.Command) []*cli.Command {
 		imageCommand(),
 		systemCommand(),
 		buildCommand(),
+		builderCommand(),
 	)
 	noHelpCommand(cmds)
 	return cmds

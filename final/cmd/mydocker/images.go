@@ -121,6 +121,8 @@ func rmiCommand() *cli.Command {
 					fmt.Println(line)
 				}
 			}
+			// The build cache's entries of the images that went.
+			pruneStaleCache(cmd)
 			if failed {
 				return exitStatus(exitFailure)
 			}

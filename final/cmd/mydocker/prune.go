@@ -115,25 +115,72 @@ func pruneContainers(cmd *cli.Command) (pruned, error) {
 }
 
 // pruneImages removes the images no container uses: those without a name
-// (dangling), or with all every one.
+// (dangling), or with all every one. As docker's, an untagged image that
+// another was made on (a build's step under a tagged image) is no
+// dangling one: it goes with the last of its children (Remove takes the
+// parents along), and a build's steps whose image is gone go too. The
+// build cache's entries of the images removed go with them.
 func pruneImages(cmd *cli.Command, all bool) (pruned, error) {
 	p := pruned{heading: "Deleted Images:"}
 	images := imageStore(cmd)
-	states, _, err := reconcileAll(state.Store{Root: cmd.Root().String("root")})
+	used, err := usedImages(cmd)
 	if err != nil {
 		return p, err
-	}
-	used := map[string]bool{}
-	for _, st := range states {
-		used[st.ImageID] = true
 	}
 	list, err := images.List()
 	if err != nil {
 		return p, err
 	}
-	// Asked again under the images' lock: a container made meanwhile
-	// keeps its image (with its layers, nameless at worst).
-	users := func(id string) []string {
+	children := parents(list)
+	removed := map[string]bool{}
+	for _, img := range list {
+		if used[img.ID] || removed[img.ID] || (!all && len(img.RepoTags) > 0) || (len(img.RepoTags) == 0 && children[img.ID]) {
+			continue
+		}
+		p.lines = append(p.lines, removeForPrune(images, img.ID, imageUsers(cmd), removed)...)
+	}
+	p.bytes = freedLayers(images, list, removed)
+	pruneStaleCache(cmd)
+	return p, nil
+}
+
+// removeForPrune removes the image id (and the parents it takes along),
+// marks them in removed, and returns the lines to print, in the lower
+// case of docker's prune. A failure is said on stderr: the prune goes on.
+func removeForPrune(images image.Store, id string, users image.UsersFunc, removed map[string]bool) []string {
+	done, err := images.Remove(id, true, users)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
+		return nil
+	}
+	var lines []string
+	for _, line := range done {
+		if gone, ok := strings.CutPrefix(line, "Deleted: "); ok {
+			removed[gone] = true
+		}
+		lines = append(lines, strings.ToLower(line[:1])+line[1:])
+	}
+	return lines
+}
+
+// usedImages are the images of the containers, after a reconcile.
+func usedImages(cmd *cli.Command) (map[string]bool, error) {
+	states, _, err := reconcileAll(state.Store{Root: cmd.Root().String("root")})
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for _, st := range states {
+		used[st.ImageID] = true
+	}
+	return used, nil
+}
+
+// imageUsers names the containers of an image, asked again under the
+// images' lock: a container made meanwhile keeps its image (with its
+// layers, nameless at worst).
+func imageUsers(cmd *cli.Command) image.UsersFunc {
+	return func(id string) []string {
 		var names []string
 		now, _ := state.Store{Root: cmd.Root().String("root")}.List()
 		for _, st := range now {
@@ -143,29 +190,29 @@ func pruneImages(cmd *cli.Command, all bool) (pruned, error) {
 		}
 		return names
 	}
-	var removed []*image.Image
-	for _, img := range list {
-		if used[img.ID] || (!all && len(img.RepoTags) > 0) {
-			continue
-		}
-		done, err := images.Remove(img.ID, true, users)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-			continue
-		}
-		for _, line := range done {
-			// docker's prune words them in lower case.
-			p.lines = append(p.lines, strings.ToLower(line[:1])+line[1:])
-		}
-		removed = append(removed, img)
-	}
-	p.bytes = freedLayers(images, removed)
-	return p, nil
 }
 
-// freedLayers is the bytes of the removed images' layers that no image
-// left has: a layer shared with another image stays on disk.
-func freedLayers(images image.Store, removed []*image.Image) int64 {
+// parents are the images that another of list was made on.
+func parents(list []*image.Image) map[string]bool {
+	has := map[string]bool{}
+	for _, img := range list {
+		if img.Parent != "" {
+			has[img.Parent] = true
+		}
+	}
+	return has
+}
+
+// freedLayers is the bytes of the layers of the images of list that were
+// removed that no image left has: a layer shared with another image stays
+// on disk.
+func freedLayers(images image.Store, list []*image.Image, gone map[string]bool) int64 {
+	var removed []*image.Image
+	for _, img := range list {
+		if gone[img.ID] {
+			removed = append(removed, img)
+		}
+	}
 	kept := map[string]bool{}
 	if left, err := images.List(); err == nil {
 		for _, img := range left {
@@ -257,7 +304,8 @@ func pruneNetworks(cmd *cli.Command) (pruned, error) {
 
 // systemPruneCommand removes, as docker system prune, the stopped
 // containers, the unused networks, the dangling images (-a: every unused
-// one) and, with --volumes, the unused anonymous volumes.
+// one), the build cache no image needs (-a: all of it) and, with
+// --volumes, the unused anonymous volumes.
 func systemPruneCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "prune",
@@ -273,9 +321,9 @@ func systemPruneCommand() *cli.Command {
 				warning += "  - all anonymous volumes not used by at least one container\n"
 			}
 			if cmd.Bool("a") {
-				warning += "  - all images without at least one container associated to them\n"
+				warning += "  - all images without at least one container associated to them\n  - all build cache\n"
 			} else {
-				warning += "  - all dangling images\n"
+				warning += "  - all dangling images\n  - unused build cache\n"
 			}
 			if !confirmed(cmd, strings.TrimSuffix(warning, "\n")) {
 				return nil
@@ -285,7 +333,8 @@ func systemPruneCommand() *cli.Command {
 			if cmd.Bool("volumes") {
 				steps = append(steps, pruneVolumes)
 			}
-			steps = append(steps, func(c *cli.Command) (pruned, error) { return pruneImages(c, c.Bool("a")) })
+			steps = append(steps, func(c *cli.Command) (pruned, error) { return pruneImages(c, c.Bool("a")) },
+				func(c *cli.Command) (pruned, error) { return pruneBuildCache(c, c.Bool("a")) })
 			for _, step := range steps {
 				p, err := step(cmd)
 				p.print()
