@@ -1,8 +1,6 @@
 package build
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -164,8 +162,7 @@ func (s *stage) cacheMount(rm *runMounts, key *strings.Builder, m *instructions.
 	if id == "" {
 		id = target
 	}
-	sum := sha256.Sum256([]byte(id))
-	dir := filepath.Join(s.b.opts.Root, "build", "cache-mounts", hex.EncodeToString(sum[:]))
+	dir := cacheMountDir(s.b.opts.Root, id)
 	if err := makeCacheDir(dir, m); err != nil {
 		return fmt.Errorf("RUN --mount=type=cache,id=%s: %w", id, err)
 	}

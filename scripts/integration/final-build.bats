@@ -564,6 +564,15 @@ EOF2
 	echo "$output"
 	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ DONE ]]
 	[ "$(md run --rm --network none mounts cat /seen)" = 'module example.com/other' ]
+	# builder prune keeps a warm cache; -a removes it too.
+	md builder prune -f >/dev/null
+	[ -n "$(ls -A "$MD_ROOT/build/cache-mounts")" ]
+	run md builder prune -a -f
+	echo "$output"
+	[[ "$output" =~ $'\n'[0-9a-f]{64}$'\n' ]]
+	[ -z "$(ls -A "$MD_ROOT/build/cache-mounts")" ]
+	md build -q --network none --no-cache -t mounts "$CTX" >/dev/null
+	[ "$(md run --rm --network none mounts cat /count)" = 1 ]
 	# A required secret, with no --secret here, fails the step clearly.
 	run --separate-stderr md build --network none -t secret - <<'EOF2'
 FROM busybox

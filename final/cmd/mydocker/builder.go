@@ -52,7 +52,8 @@ func builderPruneCommand() *cli.Command {
 // no image and no container needs (a failed build's, the steps of an
 // image that is gone); with all, every step image no container uses
 // (the steps of tagged images too: they keep their layers, and their
-// rebuild is no longer cached), and the whole index.
+// rebuild is no longer cached), the whole index, and the RUN cache
+// mounts no step is using.
 func pruneBuildCache(cmd *cli.Command, all bool) (pruned, error) {
 	p := pruned{heading: "Deleted build cache objects:"}
 	root := cmd.Root().String("root")
@@ -82,6 +83,14 @@ func pruneBuildCache(cmd *cli.Command, all bool) (pruned, error) {
 	p.bytes = freedLayers(images, list, removed)
 	if all {
 		if _, err := build.CacheOf(root).Prune(func(string) bool { return false }); err != nil {
+			return p, err
+		}
+		// RUN --mount=type=cache's directories: a warm cache is worth
+		// keeping, so only -a takes them.
+		names, bytes, err := build.PruneCacheMounts(root)
+		p.lines = append(p.lines, names...)
+		p.bytes += bytes
+		if err != nil {
 			return p, err
 		}
 	}
