@@ -106,13 +106,17 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[ "$output" = hi ]
 	run docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' api-hi
 	[ "$output" = "exited 3" ]
+	# One that still runs: wait blocks until it exits.
+	docker run -d --name api-slow --network none busybox sh -c 'sleep 1; exit 4' >/dev/null
+	run docker wait api-slow
+	[ "$output" = 4 ]
 	# A container mydocker made is the API's too.
 	md run -d --name api-cli --network none busybox sh -c 'echo from-cli' >/dev/null
 	run docker wait api-cli
 	[ "$output" = 0 ]
 	run docker logs api-cli
 	[ "$output" = from-cli ]
-	run docker rm api-hi api-cli
+	run docker rm api-hi api-slow api-cli
 	[ "$status" -eq 0 ]
 }
 
@@ -120,6 +124,10 @@ docker() { "$DOCKER_CLI" "$@"; }
 	run docker images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
 	echo "$output"
 	[ "$output" = "busybox:latest $(md images --format '{{.ID}}' busybox)" ]
+	# The names as docker's daemon gives them (the CLI would shorten
+	# docker.io/library/busybox itself).
+	run curl -sS --unix-socket "$SOCK" http://mydocker/v1.44/images/json
+	[[ "$output" == *'"RepoTags":["busybox:latest"]'* ]]
 	run docker image inspect -f '{{.Id}} {{.Os}}' busybox
 	[ "$output" = "$(md inspect -f '{{.Id}}' busybox) linux" ]
 	docker create --name api-made --label team=api --network none -e GREETING=hello busybox sleep 5 >/dev/null
