@@ -82,6 +82,14 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[ "$output" = oops ]
 	run docker logs -t api-web
 	[[ "${lines[0]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\ started$ ]]
+	# logs -f goes on until the client hangs up; the server then ends
+	# the request (logged once its handler returns; the CLI names the
+	# container by its ID).
+	run timeout 1 "$DOCKER_CLI" logs -f api-web
+	[ "$status" -eq 124 ]
+	[[ "$output" == *started* ]]
+	for ((i = 0; i < 30; i++)); do grep -q "uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log" && break; sleep 0.1; done
+	grep -q "uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log"
 	run docker stop -t 1 api-web
 	[ "$status" -eq 0 ]
 	[ "$output" = api-web ]
@@ -106,10 +114,15 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[ "$output" = hi ]
 	run docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' api-hi
 	[ "$output" = "exited 3" ]
-	# One that still runs: wait blocks until it exits.
-	docker run -d --name api-slow --network none busybox sh -c 'sleep 1; exit 4' >/dev/null
+	# One that still runs: wait blocks until it exits, and so does a
+	# logs -f beside it.
+	docker run -d --name api-slow --network none busybox sh -c 'echo slow; sleep 1; exit 4' >/dev/null
+	"$DOCKER_CLI" logs -f api-slow >"$BATS_TEST_TMPDIR/follow.out" 2>&1 3>&- &
+	follower=$!
 	run docker wait api-slow
 	[ "$output" = 4 ]
+	wait "$follower"
+	[ "$(cat "$BATS_TEST_TMPDIR/follow.out")" = slow ]
 	# A container mydocker made is the API's too.
 	md run -d --name api-cli --network none busybox sh -c 'echo from-cli' >/dev/null
 	run docker wait api-cli
