@@ -116,6 +116,16 @@ bats_parse() {
 	return $rc
 }
 
+# The docker CLI that final-api.bats drives the Engine API with.
+DOCKER_CLI_VERSION=v29.9.3
+docker_cli_built() {
+	"$BUILD/$1/docker" --version 2>/dev/null | grep -q "version ${DOCKER_CLI_VERSION#v},"
+}
+# docker_cli STAGE prints the path of STAGE's docker CLI, or nothing.
+docker_cli() {
+	if docker_cli_built "$1"; then echo "$BUILD/$1/docker"; fi
+}
+
 say "static checks"
 check "gofmt" gofmt_clean
 check "bats files load" bats_parse
@@ -145,6 +155,14 @@ for stage in "${targets[@]}"; do
 	if [ -d "$REPO/$stage/internal/testregistry" ]; then
 		check "$stage: build the test registry" bash -c \
 			"cd '$REPO/$stage' && go build -o '$BUILD/$stage/testregistry' ./internal/testregistry/cmd"
+	fi
+	# final-api.bats drives the Engine API (final/api) with the real
+	# docker CLI, built once per version from the Go module proxy (some
+	# minutes the first time); where it cannot be built, the test skips.
+	if [ -d "$REPO/$stage/api" ] && ! docker_cli_built "$stage"; then
+		say "$stage: building the docker CLI $DOCKER_CLI_VERSION (github.com/docker/cli)"
+		"$REPO/scripts/build-docker-cli.sh" "$DOCKER_CLI_VERSION" "$BUILD/$stage/docker" >"$logs/docker-cli-build.log" 2>&1 ||
+			say "could not build the docker CLI (see $logs/docker-cli-build.log): final-api.bats will skip"
 	fi
 	log="$logs/$stage-unit.log"
 	(cd "$REPO/$stage" && go test -count=1 -v ./...) >"$log" 2>&1
@@ -239,7 +257,7 @@ for stage in "${targets[@]}"; do
 	mapfile -t files < <(bats_names_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
 	log="$logs/$stage-integration.log"
-	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
+	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" DOCKER_CLI="$(docker_cli "$stage")" bats --formatter tap "${files[@]}" 2>&1 | tee "$log" |
 		grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$stage: integration tests"
 done
@@ -253,7 +271,7 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	mapfile -t files < <(bats_names_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$newest: integration tests again with every mount shared, as systemd makes them"
 	log="$logs/$newest-integration-shared.log"
-	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" unshare --mount --propagation shared -- \
+	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" unshare --mount --propagation shared -- \
 		bats --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
 fi

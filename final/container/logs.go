@@ -55,6 +55,9 @@ type LogsOptions struct {
 	// Since and Until keep the lines written in that time (--since,
 	// --until), when not zero: of the last --tail lines, as docker.
 	Since, Until time.Time
+	// Done, when closed, ends a Follow early: the API server's client
+	// has hung up, and nobody reads what would follow.
+	Done <-chan struct{}
 }
 
 // keeps reports whether the entry e was written within o's times.
@@ -94,7 +97,7 @@ func Logs(st *state.Container, stdout, stderr io.Writer, o LogsOptions) error {
 	if !o.Follow || (!o.Until.IsZero() && o.Until.Before(time.Now())) {
 		return nil
 	}
-	return follow(st, print)
+	return follow(st, print, o.Done)
 }
 
 // logFiles lists the files of the log, oldest first, but for the one being
@@ -159,9 +162,9 @@ func lastEntries(path string, n int) ([]LogEntry, error) {
 }
 
 // follow prints what the container writes from now on, until it is not
-// running any more. A rotation shows as a new file at the log's path: the
+// running any more, or until done is closed. A rotation shows as a new file at the log's path: the
 // old one is read to its end first.
-func follow(st *state.Container, print func(LogEntry)) error {
+func follow(st *state.Container, print func(LogEntry), done <-chan struct{}) error {
 	path := st.LogPath()
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
@@ -201,7 +204,11 @@ func follow(st *state.Container, print func(LogEntry)) error {
 		if !running {
 			return nil
 		}
-		time.Sleep(followInterval)
+		select {
+		case <-done:
+			return nil
+		case <-time.After(followInterval):
+		}
 		now, err := (state.Store{Root: st.Root()}).Find(st.ID)
 		if err != nil {
 			return nil // removed

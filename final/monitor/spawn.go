@@ -36,6 +36,10 @@ type Options struct {
 	// arguments {os.Args[0], "monitor"}.
 	Path string
 	Args []string
+	// Spawned, when set, is told the monitor's pid once it runs: a
+	// caller that lives on (the API server) reaps it when it exits,
+	// which the host's init does only once the caller is gone.
+	Spawned func(pid int)
 }
 
 // Started is a container that runs under its monitor.
@@ -123,6 +127,9 @@ func spawn(o Options, req request, client *os.File) (string, error) {
 	reportW.Close()
 	if err != nil {
 		return "", fmt.Errorf("start the container's monitor: %w", err)
+	}
+	if o.Spawned != nil {
+		o.Spawned(monitor.Process.Pid)
 	}
 	_ = monitor.Process.Release() // it outlives us: the host's init reaps it
 	if err := json.NewEncoder(reqW).Encode(req); err != nil {

@@ -51,18 +51,10 @@ func findContainer(cmd *cli.Command, ref string) (state.Store, *state.Container,
 	return s, st, err
 }
 
-// findReconciled finds ref in s and reconciles it. One that its reconcile
-// removed (--rm, its mydocker gone) is not found, as it would not have
-// been after the full pass.
+// findReconciled is container.FindReconciled: the API server finds
+// containers the same way.
 func findReconciled(s state.Store, ref string) (*state.Container, error) {
-	st, err := s.Find(ref)
-	if err != nil {
-		return nil, err
-	}
-	if now := container.ReconcileOne(s, st); now != nil {
-		return now, nil
-	}
-	return s.Find(ref)
+	return container.FindReconciled(s, ref)
 }
 
 // eachContainer does do to each container named, printing each name as

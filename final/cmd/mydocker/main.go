@@ -28,12 +28,9 @@ const usage = `mydocker is a simple container runtime implementation.
 
 func main() {
 	app := &cli.Command{
-		Name:  "mydocker",
-		Usage: usage,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "debug", Usage: "log at debug level"},
-			&cli.StringFlag{Name: "root", Value: "/var/lib/mydocker", Usage: "where mydocker keeps its images and containers"},
-		},
+		Name:   "mydocker",
+		Usage:  usage,
+		Flags:  rootFlags(),
 		Before: before,
 		Commands: []*cli.Command{
 			runCommand(),
@@ -81,6 +78,15 @@ func main() {
 	code := exitCode(app.Run(context.Background(), os.Args))
 	image.ReleaseLeases() // what this command held is recorded or used by now
 	os.Exit(code)
+}
+
+// rootFlags are mydocker's own flags, before the command: the API
+// server's in-process create (service.go) parses them too.
+func rootFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "debug", Usage: "log at debug level"},
+		&cli.StringFlag{Name: "root", Value: "/var/lib/mydocker", Usage: "where mydocker keeps its images and containers"},
+	}
 }
 
 // quietUsageErrors makes a usage error (an unknown flag, a bad value) an

@@ -16,7 +16,7 @@ func systemCommand() *cli.Command {
 	return &cli.Command{
 		Name:     "system",
 		Usage:    "manage mydocker",
-		Commands: []*cli.Command{systemDfCommand(), infoCommand(), systemPruneCommand()},
+		Commands: []*cli.Command{systemDfCommand(), infoCommand(), systemPruneCommand(), systemServiceCommand()},
 	}
 }
 

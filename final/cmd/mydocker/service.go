@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v3"
+	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/api"
+	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/monitor"
+	"github.com/mydocker/mydocker/final/state"
+)
+
+// systemServiceCommand serves docker's Engine API on a unix socket, as
+// podman system service does (issue 26): DOCKER_HOST=unix://PATH docker
+// ps. The server is a client of the same --root as the CLI; the
+// containers it starts have monitors of their own and outlive it.
+func systemServiceCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "service",
+		Usage:  "serve docker's Engine API on a unix socket (DOCKER_HOST=unix://PATH docker ...)",
+		Before: useRoot,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "H", Aliases: []string{"host"}, Value: api.DefaultHost, Usage: "the socket to listen on: unix:///PATH (made 0600)"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() > 0 {
+				return errors.New("system service: takes no arguments (the socket is --host unix:///PATH)")
+			}
+			l, err := api.Listen(cmd.String("H"))
+			if err != nil {
+				return err
+			}
+			reaper := newReaper()
+			srv := &api.Server{
+				Root: cmd.Root().String("root"), Version: version,
+				Hooks: api.Hooks{
+					Create: func(ctx context.Context, args []string) (*state.Container, error) {
+						return createFromAPI(ctx, cmd, args)
+					},
+					Start: func(st *state.Container) error {
+						_, err := startMonitor(cmd, monitor.Options{Start: st.ID, Spawned: reaper.add}, st.Security)
+						return err
+					},
+				},
+			}
+			ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			go reaper.run(ctx)
+			logrus.Infof("API listening on %s", cmd.String("H"))
+			return srv.Serve(ctx, l)
+		},
+	}
+}
+
+// createFromAPI runs create's own flag parsing and checks over args (the
+// API request as create's arguments, api.createArgs) and makes the
+// container, as "mydocker create" would, without printing its ID.
+func createFromAPI(ctx context.Context, service *cli.Command, args []string) (*state.Container, error) {
+	var made *state.Container
+	create := createCommand()
+	create.Action = func(ctx context.Context, cmd *cli.Command) error {
+		opts, err := prepareRun(ctx, cmd)
+		if err == nil {
+			made, err = container.Create(opts)
+		}
+		return err
+	}
+	app := &cli.Command{
+		Name: "mydocker", Flags: rootFlags(), Commands: []*cli.Command{create},
+		Writer: io.Discard, ErrWriter: io.Discard,
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
+	}
+	quietUsageErrors(app)
+	argv := []string{"mydocker", "--root", service.Root().String("root")}
+	if service.Root().Bool("debug") {
+		argv = append(argv, "--debug")
+	}
+	argv = append(append(argv, "create"), args...)
+	if err := app.Run(ctx, argv); err != nil {
+		return nil, err
+	}
+	return made, nil
+}
+
+// reaper waits for the monitors that the server started: they are its
+// children until it exits, and one that ends would stay a zombie.
+type reaper struct {
+	mu   sync.Mutex
+	pids map[int]bool
+}
+
+func newReaper() *reaper { return &reaper{pids: map[int]bool{}} }
+
+func (r *reaper) add(pid int) {
+	r.mu.Lock()
+	r.pids[pid] = true
+	r.mu.Unlock()
+}
+
+// run collects the monitors that have exited, every second, until ctx
+// ends. Each pid is waited for by itself: other children (a helper that
+// exec.Cmd runs and waits for) are not ours to take.
+func (r *reaper) run(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		r.mu.Lock()
+		for pid := range r.pids {
+			var ws unix.WaitStatus
+			if got, err := unix.Wait4(pid, &ws, unix.WNOHANG, nil); got == pid || err != nil {
+				delete(r.pids, pid)
+			}
+		}
+		r.mu.Unlock()
+	}
+}
