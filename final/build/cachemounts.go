@@ -55,6 +55,20 @@ func PruneCacheMounts(root string) ([]string, int64, error) {
 	return names, bytes, nil
 }
 
+// CacheMountsUsage is how many RUN cache mounts there are, and the bytes
+// their files take (system df's Build Cache).
+func CacheMountsUsage(root string) (int, int64) {
+	entries, err := os.ReadDir(cacheMountsDir(root))
+	if err != nil {
+		return 0, 0
+	}
+	var bytes int64
+	for _, e := range entries {
+		bytes += duOf(filepath.Join(cacheMountsDir(root), e.Name()))
+	}
+	return len(entries), bytes
+}
+
 // duOf is the size of the regular files under dir.
 func duOf(dir string) int64 {
 	var n int64

@@ -564,6 +564,14 @@ EOF2
 	echo "$output"
 	[[ "$output" =~ \#4\ \[3/8\]\ RUN\ --mount=type=bind,source=go.mod,target=go.mod\ cat\ go.mod\ \>\ /seen$'\n'\#4\ DONE ]]
 	[ "$(md run --rm --network none mounts cat /seen)" = 'module example.com/other' ]
+	# system df counts the step images and the cache under Build Cache,
+	# not under Images.
+	run md system df
+	echo "$output"
+	[[ "$(grep '^Images' <<<"$output" | tr -s ' ')" == "Images $(md images -q | wc -l) "* ]]
+	[[ "$(grep '^Build Cache' <<<"$output" | tr -s ' ')" =~ ^"Build Cache "[0-9]+" 0 "[0-9.]+B" "[0-9.]+B$ ]]
+	[[ "$(grep '^Build Cache' <<<"$output" | tr -s ' ')" != "Build Cache 0 "* ]]
+	[[ "$(grep '^Build Cache' <<<"$output" | tr -s ' ')" != *" 0B 0B" ]]
 	# builder prune keeps a warm cache; -a removes it too.
 	md builder prune -f >/dev/null
 	[ -n "$(ls -A "$MD_ROOT/build/cache-mounts")" ]

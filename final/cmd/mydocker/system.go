@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/build"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/state"
 	"github.com/mydocker/mydocker/final/volume"
@@ -57,9 +58,17 @@ func systemDfCommand() *cli.Command {
 					cFree += size
 				}
 			}
+			// A build's step images are its cache, as docker counts them:
+			// their layers are those of the images built (counted there),
+			// and the RUN cache mounts are the build cache's own bytes.
 			var iSize, iFree int64
-			iActive := 0
+			iActive, iCount, steps := 0, 0, 0
 			for _, img := range images {
+				if img.Intermediate && len(img.RepoTags) == 0 && !usedImages[img.ID] {
+					steps++
+					continue
+				}
+				iCount++
 				iSize += img.Size()
 				if usedImages[img.ID] {
 					iActive++
@@ -81,10 +90,11 @@ func systemDfCommand() *cli.Command {
 			}
 			w := newTable(0)
 			fmt.Fprintln(w, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
-			fmt.Fprintf(w, "Images\t%d\t%d\t%s\t%s\n", len(images), iActive, image.HumanSize(iSize), reclaimable(iFree, iSize))
+			fmt.Fprintf(w, "Images\t%d\t%d\t%s\t%s\n", iCount, iActive, image.HumanSize(iSize), reclaimable(iFree, iSize))
 			fmt.Fprintf(w, "Containers\t%d\t%d\t%s\t%s\n", len(states), cActive, image.HumanSize(cSize), reclaimable(cFree, cSize))
 			fmt.Fprintf(w, "Local Volumes\t%d\t%d\t%s\t%s\n", len(vols), vActive, image.HumanSize(vSize), reclaimable(vFree, vSize))
-			fmt.Fprintf(w, "Build Cache\t0\t0\t0B\t0B\n")
+			mounts, bSize := build.CacheMountsUsage(root)
+			fmt.Fprintf(w, "Build Cache\t%d\t0\t%s\t%s\n", steps+mounts, image.HumanSize(bSize), image.HumanSize(bSize))
 			return w.Flush()
 		},
 	}
