@@ -3,9 +3,11 @@ package oci
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/cgroups"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
@@ -55,7 +57,7 @@ func newCgroup(s *specs.Spec, id string) (cgroups.Manager, error) {
 }
 
 // resourcesOf is linux.resources in mydocker's terms. Check has refused
-// what there is no place for (block I/O, hugetlb, ...).
+// what there is no place for (block I/O, net_cls, rdma).
 func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	var res resources.Resources
 	if r == nil {
@@ -67,6 +69,12 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 		res.MemorySwap = deref(m.Swap)
 		res.Swappiness = m.Swappiness
 		res.DisableOOMKiller = m.DisableOOMKiller != nil && *m.DisableOOMKiller
+		if m.Kernel != nil {
+			// runc 1.1 on: Linux deprecated kernel memory limits (5.4)
+			// and dropped them (5.16); runc warns and goes on.
+			logrus.Warn("linux.resources.memory.kernel is ignored: kernel memory limits are gone from Linux")
+		}
+		res.KernelMemoryTCP = deref(m.KernelTCP)
 	}
 	if c := r.CPU; c != nil {
 		if c.Shares != nil {
@@ -81,6 +89,15 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 			res.CPURealtimePeriod = *c.RealtimePeriod
 		}
 		res.CPUSet, res.CPUMems = c.Cpus, c.Mems
+		res.CPUIdle = c.Idle
+	}
+	limits, err := hugepageLimits(r.HugepageLimits)
+	if err != nil {
+		return res, err
+	}
+	res.HugepageLimits = limits
+	if len(r.Unified) > 0 {
+		res.Unified = r.Unified
 	}
 	// runtime-spec 1.3 made the limit a pointer (nil: none).
 	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit > 0 {
@@ -92,6 +109,23 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	}
 	res.Devices = rules
 	return res, nil
+}
+
+// pageSize is a hugetlb page size as the kernel's file names spell it:
+// "2MB", "1GB", "64KB".
+var pageSize = regexp.MustCompile(`^[1-9][0-9]*[KMGTP]?B$`)
+
+// hugepageLimits checks linux.resources.hugepageLimits: a page size names
+// a cgroup file, so it may only be one.
+func hugepageLimits(list []specs.LinuxHugepageLimit) ([]resources.HugepageLimit, error) {
+	var limits []resources.HugepageLimit
+	for i, l := range list {
+		if !pageSize.MatchString(l.Pagesize) {
+			return nil, fmt.Errorf("config.json: linux.resources.hugepageLimits[%d]: page size %q is not a size such as 2MB or 1GB", i, l.Pagesize)
+		}
+		limits = append(limits, resources.HugepageLimit{PageSize: l.Pagesize, Limit: l.Limit})
+	}
+	return limits, nil
 }
 
 // withImpliedDevices adds to an allow list what every container may use:

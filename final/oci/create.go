@@ -107,6 +107,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	}
 	cfg := initConfig{ID: c.ID, Bundle: c.Bundle, Rootfs: rootfsOf(c.Bundle, s), Spec: s,
 		NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring, InUserNS: hasNamespace(s, specs.UserNamespace)}
+	if s.Process != nil {
+		cfg.AppArmor = appArmorProfile(s.Process.ApparmorProfile)
+	}
 	if ns, ok := namespace(s, specs.CgroupNamespace); ok && ns.Path == "" {
 		cfg.NewCgroupNS = true
 		plan.clone &^= unix.CLONE_NEWCGROUP

@@ -8,6 +8,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 
 	"github.com/mydocker/mydocker/final/rootfs"
+	"github.com/mydocker/mydocker/final/seccomp"
 )
 
 // SpecVersion is the runtime-spec version this runtime implements: the
@@ -34,6 +35,9 @@ func Features() features.Features {
 		OCIVersionMax: SpecVersion,
 		Hooks:         []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"},
 		MountOptions:  mountOptions,
+		// As runc: the libseccomp the filters are compiled with. No
+		// annotation of a config changes what this runtime does.
+		Annotations: map[string]string{"io.github.seccomp.libseccomp.version": seccomp.LibraryVersion()},
 		Linux: &features.Linux{
 			Namespaces:   namespaces,
 			Capabilities: caps,
@@ -44,9 +48,11 @@ func Features() features.Features {
 					"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"},
 				Operators: []string{"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
 					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"},
-				Archs: []string{"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"},
+				Archs: seccomp.Archs(),
 			},
-			Apparmor:        &features.Apparmor{Enabled: &no},
+			// AppArmor profiles are applied where the kernel has AppArmor
+			// and ignored where not, as runc does (apparmor.go).
+			Apparmor:        &features.Apparmor{Enabled: &yes},
 			Selinux:         &features.Selinux{Enabled: &no},
 			IntelRdt:        &features.IntelRdt{Enabled: &no},
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &no}},

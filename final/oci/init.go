@@ -32,6 +32,9 @@ type initConfig struct {
 	// root (a namespace made at clone would be rooted where create was).
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
 	InUserNS    bool `json:"inUserNS,omitempty"`
+	// AppArmor is the profile to apply: process.apparmorProfile where the
+	// host has AppArmor (create reads the host's /sys), else "".
+	AppArmor string `json:"appArmor,omitempty"`
 }
 
 const (
@@ -116,8 +119,10 @@ func initContainer(sync *os.File) error {
 		if err = wait(); err == nil {
 			os.Exit(0) // nothing to run: the container stops
 		}
-	} else {
-		err = confineAndExec(p, cfg.Seccomp, caps, wait)
+	} else if err = setProcAttrs(s); err == nil {
+		if err = applyAppArmor(cfg.AppArmor); err == nil {
+			err = confineAndExec(p, cfg.Seccomp, caps, wait)
+		}
 	}
 	if ready {
 		fmt.Fprintf(os.Stderr, "mydocker-runc: %v\n", err)

@@ -13,7 +13,11 @@ import (
 // could be sent to another file (CVE-2025-52881). "self" is followed (a
 // procfs link to our pid, in the procfs's own PID namespace), no other
 // symlink, magic link or mount.
-func writeProcSelf(name, value string) error {
+func writeProcSelf(name, value string) error { return writeProc("self/"+name, value) }
+
+// writeProc writes the file name, relative to the procfs's root, as
+// writeProcSelf does.
+func writeProc(name, value string) error {
 	proc, err := openProcfs()
 	if err != nil {
 		return err
@@ -23,17 +27,17 @@ func writeProcSelf(name, value string) error {
 		Flags:   unix.O_WRONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NOFOLLOW,
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV,
 	}
-	fd, err := unix.Openat2(proc, "self/"+name, &how)
+	fd, err := unix.Openat2(proc, name, &how)
 	if err != nil {
-		return fmt.Errorf("open /proc/self/%s: %w", name, err)
+		return fmt.Errorf("open /proc/%s: %w", name, err)
 	}
 	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
 	if err := checkProcfs(fd); err != nil {
-		return fmt.Errorf("/proc/self/%s: %w", name, err)
+		return fmt.Errorf("/proc/%s: %w", name, err)
 	}
 	if _, err := f.WriteString(value); err != nil {
-		return fmt.Errorf("write /proc/self/%s: %w", name, err)
+		return fmt.Errorf("write /proc/%s: %w", name, err)
 	}
 	return nil
 }

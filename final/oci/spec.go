@@ -72,36 +72,24 @@ func Check(s *specs.Spec) error {
 	checks := []unsupported{
 		{l.MountLabel != "", "linux.mountLabel", "SELinux is not supported"},
 		{l.IntelRdt != nil, "linux.intelRdt", "Intel RDT is not supported"},
-		{l.Personality != nil, "linux.personality", "not supported"},
 		{len(l.TimeOffsets) > 0, "linux.timeOffsets", "time namespaces are not supported"},
 		{l.Seccomp != nil && l.Seccomp.ListenerPath != "", "linux.seccomp.listenerPath", "seccomp notify is not supported"},
 	}
 	if p := s.Process; p != nil {
 		checks = append(checks,
-			unsupported{p.ApparmorProfile != "", "process.apparmorProfile", "AppArmor is not supported"},
 			unsupported{p.SelinuxLabel != "", "process.selinuxLabel", "SELinux is not supported"},
-			unsupported{p.Scheduler != nil, "process.scheduler", "not supported"},
-			unsupported{p.IOPriority != nil, "process.ioPriority", "not supported"},
 			unsupported{p.ExecCPUAffinity != nil, "process.execCPUAffinity", "not supported"},
 		)
 	}
 	if r := l.Resources; r != nil {
 		checks = append(checks,
 			unsupported{r.BlockIO != nil, "linux.resources.blockIO", "block I/O limits are not supported"},
-			unsupported{len(r.HugepageLimits) > 0, "linux.resources.hugepageLimits", "hugetlb limits are not supported"},
 			unsupported{r.Network != nil, "linux.resources.network", "net_cls/net_prio are not supported"},
 			unsupported{len(r.Rdma) > 0, "linux.resources.rdma", "not supported"},
-			unsupported{len(r.Unified) > 0, "linux.resources.unified", "not supported"},
 		)
-		if m := r.Memory; m != nil {
-			checks = append(checks,
-				unsupported{m.Kernel != nil, "linux.resources.memory.kernel", "kernel memory limits are gone from Linux (5.16 on)"},
-				unsupported{m.KernelTCP != nil, "linux.resources.memory.kernelTCP", "kernel memory limits are not supported"},
-			)
-		}
-		if c := r.CPU; c != nil {
-			checks = append(checks, unsupported{c.Idle != nil, "linux.resources.cpu.idle", "not supported"})
-		}
+	}
+	if err := checkProcAttrs(s); err != nil {
+		return fmt.Errorf("config.json: %w", err)
 	}
 	for _, ns := range l.Namespaces {
 		if _, ok := namespaceFlags[ns.Type]; !ok {

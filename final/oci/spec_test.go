@@ -15,19 +15,21 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 	base := func() *specs.Spec { return DefaultSpec() }
 	require.NoError(t, Check(base()))
 	cases := map[string]func(*specs.Spec){
-		"ociVersion":                    func(s *specs.Spec) { s.Version = "invalid" },
-		"root.path":                     func(s *specs.Spec) { s.Root = nil },
-		"linux.mountLabel":              func(s *specs.Spec) { s.Linux.MountLabel = "x" },
-		"process.apparmorProfile":       func(s *specs.Spec) { s.Process.ApparmorProfile = "p" },
-		"linux.resources.blockIO":       func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
-		"linux.resources.memory.kernel": func(s *specs.Spec) { k := int64(1); s.Linux.Resources.Memory = &specs.LinuxMemory{Kernel: &k} },
+		"ociVersion":              func(s *specs.Spec) { s.Version = "invalid" },
+		"root.path":               func(s *specs.Spec) { s.Root = nil },
+		"linux.mountLabel":        func(s *specs.Spec) { s.Linux.MountLabel = "x" },
+		"linux.resources.blockIO": func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
 		"linux.namespaces": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
 		},
-		"linux.devices[0]":               func(s *specs.Spec) { s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/x", Type: "z"}} },
-		"linux.seccomp.listenerPath":     func(s *specs.Spec) { s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: "/x"} },
-		"process.scheduler":              func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{} },
-		"linux.resources.hugepageLimits": func(s *specs.Spec) { s.Linux.Resources.HugepageLimits = []specs.LinuxHugepageLimit{{}} },
+		"linux.devices[0]":           func(s *specs.Spec) { s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/x", Type: "z"}} },
+		"linux.seccomp.listenerPath": func(s *specs.Spec) { s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: "/x"} },
+		"process.scheduler":          func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{} },
+		"linux.personality":          func(s *specs.Spec) { s.Linux.Personality = &specs.LinuxPersonality{Domain: "PER_BSD"} },
+		"process.ioPriority": func(s *specs.Spec) {
+			s.Process.IOPriority = &specs.LinuxIOPriority{Class: "IOPRIO_CLASS_RT", Priority: 8}
+		},
+		"process.execCPUAffinity": func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0"} },
 	}
 	for field, change := range cases {
 		s := base()
@@ -36,6 +38,71 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		if assert.Error(t, err, field) {
 			assert.Contains(t, err.Error(), field)
 		}
+	}
+}
+
+// What real clients send and runc honours or tolerates passes Check:
+// the kubelet's hugepage limits and unified keys, containerd's and
+// podman's AppArmor profiles, kernel memory, cpu.idle, and the process
+// attributes set by init.
+func TestCheckAcceptsWhatRuncHonours(t *testing.T) {
+	s := DefaultSpec()
+	k, idle := int64(1<<20), int64(1)
+	s.Linux.Resources.HugepageLimits = []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 0}, {Pagesize: "1GB", Limit: 0}}
+	s.Linux.Resources.Unified = map[string]string{"memory.oom.group": "1"}
+	s.Linux.Resources.Memory = &specs.LinuxMemory{Kernel: &k, KernelTCP: &k}
+	s.Linux.Resources.CPU = &specs.LinuxCPU{Idle: &idle}
+	s.Linux.Personality = &specs.LinuxPersonality{Domain: specs.PerLinux32, Flags: []specs.LinuxPersonalityFlag{"x"}}
+	s.Process.ApparmorProfile = "cri-containerd.apparmor.d"
+	s.Process.Scheduler = &specs.Scheduler{Policy: specs.SchedBatch, Nice: 5, Flags: []specs.LinuxSchedulerFlag{specs.SchedFlagResetOnFork}}
+	s.Process.IOPriority = &specs.LinuxIOPriority{Class: specs.IOPRIO_CLASS_IDLE, Priority: 7}
+	require.NoError(t, Check(s))
+}
+
+func TestProcAttrs(t *testing.T) {
+	attr, err := schedAttr(&specs.Scheduler{Policy: specs.SchedFIFO, Priority: 10, Flags: []specs.LinuxSchedulerFlag{specs.SchedFlagResetOnFork}})
+	require.NoError(t, err)
+	assert.Equal(t, uint32(unix.SCHED_FIFO), attr.Policy)
+	assert.Equal(t, uint32(10), attr.Priority)
+	assert.Equal(t, uint64(unix.SCHED_FLAG_RESET_ON_FORK), attr.Flags)
+	assert.Equal(t, uint32(unix.SizeofSchedAttr), attr.Size)
+	for _, bad := range []specs.Scheduler{
+		{Policy: "SCHED_X"},
+		{Policy: specs.SchedOther, Nice: 20},
+		{Policy: specs.SchedOther, Priority: 1},
+		{Policy: specs.SchedFIFO, Runtime: 1},
+		{Policy: specs.SchedOther, Flags: []specs.LinuxSchedulerFlag{"SCHED_FLAG_X"}},
+	} {
+		_, err := schedAttr(&bad)
+		assert.Error(t, err, bad)
+	}
+	prio, err := ioprio(&specs.LinuxIOPriority{Class: specs.IOPRIO_CLASS_BE, Priority: 4})
+	require.NoError(t, err)
+	assert.Equal(t, 2<<13|4, prio)
+	_, err = ioprio(&specs.LinuxIOPriority{Class: "IOPRIO_CLASS_NONE"})
+	assert.Error(t, err)
+	v, err := personality(&specs.LinuxPersonality{Domain: specs.PerLinux32})
+	require.NoError(t, err)
+	assert.Equal(t, uintptr(8), v)
+}
+
+func TestResourcesOfHugepagesAndUnified(t *testing.T) {
+	k, tcp, idle := int64(1), int64(4096), int64(1)
+	res, err := resourcesOf(&specs.LinuxResources{
+		HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 4 << 20}, {Pagesize: "1GB"}},
+		Unified:        map[string]string{"memory.high": "max"},
+		Memory:         &specs.LinuxMemory{Kernel: &k, KernelTCP: &tcp},
+		CPU:            &specs.LinuxCPU{Idle: &idle},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []resources.HugepageLimit{{PageSize: "2MB", Limit: 4 << 20}, {PageSize: "1GB"}}, res.HugepageLimits)
+	assert.Equal(t, map[string]string{"memory.high": "max"}, res.Unified)
+	assert.Equal(t, int64(4096), res.KernelMemoryTCP)
+	assert.Equal(t, &idle, res.CPUIdle)
+	assert.True(t, res.HugetlbNeeded())
+	for _, bad := range []string{"", "2", "../2MB", "2MB/x", "0MB", "2mb"} {
+		_, err := resourcesOf(&specs.LinuxResources{HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: bad}}})
+		assert.Error(t, err, bad)
 	}
 }
 

@@ -153,7 +153,7 @@ ctd_run() { ctd run --runc-binary "$MYDOCKER_RUNC" --runc-root "$CTD/runc" "$@";
 	[ -z "$(ctd container ls -q)" ]
 }
 
-@test "final: containerd: CRI (crictl): a pod sandbox, a container in it, exec, logs, stop, rmp" {
+@test "final: containerd: CRI (crictl): a pod sandbox, a container in it with the kubelet's hugepage limits and unified, exec, logs, stop, rmp" {
 	[ -x "${CRICTL:-}" ] || skip "crictl is not built (scripts/test.sh builds it from sigs.k8s.io/cri-tools)"
 	cri() { "$CRICTL" --config /dev/null --runtime-endpoint "unix://$CTD/containerd.sock" --image-endpoint "unix://$CTD/containerd.sock" --timeout 30s "$@"; }
 	cat >"$BATS_TEST_TMPDIR/pod.json" <<JSON
@@ -161,10 +161,22 @@ ctd_run() { ctd run --runc-binary "$MYDOCKER_RUNC" --runc-root "$CTD/runc" "$@";
  "log_directory": "$BATS_TEST_TMPDIR/logs",
  "linux": {"security_context": {"namespace_options": {"network": 2}}}}
 JSON
+	# What the kubelet adds to every container: a hugepage limit of 0 for
+	# each page size of the host, and on cgroup v2 (kubelet 1.32 on)
+	# memory.oom.group through unified (issue 27).
+	local hugepages= d kb unified=
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[ -d "$d" ] || continue
+		kb=${d##*hugepages-} kb=${kb%kB}
+		if ((kb >= 1048576)); then kb=$((kb / 1048576))GB; elif ((kb >= 1024)); then kb=$((kb / 1024))MB; else kb=${kb}KB; fi
+		hugepages="$hugepages{\"page_size\": \"$kb\", \"limit\": 0},"
+	done
+	cgroup_v2 && unified='"unified": {"memory.oom.group": "1"},'
 	cat >"$BATS_TEST_TMPDIR/ctr.json" <<JSON
 {"metadata": {"name": "c1"}, "image": {"image": "docker.io/library/mydocker-pause:1"},
  "command": ["sh", "-c", "echo hello from cri; trap 'echo bye; exit 0' TERM; while :; do sleep 0.1; done"],
- "log_path": "c1.log", "linux": {}}
+ "log_path": "c1.log",
+ "linux": {"resources": {$unified "hugepage_limits": [${hugepages%,}]}}}
 JSON
 	pod=$(cri runp --runtime mydocker "$BATS_TEST_TMPDIR/pod.json")
 	[ -n "$pod" ]
@@ -179,6 +191,10 @@ JSON
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "in exec" ]
+	if cgroup_v2; then
+		run --separate-stderr cri exec "$cid" cat /sys/fs/cgroup/memory.oom.group
+		[ "$output" = 1 ]
+	fi
 	run --separate-stderr cri exec --sync "$cid" sh -c 'exit 3'
 	[ "$status" -ne 0 ] # crictl says "exited with 3"
 	for _ in $(seq 50); do cri logs "$cid" 2>/dev/null | grep -q "hello from cri" && break; sleep 0.1; done

@@ -286,9 +286,204 @@ SH
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"ociVersionMax": "1.2.1"'* ]]
 	[[ "$output" == *'"prestart"'* ]]
+	# As runc's: annotations, every architecture libseccomp has, AppArmor.
+	[[ "$output" == *'"io.github.seccomp.libseccomp.version": "'[0-9]* ]]
+	[[ "$output" == *'"SCMP_ARCH_PPC64LE"'* ]]
+	[[ "$output" == *'"apparmor": {'*'"enabled": true'* ]]
 	run rt --version
 	[[ "$output" == *"mydocker-runc version"* ]]
 	[[ "$output" == *"spec: 1.2.1"* ]]
+}
+
+# --- issue 27: the fields real clients send (kubelet through CRI,
+# containerd, podman), honoured or tolerated as runc 1.2-1.4 does.
+
+# resources JSON: adds to linux.resources, after the device rules.
+resources() {
+	sed -i "s#\"pids\": {\"limit\": 50}#\"pids\": {\"limit\": 50}, $1#" "$BUNDLE/config.json"
+}
+
+# process JSON: adds to process.
+process() {
+	sed -i "s#\"noNewPrivileges\": true#\"noNewPrivileges\": true, $1#" "$BUNDLE/config.json"
+}
+
+# try_create ID: create, with its status and output in $status and
+# $output as run sets them. Not through run: a container's init keeps the
+# stdout it was given until it ends, and run would wait for it.
+try_create() {
+	status=0
+	rt create --bundle "$BUNDLE" "$1" >"$BATS_TEST_TMPDIR/create.out" 2>&1 || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/create.out")
+	echo "create $1: $status: $output"
+}
+
+# cgroup_file ID NAME: the host's path of the container's cgroup file NAME
+# (its cgroup is mydocker-runc/ID, in whichever hierarchy has the file).
+cgroup_file() {
+	local mount
+	for mount in $(findmnt -n -l -t cgroup,cgroup2 -o TARGET); do
+		if [ -e "$mount/mydocker-runc/$1/$2" ]; then
+			echo "$mount/mydocker-runc/$1/$2"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# page_sizes: the host's hugepage sizes as hugetlb's files name them
+# (hugepages-2048kB is 2MB), one a line.
+page_sizes() {
+	local d kb
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[ -d "$d" ] || continue
+		kb=${d##*hugepages-}
+		kb=${kb%kB}
+		if ((kb >= 1048576)); then
+			echo "$((kb / 1048576))GB"
+		elif ((kb >= 1024)); then
+			echo "$((kb / 1024))MB"
+		else
+			echo "${kb}KB"
+		fi
+	done
+}
+
+# has_hugetlb: a hugetlb controller mydocker-runc can use: a v1 hierarchy,
+# or in the cgroup2 hierarchy (v2's, or a hybrid host's unified one).
+has_hugetlb() {
+	findmnt -n -l -t cgroup -o OPTIONS | grep -qw hugetlb && return 0
+	local mount
+	for mount in $(findmnt -n -l -t cgroup2 -o TARGET); do
+		grep -qw hugetlb "$mount/cgroup.controllers" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+@test "final: oci: hugepageLimits: 0 for every page size of the host (the kubelet's) passes; above 0 is written where hugetlb exists, refused where not" {
+	sizes=$(page_sizes)
+	[ -n "$sizes" ] || skip "this kernel has no hugepages (/sys/kernel/mm/hugepages is empty)"
+	config sleep 100
+	limits=
+	for size in $sizes; do limits="$limits{\"pageSize\": \"$size\", \"limit\": 0},"; done
+	resources "\"hugepageLimits\": [${limits%,}]"
+	rt create --bundle "$BUNDLE" h1
+	if has_hugetlb; then
+		for size in $sizes; do
+			file=$(cgroup_file h1 "hugetlb.$size.max" || cgroup_file h1 "hugetlb.$size.limit_in_bytes")
+			[ "$(cat "$file")" = 0 ]
+		done
+	fi
+	rt delete --force h1
+	first=$(echo "$sizes" | head -n 1)
+	config sleep 100
+	resources "\"hugepageLimits\": [{\"pageSize\": \"$first\", \"limit\": 8388608}]"
+	try_create h2
+	if has_hugetlb; then
+		[ "$status" -eq 0 ]
+		file=$(cgroup_file h2 "hugetlb.$first.max" || cgroup_file h2 "hugetlb.$first.limit_in_bytes")
+		[ "$(cat "$file")" = 8388608 ]
+		rt delete --force h2
+	else
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"no hugetlb cgroup controller"* ]]
+	fi
+	# A page size is a file name: nothing else passes.
+	config true
+	resources '"hugepageLimits": [{"pageSize": "../2MB", "limit": 0}]'
+	try_create h3
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"page size"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: linux.resources.unified on cgroup v2: the kubelet's memory.oom.group and MemoryQoS written raw, keys checked as runc" {
+	cgroup_v2 || skip "the container's hierarchy here is not cgroup v2 (unified is refused on v1 and hybrid hosts, as runc; the cgroup v2 VM runs this)"
+	config sleep 100
+	resources '"unified": {"memory.oom.group": "1", "memory.high": "50331648", "memory.min": "1048576"}'
+	rt create --bundle "$BUNDLE" u1
+	[ "$(cat "$(cgroup_file u1 memory.oom.group)")" = 1 ]
+	[ "$(cat "$(cgroup_file u1 memory.high)")" = 50331648 ]
+	[ "$(cat "$(cgroup_file u1 memory.min)")" = 1048576 ]
+	rt delete --force u1
+	for key in ../memory.max memory/x oomgroup rdma.max-nonesuch; do
+		config true
+		resources "\"unified\": {\"$key\": \"1\"}"
+		try_create u2
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"unified resource"* ]]
+	done
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: linux.resources.unified is refused on cgroup v1 and hybrid hosts, as runc" {
+	cgroup_v2 && skip "cgroup v2 host: unified is honoured (the test above)"
+	config true
+	resources '"unified": {"memory.oom.group": "1"}'
+	try_create u3
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot use unified on cgroup v1"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: cpu.idle written; memory.kernel ignored with a warning and kernelTCP tolerated, as runc" {
+	config sleep 100
+	resources '"cpu": {"idle": 1}, "memory": {"limit": 67108864, "kernel": 67108864, "kernelTCP": 16777216}'
+	sed -i 's#, "memory": {"limit": 67108864}}#}#' "$BUNDLE/config.json"
+	try_create i1
+	if ! find /sys/fs/cgroup -maxdepth 3 -name cpu.idle | grep -q .; then
+		[ "$status" -eq 125 ] # a kernel before 5.15: cpu.idle cannot be set
+		[[ "$output" == *"cpu.idle"* ]]
+		return 0
+	fi
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"memory.kernel is ignored"* ]]
+	[ "$(cat "$(cgroup_file i1 cpu.idle)")" = 1 ]
+	if tcp=$(cgroup_file i1 memory.kmem.tcp.limit_in_bytes); then
+		[ "$(cat "$tcp")" = 16777216 ]
+	fi
+	rt delete --force i1
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: process.apparmorProfile is applied where the kernel has AppArmor, ignored where not (as runc)" {
+	config sh -c 'cat /proc/self/attr/current 2>/dev/null; echo ran'
+	process '"apparmorProfile": "containers-default-0.50.0"'
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		# podman's profile is loaded by podman; one nobody loaded must
+		# stop the container rather than leave it unconfined.
+		sed -i 's/containers-default-0.50.0/mydocker-no-such-profile/' "$BUNDLE/config.json"
+		run rt run --bundle "$BUNDLE" a1
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"AppArmor profile"* ]]
+		[[ "$output" != *ran* ]]
+	else
+		run rt run --bundle "$BUNDLE" a1
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *ran* ]]
+	fi
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: linux.personality, process.scheduler and process.ioPriority are the program's, set just before its exec" {
+	config sh -c 'uname -m; cat /proc/self/personality; set -- $(cat /proc/self/stat); echo nice=${19} policy=${41}; ionice -p $$'
+	process '"scheduler": {"policy": "SCHED_BATCH", "nice": 5}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+	sed -i 's#"namespaces"#"personality": {"domain": "LINUX32"}, "namespaces"#' "$BUNDLE/config.json"
+	run rt run --bundle "$BUNDLE" p1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == i?86 ]] # LINUX32: uname says a 32-bit machine
+	[ "${lines[1]}" = 00000008 ]
+	[ "${lines[2]}" = "nice=5 policy=3" ] # SCHED_BATCH
+	[[ "${lines[3]}" == *"best-effort"*"6"* ]]
+	# runc's validation: a priority is for SCHED_FIFO and SCHED_RR only.
+	config true
+	process '"scheduler": {"policy": "SCHED_OTHER", "priority": 3}'
+	try_create p2
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"process.scheduler.priority"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
 }
 
 # --- issue 20: what a container can reach of the host through mydocker-runc.

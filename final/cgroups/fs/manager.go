@@ -99,6 +99,13 @@ func (m *Manager) Set(res *resources.Resources) error {
 			return fmt.Errorf("set %s limits: %w", s.Name(), err)
 		}
 	}
+	if err := m.setHugetlb(res); err != nil {
+		return fmt.Errorf("set hugetlb limits: %w", err)
+	}
+	if len(res.Unified) > 0 {
+		// runc's refusal, word for word: the keys are cgroup v2 files.
+		return errors.New("invalid configuration: cannot use unified on cgroup v1")
+	}
 	if m.all {
 		return m.joinTheRest()
 	}

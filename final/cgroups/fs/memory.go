@@ -14,7 +14,9 @@ type memory struct{}
 
 func (*memory) Name() string { return "memory" }
 
-func (*memory) Configured(res *resources.Resources) bool { return res.HasMemory() }
+func (*memory) Configured(res *resources.Resources) bool {
+	return res.HasMemory() || res.KernelMemoryTCP != 0
+}
 
 func (*memory) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
@@ -57,9 +59,25 @@ func (*memory) Set(mount, path string, res *resources.Resources) error {
 		}
 	}
 	if res.DisableOOMKiller {
-		return fscommon.WriteFile(dir, "memory.oom_control", "1")
+		if err := fscommon.WriteFile(dir, "memory.oom_control", "1"); err != nil {
+			return err
+		}
 	}
-	return nil
+	return setKernelTCP(dir, res.KernelMemoryTCP)
+}
+
+// setKernelTCP writes the limit of the kernel's TCP buffers where the
+// kernel still has the file, and ignores it where not, as runc does with
+// kernel memory: Linux deprecated kmem limits (5.4) and may drop them.
+func setKernelTCP(dir string, limit int64) error {
+	const name = "memory.kmem.tcp.limit_in_bytes"
+	if limit == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+		return nil
+	}
+	return fscommon.WriteFile(dir, name, strconv.FormatInt(limit, 10))
 }
 
 // raisesMemsw reports whether limit is above the cgroup's memsw limit now.

@@ -18,6 +18,11 @@ func setCPU(dir string, res *resources.Resources) error {
 			return err
 		}
 	}
+	if res.CPUIdle != nil {
+		if err := fscommon.WriteFile(dir, "cpu.idle", strconv.FormatInt(*res.CPUIdle, 10)); err != nil {
+			return err
+		}
+	}
 	if res.CPURealtimeRuntime != 0 || res.CPURealtimePeriod != 0 {
 		return errors.New("real-time CPU limits: cgroup v2 has no such setting")
 	}

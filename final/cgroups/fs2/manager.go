@@ -35,7 +35,10 @@ func (m *Manager) dir() string { return filepath.Join(m.root, m.path) }
 // Set creates the cgroup, with the controllers it needs enabled in every
 // ancestor, and writes its limits.
 func (m *Manager) Set(res *resources.Resources) error {
-	names := controllersFor(res)
+	names, hugetlb, err := m.controllersFor(res)
+	if err != nil {
+		return err
+	}
 	for try := 1; ; try++ {
 		m.enableAccounting()
 		if err := m.enableControllers(names); err != nil {
@@ -66,7 +69,43 @@ func (m *Manager) Set(res *resources.Resources) error {
 			return err
 		}
 	}
-	return nil
+	if hugetlb {
+		if err := SetHugetlb(m.dir(), res.HugepageLimits); err != nil {
+			return err
+		}
+	}
+	return setUnified(m.dir(), res.Unified)
+}
+
+// controllersFor lists the controllers res needs, checked against those
+// the hierarchy has where a bundle may name any (unified) or ask for one
+// that may be missing (hugetlb); hugetlb says whether its limits are
+// written.
+func (m *Manager) controllersFor(res *resources.Resources) (names []string, hugetlb bool, err error) {
+	names = controllersFor(res)
+	if len(res.HugepageLimits) == 0 && len(res.Unified) == 0 {
+		return names, false, nil
+	}
+	available, err := fscommon.ReadFile(m.root, "cgroup.controllers")
+	if err != nil {
+		return nil, false, err
+	}
+	if hugetlb, err = wantsHugetlb(available, res); err != nil {
+		return nil, false, err
+	}
+	if hugetlb {
+		names = append(names, "hugetlb")
+	}
+	more, err := unifiedControllers(available, res.Unified)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, c := range more {
+		if !contains(names, c) {
+			names = append(names, c)
+		}
+	}
+	return names, hugetlb, nil
 }
 
 // Apply moves pid into the cgroup, if Set made one.

@@ -54,6 +54,35 @@ type Resources struct {
 	CPURealtimePeriod  uint64 `json:"cpuRealtimePeriod,omitempty"`
 	// CPUMems is the list of memory nodes, such as "0".
 	CPUMems string `json:"cpuMems,omitempty"`
+	// CPUIdle is cpu.idle: 1 schedules the cgroup as SCHED_IDLE.
+	CPUIdle *int64 `json:"cpuIdle,omitempty"`
+	// KernelMemoryTCP is v1's memory.kmem.tcp.limit_in_bytes; v2 has
+	// no such file (its memory.max counts socket buffers).
+	KernelMemoryTCP int64 `json:"kernelMemoryTCP,omitempty"`
+	// HugepageLimits are hugetlb limits, one per page size.
+	HugepageLimits []HugepageLimit `json:"hugepageLimits,omitempty"`
+	// Unified are raw cgroup v2 files to write, name -> value, after
+	// every other limit (linux.resources.unified).
+	Unified map[string]string `json:"unified,omitempty"`
+}
+
+// HugepageLimit is the most memory, in bytes, that the cgroup may use in
+// pages of PageSize, named as the kernel's hugetlb files name it ("2MB").
+type HugepageLimit struct {
+	PageSize string `json:"pageSize"`
+	Limit    uint64 `json:"limit"`
+}
+
+// HugetlbNeeded reports whether a hugetlb limit is more than 0. A limit
+// of 0 where the host has no hugetlb controller is no limit lost: the
+// kubelet sends one for every page size of the host, whatever it has.
+func (r *Resources) HugetlbNeeded() bool {
+	for _, l := range r.HugepageLimits {
+		if l.Limit != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // HasMemory reports whether any memory limit is set.
@@ -63,7 +92,7 @@ func (r *Resources) HasMemory() bool {
 
 // HasCPU reports whether any limit of the cpu controller is set.
 func (r *Resources) HasCPU() bool {
-	return r.CPUShares != 0 || r.NanoCPUs != 0 || r.CPUQuota != 0 || r.CPUPeriod != 0 || r.CPURealtimeRuntime != 0 || r.CPURealtimePeriod != 0
+	return r.CPUShares != 0 || r.NanoCPUs != 0 || r.CPUQuota != 0 || r.CPUPeriod != 0 || r.CPURealtimeRuntime != 0 || r.CPURealtimePeriod != 0 || r.CPUIdle != nil
 }
 
 // QuotaAndPeriod are the CFS quota and period to write, from the spec's
@@ -119,12 +148,13 @@ func ParsePidsLimit(s string) (int64, error) {
 	return n, nil
 }
 
-// IsEmpty reports whether no limit is set.
 // HasLimits reports whether any limit but the device rules is set.
 func (r *Resources) HasLimits() bool {
-	return r.HasMemory() || r.HasCPU() || r.CPUSet != "" || r.CPUMems != "" || r.PidsLimit != 0
+	return r.HasMemory() || r.HasCPU() || r.CPUSet != "" || r.CPUMems != "" || r.PidsLimit != 0 ||
+		r.KernelMemoryTCP != 0 || len(r.HugepageLimits) > 0 || len(r.Unified) > 0
 }
 
+// IsEmpty reports whether no limit is set.
 func (r *Resources) IsEmpty() bool {
 	return !r.HasLimits() && r.Devices == nil
 }

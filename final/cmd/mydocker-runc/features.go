@@ -20,7 +20,9 @@ func featuresCommand() *cli.Command {
 		Name:  "features",
 		Usage: "print what this runtime supports (the spec's features JSON)",
 		Action: func(context.Context, *cli.Command) error {
-			return printJSON(oci.Features())
+			f := oci.Features()
+			f.Annotations["org.mydocker.runc.version"] = version
+			return printJSON(f)
 		},
 	}
 }
