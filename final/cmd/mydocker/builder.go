@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/mydocker/mydocker/final/build"
+	"github.com/mydocker/mydocker/final/image"
 )
 
 // The build cache is the build's step images (untagged, intermediate)
@@ -58,29 +59,13 @@ func pruneBuildCache(cmd *cli.Command, all bool) (pruned, error) {
 	p := pruned{heading: "Deleted build cache objects:"}
 	root := cmd.Root().String("root")
 	build.Tidy(root)
-	images := imageStore(cmd)
-	used, err := usedImages(cmd)
+	var err error
+	_, p.lines, p.bytes, err = pruneImagesWhere(cmd, func(img *image.Image, hasChildren bool) bool {
+		return img.Intermediate && len(img.RepoTags) == 0 && len(img.RepoDigests) == 0 && (all || !hasChildren)
+	})
 	if err != nil {
 		return p, err
 	}
-	list, err := images.List()
-	if err != nil {
-		return p, err
-	}
-	children := parents(list)
-	removed := map[string]bool{}
-	for _, img := range list {
-		if !img.Intermediate || len(img.RepoTags) > 0 || len(img.RepoDigests) > 0 || used[img.ID] || removed[img.ID] || (!all && children[img.ID]) {
-			continue
-		}
-		removeForPrune(images, img.ID, imageUsers(cmd), removed)
-	}
-	for _, img := range list {
-		if removed[img.ID] {
-			p.lines = append(p.lines, img.ID)
-		}
-	}
-	p.bytes = freedLayers(images, list, removed)
 	if all {
 		if _, err := build.CacheOf(root).Prune(func(string) bool { return false }); err != nil {
 			return p, err

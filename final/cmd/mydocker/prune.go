@@ -122,26 +122,42 @@ func pruneContainers(cmd *cli.Command) (pruned, error) {
 // build cache's entries of the images removed go with them.
 func pruneImages(cmd *cli.Command, all bool) (pruned, error) {
 	p := pruned{heading: "Deleted Images:"}
+	var err error
+	p.lines, _, p.bytes, err = pruneImagesWhere(cmd, func(img *image.Image, hasChildren bool) bool {
+		return (all || len(img.RepoTags) == 0) && !(len(img.RepoTags) == 0 && hasChildren)
+	})
+	pruneStaleCache(cmd)
+	return p, err
+}
+
+// pruneImagesWhere removes each image that no container uses and that
+// goes says may go (hasChildren: another image was made on it), with
+// the parents Remove takes along: the lines of what it removed (rmi's),
+// the IDs removed, and the bytes of the layers that went.
+func pruneImagesWhere(cmd *cli.Command, goes func(img *image.Image, hasChildren bool) bool) (lines, ids []string, bytes int64, err error) {
 	images := imageStore(cmd)
 	used, err := usedImages(cmd)
 	if err != nil {
-		return p, err
+		return nil, nil, 0, err
 	}
 	list, err := images.List()
 	if err != nil {
-		return p, err
+		return nil, nil, 0, err
 	}
 	children := parents(list)
 	removed := map[string]bool{}
 	for _, img := range list {
-		if used[img.ID] || removed[img.ID] || (!all && len(img.RepoTags) > 0) || (len(img.RepoTags) == 0 && children[img.ID]) {
+		if used[img.ID] || removed[img.ID] || !goes(img, children[img.ID]) {
 			continue
 		}
-		p.lines = append(p.lines, removeForPrune(images, img.ID, imageUsers(cmd), removed)...)
+		lines = append(lines, removeForPrune(images, img.ID, imageUsers(cmd), removed)...)
 	}
-	p.bytes = freedLayers(images, list, removed)
-	pruneStaleCache(cmd)
-	return p, nil
+	for _, img := range list {
+		if removed[img.ID] {
+			ids = append(ids, img.ID)
+		}
+	}
+	return lines, ids, freedLayers(images, list, removed), nil
 }
 
 // removeForPrune removes the image id (and the parents it takes along),
