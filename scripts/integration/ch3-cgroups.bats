@@ -125,12 +125,14 @@ stop_container() {
 
 @test "cgroup: removed after an OOM kill and after a failed command" {
 	run md_run -m 32m -- dd if=/dev/zero of=/dev/null bs=64M count=1
+	echo "$output"
 	[ "$status" -eq 137 ]
-	[ "$(mydocker_cgroups)" = "$CGROUPS_BEFORE" ]
+	assert_cgroups_as_before
 
 	run -127 md_run -m 32m -cpuset 0 -- mydocker-no-such-command
+	echo "$output"
 	[ "$status" -eq 127 ]
-	[ "$(mydocker_cgroups)" = "$CGROUPS_BEFORE" ]
+	assert_cgroups_as_before
 }
 
 # md_ro_cgroupfs COMMAND...: COMMAND in a mount namespace of its own where

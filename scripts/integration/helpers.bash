@@ -294,6 +294,16 @@ mydocker_cgroups() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -path '*/mydocker*' 2>/dev/null | sort
 }
 
+# assert_cgroups_as_before: mydocker's cgroups are those the test began
+# with; when not, what differs is printed ("<" gone, ">" new).
+assert_cgroups_as_before() {
+	local now
+	now=$(mydocker_cgroups)
+	[ "$now" = "$CGROUPS_BEFORE" ] && return 0
+	diff <(echo "$CGROUPS_BEFORE") <(echo "$now") || true
+	return 1
+}
+
 # remove_cgroups DIR...: rmdir the cgroups, deepest first, giving their
 # last processes (killed with mydocker) a moment to be gone.
 remove_cgroups() {
@@ -464,6 +474,16 @@ fi
 skip_in_final() {
 	if stage_at_least final; then
 		skip "final/: $1"
+	fi
+}
+
+# skip_in_vm REASON: a test that does not depend on the cgroup layout,
+# in a file the cgroup v2 VM runs for its other tests; the host runs it
+# (twice: as is and with shared mounts), and under emulation it would
+# cost minutes. in-vm.sh sets MYDOCKER_CGROUP_V2_VM.
+skip_in_vm() {
+	if [ -n "${MYDOCKER_CGROUP_V2_VM:-}" ]; then
+		skip "runs on the host only: $1"
 	fi
 }
 

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/docker/cli/cli/config"
 	"github.com/docker/cli/cli/config/types"
 	"github.com/urfave/cli/v3"
-	"golang.org/x/term"
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/image"
 )
@@ -83,8 +85,7 @@ func loginCredentials(cmd *cli.Command) (string, string, error) {
 		user = strings.TrimSpace(line)
 	}
 	if password == "" && !cmd.Bool("password-stdin") {
-		fmt.Print("Password: ")
-		password = readPassword(in)
+		password = readPassword(in, "Password: ")
 		fmt.Println()
 	}
 	if user == "" || password == "" {
@@ -198,13 +199,35 @@ func pushRefs(cmd *cli.Command) ([]image.Ref, error) {
 	return refs, nil
 }
 
-// readPassword reads a line without echoing it when stdin is a terminal,
-// as docker's prompt (a password on the screen is one in the scrollback).
-func readPassword(in *bufio.Reader) string {
-	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
-		b, _ := term.ReadPassword(fd)
-		return strings.TrimRight(string(b), "\r\n")
+// readPassword prints prompt and reads a line without echoing it when
+// stdin is a terminal, as docker's prompt (a password on the screen is
+// one in the scrollback). Echo goes off before the prompt is printed:
+// what is typed as soon as it shows is not echoed either.
+func readPassword(in *bufio.Reader, prompt string) string {
+	fd := int(os.Stdin.Fd())
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil { // not a terminal
+		fmt.Print(prompt)
+		line, _ := in.ReadString('\n')
+		return strings.TrimRight(line, "\r\n")
 	}
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO
+	quiet.Lflag |= unix.ICANON | unix.ISIG
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err == nil {
+		defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+		// ^C at the prompt must not leave the terminal without echo.
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		go func() {
+			<-sigs
+			_ = unix.IoctlSetTermios(fd, unix.TCSETS, old)
+			fmt.Println()
+			os.Exit(130)
+		}()
+	}
+	fmt.Print(prompt)
 	line, _ := in.ReadString('\n')
 	return strings.TrimRight(line, "\r\n")
 }
