@@ -3,9 +3,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,7 +93,7 @@ func createArgs(req container.CreateRequest, name string) ([]string, error) {
 			add("env", e)
 		}
 	}
-	for _, k := range sortedKeys(cfg.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Labels)) {
 		add("label", k+"="+cfg.Labels[k])
 	}
 	for _, fv := range [][2]string{{"workdir", cfg.WorkingDir}, {"user", cfg.User}, {"hostname", cfg.Hostname}, {"stop-signal", cfg.StopSignal}} {
@@ -190,13 +191,4 @@ func publishSpec(ip netip.Addr, hostPort, port string) string {
 		return fmt.Sprintf("%s:%s", hostPort, port)
 	}
 	return fmt.Sprintf("%s:%s:%s", ip, hostPort, port)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
