@@ -5,6 +5,9 @@
 
 load helpers
 
+# Every test here depends on the cgroup layout: the cgroup v2 VM runs them.
+# bats file_tags=cgroups
+
 # cgroup_file FILE PROCSELFCGROUP: the host path of a cgroup file of the
 # container whose /proc/self/cgroup is PROCSELFCGROUP.
 cgroup_file() {

@@ -74,6 +74,7 @@ load helpers
 	[ "$(ls -A "$MD_ROOT/layers")" = "$(md_layers_after_run)" ]
 }
 
+# bats test_tags=cgroups
 @test "overlay: a run killed with kill -9 is cleaned up by the next run" {
 	out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -m 32m -- sh -c "echo ready; while :; do sleep 0.1; done"
@@ -190,6 +191,7 @@ sibling_cgroup() {
 	mkdir -p "$SIBLING"
 }
 
+# bats test_tags=cgroups
 @test "overlay: a leftover without an ID never touches the cgroup that every container shares" {
 	# A run killed before it wrote its ID, while another container runs.
 	if stage_at_least ch5-lifecycle; then
@@ -212,6 +214,7 @@ sibling_cgroup() {
 	assert_no_workspace
 }
 
+# bats test_tags=cgroups
 @test "overlay: after kill -9, a process left in the container's cgroup is killed through it" {
 	out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -m 32m -- sh -c "echo ready; while :; do sleep 0.1; done"
@@ -238,6 +241,7 @@ sibling_cgroup() {
 	[ ! -e "$cg" ]
 }
 
+# bats test_tags=cgroups
 @test "overlay: signals that keep coming while the container is torn down leave nothing behind" {
 	out=$BATS_TEST_TMPDIR/out
 	md_start "$out" -- sh -c "trap 'exit 42' INT; echo ready; while :; do sleep 0.1; done"

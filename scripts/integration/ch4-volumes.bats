@@ -238,7 +238,6 @@ stop_sharer() {
 }
 
 @test "volume: a symlink swapped in by a container sharing the volume never moves a bind onto the host" {
-	skip_in_vm "a race of mounts and symlinks, 40 runs"
 	T=$BATS_TEST_TMPDIR
 	mkdir -p "$T/shared" "$T/decoy" "$T/src"
 	echo from-src >"$T/src/marker"

@@ -39,6 +39,7 @@ cgroups_now() {
 	comm -13 <(echo "$CGROUPS_BEFORE") <(mydocker_cgroups) | grep -v '/mydocker$' || true
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: run -d prints the ID and returns at once, leaving no mydocker process" {
 	md_detach --name sleeper -- sleep 1000
 	[[ "$MD_ID" =~ ^[0-9a-f]{64}$ ]]
@@ -55,6 +56,7 @@ cgroups_now() {
 	[ "$(awk '{ print $4 }' "/proc/$pid/stat")" != "$$" ]
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: a detached container leaves its caller's cgroups, in every hierarchy" {
 	# As a systemd unit, a session or a cron job would run it: when that
 	# ends, whatever is left in its cgroup is killed.
@@ -266,6 +268,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[ ! -e "$marker" ]
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: stop gives a PID 1 that ignores SIGTERM its -t seconds, then kills it" {
 	md_detach --name sleeper -m 32m -- sleep 1000
 	[ -n "$(cgroups_now)" ]
@@ -290,6 +293,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[ "$(status_of polite)" = exited ]
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: rm refuses a running container, rm -f kills it, and the host's volume data stays" {
 	mkdir -p "$BATS_TEST_TMPDIR/host"
 	md_detach --name busy -v "$BATS_TEST_TMPDIR/host:/data" -- sh -c 'echo kept > /data/f; sleep 1000'
@@ -370,6 +374,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[ "$(grep -c " $MD_ROOT/containers/.*/fs/merged " /proc/self/mountinfo)" -eq 10 ]
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: a detached container that exits by itself holds no mount and no cgroup after the next ps" {
 	md_detach --name brief -m 32m -- sh -c 'exit 4'
 	for ((i = 0; i < 100; i++)); do
@@ -385,6 +390,7 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[ -d "$(md_workspace)/upper" ]
 }
 
+# bats test_tags=cgroups
 @test "lifecycle: kill -9 of a detached container's process: ps -a says exited, rm cleans up" {
 	md_detach --name victim -m 32m -- sleep 1000
 	pid=$(ps_pid victim)

@@ -40,6 +40,7 @@ dockerfile() { cat >"$CTX/Dockerfile"; }
 # image_count: how many images the store holds, intermediate ones too.
 image_count() { md images -a -q | wc -l; }
 
+# bats test_tags=cgroups
 @test "final: build: RUN, ENV, WORKDIR and CMD make an image that runs as docker's would" {
 	ctx
 	dockerfile <<'EOF'
@@ -171,6 +172,7 @@ EOF
 	[ "$(md run --rm --network none plat)" = "linux/$(go env GOARCH 2>/dev/null || dpkg --print-architecture)" ]
 }
 
+# bats test_tags=cgroups
 @test "final: build: a failing RUN fails the build with docker's words and leaves nothing" {
 	ctx
 	dockerfile <<'EOF'
@@ -495,7 +497,6 @@ EOF2
 }
 
 @test "final: build: podman loads a built image: the same ID, its history, its files and deletions" {
-	skip_in_vm "an image's format, read by podman"
 	command -v podman >/dev/null || skip "podman is not installed (scripts/test.sh installs it when it can)"
 	pm() { podman_images "$@"; }
 	ctx
@@ -750,6 +751,7 @@ containers() {
 	return 1
 }
 
+# bats test_tags=cgroups
 @test "final: build: what a build killed with kill -9 left goes with the next build, not a running build's" {
 	ctx
 	mkdir "$CTX/killed" "$CTX/alive" "$CTX/next"

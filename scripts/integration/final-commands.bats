@@ -39,6 +39,7 @@ wait_gone() {
 	return 1
 }
 
+# bats test_tags=cgroups
 @test "final: commands: pause freezes a container, ps and inspect say so, unpause thaws it" {
 	counter c
 	wait_count_above c 2
@@ -89,6 +90,7 @@ wait_gone() {
 	[[ "$stderr" == *"is not running"* ]]
 }
 
+# bats test_tags=cgroups
 @test "final: commands: stop, kill and rm -f end a paused container, as docker's do" {
 	# stop: the TERM reaches it once thawed, and its trap exits 3.
 	md run -d --name s --network none busybox sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done' >/dev/null
@@ -116,6 +118,7 @@ wait_gone() {
 	[ "$(md ps -a -q | wc -l)" -eq 2 ]
 }
 
+# bats test_tags=cgroups
 @test "final: commands: a paused container whose monitor is killed is ended by the next command, thawed" {
 	md run -d --name m --network none busybox sleep 1000 >/dev/null
 	pid=$(md inspect -f '{{.State.Pid}}' m)
@@ -139,6 +142,7 @@ events_of() {
 	md events --since "$2" --until "$(date +%s.%N)" -f container="$1" --format '{{.Action}}' | tr '\n' ' '
 }
 
+# bats test_tags=cgroups
 @test "final: commands: commit pauses a running container while it reads it, as docker's, and leaves it as it was" {
 	counter c
 	wait_count_above c 2
@@ -181,6 +185,7 @@ p, pid, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump(d, open(p, "w"))' "$config" "$2" "$start"
 }
 
+# bats test_tags=cgroups
 @test "final: commands: a container frozen by a commit that was killed is thawed by the next command; unpause of it works" {
 	counter c
 	wait_count_above c 2
@@ -247,6 +252,7 @@ d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump
 	[ "$output" = h ]
 }
 
+# bats test_tags=cgroups
 @test "final: commands: inspect's State.OOMKilled is true after a memory limit's kill, false otherwise" {
 	# The shell itself holds 64 MB, past -m 8m: the OOM killer ends it.
 	run md run --name hog --network none -m 8m busybox sh -c 'x=$(dd if=/dev/zero bs=1M count=64 2>/dev/null | tr "\0" a); echo survived ${#x}'
@@ -337,6 +343,7 @@ d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump
 	[ -z "$(lookup x)" ]
 }
 
+# bats test_tags=cgroups
 @test "final: commands: version and info give docker's fields, and --format reads them" {
 	run md version
 	[ "$status" -eq 0 ]
@@ -458,6 +465,7 @@ d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump
 # mem_limit NAME: the memory limit the container sees in its own cgroup.
 mem_limit() { md exec "$1" sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'; }
 
+# bats test_tags=cgroups
 @test "final: commands: update changes a running container's limits at once, and for its next start" {
 	md run -d --name u --network none -m 8m busybox sleep 1000 >/dev/null
 	[ "$(mem_limit u)" = 8388608 ]
@@ -483,6 +491,7 @@ mem_limit() { md exec "$1" sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || c
 	[[ "$stderr" == *"you must provide one or more flags"* ]]
 }
 
+# bats test_tags=cgroups
 @test "final: commands: update's limits hold for the restarts its monitor makes by policy" {
 	md run -d --name pol --network none --restart always -m 8m busybox sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; sleep 1' >/dev/null
 	for ((i = 0; i < 100; i++)); do [ "$(md logs pol | head -n 1)" = 8388608 ] && break; sleep 0.1; done

@@ -81,6 +81,7 @@ JSON
 
 status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 
+# bats test_tags=cgroups
 @test "final: oci: create waits for start, state follows the lifecycle, delete leaves nothing" {
 	config sh -c 'echo started > /data/out; exec sleep 100'
 	rt create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" c1
@@ -112,6 +113,7 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+# bats test_tags=cgroups
 @test "final: oci: the container is what its config says" {
 	config sh -c 'hostname; id -u; grep -e ^CapEff -e ^NoNewPrivs /proc/self/status; ulimit -n; ls /data/bundle >/dev/null && echo bind; touch /proc/sys/x 2>/dev/null || echo ro-sys; cat /proc/keys | wc -c; cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; echo pid=$$'
 	run rt run --bundle "$BUNDLE" c2
@@ -131,6 +133,7 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+# bats test_tags=cgroups
 @test "final: oci: run passes the exit status on; a read-only root; another user" {
 	config sh -c 'exit 7'
 	run rt run --bundle "$BUNDLE" c3
@@ -144,6 +147,7 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ "${lines[2]}" = "CapEff:	0000000000000000" ]
 }
 
+# bats test_tags=cgroups
 @test "final: oci: exec joins a running container; ps, pause and resume, kill --all" {
 	config sh -c 'exec sleep 100'
 	rt run -d --bundle "$BUNDLE" c4
@@ -182,6 +186,7 @@ seccomp() {
 	sed -i "s#\"maskedPaths\"#\"seccomp\": $1, \"maskedPaths\"#" "$BUNDLE/config.json"
 }
 
+# bats test_tags=cgroups
 @test "final: oci: exec's process is confined as the bundle says, and non-dumpable until its execve" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	# The container's process watches for exec's, while it still runs our
@@ -360,6 +365,7 @@ has_hugetlb() {
 	return 1
 }
 
+# bats test_tags=cgroups
 @test "final: oci: hugepageLimits: 0 for every page size of the host (the kubelet's) passes; above 0 is written where hugetlb exists, refused where not" {
 	sizes=$(page_sizes)
 	[ -n "$sizes" ] || skip "this kernel has no hugepages (/sys/kernel/mm/hugepages is empty)"
@@ -397,6 +403,7 @@ has_hugetlb() {
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+# bats test_tags=cgroups
 @test "final: oci: linux.resources.unified on cgroup v2: the kubelet's memory.oom.group and MemoryQoS written raw, keys checked as runc" {
 	cgroup_v2 || skip "the container's hierarchy here is not cgroup v2 (unified is refused on v1 and hybrid hosts, as runc; the cgroup v2 VM runs this)"
 	config sleep 100
@@ -426,6 +433,7 @@ has_hugetlb() {
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+# bats test_tags=cgroups
 @test "final: oci: cpu.idle written; memory.kernel ignored with a warning and kernelTCP tolerated, as runc" {
 	config sleep 100
 	resources '"cpu": {"idle": 1}, "memory": {"limit": 67108864, "kernel": 67108864, "kernelTCP": 16777216}'

@@ -8,6 +8,9 @@
 
 load helpers
 
+# Every test here depends on the cgroup layout: the cgroup v2 VM runs them.
+# bats file_tags=cgroups
+
 : "${MYDOCKER_RUNC:=$(dirname "$MYDOCKER")/mydocker-runc}"
 
 setup() {

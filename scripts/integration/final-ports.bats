@@ -230,10 +230,10 @@ dnat_rules() { iptables -t nat -S MYDOCKER-DNAT 2>/dev/null | grep -e '-j DNAT' 
 @test "final: ports: stop frees an explicit port and start takes it again; restart keeps it" {
 	web web -p 127.0.0.1:18186:80
 	await_http 127.0.0.1 18186 "hello from web"
-	md restart web >/dev/null
+	md restart -t 1 web >/dev/null # httpd as PID 1 ignores SIGTERM: no 10 s wait
 	await_http 127.0.0.1 18186 "hello from web"
 	[ "$(md port web 80)" = "127.0.0.1:18186" ]
-	md stop web >/dev/null
+	md stop -t 1 web >/dev/null
 	closed 127.0.0.1 18186
 	[ -z "$(dnat_rules)" ]
 	# While it is stopped, the port is anyone's.

@@ -224,6 +224,7 @@ no_containers() {
 	no_containers
 }
 
+# bats test_tags=cgroups
 @test "final: process: --memory-swap goes with -m, with docker's rules" {
 	run --separate-stderr md run --rm --memory-swap 1g busybox true
 	[ "$status" -eq 125 ]
@@ -450,6 +451,7 @@ no_containers() {
 	no_containers
 }
 
+# bats test_tags=cgroups
 @test "final: process: --pid host and --pid container:NAME share a PID namespace; top, stop and rm see the container's own processes" {
 	host_ns=$(readlink /proc/self/ns/pid)
 	run md run --rm --network none --pid host busybox sh -c "readlink /proc/self/ns/pid; test -d /proc/$$ && echo sees-the-host"

@@ -58,6 +58,7 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	[ "$status" -ne 0 ]
 }
 
+# bats test_tags=cgroups
 @test "final: security: masked paths are empty, read-only paths and /sys and the cgroup fs refuse writes" {
 	script='for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/latency_stats /proc/acpi /proc/scsi /sys/firmware /sys/devices/virtual/powercap; do
 		[ -e "$p" ] || continue
@@ -85,6 +86,7 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	echo "$output" | grep -E '^[0-9]+:' | while read -r line; do [[ "$line" == *":/" ]]; done
 }
 
+# bats test_tags=cgroups
 @test "final: security: only the usual devices: a block device made with mknod cannot be opened" {
 	run md run --rm --network none busybox sh -c 'mknod /tmp/blk b 7 0 && echo made; head -c 1 /tmp/blk; mknod /tmp/mem c 1 1; head -c 1 /tmp/mem; echo x > /dev/null && echo null-ok'
 	echo "$output"
@@ -101,6 +103,7 @@ caps_in() { md run --rm --network none "$@" busybox grep -E '^(CapInh|CapPrm|Cap
 	[ "${lines[2]}" = "HOME HOSTNAME PATH PWD SHLVL " ]
 }
 
+# bats test_tags=cgroups
 @test "final: security: --privileged, --cap-add, --cap-drop and --security-opt change exactly what they say" {
 	ours=$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)
 	run caps_in --privileged

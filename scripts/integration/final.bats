@@ -353,6 +353,7 @@ config_of() {
 	[ -z "$(mydocker_pids)" ]
 }
 
+# bats test_tags=cgroups
 @test "final: kill -9 of a monitor: the next command stops the container and reports it exited, leaving nothing" {
 	md_detach --name orphan -- sleep 1000
 	pid=$(ps_pid orphan)
@@ -367,6 +368,7 @@ config_of() {
 	[[ "$stderr" == *"exit code is unknown"* ]]
 }
 
+# bats test_tags=cgroups
 @test "final: the end of the caller's cgroup (a systemd unit, a session) kills neither the monitor nor the container, whose exit code is kept" {
 	# As a oneshot unit, systemd-run, a cron job or an SSH session would
 	# run it: when that ends, systemd kills every process left in its cgroup.
@@ -504,6 +506,7 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[[ "$output" == *'"Name": "/looked"'* ]] # what was found is still printed
 }
 
+# bats test_tags=cgroups
 @test "final: top lists the container's processes, exec's too, and refuses a stopped container" {
 	md_detach --name busy -- sh -c 'sleep 1000 & exec sleep 999'
 	md exec busy sh -c 'sleep 998 &' # a process that exec leaves behind
@@ -599,6 +602,7 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[ "$status" -eq 125 ]
 }
 
+# bats test_tags=cgroups
 @test "final: --pids-limit stops a fork loop, --cpus is a CFS quota in the cgroup" {
 	# busybox sh gives up a script whose fork fails: the loop runs in a subshell.
 	run md run --rm --pids-limit 8 busybox sh -c '(for i in $(seq 20); do sleep 5 & done); echo survived'
@@ -671,6 +675,7 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[ "$status" -eq 125 ]
 }
 
+# bats test_tags=cgroups
 @test "final: exec -d starts a command and returns; stats --no-stream shows CPU, memory and PIDs" {
 	md_detach --name busy -m 64m -- sh -c 'while :; do :; done'
 	md_detach --name idle -- sleep 1000
@@ -692,6 +697,7 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 	[ "$status" -eq 125 ]
 }
 
+# bats test_tags=cgroups
 @test "final: stats: --format with docker's fields, NET I/O after traffic, BLOCK I/O after a write, -a shows a stopped container as zeros" {
 	md_detach --name net -- sleep 1000
 	id=$(md inspect -f '{{.Id}}' net)

@@ -477,15 +477,14 @@ skip_in_final() {
 	fi
 }
 
-# skip_in_vm REASON: a test that does not depend on the cgroup layout,
-# in a file the cgroup v2 VM runs for its other tests; the host runs it
-# (twice: as is and with shared mounts), and under emulation it would
-# cost minutes. in-vm.sh sets MYDOCKER_CGROUP_V2_VM.
-skip_in_vm() {
-	if [ -n "${MYDOCKER_CGROUP_V2_VM:-}" ]; then
-		skip "runs on the host only: $1"
-	fi
-}
+# The cgroup v2 VM (in-vm.sh) runs only the tests tagged "cgroups": those
+# whose subject is the cgroup layout (limits, stats, the freezer, kills
+# through the cgroup, cleanup of cgroups, the OCI clients' resources):
+#   # bats test_tags=cgroups      (above one @test)
+#   # bats file_tags=cgroups      (a file whose every test is)
+# The host runs every test, tagged or not, twice (as is and with shared
+# mounts); under emulation a container costs ten times what it costs here,
+# so a test about files, names or the network stays on the host.
 
 teardown() {
 	md_rm_all
