@@ -5,11 +5,34 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
+
+// DockerHubServer is Docker Hub's key in config.json, as docker writes it.
+const DockerHubServer = "https://index.docker.io/v1/"
+
+// RegistryServer is config.json's key for the server the user named:
+// Docker Hub's long form, or HOST[:PORT].
+func RegistryServer(arg string) string {
+	arg = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(arg, "https://"), "http://"), "/")
+	switch arg {
+	case "", "docker.io", "index.docker.io", "registry-1.docker.io", "index.docker.io/v1":
+		return DockerHubServer
+	}
+	return arg
+}
+
+// RegistryHost is the host that answers for server.
+func RegistryHost(server string) string {
+	if server == DockerHubServer {
+		return "index.docker.io"
+	}
+	return server
+}
 
 // CheckLogin asks the registry server (HOST[:PORT]) whether user and
 // password are good, as docker login does before it keeps them: the
