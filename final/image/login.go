@@ -34,6 +34,9 @@ func RegistryHost(server string) string {
 	return server
 }
 
+// ErrLoginRefused is a registry's no to a user and password.
+var ErrLoginRefused = errors.New("unauthorized: incorrect username or password")
+
 // CheckLogin asks the registry server (HOST[:PORT]) whether user and
 // password are good, as docker login does before it keeps them: the
 // registry's own challenge (basic, or a token service) answered, then
@@ -59,7 +62,7 @@ func CheckLogin(ctx context.Context, server, user, password string) error {
 	}
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		return fmt.Errorf("login to %s: unauthorized: incorrect username or password", server)
+		return fmt.Errorf("login to %s: %w", server, ErrLoginRefused)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("login to %s: the registry answered %s", server, resp.Status)
@@ -70,7 +73,7 @@ func CheckLogin(ctx context.Context, server, user, password string) error {
 func loginError(server string, err error) error {
 	var terr *transport.Error
 	if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
-		return fmt.Errorf("login to %s: unauthorized: incorrect username or password", server)
+		return fmt.Errorf("login to %s: %w", server, ErrLoginRefused)
 	}
 	return fmt.Errorf("login to %s: %w", server, err)
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,7 +42,8 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 	if what == "" {
 		what = ref.Digest()
 	}
-	p.Say("%s: Pulling from %s", what, strings.TrimPrefix(ref.Repository(), "docker.io/"))
+	// The repository's path, without its registry, as docker's.
+	p.Say("%s: Pulling from %s", what, ref.remote().Context().RepositoryStr())
 	rec, fetched, err := s.put(ctx, img, p)
 	if err != nil {
 		s.abandon()
@@ -131,7 +131,7 @@ func registryError(ref Ref, err error) error {
 		case http.StatusNotFound:
 			return &RemoteNotFoundError{fmt.Errorf("manifest for %s not found: %v", ref.Familiar(), err)}
 		case http.StatusUnauthorized, http.StatusForbidden:
-			return &RemoteNotFoundError{fmt.Errorf("pull access denied for %s, repository does not exist or may require 'docker login': %v", ref.Familiar(), err)}
+			return &RemoteNotFoundError{fmt.Errorf("pull access denied for %s, repository does not exist or may require 'docker login': %v", Familiar(ref.Repository()), err)}
 		}
 	}
 	var nerr net.Error

@@ -159,22 +159,7 @@ func pushRefs(cmd *cli.Command) ([]image.Ref, error) {
 	if !cmd.Bool("a") {
 		return []image.Ref{ref}, nil
 	}
-	list, err := imageStore(cmd).List()
-	if err != nil {
-		return nil, err
-	}
-	var refs []image.Ref
-	for _, img := range list {
-		for _, t := range img.RepoTags {
-			if r, err := image.ParseRef(t); err == nil && r.Repository() == ref.Repository() {
-				refs = append(refs, r)
-			}
-		}
-	}
-	if len(refs) == 0 {
-		return nil, fmt.Errorf("An image does not exist locally with the tag: %s", ref.Familiar())
-	}
-	return refs, nil
+	return imageStore(cmd).TagsOf(ref)
 }
 
 // readPassword prints prompt and reads a line without echoing it when
