@@ -127,6 +127,7 @@ type layerProgress struct {
 	p              *progress
 	id             string
 	current, total int64
+	sent           int64 // current, when last sent
 	last           time.Time
 }
 
@@ -143,10 +144,10 @@ func (l *layerProgress) Done(err error) {
 // counted notes n more bytes, and sends where the layer is now and then.
 func (l *layerProgress) counted(n int, eof bool) {
 	l.current += int64(n)
-	if !eof && time.Since(l.last) < 100*time.Millisecond {
+	if l.current == l.sent || (!eof && time.Since(l.last) < 100*time.Millisecond) {
 		return
 	}
-	l.last = time.Now()
+	l.last, l.sent = time.Now(), l.current
 	l.p.s.send(jsonstream.Message{ID: l.id, Status: l.p.verb,
 		Progress: &jsonstream.Progress{Current: l.current, Total: l.total}})
 }
