@@ -93,6 +93,14 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"Error response from daemon: manifest for $REGISTRY/test/app:nope not found"* ]]
 	grep -q 'msg="api request".*status=404 uri="/images/create?fromImage=' "$BATS_TEST_TMPDIR/server.log"
+	# docker create of an image that is not here: create's 404, then the
+	# CLI pulls it, and creates again.
+	docker rmi "$REGISTRY/test/app:v1" >/dev/null
+	run docker create --network none "$REGISTRY/test/app:v1" true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Unable to find image '$REGISTRY/test/app:v1' locally" ]]
+	[[ "${lines[-1]}" =~ ^[0-9a-f]{64}$ ]]
 }
 
 @test "final: api images: docker tag, docker rmi with docker's lines and its 409 for an image a container uses" {

@@ -175,7 +175,11 @@ func keyValues(specs []string, flag string, fromEnv bool) (map[string]string, er
 // then removes it. spawned, when set, is told the monitor's pid (the API
 // server reaps it).
 func buildStep(cmd *cli.Command, spawned func(int)) func(context.Context, container.RunOptions, io.Writer) (string, int, error) {
-	return func(_ context.Context, opts container.RunOptions, out io.Writer) (string, int, error) {
+	return func(ctx context.Context, opts container.RunOptions, out io.Writer) (string, int, error) {
+		// A build whose API client hung up goes no further.
+		if err := ctx.Err(); err != nil {
+			return "", 0, err
+		}
 		if opts.ImageID != "" {
 			// Held until we exit (the API server: until the build
 			// ends), as run's: an rmi meanwhile must not take the
