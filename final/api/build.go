@@ -18,9 +18,8 @@ import (
 // (DOCKER_BUILDKIT=0): the body is the context's tar, the query the
 // flags, and the answer docker's JSON stream: the build's lines as
 // {"stream": …}, the image's ID as aux, then "Successfully built" and
-// "Successfully tagged" lines. The lines are mydocker build's (BuildKit's
-// plain progress, "#2 [1/3] FROM busybox"), not the classic builder's
-// "Step 1/3 : FROM busybox".
+// "Successfully tagged" lines. The lines are in the classic builder's
+// form ("Step 1/3 : FROM busybox", " ---> Using cache", a RUN's output).
 func (s *Server) build(w http.ResponseWriter, r *http.Request) {
 	opts, err := s.buildOptions(r)
 	if err != nil {
@@ -65,7 +64,7 @@ func (s *Server) build(w http.ResponseWriter, r *http.Request) {
 // BuildKit's session (version=2) are refused.
 func (s *Server) buildOptions(r *http.Request) (build.Options, error) {
 	q := r.URL.Query()
-	opts := build.Options{Root: s.Root, Tags: q["t"], Target: q.Get("target"),
+	opts := build.Options{Root: s.Root, Tags: q["t"], Target: q.Get("target"), Classic: true,
 		NoCache: boolQuery(r, "nocache"), Pull: boolQuery(r, "pull"), Network: q.Get("networkmode")}
 	switch {
 	case q.Get("remote") != "":

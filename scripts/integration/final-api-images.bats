@@ -201,7 +201,10 @@ docker() { "$DOCKER_CLI" "$@"; }
 	run env DOCKER_BUILDKIT=0 "$DOCKER_CLI" build -t built:v1 --build-arg WHO=api "$ctx"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"from the context"* ]]
+	# The classic builder's lines: each step, a RUN's output as it is.
+	[[ "$output" == *"Step 1/5 : FROM busybox"* ]]
+	[[ "$output" == *"Step 3/5 : COPY hello.txt /hello.txt"* ]]
+	grep -qx "from the context" <<<"$output"
 	[[ "$output" =~ Successfully\ built\ [0-9a-f]{12} ]]
 	[ "${lines[-1]}" = "Successfully tagged built:v1" ]
 	run md run --rm --network none built:v1
@@ -211,10 +214,11 @@ docker() { "$DOCKER_CLI" "$@"; }
 	run --separate-stderr env DOCKER_BUILDKIT=0 "$DOCKER_CLI" build -q -t built:v1 --build-arg WHO=api "$ctx"
 	[ "$output" = "$(md images --no-trunc -q built:v1)" ]
 	# Without DOCKER_BUILDKIT and with no buildx, the CLI says so and
-	# falls back to the classic builder's API.
-	run --separate-stderr docker build -q "$ctx"
+	# falls back to the classic builder's API; the cache is used.
+	run --separate-stderr docker build -t built:v1 --build-arg WHO=api "$ctx"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"Install the buildx component"* ]]
+	[[ "$output" == *"Step 4/5 : RUN cat /hello.txt"*" ---> Using cache"* ]]
 	# A RUN that fails: its error, and docker build exits with its code.
 	printf 'FROM busybox\nRUN echo failing; exit 3\n' >"$ctx/Dockerfile"
 	run env DOCKER_BUILDKIT=0 "$DOCKER_CLI" build "$ctx"
