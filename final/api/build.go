@@ -1,11 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"sync"
 
 	buildtypes "github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -28,16 +26,14 @@ func (s *Server) build(w http.ResponseWriter, r *http.Request) {
 	}
 	out := newStream(w)
 	quiet := boolQuery(r, "q")
-	lines := &lineStream{s: out}
 	if !quiet {
-		opts.Progress = lines
+		opts.Progress = streamWriter{s: out}
 	}
 	pulls := &progress{s: out, verb: "Downloading", done: "Pull complete"}
 	var img *mdimage.Image
 	s.withLeases(func() {
 		img, err = s.Hooks.Build(r.Context(), opts, r.Body, r.URL.Query().Get("dockerfile"), pulls)
 	})
-	lines.flush()
 	if err != nil {
 		out.finish(buildError(err))
 		return
@@ -116,36 +112,14 @@ type codedError struct {
 
 func (e *codedError) Error() string { return e.err.Error() }
 
-// lineStream sends what the build writes as {"stream": …} lines, a line
-// at a time.
-type lineStream struct {
-	mu  sync.Mutex
-	s   *stream
-	buf []byte
-}
+// streamWriter sends what the build writes as {"stream": …} lines, a
+// write each, as docker's daemon does: the build's progress writes whole
+// lines.
+type streamWriter struct{ s *stream }
 
-func (l *lineStream) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf = append(l.buf, p...)
-	for {
-		i := bytes.IndexByte(l.buf, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		l.s.say(string(l.buf[:i]))
-		l.buf = l.buf[i+1:]
-	}
-}
-
-// flush sends a last line that has no newline.
-func (l *lineStream) flush() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.buf) > 0 {
-		l.s.say(string(l.buf))
-		l.buf = nil
-	}
+func (w streamWriter) Write(p []byte) (int, error) {
+	w.s.send(jsonstream.Message{Stream: string(p)})
+	return len(p), nil
 }
 
 // withLeases runs f alone among the requests that take leases on the
