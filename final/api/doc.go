@@ -7,6 +7,6 @@
 // it starts a container the way the CLI does (a monitor per container), so
 // the CLI and the API see the same containers, and the containers keep
 // running when the server stops. What needs the CLI's own code paths
-// (create's flags, starting a monitor) it is given as Hooks by
-// cmd/mydocker, instead of a second copy of them here.
+// (create's flags, starting a monitor, rmi, image prune, build) it is
+// given as Hooks by cmd/mydocker, instead of a second copy of them here.
 package api

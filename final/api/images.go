@@ -14,11 +14,10 @@ import (
 	mdimage "github.com/mydocker/mydocker/final/image"
 )
 
-// imageRoutes: list and inspect. An image's name may hold slashes
-// (registry:5000/team/app), so inspect takes the rest of the path.
+// imageRoutes: list; inspect (GET /images/NAME/json) is routed with the
+// other /images/NAME/ACTION requests, by imageEndpoints.
 func (s *Server) imageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /images/json", s.listImages)
-	mux.HandleFunc("GET /images/{name...}", s.inspectImage)
 }
 
 func (s *Server) images() mdimage.Store { return mdimage.Store{Root: s.Root} }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mydocker/mydocker/final/build"
+	mdimage "github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -28,6 +31,16 @@ type Hooks struct {
 	// Start starts a created or exited container with a monitor of its
 	// own, as "mydocker start" does, and returns once it runs.
 	Start func(st *state.Container) error
+	// RemoveImage removes an image as "mydocker rmi [-f]" does, and
+	// returns rmi's lines ("Untagged: …", "Deleted: …").
+	RemoveImage func(name string, force bool) ([]string, error)
+	// PruneImages removes the images no container uses, as "mydocker
+	// image prune [-a]": prune's lines and the bytes freed.
+	PruneImages func(all bool) ([]string, int64, error)
+	// Build builds as "mydocker build" does, of the context tar in (its
+	// Dockerfile at dockerfile, "" for the context's), a FROM image's
+	// pull shown on pulls.
+	Build func(ctx context.Context, opts build.Options, in io.Reader, dockerfile string, pulls mdimage.Progress) (*mdimage.Image, error)
 }
 
 // Server answers the Engine API for the containers and images under Root.

@@ -26,6 +26,9 @@ func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache, no-store, must-revalidate")
 	h.Set("Pragma", "no-cache")
 	h.Set("Content-Type", "text/plain; charset=utf-8")
+	// The classic builder's API only (POST /build): BuildKit's clients
+	// (buildx, compose) are told so, as a daemon without BuildKit does.
+	h.Set("Builder-Version", "1")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write([]byte("OK"))

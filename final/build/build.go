@@ -43,7 +43,7 @@ func Build(ctx context.Context, opts Options) (*image.Image, error) {
 		return nil, err
 	}
 	b := &builder{ctx: ctx, opts: opts, df: df, images: image.Store{Root: opts.Root},
-		cache: Cache{Dir: filepath.Join(opts.Root, "build", "cache")}, p: newProgress(opts.Progress),
+		cache: Cache{Dir: filepath.Join(opts.Root, "build", "cache")}, p: newProgress(opts.Progress, opts.Classic),
 		lex: shell.NewLex(df.Escape), built: map[int]*image.Image{}, declared: map[string]bool{},
 		urls: buildctx.URLClient()}
 	v := b.p.start("[internal] load build definition from Dockerfile")

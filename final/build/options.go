@@ -29,6 +29,9 @@ type Options struct {
 	Tmp string
 	// Progress receives docker's plain progress; nil for none (-q).
 	Progress io.Writer
+	// Classic makes Progress the classic builder's ("Step 1/3 : FROM
+	// busybox"), as docker's API streams it (POST /build).
+	Classic bool
 	// Run runs a step's container to its end, its output to out: its ID,
 	// and its exit status. The caller makes it as run does (a monitor).
 	Run func(ctx context.Context, opts container.RunOptions, out io.Writer) (id string, status int, err error)

@@ -148,7 +148,7 @@ func (s *stage) runContainer(v *vertex, argv []string, createdBy, network string
 		return nil, fmt.Errorf("process \"%s\" did not complete successfully: %w", strings.Join(argv, " "), err)
 	}
 	if status != 0 {
-		return nil, fmt.Errorf("process \"%s\" did not complete successfully: exit code: %d", strings.Join(argv, " "), status)
+		return nil, &StepFailed{Argv: argv, ExitCode: status}
 	}
 	if lerr != nil {
 		return nil, fmt.Errorf("RUN: its container: %w", lerr)
@@ -220,4 +220,15 @@ func (s *stage) dropEtcMountPoints(upper *os.File) error {
 		}
 	}
 	return nil
+}
+
+// StepFailed is a RUN whose command exited non-zero: the API's build
+// stream gives its code, which docker build exits with.
+type StepFailed struct {
+	Argv     []string
+	ExitCode int
+}
+
+func (e *StepFailed) Error() string {
+	return fmt.Sprintf("process \"%s\" did not complete successfully: exit code: %d", strings.Join(e.Argv, " "), e.ExitCode)
 }

@@ -35,6 +35,25 @@ func (s Store) Load(ctx context.Context, path string, p Progress) ([]string, err
 	return nil, fmt.Errorf("load %s: neither a docker-archive (no manifest.json) nor an OCI layout (no index.json)", path)
 }
 
+// LoadFrom is Load of a tar read from r (stdin, a request's body): it is
+// read more than once, so it is kept in the store's tmp/ while it loads,
+// where a load killed meanwhile leaves it for cleanTmp.
+func (s Store) LoadFrom(ctx context.Context, r io.Reader, p Progress) ([]string, error) {
+	f, err := s.tmpFile()
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load: read the tar: %w", err)
+	}
+	return s.Load(ctx, f.Name(), p)
+}
+
 // tarNames lists the regular files at the top of the tar at path.
 func tarNames(path string) (map[string]bool, error) {
 	f, err := os.Open(path)

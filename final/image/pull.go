@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -44,7 +42,8 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 	if what == "" {
 		what = ref.Digest()
 	}
-	p.Say("%s: Pulling from %s", what, strings.TrimPrefix(ref.Repository(), "docker.io/"))
+	// The repository's path, without its registry, as docker's.
+	p.Say("%s: Pulling from %s", what, ref.remote().Context().RepositoryStr())
 	rec, fetched, err := s.put(ctx, img, p)
 	if err != nil {
 		s.abandon()
@@ -75,7 +74,7 @@ func (s Store) Pull(ctx context.Context, arg string, p Progress) (*Image, string
 func remoteOptions(ctx context.Context) []remote.Option {
 	return []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		authOption(ctx),
 		remote.WithPlatform(v1.Platform{OS: "linux", Architecture: runtime.GOARCH}),
 		remote.WithTransport(registryTransport()),
 		remote.WithUserAgent("mydocker"),
@@ -118,15 +117,21 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// RemoteNotFoundError is a pull of what the registry does not have, or
+// will not show without a login: docker's API answers it 404.
+type RemoteNotFoundError struct{ error }
+
+func (e *RemoteNotFoundError) Unwrap() error { return e.error }
+
 // registryError says what went wrong in the words a docker user knows.
 func registryError(ref Ref, err error) error {
 	var terr *transport.Error
 	if errors.As(err, &terr) {
 		switch terr.StatusCode {
 		case http.StatusNotFound:
-			return fmt.Errorf("manifest for %s not found: %v", ref.Familiar(), err)
+			return &RemoteNotFoundError{fmt.Errorf("manifest for %s not found: %v", ref.Familiar(), err)}
 		case http.StatusUnauthorized, http.StatusForbidden:
-			return fmt.Errorf("pull access denied for %s: the repository does not exist or needs 'docker login': %v", ref.Familiar(), err)
+			return &RemoteNotFoundError{fmt.Errorf("pull access denied for %s, repository does not exist or may require 'docker login': %v", Familiar(ref.Repository()), err)}
 		}
 	}
 	var nerr net.Error

@@ -56,6 +56,26 @@ func (s Store) Push(ctx context.Context, ref Ref, p Progress) (string, error) {
 	return digest.String(), nil
 }
 
+// TagsOf is every tag of ref's repository that is here (push -a).
+func (s Store) TagsOf(ref Ref) ([]Ref, error) {
+	list, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	var refs []Ref
+	for _, img := range list {
+		for _, t := range img.RepoTags {
+			if r, err := ParseRef(t); err == nil && r.Repository() == ref.Repository() {
+				refs = append(refs, r)
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil, fmt.Errorf("An image does not exist locally with the tag: %s", ref.Familiar())
+	}
+	return refs, nil
+}
+
 // pushError words a registry's refusal as docker does.
 func pushError(err error) error {
 	msg := err.Error()

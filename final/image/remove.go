@@ -10,7 +10,8 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-// UsersFunc names the containers that use the image with this ID.
+// UsersFunc names the containers that use the image with this ID (by
+// their short IDs, as docker's rmi errors name them).
 type UsersFunc func(id string) []string
 
 // Remove removes arg as "docker rmi" does, and returns what it did, one
@@ -45,11 +46,8 @@ func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error)
 			return nil
 		}
 		if !force {
-			if len(used) > 0 {
-				return fmt.Errorf("conflict: unable to remove %s (use -f): container %s uses image %s", arg, used[0], img.ShortID())
-			}
-			if !byName && len(repositories(img)) > 1 {
-				return fmt.Errorf("conflict: unable to delete %s (use -f): the image is in more than one repository", arg)
+			if err := conflict(arg, img, byName, used); err != nil {
+				return err
 			}
 		}
 		for _, n := range append(append([]string{}, img.RepoTags...), img.RepoDigests...) {
@@ -76,6 +74,26 @@ func (s Store) Remove(arg string, force bool, users UsersFunc) ([]string, error)
 	}
 	s.collect()
 	return done, nil
+}
+
+// ConflictError is an rmi that needs force, in docker's words: its API
+// answers it 409.
+type ConflictError struct{ msg string }
+
+func (e *ConflictError) Error() string { return e.msg }
+
+// conflict refuses, without force, to remove an image a container uses
+// (used names them) or, by ID, one in more than one repository.
+func conflict(arg string, img *Image, byName bool, used []string) error {
+	switch {
+	case len(used) > 0 && byName:
+		return &ConflictError{fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", arg, used[0], img.ShortID())}
+	case len(used) > 0:
+		return &ConflictError{fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by container %s", arg, used[0])}
+	case !byName && len(repositories(img)) > 1:
+		return &ConflictError{fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", arg)}
+	}
+	return nil
 }
 
 // removeParents deletes, as docker's rmi does, the chain of parents from

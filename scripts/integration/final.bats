@@ -201,7 +201,8 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 	md_detach --name user -- sleep 1000
 	run --separate-stderr md rmi busybox
 	[ "$status" -eq 125 ]
-	[[ "$stderr" == *"container user"* ]]
+	# docker's words, the container by its short ID.
+	[[ "$stderr" == *"conflict: unable to remove repository reference \"busybox\" (must force) - container $(md ps -q --filter name=user) is using its referenced image"* ]]
 	md images | grep -E '^busybox +latest '
 	run md rmi -f busybox
 	[ "$status" -eq 0 ]

@@ -40,59 +40,82 @@ func buildCommand() *cli.Command {
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "print only the image ID"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			// What killed builds left goes first; this build's own
-			// scratch directory, named for this process, holds the
-			// context unpacked from a tar and whatever the build makes.
-			root := cmd.Root().String("root")
-			build.Tidy(root)
-			tmp, err := build.TempDir(root)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-				return exitStatus(1)
-			}
-			defer build.RemoveTemp(tmp)
-			opts, err := buildOptions(cmd, tmp)
+			opts, err := buildOptions(cmd)
+			var img *image.Image
 			if err == nil {
-				err = runBuild(ctx, cmd, opts)
-			}
-			if opts.Context != nil {
-				opts.Context.Close()
+				img, err = buildFrom(ctx, cmd, opts, buildSource{Arg: cmd.Args().First(), In: os.Stdin, Dockerfile: cmd.String("f")})
 			}
 			if err != nil {
 				// docker build exits 1 when a build fails, bad input included.
 				fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 				return exitStatus(1)
 			}
+			if cmd.Bool("q") {
+				fmt.Println(img.ID)
+			}
 			return nil
 		},
 	}
 }
 
-// runBuild builds, and prints the image's ID with -q.
-func runBuild(ctx context.Context, cmd *cli.Command, opts build.Options) error {
-	opts.Run = buildStep(cmd)
-	images := image.Store{Root: opts.Root}
-	opts.Image = func(ctx context.Context, name string, pull bool) (*image.Image, error) {
-		if pull {
-			img, _, err := images.Pull(ctx, name, image.NewProgress(os.Stderr, "Downloading"))
-			return img, err
-		}
-		return getOrPull(ctx, images, name)
-	}
-	img, err := build.Build(ctx, opts)
-	if err != nil {
-		return err
-	}
-	if cmd.Bool("q") {
-		fmt.Println(img.ID)
-	}
-	return nil
+// buildSource is where a build's context and Dockerfile come from, and
+// who sees its RUN steps and pulls.
+type buildSource struct {
+	Arg        string    // a directory, a tar, a URL, or "-": In
+	In         io.Reader // stdin, or the API's request body
+	Dockerfile string    // -f: "" for the context's Dockerfile
+	// Spawned, when set, is told each RUN step's monitor (the API
+	// server reaps them); the steps then take no signals of ours.
+	Spawned func(pid int)
+	// Pulls shows a FROM image's pull; nil for stderr.
+	Pulls func() image.Progress
 }
 
-// buildOptions reads the flags and the context.
-func buildOptions(cmd *cli.Command, tmp string) (build.Options, error) {
+// buildFrom builds opts from src in a scratch directory of its own: what
+// build and the API server's POST /build both run. What killed builds
+// left goes first; the scratch directory, named for this process, holds
+// the context unpacked from a tar and whatever the build makes.
+func buildFrom(ctx context.Context, cmd *cli.Command, opts build.Options, src buildSource) (*image.Image, error) {
+	build.Tidy(opts.Root)
+	tmp, err := build.TempDir(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	defer build.RemoveTemp(tmp)
+	opts.Tmp = tmp
+	bctx, err := buildctx.OpenContext(src.Arg, src.In, tmp, src.Dockerfile)
+	if err != nil {
+		return nil, err
+	}
+	defer bctx.Close()
+	opts.Context = bctx
+	if opts.Dockerfile, err = bctx.Dockerfile(); err != nil {
+		return nil, err
+	}
+	opts.Run = buildStep(cmd, src.Spawned)
+	opts.Image = fromImage(image.Store{Root: opts.Root}, src.Pulls)
+	return build.Build(ctx, opts)
+}
+
+// fromImage gets a FROM's image: pulled with --pull, else pulled only
+// when it is not here, its progress on pulls' (stderr when nil).
+func fromImage(images image.Store, pulls func() image.Progress) func(context.Context, string, bool) (*image.Image, error) {
+	if pulls == nil {
+		pulls = stderrProgress
+	}
+	return func(ctx context.Context, name string, pull bool) (*image.Image, error) {
+		if pull {
+			img, _, err := images.Pull(ctx, name, pulls())
+			return img, err
+		}
+		return getOrPullWith(ctx, images, name, pulls)
+	}
+}
+
+// buildOptions reads the flags.
+func buildOptions(cmd *cli.Command) (build.Options, error) {
 	opts := build.Options{
-		Root: cmd.Root().String("root"), Tmp: tmp, Tags: cmd.StringSlice("t"), Target: cmd.String("target"),
+		Root: cmd.Root().String("root"), Tags: cmd.StringSlice("t"), Target: cmd.String("target"),
 		NoCache: cmd.Bool("no-cache"), Pull: cmd.Bool("pull"), Network: cmd.String("network"),
 		Progress: os.Stderr,
 	}
@@ -123,10 +146,7 @@ func buildOptions(cmd *cli.Command, tmp string) (build.Options, error) {
 	if opts.BuildArgs, err = keyValues(cmd.StringSlice("build-arg"), "--build-arg", true); err != nil {
 		return opts, err
 	}
-	if opts.Labels, err = keyValues(cmd.StringSlice("label"), "--label", false); err != nil {
-		return opts, err
-	}
-	err = readContext(cmd, &opts)
+	opts.Labels, err = keyValues(cmd.StringSlice("label"), "--label", false)
 	return opts, err
 }
 
@@ -149,30 +169,21 @@ func keyValues(specs []string, flag string, fromEnv bool) (map[string]string, er
 	return m, nil
 }
 
-// readContext opens the context (a directory, a tar, or "-": stdin's
-// Dockerfile or tar) and reads its Dockerfile (-f, or the context's).
-func readContext(cmd *cli.Command, opts *build.Options) error {
-	ctx, err := buildctx.OpenContext(cmd.Args().First(), os.Stdin, opts.Tmp, cmd.String("f"))
-	if err != nil {
-		return err
-	}
-	opts.Context = ctx
-	if opts.Dockerfile, err = ctx.Dockerfile(); err != nil {
-		ctx.Close()
-		return err
-	}
-	return nil
-}
-
 // buildStep runs a RUN step's container as run does in the foreground: a
 // monitor, attached before the command starts, whose output is streamed
 // to out. The container stays after it exits: the build takes its changes,
-// then removes it.
-func buildStep(cmd *cli.Command) func(context.Context, container.RunOptions, io.Writer) (string, int, error) {
-	return func(_ context.Context, opts container.RunOptions, out io.Writer) (string, int, error) {
+// then removes it. spawned, when set, is told the monitor's pid (the API
+// server reaps it).
+func buildStep(cmd *cli.Command, spawned func(int)) func(context.Context, container.RunOptions, io.Writer) (string, int, error) {
+	return func(ctx context.Context, opts container.RunOptions, out io.Writer) (string, int, error) {
+		// A build whose API client hung up goes no further.
+		if err := ctx.Err(); err != nil {
+			return "", 0, err
+		}
 		if opts.ImageID != "" {
-			// Held until we exit, as run's: an rmi meanwhile must not take
-			// the layers the container is made on.
+			// Held until we exit (the API server: until the build
+			// ends), as run's: an rmi meanwhile must not take the
+			// layers the container is made on.
 			if _, err := (image.Store{Root: opts.Root}).Hold(opts.ImageID); err != nil {
 				return "", 0, err
 			}
@@ -181,15 +192,19 @@ func buildStep(cmd *cli.Command) func(context.Context, container.RunOptions, io.
 			return "", 0, err
 		}
 		opts.MergeOutput = true // one stream, in its order
-		started, err := startMonitor(cmd, monitor.Options{Run: &opts, Attach: true}, opts.Security)
+		started, err := startMonitor(cmd, monitor.Options{Run: &opts, Attach: true, Spawned: spawned}, opts.Security)
 		if err != nil {
 			return "", 0, err
 		}
 		// ^C goes to the step's command, as docker's: it ends, the step
 		// fails, and its container is removed, instead of running on
-		// behind a build that was killed.
-		signals := proxySignals()
-		defer signal.Stop(signals)
+		// behind a build that was killed. The server's signals are its
+		// own: none goes to its builds' steps.
+		var signals chan os.Signal
+		if spawned == nil {
+			signals = proxySignals()
+			defer signal.Stop(signals)
+		}
 		status, err := monitor.Stream(started.Conn, monitor.AttachOptions{Stdout: out, Stderr: out, Signals: signals})
 		return started.ID, status, err
 	}

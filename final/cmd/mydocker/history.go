@@ -70,44 +70,28 @@ func historyCommand() *cli.Command {
 	}
 }
 
-// historyRows are the image's history entries, newest first. Each entry
-// that made a layer is given the next layer's size, bottom up, as the
-// config pairs them. Only the newest is the image: the steps below it
-// have no image of their own here ("<missing>", as docker shows pulled
-// images' steps).
+// historyRows are the image's history entries (image.Store.History),
+// newest first. Only the newest is the image: the steps below it have no
+// image of their own here ("<missing>", as docker shows pulled images'
+// steps).
 func historyRows(images image.Store, img *image.Image, noTrunc, human bool) ([]historyRow, error) {
-	cfg, err := images.Config(img)
+	entries, err := images.History(img)
 	if err != nil {
 		return nil, err
 	}
 	var rows []historyRow
 	now := time.Now()
-	layer := 0
-	for _, h := range cfg.History {
-		var size int64
-		if !h.EmptyLayer && layer < len(img.Layers) {
-			size = img.Layers[layer].Unpacked
-			layer++
-		}
+	for _, h := range entries {
 		r := historyRow{ID: "<missing>", CreatedBy: h.CreatedBy, Comment: h.Comment,
-			CreatedAt: h.Created.UTC().Format(time.RFC3339), CreatedSince: createdSince(h.Created.Time, now),
-			Size: image.HumanSize(size)}
+			CreatedAt: h.Created.UTC().Format(time.RFC3339), CreatedSince: createdSince(h.Created, now),
+			Size: image.HumanSize(h.Size)}
 		if !human {
-			r.CreatedSince, r.Size = r.CreatedAt, fmt.Sprint(size)
+			r.CreatedSince, r.Size = r.CreatedAt, fmt.Sprint(h.Size)
 		}
 		if !noTrunc {
 			r.CreatedBy = ellipsis(strings.ReplaceAll(r.CreatedBy, "\t", " "), 45)
 		}
 		rows = append(rows, r)
-	}
-	// A config without history (some importers write none) still has
-	// its layers: one row for the image.
-	if len(rows) == 0 {
-		rows = append(rows, historyRow{ID: "<missing>", CreatedSince: createdSince(img.Created, now),
-			CreatedAt: img.Created.UTC().Format(time.RFC3339), Size: image.HumanSize(img.Size())})
-	}
-	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-		rows[i], rows[j] = rows[j], rows[i]
 	}
 	rows[0].ID = img.ShortID()
 	if noTrunc {

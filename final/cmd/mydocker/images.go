@@ -98,20 +98,9 @@ func rmiCommand() *cli.Command {
 			if cmd.Args().Len() == 0 {
 				return errors.New("rmi: want at least one image")
 			}
-			images, containers := imageStore(cmd), store(cmd)
-			users := func(id string) []string {
-				var names []string
-				list, _ := containers.List()
-				for _, st := range list {
-					if st.ImageID == id {
-						names = append(names, st.Name)
-					}
-				}
-				return names
-			}
 			failed := false
 			for _, arg := range cmd.Args().Slice() {
-				done, err := images.Remove(arg, cmd.Bool("f"), users)
+				done, err := removeImage(cmd, arg, cmd.Bool("f"))
 				if err != nil {
 					fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 					failed = true
@@ -129,6 +118,13 @@ func rmiCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// removeImage removes arg as rmi does, refusing an image a container
+// uses unless force: rmi's lines ("Untagged: …", "Deleted: …"). The API
+// server's DELETE /images/NAME is this too.
+func removeImage(cmd *cli.Command, arg string, force bool) ([]string, error) {
+	return imageStore(cmd).Remove(arg, force, imageUsers(cmd))
 }
 
 func tagCommand() *cli.Command {
@@ -175,20 +171,11 @@ func loadCommand() *cli.Command {
 			&cli.BoolFlag{Name: "q", Aliases: []string{"quiet"}, Usage: "no progress"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			path := cmd.String("i")
-			if path == "" {
-				tmp, err := spool(os.Stdin)
-				if err != nil {
-					return err
-				}
-				defer os.Remove(tmp)
-				path = tmp
-			}
 			var p image.Progress = image.Quiet{}
 			if !cmd.Bool("q") {
 				p = image.NewProgress(os.Stderr, "Loading")
 			}
-			lines, err := imageStore(cmd).Load(ctx, path, p)
+			lines, err := loadImages(ctx, cmd, p)
 			for _, line := range lines {
 				fmt.Println(line)
 			}
@@ -197,21 +184,15 @@ func loadCommand() *cli.Command {
 	}
 }
 
-// spool copies stdin to a file: a tar is read more than once.
-func spool(r io.Reader) (string, error) {
-	if f, ok := r.(*os.File); ok && isTerminal(f) {
-		return "", errors.New("load: no input: use -i FILE or a redirect")
+// loadImages loads -i FILE, or stdin's tar, which is no terminal.
+func loadImages(ctx context.Context, cmd *cli.Command, p image.Progress) ([]string, error) {
+	if path := cmd.String("i"); path != "" {
+		return imageStore(cmd).Load(ctx, path, p)
 	}
-	f, err := os.CreateTemp("", "mydocker-load-*.tar")
-	if err != nil {
-		return "", err
+	if isTerminal(os.Stdin) {
+		return nil, errors.New("load: no input: use -i FILE or a redirect")
 	}
-	defer f.Close()
-	if _, err := io.Copy(f, r); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("load: read stdin: %w", err)
-	}
-	return f.Name(), nil
+	return imageStore(cmd).LoadFrom(ctx, os.Stdin, p)
 }
 
 func importCommand() *cli.Command {

@@ -19,9 +19,6 @@ import (
 	"github.com/mydocker/mydocker/final/image"
 )
 
-// dockerHubServer is Docker Hub's key in config.json, as docker writes it.
-const dockerHubServer = "https://index.docker.io/v1/"
-
 // loginCommand keeps a registry's credentials where docker keeps them:
 // $DOCKER_CONFIG/config.json (~/.docker), or its credential helper, once
 // the registry has said they are good. pull and push use them.
@@ -36,12 +33,12 @@ func loginCommand() *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from stdin"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			server := registryServer(cmd.Args().First())
+			server := image.RegistryServer(cmd.Args().First())
 			user, password, err := loginCredentials(cmd)
 			if err != nil {
 				return err
 			}
-			if err := image.CheckLogin(ctx, registryHost(server), user, password); err != nil {
+			if err := image.CheckLogin(ctx, image.RegistryHost(server), user, password); err != nil {
 				return err
 			}
 			cf, err := config.Load(config.Dir())
@@ -101,7 +98,7 @@ func logoutCommand() *cli.Command {
 		Usage:     "log out of a registry (Docker Hub by default)",
 		ArgsUsage: "[SERVER]",
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			server := registryServer(cmd.Args().First())
+			server := image.RegistryServer(cmd.Args().First())
 			cf, err := config.Load(config.Dir())
 			if err != nil {
 				return err
@@ -117,25 +114,6 @@ func logoutCommand() *cli.Command {
 			return nil
 		},
 	}
-}
-
-// registryServer is config.json's key for the server the user named:
-// Docker Hub's long form, or HOST[:PORT].
-func registryServer(arg string) string {
-	arg = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(arg, "https://"), "http://"), "/")
-	switch arg {
-	case "", "docker.io", "index.docker.io", "registry-1.docker.io", "index.docker.io/v1":
-		return dockerHubServer
-	}
-	return arg
-}
-
-// registryHost is the host that answers for server.
-func registryHost(server string) string {
-	if server == dockerHubServer {
-		return "index.docker.io"
-	}
-	return server
 }
 
 // pushCommand sends an image to its registry, as docker push.
@@ -181,22 +159,7 @@ func pushRefs(cmd *cli.Command) ([]image.Ref, error) {
 	if !cmd.Bool("a") {
 		return []image.Ref{ref}, nil
 	}
-	list, err := imageStore(cmd).List()
-	if err != nil {
-		return nil, err
-	}
-	var refs []image.Ref
-	for _, img := range list {
-		for _, t := range img.RepoTags {
-			if r, err := image.ParseRef(t); err == nil && r.Repository() == ref.Repository() {
-				refs = append(refs, r)
-			}
-		}
-	}
-	if len(refs) == 0 {
-		return nil, fmt.Errorf("An image does not exist locally with the tag: %s", ref.Familiar())
-	}
-	return refs, nil
+	return imageStore(cmd).TagsOf(ref)
 }
 
 // readPassword prints prompt and reads a line without echoing it when

@@ -192,19 +192,19 @@ func usedImages(cmd *cli.Command) (map[string]bool, error) {
 	return used, nil
 }
 
-// imageUsers names the containers of an image, asked again under the
-// images' lock: a container made meanwhile keeps its image (with its
-// layers, nameless at worst).
+// imageUsers names the containers of an image by their short IDs (as
+// docker's rmi errors), asked again under the images' lock: a container
+// made meanwhile keeps its image (with its layers, nameless at worst).
 func imageUsers(cmd *cli.Command) image.UsersFunc {
 	return func(id string) []string {
-		var names []string
+		var ids []string
 		now, _ := state.Store{Root: cmd.Root().String("root")}.List()
 		for _, st := range now {
 			if st.ImageID == id {
-				names = append(names, st.Name)
+				ids = append(ids, st.ShortID())
 			}
 		}
-		return names
+		return ids
 	}
 }
 

@@ -36,8 +36,17 @@ func pullCommand() *cli.Command {
 }
 
 // getOrPull finds the image arg names, or pulls it when it is a reference
-// that is not here. A failure says both: not here, and why the pull failed.
+// that is not here, its progress on stderr. A failure says both: not
+// here, and why the pull failed.
 func getOrPull(ctx context.Context, images image.Store, arg string) (*image.Image, error) {
+	return getOrPullWith(ctx, images, arg, stderrProgress)
+}
+
+// stderrProgress is a pull's progress on stderr.
+func stderrProgress() image.Progress { return image.NewProgress(os.Stderr, "Downloading") }
+
+// getOrPullWith is getOrPull with the pull's progress on newProgress's.
+func getOrPullWith(ctx context.Context, images image.Store, arg string, newProgress func() image.Progress) (*image.Image, error) {
 	img, err := images.Get(arg)
 	var notFound *image.NotFoundError
 	if !errors.As(err, &notFound) {
@@ -47,7 +56,7 @@ func getOrPull(ctx context.Context, images image.Store, arg string) (*image.Imag
 	if perr != nil {
 		return nil, perr
 	}
-	p := &deferredProgress{first: fmt.Sprintf("Unable to find image '%s' locally", ref.Familiar())}
+	p := &deferredProgress{first: fmt.Sprintf("Unable to find image '%s' locally", ref.Familiar()), make: newProgress}
 	img, _, err = images.Pull(ctx, arg, p)
 	if err != nil {
 		return nil, fmt.Errorf("image %s is not here, and pulling it failed: %w", ref.Familiar(), err)
@@ -60,12 +69,13 @@ func getOrPull(ctx context.Context, images image.Store, arg string) (*image.Imag
 // the one line of its error.
 type deferredProgress struct {
 	first string
+	make  func() image.Progress
 	image.Progress
 }
 
 func (d *deferredProgress) start() {
 	if d.Progress == nil {
-		d.Progress = image.NewProgress(os.Stderr, "Downloading")
+		d.Progress = d.make()
 		d.Progress.Say("%s", d.first)
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/api"
+	"github.com/mydocker/mydocker/final/build"
 	"github.com/mydocker/mydocker/final/container"
+	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/monitor"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -49,6 +51,18 @@ func systemServiceCommand() *cli.Command {
 					Start: func(st *state.Container) error {
 						_, err := startMonitor(cmd, monitor.Options{Start: st.ID, Spawned: reaper.add}, st.Security)
 						return err
+					},
+					RemoveImage: func(name string, force bool) ([]string, error) {
+						defer pruneStaleCache(cmd)
+						return removeImage(cmd, name, force)
+					},
+					PruneImages: func(all bool) ([]string, int64, error) {
+						p, err := pruneImages(cmd, all)
+						return p.lines, p.bytes, err
+					},
+					Build: func(ctx context.Context, opts build.Options, in io.Reader, dockerfile string, pulls image.Progress) (*image.Image, error) {
+						return buildFrom(ctx, cmd, opts, buildSource{Arg: "-", In: in, Dockerfile: dockerfile,
+							Spawned: reaper.add, Pulls: func() image.Progress { return pulls }})
 					},
 				},
 			}
