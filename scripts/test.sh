@@ -269,14 +269,16 @@ if [ -x "$BUILD/$newest/mydocker-runc" ]; then
 fi
 
 # Each test's time is in the logs (bats --timing): the run must stay
-# under CI's 45 minutes, and the slow tests are where to look first.
+# under CI's 45 minutes, and the slow tests are where to look first. A
+# test that hangs fails after 300 s (the slowest take 20), showing the
+# processes then (helpers.bash's teardown), instead of holding CI.
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue
 	mapfile -t files < <(bats_names_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
 	log="$logs/$stage-integration.log"
-	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" DOCKER_CLI="$(docker_cli "$stage")" bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" |
+	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" DOCKER_CLI="$(docker_cli "$stage")" BATS_TEST_TIMEOUT=300 bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" |
 		grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$stage: integration tests"
 done
@@ -289,7 +291,7 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	mapfile -t files < <(bats_names_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$newest: integration tests again with every mount shared, as systemd makes them"
 	log="$logs/$newest-integration-shared.log"
-	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" unshare --mount --propagation shared -- \
+	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" BATS_TEST_TIMEOUT=300 unshare --mount --propagation shared -- \
 		bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
 fi

@@ -487,6 +487,12 @@ skip_in_final() {
 # so a test about files, names or the network stays on the host.
 
 teardown() {
+	# A test that hung (BATS_TEST_TIMEOUT, set by test.sh and in-vm.sh)
+	# had what it waited for killed; what else ran then says why.
+	if [ -n "${BATS_TIMED_OUT:-}" ]; then
+		echo "timed out; the processes then:" >&2
+		ps -eo pid,ppid,stat,wchan:24,etime,args >&2
+	fi
 	md_rm_all
 	caller_cgroup_remove
 	local status=0

@@ -32,7 +32,7 @@ for entry in "$@"; do
 	cp -r "$BUILD/$stage" "$bin/$stage"
 	started=$(date +%s)
 	MYDOCKER="$bin/$stage/mydocker" STAGE="$stage" TESTREGISTRY="$bin/$stage/testregistry" \
-		bats --timing --formatter tap --filter-tags cgroups "${files[@]/%/.bats}" || status=1
+		BATS_TEST_TIMEOUT=300 bats --timing --formatter tap --filter-tags cgroups "${files[@]/%/.bats}" || status=1
 	echo "# $stage: $(($(date +%s) - started)) s in the VM"
 done
 exit $status
