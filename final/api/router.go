@@ -31,6 +31,8 @@ func (s *Server) Handler() http.Handler {
 	s.containerRoutes(mux)
 	s.logsRoutes(mux)
 	s.imageRoutes(mux)
+	s.attachRoutes(mux)
+	s.execRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})

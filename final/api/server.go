@@ -28,6 +28,10 @@ type Hooks struct {
 	// Start starts a created or exited container with a monitor of its
 	// own, as "mydocker start" does, and returns once it runs.
 	Start func(st *state.Container) error
+	// StartAttached is Start with a connection to the container's
+	// monitor attached first (monitor.Options.Attach), before its
+	// command runs: none of its output is lost.
+	StartAttached func(st *state.Container) (net.Conn, error)
 }
 
 // Server answers the Engine API for the containers and images under Root.
@@ -40,6 +44,9 @@ type Server struct {
 	// with a lease of this process (image.Store.Hold), released once
 	// the container is recorded, for all of this process's holds.
 	createMu sync.Mutex
+
+	attachWaits attachWaits // attaches waiting for their container's start
+	execs       execs       // docker exec's instances, in memory as docker's
 }
 
 // Listen opens the socket that host names: unix:///path only, made 0600

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -49,6 +50,13 @@ func systemServiceCommand() *cli.Command {
 					Start: func(st *state.Container) error {
 						_, err := startMonitor(cmd, monitor.Options{Start: st.ID, Spawned: reaper.add}, st.Security)
 						return err
+					},
+					StartAttached: func(st *state.Container) (net.Conn, error) {
+						started, err := startMonitor(cmd, monitor.Options{Start: st.ID, Attach: true, Spawned: reaper.add}, st.Security)
+						if err != nil {
+							return nil, err
+						}
+						return started.Conn, nil
 					},
 				},
 			}
