@@ -30,7 +30,9 @@ func (s *Server) waitFor(ctx context.Context, st *state.Container, condition con
 			code = st.ExitCode
 		}
 	}
-	if !gone && (st.Running() || st.Restarting()) {
+	// Its record, not st.Running(): an init that has just died is still
+	// to be recorded, with its exit code, by its monitor.
+	if !gone && (st.Status == state.Running || st.Restarting()) {
 		if code, gone, err = s.untilExited(ctx, st); err != nil {
 			return waitError(err.Error())
 		}
@@ -77,27 +79,17 @@ func (s *Server) untilStarted(ctx context.Context, st *state.Container) (*state.
 // untilExited waits for a running container's exit: its code, or that it
 // was removed (--rm) before the code could be read from its record.
 func (s *Server) untilExited(ctx context.Context, st *state.Container) (*int, bool, error) {
-	type result struct {
-		code *int
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		c, err := mdcontainer.Wait(s.store(), st)
-		done <- result{c, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err == nil {
-			return r.code, false, nil
-		}
-		if _, err := s.store().Find(st.ID); errors.Is(err, state.ErrNotFound) {
-			return nil, true, nil
-		}
-		return nil, false, r.err
-	case <-ctx.Done():
+	code, err := mdcontainer.WaitOrCancel(s.store(), st, ctx.Done())
+	switch {
+	case errors.Is(err, mdcontainer.ErrWaitCanceled):
 		return nil, false, errClientWentAway
+	case err == nil:
+		return code, false, nil
 	}
+	if _, ferr := s.store().Find(st.ID); errors.Is(ferr, state.ErrNotFound) {
+		return nil, true, nil
+	}
+	return nil, false, err
 }
 
 // untilRemoved waits until the container id is gone.
