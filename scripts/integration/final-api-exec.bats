@@ -51,25 +51,30 @@ teardown() {
 docker() { "$DOCKER_CLI" "$@"; }
 
 # in_pty COMMAND: runs the shell command line under a pseudo-terminal
-# (script), as a user's terminal, its output with the CRs taken out.
+# (script), as from a user's terminal, our stdin typed on it; its output
+# with the CRs taken out.
 in_pty() {
-	script -qec "$1" /dev/null | tr -d '\r'
+	local status=0
+	script -qec "$1" /dev/null >"$BATS_TEST_TMPDIR/pty.out" || status=$?
+	tr -d '\r' <"$BATS_TEST_TMPDIR/pty.out"
+	return $status
 }
 
-# server_fds: how many descriptors the server holds (its socket, its
-# clients' connections, its connections to monitors).
-server_fds() {
-	ls "/proc/$SERVER_PID/fd" | wc -l
+# server_conns: how many sockets and pidfds the server holds: its
+# listening socket, then one per client's connection, connection to a
+# container's monitor, and wait on a container.
+server_conns() {
+	ls -l "/proc/$SERVER_PID/fd" | grep -c 'socket:\|pidfd'
 }
 
-# until_fds N: waits (up to 3 s) until the server holds N descriptors.
-until_fds() {
+# until_conns N: waits (up to 3 s) until the server holds N of them.
+until_conns() {
 	local i
 	for ((i = 0; i < 60; i++)); do
-		[ "$(server_fds)" -eq "$1" ] && return 0
+		[ "$(server_conns)" -eq "$1" ] && return 0
 		sleep 0.05
 	done
-	echo "the server holds $(server_fds) descriptors, not $1:" >&2
+	echo "the server holds $(server_conns) sockets and pidfds, not $1:" >&2
 	ls -l "/proc/$SERVER_PID/fd" >&2
 	return 1
 }
@@ -80,10 +85,10 @@ until_fds() {
 	[ "$status" -eq 0 ]
 	[ "$output" = hi ]
 	[ "$stderr" = oops ]
-	run docker run --rm --network none busybox sh -c 'exit 3'
+	# stdin to its end, then the exit code of a --rm container (read
+	# from its die event: it is gone when the CLI asks).
+	run bash -c 'echo x | "$DOCKER_CLI" run -i --rm --network none busybox sh -c "cat; exit 3"'
 	[ "$status" -eq 3 ]
-	run bash -c 'echo x | "$DOCKER_CLI" run -i --rm --network none busybox cat'
-	[ "$status" -eq 0 ]
 	[ "$output" = x ]
 	# --rm removed them all, once each exited.
 	run md ps -a -q
@@ -99,5 +104,118 @@ until_fds() {
 	[ "$status" -eq 5 ]
 	[ "$output" = kept ]
 	run docker rm api-fg
+	[ "$status" -eq 0 ]
+}
+
+# type_then_detach types a command for api-sh's shell, then, once its
+# output is in the log (the CLI's terminal is raw by then), ctrl-p ctrl-q.
+type_then_detach() {
+	printf 'echo at''tached\n'
+	for ((i = 0; i < 40; i++)); do
+		"$DOCKER_CLI" logs api-sh 2>/dev/null | grep -q '^attached' && break
+		sleep 0.05
+	done
+	printf '\020\021'
+}
+
+@test "final: api: docker run -t and -it under a terminal, resize, and attach's detach keys" {
+	# -it: what is typed reaches the shell on its terminal, its exit code ours.
+	run in_pty '"$DOCKER_CLI" run -it --rm --network none busybox sh' <<<'tty; exit 7'
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+	run in_pty "\"\$DOCKER_CLI\" run -t --rm --network none busybox sh -c 'tty; exit 2'" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+	# resize reaches the terminal of a container that runs.
+	docker run -dt --name api-tty --network none busybox sh -c 'while :; do stty size; sleep 0.05; done' >/dev/null
+	run curl -sS -o /dev/null -w '%{http_code}' -X POST --unix-socket "$SOCK" "http://mydocker/v1.44/containers/api-tty/resize?h=33&w=77"
+	[ "$output" = 200 ]
+	for ((i = 0; i < 40; i++)); do docker logs api-tty | grep -q '^33 77' && break; sleep 0.05; done
+	docker logs api-tty | grep -q '^33 77'
+	# attach, then ctrl-p ctrl-q: detached, and it runs on. The keys go
+	# once the container has answered, the terminal raw by then.
+	docker run -dit --name api-sh --network none busybox sh >/dev/null
+	# docker's CLI says so, and exits 1, as with docker's daemon.
+	run in_pty '"$DOCKER_CLI" attach api-sh' < <(type_then_detach)
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *attached*"read escape sequence"* ]]
+	run docker inspect -f '{{.State.Status}}' api-sh
+	[ "$output" = running ]
+	run docker rm -f api-tty api-sh
+	[ "$status" -eq 0 ]
+}
+
+@test "final: api: a client that hangs up during attach, run or exec leaves nothing behind" {
+	docker run -d --name api-hup --network none busybox sh -c 'echo up; exec sleep 100' >/dev/null
+	until_conns 1 # the listening socket alone
+	# attach, killed: the server lets go of its stream and of the monitor.
+	"$DOCKER_CLI" attach api-hup >/dev/null 2>&1 3>&- &
+	client=$!
+	for ((i = 0; i < 40; i++)); do [ "$(server_conns)" -gt 2 ] && break; sleep 0.05; done
+	[ "$(server_conns)" -gt 2 ]
+	kill -9 "$client"
+	until_conns 1
+	# exec, killed: its command is killed too.
+	"$DOCKER_CLI" exec api-hup sleep 4242 >/dev/null 2>&1 3>&- &
+	client=$!
+	for ((i = 0; i < 40; i++)); do pgrep -f 'sleep 4242' >/dev/null && break; sleep 0.05; done
+	pgrep -f 'sleep 4242' >/dev/null
+	kill -9 "$client"
+	for ((i = 0; i < 40; i++)); do pgrep -f 'sleep 4242' >/dev/null || break; sleep 0.05; done
+	run pgrep -f 'sleep 4242'
+	[ "$status" -ne 0 ]
+	until_conns 1
+	# A foreground run, killed: the container runs on, as docker's.
+	"$DOCKER_CLI" run --name api-fg-hup --network none busybox sh -c 'echo started; exec sleep 100' >/dev/null 2>&1 3>&- &
+	client=$!
+	for ((i = 0; i < 40; i++)); do docker logs api-fg-hup 2>/dev/null | grep -q started && break; sleep 0.05; done
+	kill -9 "$client"
+	until_conns 1
+	run docker inspect -f '{{.State.Status}}' api-hup api-fg-hup
+	[ "$output" = "$(printf 'running\nrunning')" ]
+	run docker rm -f api-hup api-fg-hup
+	[ "$status" -eq 0 ]
+}
+
+@test "final: api: docker exec: output, exit codes, stdin, -e -u -w, -d, -it, and its errors" {
+	docker run -d --name api-ex --network none busybox sleep 100 >/dev/null
+	run --separate-stderr docker exec api-ex sh -c 'echo hi; echo oops >&2; exit 4'
+	[ "$status" -eq 4 ]
+	[ "$output" = hi ]
+	[ "$stderr" = oops ]
+	run bash -c 'echo in | "$DOCKER_CLI" exec -i api-ex cat'
+	[ "$output" = in ]
+	run docker exec -e GREETING=hello -u nobody -w /tmp api-ex sh -c 'echo $GREETING $(id -u) $(pwd)'
+	[ "$output" = "hello 65534 /tmp" ]
+	# -d: the command runs on, the CLI returns at once.
+	run docker exec -d api-ex sh -c 'echo done >/tmp/d'
+	[ "$status" -eq 0 ]
+	for ((i = 0; i < 40; i++)); do docker exec api-ex cat /tmp/d 2>/dev/null | grep -q done && break; sleep 0.05; done
+	run docker exec api-ex cat /tmp/d
+	[ "$output" = done ]
+	# -it: a terminal of the container's, what is typed, the exit code.
+	run in_pty '"$DOCKER_CLI" exec -it api-ex sh' <<<'tty; exit 6'
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+	# exec inspect: the exit code, and docker's errors.
+	id=$(curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' -d '{"Cmd":["sh","-c","exit 9"]}' http://mydocker/v1.44/containers/api-ex/exec | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p')
+	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
+	curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' -d '{"Detach":true}' "http://mydocker/v1.44/exec/$id/start"
+	for ((i = 0; i < 40; i++)); do curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/$id/json" | grep -q '"Running":false' && break; sleep 0.05; done
+	run curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/$id/json"
+	[[ "$output" == *'"ExitCode":9'* ]]
+	run curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/nosuch/json"
+	[[ "$output" == *'No such exec instance: nosuch'* ]]
+	run --separate-stderr docker exec api-nosuch true
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"No such container: api-nosuch"* ]]
+	docker stop -t 0 api-ex >/dev/null
+	run --separate-stderr docker exec api-ex true
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"is not running"* ]]
+	run docker rm api-ex
 	[ "$status" -eq 0 ]
 }
