@@ -7,48 +7,7 @@
 # a pty (script). A client that hangs up leaves nothing behind.
 
 load helpers
-
-setup() {
-	[ -n "${DOCKER_CLI:-}" ] || skip "DOCKER_CLI is not set: scripts/test.sh builds the docker CLI (scripts/build-docker-cli.sh) and sets it"
-	CGROUPS_BEFORE=$(mydocker_cgroups)
-	md_setup_root
-	SOCK=$BATS_TEST_TMPDIR/api.sock
-	export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$BATS_TEST_TMPDIR/docker-config
-	start_server
-}
-
-# start_server runs the API server in the background, logging at debug
-# level to server.log, and waits for its socket.
-start_server() {
-	# Not through md: $! must be the server itself, for stop_server.
-	"$MYDOCKER" "${MD_GLOBAL[@]}" --debug system service --host "unix://$SOCK" 2>>"$BATS_TEST_TMPDIR/server.log" 3>&- &
-	SERVER_PID=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$SOCK" ] && return 0
-		sleep 0.05
-	done
-	cat "$BATS_TEST_TMPDIR/server.log" >&2
-	return 1
-}
-
-stop_server() {
-	[ -n "${SERVER_PID:-}" ] || return 0
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" 2>/dev/null || true
-	SERVER_PID=
-}
-
-# The helpers' teardown (containers, networks, leaks) runs once the
-# server, a mydocker process itself, is gone.
-eval "helpers_$(declare -f teardown)"
-teardown() {
-	[ -n "${DOCKER_CLI:-}" ] || return 0
-	stop_server
-	helpers_teardown
-}
-
-docker() { "$DOCKER_CLI" "$@"; }
+load api_helpers
 
 # in_pty COMMAND: runs the shell command line under a pseudo-terminal
 # (script), as from a user's terminal, our stdin typed on it; its output
@@ -118,7 +77,7 @@ type_then_detach() {
 	printf '\020\021'
 }
 
-@test "final: api: docker run -t and -it under a terminal, resize, and attach's detach keys" {
+@test "final: api: docker run -t and -it under a terminal, and resize" {
 	# -it: what is typed reaches the shell on its terminal, its exit code ours.
 	run in_pty '"$DOCKER_CLI" run -it --rm --network none busybox sh' <<<'tty; exit 7'
 	echo "$output"
@@ -133,6 +92,11 @@ type_then_detach() {
 	[ "$output" = 200 ]
 	for ((i = 0; i < 40; i++)); do docker logs api-tty | grep -q '^33 77' && break; sleep 0.05; done
 	docker logs api-tty | grep -q '^33 77'
+	run docker rm -f api-tty
+	[ "$status" -eq 0 ]
+}
+
+@test "final: api: docker attach, ctrl-p ctrl-q, and restart" {
 	# attach, then ctrl-p ctrl-q: detached, and it runs on. The keys go
 	# once the container has answered, the terminal raw by then.
 	docker run -dit --name api-sh --network none busybox sh >/dev/null
@@ -143,7 +107,15 @@ type_then_detach() {
 	[[ "$output" == *attached*"read escape sequence"* ]]
 	run docker inspect -f '{{.State.Status}}' api-sh
 	[ "$output" = running ]
-	run docker rm -f api-tty api-sh
+	# restart: a new run of it.
+	started=$(docker inspect -f '{{.State.StartedAt}}' api-sh)
+	run docker restart -t 0 api-sh
+	[ "$status" -eq 0 ]
+	[ "$output" = api-sh ]
+	run docker inspect -f '{{.State.Status}}' api-sh
+	[ "$output" = running ]
+	[ "$(docker inspect -f '{{.State.StartedAt}}' api-sh)" != "$started" ]
+	run docker rm -f api-sh
 	[ "$status" -eq 0 ]
 }
 
@@ -179,7 +151,7 @@ type_then_detach() {
 	[ "$status" -eq 0 ]
 }
 
-@test "final: api: docker exec: output, exit codes, stdin, -e -u -w, -d, -it, and its errors" {
+@test "final: api: docker exec: output, exit codes, stdin, -e -u -w, and -it" {
 	docker run -d --name api-ex --network none busybox sleep 100 >/dev/null
 	run --separate-stderr docker exec api-ex sh -c 'echo hi; echo oops >&2; exit 4'
 	[ "$status" -eq 4 ]
@@ -189,17 +161,23 @@ type_then_detach() {
 	[ "$output" = in ]
 	run docker exec -e GREETING=hello -u nobody -w /tmp api-ex sh -c 'echo $GREETING $(id -u) $(pwd)'
 	[ "$output" = "hello 65534 /tmp" ]
+	# -it: a terminal of the container's, what is typed, the exit code.
+	run in_pty '"$DOCKER_CLI" exec -it api-ex sh' <<<'tty; exit 6'
+	echo "$output"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+	run docker rm -f api-ex
+	[ "$status" -eq 0 ]
+}
+
+@test "final: api: docker exec -d, exec inspect, and exec's errors" {
+	docker run -d --name api-ex --network none busybox sleep 100 >/dev/null
 	# -d: the command runs on, the CLI returns at once.
 	run docker exec -d api-ex sh -c 'echo done >/tmp/d'
 	[ "$status" -eq 0 ]
 	for ((i = 0; i < 40; i++)); do docker exec api-ex cat /tmp/d 2>/dev/null | grep -q done && break; sleep 0.05; done
 	run docker exec api-ex cat /tmp/d
 	[ "$output" = done ]
-	# -it: a terminal of the container's, what is typed, the exit code.
-	run in_pty '"$DOCKER_CLI" exec -it api-ex sh' <<<'tty; exit 6'
-	echo "$output"
-	[ "$status" -eq 6 ]
-	[[ "$output" == *"/dev/pts/"* ]]
 	# exec inspect: the exit code, and docker's errors.
 	id=$(curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' -d '{"Cmd":["sh","-c","exit 9"]}' http://mydocker/v1.44/containers/api-ex/exec | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p')
 	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
@@ -207,6 +185,8 @@ type_then_detach() {
 	for ((i = 0; i < 40; i++)); do curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/$id/json" | grep -q '"Running":false' && break; sleep 0.05; done
 	run curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/$id/json"
 	[[ "$output" == *'"ExitCode":9'* ]]
+	run curl -sS -o /dev/null -w '%{http_code}' --unix-socket "$SOCK" -H 'Content-Type: application/json' -d '{"Detach":true}' "http://mydocker/v1.44/exec/$id/start"
+	[ "$output" = 409 ]
 	run curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/exec/nosuch/json"
 	[[ "$output" == *'No such exec instance: nosuch'* ]]
 	run --separate-stderr docker exec api-nosuch true
