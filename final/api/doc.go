@@ -8,5 +8,7 @@
 // the CLI and the API see the same containers, and the containers keep
 // running when the server stops. What needs the CLI's own code paths
 // (create's flags, starting a monitor) it is given as Hooks by
-// cmd/mydocker, instead of a second copy of them here.
+// cmd/mydocker, instead of a second copy of them here. Its attach is the
+// monitor's own stream (package monitor) and its exec package enter's,
+// carried on the hijacked connection docker's clients ask for.
 package api
