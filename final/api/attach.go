@@ -15,6 +15,7 @@ import (
 
 func (s *Server) attachRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /containers/{id}/attach", s.attach)
+	mux.HandleFunc("GET /containers/{id}/attach/ws", s.attachWebsocket)
 	mux.HandleFunc("POST /containers/{id}/resize", s.resize)
 	mux.HandleFunc("POST /containers/{id}/restart", s.restart)
 }
@@ -80,18 +81,18 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request) {
 			o.DetachKeys = a.detachKeys // docker's: only with a tty
 		}
 	}
-	streamUntilGone(conn, o, h)
+	streamUntilGone(conn, o, h.gone)
 }
 
 // streamUntilGone streams the container's stdio until it exits, the
 // client detaches, or the client hangs up: then our connection to the
 // monitor is closed, and the container goes on, with nobody attached.
-func streamUntilGone(conn net.Conn, o monitor.AttachOptions, h *hijacked) {
+func streamUntilGone(conn net.Conn, o monitor.AttachOptions, gone <-chan struct{}) {
 	ended := make(chan struct{})
 	defer close(ended)
 	go func() {
 		select {
-		case <-h.gone:
+		case <-gone:
 			conn.Close()
 		case <-ended:
 		}

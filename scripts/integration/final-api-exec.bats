@@ -199,3 +199,52 @@ type_then_detach() {
 	run docker rm api-ex
 	[ "$status" -eq 0 ]
 }
+
+# ws_attach CONTAINER INPUT: attaches over a websocket (attach/ws, with
+# stdin), sends INPUT as one message, prints what comes back until a
+# line with "via-ws", then hangs up.
+ws_attach() {
+	python3 - "$SOCK" "$1" "$2" <<'PY'
+import os, socket, sys
+sock, name, text = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(3)
+s.connect(sock)
+s.sendall((f"GET /v1.44/containers/{name}/attach/ws?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
+           "Host: mydocker\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+head = b""
+while b"\r\n\r\n" not in head:
+    head += s.recv(1)
+print(head.split(b"\r\n")[0].decode())
+mask = os.urandom(4)
+s.sendall(bytes([0x82, 0x80 | len(text)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(text)))
+got = b""
+while b"via-ws\n" not in got:
+    h = s.recv(2)
+    n = h[1] & 0x7F
+    payload = b""
+    while len(payload) < n:
+        payload += s.recv(n - len(payload))
+    got += payload
+print(got.decode(), end="")
+s.close()
+PY
+}
+
+@test "final: api: attach over a websocket: input in, output out, and a hang-up lets go" {
+	docker run -di --name api-ws --network none busybox sh >/dev/null
+	until_conns 1
+	run ws_attach api-ws $'echo via-ws\n'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "HTTP/1.1 101 Switching Protocols" ]
+	[ "${lines[1]}" = via-ws ]
+	until_conns 1
+	run docker inspect -f '{{.State.Status}}' api-ws
+	[ "$output" = running ]
+	run curl -sS --unix-socket "$SOCK" "http://mydocker/v1.44/containers/api-nosuch/attach/ws?stream=1&stdout=1"
+	[[ "$output" == *"No such container: api-nosuch"* ]]
+	run docker rm -f api-ws
+	[ "$status" -eq 0 ]
+}
