@@ -27,6 +27,16 @@ type attachRequest struct {
 	detachKeys                          []byte
 }
 
+// attachTarget is the container and the query of an attach request.
+func (s *Server) attachTarget(r *http.Request) (*state.Container, attachRequest, error) {
+	st, err := s.find(r)
+	if err != nil {
+		return nil, attachRequest{}, err
+	}
+	a, err := attachQuery(r)
+	return st, a, err
+}
+
 func attachQuery(r *http.Request) (attachRequest, error) {
 	a := attachRequest{stream: boolQuery(r, "stream"), logs: boolQuery(r, "logs"),
 		stdin: boolQuery(r, "stdin"), stdout: boolQuery(r, "stdout"), stderr: boolQuery(r, "stderr")}
@@ -46,12 +56,7 @@ func attachQuery(r *http.Request) (attachRequest, error) {
 // container's first (monitor.Options.Attach), so that none of its output
 // is lost and the end of the client's input ends the container's.
 func (s *Server) attach(w http.ResponseWriter, r *http.Request) {
-	st, err := s.find(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	a, err := attachQuery(r)
+	st, a, err := s.attachTarget(r)
 	if err != nil {
 		writeError(w, err)
 		return

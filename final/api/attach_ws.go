@@ -17,12 +17,7 @@ import (
 // stderr together, never framed), and the client's messages its input.
 // A websocket has no half-close: the client closing it is its hang-up.
 func (s *Server) attachWebsocket(w http.ResponseWriter, r *http.Request) {
-	st, err := s.find(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	a, err := attachQuery(r)
+	st, a, err := s.attachTarget(r)
 	if err != nil {
 		writeError(w, err)
 		return
