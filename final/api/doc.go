@@ -9,4 +9,7 @@
 // running when the server stops. What needs the CLI's own code paths
 // (create's flags, starting a monitor, rmi, image prune, build) it is
 // given as Hooks by cmd/mydocker, instead of a second copy of them here.
+// Its attach is the monitor's own stream (package monitor) and its exec
+// package enter's, carried on the hijacked connection docker's clients
+// ask for.
 package api

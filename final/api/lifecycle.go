@@ -26,7 +26,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if err := s.Hooks.Start(st); err != nil {
+	if err := s.startContainer(st); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -41,14 +41,7 @@ func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	sig, err := mdcontainer.StopSignal(st)
-	if v := r.URL.Query().Get("signal"); v != "" && err == nil {
-		sig, err = parseSignal(v)
-	}
-	timeout := mdcontainer.StopTimeout(st)
-	if v := r.URL.Query().Get("t"); v != "" && err == nil {
-		timeout, err = parseTimeout(v)
-	}
+	stop, err := stopRequest(r, st)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -57,11 +50,31 @@ func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if err := mdcontainer.Stop(s.store(), st, sig, timeout); err != nil {
+	if err := mdcontainer.Stop(s.store(), st, stop.sig, stop.timeout); err != nil {
 		writeError(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// stopParams are how stop (and restart) stop a container.
+type stopParams struct {
+	sig     unix.Signal
+	timeout time.Duration
+}
+
+// stopRequest reads signal= and t=, the container's own stop signal and
+// timeout when they are not given.
+func stopRequest(r *http.Request, st *state.Container) (stopParams, error) {
+	sig, err := mdcontainer.StopSignal(st)
+	if v := r.URL.Query().Get("signal"); v != "" && err == nil {
+		sig, err = parseSignal(v)
+	}
+	timeout := mdcontainer.StopTimeout(st)
+	if v := r.URL.Query().Get("t"); v != "" && err == nil {
+		timeout, err = parseTimeout(v)
+	}
+	return stopParams{sig, timeout}, err
 }
 
 // kill sends signal= (KILL by default) to the container's PID 1.
@@ -124,60 +137,6 @@ func (s *Server) wait(w http.ResponseWriter, r *http.Request) {
 	http.NewResponseController(w).Flush()
 	resp := s.waitFor(r.Context(), st, condition)
 	writeBody(w, resp)
-}
-
-// waitFor waits as wait's condition says; a client that hangs up ends it.
-func (s *Server) waitFor(ctx context.Context, st *state.Container, condition container.WaitCondition) container.WaitResponse {
-	store := s.store()
-	if condition == container.WaitConditionNextExit {
-		// The next exit of one that does not run yet: once it has
-		// started (it may have exited again between two looks).
-		started := st.StartedAt
-		for !st.Running() && st.StartedAt.Equal(started) {
-			if !sleep(ctx, 50*time.Millisecond) {
-				return waitError("the client went away")
-			}
-			now, err := store.Reload(st)
-			if err != nil {
-				return waitError(err.Error())
-			}
-			st = now
-		}
-	}
-	code := 0
-	if st.Running() || st.Restarting() {
-		done := make(chan container.WaitResponse, 1)
-		go func() {
-			c, err := mdcontainer.Wait(store, st)
-			if err != nil {
-				done <- waitError(err.Error())
-				return
-			}
-			done <- container.WaitResponse{StatusCode: int64(*c)}
-		}()
-		select {
-		case resp := <-done:
-			if resp.Error != nil || condition != container.WaitConditionRemoved {
-				return resp
-			}
-			code = int(resp.StatusCode)
-		case <-ctx.Done():
-			return waitError("the client went away")
-		}
-	} else if st.ExitCode != nil {
-		code = *st.ExitCode
-	}
-	if condition == container.WaitConditionRemoved {
-		for {
-			if _, err := store.Find(st.ID); err != nil {
-				break
-			}
-			if !sleep(ctx, 50*time.Millisecond) {
-				return waitError("the client went away")
-			}
-		}
-	}
-	return container.WaitResponse{StatusCode: int64(code)}
 }
 
 func waitError(msg string) container.WaitResponse {

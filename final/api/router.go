@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -32,6 +34,8 @@ func (s *Server) Handler() http.Handler {
 	s.logsRoutes(mux)
 	s.imageRoutes(mux)
 	s.imageEndpoints(mux)
+	s.attachRoutes(mux)
+	s.execRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})
@@ -132,8 +136,13 @@ func (r *statusRecorder) Flush() {
 	}
 }
 
-// Unwrap lets http.ResponseController reach the connection (hijack, later).
+// Unwrap lets http.ResponseController reach the connection (hijack).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack is for x/net/websocket, which asks the writer itself.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(r.ResponseWriter).Hijack()
+}
 
 // logEntry is a log line's fields for the request r.
 func logEntry(r *http.Request) *logrus.Entry {

@@ -41,6 +41,10 @@ type Hooks struct {
 	// Dockerfile at dockerfile, "" for the context's), a FROM image's
 	// pull shown on pulls.
 	Build func(ctx context.Context, opts build.Options, in io.Reader, dockerfile string, pulls mdimage.Progress) (*mdimage.Image, error)
+	// StartAttached is Start with a connection to the container's
+	// monitor attached first (monitor.Options.Attach), before its
+	// command runs: none of its output is lost.
+	StartAttached func(st *state.Container) (net.Conn, error)
 }
 
 // Server answers the Engine API for the containers and images under Root.
@@ -53,6 +57,9 @@ type Server struct {
 	// with a lease of this process (image.Store.Hold), released once
 	// the container is recorded, for all of this process's holds.
 	createMu sync.Mutex
+
+	attachWaits attachWaits // attaches waiting for their container's start
+	execs       execs       // docker exec's instances, in memory as docker's
 }
 
 // Listen opens the socket that host names: unix:///path only, made 0600

@@ -15,6 +15,15 @@ import (
 // A detached container's is known from its monitor; one that exited with
 // nobody watching (its monitor killed) has none, which is an error.
 func Wait(store state.Store, st *state.Container) (*int, error) {
+	return WaitOrCancel(store, st, nil)
+}
+
+// ErrWaitCanceled is what WaitOrCancel returns when told to stop waiting.
+var ErrWaitCanceled = errors.New("the wait was canceled")
+
+// WaitOrCancel is Wait that gives up once cancel closes: the API server's
+// wait whose client hung up leaves nobody waiting on the container.
+func WaitOrCancel(store state.Store, st *state.Container, cancel <-chan struct{}) (*int, error) {
 	for {
 		now, err := store.Reload(st)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -32,9 +41,9 @@ func Wait(store state.Store, st *state.Container) (*int, error) {
 		switch {
 		case now.Owner.Alive():
 			// Its mydocker (foreground run, or monitor) records the end.
-			err = waitUntilGone(now.Owner)
+			err = waitUntilGone(now.Owner, cancel)
 		case now.Init.Alive():
-			err = waitUntilGone(now.Init)
+			err = waitUntilGone(now.Init, cancel)
 		}
 		if err != nil {
 			return nil, err
@@ -47,15 +56,25 @@ func Wait(store state.Store, st *state.Container) (*int, error) {
 	}
 }
 
-// waitUntilGone blocks until the process p has exited.
-func waitUntilGone(p state.Process) error {
+// waitUntilGone blocks until the process p has exited, or cancel closes
+// (looked at every tenth of a second: a slice of the wait).
+func waitUntilGone(p state.Process, cancel <-chan struct{}) error {
 	fd, ok, err := openProcess(p.PID, p.Alive)
 	if err != nil || !ok {
 		return err
 	}
 	defer unix.Close(fd)
+	slice := time.Hour
+	if cancel != nil {
+		slice = 100 * time.Millisecond
+	}
 	for {
-		if exited, err := waitForExit(fd, time.Hour); err != nil || exited {
+		select {
+		case <-cancel:
+			return ErrWaitCanceled
+		default:
+		}
+		if exited, err := waitForExit(fd, slice); err != nil || exited {
 			return err
 		}
 	}

@@ -9,5 +9,6 @@
 // execs the command before Go starts. With -t the command gets a terminal
 // of the container's own devpts. The command gets the container's
 // environment (5.8) with -e over it. It imports state (Container) and is
-// imported by the CLI alone.
+// imported by the CLI and the API server (package api, docker's exec
+// endpoints, which give it their stream's stdio instead of ours).
 package enter

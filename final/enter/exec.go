@@ -32,6 +32,16 @@ type Options struct {
 	Workdir     string           // default: the container's WorkingDir
 	User        string           // default: the container's User
 	Privileged  bool             // all capabilities, no seccomp (exec --privileged)
+
+	// What a caller other than the CLI (the API server) streams: the
+	// command's stdio (nil: ours), the signals to pass on to it (nil:
+	// the ones we receive), told its pid once it runs, and Cancel, which
+	// kills it (its whole process group) when closed: its client is gone.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Signals        <-chan os.Signal
+	Started        func(pid int)
+	Cancel         <-chan struct{}
 }
 
 // Exec runs argv in the running container st (book 5.4) and returns its
@@ -96,16 +106,21 @@ func Exec(st *state.Container, argv []string, opts Options) (int, error) {
 	if opts.Detach {
 		return 0, execDetached(st, cmd)
 	}
-	sigc := make(chan os.Signal, 8)
-	signal.Notify(sigc, signals.Forwarded...)
-	defer signal.Stop(sigc)
+	sigc := opts.Signals
+	if sigc == nil {
+		ours := make(chan os.Signal, 8)
+		signal.Notify(ours, signals.Forwarded...)
+		defer signal.Stop(ours)
+		sigc = ours
+	}
+	opts.defaultStdio()
 	if opts.TTY {
 		uid, gid := ownerOf(who)
 		return execWithTerminal(st, cmd, opts, sigc, uid, gid)
 	}
 	// Our stdio is copied through pipes, never handed in: a process given
 	// our terminal could push keystrokes into our shell (TIOCSTI).
-	cmd.Stdout, cmd.Stderr = writerOnly{os.Stdout}, writerOnly{os.Stderr}
+	cmd.Stdout, cmd.Stderr = outputTo(opts.Stdout), outputTo(opts.Stderr)
 	cmd.WaitDelay = time.Second // a process it left behind may hold the pipes
 	var input *os.File
 	if opts.Interactive {
@@ -127,9 +142,9 @@ func Exec(st *state.Container, argv []string, opts Options) (int, error) {
 		return 0, fmt.Errorf("exec in %s: %w", st.Name, err)
 	}
 	if input != nil {
-		go copyAndClose(input, os.Stdin)
+		go copyAndClose(input, opts.Stdin)
 	}
-	return waitForExec(cmd, sigc)
+	return waitForExec(cmd, sigc, opts)
 }
 
 // ownerOf is the uid and gid that execUser's parameters make the command
@@ -147,12 +162,6 @@ func ownerOf(who []string) (uid, gid int) {
 	return uid, gid
 }
 
-// writerOnly hides that w is an *os.File, so that os/exec copies to it
-// through a pipe instead of handing it to the command.
-type writerOnly struct{ w io.Writer }
-
-func (w writerOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
-
 // copyAndClose copies src to dst, then closes dst: the command sees the
 // end of its input.
 func copyAndClose(dst *os.File, src io.Reader) {
@@ -160,11 +169,15 @@ func copyAndClose(dst *os.File, src io.Reader) {
 	dst.Close()
 }
 
-// waitForExec waits for the exec'd command, passing our signals on, and
-// returns its exit status.
-func waitForExec(cmd *exec.Cmd, sigc <-chan os.Signal) (int, error) {
+// waitForExec waits for the exec'd command, passing our signals on (and
+// killing it if opts.Cancel closes), and returns its exit status.
+func waitForExec(cmd *exec.Cmd, sigc <-chan os.Signal, opts Options) (int, error) {
+	if opts.Started != nil {
+		opts.Started(cmd.Process.Pid)
+	}
 	done := make(chan struct{})
 	go signals.Forward(cmd.Process, sigc, done)
+	go killOnCancel(cmd.Process.Pid, opts.Cancel, done)
 	err := cmd.Wait()
 	close(done)
 	if cmd.ProcessState == nil {

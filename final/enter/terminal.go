@@ -43,23 +43,21 @@ func execWithTerminal(st *state.Container, cmd *exec.Cmd, opts Options, signals 
 	if err != nil {
 		return 0, fmt.Errorf("exec in %s: %w", st.Name, err)
 	}
+	exited := make(chan struct{})
+	defer close(exited)
 	if opts.Resize != nil {
-		go func() {
-			for size := range opts.Resize {
-				_ = terminal.SetSize(master, size[0], size[1])
-			}
-		}()
+		go followResize(master, opts.Resize, exited)
 	}
 	if opts.Interactive {
 		go func() {
-			_, _ = io.Copy(master, os.Stdin)
+			_, _ = io.Copy(master, opts.Stdin)
 			// The end of our input, typed: ^D (our stdin was no terminal).
 			_, _ = master.Write([]byte{4})
 		}()
 	}
 	output := make(chan struct{})
-	go func() { _, _ = io.Copy(os.Stdout, master); close(output) }()
-	status, err := waitForExec(cmd, signals)
+	go func() { _, _ = io.Copy(opts.Stdout, master); close(output) }()
+	status, err := waitForExec(cmd, signals, opts)
 	// What it wrote last is still to be read: until the terminal's last
 	// holder is gone (EIO), or a moment, if it left a process behind.
 	select {
@@ -67,6 +65,22 @@ func execWithTerminal(st *state.Container, cmd *exec.Cmd, opts Options, signals 
 	case <-time.After(time.Second):
 	}
 	return status, err
+}
+
+// followResize gives the terminal each size sent on resize, until the
+// command has exited (the API server lives on after it).
+func followResize(master *os.File, resize <-chan [2]uint16, exited <-chan struct{}) {
+	for {
+		select {
+		case size, ok := <-resize:
+			if !ok {
+				return
+			}
+			_ = terminal.SetSize(master, size[0], size[1])
+		case <-exited:
+			return
+		}
+	}
 }
 
 // openContainerTerminal opens a new pseudo-terminal in the running

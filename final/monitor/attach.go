@@ -53,6 +53,19 @@ func Attach(st *state.Container) (net.Conn, error) {
 	return conn, nil
 }
 
+// Resize gives a running container's terminal (run -t) rows and columns,
+// as an attached client's resize does: on a connection of its own, which
+// the monitor reads the size from, then drops (the API's resize request,
+// which comes apart from the attach stream).
+func Resize(st *state.Container, rows, cols uint16) error {
+	conn, err := Attach(st)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return resizeFrame(conn, rows, cols)
+}
+
 // Stream is the client's side of an attach: it copies the container's
 // output to ours and our input, terminal size and signals to it, until the
 // container exits (its exit status is returned) or the detach keys are

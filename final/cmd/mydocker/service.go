@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -63,6 +64,13 @@ func systemServiceCommand() *cli.Command {
 					Build: func(ctx context.Context, opts build.Options, in io.Reader, dockerfile string, pulls image.Progress) (*image.Image, error) {
 						return buildFrom(ctx, cmd, opts, buildSource{Arg: "-", In: in, Dockerfile: dockerfile,
 							Spawned: reaper.add, Pulls: func() image.Progress { return pulls }})
+					},
+					StartAttached: func(st *state.Container) (net.Conn, error) {
+						started, err := startMonitor(cmd, monitor.Options{Start: st.ID, Attach: true, Spawned: reaper.add}, st.Security)
+						if err != nil {
+							return nil, err
+						}
+						return started.Conn, nil
 					},
 				},
 			}
