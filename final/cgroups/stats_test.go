@@ -54,3 +54,20 @@ func TestReadStatsV1FindsEachFileInItsHierarchy(t *testing.T) {
 	assert.Equal(t, uint64(12), s.Memory.Cache)
 	assert.Equal(t, uint64(3), OOMKillsIn(paths))
 }
+
+func TestPidsInReadsTheCgroupsBelowToo(t *testing.T) {
+	pids, mem := t.TempDir(), t.TempDir()
+	assert.NoError(t, os.MkdirAll(filepath.Join(pids, "sub"), 0o755))
+	for path, procs := range map[string]string{
+		filepath.Join(pids, "cgroup.procs"): "1\n", filepath.Join(pids, "sub", "cgroup.procs"): "7\n",
+		filepath.Join(mem, "cgroup.procs"): "1\n7\n",
+	} {
+		assert.NoError(t, os.WriteFile(path, []byte(procs), 0o644))
+	}
+	list, err := PidsIn(map[string]string{"pids": pids, "memory": mem})
+	assert.NoError(t, err)
+	assert.ElementsMatch(t, []int{1, 7}, list)
+	list, err = PidsIn(map[string]string{"pids": pids})
+	assert.NoError(t, err)
+	assert.ElementsMatch(t, []int{1, 7}, list, "exec --cgroup pids:sub's process")
+}

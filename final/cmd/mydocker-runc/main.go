@@ -2,6 +2,13 @@
 // runc's command line: podman (--runtime), containerd (the runc shim's
 // BinaryName) and through containerd's CRI plugin Kubernetes run
 // containers with it from OCI bundles.
+//
+// The Go runtime keeps no descriptor of its own: with cgroup-aware
+// GOMAXPROCS it holds its cgroup's cpu.max open from start, on the
+// lowest free number, where a caller that passes none leaves fd 3, and
+// --preserve-fds would hand the host's cgroupfs to the container.
+//
+//go:debug containermaxprocs=0
 package main
 
 import (
