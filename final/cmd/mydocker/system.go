@@ -50,7 +50,7 @@ func systemDfCommand() *cli.Command {
 				for _, v := range st.Volumes {
 					usedVolumes[v.Host] = true
 				}
-				size := dirSize(st.Workspace().Upper())
+				size := volume.DirSize(st.Workspace().Upper())
 				cSize += size
 				if st.Running() {
 					cActive++
@@ -80,7 +80,7 @@ func systemDfCommand() *cli.Command {
 			vActive := 0
 			store := volume.Store{Root: root}
 			for _, v := range vols {
-				size := dirSize(store.Path(v.Name))
+				size := volume.DirSize(store.Path(v.Name))
 				vSize += size
 				if usedVolumes[store.Path(v.Name)] {
 					vActive++

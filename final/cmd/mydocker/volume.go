@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/volume"
 )
 
@@ -71,7 +72,7 @@ func volumeCommand() *cli.Command {
 				Name: "rm", Aliases: []string{"remove"}, Usage: "remove volumes (refused while a container uses one)", ArgsUsage: "NAME...", Before: useRoot,
 				Action: func(_ context.Context, cmd *cli.Command) error {
 					return eachVolume(cmd, func(vols volume.Store, name string) error {
-						return vols.Remove(name, volumeUsers(cmd, vols, name))
+						return vols.Remove(name, volumeUsers(cmd, name))
 					}, true)
 				},
 			},
@@ -131,18 +132,9 @@ func eachVolume(cmd *cli.Command, do func(volume.Store, string) error, printName
 }
 
 // volumeUsers names the containers, running or not, that bind the volume.
-func volumeUsers(cmd *cli.Command, vols volume.Store, name string) []string {
-	var users []string
+func volumeUsers(cmd *cli.Command, name string) []string {
 	list, _ := store(cmd).List()
-	for _, st := range list {
-		for _, v := range st.Volumes {
-			if v.Host == vols.Path(name) {
-				users = append(users, st.Name)
-				break
-			}
-		}
-	}
-	return users
+	return container.VolumeUsers(store(cmd), list, name)
 }
 
 // inspectVolumes prints the template format of each volume named.
