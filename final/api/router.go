@@ -31,6 +31,7 @@ func (s *Server) Handler() http.Handler {
 	s.containerRoutes(mux)
 	s.logsRoutes(mux)
 	s.imageRoutes(mux)
+	s.networkRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})
