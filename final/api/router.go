@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // The API versions served: the newest whose shapes the handlers give
@@ -32,6 +34,11 @@ func (s *Server) Handler() http.Handler {
 	s.logsRoutes(mux)
 	s.imageRoutes(mux)
 	s.networkRoutes(mux)
+	s.volumeRoutes(mux)
+	s.containerOpsRoutes(mux)
+	s.archiveRoutes(mux)
+	s.statsRoutes(mux)
+	s.eventsRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})
@@ -138,4 +145,9 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // logEntry is a log line's fields for the request r.
 func logEntry(r *http.Request) *logrus.Entry {
 	return logrus.WithFields(logrus.Fields{"method": r.Method, "uri": r.URL.RequestURI()})
+}
+
+// logEntryFor is a log line's fields for the container st.
+func logEntryFor(st *state.Container) *logrus.Entry {
+	return logrus.WithField("container", st.ShortID())
 }

@@ -46,15 +46,7 @@ func Stats(st *state.Container, interval time.Duration) (Stat, error) {
 	}
 	s := Stat{Pids: len(pids), MemLimit: st.Resources.Memory}
 	s.CPUPercent = float64(after-before) / clockTicks / interval.Seconds() * 100
-	pageSize := int64(os.Getpagesize())
-	for _, pid := range pids {
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid)); err == nil {
-			if f := strings.Fields(string(b)); len(f) > 1 {
-				pages, _ := strconv.ParseInt(f[1], 10, 64)
-				s.MemUsage += pages * pageSize
-			}
-		}
-	}
+	s.MemUsage = int64(residentBytes(pids))
 	if s.MemLimit == 0 {
 		s.MemLimit = hostMemory()
 	}
