@@ -84,8 +84,8 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[[ "$stderr" == *"has active endpoints"* ]]
 	run docker network disconnect api-net api-b
 	[ "$status" -eq 0 ]
-	run md exec api-a ping -c 1 -W 1 beta
-	[ "$status" -ne 0 ]
+	run docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' api-b
+	[ "$output" = "api-net2 " ]
 	docker rm -f api-a api-b >/dev/null
 	run docker network rm api-net
 	[ "$status" -eq 0 ]
@@ -105,8 +105,8 @@ docker() { "$DOCKER_CLI" "$@"; }
 	[ "$output" = "local $MD_ROOT/volumes/api-vol/_data api" ]
 	run docker volume ls --format '{{.Name}}'
 	[ "$output" = api-vol ]
-	run md volume ls --format '{{.Name}}'
-	[ "$output" = api-vol ]
+	run md volume ls --filter label=team=api --format '{{.Name}} {{.Label "team"}}'
+	[ "$output" = "api-vol api" ]
 	docker create --name api-user --network none -v api-vol:/data busybox true >/dev/null
 	run docker volume ls --filter dangling=false -q
 	[ "$output" = api-vol ]
@@ -138,15 +138,12 @@ docker() { "$DOCKER_CLI" "$@"; }
 	run docker top api-busy -o pid,comm
 	[[ "${lines[0]}" == *PID*COMMAND* ]]
 	[[ "${lines[1]}" == *sleep* ]]
-	run docker stats --no-stream --format '{{.Name}} {{.PIDs}} {{.MemUsage}}' api-busy
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^api-busy\ 1\ [0-9.]+[KMG]?i?B\ /\ [0-9.]+[KMG]iB$ ]]
 	run docker update --memory 64m api-busy
 	[ "$status" -eq 0 ]
-	run docker inspect -f '{{.HostConfig.Memory}}' api-busy
-	run docker stats --no-stream --format '{{.MemUsage}}' api-busy
-	[[ "$output" == *"/ 64MiB" ]]
+	run docker stats --no-stream --format '{{.Name}} {{.PIDs}} {{.MemUsage}} {{.NetIO}}' api-busy
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^api-busy\ 1\ [0-9.]+[kKMG]?i?B\ /\ 64MiB\ 0B\ /\ 0B$ ]]
 	run docker rename api-busy api-renamed
 	[ "$status" -eq 0 ]
 	run md ps --format '{{.Names}}'

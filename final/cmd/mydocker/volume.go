@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -21,11 +22,17 @@ func volumeCommand() *cli.Command {
 		Commands: []*cli.Command{
 			{
 				Name: "create", Usage: "create a volume (a random name when none is given)", ArgsUsage: "[NAME]", Before: useRoot,
+				Flags: []cli.Flag{&cli.StringSliceFlag{Name: "label", Usage: "a label of the volume, KEY=VALUE (repeatable)"}},
 				Action: func(_ context.Context, cmd *cli.Command) error {
 					if cmd.Args().Len() > 1 {
 						return errors.New("volume create: want at most one name")
 					}
-					v, err := volumes(cmd).Create(cmd.Args().First())
+					labels := map[string]string{}
+					for _, l := range cmd.StringSlice("label") {
+						k, v, _ := strings.Cut(l, "=")
+						labels[k] = v
+					}
+					v, err := volumes(cmd).CreateLabeled(cmd.Args().First(), labels)
 					if err != nil {
 						return err
 					}

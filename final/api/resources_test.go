@@ -1,0 +1,78 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/state"
+)
+
+func TestCreateTakesTheAliasesOfItsOwnUserNetworkButItsName(t *testing.T) {
+	req := container.CreateRequest{
+		Config:     &container.Config{Image: "busybox"},
+		HostConfig: &container.HostConfig{NetworkMode: "proj_default"},
+		NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
+			"proj_default": {Aliases: []string{"proj-web-1", "web"}},
+		}},
+	}
+	args, err := createArgs(req, "proj-web-1")
+	require.NoError(t, err)
+	assert.Contains(t, args, "--network-alias=web")
+	assert.NotContains(t, args, "--network-alias=proj-web-1")
+	// docker keeps no aliases on its default bridge.
+	req.HostConfig.NetworkMode = "bridge"
+	req.NetworkingConfig.EndpointsConfig["bridge"] = req.NetworkingConfig.EndpointsConfig["proj_default"]
+	args, err = createArgs(req, "proj-web-1")
+	require.NoError(t, err)
+	assert.NotContains(t, args, "--network-alias=web")
+}
+
+func TestResourceRequestsAnswerDockersStatusesForWhatIsNotThere(t *testing.T) {
+	_, h := testServer(t, func(context.Context, []string) (*state.Container, error) {
+		t.Fatal("nothing is created")
+		return nil, nil
+	})
+	for _, c := range []struct {
+		method, path, body string
+		code               int
+		msg                string
+	}{
+		{"GET", "/v1.44/networks/nosuch", "", http.StatusNotFound, "network nosuch not found"},
+		{"DELETE", "/networks/nosuch", "", http.StatusNotFound, "network nosuch not found"},
+		{"DELETE", "/networks/host", "", http.StatusForbidden, "host is a pre-defined network and cannot be removed"},
+		{"POST", "/networks/create", `{"Name":"host"}`, http.StatusConflict, "network with name host already exists"},
+		{"POST", "/networks/create", `{}`, http.StatusBadRequest, "network name is required"},
+		{"POST", "/networks/none/connect", `{"Container":"nosuch"}`, http.StatusNotFound, "No such container: nosuch"},
+		{"GET", "/volumes/nosuch", "", http.StatusNotFound, "get nosuch: no such volume"},
+		{"DELETE", "/volumes/nosuch", "", http.StatusNotFound, "get nosuch: no such volume"},
+		{"POST", "/volumes/create", `{"Name":"v","Driver":"nfs"}`, http.StatusNotFound, `plugin "nfs" not found`},
+		{"GET", "/containers/nosuch/top", "", http.StatusNotFound, "No such container: nosuch"},
+		{"GET", "/containers/nosuch/stats?stream=false", "", http.StatusNotFound, "No such container: nosuch"},
+		{"HEAD", "/containers/nosuch/archive?path=/", "", http.StatusNotFound, ""},
+		{"PUT", "/containers/nosuch/archive?path=/", "", http.StatusNotFound, "No such container: nosuch"},
+		{"POST", "/containers/nosuch/rename?name=x", "", http.StatusNotFound, "No such container: nosuch"},
+		{"POST", "/containers/nosuch/pause", "", http.StatusNotFound, "No such container: nosuch"},
+		{"POST", "/containers/nosuch/update", `{}`, http.StatusNotFound, "No such container: nosuch"},
+		{"GET", "/containers/nosuch/changes", "", http.StatusNotFound, "No such container: nosuch"},
+		{"GET", "/events?filters=%7B%22nosuch%22%3A%7B%22x%22%3Atrue%7D%7D", "", http.StatusBadRequest, "invalid filter 'nosuch'"},
+	} {
+		code, msg := do(t, h, c.method, c.path, c.body)
+		assert.Equal(t, c.code, code, "%s %s", c.method, c.path)
+		if c.msg != "" {
+			assert.Equal(t, c.msg, msg, "%s %s", c.method, c.path)
+		}
+	}
+	// A volume made with labels, then found again by its name.
+	code, _ := do(t, h, "POST", "/volumes/create", `{"Name":"data","Labels":{"team":"api"}}`)
+	assert.Equal(t, http.StatusCreated, code)
+	code, _ = do(t, h, "GET", "/volumes/data", "")
+	assert.Equal(t, http.StatusOK, code)
+	code, _ = do(t, h, "DELETE", "/volumes/data", "")
+	assert.Equal(t, http.StatusNoContent, code)
+}
