@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/mydocker/mydocker/final/containerfs"
+	"github.com/mydocker/mydocker/final/state"
 )
 
 // archiveRoutes: docker cp, both ways. The container's files are read
@@ -22,14 +23,9 @@ func (s *Server) archiveRoutes(mux *http.ServeMux) {
 // getArchive answers what path is (X-Docker-Container-Path-Stat, base64
 // JSON, as docker's) and, unless HEAD, a tar of it.
 func (s *Server) getArchive(w http.ResponseWriter, r *http.Request) {
-	st, err := s.find(r)
+	st, p, err := s.archiveTarget(r)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	p := r.URL.Query().Get("path")
-	if p == "" {
-		writeError(w, badRequest("path is required"))
 		return
 	}
 	stat, err := containerfs.StatPath(s.store(), st, p)
@@ -55,14 +51,9 @@ func (s *Server) getArchive(w http.ResponseWriter, r *http.Request) {
 // putArchive unpacks the request's tar into the directory path, root's
 // unless copyUIDGID, as docker cp SRC CONTAINER:DEST.
 func (s *Server) putArchive(w http.ResponseWriter, r *http.Request) {
-	st, err := s.find(r)
+	st, p, err := s.archiveTarget(r)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	p := r.URL.Query().Get("path")
-	if p == "" {
-		writeError(w, badRequest("path is required"))
 		return
 	}
 	if err := containerfs.CopyInTar(s.store(), st, r.Body, p, boolQuery(r, "copyUIDGID")); err != nil {
@@ -70,6 +61,20 @@ func (s *Server) putArchive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// archiveTarget is the container and the path in it that an archive
+// request names.
+func (s *Server) archiveTarget(r *http.Request) (*state.Container, string, error) {
+	st, err := s.find(r)
+	if err != nil {
+		return nil, "", err
+	}
+	p := r.URL.Query().Get("path")
+	if p == "" {
+		return nil, "", badRequest("path is required")
+	}
+	return st, p, nil
 }
 
 // archiveError is docker's 404 for a path that is not there; a path that

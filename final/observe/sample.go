@@ -1,7 +1,6 @@
 package observe
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"runtime"
@@ -105,25 +104,16 @@ func residentBytes(pids []int) uint64 {
 // hostCPUNanos is the host's CPU time, every state but guest's, as
 // docker's daemon reads /proc/stat's "cpu" line.
 func hostCPUNanos() uint64 {
-	f, err := os.Open("/proc/stat")
-	if err != nil {
+	fields := lineFields("/proc/stat", "cpu ")
+	if len(fields) < 7 {
 		return 0
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 8 || fields[0] != "cpu" {
-			continue
-		}
-		var ticks uint64
-		for _, v := range fields[1:8] { // user nice system idle iowait irq softirq
-			n, _ := strconv.ParseUint(v, 10, 64)
-			ticks += n
-		}
-		return ticks * (1e9 / clockTicks)
+	var ticks uint64
+	for _, v := range fields[:7] { // user nice system idle iowait irq softirq
+		n, _ := strconv.ParseUint(v, 10, 64)
+		ticks += n
 	}
-	return 0
+	return ticks * (1e9 / clockTicks)
 }
 
 // netDevs reads /proc/net/dev by interface (see netDevBytes).

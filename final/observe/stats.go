@@ -78,17 +78,27 @@ func cpuTicks(st *state.Container) (int64, error) {
 
 // hostMemory is MemTotal of /proc/meminfo, in bytes.
 func hostMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
+	f := lineFields("/proc/meminfo", "MemTotal:")
+	if len(f) == 0 {
 		return 0
+	}
+	kb, _ := strconv.ParseInt(f[0], 10, 64)
+	return kb << 10
+}
+
+// lineFields are the fields after prefix of the first line of the file
+// path that starts with it, or none.
+func lineFields(path, prefix string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
-			return kb << 10
+		if rest, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+			return strings.Fields(rest)
 		}
 	}
-	return 0
+	return nil
 }
