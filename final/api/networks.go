@@ -81,7 +81,7 @@ func (s *Server) listNetworks(w http.ResponseWriter, r *http.Request) {
 }
 
 // networkMatches is network ls's filters: a name it contains, an ID's
-// prefix, the driver, builtin or custom.
+// prefix, the driver, builtin or custom, its labels (all of them).
 func networkMatches(n *mdnetwork.Network, f filters) bool {
 	kind := "custom"
 	if builtinNetwork(n.Name) {
@@ -91,7 +91,7 @@ func networkMatches(n *mdnetwork.Network, f filters) bool {
 		anyOf(f["id"], func(v string) bool { return strings.HasPrefix(n.NetworkID(), v) }) &&
 		anyOf(f["driver"], func(v string) bool { return v == n.Driver }) &&
 		anyOf(f["type"], func(v string) bool { return v == kind }) &&
-		len(f["label"]) == 0 // networks have no labels here
+		allLabels(f["label"], n.Labels)
 }
 
 // builtinNetwork: docker's own bridge, host and none.
@@ -120,9 +120,12 @@ func networkInspect(n *mdnetwork.Network, states []*state.Container) network.Ins
 		Network: network.Network{
 			Name: n.Name, ID: n.NetworkID(), Scope: "local", Driver: n.Driver, EnableIPv4: true,
 			IPAM:    network.IPAM{Driver: "default", Options: map[string]string{}, Config: []network.IPAMConfig{}},
-			Options: map[string]string{}, Labels: map[string]string{}, Attachable: false,
+			Options: map[string]string{}, Labels: map[string]string{},
 		},
 		Containers: map[string]network.EndpointResource{},
+	}
+	for k, v := range n.Labels {
+		in.Labels[k] = v
 	}
 	prefix, err := netip.ParsePrefix(n.Subnet)
 	if err == nil {
@@ -185,9 +188,9 @@ func (s *Server) createNetwork(w http.ResponseWriter, r *http.Request) {
 	var n *mdnetwork.Network
 	var err error
 	if subnet == "" && driver == "bridge" {
-		n, err = nets.CreateOnFreeSubnet(req.Name)
+		n, err = nets.CreateLabeledOnFreeSubnet(req.Name, req.Labels)
 	} else {
-		n, err = nets.Create(req.Name, driver, subnet)
+		n, err = nets.CreateLabeled(req.Name, driver, subnet, req.Labels)
 	}
 	if err != nil {
 		writeError(w, badRequest("%v", err))

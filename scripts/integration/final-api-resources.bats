@@ -59,9 +59,13 @@ docker() { "$DOCKER_CLI" "$@"; }
 	run --separate-stderr docker network create api-net
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"network with name api-net already exists"* ]]
-	docker network create api-net2 >/dev/null
+	docker network create --label team=api api-net2 >/dev/null
 	run docker network ls --filter name=api-net --format '{{.Name}} {{.Driver}}'
 	[ "$output" = "$(printf 'api-net bridge\napi-net2 bridge')" ]
+	run docker network ls --filter label=team=api --format '{{.Name}} {{.Label "team"}}'
+	[ "$output" = "api-net2 api" ]
+	run md network ls --filter label=team --format '{{.Name}}'
+	[ "$output" = api-net2 ]
 	run docker network inspect -f '{{.Id}} {{.Driver}} {{(index .IPAM.Config 0).Subnet}}' api-net
 	[ "$output" = "$netid bridge $(md network inspect -f '{{(index .IPAM.Config 0).Subnet}}' api-net)" ]
 	# a has an alias from run (NetworkingConfig); b, on the other
