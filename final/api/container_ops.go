@@ -3,13 +3,11 @@ package api
 import (
 	"errors"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
 
-	"github.com/mydocker/mydocker/final/cgroups/resources"
 	mdcontainer "github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/containerfs"
 	"github.com/mydocker/mydocker/final/observe"
@@ -152,50 +150,37 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, container.UpdateResponse{Warnings: []string{}})
 }
 
-// updateOf is the request as the CLI's update's container.Update.
+// updateOf is the request as update's flags, read by the CLI's parser
+// (container.ParseUpdate) with its checks. Zero is docker's "not given".
 func updateOf(req container.UpdateConfig) (mdcontainer.Update, error) {
-	var u mdcontainer.Update
+	f := mdcontainer.UpdateFlags{}
 	res := req.Resources
-	if res.Memory < 0 || res.NanoCPUs < 0 {
-		return u, badRequest("invalid resources: Memory and NanoCpus cannot be negative")
-	}
-	if res.Memory > 0 {
-		u.Memory = &res.Memory
-	}
-	if res.NanoCPUs > 0 {
-		if max := int64(runtime.NumCPU()) * 1e9; res.NanoCPUs > max {
-			return u, badRequest("range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", runtime.NumCPU(), runtime.NumCPU())
+	for name, n := range map[string]int64{"memory": res.Memory, "cpu-shares": res.CPUShares} {
+		if n != 0 {
+			f[name] = strconv.FormatInt(n, 10)
 		}
-		u.NanoCPUs = &res.NanoCPUs
 	}
-	if res.CPUShares > 0 {
-		shares := uint64(res.CPUShares)
-		u.CPUShares = &shares
+	if res.NanoCPUs != 0 {
+		f["cpus"] = strconv.FormatFloat(float64(res.NanoCPUs)/1e9, 'f', -1, 64)
 	}
 	if res.CpusetCpus != "" {
-		online, err := resources.OnlineCPUs()
-		if err != nil {
-			return u, err
-		}
-		cpus, err := resources.ParseCPUSet(res.CpusetCpus, online)
-		if err != nil {
-			return u, badRequest("%v", err)
-		}
-		u.CPUSet = &cpus
+		f["cpuset-cpus"] = res.CpusetCpus
 	}
 	if res.PidsLimit != nil {
-		u.PidsLimit = res.PidsLimit
+		f["pids-limit"] = strconv.FormatInt(*res.PidsLimit, 10)
 	}
 	if p := req.RestartPolicy; p.Name != "" {
-		v := string(p.Name)
+		f["restart"] = string(p.Name)
 		if p.MaximumRetryCount > 0 {
-			v += ":" + strconv.Itoa(p.MaximumRetryCount)
+			f["restart"] += ":" + strconv.Itoa(p.MaximumRetryCount)
 		}
-		policy, err := state.ParseRestartPolicy(v)
-		if err != nil {
-			return u, badRequest("%v", err)
-		}
-		u.Restart = &policy
+	}
+	if len(f) == 0 {
+		return mdcontainer.Update{}, nil // docker's update of nothing changes nothing
+	}
+	u, err := mdcontainer.ParseUpdate(f)
+	if err != nil {
+		return u, badRequest("%v", err)
 	}
 	return u, nil
 }
