@@ -2,14 +2,20 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mydocker/mydocker/final/events"
+	"github.com/mydocker/mydocker/final/observe"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -75,4 +81,48 @@ func TestResourceRequestsAnswerDockersStatusesForWhatIsNotThere(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 	code, _ = do(t, h, "DELETE", "/volumes/data", "")
 	assert.Equal(t, http.StatusNoContent, code)
+}
+
+// A client that hangs up ends an events stream: nothing is left
+// behind, the handler returns.
+func TestEventsEndWhenTheClientHangsUp(t *testing.T) {
+	s, _ := testServer(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	since := fmt.Sprintf("/events?since=%d", time.Now().Add(-time.Minute).Unix())
+	req := httptest.NewRequest("GET", since, nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		s.Handler().ServeHTTP(rec, req)
+		close(done)
+	}()
+	events.Log(s.Root, events.Volume, "create", "v1", nil)
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the events stream goes on after its client hung up")
+	}
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"Action":"create"`)
+}
+
+// statsOf is docker's StatsResponse: the CLI's CPU rate needs the host's
+// CPU time and the CPUs online, its memory the cgroup's stats.
+func TestStatsOfIsDockersShape(t *testing.T) {
+	st := &state.Container{ID: "0123456789ab0123456789ab0123456789ab0123456789ab0123456789abcdef", Name: "web"}
+	got := statsOf(st, &observe.Sample{CPUNanos: 5e8, SystemNanos: 1e12, OnlineCPUs: 2, Memory: 4096, MemLimit: 1 << 20,
+		MemoryStats: map[string]uint64{"inactive_file": 1024}, Pids: 3, Networks: map[string]observe.NetDev{"eth0": {RxBytes: 10, TxBytes: 20}},
+		BlockRead: 7, BlockWrite: 8})
+	js, err := json.Marshal(got)
+	require.NoError(t, err)
+	for _, want := range []string{`"name":"/web"`, `"total_usage":500000000`, `"system_cpu_usage":1000000000000`, `"online_cpus":2`,
+		`"usage":4096`, `"limit":1048576`, `"inactive_file":1024`, `"pids_stats":{"current":3}`, `"eth0":{"rx_bytes":10`,
+		`{"major":0,"minor":0,"op":"read","value":7}`} {
+		assert.Contains(t, string(js), want)
+	}
+	// A stopped container's are zeros, with its name.
+	js, _ = json.Marshal(statsOf(st, nil))
+	assert.Contains(t, string(js), `"cpu_stats":{"cpu_usage":{"total_usage":0`)
 }
