@@ -172,6 +172,10 @@ func (s *Server) createNetwork(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("network name is required"))
 		return
 	}
+	if err := unsupportedNetwork(req); err != nil {
+		writeError(w, err)
+		return
+	}
 	nets := s.networks()
 	if _, err := nets.Get(req.Name); err == nil || mdnetwork.IsPredefined(req.Name) {
 		writeError(w, conflict("network with name %s already exists", req.Name))
@@ -197,6 +201,24 @@ func (s *Server) createNetwork(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, network.CreateResponse{ID: n.NetworkID(), Warning: ""})
+}
+
+// unsupportedNetwork refuses, with a 400, what a request asks that
+// mydocker's bridges do not do, rather than make a network without it.
+func unsupportedNetwork(req network.CreateRequest) error {
+	switch {
+	case req.Internal:
+		return badRequest("internal networks are not supported by mydocker")
+	case req.EnableIPv6 != nil && *req.EnableIPv6:
+		return badRequest("IPv6 networks are not supported by mydocker")
+	case req.EnableIPv4 != nil && !*req.EnableIPv4:
+		return badRequest("networks without IPv4 are not supported by mydocker")
+	case req.Ingress || req.ConfigOnly || req.ConfigFrom != nil:
+		return badRequest("swarm networks (ingress, config-only) are not supported by mydocker")
+	case req.Scope != "" && req.Scope != "local":
+		return badRequest("network scope %q is not supported by mydocker: local alone", req.Scope)
+	}
+	return nil
 }
 
 // removeNetwork is docker network rm: 204; 403 for docker's own networks

@@ -54,6 +54,8 @@ func TestResourceRequestsAnswerDockersStatusesForWhatIsNotThere(t *testing.T) {
 		{"DELETE", "/networks/host", "", http.StatusForbidden, "host is a pre-defined network and cannot be removed"},
 		{"POST", "/networks/create", `{"Name":"host"}`, http.StatusConflict, "network with name host already exists"},
 		{"POST", "/networks/create", `{}`, http.StatusBadRequest, "network name is required"},
+		{"POST", "/networks/create", `{"Name":"n","Internal":true}`, http.StatusBadRequest, "internal networks are not supported by mydocker"},
+		{"POST", "/networks/create", `{"Name":"n","EnableIPv6":true}`, http.StatusBadRequest, "IPv6 networks are not supported by mydocker"},
 		{"POST", "/networks/none/connect", `{"Container":"nosuch"}`, http.StatusNotFound, "No such container: nosuch"},
 		{"GET", "/volumes/nosuch", "", http.StatusNotFound, "get nosuch: no such volume"},
 		{"DELETE", "/volumes/nosuch", "", http.StatusNotFound, "get nosuch: no such volume"},
