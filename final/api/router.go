@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-
-	"github.com/mydocker/mydocker/final/state"
 )
 
 // The API versions served: the newest whose shapes the handlers give
@@ -33,12 +31,7 @@ func (s *Server) Handler() http.Handler {
 	s.containerRoutes(mux)
 	s.logsRoutes(mux)
 	s.imageRoutes(mux)
-	s.networkRoutes(mux)
-	s.volumeRoutes(mux)
-	s.containerOpsRoutes(mux)
-	s.archiveRoutes(mux)
-	s.statsRoutes(mux)
-	s.eventsRoutes(mux)
+	s.resourceRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})
@@ -145,9 +138,4 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // logEntry is a log line's fields for the request r.
 func logEntry(r *http.Request) *logrus.Entry {
 	return logrus.WithFields(logrus.Fields{"method": r.Method, "uri": r.URL.RequestURI()})
-}
-
-// logEntryFor is a log line's fields for the container st.
-func logEntryFor(st *state.Container) *logrus.Entry {
-	return logrus.WithField("container", st.ShortID())
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/sirupsen/logrus"
 
 	"github.com/mydocker/mydocker/final/observe"
 	"github.com/mydocker/mydocker/final/state"
@@ -100,4 +101,9 @@ func statsOf(st *state.Container, m *observe.Sample) container.StatsResponse {
 		{Op: "read", Value: m.BlockRead}, {Op: "write", Value: m.BlockWrite},
 	}
 	return out
+}
+
+// logEntryFor is a log line's fields for the container st.
+func logEntryFor(st *state.Container) *logrus.Entry {
+	return logrus.WithField("container", st.ShortID())
 }
