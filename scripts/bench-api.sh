@@ -33,6 +33,7 @@ bin="$BUILD/$stage/mydocker"
 docker_cli="$BUILD/$stage/docker"
 [ -x "$docker_cli" ] || "$REPO/scripts/build-docker-cli.sh" v29.9.3 "$docker_cli"
 
+libpod_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
 tmp=$(mktemp -d /tmp/mydocker-bench-api.XXXXXX)
 md_pid="" pd_pid=""
 md() { "$bin" --root "$tmp/md-root" "$@"; }
@@ -52,6 +53,13 @@ cleanup() {
 		pd rm -a -f -t 0 >/dev/null 2>&1 || true
 		pd system reset --force >/dev/null 2>&1 || true
 	fi
+	# podman's parent cgroup (libpod_parent, with conmon's), made by the
+	# bench's podman when there was none.
+	if [ -z "$libpod_before" ]; then
+		for ids in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
+			[ -d "$ids" ] && find "$ids" -depth -type d -exec rmdir {} \; 2>/dev/null
+		done
+	fi
 	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -67,7 +75,8 @@ await_socket() {
 say "the busybox image, in both stores, and both servers"
 "$REPO/scripts/busybox-image.sh" --from busybox --out "$tmp/busybox.tar" >/dev/null
 md import "$tmp/busybox.tar" busybox >/dev/null
-md system service --host "unix://$tmp/md.sock" 2>"$tmp/md-server.log" &
+# Not through md or pd: $! must be the server itself, for the clean-up.
+"$bin" --root "$tmp/md-root" system service --host "unix://$tmp/md.sock" >/dev/null 2>"$tmp/md-server.log" &
 md_pid=$!
 await_socket "$tmp/md.sock"
 if have_tool podman; then
@@ -75,7 +84,8 @@ if have_tool podman; then
 	md save -o "$tmp/busybox-archive.tar" busybox
 	pd load -q -i "$tmp/busybox-archive.tar" >/dev/null
 	pd tag localhost/busybox:latest docker.io/library/busybox:latest 2>/dev/null || true
-	pd system service --time 0 "unix://$tmp/pd.sock" 2>"$tmp/pd-server.log" &
+	podman --root "$tmp/pd-root" --runroot "$tmp/pd-run" --tmpdir "$tmp/pd-tmp" --cgroup-manager cgroupfs \
+		--events-backend file system service --time 0 "unix://$tmp/pd.sock" >/dev/null 2>"$tmp/pd-server.log" &
 	pd_pid=$!
 	await_socket "$tmp/pd.sock"
 fi

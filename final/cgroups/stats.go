@@ -118,12 +118,14 @@ func readIn(dirs []string, file string) string {
 	return ""
 }
 
-// keyValues reads "key N" lines (cpu.stat, memory.stat, memory.events).
+// keyValues reads "key N" lines (cpu.stat, memory.stat, memory.events);
+// a line whose value is no number is left out.
 func keyValues(text string) map[string]uint64 {
 	m := map[string]uint64{}
 	for _, line := range strings.Split(text, "\n") {
-		if k, v, ok := strings.Cut(line, " "); ok {
-			m[k] = number(v)
+		k, v, ok := strings.Cut(line, " ")
+		if n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); ok && err == nil {
+			m[k] = n
 		}
 	}
 	return m
