@@ -30,12 +30,9 @@ require_root
 ensure_go
 ensure_tools gcc pkg-config libseccomp busybox
 have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: it is left out"
-stage=final
-bin="$BUILD/$stage/mydocker"
-(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-monitor" ./cmd/mydocker-monitor)
-docker_cli="$BUILD/$stage/docker"
+bin="$BUILD/final/mydocker"
+build_final
+docker_cli="$BUILD/final/docker"
 [ -x "$docker_cli" ] || "$REPO/scripts/build-docker-cli.sh" v29.9.3 "$docker_cli"
 
 libpod_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
@@ -102,16 +99,6 @@ if have_tool podman; then
 fi
 dk() { DOCKER_CONFIG=$tmp/docker-config DOCKER_HOST="unix://$tmp/$1.sock" "$docker_cli" "${@:2}"; }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
-# time_ms COMMAND...: its wall time in ms; a failed command stops the
-# script (set -e), with its output.
-time_ms() {
-	local start end out
-	start=$(date +%s%N)
-	out=$("$@" 2>&1 </dev/null) || die "$* failed: $out"
-	end=$(date +%s%N)
-	awk -v d=$((end - start)) 'BEGIN { printf "%.3f\n", d / 1000000 }'
-}
 # times N COMMAND...: the median of N runs (one more first, not counted:
 # the page cache and the servers' first connections).
 times() {
