@@ -62,12 +62,15 @@ const (
 	ParamNNP       = "nnp"
 	ParamSeccomp   = "seccomp"
 	ParamSeccompFd = "seccompfd"
-	ParamRlimits   = "rlimits"
-	ParamOOM       = "oom"
-	ParamSetsid    = "setsid"
-	ParamCtty      = "ctty"
-	ParamReport    = "report"
-	ParamPreserve  = "preserve"
-	ParamProg      = "prog"
-	ParamJoin      = "join"
+	// ParamSeccompFlags are seccomp(2)'s filter flags for the program, in
+	// hex (SECCOMP_FILTER_FLAG_LOG...).
+	ParamSeccompFlags = "seccompflags"
+	ParamRlimits      = "rlimits"
+	ParamOOM          = "oom"
+	ParamSetsid       = "setsid"
+	ParamCtty         = "ctty"
+	ParamReport       = "report"
+	ParamPreserve     = "preserve"
+	ParamProg         = "prog"
+	ParamJoin         = "join"
 )

@@ -121,6 +121,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		plan.clone &^= unix.CLONE_NEWCGROUP
 	}
 	if s.Linux.Seccomp != nil {
+		if cfg.SeccompFlags, err = seccomp.FilterFlags(s.Linux.Seccomp.Flags); err != nil {
+			return nil, fmt.Errorf("config.json: %w", err)
+		}
 		if cfg.Seccomp, err = seccomp.Compile(c.root(), s.Linux.Seccomp); err != nil {
 			return nil, err
 		}

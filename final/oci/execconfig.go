@@ -61,6 +61,13 @@ func (c *Container) execFiles(p *specs.Process, o ExecOptions) (execFiles, error
 			return f, err
 		}
 		params = append(params, nsenter.ParamSeccompFd+"="+strconv.Itoa(execSeccompFd(n)))
+		flags, err := seccomp.FilterFlags(s.Flags)
+		if err != nil {
+			return f, fmt.Errorf("config.json: %w", err)
+		}
+		if flags != 0 {
+			params = append(params, nsenter.ParamSeccompFlags+"="+strconv.FormatUint(uint64(flags), 16))
+		}
 	}
 	if f.config, err = nsenter.ConfigFile(params, p.Env); err != nil {
 		closeAll(f.all())

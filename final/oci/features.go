@@ -49,6 +49,10 @@ func Features() features.Features {
 				Operators: []string{"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
 					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"},
 				Archs: seccomp.Archs(),
+				// Passed to seccomp(2) with the filter (TSYNC and
+				// WAIT_KILLABLE_RECV accepted without effect, seccomp/flags.go).
+				KnownFlags:     seccomp.KnownFlags(),
+				SupportedFlags: seccomp.SupportedFlags(),
 			},
 			// AppArmor profiles are applied where the kernel has AppArmor
 			// and ignored where not, as runc does (apparmor.go).

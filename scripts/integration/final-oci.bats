@@ -1004,3 +1004,57 @@ limit() {
 	run rt exec --cgroup a --cgroup b g1 true
 	[[ "$output" == *"missing <controller>: prefix"* ]]
 }
+
+# mount JSON: adds a mount after the bundle's others.
+mount() {
+	sed -i "s#\"options\": \[\"rbind\", \"rw\"\]}#&, $1#" "$BUNDLE/config.json"
+}
+
+@test "final: oci: recursive mount options (rro, rnosuid, rrw...) reach every mount under a bind, as runc's" {
+	# The host's /dev has /dev/shm and /dev/pts mounted under it.
+	config sh -c 'touch /hostdev/shm/rro-test 2>&1; awk "\$5 == \"/hostdev/shm\" || \$5 == \"/rw/shm\" { print \$5, \$6 }" /proc/self/mountinfo; touch /rw/shm/.rrw-test && rm /rw/shm/.rrw-test && echo rrw ok'
+	mount '{"destination": "/hostdev", "type": "bind", "source": "/dev", "options": ["rbind", "rro", "rnosuid", "rnoexec", "rnoatime"]}, {"destination": "/rw", "type": "bind", "source": "/dev", "options": ["rbind", "rro", "rrw", "rsuid", "rexec", "ratime"]}'
+	run rt run --bundle "$BUNDLE" r1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Read-only file system"* ]]
+	[[ "$output" == *"/hostdev/shm ro,nosuid,"*"noexec"*"noatime"* ]]
+	[[ "$output" == *"/rw/shm rw,"* ]]
+	[[ "$output" != *"/rw/shm "*"noatime"* ]]
+	[ "${lines[3]}" = "rrw ok" ]
+	# What no kernel does (an idmap needs a user namespace's map) is one
+	# line, 125.
+	config true
+	mount '{"destination": "/x", "type": "bind", "source": "/dev", "options": ["rbind", "ridmap"]}'
+	try_create r2
+	[ "$status" -eq 125 ]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == *'"ridmap" is not supported'* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+@test "final: oci: linux.seccomp.flags go to seccomp(2) with the filter, for run and exec; features lists them" {
+	run rt features
+	[[ "$output" == *'"knownFlags": ['*'"SECCOMP_FILTER_FLAG_SPEC_ALLOW"'* ]]
+	[[ "$output" == *'"supportedFlags": ['*'"SECCOMP_FILTER_FLAG_LOG"'* ]]
+	config sh -c 'mkdir /x 2>&1; grep Seccomp_filters /proc/self/status; sleep 10'
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+	rt run -d --bundle "$BUNDLE" s1 >"$BATS_TEST_TMPDIR/s1.out" 2>&1
+	run rt exec s1 sh -c 'mkdir /y 2>&1; grep Seccomp_filters /proc/self/status'
+	echo "$output"
+	[[ "${lines[0]}" == *"Operation not permitted"* ]]
+	[[ "${lines[1]}" == *"1" ]]
+	rt kill s1 KILL
+	for _ in $(seq 50); do [ "$(status_of s1)" = stopped ] && break; sleep 0.1; done
+	cat "$BATS_TEST_TMPDIR/s1.out"
+	[[ "$(cat "$BATS_TEST_TMPDIR/s1.out")" == *"Operation not permitted"*"Seccomp_filters:"*"1" ]]
+	rt delete s1
+	# A flag no kernel has is one line, 125.
+	config true
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_NEW_LISTENER"]}'
+	try_create s2
+	[ "$status" -eq 125 ]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == *'linux.seccomp.flags: "SECCOMP_FILTER_FLAG_NEW_LISTENER"'* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
