@@ -73,4 +73,8 @@ const (
 	ParamPreserve     = "preserve"
 	ParamProg         = "prog"
 	ParamJoin         = "join"
+	// ParamCPUInitial and ParamCPUFinal are CPU lists ("0-3,7"; "all"):
+	// the affinity before the cgroup is joined, and the command's.
+	ParamCPUInitial = "cpuinitial"
+	ParamCPUFinal   = "cpufinal"
 )

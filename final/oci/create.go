@@ -161,7 +161,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	}
 	cgroupDir, err := cloneInto(cg, cmd)
 	if err == nil {
-		err = onJoinedThread(plan.threadJoin, cmd.Start)
+		err = onJoinedThread(plan.threadJoin, func() error {
+			return startWithAffinity(execAffinity(s.Process), cmd.Start)
+		})
 	}
 	if cgroupDir != nil {
 		cgroupDir.Close()

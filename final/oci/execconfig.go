@@ -109,6 +109,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 	if p.Terminal {
 		params = append(params, nsenter.ParamCtty+"=1")
 	}
+	params = append(params, execAffinityParams(p.ExecCPUAffinity)...)
 	confine, err := execConfinement(p)
 	if err != nil {
 		return nil, err

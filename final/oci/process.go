@@ -39,6 +39,9 @@ func checkProcess(p *specs.Process) error {
 			return fmt.Errorf("process.rlimits: unknown type %q", r.Type)
 		}
 	}
+	if err := checkAffinity(p.ExecCPUAffinity); err != nil {
+		return err
+	}
 	if c := p.Capabilities; c != nil {
 		return security.CheckCapabilities(c)
 	}

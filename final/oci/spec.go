@@ -78,7 +78,6 @@ func Check(s *specs.Spec) error {
 	if p := s.Process; p != nil {
 		checks = append(checks,
 			unsupported{p.SelinuxLabel != "", "process.selinuxLabel", "SELinux is not supported"},
-			unsupported{p.ExecCPUAffinity != nil, "process.execCPUAffinity", "not supported"},
 		)
 	}
 	if r := l.Resources; r != nil {

@@ -29,7 +29,7 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		"process.ioPriority": func(s *specs.Spec) {
 			s.Process.IOPriority = &specs.LinuxIOPriority{Class: "IOPRIO_CLASS_RT", Priority: 8}
 		},
-		"process.execCPUAffinity": func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0"} },
+		"process.execCPUAffinity": func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0", Final: "3-1"} },
 	}
 	for field, change := range cases {
 		s := base()
@@ -56,6 +56,7 @@ func TestCheckAcceptsWhatRuncHonours(t *testing.T) {
 	s.Process.ApparmorProfile = "cri-containerd.apparmor.d"
 	s.Process.Scheduler = &specs.Scheduler{Policy: specs.SchedBatch, Nice: 5, Flags: []specs.LinuxSchedulerFlag{specs.SchedFlagResetOnFork}}
 	s.Process.IOPriority = &specs.LinuxIOPriority{Class: specs.IOPRIO_CLASS_IDLE, Priority: 7}
+	s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0-1,3", Final: "2"}
 	require.NoError(t, Check(s))
 }
 

@@ -1058,3 +1058,30 @@ mount() {
 	[[ "$output" == *'linux.seccomp.flags: "SECCOMP_FILTER_FLAG_NEW_LISTENER"'* ]]
 	[ -z "$(ls "$RT_ROOT")" ]
 }
+
+@test "final: oci: process.execCPUAffinity: final is the program's CPUs, for run and exec; without it, not the runtime's own (runc 1.3)" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	all=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' /proc/self/status)
+	config sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 10'
+	process '"execCPUAffinity": {"initial": "0", "final": "1"}'
+	rt run -d --bundle "$BUNDLE" a1 >"$BATS_TEST_TMPDIR/a1.out" 2>&1
+	# exec takes the config's, unless its process has its own.
+	run rt exec a1 grep Cpus_allowed_list /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	1" ]
+	echo '{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "1", "final": "0-1"}}' >"$BATS_TEST_TMPDIR/p.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/p.json" a1
+	[ "$output" = "Cpus_allowed_list:	0-1" ]
+	# A caller's taskset does not reach the process (runc 1.3's reset).
+	echo '{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "0"}}' >"$BATS_TEST_TMPDIR/p.json"
+	run taskset -c 0 "$MYDOCKER_RUNC" --root "$RT_ROOT" exec --process "$BATS_TEST_TMPDIR/p.json" a1
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/a1.out")" = "Cpus_allowed_list:	1" ]
+	rt delete --force a1
+	config true
+	process '"execCPUAffinity": {"initial": "0", "final": "3-1"}'
+	try_create a2
+	[ "$status" -eq 125 ]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == *'process.execCPUAffinity.final "3-1"'* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
