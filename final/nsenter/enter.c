@@ -269,6 +269,7 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		nsenter_die("make us non-dumpable");
 	if (nsenter_param("pid") == NULL) {
 		join_paths();
+		nsenter_new_time_ns();
 		return;
 	}
 	enter(argc, argv);

@@ -77,4 +77,7 @@ const (
 	// the affinity before the cgroup is joined, and the command's.
 	ParamCPUInitial = "cpuinitial"
 	ParamCPUFinal   = "cpufinal"
+	// ParamTimeNS has init's constructor make a time namespace, with the
+	// offsets given ("monotonic 5 0,boottime 86400 0"; empty: none).
+	ParamTimeNS = "timens"
 )

@@ -146,7 +146,11 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
-	join, err := nsenter.ConfigFile([]string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}, nil)
+	joinParams := []string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}
+	if plan.newTime {
+		joinParams = append(joinParams, nsenter.ParamTimeNS+"="+timeOffsetsParam(s.Linux.TimeOffsets))
+	}
+	join, err := nsenter.ConfigFile(joinParams, nil)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()

@@ -88,7 +88,13 @@ func (c *Container) execFiles(p *specs.Process, o ExecOptions) (execFiles, error
 func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error) {
 	var names []string
 	for _, t := range joinOrder {
-		if hasNamespace(c.Spec, t) {
+		switch {
+		case t == specs.TimeNamespace && hasNamespace(c.Spec, t):
+			// Init itself is in the container's time namespace only
+			// once it has executed the program (timens.go): its
+			// children's is the one, created or running.
+			names = append(names, "time_for_children")
+		case hasNamespace(c.Spec, t):
 			names = append(names, procName[t])
 		}
 	}
@@ -122,7 +128,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 // mount namespace last (after it, /proc is the container's).
 var joinOrder = []specs.LinuxNamespaceType{
 	specs.UserNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.NetworkNamespace,
-	specs.PIDNamespace, specs.CgroupNamespace, specs.MountNamespace,
+	specs.PIDNamespace, specs.CgroupNamespace, specs.TimeNamespace, specs.MountNamespace,
 }
 
 // execUser is who the process runs as, and where: numbers, as the spec

@@ -72,7 +72,6 @@ func Check(s *specs.Spec) error {
 	checks := []unsupported{
 		{l.MountLabel != "", "linux.mountLabel", "SELinux is not supported"},
 		{l.IntelRdt != nil, "linux.intelRdt", "Intel RDT is not supported"},
-		{len(l.TimeOffsets) > 0, "linux.timeOffsets", "time namespaces are not supported"},
 		{l.Seccomp != nil && l.Seccomp.ListenerPath != "", "linux.seccomp.listenerPath", "seccomp notify is not supported"},
 	}
 	if p := s.Process; p != nil {
@@ -88,6 +87,9 @@ func Check(s *specs.Spec) error {
 		)
 	}
 	if err := checkProcAttrs(s); err != nil {
+		return fmt.Errorf("config.json: %w", err)
+	}
+	if err := checkTimeOffsets(s); err != nil {
 		return fmt.Errorf("config.json: %w", err)
 	}
 	for _, ns := range l.Namespaces {

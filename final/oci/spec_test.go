@@ -20,7 +20,14 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		"linux.mountLabel":        func(s *specs.Spec) { s.Linux.MountLabel = "x" },
 		"linux.resources.blockIO": func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
 		"linux.namespaces": func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "none"})
+		},
+		"linux.timeOffsets": func(s *specs.Spec) {
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 1}}
+		},
+		"linux.timeOffsets.boottime.nanosecs": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Nanosecs: 1e9}}
 		},
 		"linux.devices[0]":           func(s *specs.Spec) { s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/x", Type: "z"}} },
 		"linux.seccomp.listenerPath": func(s *specs.Spec) { s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: "/x"} },
@@ -57,7 +64,14 @@ func TestCheckAcceptsWhatRuncHonours(t *testing.T) {
 	s.Process.Scheduler = &specs.Scheduler{Policy: specs.SchedBatch, Nice: 5, Flags: []specs.LinuxSchedulerFlag{specs.SchedFlagResetOnFork}}
 	s.Process.IOPriority = &specs.LinuxIOPriority{Class: specs.IOPRIO_CLASS_IDLE, Priority: 7}
 	s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0-1,3", Final: "2"}
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
+	s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 86400}, "monotonic": {Secs: -5, Nanosecs: 7}}
 	require.NoError(t, Check(s))
+	assert.Equal(t, "boottime 86400 0,monotonic -5 7", timeOffsetsParam(s.Linux.TimeOffsets))
+	p, err := planNamespaces(s)
+	require.NoError(t, err)
+	assert.True(t, p.newTime)
+	assert.Zero(t, p.clone&unix.CLONE_NEWTIME, "made by init's constructor, not at clone")
 }
 
 func TestProcAttrs(t *testing.T) {

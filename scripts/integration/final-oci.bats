@@ -1085,3 +1085,30 @@ mount() {
 	[[ "$output" == *'process.execCPUAffinity.final "3-1"'* ]]
 	[ -z "$(ls "$RT_ROOT")" ]
 }
+
+@test "final: oci: a time namespace with linux.timeOffsets: the container's uptime is the host's plus the boottime offset, for run and exec" {
+	[ -e /proc/self/ns/time ] || skip "no time namespaces in this kernel"
+	config sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time; sleep 10'
+	sed -i 's#"namespaces": \[#"timeOffsets": {"boottime": {"secs": 864000}, "monotonic": {"secs": 3600, "nanosecs": 5}}, &{"type": "time"}, #' "$BUNDLE/config.json"
+	host=$(cut -d. -f1 /proc/uptime)
+	rt run -d --bundle "$BUNDLE" t1 >"$BATS_TEST_TMPDIR/t1.out" 2>&1
+	run rt exec t1 sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ge $((host + 864000)) ]
+	[ "${lines[0]}" -le $((host + 864000 + 30)) ]
+	[ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+	for _ in $(seq 30); do [ -s "$BATS_TEST_TMPDIR/t1.out" ] && break; sleep 0.1; done
+	mapfile -t init <"$BATS_TEST_TMPDIR/t1.out"
+	[ "${init[0]}" -ge $((host + 864000)) ]
+	[ "${init[1]}" = "${lines[1]}" ]
+	rt delete --force t1
+	# Offsets with no time namespace to hold them are one line, 125.
+	config true
+	sed -i 's#"namespaces": \[#"timeOffsets": {"boottime": {"secs": 1}}, &#' "$BUNDLE/config.json"
+	try_create t2
+	[ "$status" -eq 125 ]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == *"linux.timeOffsets"*"no time namespace"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
