@@ -81,9 +81,7 @@ func Check(s *specs.Spec) error {
 	}
 	if r := l.Resources; r != nil {
 		checks = append(checks,
-			unsupported{r.BlockIO != nil, "linux.resources.blockIO", "block I/O limits are not supported"},
 			unsupported{r.Network != nil, "linux.resources.network", "net_cls/net_prio are not supported"},
-			unsupported{len(r.Rdma) > 0, "linux.resources.rdma", "not supported"},
 		)
 	}
 	if err := checkProcAttrs(s); err != nil {

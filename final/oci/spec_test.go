@@ -18,7 +18,7 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		"ociVersion":              func(s *specs.Spec) { s.Version = "invalid" },
 		"root.path":               func(s *specs.Spec) { s.Root = nil },
 		"linux.mountLabel":        func(s *specs.Spec) { s.Linux.MountLabel = "x" },
-		"linux.resources.blockIO": func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
+		"linux.resources.network": func(s *specs.Spec) { s.Linux.Resources.Network = &specs.LinuxNetwork{} },
 		"linux.namespaces": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "none"})
 		},

@@ -263,10 +263,10 @@ SH
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"ociVersion"* ]]
 	config true
-	sed -i 's/"pids": {"limit": 50}/"blockIO": {"weight": 10}/' "$BUNDLE/config.json"
+	sed -i 's/"pids": {"limit": 50}/"network": {"classID": 1}/' "$BUNDLE/config.json"
 	run rt create --bundle "$BUNDLE" b3
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"blockIO"* ]]
+	[[ "$output" == *"linux.resources.network"* ]]
 	config no-such-program
 	run rt run --bundle "$BUNDLE" b4
 	[ "$status" -ne 0 ]
@@ -1110,5 +1110,65 @@ mount() {
 	[ "$status" -eq 125 ]
 	[ "$(echo "$output" | wc -l)" -eq 1 ]
 	[[ "$output" == *"linux.timeOffsets"*"no time namespace"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+# block_device: the MAJ:MIN of a block device of the host's.
+block_device() { cat "$(ls -d /sys/block/*/dev | head -1)"; }
+
+# bats test_tags=cgroups
+@test "final: oci: linux.resources.blockIO: throttles written (blkio.throttle.* or io.max), a weight where the host keeps one, refused plainly where not" {
+	dev=$(block_device)
+	[ -n "$dev" ] || skip "no block device"
+	maj=${dev%:*} min=${dev#*:}
+	config sleep 100
+	resources "\"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}], \"throttleWriteIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 300}]}"
+	try_create b1
+	[ "$status" -eq 0 ]
+	if f=$(cgroup_file b1 io.max); then
+		grep -q "^$dev rbps=1048576 wbps=max riops=max wiops=300" "$f"
+	else
+		grep -qx "$dev 1048576" "$(cgroup_file b1 blkio.throttle.read_bps_device)"
+		grep -qx "$dev 300" "$(cgroup_file b1 blkio.throttle.write_iops_device)"
+	fi
+	rt delete --force b1
+	config true
+	resources '"blockIO": {"weight": 500}'
+	try_create b2
+	if [ "$status" -eq 0 ]; then
+		# blkio.weight or blkio.bfq.weight, io.bfq.weight: as given; io.weight: converted
+		w=$(cat "$(cgroup_file b2 blkio.weight || cgroup_file b2 blkio.bfq.weight || cgroup_file b2 io.bfq.weight || cgroup_file b2 io.weight)")
+		[[ "$w" == *500* || "$w" == *4950* ]]
+		rt delete --force b2
+	else
+		[ "$status" -eq 125 ]
+		[ "$(echo "$output" | wc -l)" -eq 1 ]
+		[[ "$output" == *"linux.resources.blockIO"*"weight"* ]]
+	fi
+	config true
+	resources '"blockIO": {"weight": 5}'
+	try_create b3
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"linux.resources.blockIO.weight 5: want 10 to 1000"* ]]
+	[ -z "$(ls "$RT_ROOT")" ]
+}
+
+# bats test_tags=cgroups
+@test "final: oci: linux.resources.rdma written into rdma.max where the controller exists, refused plainly where not" {
+	config true
+	resources '"rdma": {"mlx5_0": {"hcaHandles": 3, "hcaObjects": 1000}}'
+	try_create r1
+	if ! awk '$1 == "rdma" && $4 == 1 { found = 1 } END { exit !found }' /proc/cgroups; then
+		[ "$status" -eq 125 ]
+		[ "$(echo "$output" | wc -l)" -eq 1 ]
+		[[ "$output" == *"rdma"*"this host has no"* ]]
+	elif [ "$status" -eq 0 ]; then
+		grep -q "^mlx5_0 hca_handle=3 hca_object=1000" "$(cgroup_file r1 rdma.max)"
+		rt delete --force r1
+	else
+		# The controller, and no such device: the kernel's refusal.
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"rdma.max"* ]]
+	fi
 	[ -z "$(ls "$RT_ROOT")" ]
 }
