@@ -78,6 +78,6 @@ const (
 	ParamCPUInitial = "cpuinitial"
 	ParamCPUFinal   = "cpufinal"
 	// ParamTimeNS has init's constructor make a time namespace, with the
-	// offsets given ("monotonic 5 0,boottime 86400 0"; empty: none).
+	// offsets given ("1 5 0,7 86400 0": clock id, seconds, nanoseconds; empty: none).
 	ParamTimeNS = "timens"
 )

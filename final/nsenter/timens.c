@@ -18,7 +18,7 @@
 #endif
 
 // nsenter_new_time_ns makes it when the parameter "timens" is there: its
-// value is the offsets, "CLOCK SECS NANOSECS" entries separated by ','
+// value is the offsets, "CLOCKID SECS NANOSECS" entries separated by ','
 // (checked by mydocker-runc).
 void nsenter_new_time_ns(void) {
 	char *offsets = nsenter_param("timens");

@@ -67,7 +67,7 @@ func TestCheckAcceptsWhatRuncHonours(t *testing.T) {
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
 	s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 86400}, "monotonic": {Secs: -5, Nanosecs: 7}}
 	require.NoError(t, Check(s))
-	assert.Equal(t, "boottime 86400 0,monotonic -5 7", timeOffsetsParam(s.Linux.TimeOffsets))
+	assert.Equal(t, "1 -5 7,7 86400 0", timeOffsetsParam(s.Linux.TimeOffsets))
 	p, err := planNamespaces(s)
 	require.NoError(t, err)
 	assert.True(t, p.newTime)

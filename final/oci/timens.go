@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // Time namespaces (linux.namespaces "time", linux.timeOffsets), as runc
@@ -15,8 +16,9 @@ import (
 // init's C constructor and its offsets written before any process is in
 // it (nsenter/timens.c).
 
-// timeClocks are the clocks a time namespace offsets.
-var timeClocks = map[string]bool{"monotonic": true, "boottime": true}
+// timeClocks are the clocks a time namespace offsets, by their ids (the
+// form of timens_offsets every kernel with time namespaces reads).
+var timeClocks = map[string]int{"monotonic": unix.CLOCK_MONOTONIC, "boottime": unix.CLOCK_BOOTTIME}
 
 // checkTimeOffsets refuses offsets of another clock, out-of-range
 // nanoseconds, and offsets with no new time namespace to hold them (none,
@@ -34,7 +36,7 @@ func checkTimeOffsets(s *specs.Spec) error {
 		return errors.New("linux.timeOffsets: the time namespace is joined by path; its offsets are its own")
 	}
 	for clock, o := range offsets {
-		if !timeClocks[clock] {
+		if _, ok := timeClocks[clock]; !ok {
 			return fmt.Errorf("linux.timeOffsets: %q: want monotonic or boottime", clock)
 		}
 		if o.Nanosecs >= 1e9 {
@@ -45,11 +47,11 @@ func checkTimeOffsets(s *specs.Spec) error {
 }
 
 // timeOffsetsParam is the offsets as the constructor writes them to
-// /proc/self/timens_offsets: "CLOCK SECS NANOSECS" entries, joined by ','.
+// /proc/self/timens_offsets: "CLOCKID SECS NANOSECS" entries, joined by ','.
 func timeOffsetsParam(offsets map[string]specs.LinuxTimeOffset) string {
 	var entries []string
 	for clock, o := range offsets {
-		entries = append(entries, fmt.Sprintf("%s %d %d", clock, o.Secs, o.Nanosecs))
+		entries = append(entries, fmt.Sprintf("%d %d %d", timeClocks[clock], o.Secs, o.Nanosecs))
 	}
 	sort.Strings(entries)
 	return strings.Join(entries, ",")

@@ -1021,7 +1021,7 @@ mount() {
 	[[ "$output" == *"/hostdev/shm ro,nosuid,"*"noexec"*"noatime"* ]]
 	[[ "$output" == *"/rw/shm rw,"* ]]
 	[[ "$output" != *"/rw/shm "*"noatime"* ]]
-	[ "${lines[3]}" = "rrw ok" ]
+	[ "${lines[-1]}" = "rrw ok" ]
 	# What no kernel does (an idmap needs a user namespace's map) is one
 	# line, 125.
 	config true
