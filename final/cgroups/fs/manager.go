@@ -83,7 +83,7 @@ func (m *Manager) Set(res *resources.Resources) error {
 			continue // a kernel without the device controller: nothing to enforce with
 		}
 		if !ok {
-			return fmt.Errorf("cgroup v1 controller %s is not mounted (this host has none)", s.Name())
+			return fmt.Errorf("this host has no %s cgroup controller (no v1 hierarchy mounts it)", s.Name())
 		}
 		dir := filepath.Join(mount, m.path)
 		if err := fscommon.MkdirAll(dir); err != nil {
