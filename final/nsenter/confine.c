@@ -148,7 +148,8 @@ static void load_seccomp(void) {
 	if (seccomp_prog == NULL)
 		return;
 	struct sock_fprog fprog = {.len = seccomp_len, .filter = seccomp_prog};
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
+	// seccomp(2) rather than prctl: it takes the filter's flags.
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)mask("seccompflags"), &fprog) < 0)
 		nsenter_die("load the seccomp filter");
 }
 

@@ -147,6 +147,7 @@ static void run(char **argv, int report) {
 		nsenter_die("setsid");
 	if (nsenter_flag("ctty") && ioctl(0, TIOCSCTTY, 0) < 0)
 		nsenter_die("make the terminal the controlling one");
+	nsenter_final_affinity(); // in the cgroup, before any filter
 	if (nsenter_confined()) {
 		nsenter_early_seccomp();
 		nsenter_set_rlimits();
@@ -186,6 +187,7 @@ static void enter(int argc, char **argv) {
 	if (start_time(pid) != strtoull(start, NULL, 10))
 		nsenter_fail(125, "exec: the container is not running");
 	nsenter_set_oom_score_adj();
+	nsenter_initial_affinity();
 	char *cgroups = nsenter_param("cgroups");
 	if (cgroups != NULL && *cgroups != 0)
 		join_cgroups(cgroups);
@@ -267,6 +269,7 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		nsenter_die("make us non-dumpable");
 	if (nsenter_param("pid") == NULL) {
 		join_paths();
+		nsenter_new_time_ns();
 		return;
 	}
 	enter(argc, argv);

@@ -62,12 +62,22 @@ const (
 	ParamNNP       = "nnp"
 	ParamSeccomp   = "seccomp"
 	ParamSeccompFd = "seccompfd"
-	ParamRlimits   = "rlimits"
-	ParamOOM       = "oom"
-	ParamSetsid    = "setsid"
-	ParamCtty      = "ctty"
-	ParamReport    = "report"
-	ParamPreserve  = "preserve"
-	ParamProg      = "prog"
-	ParamJoin      = "join"
+	// ParamSeccompFlags are seccomp(2)'s filter flags for the program, in
+	// hex (SECCOMP_FILTER_FLAG_LOG...).
+	ParamSeccompFlags = "seccompflags"
+	ParamRlimits      = "rlimits"
+	ParamOOM          = "oom"
+	ParamSetsid       = "setsid"
+	ParamCtty         = "ctty"
+	ParamReport       = "report"
+	ParamPreserve     = "preserve"
+	ParamProg         = "prog"
+	ParamJoin         = "join"
+	// ParamCPUInitial and ParamCPUFinal are CPU lists ("0-3,7"; "all"):
+	// the affinity before the cgroup is joined, and the command's.
+	ParamCPUInitial = "cpuinitial"
+	ParamCPUFinal   = "cpufinal"
+	// ParamTimeNS has init's constructor make a time namespace, with the
+	// offsets given ("1 5 0,7 86400 0": clock id, seconds, nanoseconds; empty: none).
+	ParamTimeNS = "timens"
 )

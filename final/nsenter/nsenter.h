@@ -32,5 +32,8 @@ void nsenter_drop_bounding(void);
 void nsenter_set_capabilities(void);
 void nsenter_lock_down(void);
 void nsenter_set_oom_score_adj(void);
+void nsenter_initial_affinity(void);
+void nsenter_final_affinity(void);
+void nsenter_new_time_ns(void);
 
 #endif

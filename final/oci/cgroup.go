@@ -57,7 +57,7 @@ func newCgroup(s *specs.Spec, id string) (cgroups.Manager, error) {
 }
 
 // resourcesOf is linux.resources in mydocker's terms. Check has refused
-// what there is no place for (block I/O, net_cls, rdma).
+// what there is no place for (net_cls).
 func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	var res resources.Resources
 	if r == nil {
@@ -103,6 +103,15 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	// no limit, written as such (an update lifting one).
 	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit != 0 {
 		res.PidsLimit = max(*r.Pids.Limit, -1)
+	}
+	if res.BlockIO, err = blockIOOf(r.BlockIO); err != nil {
+		return res, err
+	}
+	for dev, l := range r.Rdma {
+		if res.Rdma == nil {
+			res.Rdma = map[string]resources.RdmaLimit{}
+		}
+		res.Rdma[dev] = resources.RdmaLimit{HcaHandles: l.HcaHandles, HcaObjects: l.HcaObjects}
 	}
 	rules, err := deviceRules(r.Devices)
 	if err != nil {

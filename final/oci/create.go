@@ -121,6 +121,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		plan.clone &^= unix.CLONE_NEWCGROUP
 	}
 	if s.Linux.Seccomp != nil {
+		if cfg.SeccompFlags, err = seccomp.FilterFlags(s.Linux.Seccomp.Flags); err != nil {
+			return nil, fmt.Errorf("config.json: %w", err)
+		}
 		if cfg.Seccomp, err = seccomp.Compile(c.root(), s.Linux.Seccomp); err != nil {
 			return nil, err
 		}
@@ -143,7 +146,11 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
-	join, err := nsenter.ConfigFile([]string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}, nil)
+	joinParams := []string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}
+	if plan.newTime {
+		joinParams = append(joinParams, nsenter.ParamTimeNS+"="+timeOffsetsParam(s.Linux.TimeOffsets))
+	}
+	join, err := nsenter.ConfigFile(joinParams, nil)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
@@ -158,7 +165,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	}
 	cgroupDir, err := cloneInto(cg, cmd)
 	if err == nil {
-		err = onJoinedThread(plan.threadJoin, cmd.Start)
+		err = onJoinedThread(plan.threadJoin, func() error {
+			return startWithAffinity(execAffinity(s.Process), cmd.Start)
+		})
 	}
 	if cgroupDir != nil {
 		cgroupDir.Close()

@@ -51,6 +51,10 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 		return 0, fmt.Errorf("cannot exec in a container that is %s", st)
 	}
 	p := o.Process
+	if p.ExecCPUAffinity == nil && c.Spec.Process != nil {
+		// As runc: the config's, for a --process without its own.
+		p.ExecCPUAffinity = c.Spec.Process.ExecCPUAffinity
+	}
 	if err := checkProcess(p); err != nil {
 		return 0, err
 	}

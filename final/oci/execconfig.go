@@ -61,6 +61,13 @@ func (c *Container) execFiles(p *specs.Process, o ExecOptions) (execFiles, error
 			return f, err
 		}
 		params = append(params, nsenter.ParamSeccompFd+"="+strconv.Itoa(execSeccompFd(n)))
+		flags, err := seccomp.FilterFlags(s.Flags)
+		if err != nil {
+			return f, fmt.Errorf("config.json: %w", err)
+		}
+		if flags != 0 {
+			params = append(params, nsenter.ParamSeccompFlags+"="+strconv.FormatUint(uint64(flags), 16))
+		}
 	}
 	if f.config, err = nsenter.ConfigFile(params, p.Env); err != nil {
 		closeAll(f.all())
@@ -81,7 +88,13 @@ func (c *Container) execFiles(p *specs.Process, o ExecOptions) (execFiles, error
 func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error) {
 	var names []string
 	for _, t := range joinOrder {
-		if hasNamespace(c.Spec, t) {
+		switch {
+		case t == specs.TimeNamespace && hasNamespace(c.Spec, t):
+			// Init itself is in the container's time namespace only
+			// once it has executed the program (timens.go): its
+			// children's is the one, created or running.
+			names = append(names, "time_for_children")
+		case hasNamespace(c.Spec, t):
 			names = append(names, procName[t])
 		}
 	}
@@ -102,6 +115,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 	if p.Terminal {
 		params = append(params, nsenter.ParamCtty+"=1")
 	}
+	params = append(params, execAffinityParams(p.ExecCPUAffinity)...)
 	confine, err := execConfinement(p)
 	if err != nil {
 		return nil, err
@@ -114,7 +128,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 // mount namespace last (after it, /proc is the container's).
 var joinOrder = []specs.LinuxNamespaceType{
 	specs.UserNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.NetworkNamespace,
-	specs.PIDNamespace, specs.CgroupNamespace, specs.MountNamespace,
+	specs.PIDNamespace, specs.CgroupNamespace, specs.TimeNamespace, specs.MountNamespace,
 }
 
 // execUser is who the process runs as, and where: numbers, as the spec

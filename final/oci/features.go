@@ -41,7 +41,7 @@ func Features() features.Features {
 		Linux: &features.Linux{
 			Namespaces:   namespaces,
 			Capabilities: caps,
-			Cgroup:       &features.Cgroup{V1: &yes, V2: &yes, Systemd: &no, SystemdUser: &no, Rdma: &no},
+			Cgroup:       &features.Cgroup{V1: &yes, V2: &yes, Systemd: &no, SystemdUser: &no, Rdma: &yes},
 			Seccomp: &features.Seccomp{
 				Enabled: &yes,
 				Actions: []string{"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
@@ -49,6 +49,10 @@ func Features() features.Features {
 				Operators: []string{"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
 					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"},
 				Archs: seccomp.Archs(),
+				// Passed to seccomp(2) with the filter (TSYNC and
+				// WAIT_KILLABLE_RECV accepted without effect, seccomp/flags.go).
+				KnownFlags:     seccomp.KnownFlags(),
+				SupportedFlags: seccomp.SupportedFlags(),
 			},
 			// AppArmor profiles are applied where the kernel has AppArmor
 			// and ignored where not, as runc does (apparmor.go).

@@ -28,6 +28,8 @@ type initConfig struct {
 	NoNewKeyring bool        `json:"noNewKeyring,omitempty"`
 	// Seccomp is linux.seccomp compiled (by create, with libseccomp).
 	Seccomp []byte `json:"seccomp,omitempty"`
+	// SeccompFlags are linux.seccomp.flags as seccomp(2) takes them.
+	SeccompFlags uint `json:"seccompFlags,omitempty"`
 	// NewCgroupNS: init makes the cgroup namespace itself, once create
 	// has put it into its cgroup, so that the cgroup is the namespace's
 	// root (a namespace made at clone would be rooted where create was).
@@ -135,7 +137,7 @@ func initContainer(sync *os.File, passed int) error {
 		}
 	} else if err = setProcAttrs(s); err == nil {
 		if err = applyAppArmor(cfg.AppArmor); err == nil {
-			err = confineAndExec(p, cfg.Seccomp, caps, wait)
+			err = confineAndExec(p, seccompFilter{cfg.Seccomp, cfg.SeccompFlags}, caps, wait)
 		}
 	}
 	if ready {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -19,13 +20,14 @@ var namespaceFlags = map[specs.LinuxNamespaceType]uintptr{
 	specs.UTSNamespace:     unix.CLONE_NEWUTS,
 	specs.UserNamespace:    unix.CLONE_NEWUSER,
 	specs.CgroupNamespace:  unix.CLONE_NEWCGROUP,
+	specs.TimeNamespace:    unix.CLONE_NEWTIME,
 }
 
 // procName is the name of a namespace type under /proc/PID/ns.
 var procName = map[specs.LinuxNamespaceType]string{
 	specs.PIDNamespace: "pid", specs.NetworkNamespace: "net", specs.MountNamespace: "mnt",
 	specs.IPCNamespace: "ipc", specs.UTSNamespace: "uts", specs.UserNamespace: "user",
-	specs.CgroupNamespace: "cgroup",
+	specs.CgroupNamespace: "cgroup", specs.TimeNamespace: "time",
 }
 
 // namespacePlan splits linux.namespaces into the new ones (clone flags)
@@ -37,7 +39,11 @@ var procName = map[specs.LinuxNamespaceType]string{
 type namespacePlan struct {
 	clone      uintptr
 	threadJoin []specs.LinuxNamespace // pid, net, ipc, uts, cgroup
-	initJoin   []specs.LinuxNamespace // user, then mnt
+	initJoin   []specs.LinuxNamespace // user, time, then mnt
+	// newTime: a new time namespace, which init's constructor makes
+	// (timens.go): made at clone, init would be in it before its
+	// offsets could be written.
+	newTime bool
 }
 
 func planNamespaces(s *specs.Spec) (namespacePlan, error) {
@@ -48,6 +54,10 @@ func planNamespaces(s *specs.Spec) (namespacePlan, error) {
 			return p, fmt.Errorf("config.json: linux.namespaces: %s is listed twice", ns.Type)
 		}
 		seen[ns.Type] = true
+		if ns.Path == "" && ns.Type == specs.TimeNamespace {
+			p.newTime = true
+			continue
+		}
 		if ns.Path == "" {
 			p.clone |= namespaceFlags[ns.Type]
 			continue
@@ -56,14 +66,17 @@ func planNamespaces(s *specs.Spec) (namespacePlan, error) {
 			return p, err
 		}
 		switch ns.Type {
-		case specs.UserNamespace:
-			p.initJoin = append([]specs.LinuxNamespace{ns}, p.initJoin...)
-		case specs.MountNamespace:
+		case specs.UserNamespace, specs.TimeNamespace, specs.MountNamespace:
+			// setns into these wants a single-threaded process.
 			p.initJoin = append(p.initJoin, ns)
 		default:
 			p.threadJoin = append(p.threadJoin, ns)
 		}
 	}
+	// The user namespace first (the rights in the others come from it),
+	// the mount namespace last (a path after it is the container's).
+	rank := map[specs.LinuxNamespaceType]int{specs.UserNamespace: 0, specs.TimeNamespace: 1, specs.MountNamespace: 2}
+	slices.SortStableFunc(p.initJoin, func(a, b specs.LinuxNamespace) int { return rank[a.Type] - rank[b.Type] })
 	return p, nil
 }
 

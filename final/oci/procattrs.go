@@ -106,11 +106,11 @@ func checkProcAttrs(s *specs.Spec) error {
 			return err
 		}
 	}
-	return nil
+	return checkAffinity(p.ExecCPUAffinity)
 }
 
-// setProcAttrs sets linux.personality, process.scheduler and
-// process.ioPriority on the calling thread, which is to exec the
+// setProcAttrs sets linux.personality, process.execCPUAffinity's final
+// CPUs, process.scheduler and process.ioPriority on the calling thread, which is to exec the
 // container's program.
 func setProcAttrs(s *specs.Spec) error {
 	if l := s.Linux; l != nil && l.Personality != nil {
@@ -122,6 +122,9 @@ func setProcAttrs(s *specs.Spec) error {
 	p := s.Process
 	if p == nil {
 		return nil
+	}
+	if err := setFinalAffinity(p.ExecCPUAffinity); err != nil {
+		return err
 	}
 	if p.Scheduler != nil {
 		attr, _ := schedAttr(p.Scheduler)

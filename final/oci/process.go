@@ -39,6 +39,9 @@ func checkProcess(p *specs.Process) error {
 			return fmt.Errorf("process.rlimits: unknown type %q", r.Type)
 		}
 	}
+	if err := checkAffinity(p.ExecCPUAffinity); err != nil {
+		return err
+	}
 	if c := p.Capabilities; c != nil {
 		return security.CheckCapabilities(c)
 	}
@@ -97,20 +100,26 @@ func lookPath(p *specs.Process) (string, error) {
 	return "", fmt.Errorf("exec: %q: executable file not found in $PATH", name)
 }
 
+// seccompFilter is linux.seccomp compiled, and its flags for seccomp(2).
+type seccompFilter struct {
+	prog  []byte
+	flags uint
+}
+
 // confineAndExec is the last part of init and of exec: process.rlimits,
 // then the process's user, capabilities, no_new_privs and seccomp filter
 // in the kernel's order (security.Confine), and the program. asUser runs
 // as the user, after the working directory is changed to and before the
 // program is looked up. own are our capabilities, read while /proc was in
 // reach (nil: read now).
-func confineAndExec(p *specs.Process, seccomp []byte, own capability.Capabilities, asUser func() error) error {
+func confineAndExec(p *specs.Process, seccomp seccompFilter, own capability.Capabilities, asUser func() error) error {
 	// The limits come while we may still raise them (CAP_SYS_RESOURCE),
 	// and as late as that allows: an address-space limit would starve the
 	// Go runtime if it came before much of its allocation.
 	if err := setRlimits(p.Rlimits); err != nil {
 		return err
 	}
-	c := security.Confinement{User: p.User, Capabilities: p.Capabilities, NoNewPrivs: p.NoNewPrivileges, Seccomp: seccomp, Own: own}
+	c := security.Confinement{User: p.User, Capabilities: p.Capabilities, NoNewPrivs: p.NoNewPrivileges, Seccomp: seccomp.prog, SeccompFlags: seccomp.flags, Own: own}
 	var path string
 	return security.Confine(c, func() error {
 		if err := unix.Chdir(p.Cwd); err != nil {

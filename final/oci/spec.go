@@ -72,23 +72,22 @@ func Check(s *specs.Spec) error {
 	checks := []unsupported{
 		{l.MountLabel != "", "linux.mountLabel", "SELinux is not supported"},
 		{l.IntelRdt != nil, "linux.intelRdt", "Intel RDT is not supported"},
-		{len(l.TimeOffsets) > 0, "linux.timeOffsets", "time namespaces are not supported"},
 		{l.Seccomp != nil && l.Seccomp.ListenerPath != "", "linux.seccomp.listenerPath", "seccomp notify is not supported"},
 	}
 	if p := s.Process; p != nil {
 		checks = append(checks,
 			unsupported{p.SelinuxLabel != "", "process.selinuxLabel", "SELinux is not supported"},
-			unsupported{p.ExecCPUAffinity != nil, "process.execCPUAffinity", "not supported"},
 		)
 	}
 	if r := l.Resources; r != nil {
 		checks = append(checks,
-			unsupported{r.BlockIO != nil, "linux.resources.blockIO", "block I/O limits are not supported"},
 			unsupported{r.Network != nil, "linux.resources.network", "net_cls/net_prio are not supported"},
-			unsupported{len(r.Rdma) > 0, "linux.resources.rdma", "not supported"},
 		)
 	}
 	if err := checkProcAttrs(s); err != nil {
+		return fmt.Errorf("config.json: %w", err)
+	}
+	if err := checkTimeOffsets(s); err != nil {
 		return fmt.Errorf("config.json: %w", err)
 	}
 	for _, ns := range l.Namespaces {

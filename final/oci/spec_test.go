@@ -18,9 +18,16 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		"ociVersion":              func(s *specs.Spec) { s.Version = "invalid" },
 		"root.path":               func(s *specs.Spec) { s.Root = nil },
 		"linux.mountLabel":        func(s *specs.Spec) { s.Linux.MountLabel = "x" },
-		"linux.resources.blockIO": func(s *specs.Spec) { s.Linux.Resources.BlockIO = &specs.LinuxBlockIO{} },
+		"linux.resources.network": func(s *specs.Spec) { s.Linux.Resources.Network = &specs.LinuxNetwork{} },
 		"linux.namespaces": func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "none"})
+		},
+		"linux.timeOffsets": func(s *specs.Spec) {
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 1}}
+		},
+		"linux.timeOffsets.boottime.nanosecs": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Nanosecs: 1e9}}
 		},
 		"linux.devices[0]":           func(s *specs.Spec) { s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/x", Type: "z"}} },
 		"linux.seccomp.listenerPath": func(s *specs.Spec) { s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: "/x"} },
@@ -29,7 +36,7 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		"process.ioPriority": func(s *specs.Spec) {
 			s.Process.IOPriority = &specs.LinuxIOPriority{Class: "IOPRIO_CLASS_RT", Priority: 8}
 		},
-		"process.execCPUAffinity": func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0"} },
+		"process.execCPUAffinity": func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0", Final: "3-1"} },
 	}
 	for field, change := range cases {
 		s := base()
@@ -56,7 +63,15 @@ func TestCheckAcceptsWhatRuncHonours(t *testing.T) {
 	s.Process.ApparmorProfile = "cri-containerd.apparmor.d"
 	s.Process.Scheduler = &specs.Scheduler{Policy: specs.SchedBatch, Nice: 5, Flags: []specs.LinuxSchedulerFlag{specs.SchedFlagResetOnFork}}
 	s.Process.IOPriority = &specs.LinuxIOPriority{Class: specs.IOPRIO_CLASS_IDLE, Priority: 7}
+	s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0-1,3", Final: "2"}
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
+	s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 86400}, "monotonic": {Secs: -5, Nanosecs: 7}}
 	require.NoError(t, Check(s))
+	assert.Equal(t, "1 -5 7,7 86400 0", timeOffsetsParam(s.Linux.TimeOffsets))
+	p, err := planNamespaces(s)
+	require.NoError(t, err)
+	assert.True(t, p.newTime)
+	assert.Zero(t, p.clone&unix.CLONE_NEWTIME, "made by init's constructor, not at clone")
 }
 
 func TestProcAttrs(t *testing.T) {

@@ -41,11 +41,6 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	if err := m.Set(&res); err != nil {
 		return fmt.Errorf("update the cgroup's limits: %w", err)
 	}
-	if w := weightOf(r); w != 0 {
-		if err := cgroups.SetBlkioWeight(c.Cgroup, w); err != nil {
-			return err
-		}
-	}
 	c.Spec.Linux.Resources = merged
 	return c.save()
 }
@@ -59,7 +54,8 @@ func weightOf(r *specs.LinuxResources) uint16 {
 
 // mergeResources is old with what r sets over it. As runc's writers, a
 // zero means "unchanged" (-1 lifts a memory, swap, quota or pids limit);
-// an empty CPU list too. Devices, network and rdma stay as they were.
+// an empty CPU list too. Devices, network, rdma and blockIO but its
+// weight stay as they were.
 func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 	var out specs.LinuxResources
 	if old != nil {
@@ -71,7 +67,14 @@ func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 		out.Pids = &specs.LinuxPids{Limit: r.Pids.Limit}
 	}
 	if w := weightOf(r); w != 0 {
-		out.BlockIO = &specs.LinuxBlockIO{Weight: &w}
+		// The weight over the rest of linux.resources.blockIO, which
+		// is written again as it was.
+		var b specs.LinuxBlockIO
+		if out.BlockIO != nil {
+			b = *out.BlockIO
+		}
+		b.Weight = &w
+		out.BlockIO = &b
 	}
 	out.HugepageLimits = mergeHugepages(out.HugepageLimits, r.HugepageLimits)
 	if len(r.Unified) > 0 {

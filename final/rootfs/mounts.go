@@ -45,18 +45,36 @@ var propagationFlags = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
-// recursiveFlags are the options that set a flag on the mount and on
-// every mount below it (mount_setattr(2) with AT_RECURSIVE): "rro" makes
-// a volume read-only with what is mounted inside it, as docker's :ro.
-var recursiveFlags = map[string]uintptr{
-	"rro": unix.MS_RDONLY, "rnosuid": unix.MS_NOSUID, "rnodev": unix.MS_NODEV, "rnoexec": unix.MS_NOEXEC,
-	"rnoatime": unix.MS_NOATIME, "rrelatime": unix.MS_RELATIME, "rstrictatime": unix.MS_STRICTATIME,
+// recursiveAttrs are the options that set or clear an attribute of the
+// mount and of every mount below it (mount_setattr(2) with AT_RECURSIVE),
+// as runc 1.1 on: "rro" makes a volume read-only with what is mounted
+// inside it, as docker's :ro. The access-time mode is one field of the
+// mount: each of its options sets the whole field, and those that only
+// undo a mode ("ratime", "rnorelatime", "rnostrictatime") set relatime,
+// the kernel's default, where runc's clear of one bit is refused by the
+// kernel (EINVAL).
+var recursiveAttrs = map[string]struct {
+	clear bool
+	attr  uint64
+}{
+	"rro": {false, unix.MOUNT_ATTR_RDONLY}, "rrw": {true, unix.MOUNT_ATTR_RDONLY},
+	"rnosuid": {false, unix.MOUNT_ATTR_NOSUID}, "rsuid": {true, unix.MOUNT_ATTR_NOSUID},
+	"rnodev": {false, unix.MOUNT_ATTR_NODEV}, "rdev": {true, unix.MOUNT_ATTR_NODEV},
+	"rnoexec": {false, unix.MOUNT_ATTR_NOEXEC}, "rexec": {true, unix.MOUNT_ATTR_NOEXEC},
+	"rnodiratime": {false, unix.MOUNT_ATTR_NODIRATIME}, "rdiratime": {true, unix.MOUNT_ATTR_NODIRATIME},
+	"rnoatime": {false, unix.MOUNT_ATTR_NOATIME}, "rstrictatime": {false, unix.MOUNT_ATTR_STRICTATIME},
+	"rrelatime": {false, unix.MOUNT_ATTR_RELATIME}, "ratime": {false, unix.MOUNT_ATTR_RELATIME},
+	"rnorelatime": {false, unix.MOUNT_ATTR_RELATIME}, "rnostrictatime": {false, unix.MOUNT_ATTR_RELATIME},
 }
+
+// atimeOptions are the recursive options that set the access-time mode.
+var atimeOptions = map[string]bool{"rnoatime": true, "rstrictatime": true, "rrelatime": true,
+	"ratime": true, "rnorelatime": true, "rnostrictatime": true}
 
 // parsedMount is a spec mount's options, sorted out.
 type parsedMount struct {
 	flags       uintptr
-	recursive   uintptr // flags for the mount and every one below it
+	recursive   mountfd.Attrs // for the mount and every one below it
 	propagation []uintptr
 	data        string
 }
@@ -77,14 +95,12 @@ func parseOptions(options []string) (parsedMount, error) {
 			p.propagation = append(p.propagation, f)
 			continue
 		}
-		if f, ok := recursiveFlags[o]; ok {
-			p.recursive |= f
+		if a, ok := recursiveAttrs[o]; ok {
+			p.recursive = p.recursive.With(a.attr, a.clear, atimeOptions[o])
 			continue
 		}
 		switch o {
-		case "idmap", "ridmap":
-			return p, fmt.Errorf("mount option %q is not supported", o)
-		case "tmpcopyup", "rrw", "rsuid", "rdev", "rexec", "ratime", "rnorelatime", "rnostrictatime":
+		case "idmap", "ridmap", "tmpcopyup":
 			return p, fmt.Errorf("mount option %q is not supported", o)
 		}
 		data = append(data, o)
@@ -163,8 +179,8 @@ func mountOne(root *os.File, m specs.Mount) error {
 		return err
 	}
 	defer mnt.Close()
-	if p.recursive != 0 {
-		if err := mountfd.SetAttr(mnt, p.recursive, true); err != nil {
+	if !p.recursive.Empty() {
+		if err := mountfd.SetAttrTree(mnt, p.recursive); err != nil {
 			return err
 		}
 	}
@@ -299,7 +315,7 @@ func MountOptions() []string {
 	for o := range propagationFlags {
 		list = append(list, o)
 	}
-	for o := range recursiveFlags {
+	for o := range recursiveAttrs {
 		list = append(list, o)
 	}
 	sort.Strings(list)

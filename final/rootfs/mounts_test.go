@@ -6,17 +6,38 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/mydocker/mydocker/final/mountfd"
 )
 
 func TestParseOptionsRecursive(t *testing.T) {
 	p, err := parseOptions([]string{"rbind", "ro", "rro", "rnosuid", "rprivate", "size=1k"})
 	require.NoError(t, err)
 	assert.Equal(t, uintptr(unix.MS_BIND|unix.MS_REC|unix.MS_RDONLY), p.flags)
-	assert.Equal(t, uintptr(unix.MS_RDONLY|unix.MS_NOSUID), p.recursive)
+	assert.Equal(t, mountfd.Attrs{Set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID}, p.recursive)
 	assert.Equal(t, []uintptr{unix.MS_PRIVATE | unix.MS_REC}, p.propagation)
 	assert.Equal(t, "size=1k", p.data)
-	_, err = parseOptions([]string{"rrw"})
-	assert.ErrorContains(t, err, "rrw")
+	_, err = parseOptions([]string{"ridmap"})
+	assert.ErrorContains(t, err, "ridmap")
+}
+
+// A clearing option undoes a set before it; an access-time option sets
+// the whole field (every bit of it cleared first, as the kernel wants).
+func TestParseOptionsRecursiveClear(t *testing.T) {
+	p, err := parseOptions([]string{"rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rnoatime"})
+	require.NoError(t, err)
+	assert.Equal(t, mountfd.Attrs{Set: unix.MOUNT_ATTR_NOATIME,
+		Clear: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV | unix.MOUNT_ATTR_NOEXEC |
+			unix.MOUNT_ATTR_NODIRATIME | unix.MOUNT_ATTR__ATIME}, p.recursive)
+	p, err = parseOptions([]string{"rnoatime", "ratime"})
+	require.NoError(t, err)
+	assert.Equal(t, mountfd.Attrs{Set: unix.MOUNT_ATTR_RELATIME, Clear: unix.MOUNT_ATTR__ATIME}, p.recursive)
+	p, err = parseOptions([]string{"rstrictatime"})
+	require.NoError(t, err)
+	assert.Equal(t, mountfd.Attrs{Set: unix.MOUNT_ATTR_STRICTATIME, Clear: unix.MOUNT_ATTR__ATIME}, p.recursive)
+	p, err = parseOptions([]string{"rrelatime"})
+	require.NoError(t, err)
+	assert.False(t, p.recursive.Empty(), "relatime is 0: the clear still sets it")
 }
 
 func TestParseOptions(t *testing.T) {

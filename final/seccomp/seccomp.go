@@ -248,9 +248,8 @@ func export(filter *libseccomp.ScmpFilter) ([]byte, error) {
 // architecture: a create or exec with a profile seen before reads it
 // instead of compiling it (some 20 ms for docker's default).
 func Compile(root string, profile *specs.LinuxSeccomp) ([]byte, error) {
-	if len(profile.Flags) > 0 {
-		return nil, fmt.Errorf("seccomp: flags %v are not supported", profile.Flags)
-	}
+	// The flags are not the program's: they go to seccomp(2) with it
+	// (FilterFlags).
 	data, err := json.Marshal(profile)
 	if err != nil {
 		return nil, err

@@ -158,3 +158,15 @@ func TestSeccompProfileDependsOnCapabilities(t *testing.T) {
 	_, err = Profile("/nonexistent/profile.json", security.DefaultCapabilities)
 	assert.ErrorContains(t, err, "seccomp=/nonexistent/profile.json")
 }
+
+// Flags: LOG and SPEC_ALLOW go to seccomp(2); TSYNC is accepted as runc
+// does, without effect; a name the kernel does not know is refused.
+func TestFilterFlags(t *testing.T) {
+	flags, err := FilterFlags([]specs.LinuxSeccompFlag{"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"})
+	require.NoError(t, err)
+	assert.Equal(t, uint(unix.SECCOMP_FILTER_FLAG_LOG|unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW), flags)
+	_, err = FilterFlags([]specs.LinuxSeccompFlag{"SECCOMP_FILTER_FLAG_NEW_LISTENER"})
+	assert.ErrorContains(t, err, "SECCOMP_FILTER_FLAG_NEW_LISTENER")
+	assert.Contains(t, SupportedFlags(), "SECCOMP_FILTER_FLAG_LOG")
+	assert.Subset(t, KnownFlags(), SupportedFlags())
+}

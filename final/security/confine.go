@@ -20,6 +20,9 @@ type Confinement struct {
 	// Seccomp is the compiled program (package seccomp: Program, Compile);
 	// nil: no filter.
 	Seccomp []byte
+	// SeccompFlags are seccomp(2)'s SECCOMP_FILTER_FLAG_* for the filter
+	// (a bundle's linux.seccomp.flags, seccomp.FilterFlags).
+	SeccompFlags uint
 	// Own are our capabilities as OwnCapabilities read them, for a caller
 	// that loses /proc before Confine; nil: read by Confine.
 	Own capability.Capabilities
@@ -57,7 +60,7 @@ func Confine(c Confinement, asUser, exec func() error) error {
 		}
 	}
 	if !c.NoNewPrivs && len(c.Seccomp) > 0 {
-		if err := LoadSeccomp(c.Seccomp); err != nil {
+		if err := LoadSeccompFlags(c.Seccomp, c.SeccompFlags); err != nil {
 			return err
 		}
 	}
@@ -74,7 +77,7 @@ func Confine(c Confinement, asUser, exec func() error) error {
 			return fmt.Errorf("set no_new_privs: %w", err)
 		}
 		if len(c.Seccomp) > 0 {
-			if err := LoadSeccomp(c.Seccomp); err != nil {
+			if err := LoadSeccompFlags(c.Seccomp, c.SeccompFlags); err != nil {
 				return err
 			}
 		}

@@ -263,10 +263,10 @@ SH
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"ociVersion"* ]]
 	config true
-	sed -i 's/"pids": {"limit": 50}/"blockIO": {"weight": 10}/' "$BUNDLE/config.json"
+	sed -i 's/"pids": {"limit": 50}/"network": {"classID": 1}/' "$BUNDLE/config.json"
 	run rt create --bundle "$BUNDLE" b3
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"blockIO"* ]]
+	[[ "$output" == *"linux.resources.network"* ]]
 	config no-such-program
 	run rt run --bundle "$BUNDLE" b4
 	[ "$status" -ne 0 ]
@@ -1003,4 +1003,172 @@ limit() {
 	[[ "$output" == *"sub-cgroup nosuch does not exist"* ]]
 	run rt exec --cgroup a --cgroup b g1 true
 	[[ "$output" == *"missing <controller>: prefix"* ]]
+}
+
+# refused TEXT: the create just tried failed as bad input does (exit 125,
+# one line saying TEXT) and left no container (the root's @seccomp cache
+# of compiled programs stays).
+refused() {
+	[ "$status" -eq 125 ]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == *"$1"* ]]
+	[ -z "$(ls "$RT_ROOT" | grep -v '^@seccomp$')" ]
+}
+
+# mount JSON: adds a mount after the bundle's others.
+mount() {
+	sed -i "s#\"options\": \[\"rbind\", \"rw\"\]}#&, $1#" "$BUNDLE/config.json"
+}
+
+@test "final: oci: recursive mount options (rro, rnosuid, rrw...) reach every mount under a bind, as runc's" {
+	# The host's /dev has /dev/shm and /dev/pts mounted under it.
+	cat >"$BUNDLE/rootfs/check.sh" <<'SH'
+touch /hostdev/shm/rro-test 2>&1
+awk '$5 == "/hostdev/shm" || $5 == "/rw/shm" { print $5, $6 }' /proc/self/mountinfo
+touch /rw/shm/.rrw-test && rm /rw/shm/.rrw-test && echo rrw ok
+SH
+	config sh /check.sh
+	mount '{"destination": "/hostdev", "type": "bind", "source": "/dev", "options": ["rbind", "rro", "rnosuid", "rnoexec", "rnoatime"]}, {"destination": "/rw", "type": "bind", "source": "/dev", "options": ["rbind", "rro", "rrw", "rsuid", "rexec", "ratime"]}'
+	run rt run --bundle "$BUNDLE" r1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Read-only file system"* ]]
+	[[ "$output" == *"/hostdev/shm ro,nosuid,"*"noexec"*"noatime"* ]]
+	[[ "$output" == *"/rw/shm rw,"* ]]
+	[[ "$output" != *"/rw/shm "*"noatime"* ]]
+	[ "${lines[-1]}" = "rrw ok" ]
+	# What no kernel does (an idmap needs a user namespace's map) is one
+	# line, 125.
+	config true
+	mount '{"destination": "/x", "type": "bind", "source": "/dev", "options": ["rbind", "ridmap"]}'
+	try_create r2
+	refused '"ridmap" is not supported'
+}
+
+@test "final: oci: linux.seccomp.flags go to seccomp(2) with the filter, for run and exec; features lists them" {
+	run rt features
+	[[ "$output" == *'"knownFlags": ['*'"SECCOMP_FILTER_FLAG_SPEC_ALLOW"'* ]]
+	[[ "$output" == *'"supportedFlags": ['*'"SECCOMP_FILTER_FLAG_LOG"'* ]]
+	config sh -c 'mkdir /x 2>&1; grep Seccomp_filters /proc/self/status; sleep 10'
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+	rt run -d --bundle "$BUNDLE" s1 >"$BATS_TEST_TMPDIR/s1.out" 2>&1
+	run rt exec s1 sh -c 'mkdir /y 2>&1; grep Seccomp_filters /proc/self/status'
+	echo "$output"
+	[[ "${lines[0]}" == *"Operation not permitted"* ]]
+	[[ "${lines[1]}" == *"1" ]]
+	rt kill s1 KILL
+	for _ in $(seq 50); do [ "$(status_of s1)" = stopped ] && break; sleep 0.1; done
+	cat "$BATS_TEST_TMPDIR/s1.out"
+	[[ "$(cat "$BATS_TEST_TMPDIR/s1.out")" == *"Operation not permitted"*"Seccomp_filters:"*"1" ]]
+	rt delete s1
+	# A flag no kernel has is one line, 125.
+	config true
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_NEW_LISTENER"]}'
+	try_create s2
+	refused 'linux.seccomp.flags: "SECCOMP_FILTER_FLAG_NEW_LISTENER"'
+}
+
+@test "final: oci: process.execCPUAffinity: final is the program's CPUs, for run and exec; without it, not the runtime's own (runc 1.3)" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	all=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' /proc/self/status)
+	config sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 10'
+	process '"execCPUAffinity": {"initial": "0", "final": "1"}'
+	rt run -d --bundle "$BUNDLE" a1 >"$BATS_TEST_TMPDIR/a1.out" 2>&1
+	# exec takes the config's, unless its process has its own.
+	run rt exec a1 grep Cpus_allowed_list /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	1" ]
+	echo '{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "1", "final": "0-1"}}' >"$BATS_TEST_TMPDIR/p.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/p.json" a1
+	[ "$output" = "Cpus_allowed_list:	0-1" ]
+	# A caller's taskset does not reach the process (runc 1.3's reset).
+	echo '{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "execCPUAffinity": {"initial": "0"}}' >"$BATS_TEST_TMPDIR/p.json"
+	run taskset -c 0 "$MYDOCKER_RUNC" --root "$RT_ROOT" exec --process "$BATS_TEST_TMPDIR/p.json" a1
+	[ "$output" = "Cpus_allowed_list:	$all" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/a1.out")" = "Cpus_allowed_list:	1" ]
+	rt delete --force a1
+	config true
+	process '"execCPUAffinity": {"initial": "0", "final": "3-1"}'
+	try_create a2
+	refused 'process.execCPUAffinity.final "3-1"'
+}
+
+@test "final: oci: a time namespace with linux.timeOffsets: the container's uptime is the host's plus the boottime offset, for run and exec" {
+	[ -e /proc/self/ns/time ] || skip "no time namespaces in this kernel"
+	# The program enters the namespace at its execve: Linux 6.0 on.
+	[ "$(uname -r | cut -d. -f1)" -ge 6 ] || skip "Linux before 6.0: execve does not enter time_for_children"
+	config sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time; sleep 10'
+	sed -i 's#"namespaces": \[#"timeOffsets": {"boottime": {"secs": 864000}, "monotonic": {"secs": 3600, "nanosecs": 5}}, &{"type": "time"}, #' "$BUNDLE/config.json"
+	host=$(cut -d. -f1 /proc/uptime)
+	rt run -d --bundle "$BUNDLE" t1 >"$BATS_TEST_TMPDIR/t1.out" 2>&1
+	run rt exec t1 sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ge $((host + 864000)) ]
+	[ "${lines[0]}" -le $((host + 864000 + 30)) ]
+	[ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+	for _ in $(seq 30); do [ -s "$BATS_TEST_TMPDIR/t1.out" ] && break; sleep 0.1; done
+	mapfile -t init <"$BATS_TEST_TMPDIR/t1.out"
+	[ "${init[0]}" -ge $((host + 864000)) ]
+	[ "${init[1]}" = "${lines[1]}" ]
+	rt delete --force t1
+	# Offsets with no time namespace to hold them are one line, 125.
+	config true
+	sed -i 's#"namespaces": \[#"timeOffsets": {"boottime": {"secs": 1}}, &#' "$BUNDLE/config.json"
+	try_create t2
+	refused "linux.timeOffsets: the config has no time namespace"
+}
+
+# block_device: the MAJ:MIN of a block device of the host's.
+block_device() { cat "$(ls -d /sys/block/*/dev | head -1)"; }
+
+# bats test_tags=cgroups
+@test "final: oci: linux.resources.blockIO: throttles written (blkio.throttle.* or io.max), a weight where the host keeps one, refused plainly where not" {
+	dev=$(block_device)
+	[ -n "$dev" ] || skip "no block device"
+	maj=${dev%:*} min=${dev#*:}
+	config sleep 100
+	resources "\"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}], \"throttleWriteIOPSDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 300}]}"
+	try_create b1
+	[ "$status" -eq 0 ]
+	if f=$(cgroup_file b1 io.max); then
+		grep -q "^$dev rbps=1048576 wbps=max riops=max wiops=300" "$f"
+	else
+		grep -qx "$dev 1048576" "$(cgroup_file b1 blkio.throttle.read_bps_device)"
+		grep -qx "$dev 300" "$(cgroup_file b1 blkio.throttle.write_iops_device)"
+	fi
+	rt delete --force b1
+	config true
+	resources '"blockIO": {"weight": 500}'
+	try_create b2
+	if [ "$status" -eq 0 ]; then
+		# blkio.weight or blkio.bfq.weight, io.bfq.weight: as given; io.weight: converted
+		w=$(cat "$(cgroup_file b2 blkio.weight || cgroup_file b2 blkio.bfq.weight || cgroup_file b2 io.bfq.weight || cgroup_file b2 io.weight)")
+		[[ "$w" == *500* || "$w" == *4950* ]]
+		rt delete --force b2
+	else
+		refused "linux.resources.blockIO" # no weight file here
+		[[ "$output" == *"weight"* ]]
+	fi
+	config true
+	resources '"blockIO": {"weight": 5}'
+	try_create b3
+	refused "linux.resources.blockIO.weight 5: want 10 to 1000"
+}
+
+# bats test_tags=cgroups
+@test "final: oci: linux.resources.rdma written into rdma.max where the controller exists, refused plainly where not" {
+	config true
+	resources '"rdma": {"mlx5_0": {"hcaHandles": 3, "hcaObjects": 1000}}'
+	try_create r1
+	if ! awk '$1 == "rdma" && $4 == 1 { found = 1 } END { exit !found }' /proc/cgroups; then
+		refused "this host has no rdma cgroup controller"
+	elif [ "$status" -eq 0 ]; then
+		grep -q "^mlx5_0 hca_handle=3 hca_object=1000" "$(cgroup_file r1 rdma.max)"
+		rt delete --force r1
+	else
+		# The controller, and no such device: the kernel's refusal.
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"rdma.max"* ]]
+	fi
+	[ -z "$(ls "$RT_ROOT")" ]
 }

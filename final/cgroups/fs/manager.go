@@ -25,7 +25,7 @@ type subsystem interface {
 	Set(mount, path string, res *resources.Resources) error
 }
 
-var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}, &freezer{}}
+var subsystems = []subsystem{&memory{}, &cpu{}, &cpuset{}, &pids{}, &devices{}, &freezer{}, &blkio{}, &rdma{}}
 
 // Manager is a container's cgroup on v1.
 type Manager struct {
@@ -83,7 +83,7 @@ func (m *Manager) Set(res *resources.Resources) error {
 			continue // a kernel without the device controller: nothing to enforce with
 		}
 		if !ok {
-			return fmt.Errorf("cgroup v1 controller %s is not mounted", s.Name())
+			return fmt.Errorf("this host has no %s cgroup controller (no v1 hierarchy mounts it)", s.Name())
 		}
 		dir := filepath.Join(mount, m.path)
 		if err := fscommon.MkdirAll(dir); err != nil {

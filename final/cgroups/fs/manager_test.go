@@ -79,7 +79,7 @@ func TestSetNeedsTheController(t *testing.T) {
 	mounts := fakeV1(t)
 	delete(mounts, "cpuset")
 	err := NewManager(mounts, "mydocker/abc").Set(&resources.Resources{CPUSet: "0"})
-	assert.ErrorContains(t, err, "cpuset is not mounted")
+	assert.ErrorContains(t, err, "no cpuset cgroup controller")
 }
 
 func TestNoLimitsNoCgroup(t *testing.T) {

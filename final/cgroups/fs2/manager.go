@@ -64,7 +64,7 @@ func (m *Manager) Set(res *resources.Resources) error {
 		_ = unix.Rmdir(m.dir())
 	}
 	m.made = true
-	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet, setPids, setDevices} {
+	for _, set := range []func(string, *resources.Resources) error{setMemory, setCPU, setCPUSet, setPids, setDevices, setIO, setRdma} {
 		if err := set(m.dir(), res); err != nil {
 			return err
 		}
@@ -83,11 +83,14 @@ func (m *Manager) Set(res *resources.Resources) error {
 // written.
 func (m *Manager) controllersFor(res *resources.Resources) (names []string, hugetlb bool, err error) {
 	names = controllersFor(res)
-	if len(res.HugepageLimits) == 0 && len(res.Unified) == 0 {
+	if len(res.HugepageLimits) == 0 && len(res.Unified) == 0 && res.BlockIO == nil && len(res.Rdma) == 0 {
 		return names, false, nil
 	}
 	available, err := fscommon.ReadFile(m.root, "cgroup.controllers")
 	if err != nil {
+		return nil, false, err
+	}
+	if err := checkAvailable(strings.Fields(available), res); err != nil {
 		return nil, false, err
 	}
 	if hugetlb, err = wantsHugetlb(available, res); err != nil {
@@ -173,6 +176,12 @@ func controllersFor(res *resources.Resources) []string {
 	}
 	if res.CPUSet != "" || res.CPUMems != "" {
 		names = append(names, "cpuset")
+	}
+	if res.BlockIO != nil {
+		names = append(names, "io")
+	}
+	if len(res.Rdma) > 0 {
+		names = append(names, "rdma")
 	}
 	return names
 }

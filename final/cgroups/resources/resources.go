@@ -66,6 +66,10 @@ type Resources struct {
 	// Unified are raw cgroup v2 files to write, name -> value, after
 	// every other limit (linux.resources.unified).
 	Unified map[string]string `json:"unified,omitempty"`
+	// BlockIO are block I/O weights and throttles (linux.resources.blockIO).
+	BlockIO *BlockIO `json:"blockIO,omitempty"`
+	// Rdma are RDMA limits per device (linux.resources.rdma).
+	Rdma map[string]RdmaLimit `json:"rdma,omitempty"`
 }
 
 // HugepageLimit is the most memory, in bytes, that the cgroup may use in
@@ -153,7 +157,7 @@ func ParsePidsLimit(s string) (int64, error) {
 // HasLimits reports whether any limit but the device rules is set.
 func (r *Resources) HasLimits() bool {
 	return r.HasMemory() || r.HasCPU() || r.CPUSet != "" || r.CPUMems != "" || r.PidsLimit != 0 ||
-		r.KernelMemoryTCP != 0 || len(r.HugepageLimits) > 0 || len(r.Unified) > 0
+		r.KernelMemoryTCP != 0 || len(r.HugepageLimits) > 0 || len(r.Unified) > 0 || r.BlockIO != nil || len(r.Rdma) > 0
 }
 
 // IsEmpty reports whether no limit is set.
