@@ -31,11 +31,8 @@ require_root
 ensure_go
 ensure_tools gcc pkg-config libseccomp busybox unshare python3
 have_tool buildah || (ensure_tools buildah) 2>/dev/null || say "no buildah: it is left out"
-stage=final
-bin="$BUILD/$stage/mydocker"
-(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-monitor" ./cmd/mydocker-monitor)
+bin="$BUILD/final/mydocker"
+build_final
 
 tmp=$(mktemp -d /tmp/mydocker-bench-build.XXXXXX)
 cleanup() {
@@ -111,17 +108,6 @@ if have_tool buildah; then
 		[ -z "$ids" ] || bh rmi --force $ids >/dev/null
 	}
 fi
-
-median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
-# time_ms COMMAND...: its wall time in ms; a failed command stops the
-# script (set -e), with its output.
-time_ms() {
-	local start end out
-	start=$(date +%s%N)
-	out=$("$@" 2>&1 </dev/null) || die "$* failed: $out"
-	end=$(date +%s%N)
-	awk -v d=$((end - start)) 'BEGIN { printf "%.3f\n", d / 1000000 }'
-}
 
 # bench TOOL: the three cases for mydocker (md) or buildah (bh), RUNS of
 # each, into result[TOOL cold|rebuild|change].

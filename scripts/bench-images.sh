@@ -18,13 +18,9 @@ require_root
 ensure_go
 ensure_tools gcc pkg-config libseccomp busybox
 have_tool podman || (ensure_tools podman) 2>/dev/null || say "no podman: it is left out"
-stage=final
-bin="$BUILD/$stage/mydocker"
-registry_bin="$BUILD/$stage/testregistry"
-(cd "$REPO/$stage" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/mydocker &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-init" ./cmd/mydocker-init &&
-	GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$BUILD/$stage/mydocker-monitor" ./cmd/mydocker-monitor &&
-	GOWORK=off GOFLAGS=-buildvcs=false go build -o "$registry_bin" ./internal/testregistry/cmd)
+bin="$BUILD/final/mydocker"
+registry_bin="$BUILD/final/testregistry"
+build_final "$registry_bin=./internal/testregistry/cmd"
 
 tmp=$(mktemp -d /tmp/mydocker-bench-images.XXXXXX)
 registry_pid=""
@@ -45,15 +41,6 @@ say "registry on $reg: pushing the images"
 "$registry_bin" bench "$reg/bench/big:5" 5 20
 "$registry_bin" layers "$reg/bench/layers:1" "$tmp/busybox.tar" 1
 "$registry_bin" layers "$reg/bench/layers:20" "$tmp/busybox.tar" 20
-
-median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
-time_ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null 2>&1 </dev/null
-	end=$(date +%s%N)
-	awk -v d=$((end - start)) 'BEGIN { printf "%.3f\n", d / 1000000 }'
-}
 
 declare -A result
 for ((i = 0; i < runs; i++)); do

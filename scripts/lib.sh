@@ -278,3 +278,29 @@ stage_diff() {
 		git -c core.quotepath=off diff --cached "$base" "$@"
 	)
 }
+
+# What the benchmarks (bench-images.sh, bench-build.sh, bench-api.sh)
+# share. build_final [TARGET...]: final/'s mydocker, mydocker-init and
+# mydocker-monitor into .build/final, and each "OUT=PACKAGE" TARGET too.
+build_final() {
+	local t
+	(cd "$REPO/final" && export GOWORK=off GOFLAGS=-buildvcs=false &&
+		go build -o "$BUILD/final/mydocker" ./cmd/mydocker &&
+		CGO_ENABLED=0 go build -trimpath -o "$BUILD/final/mydocker-init" ./cmd/mydocker-init &&
+		CGO_ENABLED=0 go build -trimpath -o "$BUILD/final/mydocker-monitor" ./cmd/mydocker-monitor &&
+		for t in "$@"; do go build -o "${t%%=*}" "${t#*=}" || exit 1; done)
+}
+
+# median prints the median of the numbers on stdin, with one decimal.
+median() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
+
+# time_ms COMMAND...: its wall time in ms, by bash's own clock; a command
+# that fails stops the script, with its output (a figure of a failure
+# would time something else).
+time_ms() {
+	local start end out
+	start=$EPOCHREALTIME
+	out=$("$@" 2>&1 </dev/null) || die "$* failed: $out"
+	end=$EPOCHREALTIME
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }'
+}

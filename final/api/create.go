@@ -12,7 +12,9 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 
+	mdcontainer "github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -37,6 +39,11 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	st, err := s.createLocked(r, args)
 	if err != nil {
 		writeError(w, s.createError(err, name, req.Image))
+		return
+	}
+	if err := s.connectMore(st, req); err != nil {
+		_ = mdcontainer.Remove(s.store(), st, true, true)
+		writeError(w, badRequest("%v", err))
 		return
 	}
 	writeJSON(w, http.StatusCreated, container.CreateResponse{ID: st.ID, Warnings: []string{}})
@@ -114,6 +121,9 @@ func createArgs(req container.CreateRequest, name string) ([]string, error) {
 		return nil, err
 	}
 	args = append(args, hostArgs...)
+	for _, a := range primaryAliases(req, name) {
+		add("network-alias", a)
+	}
 	// Entrypoint then Cmd is the command; create's --entrypoint takes
 	// one word, so the rest of a longer Entrypoint goes before Cmd.
 	var command []string
@@ -193,6 +203,54 @@ func hostConfigArgs(hc *container.HostConfig) ([]string, error) {
 		args = append(args, "--publish-all")
 	}
 	return args, nil
+}
+
+// primaryAliases are the aliases that NetworkingConfig gives the
+// container on the network it is made on (HostConfig.NetworkMode), but
+// its own name, which its DNS answers already. A user network's alone:
+// docker keeps none on its default bridge, and compose sends them there.
+func primaryAliases(req container.CreateRequest, name string) []string {
+	if req.HostConfig == nil || req.NetworkingConfig == nil {
+		return nil
+	}
+	mode := string(req.HostConfig.NetworkMode)
+	ep := req.NetworkingConfig.EndpointsConfig[mode]
+	if ep == nil || mode == "" || mode == "default" || mode == network.DefaultName {
+		return nil
+	}
+	var out []string
+	for _, a := range ep.Aliases {
+		if a != name {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// connectMore connects the container just made to the other networks of
+// NetworkingConfig, as docker's API from 1.44 does at create.
+func (s *Server) connectMore(st *state.Container, req container.CreateRequest) error {
+	if req.NetworkingConfig == nil {
+		return nil
+	}
+	mode := ""
+	if req.HostConfig != nil {
+		mode = string(req.HostConfig.NetworkMode)
+	}
+	for _, ref := range slices.Sorted(maps.Keys(req.NetworkingConfig.EndpointsConfig)) {
+		name := s.networks().NameOf(ref)
+		if ref == mode || name == mode || (mode == "" || mode == "default") && name == network.DefaultName {
+			continue
+		}
+		var aliases []string
+		if ep := req.NetworkingConfig.EndpointsConfig[ref]; ep != nil {
+			aliases = ep.Aliases
+		}
+		if err := mdcontainer.Connect(s.store(), st, name, s.newAliases(st, name, aliases)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // publishSpec is one PortBinding as -p's [IP:][HOSTPORT]:PORT/PROTO.

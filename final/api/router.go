@@ -36,6 +36,7 @@ func (s *Server) Handler() http.Handler {
 	s.imageEndpoints(mux)
 	s.attachRoutes(mux)
 	s.execRoutes(mux)
+	s.resourceRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("page not found"))
 	})

@@ -1,11 +1,15 @@
 package cgroups
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/mydocker/mydocker/final/cgroups/fs"
+	"github.com/mydocker/mydocker/final/cgroups/fscommon"
 )
 
 // BlockIO is what the processes of the cgroup mydocker/<id> read from and
@@ -89,4 +93,31 @@ func blkioBytes(text string) (read, write uint64, found bool) {
 		}
 	}
 	return read, write, found
+}
+
+// SetBlkioWeight writes the cgroup's relative block I/O weight, 10 to
+// 1000 (an OCI runtime's update --blkio-weight), where the host has a
+// file for it: v1's blkio.weight (CFQ) or blkio.bfq.weight (BFQ), v2's
+// io.bfq.weight or io.weight (1 to 10000, converted as runc does). Most
+// hosts' I/O schedulers (none, mq-deadline) keep no weight: an error then.
+func SetBlkioWeight(paths map[string]string, weight uint16) error {
+	if weight < 10 || weight > 1000 {
+		return fmt.Errorf("blkio weight %d: want 10 to 1000", weight)
+	}
+	v := strconv.FormatUint(uint64(weight), 10)
+	try := []struct{ dir, file, value string }{
+		{paths["blkio"], "blkio.weight", v},
+		{paths["blkio"], "blkio.bfq.weight", v},
+		{paths[""], "io.bfq.weight", v},
+		{paths[""], "io.weight", strconv.FormatUint(1+(uint64(weight)-10)*9999/990, 10)},
+	}
+	for _, t := range try {
+		if t.dir == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(t.dir, t.file)); err == nil {
+			return fscommon.WriteFile(t.dir, t.file, t.value)
+		}
+	}
+	return errors.New("blkio weight: this host's cgroups keep no block I/O weight (no blkio.weight, io.bfq.weight or io.weight: the I/O scheduler has none)")
 }

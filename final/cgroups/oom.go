@@ -47,3 +47,15 @@ func oomKills(text string) int {
 	}
 	return 0
 }
+
+// OOMKillsIn counts the OOM kills of the cgroup whose directories are
+// paths (Manager.Paths): v2's memory.events, v1's memory.oom_control.
+func OOMKillsIn(paths map[string]string) uint64 {
+	if dir, ok := paths[""]; ok {
+		return uint64(oomKills(readOr(dir, "memory.events")))
+	}
+	if dir, ok := paths["memory"]; ok {
+		return uint64(oomKills(readOr(dir, "memory.oom_control")))
+	}
+	return 0
+}

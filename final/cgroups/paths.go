@@ -1,9 +1,12 @@
 package cgroups
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,27 +18,41 @@ import (
 // one per controller; v2: one, under ""), so that a process other than
 // the one that made the cgroup (kill --all, pause) can use them.
 
-// PidsIn lists the processes in the cgroup: v1's are in each hierarchy
-// it joined, so the first one's list is all of them.
+// PidsIn lists the processes in the cgroup and in the cgroups below it
+// (an OCI runtime's exec --cgroup, a container's own sub-cgroups): v1's
+// may be in a sub-cgroup of one hierarchy only, so every hierarchy's
+// tree is read, each pid listed once.
 func PidsIn(paths map[string]string) ([]int, error) {
-	dir := paths[""]
-	for _, name := range []string{"", "pids", "memory", "cpu", "devices", "freezer"} {
-		if d, ok := paths[name]; ok {
-			dir = d
-			break
-		}
-	}
-	if dir == "" {
+	if len(paths) == 0 {
 		return nil, fmt.Errorf("no cgroup to list the processes of")
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
-	if err != nil {
-		return nil, err
+	dirs := make([]string, 0, len(paths))
+	for _, d := range paths {
+		dirs = append(dirs, d)
 	}
+	sort.Strings(dirs)
+	seen := map[int]bool{}
 	var pids []int
-	for _, f := range strings.Fields(string(data)) {
-		if pid, err := strconv.Atoi(f); err == nil {
-			pids = append(pids, pid)
+	for i, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(filepath.Join(path, "cgroup.procs"))
+			if err != nil {
+				return err
+			}
+			for _, f := range strings.Fields(string(data)) {
+				if pid, err := strconv.Atoi(f); err == nil && !seen[pid] {
+					seen[pid] = true
+					pids = append(pids, pid)
+				}
+			}
+			return nil
+		})
+		// A hierarchy removed under us is no error but for the first.
+		if err != nil && (i == 0 || !errors.Is(err, fs.ErrNotExist)) {
+			return nil, err
 		}
 	}
 	return pids, nil

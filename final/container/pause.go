@@ -75,3 +75,19 @@ func thaw(id string) {
 		logrus.WithError(err).WithField("container", id[:min(12, len(id))]).Warn("thaw the container")
 	}
 }
+
+// UnpauseRef thaws the container that ref names, as docker unpause. One
+// frozen by a commit that was killed is thawed for it: the reconcile would
+// thaw it first, and the unpause then say it is not paused.
+func UnpauseRef(store state.Store, ref string) error {
+	if st, err := store.Find(ref); err == nil && CommitAbandoned(st) && st.Paused() {
+		if thawed, err := ThawAbandonedCommit(store, st); thawed || err != nil {
+			return err
+		}
+	}
+	st, err := FindReconciled(store, ref)
+	if err != nil {
+		return err
+	}
+	return Unpause(store, st)
+}

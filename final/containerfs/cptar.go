@@ -23,20 +23,20 @@ import (
 
 // CopyOutTar writes src, a path in the container, to w as a tar whose
 // entries are named from src's last element, with their owners and
-// modes, as docker's.
+// modes, as docker's: a symlink as the link, unless src ends in "/" or
+// "/." (copySource).
 func CopyOutTar(store state.Store, st *state.Container, src string, w io.Writer) error {
 	tw := tar.NewWriter(w)
 	err := withRoot(store, st, func(root *os.File) error {
-		handle, err := pathrs.OpenatInRoot(root, src)
+		dir, name, err := copySource(root, src)
 		if err != nil {
 			return fmt.Errorf("cp: %s in %s: %w", src, st.Name, err)
 		}
-		defer handle.Close()
-		base := path.Base(path.Clean("/" + src))
-		if base == "/" {
-			base = "."
+		defer dir.Close()
+		if name == "" {
+			return tarEntry(tw, int(dir.Fd()), "", copyBase(src), dir)
 		}
-		return tarEntry(tw, int(handle.Fd()), "", base, handle)
+		return tarEntry(tw, int(dir.Fd()), name, copyBase(src), nil)
 	})
 	if err != nil {
 		return err

@@ -15,7 +15,12 @@ import (
 // fail before anything is made is tried first (the driver is known,
 // iptables is there), so that a host without iptables leaves nothing,
 // and the undo needs only what has worked.
-func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
+func (s Store) Create(name, driver, subnet string) (*Network, error) {
+	return s.CreateLabeled(name, driver, subnet, nil)
+}
+
+// CreateLabeled is Create, with the network's labels.
+func (s Store) CreateLabeled(name, driver, subnet string, labels map[string]string) (n *Network, err error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid network name %q: want [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64", name)
 	}
@@ -48,7 +53,7 @@ func (s Store) Create(name, driver, subnet string) (n *Network, err error) {
 		return nil, err
 	}
 	first, _ := hostRange(ipnet)
-	made := &Network{ID: newNetworkID(), Name: name, Driver: d.Name(), Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true}
+	made := &Network{ID: newNetworkID(), Name: name, Driver: d.Name(), Subnet: ipnet.String(), Gateway: toIP(first).String(), Bridge: bridgeName(s.Root, name), Rules: rulesVersion, Creating: true, Labels: labels}
 	// iptables is looked for before anything is recorded: without it
 	// nothing can be made, and nothing needs undoing (remove needs it).
 	if err := iptablesInstalled(); err != nil {

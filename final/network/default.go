@@ -44,9 +44,14 @@ func (s Store) Default() (*Network, error) {
 // route of the host's: network create without --subnet, as docker picks
 // one.
 func (s Store) CreateOnFreeSubnet(name string) (*Network, error) {
+	return s.CreateLabeledOnFreeSubnet(name, nil)
+}
+
+// CreateLabeledOnFreeSubnet is CreateOnFreeSubnet, with the network's labels.
+func (s Store) CreateLabeledOnFreeSubnet(name string, labels map[string]string) (*Network, error) {
 	var last error
 	for _, subnet := range defaultSubnets() {
-		n, err := s.Create(name, "bridge", subnet)
+		n, err := s.CreateLabeled(name, "bridge", subnet, labels)
 		if err == nil {
 			return n, nil
 		}

@@ -37,6 +37,9 @@ type Network struct {
 	Gateway string `json:"gateway"` // the bridge's address: the subnet's first
 	Bridge  string `json:"bridge"`  // the bridge device
 	Rules   int    `json:"rules"`   // the rulesVersion its iptables rules are of
+	// Labels are the user's (network create --label, compose's project
+	// and network names), as docker keeps them.
+	Labels map[string]string `json:"labels,omitempty"`
 	// Creating is set in the file that Create writes before it makes the
 	// rules and the bridge, and cleared once they are made. Create holds
 	// the lock throughout: a file found with it under the lock is of a

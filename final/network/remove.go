@@ -8,6 +8,9 @@ import (
 	"github.com/mydocker/mydocker/final/events"
 )
 
+// ErrInUse: a container is on the network, which cannot be removed.
+var ErrInUse = errors.New("network in use")
+
 // Remove removes the network name, which no container may use.
 func (s Store) Remove(name string) error {
 	if err := refusePredefined(name, "remove"); err != nil {
@@ -36,7 +39,7 @@ func (s Store) Remove(name string) error {
 		return err
 	}
 	if len(got) > 0 {
-		return fmt.Errorf("network %s has %d containers attached: remove them first", name, len(got))
+		return fmt.Errorf("%w: network %s has %d containers attached: remove them first", ErrInUse, name, len(got))
 	}
 	return s.remove(n)
 }

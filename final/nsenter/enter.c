@@ -105,15 +105,18 @@ static void close_from(int fd) {
 		close(fd);
 }
 
-// close_other_fds closes every descriptor but stdin, stdout, stderr and
-// keep (the report pipe, if any, close-on-exec): nothing of ours, or of
-// whoever ran us, reaches the command.
+// close_other_fds closes every descriptor but stdin, stdout, stderr, the
+// "preserve" ones from 3 on (passed on by the caller, below ours) and
+// keep (the report pipe, if any, close-on-exec): nothing else of ours,
+// or of whoever ran us, reaches the command.
 static void close_other_fds(int keep) {
-	if (keep < 3) {
-		close_from(3);
+	const char *preserve = nsenter_param("preserve");
+	int first = 3 + (preserve ? atoi(preserve) : 0);
+	if (keep < first) {
+		close_from(first);
 		return;
 	}
-	for (int fd = 3; fd < keep; fd++)
+	for (int fd = first; fd < keep; fd++)
 		close(fd);
 	close_from(keep + 1);
 }

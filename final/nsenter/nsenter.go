@@ -37,7 +37,9 @@ const (
 // rlimits (RESOURCE:SOFT:HARD,...) and oom_score_adj. Its session:
 // setsid, and stdin as its controlling terminal. Report: a descriptor to
 // write "pid N" and "error MSG" lines to, and exit once the command is
-// forked. Prog: the name errors are said under on stderr.
+// forked. Preserve: how many descriptors from 3 on the command keeps
+// (mydocker-runc exec --preserve-fds). Prog: the name errors are said
+// under on stderr.
 //
 // Without a pid, the constructor only joins Join (TYPE:PATH,...) and
 // returns: mydocker-runc's init, for a bundle's namespaces by path.
@@ -65,6 +67,7 @@ const (
 	ParamSetsid    = "setsid"
 	ParamCtty      = "ctty"
 	ParamReport    = "report"
+	ParamPreserve  = "preserve"
 	ParamProg      = "prog"
 	ParamJoin      = "join"
 )

@@ -46,15 +46,7 @@ func Stats(st *state.Container, interval time.Duration) (Stat, error) {
 	}
 	s := Stat{Pids: len(pids), MemLimit: st.Resources.Memory}
 	s.CPUPercent = float64(after-before) / clockTicks / interval.Seconds() * 100
-	pageSize := int64(os.Getpagesize())
-	for _, pid := range pids {
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid)); err == nil {
-			if f := strings.Fields(string(b)); len(f) > 1 {
-				pages, _ := strconv.ParseInt(f[1], 10, 64)
-				s.MemUsage += pages * pageSize
-			}
-		}
-	}
+	s.MemUsage = int64(residentBytes(pids))
 	if s.MemLimit == 0 {
 		s.MemLimit = hostMemory()
 	}
@@ -86,17 +78,27 @@ func cpuTicks(st *state.Container) (int64, error) {
 
 // hostMemory is MemTotal of /proc/meminfo, in bytes.
 func hostMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
+	f := lineFields("/proc/meminfo", "MemTotal:")
+	if len(f) == 0 {
 		return 0
+	}
+	kb, _ := strconv.ParseInt(f[0], 10, 64)
+	return kb << 10
+}
+
+// lineFields are the fields after prefix of the first line of the file
+// path that starts with it, or none.
+func lineFields(path, prefix string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
-			return kb << 10
+		if rest, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+			return strings.Fields(rest)
 		}
 	}
-	return 0
+	return nil
 }

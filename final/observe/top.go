@@ -105,3 +105,23 @@ func processInfo(pid int) (ProcessInfo, bool) {
 	p.Command = strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))
 	return p, true
 }
+
+// TopTable is docker top's table of the running container: ps -ef's
+// columns read from /proc, or, with psArgs, the host's ps run with them
+// (HostPs), its rows kept for the container's processes. The CLI's top
+// and the API's share it.
+func TopTable(st *state.Container, psArgs string) (titles []string, rows [][]string, err error) {
+	if psArgs == "" {
+		list, err := Top(st)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows, err := PsEF(list)
+		return PsEFTitles, rows, err
+	}
+	pids, err := PIDs(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return HostPs(psArgs, pids)
+}

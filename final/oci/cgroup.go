@@ -64,7 +64,7 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 		return res, nil
 	}
 	if m := r.Memory; m != nil {
-		res.Memory = deref(m.Limit)
+		res.Memory = max(deref(m.Limit), -1) // below 0: no limit
 		res.MemoryReservation = deref(m.Reservation)
 		res.MemorySwap = deref(m.Swap)
 		res.Swappiness = m.Swappiness
@@ -99,9 +99,10 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	if len(r.Unified) > 0 {
 		res.Unified = r.Unified
 	}
-	// runtime-spec 1.3 made the limit a pointer (nil: none).
-	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit > 0 {
-		res.PidsLimit = *r.Pids.Limit
+	// runtime-spec 1.3 made the limit a pointer (nil: none); below 0 is
+	// no limit, written as such (an update lifting one).
+	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit != 0 {
+		res.PidsLimit = max(*r.Pids.Limit, -1)
 	}
 	rules, err := deviceRules(r.Devices)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -33,6 +34,11 @@ type CreateOptions struct {
 	NoNewKeyring     bool
 	// Foreground keeps init our child (run without -d): we wait for it.
 	Foreground bool
+	// Passed are the descriptors the program gets from fd 3 on, as runc
+	// passes them: ListenFDs of socket activation ($LISTEN_FDS, which
+	// the program is then told), then --preserve-fds more.
+	Passed    []*os.File
+	ListenFDs int
 }
 
 // Create makes the container and leaves its init waiting for start. On
@@ -105,7 +111,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if err := unix.Mkfifo(c.fifo(), 0o622); err != nil {
 		return nil, fmt.Errorf("make the exec fifo: %w", err)
 	}
-	cfg := initConfig{ID: c.ID, Bundle: c.Bundle, Rootfs: rootfsOf(c.Bundle, s), Spec: s,
+	cfg := initConfig{ID: c.ID, Bundle: c.Bundle, Rootfs: rootfsOf(c.Bundle, s), Spec: withListenFDs(s, o.ListenFDs),
 		NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring, InUserNS: hasNamespace(s, specs.UserNamespace)}
 	if s.Process != nil {
 		cfg.AppArmor = appArmorProfile(s.Process.ApparmorProfile)
@@ -144,7 +150,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, err
 	}
 	defer join.Close()
-	cmd, exe, err := initCommand(s, plan, cfgRead, syncInit, fifo, join)
+	cmd, exe, err := initCommand(s, plan, o.Passed, []*os.File{cfgRead, syncInit, fifo, join})
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
@@ -186,18 +192,20 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 }
 
 // initCommand is init's command: this binary again (sealed: see
-// exeseal.go), in the namespaces the spec asks for, with the caller's
-// stdio (its own pipes or files: what the container writes goes where
-// the client said), in a session of its own. join is package nsenter's
+// exeseal.go), with the descriptors passed to the program and then its
+// own (cfg, sync, fifo and join), in the namespaces the spec asks for,
+// with the caller's stdio (its own pipes or files: what the container
+// writes goes where the client said), in a session of its own. join is package nsenter's
 // configuration: its constructor makes init non-dumpable before Go
 // starts, and joins the user and mount namespaces given by path.
-func initCommand(s *specs.Spec, plan namespacePlan, cfg, sync, fifo, join *os.File) (*exec.Cmd, *os.File, error) {
-	cmd, exe, err := selfCommand("init", []*os.File{cfg, sync, fifo, join}) // fds 3, 4, 5 and 6
+func initCommand(s *specs.Spec, plan namespacePlan, passed, own []*os.File) (*exec.Cmd, *os.File, error) {
+	cmd, exe, err := selfCommand("init", append(slices.Clip(passed), own...)) // see initFd
 	if err != nil {
 		return nil, nil, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(initNsenterFd)}
+	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(initFd(len(passed), initNsenterFd)),
+		envPassedFds + "=" + strconv.Itoa(len(passed))}
 	// A session of its own, as runc's init always has: without a
 	// terminal of its own, the container keeps no controlling terminal of
 	// the caller's, whose /dev/tty it could open and type into (TIOCSTI);
@@ -366,4 +374,18 @@ func owner() string {
 		return u.Username
 	}
 	return strconv.Itoa(os.Getuid())
+}
+
+// withListenFDs is the spec init runs the program of: with socket
+// activation's variables for the descriptors passed (as runc: LISTEN_PID
+// 1, the program's pid in its namespace), the spec itself otherwise. The
+// record keeps the spec without them: exec's processes get none.
+func withListenFDs(s *specs.Spec, n int) *specs.Spec {
+	if n == 0 || s.Process == nil {
+		return s
+	}
+	spec, p := *s, *s.Process
+	p.Env = append(slices.Clip(p.Env), "LISTEN_FDS="+strconv.Itoa(n), "LISTEN_PID=1")
+	spec.Process = &p
+	return &spec
 }

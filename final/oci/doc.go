@@ -10,9 +10,12 @@
 // (init.go, rootfs.go and package rootfs, sysctl.go, process.go, console.go,
 // procself.go), exec (exec.go, execconfig.go: the process handed to
 // package nsenter's C constructor, the one path mydocker exec takes too,
-// so that no Go of ours runs inside a running container), the terminal
-// opened from outside (terminal.go), and the sealed copy of our binary
-// that every process a container can see runs (exeseal.go).
+// so that no Go of ours runs inside a running container; execcgroup.go
+// for --cgroup), update (update.go: limits merged into the record and
+// written by create's cgroup writers), events (events.go: runc's stats
+// JSON from package cgroups' counters), the terminal opened from outside
+// (terminal.go), and the sealed copy of our binary that every process a
+// container can see runs (exeseal.go).
 //
 // The lifecycle, as the spec draws it:
 //

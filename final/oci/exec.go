@@ -26,6 +26,12 @@ type ExecOptions struct {
 	ConsoleSocket string
 	// Signals are passed on to the process while we wait for it.
 	Signals <-chan os.Signal
+	// Passed are the descriptors the process gets from fd 3 on
+	// (--preserve-fds).
+	Passed []*os.File
+	// SubCgroups are sub-cgroups of the container's to run it in
+	// (--cgroup, ParseSubCgroups).
+	SubCgroups map[string]string
 }
 
 // Exec runs another process in a running (or created) container, as
@@ -51,7 +57,7 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if p.Terminal && o.ConsoleSocket == "" {
 		return 0, errors.New("a terminal (-t) needs --console-socket")
 	}
-	files, err := c.execFiles(p)
+	files, err := c.execFiles(p, o)
 	if err != nil {
 		return 0, err
 	}
@@ -91,7 +97,7 @@ func (c *Container) startExec(p *specs.Process, files execFiles, o ExecOptions) 
 	cmd.Args[0] = "mydocker-runc"
 	// A fixed environment of ours: the process's is in the configuration,
 	// and reaches it only at its execve, in the container.
-	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(nsenter.ConfigFd)}
+	cmd.Env = []string{nsenter.EnvConfigFd + "=" + strconv.Itoa(execConfigFd(len(files.passed)))}
 	cmd.ExtraFiles = files.extra()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

@@ -3,7 +3,7 @@ package oci
 import (
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,35 +14,41 @@ import (
 	"github.com/mydocker/mydocker/final/security"
 )
 
-// execFiles are the descriptors exec hands the constructor: its
-// configuration (fd 3), the write end of its report pipe (fd 4), and the
-// seccomp program (fd 5), if the bundle has one.
+// execFiles are the descriptors exec hands the constructor: those passed
+// to the process (--preserve-fds: fd 3 on), then its configuration, the
+// write end of its report pipe, and the seccomp program, if the bundle
+// has one.
 type execFiles struct {
+	passed                       []*os.File
 	config, reportWrite, seccomp *os.File
 	reportRead                   *os.File
 }
 
-const (
-	execReportFd  = nsenter.ConfigFd + 1
-	execSeccompFd = nsenter.ConfigFd + 2
-)
+// The constructor's descriptors, after the n passed ones.
+func execConfigFd(n int) int  { return nsenter.ConfigFd + n }
+func execReportFd(n int) int  { return nsenter.ConfigFd + n + 1 }
+func execSeccompFd(n int) int { return nsenter.ConfigFd + n + 2 }
 
 func (f execFiles) extra() []*os.File {
-	if f.seccomp == nil {
-		return []*os.File{f.config, f.reportWrite}
+	own := []*os.File{f.config, f.reportWrite}
+	if f.seccomp != nil {
+		own = append(own, f.seccomp)
 	}
-	return []*os.File{f.config, f.reportWrite, f.seccomp}
+	return append(slices.Clip(f.passed), own...)
 }
 
+// all are the ones exec made, and closes.
 func (f execFiles) all() []*os.File {
 	return []*os.File{f.config, f.reportWrite, f.seccomp, f.reportRead}
 }
 
 // execFiles makes them for process p: the seccomp program compiled from
-// the bundle's linux.seccomp, the configuration from the process.
-func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
-	var f execFiles
-	params, err := c.execParams(p)
+// the bundle's linux.seccomp, the configuration from the process; passed
+// go first.
+func (c *Container) execFiles(p *specs.Process, o ExecOptions) (execFiles, error) {
+	f := execFiles{passed: o.Passed}
+	n := len(o.Passed)
+	params, err := c.execParams(p, o)
 	if err != nil {
 		return f, err
 	}
@@ -54,7 +60,7 @@ func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
 		if f.seccomp, err = nsenter.ProgramFile(prog); err != nil {
 			return f, err
 		}
-		params = append(params, nsenter.ParamSeccompFd+"="+strconv.Itoa(execSeccompFd))
+		params = append(params, nsenter.ParamSeccompFd+"="+strconv.Itoa(execSeccompFd(n)))
 	}
 	if f.config, err = nsenter.ConfigFile(params, p.Env); err != nil {
 		closeAll(f.all())
@@ -72,25 +78,25 @@ func (c *Container) execFiles(p *specs.Process) (execFiles, error) {
 // runc gives every process it starts: no controlling terminal of the
 // caller's stays with it, one it could type into with TIOCSTI), and the
 // report.
-func (c *Container) execParams(p *specs.Process) ([]string, error) {
+func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error) {
 	var names []string
 	for _, t := range joinOrder {
 		if hasNamespace(c.Spec, t) {
 			names = append(names, procName[t])
 		}
 	}
-	var dirs []string
-	for _, d := range c.Cgroup {
-		dirs = append(dirs, d)
+	dirs, err := c.execCgroups(o.SubCgroups)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(dirs)
 	params := []string{
 		nsenter.ParamPID + "=" + strconv.Itoa(c.Pid),
 		nsenter.ParamStart + "=" + strconv.FormatUint(c.StartTime, 10),
 		nsenter.ParamNS + "=" + strings.Join(names, ","),
 		nsenter.ParamCgroups + "=" + strings.Join(dirs, ":"),
 		nsenter.ParamSetsid + "=1",
-		nsenter.ParamReport + "=" + strconv.Itoa(execReportFd),
+		nsenter.ParamReport + "=" + strconv.Itoa(execReportFd(len(o.Passed))),
+		nsenter.ParamPreserve + "=" + strconv.Itoa(len(o.Passed)),
 		nsenter.ParamProg + "=mydocker-runc",
 	}
 	if p.Terminal {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
@@ -35,20 +36,31 @@ type initConfig struct {
 	// AppArmor is the profile to apply: process.apparmorProfile where the
 	// host has AppArmor (create reads the host's /sys), else "".
 	AppArmor string `json:"appArmor,omitempty"`
+
+	passed int // the descriptors passed to the program (envPassedFds)
 }
 
+// The descriptors create hands init, from 3 on: first those passed to
+// the container's program (as runc: $LISTEN_FDS's, then --preserve-fds
+// more), as many as envPassedFds says, then init's own, in this order.
 const (
-	initConfigFd = 3
-	initSyncFd   = 4
+	initConfigFd = iota
+	initSyncFd
 	// initFifoFd is the exec fifo, opened by create for reading and
 	// writing: init blocks reading it until start writes. Passed open, it
 	// needs no path (init may have no /proc, or be in a user namespace
 	// that cannot reach the state directory).
-	initFifoFd = 5
+	initFifoFd
 	// initNsenterFd is package nsenter's configuration, read and closed
 	// by its constructor before Go starts.
-	initNsenterFd = 6
+	initNsenterFd
 )
+
+const envPassedFds = "_MYDOCKER_RUNC_PASSED_FDS"
+
+// initFd is the number of one of init's own descriptors, after the
+// passed ones.
+func initFd(passed, which int) int { return 3 + passed + which }
 
 // Init is the container's init, started by create as "mydocker-runc init"
 // in the new namespaces: it makes the container as the spec says, up to
@@ -59,23 +71,25 @@ func Init() error {
 	// Capabilities, no_new_privs and seccomp are a thread's: every step,
 	// and the exec, must be on one.
 	runtime.LockOSThread()
-	sync := os.NewFile(initSyncFd, "sync")
-	err := initContainer(sync)
+	passed, _ := strconv.Atoi(os.Getenv(envPassedFds))
+	sync := os.NewFile(uintptr(initFd(passed, initSyncFd)), "sync")
+	err := initContainer(sync, passed)
 	if err != nil {
 		_ = sendMsg(sync, syncMsg{Type: msgError, Message: err.Error()}, -1)
 	}
 	return err
 }
 
-func initContainer(sync *os.File) error {
-	cfgFile := os.NewFile(initConfigFd, "config")
+func initContainer(sync *os.File, passed int) error {
+	cfgFile := os.NewFile(uintptr(initFd(passed, initConfigFd)), "config")
 	var cfg initConfig
 	err := json.NewDecoder(cfgFile).Decode(&cfg)
 	cfgFile.Close()
 	if err != nil {
 		return fmt.Errorf("init: read the config: %w", err)
 	}
-	if err := closeOnExec(); err != nil {
+	cfg.passed = passed
+	if err := closeOnExec(initFd(passed, 0)); err != nil {
 		return err
 	}
 	s := cfg.Spec
@@ -137,7 +151,7 @@ func readyAndWait(cfg initConfig, sync *os.File) error {
 		return err
 	}
 	sync.Close()
-	if err := waitForStart(initFifoFd); err != nil {
+	if err := waitForStart(initFd(cfg.passed, initFifoFd)); err != nil {
 		return err
 	}
 	s := cfg.Spec
@@ -148,14 +162,14 @@ func readyAndWait(cfg initConfig, sync *os.File) error {
 	return nil
 }
 
-// closeOnExec marks every descriptor from 3 on close-on-exec: nothing of
-// ours past the exec. The Go runtime hands ExtraFiles down without
+// closeOnExec marks every descriptor from first on close-on-exec: nothing
+// of ours past the exec, only the ones passed to the program below it. The Go runtime hands ExtraFiles down without
 // CLOEXEC, and the sync socket so kept open by the program would keep
 // its caller waiting for an end-of-file. It comes first, before any
 // seccomp filter: a profile may not allow close_range (runtime-tools'
 // does not).
-func closeOnExec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+func closeOnExec(first int) error {
+	if err := unix.CloseRange(uint(first), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("mark our descriptors close-on-exec: %w", err)
 	}
 	return nil

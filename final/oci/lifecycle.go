@@ -134,14 +134,28 @@ func (c *Container) Pids() ([]int, error) {
 	return cgroups.PidsIn(c.Cgroup)
 }
 
-// removeDirWhenEmpty removes a cgroup once its last process is gone, and
+// removeDirWhenEmpty removes a cgroup once its last process is gone,
+// with the cgroups below it (exec --cgroup's, the container's own), and
 // our default parent (mydocker-runc) when no other container is in it.
 func removeDirWhenEmpty(dir string) error {
-	if err := fscommon.RemoveDir(dir); err != nil {
+	if err := removeTree(dir); err != nil {
 		return err
 	}
 	if parent := filepath.Dir(dir); strings.HasSuffix(parent, "/mydocker-runc") {
 		fscommon.RemoveParent(parent)
 	}
 	return nil
+}
+
+// removeTree removes the cgroup dir, the ones below it first.
+func removeTree(dir string) error {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return fscommon.RemoveDir(dir)
 }

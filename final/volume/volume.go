@@ -90,9 +90,7 @@ func (s Store) NameOf(path string) (string, bool) {
 // it when it exists, as docker volume create does.
 func (s Store) Create(name string) (*Volume, error) {
 	if name == "" {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		name = hex.EncodeToString(b)
+		name = randomName()
 	}
 	if err := CheckName(name); err != nil {
 		return nil, err
@@ -107,6 +105,17 @@ func (s Store) Create(name string) (*Volume, error) {
 	return s.Get(name)
 }
 
+// randomName is the name of a volume made without one: 64 hex digits,
+// as docker's.
+func randomName() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ErrNotFound: no volume has that name.
+var ErrNotFound = errors.New("no such volume")
+
 // Get returns the volume name.
 func (s Store) Get(name string) (*Volume, error) {
 	if err := CheckName(name); err != nil {
@@ -114,7 +123,7 @@ func (s Store) Get(name string) (*Volume, error) {
 	}
 	info, err := os.Stat(s.Path(name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no such volume: %s", name)
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, name)
 	}
 	if err != nil {
 		return nil, err
@@ -130,10 +139,21 @@ func (s Store) Get(name string) (*Volume, error) {
 	return v, nil
 }
 
-// CreateAnonymous makes the anonymous volume name, or finds it: made
-// whole under a temporary name and renamed into place, so that it is
-// never there without its mark.
+// CreateAnonymous makes the anonymous volume name, or finds it.
 func (s Store) CreateAnonymous(name string) (*Volume, error) {
+	return s.CreateLabeled(name, map[string]string{AnonymousLabel: ""})
+}
+
+// CreateLabeled makes the volume name with labels (as docker volume
+// create --label), or finds it: made whole under a temporary name and
+// renamed into place, so that it is never there without its labels.
+func (s Store) CreateLabeled(name string, labels map[string]string) (*Volume, error) {
+	if len(labels) == 0 {
+		return s.Create(name)
+	}
+	if name == "" {
+		name = randomName()
+	}
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
@@ -144,7 +164,7 @@ func (s Store) CreateAnonymous(name string) (*Volume, error) {
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
 	}
-	data, _ := json.Marshal(meta{Labels: map[string]string{AnonymousLabel: ""}})
+	data, _ := json.Marshal(meta{Labels: labels})
 	err := os.MkdirAll(filepath.Join(tmp, "_data"), 0o755)
 	if err == nil {
 		err = atomicfile.Write(filepath.Join(tmp, "volume.json"), data, 0o600)

@@ -195,7 +195,7 @@ for line in sys.stdin: print(" ".join(sorted(json.loads(line))))'; }
 	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' onhost)" = "host $host_id" ]
 	[ "$(md inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' alone)" = "none $none_id" ]
 	run md network inspect host
-	[ "$(python3 -c 'import json, sys; n = json.loads(sys.argv[1])[0]; print(sorted(n), n["IPAM"]["Config"], len(n["Containers"]))' "$output")" = "['Containers', 'Driver', 'IPAM', 'Id', 'Name', 'Options', 'Scope'] [] 1" ]
+	[ "$(python3 -c 'import json, sys; n = json.loads(sys.argv[1])[0]; print(sorted(n), n["IPAM"]["Config"], len(n["Containers"]))' "$output")" = "['Containers', 'Driver', 'IPAM', 'Id', 'Labels', 'Name', 'Options', 'Scope'] [] 1" ]
 	# Never removed, nor made again, as docker's.
 	for n in host none "${host_id:0:12}"; do
 		run --separate-stderr md network rm "$n"

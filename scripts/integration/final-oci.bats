@@ -860,3 +860,147 @@ PY
 	echo "runs: $ok made, $refused refused"
 	no_escape
 }
+
+# --- issue 27: the commands containerd and podman call: update, events,
+# --preserve-fds, exec --cgroup; checkpoint and restore refused.
+
+# limit ID V1FILE V2FILE: the container's limit, from whichever file its
+# cgroup has (v1's, or v2's).
+limit() {
+	cat "$(cgroup_file "$1" "$2" || cgroup_file "$1" "$3")"
+}
+
+# bats test_tags=cgroups
+@test "final: oci: update changes a running or paused container's limits in its cgroup, from flags or -r resources.json, and keeps them" {
+	config sleep 100
+	rt run -d --bundle "$BUNDLE" u1
+	rt update --memory 100m --pids-limit 20 --cpu-share 512 --cpu-quota 50000 --cpu-period 100000 u1
+	[ "$(limit u1 memory.limit_in_bytes memory.max)" = 104857600 ]
+	[ "$(limit u1 pids.max pids.max)" = 20 ]
+	if cgroup_v2; then
+		[ "$(limit u1 - cpu.max)" = "50000 100000" ]
+		[ "$(limit u1 - cpu.weight)" = 20 ] # 512 shares, converted as runc
+	else
+		[ "$(limit u1 cpu.cfs_quota_us -)" = 50000 ]
+		[ "$(limit u1 cpu.shares -)" = 512 ]
+	fi
+	# Paused too, from stdin: -1 lifts a limit; what is left out is kept.
+	rt pause u1
+	echo '{"memory": {"limit": -1}, "pids": {"limit": 30}}' | rt update -r - u1
+	[ "$(status_of u1)" = paused ]
+	[ "$(limit u1 pids.max pids.max)" = 30 ]
+	run limit u1 memory.limit_in_bytes memory.max
+	[[ "$output" = max || "$output" -gt 1000000000000 ]]
+	rt resume u1
+	echo '{"cpu": {"shares": 1024}}' >"$BATS_TEST_TMPDIR/resources.json"
+	rt update --resources "$BATS_TEST_TMPDIR/resources.json" u1
+	[ "$(limit u1 pids.max pids.max)" = 30 ]
+	# The record keeps them: events reads the pids limit back.
+	rt events --stats u1 | jq -e '.data.pids.limit == 30'
+	# Bad input: one line, exit 1, as runc.
+	for bad in "--memory lots" "--pids-limit x" "--l3-cache-schema L3:0=f"; do
+		run rt update $bad u1
+		echo "$bad: $status: $output"
+		[ "$status" -eq 1 ]
+		[ "${#lines[@]}" -eq 1 ]
+	done
+	[[ "$output" == *"Intel RDT is not supported"* ]]
+	run rt update -r "$BATS_TEST_TMPDIR/none.json" u1
+	[ "$status" -eq 1 ]
+	run rt update --memory 100m nosuch
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"nosuch"*"does not exist"* ]]
+}
+
+@test "final: oci: events --stats is runc's JSON, events --interval streams with oom events until the container stops; checkpoint and restore refused" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	config sh -c 'read x </data/go; tail /dev/zero; exec sleep 100'
+	sed -i 's/"limit": 67108864/"limit": 16777216/' "$BUNDLE/config.json"
+	rt run -d --bundle "$BUNDLE" e1
+	run rt events --stats e1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	echo "$output" | jq -e '.type == "stats" and .id == "e1"'
+	echo "$output" | jq -e '.data.memory.usage.limit == 16777216 and .data.memory.usage.usage > 0'
+	echo "$output" | jq -e '.data.pids.current == 1 and .data.pids.limit == 50'
+	echo "$output" | jq -e '.data.cpu.usage.total > 0 and (.data | has("blkio") and has("hugetlb") and has("cpuset"))'
+	# Streaming: a line an interval.
+	run bash -c "'$MYDOCKER_RUNC' --root '$RT_ROOT' events --interval 50ms e1 | head -n 2"
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[1]}" | jq -e '.type == "stats"'
+	# An "oom" line when the OOM killer kills one of its processes (tail,
+	# at the 16 MiB limit); it ends with the container.
+	"$MYDOCKER_RUNC" --root "$RT_ROOT" events --interval 100ms e1 >"$BATS_TEST_TMPDIR/events" &
+	local events=$!
+	until [ -s "$BATS_TEST_TMPDIR/events" ]; do sleep 0.05; done
+	echo go >"$BATS_TEST_TMPDIR/go"
+	wait_for_line "$BATS_TEST_TMPDIR/events" '{"type":"oom","id":"e1"}'
+	rt kill e1 KILL
+	timeout 5 tail --pid="$events" -f /dev/null
+	wait "$events"
+	run rt events --stats e1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not running"* ]]
+	run rt events --interval 0s e1
+	[ "$status" -eq 1 ]
+	# CRIU is not driven: one line, exit 1, whatever runc's flags.
+	for cmd in checkpoint restore; do
+		run rt $cmd --image-path "$BATS_TEST_TMPDIR/img" --leave-running e1
+		[ "$status" -eq 1 ]
+		[ "$output" = "mydocker-runc: CRIU checkpoint/restore is not supported by mydocker-runc" ]
+	done
+	run rt features
+	[[ "$output" != *checkpoint* ]]
+}
+
+@test "final: oci: --preserve-fds passes descriptors to run and exec, \$LISTEN_FDS too; hidden --rootless and --criu are accepted" {
+	echo first >"$BATS_TEST_TMPDIR/fd3"
+	echo second >"$BATS_TEST_TMPDIR/fd4"
+	config sh -c 'cat <&3; cat <&4; echo LISTEN_FDS=$LISTEN_FDS; ls /proc/self/fd | wc -l'
+	run rt run --preserve-fds 2 --bundle "$BUNDLE" p1 3<"$BATS_TEST_TMPDIR/fd3" 4<"$BATS_TEST_TMPDIR/fd4"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'first\nsecond\nLISTEN_FDS=\n6' ] # 0-4, and ls's own
+	# Socket activation: $LISTEN_PID names the runtime, which passes
+	# $LISTEN_FDS's and says so to the program.
+	run bash -c "export LISTEN_FDS=1 LISTEN_PID=\$\$; exec '$MYDOCKER_RUNC' --root '$RT_ROOT' run --preserve-fds 1 --bundle '$BUNDLE' p2" 3<"$BATS_TEST_TMPDIR/fd3" 4<"$BATS_TEST_TMPDIR/fd4"
+	echo "$output"
+	[ "$output" = $'first\nsecond\nLISTEN_FDS=1\n6' ]
+	# A descriptor that is not open: one line.
+	run rt run --preserve-fds 1 --bundle "$BUNDLE" p3 3<&-
+	[ "$status" -ne 0 ]
+	[ "$output" = "mydocker-runc: unable to stat preserved-fd 0 (of 1): bad file descriptor" ]
+	config sleep 100
+	rt --rootless false --criu /usr/sbin/criu run -d --bundle "$BUNDLE" p4
+	run rt exec --preserve-fds 1 p4 sh -c 'cat <&3; ls /proc/self/fd | wc -l' 3<"$BATS_TEST_TMPDIR/fd3"
+	[ "$output" = $'first\n5' ]
+	run rt exec p4 sh -c 'ls /proc/self/fd | wc -l' 3<"$BATS_TEST_TMPDIR/fd3"
+	[ "$output" = 4 ] # not passed without --preserve-fds
+	run rt --rootless=true state p4
+	[ "$status" -eq 0 ]
+}
+
+@test "final: oci: exec --cgroup runs the process in a sub-cgroup of the container's, which must exist" {
+	config sleep 100
+	rt run -d --bundle "$BUNDLE" g1
+	local arg
+	if cgroup_v2; then
+		mkdir "$(dirname "$(cgroup_file g1 cgroup.procs)")/sub"
+		arg=sub
+	else
+		mkdir "$(dirname "$(cgroup_file g1 pids.max)")/sub"
+		arg=pids:sub
+	fi
+	run rt exec --cgroup "$arg" g1 cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/sub"* ]]
+	# (teardown: delete removed the sub-cgroup with the container's)
+	run rt exec --cgroup nosuch g1 true
+	[ "$status" -ne 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"sub-cgroup nosuch does not exist"* ]]
+	run rt exec --cgroup a --cgroup b g1 true
+	[[ "$output" == *"missing <controller>: prefix"* ]]
+}

@@ -70,10 +70,15 @@ type pids struct{}
 
 func (*pids) Name() string { return "pids" }
 
-func (*pids) Configured(res *resources.Resources) bool { return res.PidsLimit > 0 }
+func (*pids) Configured(res *resources.Resources) bool { return res.PidsLimit != 0 }
 
+// Set writes pids.max: -1, no limit, is "max", as in v2.
 func (*pids) Set(mount, path string, res *resources.Resources) error {
-	return fscommon.WriteFile(filepath.Join(mount, path), "pids.max", strconv.FormatInt(res.PidsLimit, 10))
+	limit := strconv.FormatInt(res.PidsLimit, 10)
+	if res.PidsLimit < 0 {
+		limit = "max"
+	}
+	return fscommon.WriteFile(filepath.Join(mount, path), "pids.max", limit)
 }
 
 // freezer is the v1 freezer: no limit, it stops and thaws the cgroup's

@@ -20,6 +20,11 @@ func (*memory) Configured(res *resources.Resources) bool {
 
 func (*memory) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
+	if res.Memory == -1 {
+		if err := liftMemoryLimit(dir, res.MemorySwap); err != nil {
+			return err
+		}
+	}
 	if res.Memory > 0 {
 		limit := strconv.FormatInt(res.Memory, 10)
 		// memsw is memory plus swap. Setting it to the same value forbids
@@ -88,4 +93,16 @@ func raisesMemsw(dir string, limit int64) bool {
 	}
 	n, err := strconv.ParseInt(now, 10, 64)
 	return err == nil && limit > n
+}
+
+// liftMemoryLimit removes the memory limit (an update's -1): memsw
+// first, since the memory limit may never pass it, unless a swap limit
+// of its own is asked for.
+func liftMemoryLimit(dir string, swap int64) error {
+	if _, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes")); err == nil && swap <= 0 {
+		if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", "-1"); err != nil {
+			return err
+		}
+	}
+	return fscommon.WriteFile(dir, "memory.limit_in_bytes", "-1")
 }

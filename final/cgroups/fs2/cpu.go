@@ -41,7 +41,7 @@ func setPids(dir string, res *resources.Resources) error {
 	if res.PidsLimit == 0 {
 		return nil
 	}
-	return fscommon.WriteFile(dir, "pids.max", strconv.FormatInt(res.PidsLimit, 10))
+	return fscommon.WriteFile(dir, "pids.max", limitValue(res.PidsLimit))
 }
 
 // SharesToWeight converts v1 cpu.shares (2..262144) to v2 cpu.weight

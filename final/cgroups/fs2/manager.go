@@ -168,7 +168,7 @@ func controllersFor(res *resources.Resources) []string {
 	if res.HasCPU() {
 		names = append(names, "cpu")
 	}
-	if res.PidsLimit > 0 {
+	if res.PidsLimit != 0 {
 		names = append(names, "pids")
 	}
 	if res.CPUSet != "" || res.CPUMems != "" {

@@ -20,8 +20,8 @@ func setMemory(dir string, res *resources.Resources) error {
 	if res.DisableOOMKiller {
 		return errors.New("disabling the OOM killer: cgroup v2 has no such setting")
 	}
-	if res.Memory > 0 {
-		if err := fscommon.WriteFile(dir, "memory.max", strconv.FormatInt(res.Memory, 10)); err != nil {
+	if res.Memory != 0 {
+		if err := fscommon.WriteFile(dir, "memory.max", limitValue(res.Memory)); err != nil {
 			return err
 		}
 	}
@@ -34,7 +34,8 @@ func setMemory(dir string, res *resources.Resources) error {
 		return nil
 	}
 	switch {
-	case res.MemorySwap == -1:
+	case res.MemorySwap == -1 || (res.Memory == -1 && res.MemorySwap == 0):
+		// No memory limit is no swap limit either, as runc has it.
 		return fscommon.WriteFile(dir, "memory.swap.max", "max")
 	case res.MemorySwap > 0 && res.Memory > 0:
 		swap := res.MemorySwap - res.Memory
@@ -46,4 +47,12 @@ func setMemory(dir string, res *resources.Resources) error {
 		return fscommon.WriteFile(dir, "memory.swap.max", "0")
 	}
 	return nil
+}
+
+// limitValue is a limit as v2's files take it: -1 (none) is "max".
+func limitValue(n int64) string {
+	if n < 0 {
+		return "max"
+	}
+	return strconv.FormatInt(n, 10)
 }

@@ -15,7 +15,8 @@ const MinMemory = 6 << 20
 
 // Resources are the limits of one container. A zero value means "no limit".
 type Resources struct {
-	// Memory is the memory limit in bytes (-m).
+	// Memory is the memory limit in bytes (-m); -1 lifts a limit set
+	// before (an OCI runtime's update).
 	Memory int64
 	// CPUShares is the relative CPU weight of cgroup v1, 2..262144, default
 	// 1024 (-cpushare). cgroup v2 gets it converted to cpu.weight.
@@ -27,7 +28,8 @@ type Resources struct {
 	// 0.5 is 5e8): a quota per CFS period.
 	NanoCPUs int64
 	// PidsLimit is the most processes the container may have at once
-	// (--pids-limit): a fork bomb stops there.
+	// (--pids-limit): a fork bomb stops there. -1 lifts a limit set
+	// before (an OCI runtime's update).
 	PidsLimit int64
 	// Devices, when set, are the only devices the container may use
 	// (DefaultDeviceRules); nil leaves them all (--privileged).

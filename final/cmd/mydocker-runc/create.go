@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,18 +18,20 @@ func createFlags() []cli.Flag {
 		&cli.StringFlag{Name: "console-socket", Usage: "a unix socket to send the terminal's master to (process.terminal)"},
 		&cli.BoolFlag{Name: "no-pivot", Usage: "move and chroot into the rootfs instead of pivot_root (a rootfs on ramfs)"},
 		&cli.BoolFlag{Name: "no-new-keyring", Usage: "keep the caller's session keyring"},
-		&cli.IntFlag{Name: "preserve-fds", Usage: "not supported: pass no descriptor but stdio"},
+		&cli.IntFlag{Name: "preserve-fds", Usage: "pass N more descriptors, 3 on (after $LISTEN_FDS's), to the program"},
 	}
 }
 
 func createOptions(cmd *cli.Command, id string) (oci.CreateOptions, error) {
-	if cmd.Int("preserve-fds") > 0 {
-		return oci.CreateOptions{}, errors.New("--preserve-fds is not supported")
+	passed, listened, err := passedFiles(int64(cmd.Int("preserve-fds")), true)
+	if err != nil {
+		return oci.CreateOptions{}, err
 	}
 	return oci.CreateOptions{
 		Root: cmd.Root().String("root"), ID: id, Bundle: cmd.String("bundle"),
 		PidFile: cmd.String("pid-file"), ConsoleSocket: cmd.String("console-socket"),
 		NoPivot: cmd.Bool("no-pivot"), NoNewKeyring: cmd.Bool("no-new-keyring"),
+		Passed: passed, ListenFDs: listened,
 	}, nil
 }
 

@@ -22,8 +22,10 @@ func execCommand() *cli.Command {
 		Name: "exec",
 		// Flags stop at the ID: what follows is the command's (or ps's).
 		StopOnNthArg: &one,
-		Usage:        "run another process in a running container",
-		ArgsUsage:    "ID [COMMAND [ARG...]]",
+		// --cgroup cpu,cpuacct:sub is one value, as runc's.
+		DisableSliceFlagSeparator: true,
+		Usage:                     "run another process in a running container",
+		ArgsUsage:                 "ID [COMMAND [ARG...]]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "the process, as JSON (the spec's process)"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give it a terminal (with --console-socket)"},
@@ -36,7 +38,8 @@ func execCommand() *cli.Command {
 			&cli.IntSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "more groups"},
 			&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "a capability to add"},
 			&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs"},
-			&cli.IntFlag{Name: "preserve-fds", Usage: "not supported"},
+			&cli.IntFlag{Name: "preserve-fds", Usage: "pass N more descriptors, 3 on, to the process"},
+			&cli.StringSliceFlag{Name: "cgroup", Usage: "run it in a sub-cgroup (that exists) of the container's: PATH, or CONTROLLER[,CONTROLLER]:PATH on cgroup v1"},
 			&cli.StringFlag{Name: "apparmor", Usage: "not supported"},
 			&cli.StringFlag{Name: "process-label", Usage: "not supported"},
 			&cli.BoolFlag{Name: "ignore-paused", Usage: "accepted for runc's sake"},
@@ -45,8 +48,16 @@ func execCommand() *cli.Command {
 			if cmd.NArg() < 1 {
 				return errors.New("exec: want a container ID")
 			}
-			if cmd.Int("preserve-fds") > 0 || cmd.String("apparmor") != "" || cmd.String("process-label") != "" {
-				return errors.New("exec: --preserve-fds, --apparmor and --process-label are not supported")
+			if cmd.String("apparmor") != "" || cmd.String("process-label") != "" {
+				return errors.New("exec: --apparmor and --process-label are not supported")
+			}
+			passed, _, err := passedFiles(int64(cmd.Int("preserve-fds")), false)
+			if err != nil {
+				return err
+			}
+			subs, err := oci.ParseSubCgroups(cmd.StringSlice("cgroup"))
+			if err != nil {
+				return err
 			}
 			c, err := loadID(cmd, cmd.Args().First())
 			if err != nil {
@@ -62,7 +73,7 @@ func execCommand() *cli.Command {
 				signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
 			}
 			status, err := c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
-				ConsoleSocket: cmd.String("console-socket"), Signals: signals})
+				ConsoleSocket: cmd.String("console-socket"), Signals: signals, Passed: passed, SubCgroups: subs})
 			if err != nil {
 				return err
 			}

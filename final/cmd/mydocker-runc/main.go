@@ -2,6 +2,13 @@
 // runc's command line: podman (--runtime), containerd (the runc shim's
 // BinaryName) and through containerd's CRI plugin Kubernetes run
 // containers with it from OCI bundles.
+//
+// The Go runtime keeps no descriptor of its own: with cgroup-aware
+// GOMAXPROCS it holds its cgroup's cpu.max open from start, on the
+// lowest free number, where a caller that passes none leaves fd 3, and
+// --preserve-fds would hand the host's cgroupfs to the container.
+//
+//go:debug containermaxprocs=0
 package main
 
 import (
@@ -36,14 +43,17 @@ func main() {
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "the log's format: text or json"},
 			&cli.BoolFlag{Name: "debug", Usage: "log at debug level"},
 			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "not supported: this runtime drives cgroupfs"},
+			// Accepted and ignored, as the clients pass them (podman,
+			// containerd): string flags, as runc's.
 			&cli.StringFlag{Name: "criu", Hidden: true},
-			&cli.BoolFlag{Name: "rootless", Hidden: true},
+			&cli.StringFlag{Name: "rootless", Hidden: true, Value: "auto"},
 		},
 		Before: before,
 		Commands: []*cli.Command{
 			createCommand(), startCommand(), runCommand(), stateCommand(), killCommand(),
 			deleteCommand(), execCommand(), psCommand(), pauseCommand(), resumeCommand(),
 			listCommand(), featuresCommand(), specCommand(), initCommand(),
+			updateCommand(), eventsCommand(), checkpointCommand(), restoreCommand(),
 		},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
@@ -52,7 +62,9 @@ func main() {
 }
 
 func quietUsageErrors(cmd *cli.Command) {
-	cmd.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error { return err }
+	if cmd.OnUsageError == nil {
+		cmd.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error { return err }
+	}
 	for _, sub := range cmd.Commands {
 		quietUsageErrors(sub)
 	}
@@ -106,7 +118,33 @@ func exitCode(err error) int {
 		logrus.Error(err)
 	}
 	fmt.Fprintf(os.Stderr, "mydocker-runc: %v\n", err)
+	var one failsWithOne
+	if errors.As(err, &one) {
+		return 1
+	}
 	return exitFailure
+}
+
+// failsWithOne is the failure of a command that only runc's clients call
+// (update, events, checkpoint, restore): no container's status can be
+// taken for it, and it exits 1, as runc's.
+type failsWithOne struct{ error }
+
+func (f failsWithOne) Unwrap() error { return f.error }
+
+// usageExitsOne is OnUsageError of those commands.
+func usageExitsOne(_ context.Context, _ *cli.Command, err error, _ bool) error {
+	return failsWithOne{err}
+}
+
+// exitOne makes a command's failure exit 1.
+func exitOne(action cli.ActionFunc) cli.ActionFunc {
+	return func(ctx context.Context, cmd *cli.Command) error {
+		if err := action(ctx, cmd); err != nil {
+			return failsWithOne{err}
+		}
+		return nil
+	}
 }
 
 // one is StopOnNthArg's 1: a command whose flags end at its first argument.

@@ -43,7 +43,7 @@ func eventsCommand() *cli.Command {
 					return fmt.Errorf("events --until: %w", err)
 				}
 			}
-			f, err := parseFilters(cmd.StringSlice("f"), eventFilterKeys)
+			f, err := parseFilters(cmd.StringSlice("f"), events.FilterKeys)
 			if err != nil {
 				return err
 			}
@@ -54,33 +54,12 @@ func eventsCommand() *cli.Command {
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return events.Read(ctx, cmd.Root().String("root"), since, until, true, func(e events.Event) {
-				if eventMatches(e, f) {
+				if events.Match(e, f) {
 					print(e)
 				}
 			})
 		},
 	}
-}
-
-var eventFilterKeys = []string{"container", "event", "image", "label", "network", "type", "volume"}
-
-// eventMatches is docker's events filter.
-func eventMatches(e events.Event, f filters) bool {
-	names := func(kind string) func(string) bool {
-		return func(v string) bool {
-			return e.Type == kind && (v == e.Actor.Attributes["name"] || strings.HasPrefix(e.Actor.ID, v))
-		}
-	}
-	return f.any("type", func(v string) bool { return v == e.Type }) &&
-		f.any("event", func(v string) bool { return v == e.Action }) &&
-		f.any("container", names(events.Container)) &&
-		f.any("image", func(v string) bool {
-			return (e.Type == events.Image && (v == e.Actor.Attributes["name"] || strings.HasPrefix(e.Actor.ID, v))) ||
-				(e.Type == events.Container && v == e.Actor.Attributes["image"])
-		}) &&
-		f.any("network", names(events.Network)) &&
-		f.any("volume", names(events.Volume)) &&
-		f.any("label", labelMatch(e.Actor.Attributes))
 }
 
 // eventPrinter prints an event as docker does: its time, type, action,

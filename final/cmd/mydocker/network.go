@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -27,18 +28,24 @@ func networkCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "driver", Value: "bridge", Usage: "network driver"},
 					&cli.StringFlag{Name: "subnet", Usage: "an IPv4 prefix, /8 to /30, such as 10.10.0.0/24"},
+					&cli.StringSliceFlag{Name: "label", Usage: "a label of the network, KEY=VALUE (repeatable)"},
 				},
 				Action: func(_ context.Context, cmd *cli.Command) error {
 					if cmd.Args().Len() != 1 {
 						return errors.New("network create: want exactly one argument, the network's name")
 					}
+					labels := map[string]string{}
+					for _, l := range cmd.StringSlice("label") {
+						k, v, _ := strings.Cut(l, "=")
+						labels[k] = v
+					}
 					var n *network.Network
 					var err error
 					if cmd.String("subnet") == "" && cmd.String("driver") == "bridge" {
 						// As docker: a free /16 is picked.
-						n, err = networks(cmd).CreateOnFreeSubnet(cmd.Args().First())
+						n, err = networks(cmd).CreateLabeledOnFreeSubnet(cmd.Args().First(), labels)
 					} else {
-						n, err = networks(cmd).Create(cmd.Args().First(), cmd.String("driver"), cmd.String("subnet"))
+						n, err = networks(cmd).CreateLabeled(cmd.Args().First(), cmd.String("driver"), cmd.String("subnet"), labels)
 					}
 					if err != nil {
 						return err

@@ -80,6 +80,7 @@ func networkJSON(n *network.Network, states []*state.Container) map[string]any {
 		"Name": n.Name, "Id": n.NetworkID(), "Driver": n.Driver, "Scope": "local",
 		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}},
 		"Options":    map[string]string{"com.docker.network.bridge.name": n.Bridge},
+		"Labels":     labelsOrEmpty(n.Labels),
 		"Containers": members,
 	}
 }
@@ -99,6 +100,15 @@ func predefinedJSON(n *network.Network, states []*state.Container) map[string]an
 		"Name": n.Name, "Id": n.NetworkID(), "Driver": n.Driver, "Scope": "local",
 		"IPAM":       map[string]any{"Driver": "default", "Config": []map[string]string{}},
 		"Options":    map[string]string{},
+		"Labels":     map[string]string{},
 		"Containers": members,
 	}
+}
+
+// labelsOrEmpty is labels, or {} for none, as docker's inspect shows them.
+func labelsOrEmpty(labels map[string]string) map[string]string {
+	if labels == nil {
+		return map[string]string{}
+	}
+	return labels
 }

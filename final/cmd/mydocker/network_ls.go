@@ -75,14 +75,15 @@ type networkRow struct {
 	Scope     string
 
 	header bool
+	labels map[string]string
 }
 
-// Label is one label's value: networks have none here.
-func (r networkRow) Label(string) string {
+// Label is one label's value.
+func (r networkRow) Label(key string) string {
 	if r.header {
 		return "LABEL"
 	}
-	return ""
+	return r.labels[key]
 }
 
 var networkHeader = networkRow{CreatedAt: "CREATED", Driver: "DRIVER", ID: "NETWORK ID", IPv6: "IPV6",
@@ -129,7 +130,7 @@ func networkRows(cmd *cli.Command, nets []*network.Network, f filters) ([]any, e
 			f.any("id", func(v string) bool { return strings.HasPrefix(id, v) }) &&
 			f.any("driver", func(v string) bool { return v == n.Driver }) &&
 			f.any("type", func(v string) bool { return v == kind }) &&
-			f.any("label", labelMatch(nil)) &&
+			f.any("label", labelMatch(n.Labels)) &&
 			f.any("dangling", func(string) bool {
 				for _, d := range dangling {
 					if d == (!builtin && !used[n.Name]) {
@@ -142,7 +143,7 @@ func networkRows(cmd *cli.Command, nets []*network.Network, f filters) ([]any, e
 			continue
 		}
 		rows = append(rows, networkRow{Driver: n.Driver, ID: idOf(id, cmd.Bool("no-trunc")), IPv6: "false",
-			Internal: "false", Name: n.Name, Scope: "local"})
+			Internal: "false", Name: n.Name, Scope: "local", Labels: joinLabels(n.Labels), labels: n.Labels})
 	}
 	return rows, nil
 }

@@ -42,21 +42,7 @@ func unpauseCommand() *cli.Command {
 				return errors.New(`"unpause" requires at least 1 argument`)
 			}
 			s := state.Store{Root: cmd.Root().String("root")}
-			return eachRef(cmd, func(ref string) error {
-				// Frozen by a commit that was killed: the reconcile
-				// would thaw it first, and unpause then say it is not
-				// paused. The thaw is this unpause's.
-				if st, err := s.Find(ref); err == nil && container.CommitAbandoned(st) && st.Paused() {
-					if thawed, err := container.ThawAbandonedCommit(s, st); thawed || err != nil {
-						return err
-					}
-				}
-				st, err := findReconciled(s, ref)
-				if err != nil {
-					return err
-				}
-				return container.Unpause(s, st)
-			})
+			return eachRef(cmd, func(ref string) error { return container.UnpauseRef(s, ref) })
 		},
 	}
 }

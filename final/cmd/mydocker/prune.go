@@ -10,7 +10,6 @@ import (
 
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
-	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -94,24 +93,21 @@ func networkPruneCommand() *cli.Command {
 // pruneContainers removes every container that does not run (exited, or
 // created and never started).
 func pruneContainers(cmd *cli.Command) (pruned, error) {
-	p := pruned{heading: "Deleted Containers:"}
 	s := state.Store{Root: cmd.Root().String("root")}
 	states, _, err := reconcileAll(s)
 	if err != nil {
-		return p, err
+		return pruned{heading: "Deleted Containers:"}, err
 	}
-	for _, st := range states {
-		if st.Running() || st.Restarting() || (st.Status != state.Exited && !st.NotStarted) {
-			continue
-		}
-		size := dirSize(st.Workspace().Upper())
-		if err := container.Remove(s, st, false, false); err != nil {
-			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-			continue
-		}
-		p.lines, p.bytes = append(p.lines, st.ID), p.bytes+size
+	return fromLibrary("Deleted Containers:", container.PruneContainers(s, states, nil)), nil
+}
+
+// fromLibrary is a library prune's result as printed: each failure said
+// on stderr, as the prune went on past it.
+func fromLibrary(heading string, p container.Pruned) pruned {
+	for _, err := range p.Errs {
+		fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
 	}
-	return p, nil
+	return pruned{heading: heading, lines: p.Removed, bytes: p.Bytes}
 }
 
 // pruneImages removes the images no container uses: those without a name
@@ -252,70 +248,25 @@ func freedLayers(images image.Store, list []*image.Image, gone map[string]bool) 
 // pruneVolumes removes, for system prune --volumes, the anonymous
 // volumes no container uses, as volume prune does.
 func pruneVolumes(cmd *cli.Command) (pruned, error) {
-	p := pruned{heading: "Deleted Volumes:"}
-	vols := volumes(cmd)
-	list, err := vols.List()
+	s := store(cmd)
+	containers, err := s.List()
 	if err != nil {
-		return p, err
+		return pruned{heading: "Deleted Volumes:"}, err
 	}
-	containers, err := store(cmd).List()
-	if err != nil {
-		return p, err
-	}
-	used := map[string]bool{}
-	for _, st := range containers {
-		for _, v := range st.Volumes {
-			used[v.Host] = true
-		}
-	}
-	for _, v := range list {
-		if used[v.Mountpoint] || !v.Anonymous() {
-			continue
-		}
-		size := dirSize(v.Mountpoint)
-		if err := vols.Remove(v.Name, nil); err != nil {
-			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-			continue
-		}
-		p.lines, p.bytes = append(p.lines, v.Name), p.bytes+size
-	}
-	return p, nil
+	p, err := container.PruneVolumes(s, containers, false, nil)
+	return fromLibrary("Deleted Volumes:", p), err
 }
 
 // pruneNetworks removes the user's networks that no container, running or
 // not, is on (docker's own bridge, host and none stay).
 func pruneNetworks(cmd *cli.Command) (pruned, error) {
-	p := pruned{heading: "Deleted Networks:"}
 	s := state.Store{Root: cmd.Root().String("root")}
 	states, _, err := reconcileAll(s)
 	if err != nil {
-		return p, err
+		return pruned{heading: "Deleted Networks:"}, err
 	}
-	used := map[string]bool{network.DefaultName: true}
-	for _, st := range states {
-		if opts, err := container.LoadRunOptions(st); err == nil {
-			used[opts.Network] = true
-		}
-		if st.Endpoint != nil {
-			used[st.Endpoint.Network] = true
-		}
-	}
-	nets := container.Networks(s)
-	list, err := nets.List()
-	if err != nil {
-		return p, err
-	}
-	for _, n := range list {
-		if used[n.Name] {
-			continue
-		}
-		if err := nets.Remove(n.Name); err != nil {
-			fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-			continue
-		}
-		p.lines = append(p.lines, n.Name)
-	}
-	return p, nil
+	p, err := container.PruneNetworks(s, states)
+	return fromLibrary("Deleted Networks:", p), err
 }
 
 // systemPruneCommand removes, as docker system prune, the stopped

@@ -158,7 +158,7 @@ func joinLabels(labels map[string]string) string {
 // container's to shape: it is walked inside an os.Root, which never
 // leaves it, whatever symlinks or renames meet the walk.
 func containerSize(s state.Store, st *state.Container) string {
-	rw := dirSize(st.Workspace().Upper())
+	rw := volume.DirSize(st.Workspace().Upper())
 	virtual := rw
 	if img, err := (image.Store{Root: s.Root}).Get(st.ImageID); err == nil {
 		virtual += img.Size()

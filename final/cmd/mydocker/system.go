@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/build"
+	"github.com/mydocker/mydocker/final/diskusage"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/state"
-	"github.com/mydocker/mydocker/final/volume"
 )
 
 // systemCommand is docker's "system" group: df, prune, info.
@@ -34,70 +34,50 @@ func systemDfCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			images, err := imageStore(cmd).List()
+			u, err := diskusage.Of(root, states)
 			if err != nil {
 				return err
 			}
-			vols, err := volume.Store{Root: root}.List()
-			if err != nil {
-				return err
+			var images, containers, vols dfRow
+			for _, c := range u.Containers {
+				containers.add(c.Size, c.State.Running())
 			}
-			usedImages, usedVolumes := map[string]bool{}, map[string]bool{}
-			var cSize, cFree int64
-			cActive := 0
-			for _, st := range states {
-				usedImages[st.ImageID] = true
-				for _, v := range st.Volumes {
-					usedVolumes[v.Host] = true
-				}
-				size := dirSize(st.Workspace().Upper())
-				cSize += size
-				if st.Running() {
-					cActive++
-				} else {
-					cFree += size
-				}
+			for _, img := range u.Images {
+				images.add(img.Size, img.Containers > 0)
 			}
-			// A build's step images are its cache, as docker counts them:
-			// their layers are those of the images built (counted there),
-			// and the RUN cache mounts are the build cache's own bytes.
-			var iSize, iFree int64
-			iActive, iCount, steps := 0, 0, 0
-			for _, img := range images {
-				if img.Intermediate && len(img.RepoTags) == 0 && !usedImages[img.ID] {
-					steps++
-					continue
-				}
-				iCount++
-				iSize += img.Size()
-				if usedImages[img.ID] {
-					iActive++
-				} else {
-					iFree += img.Size()
-				}
-			}
-			var vSize, vFree int64
-			vActive := 0
-			store := volume.Store{Root: root}
-			for _, v := range vols {
-				size := dirSize(store.Path(v.Name))
-				vSize += size
-				if usedVolumes[store.Path(v.Name)] {
-					vActive++
-				} else {
-					vFree += size
-				}
+			for _, v := range u.Volumes {
+				vols.add(v.Size, v.Refs > 0)
 			}
 			w := newTable(0)
 			fmt.Fprintln(w, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
-			fmt.Fprintf(w, "Images\t%d\t%d\t%s\t%s\n", iCount, iActive, image.HumanSize(iSize), reclaimable(iFree, iSize))
-			fmt.Fprintf(w, "Containers\t%d\t%d\t%s\t%s\n", len(states), cActive, image.HumanSize(cSize), reclaimable(cFree, cSize))
-			fmt.Fprintf(w, "Local Volumes\t%d\t%d\t%s\t%s\n", len(vols), vActive, image.HumanSize(vSize), reclaimable(vFree, vSize))
-			mounts, bSize := build.CacheMountsUsage(root)
-			fmt.Fprintf(w, "Build Cache\t%d\t0\t%s\t%s\n", steps+mounts, image.HumanSize(bSize), image.HumanSize(bSize))
+			images.print(w, "Images")
+			containers.print(w, "Containers")
+			vols.print(w, "Local Volumes")
+			fmt.Fprintf(w, "Build Cache\t%d\t0\t%s\t%s\n", u.Steps+u.CacheMounts, image.HumanSize(u.CacheSize), image.HumanSize(u.CacheSize))
 			return w.Flush()
 		},
 	}
+}
+
+// dfRow is one line of system df: how many, how many in use, their
+// bytes and the bytes of those not in use.
+type dfRow struct {
+	count, active int
+	size, free    int64
+}
+
+func (r *dfRow) add(size int64, active bool) {
+	r.count++
+	r.size += size
+	if active {
+		r.active++
+	} else {
+		r.free += size
+	}
+}
+
+func (r dfRow) print(w io.Writer, kind string) {
+	fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%s\n", kind, r.count, r.active, image.HumanSize(r.size), reclaimable(r.free, r.size))
 }
 
 // reclaimable is docker's "11.63MB (70%)".

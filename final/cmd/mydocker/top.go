@@ -31,26 +31,9 @@ func topCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			var titles []string
-			var rows [][]string
-			if psArgs := cmd.Args().Tail(); len(psArgs) > 0 {
-				pids, err := observe.PIDs(st)
-				if err != nil {
-					return err
-				}
-				titles, rows, err = observe.HostPs(strings.Join(psArgs, " "), pids)
-				if err != nil {
-					return err
-				}
-			} else {
-				list, err := observe.Top(st)
-				if err != nil {
-					return err
-				}
-				if rows, err = observe.PsEF(list); err != nil {
-					return err
-				}
-				titles = observe.PsEFTitles
+			titles, rows, err := observe.TopTable(st, strings.Join(cmd.Args().Tail(), " "))
+			if err != nil {
+				return err
 			}
 			// docker top's table: columns at least 20 wide.
 			w := newTable(20)

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"runtime"
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/cgroups/resources"
 	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -43,59 +41,14 @@ func updateCommand() *cli.Command {
 	}
 }
 
-// parseUpdate reads update's flags with run's parsers, before any
-// container is touched.
+// parseUpdate reads update's flags (container.ParseUpdate: run's
+// parsers), before any container is touched.
 func parseUpdate(cmd *cli.Command) (container.Update, error) {
-	var u container.Update
-	set := false
-	if s := cmd.String("m"); s != "" {
-		n, err := resources.ParseMemory(s)
-		if err != nil {
-			return u, err
+	f := container.UpdateFlags{}
+	for _, name := range []string{"memory", "cpus", "cpu-shares", "cpuset-cpus", "pids-limit", "restart"} {
+		if cmd.IsSet(name) {
+			f[name] = cmd.String(name)
 		}
-		u.Memory, set = &n, true
 	}
-	if s := cmd.String("cpus"); s != "" {
-		n, err := resources.ParseCPUs(s, runtime.NumCPU())
-		if err != nil {
-			return u, err
-		}
-		u.NanoCPUs, set = &n, true
-	}
-	if s := cmd.String("c"); s != "" {
-		n, err := resources.ParseCPUShares(s)
-		if err != nil {
-			return u, err
-		}
-		u.CPUShares, set = &n, true
-	}
-	if s := cmd.String("cpuset-cpus"); s != "" {
-		online, err := resources.OnlineCPUs()
-		if err != nil {
-			return u, err
-		}
-		cpus, err := resources.ParseCPUSet(s, online)
-		if err != nil {
-			return u, err
-		}
-		u.CPUSet, set = &cpus, true
-	}
-	if s := cmd.String("pids-limit"); s != "" {
-		n, err := resources.ParsePidsLimit(s)
-		if err != nil {
-			return u, err
-		}
-		u.PidsLimit, set = &n, true
-	}
-	if cmd.IsSet("restart") {
-		p, err := state.ParseRestartPolicy(cmd.String("restart"))
-		if err != nil {
-			return u, err
-		}
-		u.Restart, set = &p, true
-	}
-	if !set {
-		return u, errors.New("you must provide one or more flags when using this command")
-	}
-	return u, nil
+	return container.ParseUpdate(f)
 }

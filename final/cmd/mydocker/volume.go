@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/volume"
 )
 
@@ -20,11 +22,17 @@ func volumeCommand() *cli.Command {
 		Commands: []*cli.Command{
 			{
 				Name: "create", Usage: "create a volume (a random name when none is given)", ArgsUsage: "[NAME]", Before: useRoot,
+				Flags: []cli.Flag{&cli.StringSliceFlag{Name: "label", Usage: "a label of the volume, KEY=VALUE (repeatable)"}},
 				Action: func(_ context.Context, cmd *cli.Command) error {
 					if cmd.Args().Len() > 1 {
 						return errors.New("volume create: want at most one name")
 					}
-					v, err := volumes(cmd).Create(cmd.Args().First())
+					labels := map[string]string{}
+					for _, l := range cmd.StringSlice("label") {
+						k, v, _ := strings.Cut(l, "=")
+						labels[k] = v
+					}
+					v, err := volumes(cmd).CreateLabeled(cmd.Args().First(), labels)
 					if err != nil {
 						return err
 					}
@@ -71,7 +79,7 @@ func volumeCommand() *cli.Command {
 				Name: "rm", Aliases: []string{"remove"}, Usage: "remove volumes (refused while a container uses one)", ArgsUsage: "NAME...", Before: useRoot,
 				Action: func(_ context.Context, cmd *cli.Command) error {
 					return eachVolume(cmd, func(vols volume.Store, name string) error {
-						return vols.Remove(name, volumeUsers(cmd, vols, name))
+						return vols.Remove(name, volumeUsers(cmd, name))
 					}, true)
 				},
 			},
@@ -131,18 +139,9 @@ func eachVolume(cmd *cli.Command, do func(volume.Store, string) error, printName
 }
 
 // volumeUsers names the containers, running or not, that bind the volume.
-func volumeUsers(cmd *cli.Command, vols volume.Store, name string) []string {
-	var users []string
+func volumeUsers(cmd *cli.Command, name string) []string {
 	list, _ := store(cmd).List()
-	for _, st := range list {
-		for _, v := range st.Volumes {
-			if v.Host == vols.Path(name) {
-				users = append(users, st.Name)
-				break
-			}
-		}
-	}
-	return users
+	return container.VolumeUsers(store(cmd), list, name)
 }
 
 // inspectVolumes prints the template format of each volume named.

@@ -4,13 +4,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/mydocker/mydocker/final/image"
+	"github.com/mydocker/mydocker/final/container"
 )
 
 // volumePruneCommand removes the volumes no container uses: the anonymous
@@ -35,43 +34,18 @@ func volumePruneCommand() *cli.Command {
 			if !cmd.Bool("f") && !confirm(warning) {
 				return nil
 			}
-			vols := volumes(cmd)
-			list, err := vols.List()
+			s := store(cmd)
+			containers, err := s.List()
 			if err != nil {
 				return err
 			}
-			used := map[string]bool{}
-			containers, err := store(cmd).List()
+			p, err := container.PruneVolumes(s, containers, cmd.Bool("a"), labels)
 			if err != nil {
 				return err
 			}
-			for _, st := range containers {
-				for _, v := range st.Volumes {
-					used[v.Host] = true
-				}
-			}
-			var deleted []string
-			var reclaimed int64
-			for _, v := range list {
-				if used[v.Mountpoint] || (!cmd.Bool("a") && !v.Anonymous()) || !labels(v.Labels) {
-					continue
-				}
-				size := dirSize(v.Mountpoint)
-				if err := vols.Remove(v.Name, nil); err != nil {
-					fmt.Fprintf(os.Stderr, "mydocker: %v\n", err)
-					continue
-				}
-				deleted = append(deleted, v.Name)
-				reclaimed += size
-			}
-			if len(deleted) > 0 {
-				fmt.Println("Deleted Volumes:")
-				for _, name := range deleted {
-					fmt.Println(name)
-				}
-				fmt.Println()
-			}
-			fmt.Printf("Total reclaimed space: %s\n", image.HumanSize(reclaimed))
+			out := fromLibrary("Deleted Volumes:", p)
+			out.print()
+			printTotal(out.bytes)
 			return nil
 		},
 	}
@@ -116,24 +90,4 @@ func pruneLabelFilters(args []string) (func(map[string]string) bool, error) {
 		}
 		return true
 	}, nil
-}
-
-// dirSize is what a volume holds: its regular files' sizes, walked inside
-// an os.Root (a container wrote it).
-func dirSize(dir string) int64 {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return 0
-	}
-	defer root.Close()
-	var n int64
-	_ = fs.WalkDir(root.FS(), ".", func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }

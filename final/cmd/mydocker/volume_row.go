@@ -20,14 +20,15 @@ type volumeRow struct {
 	Size       string
 
 	header bool
+	labels map[string]string
 }
 
-// Label is one label's value: volumes have none here.
-func (r volumeRow) Label(string) string {
+// Label is one label's value.
+func (r volumeRow) Label(key string) string {
 	if r.header {
 		return "LABEL"
 	}
-	return ""
+	return r.labels[key]
 }
 
 var volumeHeader = volumeRow{Driver: "DRIVER", Labels: "LABELS", Links: "LINKS", Mountpoint: "MOUNTPOINT",
@@ -59,7 +60,7 @@ func volumeRows(cmd *cli.Command, vols volume.Store, list []*volume.Volume, f fi
 		links := uses[vols.Path(v.Name)]
 		ok := f.any("name", func(s string) bool { return strings.Contains(v.Name, s) }) &&
 			f.any("driver", func(s string) bool { return s == v.Driver }) &&
-			f.any("label", labelMatch(nil)) &&
+			f.any("label", labelMatch(v.Labels)) &&
 			f.any("dangling", func(string) bool {
 				for _, d := range dangling {
 					if d == (links == 0) {
@@ -72,7 +73,7 @@ func volumeRows(cmd *cli.Command, vols volume.Store, list []*volume.Volume, f fi
 			continue
 		}
 		rows = append(rows, volumeRow{Driver: v.Driver, Mountpoint: v.Mountpoint, Name: v.Name, Scope: v.Scope,
-			Links: strconv.Itoa(links), Size: "N/A"})
+			Links: strconv.Itoa(links), Size: "N/A", Labels: joinLabels(v.Labels), labels: v.Labels})
 	}
 	return rows, nil
 }

@@ -1,0 +1,44 @@
+package oci
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseSubCgroupsAsRunc(t *testing.T) {
+	subs, err := ParseSubCgroups([]string{"cpu,cpuacct:a", "memory:b"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"cpu": "a", "cpuacct": "a", "memory": "b"}, subs)
+	subs, err = ParseSubCgroups([]string{"x/y"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"": "x/y"}, subs)
+	_, err = ParseSubCgroups([]string{"a", "b"})
+	assert.ErrorContains(t, err, "missing <controller>: prefix")
+	_, err = ParseSubCgroups([]string{":a"})
+	assert.ErrorContains(t, err, "empty <controller> prefix")
+	_, err = ParseSubCgroups([]string{"cpu:a", "cpu:b"})
+	assert.ErrorContains(t, err, "controller cpu specified multiple times")
+}
+
+func TestExecCgroupsStayBelowTheContainersAndMustExist(t *testing.T) {
+	root := t.TempDir()
+	cpu, mem := filepath.Join(root, "cpu", "c1"), filepath.Join(root, "memory", "c1")
+	require.NoError(t, os.MkdirAll(filepath.Join(cpu, "sub"), 0o755))
+	require.NoError(t, os.MkdirAll(mem, 0o755))
+	c := &Container{Cgroup: map[string]string{"cpu": cpu, "memory": mem}}
+
+	dirs, err := c.execCgroups(nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{cpu, mem}, dirs)
+	dirs, err = c.execCgroups(map[string]string{"cpu": "../../sub"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(cpu, "sub"), mem}, dirs, "a path never leaves the container's cgroup")
+	_, err = c.execCgroups(map[string]string{"": "sub"})
+	assert.ErrorContains(t, err, "sub-cgroup sub does not exist")
+	_, err = c.execCgroups(map[string]string{"pids": "sub"})
+	assert.ErrorContains(t, err, "no cgroup of controller pids")
+}

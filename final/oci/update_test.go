@@ -1,0 +1,47 @@
+package oci
+
+import (
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/stretchr/testify/assert"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestMergeResourcesKeepsWhatTheUpdateLeavesOutOrZero(t *testing.T) {
+	old := &specs.LinuxResources{
+		Memory:         &specs.LinuxMemory{Limit: ptr[int64](64 << 20), Reservation: ptr[int64](32 << 20)},
+		CPU:            &specs.LinuxCPU{Shares: ptr[uint64](1024), Cpus: "0"},
+		Pids:           &specs.LinuxPids{Limit: ptr[int64](50)},
+		HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 0}},
+		Unified:        map[string]string{"memory.oom.group": "1"},
+		Devices:        []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}},
+	}
+	up := &specs.LinuxResources{
+		Memory:         &specs.LinuxMemory{Limit: ptr[int64](-1), Reservation: ptr[int64](0)},
+		CPU:            &specs.LinuxCPU{Quota: ptr[int64](50000), Cpus: ""},
+		Pids:           &specs.LinuxPids{Limit: ptr[int64](0)},
+		HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 4 << 20}, {Pagesize: "1GB", Limit: 0}},
+		Unified:        map[string]string{"memory.high": "max"},
+	}
+	m := mergeResources(old, up)
+	assert.Equal(t, int64(-1), *m.Memory.Limit)
+	assert.Equal(t, int64(32<<20), *m.Memory.Reservation, "0 keeps")
+	assert.Equal(t, uint64(1024), *m.CPU.Shares)
+	assert.Equal(t, int64(50000), *m.CPU.Quota)
+	assert.Equal(t, "0", m.CPU.Cpus, "an empty list keeps")
+	assert.Equal(t, int64(50), *m.Pids.Limit)
+	assert.Equal(t, []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 4 << 20}, {Pagesize: "1GB", Limit: 0}}, m.HugepageLimits)
+	assert.Equal(t, map[string]string{"memory.oom.group": "1", "memory.high": "max"}, m.Unified)
+	assert.Equal(t, old.Devices, m.Devices)
+	assert.Equal(t, int64(64<<20), *old.Memory.Limit, "the old resources are left alone")
+	assert.Equal(t, 1, len(old.HugepageLimits))
+}
+
+func TestResourcesOfTakesMinusOneAsNoLimit(t *testing.T) {
+	res, err := resourcesOf(&specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](-1)}, Pids: &specs.LinuxPids{Limit: ptr[int64](-5)}})
+	assert.NoError(t, err)
+	assert.Equal(t, int64(-1), res.Memory)
+	assert.Equal(t, int64(-1), res.PidsLimit)
+}
