@@ -319,14 +319,16 @@ TTY_PROBE='if (: </dev/tty); then echo tty-open; else echo no-tty; fi; stat -L -
 	[[ "$stderr" == *"already in use"* ]]
 	[ "$(md ps -a -q | wc -l)" -eq 1 ]
 
+	pids=()
 	for i in 1 2 3 4; do
 		(
 			rc=0
 			"$MYDOCKER" "${MD_GLOBAL[@]}" run -d --name twin busybox sleep 1000 >"$BATS_TEST_TMPDIR/twin.$i" 2>&1 || rc=$?
 			echo "$rc" >"$BATS_TEST_TMPDIR/twin.$i.rc"
 		) &
+		pids+=($!)
 	done
-	wait
+	wait_pids "${pids[@]}"
 	cat "$BATS_TEST_TMPDIR"/twin.*
 	[ "$(grep -l -x 0 "$BATS_TEST_TMPDIR"/twin.*.rc | wc -l)" -eq 1 ]
 	[ "$(grep -l -x 125 "$BATS_TEST_TMPDIR"/twin.*.rc | wc -l)" -eq 3 ]
@@ -572,14 +574,16 @@ wait_no_mydocker() {
 		# removal and the name's).
 		printf '%064d' 0 >"$MD_ROOT/names/dup"
 		touch -d '-1 min' "$MD_ROOT/names/dup"
+		pids=()
 		for i in 1 2 3 4 5 6; do
 			(
 				rc=0
 				"$MYDOCKER" "${MD_GLOBAL[@]}" run -d --name dup busybox sleep 1000 >"$BATS_TEST_TMPDIR/dup.$i" 2>&1 || rc=$?
 				echo "$rc" >"$BATS_TEST_TMPDIR/dup.$i.rc"
 			) &
+			pids+=($!)
 		done
-		wait
+		wait_pids "${pids[@]}"
 		cat "$BATS_TEST_TMPDIR"/dup.*
 		[ "$(grep -l -x 0 "$BATS_TEST_TMPDIR"/dup.*.rc | wc -l)" -eq 1 ]
 		[ "$(md ps -a -q | wc -l)" -eq 1 ]

@@ -186,10 +186,12 @@ web() {
 
 @test "network: 20 runs at once get 20 different addresses, and the state is whole" {
 	md network create --subnet 10.250.0.0/24 testnet
+	pids=()
 	for i in $(seq 20); do
 		md run -d --net testnet busybox sleep 1000 >"$BATS_TEST_TMPDIR/run.$i" 2>&1 &
+		pids+=($!)
 	done
-	wait
+	wait_pids "${pids[@]}"
 	cat "$BATS_TEST_TMPDIR"/run.*
 	[ "$(md ps -q | wc -l)" -eq 20 ]
 	[ "$(ps_ips | sort -u | wc -l)" -eq 20 ]

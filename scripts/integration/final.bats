@@ -753,10 +753,12 @@ assert c["Image"].startswith("sha256:") and c["HostConfig"]["RestartPolicy"]["Na
 }
 
 @test "final: 50 detached containers at once are all listed, each with its monitor, and all removed" {
+	pids=()
 	for i in $(seq 50); do
 		md run -d --name "many$i" busybox sleep 1000 >"$BATS_TEST_TMPDIR/run.$i" 2>&1 &
+		pids+=($!)
 	done
-	wait
+	wait_pids "${pids[@]}"
 	cat "$BATS_TEST_TMPDIR"/run.* | grep -v -E '^[0-9a-f]{64}$' && false
 	[ "$(md ps -q | wc -l)" -eq 50 ]
 	[ "$(mydocker_pids | wc -l)" -eq 50 ] # one monitor each, nothing else

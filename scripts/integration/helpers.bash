@@ -236,6 +236,15 @@ ps_ips() {
 	fi
 }
 
+# wait_pids PID...: wait for the test's own background commands, whatever
+# their status (the test checks what they did). Never a bare "wait": it
+# also waits for bats' own BATS_TEST_TIMEOUT countdown, a job of the same
+# shell, that is until the test times out.
+wait_pids() {
+	local pid
+	for pid in "$@"; do wait "$pid" || true; done
+}
+
 # wait_for_line FILE TEXT: wait (at most 10 s) until FILE has a line TEXT.
 wait_for_line() {
 	local i
@@ -488,8 +497,10 @@ skip_in_final() {
 
 teardown() {
 	# A test that hung (BATS_TEST_TIMEOUT, set by test.sh and in-vm.sh)
-	# had what it waited for killed; what else ran then says why.
+	# had what it waited for killed; what else ran then says why. bats
+	# kills the test's children once more as this begins: a second first.
 	if [ -n "${BATS_TIMED_OUT:-}" ]; then
+		sleep 1
 		echo "timed out; the processes then:" >&2
 		ps -eo pid,ppid,stat,wchan:24,etime,args >&2
 	fi
