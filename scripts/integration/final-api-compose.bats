@@ -102,7 +102,7 @@ compose() { "$DOCKER_CLI" compose "$@"; }
 	for ((i = 0; i < 50; i++)); do kill -0 "$follower" 2>/dev/null || break; sleep 0.1; done
 	run kill -0 "$follower"
 	[ "$status" -ne 0 ]
-	wait "$follower"
+	wait_pids "$follower"
 	grep -qx "db started" "$BATS_TEST_TMPDIR/follow.out"
 	run compose ps -a --format '{{.Service}} {{.State}}'
 	[ "$(sort <<<"$output")" = "$(printf '%s\n' 'db exited' 'web exited' 'worker exited')" ]
