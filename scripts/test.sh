@@ -126,6 +126,20 @@ docker_cli() {
 	if docker_cli_built "$1"; then echo "$BUILD/$1/docker"; fi
 }
 
+# docker compose, the CLI plugin that final-api-compose.bats drives the
+# Engine API with: the newest v5 release that the machine's Go builds.
+COMPOSE_VERSION=v5.6.0
+compose_built() {
+	"$BUILD/$1/docker-compose" version 2>/dev/null | grep -qx "Docker Compose version $COMPOSE_VERSION"
+}
+# compose_plugin STAGE prints the path of STAGE's compose plugin, or nothing.
+compose_plugin() {
+	if compose_built "$1"; then echo "$BUILD/$1/docker-compose"; fi
+}
+# The compose builds under way (some minutes the first time), which the
+# integration tests wait for: they build while the unit tests run.
+COMPOSE_BUILDS=()
+
 say "static checks"
 check "gofmt" gofmt_clean
 check "bats files load" bats_parse
@@ -163,6 +177,11 @@ for stage in "${targets[@]}"; do
 		say "$stage: building the docker CLI $DOCKER_CLI_VERSION (github.com/docker/cli)"
 		"$REPO/scripts/build-docker-cli.sh" "$DOCKER_CLI_VERSION" "$BUILD/$stage/docker" >"$logs/docker-cli-build.log" 2>&1 ||
 			say "could not build the docker CLI (see $logs/docker-cli-build.log): final-api.bats will skip"
+	fi
+	if [ -d "$REPO/$stage/api" ] && ! compose_built "$stage"; then
+		say "$stage: building docker compose $COMPOSE_VERSION (github.com/docker/compose) in the background"
+		"$REPO/scripts/build-compose.sh" "$COMPOSE_VERSION" "$BUILD/$stage/docker-compose" >"$logs/compose-build.log" 2>&1 &
+		COMPOSE_BUILDS+=($!)
 	fi
 	log="$logs/$stage-unit.log"
 	(cd "$REPO/$stage" && go test -count=1 -v ./...) >"$log" 2>&1
@@ -272,13 +291,16 @@ fi
 # under CI's 45 minutes, and the slow tests are where to look first. A
 # test that hangs fails after 300 s (the slowest take 20), showing the
 # processes then (helpers.bash's teardown), instead of holding CI.
+for pid in "${COMPOSE_BUILDS[@]}"; do
+	wait "$pid" || say "could not build docker compose (see $logs/compose-build.log): final-api-compose.bats will skip"
+done
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue
 	mapfile -t files < <(bats_names_through "$stage" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$stage: integration tests of $(stages_through "$stage" | tr '\n' ' ')"
 	log="$logs/$stage-integration.log"
-	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" DOCKER_CLI="$(docker_cli "$stage")" BATS_TEST_TIMEOUT=300 bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" |
+	MYDOCKER="$bin" STAGE="$stage" TESTREGISTRY="$BUILD/$stage/testregistry" DOCKER_CLI="$(docker_cli "$stage")" COMPOSE_PLUGIN="$(compose_plugin "$stage")" BATS_TEST_TIMEOUT=300 bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" |
 		grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$stage: integration tests"
 done
@@ -291,7 +313,7 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	mapfile -t files < <(bats_names_through "$newest" | sed "s#.*#$REPO/scripts/integration/&.bats#")
 	say "$newest: integration tests again with every mount shared, as systemd makes them"
 	log="$logs/$newest-integration-shared.log"
-	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" BATS_TEST_TIMEOUT=300 unshare --mount --propagation shared -- \
+	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" COMPOSE_PLUGIN="$(compose_plugin "$newest")" BATS_TEST_TIMEOUT=300 unshare --mount --propagation shared -- \
 		bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
 fi

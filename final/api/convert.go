@@ -19,14 +19,15 @@ func summaryOf(st *state.Container) container.Summary {
 		Image: st.Image, ImageID: st.ImageID,
 		Command: strings.Join(st.Command, " "),
 		Created: st.Created.Unix(),
-		Ports:   []container.PortSummary{},
+		Ports:   portsOf(st),
 		Labels:  labelsOf(st),
 		State:   container.ContainerState(st.DockerState()),
 		Status:  st.DockerStatus(time.Now()),
-		Mounts:  []container.MountPoint{},
+		Mounts:  mountPointsOf(st),
 		NetworkSettings: &container.NetworkSettingsSummary{
 			Networks: networksOf(st),
 		},
+		Health: healthSummaryOf(st),
 	}
 	c.HostConfig.NetworkMode = networkMode(st)
 	return c
@@ -57,6 +58,7 @@ func inspectOf(st *state.Container) container.InspectResponse {
 			Paused: st.Paused(), Restarting: st.Restarting(), OOMKilled: st.OOMKilled,
 			Pid: pid, ExitCode: exitCode,
 			StartedAt: dockerTime(st.StartedAt), FinishedAt: dockerTime(st.FinishedAt),
+			Health: healthOf(st),
 		},
 		Image: st.ImageID, Name: "/" + st.Name, RestartCount: st.Restarts,
 		LogPath: st.LogPath(), HostnamePath: st.EtcPath("hostname"),
@@ -71,15 +73,16 @@ func inspectOf(st *state.Container) container.InspectResponse {
 			LogConfig:      container.LogConfig{Type: "json-file", Config: map[string]string{}},
 			ReadonlyRootfs: st.ReadOnly, Privileged: st.Security.Privileged,
 		},
-		Mounts: []container.MountPoint{},
+		Mounts: mountPointsOf(st),
 		Config: &container.Config{
 			Hostname: st.HostnameOrID(), User: st.Config.User,
 			Tty: st.TTY, OpenStdin: st.OpenStdin, AttachStdout: true, AttachStderr: true,
 			Env: nonNil(st.Env), Cmd: st.Config.Cmd, Entrypoint: st.Config.Entrypoint,
 			Image: st.Image, WorkingDir: st.Config.WorkingDir, Labels: labelsOf(st),
 			StopSignal: st.Config.StopSignal, StopTimeout: st.Config.StopTimeout,
+			Healthcheck: healthConfigOf(st),
 		},
-		NetworkSettings: &container.NetworkSettings{Networks: networksOf(st)},
+		NetworkSettings: &container.NetworkSettings{Networks: networksOf(st), Ports: portMapOf(st)},
 	}
 }
 
@@ -105,11 +108,7 @@ func networkMode(st *state.Container) string {
 func networksOf(st *state.Container) map[string]*network.EndpointSettings {
 	nets := map[string]*network.EndpointSettings{}
 	for _, ep := range st.Endpoints() {
-		es := &network.EndpointSettings{Aliases: ep.Aliases}
-		if ip, err := parseAddr(ep.IP); err == nil {
-			es.IPAddress = ip
-		}
-		nets[ep.Network] = es
+		nets[ep.Network] = endpointOf(st, ep)
 	}
 	return nets
 }

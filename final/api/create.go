@@ -111,6 +111,11 @@ func createArgs(req container.CreateRequest, name string) ([]string, error) {
 	if cfg.StopTimeout != nil {
 		add("stop-timeout", strconv.Itoa(*cfg.StopTimeout))
 	}
+	healthArgs, err := healthArgs(cfg.Healthcheck)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, healthArgs...)
 	hostArgs, err := hostConfigArgs(req.HostConfig)
 	if err != nil {
 		return nil, err
@@ -144,6 +149,9 @@ func hostConfigArgs(hc *container.HostConfig) ([]string, error) {
 	if hc.AutoRemove {
 		args = append(args, "--rm")
 	}
+	if hc.Init != nil && *hc.Init {
+		args = append(args, "--init")
+	}
 	if m := string(hc.NetworkMode); m != "" && m != "default" {
 		add("network", m)
 	}
@@ -157,6 +165,11 @@ func hostConfigArgs(hc *container.HostConfig) ([]string, error) {
 	for _, b := range hc.Binds {
 		add("volume", b)
 	}
+	mounts, err := mountArgs(hc)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, mounts...)
 	if hc.Memory < 0 || hc.NanoCPUs < 0 || hc.CPUShares < 0 {
 		return nil, badRequest("invalid resources: Memory, NanoCpus and CpuShares cannot be negative")
 	}

@@ -6,8 +6,8 @@ import "strings"
 var FilterKeys = []string{"container", "event", "image", "label", "network", "type", "volume"}
 
 // Match is docker's events filter: for each key of f, one of its values
-// matches (a name, or an ID's prefix, of the key's kind of actor; label
-// KEY or KEY=VALUE of its attributes). The CLI's events and the API's
+// matches (a name, or an ID's prefix, of the key's kind of actor), and
+// every label (KEY or KEY=VALUE of its attributes) holds. The CLI's events and the API's
 // share it.
 func Match(e Event, f map[string][]string) bool {
 	anyOf := func(key string, match func(string) bool) bool {
@@ -35,9 +35,18 @@ func Match(e Event, f map[string][]string) bool {
 		}) &&
 		anyOf("network", names(Network)) &&
 		anyOf("volume", names(Volume)) &&
-		anyOf("label", func(v string) bool {
-			key, want, withValue := strings.Cut(v, "=")
-			got, ok := e.Actor.Attributes[key]
-			return ok && (!withValue || got == want)
-		})
+		allLabels(e, f["label"])
+}
+
+// allLabels: every label filter holds, as docker's (compose asks for its
+// project's events that are not of one-off containers: two labels).
+func allLabels(e Event, labels []string) bool {
+	for _, v := range labels {
+		key, want, withValue := strings.Cut(v, "=")
+		got, ok := e.Actor.Attributes[key]
+		if !ok || (withValue && got != want) {
+			return false
+		}
+	}
+	return true
 }
