@@ -35,7 +35,7 @@ build_final
 docker_cli="$BUILD/final/docker"
 [ -x "$docker_cli" ] || "$REPO/scripts/build-docker-cli.sh" v29.9.3 "$docker_cli"
 
-libpod_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
+libpod_before=$(libpod_parents)
 tmp=$(mktemp -d /tmp/mydocker-bench-api.XXXXXX)
 md_pid="" pd_pid=""
 md() { "$bin" --root "$tmp/md-root" "$@"; }
@@ -55,13 +55,7 @@ cleanup() {
 		pd rm -a -f -t 0 >/dev/null 2>&1 || true
 		pd system reset --force >/dev/null 2>&1 || true
 	fi
-	# podman's parent cgroup (libpod_parent, with conmon's), made by the
-	# bench's podman when there was none.
-	if [ -z "$libpod_before" ]; then
-		for ids in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
-			[ -d "$ids" ] && find "$ids" -depth -type d -exec rmdir {} \; 2>/dev/null
-		done
-	fi
+	remove_libpod_parents "$libpod_before"
 	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"
 }

@@ -22,10 +22,12 @@ bin="$BUILD/final/mydocker"
 registry_bin="$BUILD/final/testregistry"
 build_final "$registry_bin=./internal/testregistry/cmd"
 
+libpod_before=$(libpod_parents)
 tmp=$(mktemp -d /tmp/mydocker-bench-images.XXXXXX)
 registry_pid=""
 cleanup() {
 	[ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true
+	remove_libpod_parents "$libpod_before"
 	# podman's overlay storage mounts its own directory: unmount, deepest first.
 	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"

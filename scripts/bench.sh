@@ -82,7 +82,7 @@ for tool in runc crun; do command -v "$tool" >/dev/null && oci[$tool]=$(command 
 hybrid=""
 mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && hybrid=1
 
-libpod_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
+libpod_before=$(libpod_parents)
 tmp=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
 root=$tmp/root
 cleanup() {
@@ -99,13 +99,7 @@ cleanup() {
 			in_ns "$tool" "${oci[$tool]}" --root "$tmp/$tool-state" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
-	# podman's parent cgroup (libpod_parent, with conmon's), made by the
-	# bench's podman when there was none.
-	if [ -z "$libpod_before" ]; then
-		for id in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
-			[ -d "$id" ] && find "$id" -depth -type d -exec rmdir {} \; 2>/dev/null
-		done
-	fi
+	remove_libpod_parents "$libpod_before"
 	# podman's storage leaves its overlay mounted on itself.
 	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"

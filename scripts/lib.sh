@@ -304,3 +304,17 @@ time_ms() {
 	end=$EPOCHREALTIME
 	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }'
 }
+
+# libpod_parents prints podman's parent cgroups (libpod_parent, with
+# conmon's in it), which podman makes for its first container and never
+# removes; remove_libpod_parents BEFORE removes them when BEFORE (what
+# libpod_parents printed at the start) is empty: a benchmark's podman
+# made them.
+libpod_parents() { ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true; }
+remove_libpod_parents() {
+	local dir
+	[ -z "$1" ] || return 0
+	for dir in $(libpod_parents); do
+		find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+	done
+}
