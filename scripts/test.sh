@@ -209,6 +209,22 @@ if have_tool containerd && [ ! -x "$BUILD/tools/crictl-$CRICTL_VERSION" ]; then
 fi
 [ -x "$BUILD/tools/crictl-$CRICTL_VERSION" ] && export CRICTL="$BUILD/tools/crictl-$CRICTL_VERSION"
 
+# final-api-testcontainers.bats: testcontainers-go's Go test
+# (scripts/testcontainers), built once for each version of its sources
+# from the Go module proxy (a minute or two the first time); where it
+# cannot be built, the test skips.
+if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/api" ]; then
+	tc_dir="$BUILD/tools/testcontainers-$(cd "$REPO/scripts/testcontainers" && cat go.mod go.sum ./*.go reaper/*.go | sha256sum | cut -c1-12)"
+	if [ ! -x "$tc_dir/testcontainers.test" ]; then
+		say "building testcontainers-go's test (scripts/build-testcontainers.sh)"
+		"$REPO/scripts/build-testcontainers.sh" "$tc_dir" >"$logs/testcontainers-build.log" 2>&1 ||
+			say "could not build it (see $logs/testcontainers-build.log): final-api-testcontainers.bats will skip"
+	fi
+	if [ -x "$tc_dir/testcontainers.test" ]; then
+		export TC_TEST="$tc_dir/testcontainers.test"
+	fi
+fi
+
 # The busybox image that chapter 4 on runs, made once from the host's
 # static busybox: every test copies it into a state root of its own.
 say "busybox image for the integration tests"
