@@ -21,9 +21,10 @@ ensure_go
 # Every tool the tests use, installed up front: a fresh machine fails here,
 # in one line per package, not half an hour in. busybox is the image the
 # tests run; python3 and nsenter serve the network tests; strace injects
-# the fault suite's faults.
+# the fault suite's faults; curl and openssl speak to the Engine API (its
+# TLS certificates).
 ensure_tools bats unshare setpriv nsenter script gcc pkg-config libseccomp ip iptables iptables-save ping \
-	busybox python3 pgrep strace
+	busybox python3 pgrep strace curl openssl
 # The cgroup v2 VM (below), on a host that is not cgroup v2 only.
 if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] && [ -z "${MYDOCKER_SKIP_VM:-}" ]; then
 	ensure_tools qemu-system-x86_64 xz
@@ -33,6 +34,9 @@ fi
 # validation compares with, and buildah, whose images build's are compared
 # with (final-build-buildah.bats): without them those tests skip, saying so.
 want_tools podman conmon containerd ctr runc crun buildah
+# Socket activation of the Engine API (final-api-listen.bats), as
+# final/contrib/systemd's units do it.
+want_tools systemd-socket-activate systemd-analyze
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then
