@@ -144,6 +144,20 @@ compose_plugin() {
 # integration tests wait for: they build while the unit tests run.
 COMPOSE_BUILDS=()
 
+# final-api-testcontainers.bats: testcontainers-go's Go test and our
+# reaper (scripts/testcontainers), built once for each version of their
+# sources from the Go module proxy, in the background as compose; where
+# they cannot be built, the test skips.
+TC_BUILD=""
+if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/api" ]; then
+	tc_dir="$BUILD/tools/testcontainers-$(cd "$REPO/scripts/testcontainers" && cat go.mod go.sum ./*.go reaper/*.go | sha256sum | cut -c1-12)"
+	if [ ! -x "$tc_dir/testcontainers.test" ]; then
+		say "building testcontainers-go's test and its reaper (scripts/build-testcontainers.sh) in the background"
+		"$REPO/scripts/build-testcontainers.sh" "$tc_dir" >"$logs/testcontainers-build.log" 2>&1 &
+		TC_BUILD=$!
+	fi
+fi
+
 say "static checks"
 check "gofmt" gofmt_clean
 check "bats files load" bats_parse
@@ -212,22 +226,6 @@ if have_tool containerd && [ ! -x "$BUILD/tools/crictl-$CRICTL_VERSION" ]; then
 	fi
 fi
 [ -x "$BUILD/tools/crictl-$CRICTL_VERSION" ] && export CRICTL="$BUILD/tools/crictl-$CRICTL_VERSION"
-
-# final-api-testcontainers.bats: testcontainers-go's Go test
-# (scripts/testcontainers), built once for each version of its sources
-# from the Go module proxy (a minute or two the first time); where it
-# cannot be built, the test skips.
-if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/api" ]; then
-	tc_dir="$BUILD/tools/testcontainers-$(cd "$REPO/scripts/testcontainers" && cat go.mod go.sum ./*.go reaper/*.go | sha256sum | cut -c1-12)"
-	if [ ! -x "$tc_dir/testcontainers.test" ]; then
-		say "building testcontainers-go's test (scripts/build-testcontainers.sh)"
-		"$REPO/scripts/build-testcontainers.sh" "$tc_dir" >"$logs/testcontainers-build.log" 2>&1 ||
-			say "could not build it (see $logs/testcontainers-build.log): final-api-testcontainers.bats will skip"
-	fi
-	if [ -x "$tc_dir/testcontainers.test" ]; then
-		export TC_TEST="$tc_dir/testcontainers.test"
-	fi
-fi
 
 # The busybox image that chapter 4 on runs, made once from the host's
 # static busybox: every test copies it into a state root of its own.
@@ -314,6 +312,12 @@ fi
 for pid in "${COMPOSE_BUILDS[@]}"; do
 	wait "$pid" || say "could not build docker compose (see $logs/compose-build.log): final-api-compose.bats will skip"
 done
+if [ -n "$TC_BUILD" ] && ! wait "$TC_BUILD"; then
+	say "could not build testcontainers-go's test (see $logs/testcontainers-build.log): final-api-testcontainers.bats will skip"
+fi
+if [ -n "${tc_dir:-}" ] && [ -x "$tc_dir/testcontainers.test" ]; then
+	export TC_TEST="$tc_dir/testcontainers.test"
+fi
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue

@@ -79,7 +79,7 @@ gone_within() {
 	# A stream open (events) is a request under way: no idle end.
 	curl -sS -N --unix-socket "$SOCK" http://mydocker/v1.44/events >/dev/null &
 	stream=$!
-	sleep 2.5
+	sleep 1.5 # past --time 1
 	kill -0 "$SERVER_PID"
 	kill "$stream"
 	wait_pids "$stream" || true
