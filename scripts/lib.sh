@@ -89,6 +89,7 @@ package_for() {
 	pacman:pkg-config) echo pkgconf ;;
 	*:script) echo util-linux ;;
 	*:ctr) echo containerd ;;
+	*:systemd-socket-activate | *:systemd-analyze) echo systemd ;;
 	*) echo "$tool" ;;
 	esac
 }

@@ -21,9 +21,10 @@ ensure_go
 # Every tool the tests use, installed up front: a fresh machine fails here,
 # in one line per package, not half an hour in. busybox is the image the
 # tests run; python3 and nsenter serve the network tests; strace injects
-# the fault suite's faults.
+# the fault suite's faults; curl and openssl speak to the Engine API (its
+# TLS certificates).
 ensure_tools bats unshare setpriv nsenter script gcc pkg-config libseccomp ip iptables iptables-save ping \
-	busybox python3 pgrep strace
+	busybox python3 pgrep strace curl openssl
 # The cgroup v2 VM (below), on a host that is not cgroup v2 only.
 if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] && [ -z "${MYDOCKER_SKIP_VM:-}" ]; then
 	ensure_tools qemu-system-x86_64 xz
@@ -33,6 +34,9 @@ fi
 # validation compares with, and buildah, whose images build's are compared
 # with (final-build-buildah.bats): without them those tests skip, saying so.
 want_tools podman conmon containerd ctr runc crun buildah
+# Socket activation of the Engine API (final-api-listen.bats), as
+# final/contrib/systemd's units do it.
+want_tools systemd-socket-activate systemd-analyze
 export GOWORK=off GOFLAGS=-buildvcs=false
 
 if [ $# -gt 0 ]; then
@@ -139,6 +143,20 @@ compose_plugin() {
 # The compose builds under way (some minutes the first time), which the
 # integration tests wait for: they build while the unit tests run.
 COMPOSE_BUILDS=()
+
+# final-api-testcontainers.bats: testcontainers-go's Go test and our
+# reaper (scripts/testcontainers), built once for each version of their
+# sources from the Go module proxy, in the background as compose; where
+# they cannot be built, the test skips.
+TC_BUILD=""
+if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/api" ]; then
+	tc_dir="$BUILD/tools/testcontainers-$(cd "$REPO/scripts/testcontainers" && cat go.mod go.sum ./*.go reaper/*.go | sha256sum | cut -c1-12)"
+	if [ ! -x "$tc_dir/testcontainers.test" ]; then
+		say "building testcontainers-go's test and its reaper (scripts/build-testcontainers.sh) in the background"
+		"$REPO/scripts/build-testcontainers.sh" "$tc_dir" >"$logs/testcontainers-build.log" 2>&1 &
+		TC_BUILD=$!
+	fi
+fi
 
 say "static checks"
 check "gofmt" gofmt_clean
@@ -294,6 +312,12 @@ fi
 for pid in "${COMPOSE_BUILDS[@]}"; do
 	wait "$pid" || say "could not build docker compose (see $logs/compose-build.log): final-api-compose.bats will skip"
 done
+if [ -n "$TC_BUILD" ] && ! wait "$TC_BUILD"; then
+	say "could not build testcontainers-go's test (see $logs/testcontainers-build.log): final-api-testcontainers.bats will skip"
+fi
+if [ -n "${tc_dir:-}" ] && [ -x "$tc_dir/testcontainers.test" ]; then
+	export TC_TEST="$tc_dir/testcontainers.test"
+fi
 for stage in "${targets[@]}"; do
 	bin="$BUILD/$stage/mydocker"
 	[ -x "$bin" ] || continue

@@ -19,7 +19,7 @@ func summaryOf(st *state.Container) container.Summary {
 		Image: st.Image, ImageID: st.ImageID,
 		Command: strings.Join(st.Command, " "),
 		Created: st.Created.Unix(),
-		Ports:   portsOf(st),
+		Ports:   portSummaries(st),
 		Labels:  labelsOf(st),
 		State:   container.ContainerState(st.DockerState()),
 		Status:  st.DockerStatus(time.Now()),
@@ -72,6 +72,7 @@ func inspectOf(st *state.Container) container.InspectResponse {
 			},
 			LogConfig:      container.LogConfig{Type: "json-file", Config: map[string]string{}},
 			ReadonlyRootfs: st.ReadOnly, Privileged: st.Security.Privileged,
+			PortBindings: portMap(mdcontainer.PortBindings(st)), PublishAllPorts: st.PublishAll,
 		},
 		Mounts: mountPointsOf(st),
 		Config: &container.Config{
@@ -80,9 +81,11 @@ func inspectOf(st *state.Container) container.InspectResponse {
 			Env: nonNil(st.Env), Cmd: st.Config.Cmd, Entrypoint: st.Config.Entrypoint,
 			Image: st.Image, WorkingDir: st.Config.WorkingDir, Labels: labelsOf(st),
 			StopSignal: st.Config.StopSignal, StopTimeout: st.Config.StopTimeout,
-			Healthcheck: healthConfigOf(st),
+			Healthcheck: healthConfigOf(st), ExposedPorts: exposedPorts(st),
 		},
-		NetworkSettings: &container.NetworkSettings{Networks: networksOf(st), Ports: portMapOf(st)},
+		NetworkSettings: &container.NetworkSettings{
+			Networks: networksOf(st), Ports: portMap(mdcontainer.NetworkPorts(st)),
+		},
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -23,8 +24,8 @@ import (
 // through the CLI's own checks. The image must be here: docker's create
 // never pulls, its CLI pulls first (images/create) when told 404.
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	var req container.CreateRequest
-	if err := decodeJSON(r, &req); err != nil {
+	req, err := decodeCreate(r)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
@@ -47,6 +48,25 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, container.CreateResponse{ID: st.ID, Warnings: []string{}})
+}
+
+// decodeCreate reads a create's body, and refuses the HostConfig fields
+// that create does not map (refuseUnmapped), which need the body's keys
+// as well as its values.
+func decodeCreate(r *http.Request) (container.CreateRequest, error) {
+	var req container.CreateRequest
+	var raw struct{ HostConfig map[string]json.RawMessage }
+	body, err := readBody(r)
+	if err == nil {
+		err = unmarshalBody(body, &req)
+	}
+	if err == nil {
+		err = unmarshalBody(body, &raw)
+	}
+	if err == nil && req.HostConfig != nil {
+		err = refuseUnmapped(req.HostConfig, raw.HostConfig)
+	}
+	return req, err
 }
 
 // createLocked runs the create hook alone, and lets go of the image's
@@ -170,6 +190,11 @@ func hostConfigArgs(hc *container.HostConfig) ([]string, error) {
 		return nil, err
 	}
 	args = append(args, mounts...)
+	process, err := processArgs(hc)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, process...)
 	if hc.Memory < 0 || hc.NanoCPUs < 0 || hc.CPUShares < 0 {
 		return nil, badRequest("invalid resources: Memory, NanoCpus and CpuShares cannot be negative")
 	}

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -68,10 +70,39 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // decodeJSON reads a request's body into v: a body that is no JSON of
 // that shape is the client's error, 400, never a panic.
 func decodeJSON(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return unmarshalBody(body, v)
+}
+
+// maxBody is the most a JSON request may hold: a create's is a few
+// kilobytes, and a client may not make the server hold gigabytes.
+const maxBody = 16 << 20
+
+// readBody reads a request's JSON body, refusing none and a huge one.
+func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.ContentLength == 0 {
+		return nil, badRequest("invalid JSON: the request has no body")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, badRequest("read the request's body: %v", err)
+	}
+	if len(body) > maxBody {
+		return nil, badRequest("invalid JSON: the body is over %d bytes", maxBody)
+	}
+	return body, nil
+}
+
+// unmarshalBody reads body into v: a body that is no JSON of that shape
+// is the client's error, 400.
+func unmarshalBody(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("invalid JSON: the request has no body")
 	}
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return badRequest("invalid JSON: %v", err)
 	}
 	return nil

@@ -81,9 +81,19 @@ const hangupEvery = 100 * time.Millisecond
 // watch closes gone once the client has closed its end. A read cannot
 // tell, since the stream's reader owns the input and a half-close (the
 // client's input ended; it still reads our output) reads as EOF too: a
-// unix socket whose peer has closed both ways polls as POLLHUP.
+// unix socket whose peer has closed both ways polls as POLLHUP. Over
+// TCP (with TLS) a peer's close polls as a half-close does, so there a
+// failed write alone tells it.
 func (h *hijacked) watch() {
-	raw, err := h.conn.(syscall.Conn).SyscallConn()
+	conn := h.conn
+	if t, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		conn = t.NetConn() // TLS's: the socket under it
+	}
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return
+	}
+	raw, err := sc.SyscallConn()
 	if err != nil {
 		return
 	}

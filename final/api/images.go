@@ -22,10 +22,22 @@ func (s *Server) imageRoutes(mux *http.ServeMux) {
 
 func (s *Server) images() mdimage.Store { return mdimage.Store{Root: s.Root} }
 
-// listImages is docker images's request: newest first; all=1 adds the
-// build's untagged intermediate images, as images -a.
+// listImages is docker images's request: newest first, with the filters
+// label, dangling and reference; all=1 adds the build's untagged
+// intermediate images, as images -a.
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
-	list, err := s.images().List()
+	f, err := parseFilters(r.URL.Query().Get("filters"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	match, err := imageMatcher(f)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	store := s.images()
+	list, err := store.List()
 	if err != nil {
 		writeError(w, err)
 		return
@@ -37,10 +49,17 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
 		if img.Intermediate && !all {
 			continue
 		}
+		labels := map[string]string{}
+		if cfg, err := store.Config(img); err == nil && cfg.Config.Labels != nil {
+			labels = cfg.Config.Labels
+		}
+		if !match(img, labels) {
+			continue
+		}
 		out = append(out, image.Summary{
 			ID: img.ID, Created: img.Created.Unix(), Size: img.Size(),
 			RepoTags: familiar(img.RepoTags), RepoDigests: familiar(img.RepoDigests),
-			Labels: map[string]string{}, Containers: -1, SharedSize: -1,
+			Labels: labels, Containers: -1, SharedSize: -1,
 		})
 	}
 	writeJSON(w, http.StatusOK, out)

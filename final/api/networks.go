@@ -59,6 +59,13 @@ func (s *Server) listNetworks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// docker always has its default network, and clients pick it from
+	// this list (testcontainers makes a network of its own, which nothing
+	// removes, when "bridge" is not listed): made here, as a run would.
+	if _, err := nets.Default(); err != nil {
+		writeError(w, err)
+		return
+	}
 	list, err := nets.List()
 	if err != nil {
 		writeError(w, err)

@@ -1,67 +1,81 @@
 package api
 
 import (
-	"maps"
 	"net/netip"
-	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 
+	mdcontainer "github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/state"
 )
 
-// portsOf is the list's Ports: while the container runs, each published
-// port with its host address and port, and each exposed one that is not
-// published alone, as docker's (compose ps's PORTS column reads them).
-// docker gives a port published on all addresses twice, 0.0.0.0 and ::;
-// mydocker publishes on IPv4 only.
-func portsOf(st *state.Container) []container.PortSummary {
-	out := []container.PortSummary{}
-	if st.Endpoint == nil || !st.Running() {
-		return out
-	}
-	published := map[string]bool{}
-	for _, p := range st.Endpoint.Ports {
-		published[p.Key()] = true
-		out = append(out, container.PortSummary{IP: hostAddr(p.HostIP), PrivatePort: uint16(p.Container),
-			PublicPort: uint16(p.Host), Type: p.Proto})
-	}
-	for _, key := range slices.Sorted(maps.Keys(st.Config.ExposedPorts)) {
-		if port, err := network.ParsePort(key); err == nil && !published[key] {
-			out = append(out, container.PortSummary{PrivatePort: port.Num(), Type: string(port.Proto())})
+// portMap is the CLI's inspect ports (mdcontainer.NetworkPorts or
+// PortBindings) in the Engine API's type; a key that does not read as a
+// port is left out. Clients find a published port's host side here
+// (testcontainers' MappedPort reads NetworkSettings.Ports).
+func portMap(ports map[string][]mdcontainer.PortBinding) network.PortMap {
+	out := network.PortMap{}
+	for key, bindings := range ports {
+		p, err := network.ParsePort(key)
+		if err != nil {
+			continue
 		}
+		var list []network.PortBinding // nil: exposed, not published
+		for _, b := range bindings {
+			ip, _ := netip.ParseAddr(b.HostIP) // "" (asked for none) stays the zero address
+			list = append(list, network.PortBinding{HostIP: ip, HostPort: b.HostPort})
+		}
+		out[p] = list
 	}
 	return out
 }
 
-// portMapOf is inspect's NetworkSettings.Ports: the exposed ports, with
-// the bindings of those published (none: null), while it runs.
-func portMapOf(st *state.Container) network.PortMap {
-	ports := network.PortMap{}
-	if st.Endpoint == nil || !st.Running() {
-		return ports
+// exposedPorts is Config.ExposedPorts: the image's, --expose's and -p's.
+func exposedPorts(st *state.Container) network.PortSet {
+	if len(st.Config.ExposedPorts) == 0 {
+		return nil // omitted, as docker's
 	}
+	set := network.PortSet{}
 	for key := range st.Config.ExposedPorts {
-		if port, err := network.ParsePort(key); err == nil {
-			ports[port] = nil
+		if p, err := network.ParsePort(key); err == nil {
+			set[p] = struct{}{}
 		}
 	}
-	for _, p := range st.Endpoint.Ports {
-		port, err := network.ParsePort(p.Key())
+	return set
+}
+
+// portSummaries are the list's Ports: one per binding of a running
+// container, and one without a public port for each exposed port that
+// is not published, in docker's order (by port, then address).
+func portSummaries(st *state.Container) []container.PortSummary {
+	out := []container.PortSummary{}
+	for key, bindings := range mdcontainer.NetworkPorts(st) {
+		p, err := network.ParsePort(key)
 		if err != nil {
 			continue
 		}
-		ports[port] = append(ports[port], network.PortBinding{HostIP: hostAddr(p.HostIP), HostPort: strconv.Itoa(p.Host)})
+		typ := string(p.Proto())
+		if len(bindings) == 0 {
+			out = append(out, container.PortSummary{PrivatePort: p.Num(), Type: typ})
+		}
+		for _, b := range bindings {
+			ip, _ := netip.ParseAddr(b.HostIP)
+			public, _ := strconv.ParseUint(b.HostPort, 10, 16)
+			out = append(out, container.PortSummary{IP: ip, PrivatePort: p.Num(), PublicPort: uint16(public), Type: typ})
+		}
 	}
-	return ports
-}
-
-// hostAddr is a published port's host address: 0.0.0.0 for all.
-func hostAddr(ip string) netip.Addr {
-	if a, err := netip.ParseAddr(ip); err == nil {
-		return a
-	}
-	return netip.IPv4Unspecified()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.PrivatePort != b.PrivatePort {
+			return a.PrivatePort < b.PrivatePort
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.IP.Less(b.IP)
+	})
+	return out
 }

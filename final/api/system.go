@@ -71,7 +71,7 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 		KernelVersion: kernelVersion(), OSType: runtime.GOOS, OperatingSystem: runtime.GOOS,
 		Architecture: runtime.GOARCH, NCPU: runtime.NumCPU(), DockerRootDir: s.Root,
 		Name: host, ServerVersion: s.Version, SystemTime: time.Now().Format(time.RFC3339Nano),
-		NGoroutines: runtime.NumGoroutine(),
+		NGoroutines: runtime.NumGoroutine(), MemTotal: memTotal(),
 	}
 	for _, st := range states {
 		switch {
@@ -84,6 +84,16 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// memTotal is the host's memory in bytes, as docker's info reports it
+// (clients such as testcontainers print it); 0 when sysinfo fails.
+func memTotal() int64 {
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) != nil {
+		return 0
+	}
+	return int64(si.Totalram) * int64(si.Unit)
 }
 
 // kernelVersion is uname -r.

@@ -12,6 +12,7 @@ import (
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 
+	"github.com/mydocker/mydocker/final/build/buildctx"
 	"github.com/mydocker/mydocker/final/state"
 )
 
@@ -132,7 +133,8 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// CopyInTar unpacks the tar r into dest, a directory in the container, as
+// CopyInTar unpacks the tar r (plain, or compressed as docker's daemon
+// takes it) into dest, a directory in the container, as
 // docker cp - CONTAINER:DEST: each entry made inside the root (no ".."
 // leaves it, no symlink is written through), owned by root, or with
 // archive by the tar's uid and gid. Regular files, directories and
@@ -149,7 +151,14 @@ func CopyInTar(store state.Store, st *state.Container, r io.Reader, dest string,
 		if err != nil || !info.IsDir() {
 			return fmt.Errorf("cp: %s in %s: destination must be a directory when copying from stdin", dest, st.Name)
 		}
-		tr := tar.NewReader(r)
+		// Compressed or not, as docker's daemon takes it (testcontainers'
+		// CopyToContainer sends a gzip).
+		plain, done, err := buildctx.Decompress(r)
+		if err != nil {
+			return fmt.Errorf("cp: read the tar from stdin: %w", err)
+		}
+		defer done()
+		tr := tar.NewReader(plain)
 		for {
 			hdr, err := tr.Next()
 			if errors.Is(err, io.EOF) {

@@ -8,7 +8,7 @@
 
 load api_helpers
 
-@test "final: api: the socket is 0600, tcp is refused, and docker version shows the server" {
+@test "final: api: the socket is 0600, tcp without TLS is refused, and docker version shows the server" {
 	[ "$(stat -c %a "$SOCK")" = 600 ]
 	run docker version --format '{{.Server.Platform.Name}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}}'
 	echo "$output"
@@ -16,7 +16,7 @@ load api_helpers
 	[ "$output" = "mydocker 1.44 1.24 linux" ]
 	run --separate-stderr md system service --host tcp://127.0.0.1:2375
 	[ "$status" -eq 125 ]
-	[[ "$stderr" == *"TCP is not supported yet"* ]]
+	[[ "$stderr" == *"TCP needs TLS with client certificates"* ]]
 	grep -q 'msg="api request".*uri=/version' "$BATS_TEST_TMPDIR/server.log"
 }
 

@@ -12,10 +12,11 @@ teardown_file() { stop_registry; }
 
 layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 
-@test "final: pull prints the image by digest on stdout, progress on stderr, and images lists it" {
+@test "final: pull prints the reference pulled on stdout, progress on stderr, and images lists it" {
 	run --separate-stderr md pull "$REGISTRY/test/app:v1"
 	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^$REGISTRY/test/app@sha256:[0-9a-f]{64}$ ]]
+	[ "$output" = "$REGISTRY/test/app:v1" ]
+	[[ "$(md inspect -f '{{index .RepoDigests 0}}' "$REGISTRY/test/app:v1")" =~ ^$REGISTRY/test/app@sha256:[0-9a-f]{64}$ ]]
 	[[ "$stderr" == *"Digest: sha256:"* ]]
 	[[ "$stderr" == *"Status: Downloaded newer image for $REGISTRY/test/app:v1"* ]]
 	run md images
@@ -71,7 +72,8 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 }
 
 @test "final: an image is found by name, digest, full ID or ID prefix" {
-	digest_ref=$(md pull "$REGISTRY/test/app:v1" 2>/dev/null)
+	md pull "$REGISTRY/test/app:v1" >/dev/null 2>&1
+	digest_ref=$(md inspect -f '{{index .RepoDigests 0}}' "$REGISTRY/test/app:v1")
 	id=$(md images | awk -v repo="$REGISTRY/test/app" '$1 == repo { print $3 }')
 	for ref in "$REGISTRY/test/app:v1" "$digest_ref" "$id" "${id:0:5}"; do
 		run --separate-stderr md run --rm "$ref" 'cat /srv/kept'
@@ -79,7 +81,8 @@ layer_count() { ls "$MD_ROOT/layers" | wc -l; }
 		[ "$output" = kept ]
 	done
 	md rmi "$REGISTRY/test/app:v1" >/dev/null
-	md pull "$digest_ref" >/dev/null 2>&1 # by digest: no tag comes with it
+	run --separate-stderr md pull "$digest_ref" # by digest: no tag comes with it
+	[ "$output" = "$digest_ref" ]
 	md images | grep -E "^$REGISTRY/test/app +<none> "
 }
 

@@ -37,9 +37,10 @@ func compression(header []byte) string {
 	return ""
 }
 
-// decompress wraps r by the compression its first bytes announce; the
+// Decompress wraps r by the compression its first bytes announce, as
+// docker's DecompressStream (gzip, bzip2, xz, zstd, or none); the
 // returned closer releases the decompressor.
-func decompress(r io.Reader) (io.Reader, func(), error) {
+func Decompress(r io.Reader) (io.Reader, func(), error) {
 	br := bufio.NewReaderSize(r, tarBlock*2)
 	head, err := br.Peek(8)
 	if err != nil && err != io.EOF {
@@ -84,7 +85,7 @@ func isArchive(header []byte) bool {
 // isTarStream says whether r, once decompressed, is a tar: ADD extracts
 // only those (docker's isArchivePath); a gzip of a text file is copied.
 func isTarStream(r io.Reader) bool {
-	d, done, err := decompress(r)
+	d, done, err := Decompress(r)
 	if err != nil {
 		return false
 	}

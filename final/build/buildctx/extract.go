@@ -31,7 +31,7 @@ func (s *Source) extractTar(lw *layerWriter, real, dest string) error {
 		return err
 	}
 	defer f.Close()
-	r, done, err := decompress(f)
+	r, done, err := Decompress(f)
 	if err != nil {
 		return fmt.Errorf("ADD %s: %w", real, err)
 	}

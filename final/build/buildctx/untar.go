@@ -20,7 +20,7 @@ import (
 // and FIFOs are not created (a context needs none, and a FIFO could hang a
 // later read). Owners are not kept: COPY writes its own.
 func unpack(r io.Reader, dir string) error {
-	d, done, err := decompress(r)
+	d, done, err := Decompress(r)
 	if err != nil {
 		return fmt.Errorf("read context archive: %w", err)
 	}

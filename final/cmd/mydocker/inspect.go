@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/image"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
@@ -255,7 +256,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 		"RestartCount": st.Restarts, "LogPath": st.LogPath(),
 		"Config": processConfig(st.Config, config),
 		"HostConfig": processHostConfig(st, map[string]any{
-			"Binds": binds, "NetworkMode": netMode, "PortBindings": portBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
+			"Binds": binds, "NetworkMode": netMode, "PortBindings": container.PortBindings(st), "PublishAllPorts": st.PublishAll, "AutoRemove": st.AutoRemove,
 			"RestartPolicy": map[string]any{"Name": restart, "MaximumRetryCount": st.Restart.MaxRetries},
 			"Memory":        st.Resources.Memory, "CpuShares": st.Resources.CPUShares, "CpusetCpus": st.Resources.CPUSet,
 			"NanoCpus": st.Resources.NanoCPUs, "PidsLimit": st.Resources.PidsLimit,
@@ -263,7 +264,7 @@ func containerJSON(s state.Store, st *state.Container) map[string]any {
 			"Dns": orEmpty(st.DNS.Servers), "DnsSearch": orEmpty(st.DNS.Search), "DnsOptions": orEmpty(st.DNS.Options),
 			"ExtraHosts": st.DNS.ExtraHosts,
 		}),
-		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": networkPorts(st), "Networks": networks},
+		"NetworkSettings": map[string]any{"IPAddress": ip, "Gateway": gateway, "Ports": container.NetworkPorts(st), "Networks": networks},
 		"Mounts":          orEmptyMounts(mounts),
 	}
 }

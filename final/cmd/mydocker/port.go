@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/mydocker/mydocker/final/container"
 	"github.com/mydocker/mydocker/final/network"
 	"github.com/mydocker/mydocker/final/state"
 )
@@ -54,7 +55,7 @@ func portFailed(err error) error {
 // portLines are port's lines for the container st: every binding, or
 // with args[1] those of that port, in docker's natural order.
 func portLines(st *state.Container, args []string) ([]string, error) {
-	ports := networkPorts(st)
+	ports := container.NetworkPorts(st)
 	var out []string
 	if len(args) == 2 {
 		port, proto, _ := strings.Cut(args[1], "/")
@@ -69,66 +70,17 @@ func portLines(st *state.Container, args []string) ([]string, error) {
 			return nil, fmt.Errorf("Error: No public port '%s' published for %s", args[1], args[0])
 		}
 		for _, b := range bindings {
-			out = append(out, net.JoinHostPort(b["HostIp"], b["HostPort"]))
+			out = append(out, net.JoinHostPort(b.HostIP, b.HostPort))
 		}
 	} else {
 		for key, bindings := range ports {
 			for _, b := range bindings {
-				out = append(out, fmt.Sprintf("%s -> %s", key, net.JoinHostPort(b["HostIp"], b["HostPort"])))
+				out = append(out, fmt.Sprintf("%s -> %s", key, net.JoinHostPort(b.HostIP, b.HostPort)))
 			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i], out[j]) })
 	return out, nil
-}
-
-// networkPorts is inspect's NetworkSettings.Ports: while the container
-// runs, each exposed port with the host bindings it got, null for one
-// that is not published; nothing when it does not run, as docker's.
-func networkPorts(st *state.Container) map[string][]map[string]string {
-	ports := map[string][]map[string]string{}
-	if st.Endpoint == nil || !st.Running() {
-		return ports
-	}
-	for key := range st.Config.ExposedPorts {
-		ports[key] = nil
-	}
-	for _, p := range st.Endpoint.Ports {
-		ports[p.Key()] = append(ports[p.Key()], binding(p.HostIP, "0.0.0.0", strconv.Itoa(p.Host)))
-	}
-	return ports
-}
-
-// portBindings is inspect's HostConfig.PortBindings: the ports as -p
-// asked for them ("" for an address or a port not given).
-func portBindings(st *state.Container) map[string][]map[string]string {
-	asked := st.PortBindings
-	if asked == nil && !st.PublishAll && st.Endpoint != nil {
-		// A container made before they were kept: what it got was
-		// asked for (-P's ports are not in PortBindings).
-		asked = st.Endpoint.Ports
-	}
-	ports := map[string][]map[string]string{}
-	for _, p := range asked {
-		host := ""
-		if p.Host != 0 {
-			host = strconv.Itoa(p.Host)
-			if p.HostEnd > p.Host {
-				host += "-" + strconv.Itoa(p.HostEnd)
-			}
-		}
-		ports[p.Key()] = append(ports[p.Key()], binding(p.HostIP, "", host))
-	}
-	return ports
-}
-
-// binding is one of docker's PortBinding: HostIp (all the host's
-// addresses written as all), HostPort.
-func binding(ip, all, port string) map[string]string {
-	if ip == "" {
-		ip = all
-	}
-	return map[string]string{"HostIp": ip, "HostPort": port}
 }
 
 // naturalLess orders strings with their numbers compared as numbers
@@ -174,7 +126,7 @@ func portsColumn(st *state.Container) string {
 		proto      string
 	}
 	var all []entry
-	for key, bindings := range networkPorts(st) {
+	for key, bindings := range container.NetworkPorts(st) {
 		_, priv, proto, ok := network.ExposedKey(key)
 		if !ok {
 			continue
@@ -183,8 +135,8 @@ func portsColumn(st *state.Container) string {
 			all = append(all, entry{priv: priv, proto: proto})
 		}
 		for _, b := range bindings {
-			host, _ := strconv.Atoi(b["HostPort"])
-			all = append(all, entry{ip: b["HostIp"], host: host, priv: priv, proto: proto})
+			host, _ := strconv.Atoi(b.HostPort)
+			all = append(all, entry{ip: b.HostIP, host: host, priv: priv, proto: proto})
 		}
 	}
 	sort.Slice(all, func(i, j int) bool {

@@ -18,7 +18,8 @@ func pullCommand() *cli.Command {
 		ArgsUsage: "NAME[:TAG|@DIGEST]",
 		UsageText: `mydocker pull busybox | alpine:3.20 | localhost:5000/team/app@sha256:...
 
-   Progress goes to stderr; stdout gets one line, the image by digest.`,
+   Progress goes to stderr; stdout gets one line, the reference pulled, in
+   full (docker.io/library/busybox:latest), as docker's.`,
 		Before: useRoot,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
@@ -29,7 +30,7 @@ func pullCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Println(byDigest)
+			fmt.Println(pulledRef(cmd.Args().First(), byDigest))
 			return nil
 		},
 	}
@@ -94,4 +95,15 @@ func (d *deferredProgress) Wait() {
 	if d.Progress != nil {
 		d.Progress.Wait()
 	}
+}
+
+// pulledRef is the line pull prints: the reference as pulled, in full,
+// as docker's (docker.io/library/busybox:latest; REPO@sha256:… for a
+// pull by digest). The digest is in inspect's RepoDigests.
+func pulledRef(arg, byDigest string) string {
+	ref, err := image.ParseRef(arg)
+	if err != nil || ref.Tag() == "" {
+		return byDigest
+	}
+	return ref.String()
 }

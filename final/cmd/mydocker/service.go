@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os/signal"
@@ -32,19 +33,29 @@ func systemServiceCommand() *cli.Command {
 		Usage:  "serve docker's Engine API on a unix socket (DOCKER_HOST=unix://PATH docker ...)",
 		Before: useRoot,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "H", Aliases: []string{"host"}, Value: api.DefaultHost, Usage: "the socket to listen on: unix:///PATH (made 0600)"},
+			&cli.StringFlag{Name: "H", Aliases: []string{"host"}, Value: api.DefaultHost, Usage: "where to listen: unix:///PATH (made 0600), fd:// (the socket systemd passed: mydocker.socket), or tcp://HOST:PORT (TLS with client certificates only)"},
+			&cli.StringFlag{Name: "group", Usage: "a group (name or number) that may use the unix socket too: it is made 0660, that group's"},
+			&cli.IntFlag{Name: "t", Aliases: []string{"time"}, Usage: "end after this many seconds without a request (0: never)"},
+			&cli.StringFlag{Name: "tlscacert", Usage: "with tcp://: the CA that clients' certificates must be signed by"},
+			&cli.StringFlag{Name: "tlscert", Usage: "with tcp://: the server's certificate"},
+			&cli.StringFlag{Name: "tlskey", Usage: "with tcp://: the server's key"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
 				return errors.New("system service: takes no arguments (the socket is --host unix:///PATH)")
 			}
-			l, err := api.Listen(cmd.String("H"))
+			if cmd.Int("t") < 0 {
+				return fmt.Errorf("system service: --time %d: want 0 (never) or more seconds", cmd.Int("t"))
+			}
+			l, err := api.Listen(cmd.String("H"), api.ListenOptions{Group: cmd.String("group"),
+				TLSCert: cmd.String("tlscert"), TLSKey: cmd.String("tlskey"), TLSCACert: cmd.String("tlscacert")})
 			if err != nil {
 				return err
 			}
 			reaper := newReaper()
 			srv := &api.Server{
 				Root: cmd.Root().String("root"), Version: version,
+				Idle: time.Duration(cmd.Int("t")) * time.Second,
 				Hooks: api.Hooks{
 					Create: func(ctx context.Context, args []string) (*state.Container, error) {
 						return createFromAPI(ctx, cmd, args)
@@ -77,7 +88,7 @@ func systemServiceCommand() *cli.Command {
 			ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			go reaper.run(ctx)
-			logrus.Infof("API listening on %s", cmd.String("H"))
+			logrus.Infof("API listening on %s", l.Addr())
 			return srv.Serve(ctx, l)
 		},
 	}
