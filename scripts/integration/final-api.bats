@@ -119,7 +119,7 @@ load api_helpers
 	[ "$status" -eq 0 ]
 }
 
-@test "final: api: docker's errors: no such container, a name in use (and nothing half-made), no such image" {
+@test "final: api: docker's errors: no such container, a name in use (and nothing half-made), no such image, what create cannot honour" {
 	run --separate-stderr docker inspect api-nosuch
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"No such object: api-nosuch"* || "$stderr" == *"no such object: api-nosuch"* ]]
@@ -138,6 +138,19 @@ load api_helpers
 	run --separate-stderr docker create --pull never --network none api-no-image:latest true
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"No such image"* ]]
+	run md ps -a -q
+	[ "${#lines[@]}" -eq 1 ]
+	# What create cannot honour is a 400 that names it, not ignored; so
+	# are bad JSON and an unknown field that sets something.
+	run docker create --link api-twice:db --network none busybox true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"HostConfig.Links is not supported by mydocker"* ]]
+	for body in '{"Image": "busybox",' '{"Image": "busybox", "HostConfig": {"NoSuchField": 1}}'; do
+		run curl -sS --unix-socket "$SOCK" -w ' %{http_code}' -H 'Content-Type: application/json' -d "$body" http://mydocker/v1.44/containers/create
+		echo "$output"
+		[[ "$output" == *'"message":'*' 400' ]]
+	done
+	[[ "$output" == *'unknown HostConfig field \"NoSuchField\"'* ]]
 	run md ps -a -q
 	[ "${#lines[@]}" -eq 1 ]
 }
