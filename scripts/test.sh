@@ -160,6 +160,9 @@ fi
 
 say "static checks"
 check "gofmt" gofmt_clean
+# Every build below is GOWORK=off; a learner's "go build" in a stage
+# uses go.work, which must name a Go no older than any stage asks for.
+check "the go.work workspace loads" bash -c "cd '$REPO' && GOWORK='$REPO/go.work' go list -m"
 check "bats files load" bats_parse
 check "bats tests have no bare ! line" no_bare_bang
 check "stage READMEs list their changes" "$REPO/scripts/stage-changes.sh" --check
