@@ -24,19 +24,9 @@ func freezerOf(id string) (map[string]string, error) {
 		return nil, fmt.Errorf("%q is not a container ID", id)
 	}
 	path := filepath.Join(Parent, id)
-	unified, err := IsCgroup2UnifiedMode()
-	if err != nil {
-		return nil, err
-	}
-	if unified {
-		return map[string]string{"": filepath.Join(Root, path)}, nil
-	}
-	mounts, err := fs.FindMounts()
-	if err != nil {
-		return nil, err
-	}
-	if mount, ok := mounts["freezer"]; ok {
-		return map[string]string{"freezer": filepath.Join(mount, path)}, nil
+	paths, err := controllerPaths(path, "freezer")
+	if err != nil || len(paths) > 0 {
+		return paths, err
 	}
 	hybrid, err := fs.FindUnified()
 	if err != nil {

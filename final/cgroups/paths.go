@@ -11,12 +11,38 @@ import (
 	"strings"
 	"time"
 
+	v1fs "github.com/mydocker/mydocker/final/cgroups/fs"
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
 )
 
 // These work on a cgroup's directories as Manager.Paths names them (v1:
 // one per controller; v2: one, under ""), so that a process other than
 // the one that made the cgroup (kill --all, pause) can use them.
+
+// controllerPaths are the directories of the cgroup at path (below each
+// root) in the hierarchies of controllers: v2's one directory, under "",
+// or each v1 hierarchy of the named controllers that this host mounts,
+// under its name (none: an empty map).
+func controllerPaths(path string, controllers ...string) (map[string]string, error) {
+	unified, err := IsCgroup2UnifiedMode()
+	if err != nil {
+		return nil, err
+	}
+	if unified {
+		return map[string]string{"": filepath.Join(Root, path)}, nil
+	}
+	mounts, err := v1fs.FindMounts()
+	if err != nil {
+		return nil, err
+	}
+	paths := map[string]string{}
+	for _, c := range controllers {
+		if mount, ok := mounts[c]; ok {
+			paths[c] = filepath.Join(mount, path)
+		}
+	}
+	return paths, nil
+}
 
 // PidsIn lists the processes in the cgroup and in the cgroups below it
 // (an OCI runtime's exec --cgroup, a container's own sub-cgroups): v1's

@@ -3,8 +3,6 @@ package cgroups
 import (
 	"os"
 	"path/filepath"
-
-	"github.com/mydocker/mydocker/final/cgroups/fs"
 )
 
 // Usage is what the cgroup mydocker/<id> has counted, for docker's stats
@@ -49,24 +47,7 @@ func UsageOf(id string) (Usage, error) {
 // hierarchies (not a hybrid host's unified one, whose cpu.stat has v2's
 // keys).
 func usagePaths(path string) (map[string]string, error) {
-	unified, err := IsCgroup2UnifiedMode()
-	if err != nil {
-		return nil, err
-	}
-	if unified {
-		return map[string]string{"": filepath.Join(Root, path)}, nil
-	}
-	mounts, err := fs.FindMounts()
-	if err != nil {
-		return nil, err
-	}
-	paths := map[string]string{}
-	for _, c := range []string{"memory", "cpuacct"} {
-		if mount, ok := mounts[c]; ok {
-			paths[c] = filepath.Join(mount, path)
-		}
-	}
-	return paths, nil
+	return controllerPaths(path, "memory", "cpuacct")
 }
 
 // anyFile reports whether one of the directories has one of the files.
