@@ -1,7 +1,6 @@
 package rootfs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/moby/sys/mountinfo"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
@@ -218,15 +218,16 @@ func targetKindOf(source string, bind bool) (mountfd.Kind, error) {
 // mountCgroups mounts the cgroup filesystem on target, as docker lays it
 // out: cgroup2 on a host with only it; on a v1 or hybrid host, a tmpfs
 // with each hierarchy init is in, as /proc/self/cgroup shows them to its
-// cgroup namespace. The tmpfs is attached first and filled through its
-// own descriptor; the mount returned is attached already.
+// cgroup namespace. Without a cgroup namespace, each is a bind of init's
+// own cgroup (ownCgroupSource). The tmpfs is attached first and filled
+// through its own descriptor; the mount returned is attached already.
 func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 	flags := p.flags | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
 	hierarchies, err := cgroupHierarchies()
 	if err != nil {
 		return nil, err
 	}
-	if len(hierarchies) == 1 && hierarchies[0] == "" {
+	if len(hierarchies) == 1 && hierarchies[0].controllers == "" {
 		mnt, err := mountfd.New("cgroup2", "cgroup2", flags, "")
 		if err != nil {
 			return nil, err
@@ -237,6 +238,10 @@ func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 		}
 		return mnt, nil
 	}
+	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup", "cgroup2"))
+	if err != nil {
+		return nil, fmt.Errorf("find the cgroup mounts: %w", err)
+	}
 	tmpfs, err := mountfd.New("tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k")
 	if err != nil {
 		return nil, err
@@ -246,7 +251,7 @@ func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 		return nil, err
 	}
 	for _, h := range hierarchies {
-		if err := mountHierarchy(tmpfs, h, flags); err != nil {
+		if err := mountHierarchy(tmpfs, h, ownCgroupSource(infos, h), flags); err != nil {
 			tmpfs.Close()
 			return nil, err
 		}
@@ -260,15 +265,16 @@ func mountCgroups(target *os.File, p parsedMount) (*os.File, error) {
 	return tmpfs, nil
 }
 
-// mountHierarchy mounts one cgroup hierarchy (as /proc/self/cgroup
-// names it) in a directory of the tmpfs dir.
-func mountHierarchy(dir *os.File, h string, flags uintptr) error {
-	name, fstype, data := h, "cgroup", h
+// mountHierarchy mounts one cgroup hierarchy in a directory of the tmpfs
+// dir: the host's source bound where there is one, else a new mount of
+// the hierarchy.
+func mountHierarchy(dir *os.File, h hierarchy, source string, flags uintptr) error {
+	name, fstype, data := h.controllers, "cgroup", h.controllers
 	switch {
-	case h == "":
+	case name == "":
 		name, fstype, data = "unified", "cgroup2", ""
-	case strings.HasPrefix(h, "name="):
-		name, data = strings.TrimPrefix(h, "name="), "none,"+h
+	case strings.HasPrefix(name, "name="):
+		name, data = strings.TrimPrefix(name, "name="), "none,"+name
 	}
 	if err := unix.Mkdirat(int(dir.Fd()), name, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
 		return fmt.Errorf("make %s: %w", name, err)
@@ -281,21 +287,30 @@ func mountHierarchy(dir *os.File, h string, flags uintptr) error {
 	if err := mountfd.CheckKind(target, mountfd.Dir); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	mnt, err := mountfd.New(fstype, "cgroup", flags, data)
-	if err != nil {
-		return fmt.Errorf("mount cgroup %s: %w", h, err)
-	}
-	defer mnt.Close()
-	if err := mountfd.Attach(mnt, target); err != nil {
-		return fmt.Errorf("mount cgroup %s: %w", h, err)
+	if source != "" {
+		if err := mountfd.BindOnto(source, target, flags); err != nil {
+			return fmt.Errorf("bind cgroup %s: %w", source, err)
+		}
+	} else if err := mountNewHierarchy(target, fstype, data, flags); err != nil {
+		return fmt.Errorf("mount cgroup %s: %w", h.controllers, err)
 	}
 	// "cpu" and "cpuacct" lead to "cpu,cpuacct", as on the host.
-	if parts := strings.Split(h, ","); len(parts) > 1 {
+	if parts := strings.Split(h.controllers, ","); len(parts) > 1 {
 		for _, part := range parts {
-			_ = unix.Symlinkat(h, int(dir.Fd()), part)
+			_ = unix.Symlinkat(h.controllers, int(dir.Fd()), part)
 		}
 	}
 	return nil
+}
+
+// mountNewHierarchy mounts a new cgroup filesystem on target.
+func mountNewHierarchy(target *os.File, fstype, data string, flags uintptr) error {
+	mnt, err := mountfd.New(fstype, "cgroup", flags, data)
+	if err != nil {
+		return err
+	}
+	defer mnt.Close()
+	return mountfd.Attach(mnt, target)
 }
 
 // Propagation is the propagation flags of a mount option ("rslave"...),
@@ -320,25 +335,4 @@ func MountOptions() []string {
 	}
 	sort.Strings(list)
 	return list
-}
-
-// cgroupHierarchies lists the hierarchies of /proc/self/cgroup by their
-// controllers ("cpu,cpuacct", "name=systemd"; "" for the unified one), as
-// the kernel shows them to our cgroup namespace. (Read here, not by
-// package cgroups: that one brings cilium/ebpf, which init does without.)
-func cgroupHierarchies() ([]string, error) {
-	f, err := os.Open("/proc/self/cgroup")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var list []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		parts := strings.SplitN(sc.Text(), ":", 3)
-		if len(parts) == 3 {
-			list = append(list, parts[1])
-		}
-	}
-	return list, sc.Err()
 }

@@ -1,6 +1,7 @@
 package fs
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,29 +27,20 @@ func (*memory) Set(mount, path string, res *resources.Resources) error {
 		}
 	}
 	if res.Memory > 0 {
-		limit := strconv.FormatInt(res.Memory, 10)
-		// memsw is memory plus swap. Setting it to the same value forbids
-		// swap, so a container over its limit is OOM-killed instead of
-		// swapping forever. The file exists only when the kernel accounts
-		// swap. The memory limit may never pass memsw: a limit raised on a
-		// running container (update) raises memsw first.
-		_, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes"))
-		memsw := err == nil && res.MemorySwap == 0
-		if memsw && raisesMemsw(dir, res.Memory) {
-			if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit); err != nil {
+		// memsw is memory plus swap. Setting it to the memory limit
+		// forbids swap, so a container over its limit is OOM-killed
+		// instead of swapping forever. The file exists only when the
+		// kernel accounts swap.
+		memsw := res.MemorySwap
+		if _, err := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes")); err == nil && memsw == 0 {
+			memsw = res.Memory
+		}
+		for _, w := range limitWrites(dir, res.Memory, memsw) {
+			if err := fscommon.WriteFile(dir, w.file, w.value); err != nil {
 				return err
 			}
 		}
-		if err := fscommon.WriteFile(dir, "memory.limit_in_bytes", limit); err != nil {
-			return err
-		}
-		if memsw {
-			if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", limit); err != nil {
-				return err
-			}
-		}
-	}
-	if res.MemorySwap != 0 {
+	} else if res.MemorySwap != 0 {
 		if err := fscommon.WriteFile(dir, "memory.memsw.limit_in_bytes", strconv.FormatInt(res.MemorySwap, 10)); err != nil {
 			return err
 		}
@@ -85,14 +77,40 @@ func setKernelTCP(dir string, limit int64) error {
 	return fscommon.WriteFile(dir, name, strconv.FormatInt(limit, 10))
 }
 
-// raisesMemsw reports whether limit is above the cgroup's memsw limit now.
-func raisesMemsw(dir string, limit int64) bool {
-	now, err := fscommon.ReadFile(dir, "memory.memsw.limit_in_bytes")
+// write is one value for one file of a cgroup.
+type write struct{ file, value string }
+
+// limitWrites orders the writes of a memory limit and its memsw (0: none)
+// so that the kernel takes each: the memory limit may never pass memsw,
+// so memsw goes first when it is unlimited or not below the memory limit
+// now (an update that raises both, as containerd's CRI sends them, swap
+// equal to memory), and the memory limit first when they fall (runc's
+// order).
+func limitWrites(dir string, memory, memsw int64) []write {
+	limit := write{"memory.limit_in_bytes", strconv.FormatInt(memory, 10)}
+	if memsw == 0 {
+		return []write{limit}
+	}
+	swap := write{"memory.memsw.limit_in_bytes", strconv.FormatInt(memsw, 10)}
+	if memsw == -1 || memsw >= currentLimit(dir) {
+		return []write{swap, limit}
+	}
+	return []write{limit, swap}
+}
+
+// currentLimit is the cgroup's memory limit now; an unreadable one counts
+// as none (a new cgroup's is the maximum).
+func currentLimit(dir string) int64 {
+	now, err := fscommon.ReadFile(dir, "memory.limit_in_bytes")
 	if err != nil {
-		return false
+		return 0
 	}
 	n, err := strconv.ParseInt(now, 10, 64)
-	return err == nil && limit > n
+	if err != nil {
+		// Above int64 is the kernel's "no limit" rounded to pages.
+		return math.MaxInt64
+	}
+	return n
 }
 
 // liftMemoryLimit removes the memory limit (an update's -1): memsw
