@@ -494,6 +494,49 @@ has_hugetlb() {
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+@test "final: oci: exec's process gets process.scheduler, ioPriority and apparmorProfile from -p, or the config's, checked as at create" {
+	config sh -c 'exec sleep 100'
+	process '"scheduler": {"policy": "SCHED_BATCH", "nice": 5}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+	rt run -d --bundle "$BUNDLE" x1
+	show='set -- $(cat /proc/self/stat); echo nice=${19} policy=${41}; ionice -p $$'
+	# With the flags: the config's process, its attributes too.
+	run rt exec x1 sh -c "$show"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nice=5 policy=3" ] # SCHED_BATCH
+	[[ "${lines[1]}" == *"best-effort"*"6"* ]]
+	# -p: its own, set on it in the container before its execve.
+	cat >"$BATS_TEST_TMPDIR/p.json" <<JSON
+{"args": ["sh", "-c", "$show"], "cwd": "/", "env": ["PATH=/bin"],
+ "scheduler": {"policy": "SCHED_OTHER", "nice": 3}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 2},
+ "apparmorProfile": "mydocker-no-such-profile"}
+JSON
+	run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	echo "$output"
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		# A profile nobody loaded stops the process rather than leave it
+		# unconfined.
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"AppArmor profile"* ]]
+		sed -i '/apparmorProfile/d; s/"priority": 2},/"priority": 2}/' "$BATS_TEST_TMPDIR/p.json"
+		run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	fi
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nice=3 policy=0" ] # SCHED_OTHER
+	[[ "${lines[1]}" == *"best-effort"*"2"* ]]
+	# --apparmor is taken, as runc's (ignored where the kernel has none).
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		run rt exec --apparmor containers-default-0.50.0 x1 true
+		[ "$status" -eq 0 ]
+	fi
+	# Checked before anything runs, as at create.
+	sed -i 's/"nice": 3}/"nice": 3, "priority": 3}/' "$BATS_TEST_TMPDIR/p.json"
+	run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.scheduler.priority"* ]]
+	rt delete --force x1
+}
+
 # --- issue 20: what a container can reach of the host through mydocker-runc.
 
 # sysctl JSON: puts linux.sysctl into the bundle's config.json.
