@@ -77,6 +77,12 @@ type parsedMount struct {
 	recursive   mountfd.Attrs // for the mount and every one below it
 	propagation []uintptr
 	data        string
+	// copyUp ("tmpcopyup", runc's extension): a tmpfs gets a copy of
+	// what the rootfs has where it goes.
+	copyUp bool
+	// idmap ("idmap", "ridmap"): the bind is idmapped (idmap.go), the
+	// mounts below it too with ridmap.
+	idmap, ridmap bool
 }
 
 func parseOptions(options []string) (parsedMount, error) {
@@ -100,10 +106,15 @@ func parseOptions(options []string) (parsedMount, error) {
 			continue
 		}
 		switch o {
-		case "idmap", "ridmap", "tmpcopyup":
-			return p, fmt.Errorf("mount option %q is not supported", o)
+		case "tmpcopyup":
+			p.copyUp = true
+		case "idmap":
+			p.idmap, p.ridmap = true, false
+		case "ridmap":
+			p.idmap, p.ridmap = true, true
+		default:
+			data = append(data, o)
 		}
-		data = append(data, o)
 	}
 	p.data = strings.Join(data, ",")
 	return p, nil
@@ -139,6 +150,9 @@ func mountOne(root *os.File, m specs.Mount) error {
 	if err != nil {
 		return err
 	}
+	if p.idmap {
+		return errors.New("mount option \"idmap\" or \"ridmap\" is not supported")
+	}
 	if p.flags&unix.MS_REMOUNT != 0 {
 		return errors.New("mount option \"remount\" is not supported")
 	}
@@ -161,6 +175,8 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 	case m.Type == "cgroup" || m.Type == "cgroup2":
 		mnt, err = mountCgroups(target, p)
+	case m.Type == "tmpfs" && p.copyUp:
+		mnt, err = copyUpTmpfs(target, m, p)
 	default:
 		mnt, err = mountfd.New(m.Type, m.Source, p.flags, p.data)
 		// sysfs belongs to a network namespace: without one of its own the
@@ -197,6 +213,26 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 	}
 	return nil
+}
+
+// copyUpTmpfs makes the tmpfs of a "tmpcopyup" mount, as runc does:
+// detached, it gets a copy of what target (the rootfs's directory it is
+// to cover: podman's /dev, say, or an image's /etc) holds, through
+// descriptors (mountfd.CopyUp); read-only, if asked, once filled.
+func copyUpTmpfs(target *os.File, m specs.Mount, p parsedMount) (*os.File, error) {
+	mnt, err := mountfd.New(m.Type, m.Source, p.flags&^unix.MS_RDONLY, p.data)
+	if err != nil {
+		return nil, err
+	}
+	err = mountfd.CopyUp(target, mnt)
+	if err == nil && p.flags&unix.MS_RDONLY != 0 {
+		err = mountfd.SetAttr(mnt, unix.MS_RDONLY, false)
+	}
+	if err != nil {
+		mnt.Close()
+		return nil, fmt.Errorf("tmpcopyup: %w", err)
+	}
+	return mnt, nil
 }
 
 // targetKindOf is what the destination must be: a file for a bind of
@@ -318,6 +354,7 @@ func MountOptions() []string {
 	for o := range recursiveAttrs {
 		list = append(list, o)
 	}
+	list = append(list, "tmpcopyup")
 	sort.Strings(list)
 	return list
 }

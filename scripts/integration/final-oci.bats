@@ -1088,6 +1088,41 @@ SH
 	refused '"ridmap" is not supported'
 }
 
+@test "final: oci: a tmpfs with tmpcopyup holds a copy of the rootfs's directory: owners, modes, symlinks as symlinks; the rootfs is untouched" {
+	seed=$BUNDLE/rootfs/opt/seed
+	mkdir -p "$seed/sub" "$BUNDLE/rootfs/opt/ro"
+	echo seed >"$seed/sub/f"
+	echo kept >"$BUNDLE/rootfs/opt/ro/g"
+	chown 1234:5678 "$seed/sub" && chmod 1711 "$seed/sub"
+	chown 1000:1001 "$seed/sub/f" && chmod 2644 "$seed/sub/f"
+	ln -s /etc/passwd "$seed/link" # copied as a link, never read
+	mkfifo "$seed/fifo"
+	cat >"$BUNDLE/rootfs/check.sh" <<'SH'
+stat -c '%n %u:%g %a %F' /opt/seed/sub /opt/seed/sub/f /opt/seed/fifo
+readlink /opt/seed/link
+cat /opt/seed/sub/f /opt/ro/g
+awk '$5 == "/opt/seed" || $5 == "/opt/ro" { print $5, $9, substr($6, 1, 2) }' /proc/self/mountinfo
+echo new >/opt/seed/new && echo written
+touch /opt/ro/new 2>&1 || true
+SH
+	config sh /check.sh
+	mount '{"destination": "/opt/seed", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid", "mode=755"]}, {"destination": "/opt/ro", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "tmpcopyup"]}'
+	run rt run --bundle "$BUNDLE" t1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/opt/seed/sub 1234:5678 1711 directory" ]
+	[ "${lines[1]}" = "/opt/seed/sub/f 1000:1001 2644 regular file" ]
+	[ "${lines[2]}" = "/opt/seed/fifo 0:0 644 fifo" ]
+	[ "${lines[3]}" = /etc/passwd ]
+	[ "${lines[4]}" = seed ]
+	[ "${lines[5]}" = kept ]
+	[ "${lines[6]}" = "/opt/seed tmpfs rw" ]
+	[ "${lines[7]}" = "/opt/ro tmpfs ro" ]
+	[ "${lines[8]}" = written ]
+	[[ "${lines[9]}" == *"Read-only file system"* ]]
+	[ ! -e "$seed/new" ] # the copy was written, not the rootfs
+}
+
 @test "final: oci: linux.seccomp.flags go to seccomp(2) with the filter, for run and exec; features lists them" {
 	run rt features
 	[[ "$output" == *'"knownFlags": ['*'"SECCOMP_FILTER_FLAG_SPEC_ALLOW"'* ]]
