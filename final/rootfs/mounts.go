@@ -128,9 +128,9 @@ func isBind(m specs.Mount, p parsedMount) bool {
 
 // mountAll makes the bundle's mounts in the rootfs, in their order:
 // a mount may go on top of one before it (/dev, then /dev/pts).
-func mountAll(root *os.File, list []specs.Mount) error {
-	for _, m := range list {
-		if err := mountOne(root, m); err != nil {
+func mountAll(root *os.File, list []specs.Mount, prepared map[int]*os.File) error {
+	for i, m := range list {
+		if err := mountOne(root, m, prepared[i]); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.Source, m.Destination, err)
 		}
 	}
@@ -141,8 +141,9 @@ func mountAll(root *os.File, list []specs.Mount) error {
 // opened inside the root, checked to be a directory (a file for a bind
 // of a file), and the mount is made on that descriptor (package mountfd), so
 // that no symlink, there from the image or swapped in since, sends it
-// onto the host. The source of a bind is the host's, from the config.
-func mountOne(root *os.File, m specs.Mount) error {
+// onto the host. The source of a bind is the host's, from the config;
+// an idmapped one's was made by the caller (prepared).
+func mountOne(root *os.File, m specs.Mount, prepared *os.File) error {
 	if !filepath.IsAbs(m.Destination) {
 		return errors.New("the destination must be an absolute path")
 	}
@@ -150,8 +151,8 @@ func mountOne(root *os.File, m specs.Mount) error {
 	if err != nil {
 		return err
 	}
-	if p.idmap {
-		return errors.New("mount option \"idmap\" or \"ridmap\" is not supported")
+	if prepared == nil && IDMapped(m) {
+		return errors.New("an idmapped mount is made by the runtime before init: not here")
 	}
 	if p.flags&unix.MS_REMOUNT != 0 {
 		return errors.New("mount option \"remount\" is not supported")
@@ -168,6 +169,9 @@ func mountOne(root *os.File, m specs.Mount) error {
 	defer target.Close()
 	var mnt *os.File
 	switch {
+	case prepared != nil:
+		mnt = prepared // flags and recursive options set
+		p.recursive = mountfd.Attrs{}
 	case bind:
 		mnt, err = mountfd.Clone(unix.AT_FDCWD, m.Source, p.flags&unix.MS_REC != 0)
 		if err == nil {
@@ -354,7 +358,7 @@ func MountOptions() []string {
 	for o := range recursiveAttrs {
 		list = append(list, o)
 	}
-	list = append(list, "tmpcopyup")
+	list = append(list, "tmpcopyup", "idmap", "ridmap")
 	sort.Strings(list)
 	return list
 }
