@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #define MAX_CONFIG (8 << 20)
-#define MAX_PARAMS 32
+#define MAX_PARAMS 48
 static char *keys[MAX_PARAMS], *values[MAX_PARAMS];
 static int nparams;
 char **nsenter_env;

@@ -148,6 +148,9 @@ static void run(char **argv, int report) {
 	if (nsenter_flag("ctty") && ioctl(0, TIOCSCTTY, 0) < 0)
 		nsenter_die("make the terminal the controlling one");
 	nsenter_final_affinity(); // in the cgroup, before any filter
+	nsenter_set_scheduler();
+	nsenter_set_ioprio();
+	nsenter_apply_apparmor();
 	if (nsenter_confined()) {
 		nsenter_early_seccomp();
 		nsenter_set_rlimits();
@@ -187,6 +190,7 @@ static void enter(int argc, char **argv) {
 	if (start_time(pid) != strtoull(start, NULL, 10))
 		nsenter_fail(125, "exec: the container is not running");
 	nsenter_set_oom_score_adj();
+	nsenter_open_host_proc();
 	nsenter_initial_affinity();
 	char *cgroups = nsenter_param("cgroups");
 	if (cgroups != NULL && *cgroups != 0)

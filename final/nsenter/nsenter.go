@@ -1,7 +1,8 @@
 package nsenter
 
 // The C is in enter.c (the constructor), config.c (the configuration it
-// reads) and confine.c (capabilities, rlimits, seccomp).
+// reads), confine.c (capabilities, rlimits, seccomp) and procattrs.c
+// (scheduler, I/O priority, AppArmor).
 //
 // Why a descriptor and not our environment: the container's environment
 // is the container's (an image's ENV, a bundle's process.env), and as
@@ -77,6 +78,13 @@ const (
 	// the affinity before the cgroup is joined, and the command's.
 	ParamCPUInitial = "cpuinitial"
 	ParamCPUFinal   = "cpufinal"
+	// ParamSched is sched_setattr(2)'s attributes for the command
+	// ("POLICY:FLAGS:NICE:PRIORITY:RUNTIME:DEADLINE:PERIOD"), ParamIOPrio
+	// its I/O priority as ioprio_set(2) takes it, ParamAppArmor the
+	// AppArmor profile it is to change to at its execve.
+	ParamSched    = "sched"
+	ParamIOPrio   = "ioprio"
+	ParamAppArmor = "apparmor"
 	// ParamTimeNS has init's constructor make a time namespace, with the
 	// offsets given ("1 5 0,7 86400 0": clock id, seconds, nanoseconds; empty: none).
 	ParamTimeNS = "timens"

@@ -35,5 +35,9 @@ void nsenter_set_oom_score_adj(void);
 void nsenter_initial_affinity(void);
 void nsenter_final_affinity(void);
 void nsenter_new_time_ns(void);
+void nsenter_open_host_proc(void);
+void nsenter_set_scheduler(void);
+void nsenter_set_ioprio(void);
+void nsenter_apply_apparmor(void);
 
 #endif

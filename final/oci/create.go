@@ -128,6 +128,12 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 			return nil, err
 		}
 	}
+	idmapped, index, err := prepareIDMapped(s)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAll(idmapped) // init has them once started
+	cfg.IDMapped = index
 	sync, syncInit, err := newSyncPair()
 	if err != nil {
 		return nil, err
@@ -157,7 +163,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return nil, err
 	}
 	defer join.Close()
-	cmd, exe, err := initCommand(s, plan, o.Passed, []*os.File{cfgRead, syncInit, fifo, join})
+	cmd, exe, err := initCommand(s, plan, o.Passed, append([]*os.File{cfgRead, syncInit, fifo, join}, idmapped...))
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()

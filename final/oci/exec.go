@@ -51,10 +51,7 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 		return 0, fmt.Errorf("cannot exec in a container that is %s", st)
 	}
 	p := o.Process
-	if p.ExecCPUAffinity == nil && c.Spec.Process != nil {
-		// As runc: the config's, for a --process without its own.
-		p.ExecCPUAffinity = c.Spec.Process.ExecCPUAffinity
-	}
+	inheritProcAttrs(p, c.Spec.Process)
 	if err := checkProcess(p); err != nil {
 		return 0, err
 	}

@@ -116,6 +116,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 		params = append(params, nsenter.ParamCtty+"=1")
 	}
 	params = append(params, execAffinityParams(p.ExecCPUAffinity)...)
+	params = append(params, execProcAttrParams(p)...)
 	confine, err := execConfinement(p)
 	if err != nil {
 		return nil, err

@@ -56,10 +56,12 @@ func Features() features.Features {
 			},
 			// AppArmor profiles are applied where the kernel has AppArmor
 			// and ignored where not, as runc does (apparmor.go).
-			Apparmor:        &features.Apparmor{Enabled: &yes},
-			Selinux:         &features.Selinux{Enabled: &no},
-			IntelRdt:        &features.IntelRdt{Enabled: &no},
-			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &no}},
+			Apparmor: &features.Apparmor{Enabled: &yes},
+			Selinux:  &features.Selinux{Enabled: &no},
+			IntelRdt: &features.IntelRdt{Enabled: &no},
+			// Idmapped binds (idmap.go), as runc 1.2: the kernel says at
+			// create whether the source's filesystem takes them.
+			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &yes}},
 		},
 	}
 }

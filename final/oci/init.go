@@ -35,6 +35,10 @@ type initConfig struct {
 	// root (a namespace made at clone would be rooted where create was).
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
 	InUserNS    bool `json:"inUserNS,omitempty"`
+	// IDMapped are the indices in spec.mounts of the idmapped mounts
+	// create made (idmap.go), passed in this order after init's own
+	// descriptors.
+	IDMapped []int `json:"idMapped,omitempty"`
 	// AppArmor is the profile to apply: process.apparmorProfile where the
 	// host has AppArmor (create reads the host's /sys), else "".
 	AppArmor string `json:"appArmor,omitempty"`
@@ -56,6 +60,8 @@ const (
 	// initNsenterFd is package nsenter's configuration, read and closed
 	// by its constructor before Go starts.
 	initNsenterFd
+	// initIDMappedFd is the first of the idmapped mounts (IDMapped).
+	initIDMappedFd
 )
 
 const envPassedFds = "_MYDOCKER_RUNC_PASSED_FDS"
@@ -213,7 +219,11 @@ func setUpRootfs(cfg initConfig, sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	r := rootfs.Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS}
+	r := rootfs.Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS,
+		Prepared: map[int]*os.File{}}
+	for i, index := range cfg.IDMapped {
+		r.Prepared[index] = os.NewFile(uintptr(initFd(cfg.passed, initIDMappedFd+i)), "idmapped mount")
+	}
 	if err := r.SetUp(); err != nil {
 		return err
 	}

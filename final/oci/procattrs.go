@@ -96,6 +96,15 @@ func checkProcAttrs(s *specs.Spec) error {
 	if p == nil {
 		return nil
 	}
+	if err := checkSchedIO(p); err != nil {
+		return err
+	}
+	return checkAffinity(p.ExecCPUAffinity)
+}
+
+// checkSchedIO refuses a process.scheduler or process.ioPriority that
+// could not be set: the container's process at create, exec's at exec.
+func checkSchedIO(p *specs.Process) error {
 	if p.Scheduler != nil {
 		if _, err := schedAttr(p.Scheduler); err != nil {
 			return err
@@ -106,7 +115,7 @@ func checkProcAttrs(s *specs.Spec) error {
 			return err
 		}
 	}
-	return checkAffinity(p.ExecCPUAffinity)
+	return nil
 }
 
 // setProcAttrs sets linux.personality, process.execCPUAffinity's final

@@ -42,6 +42,9 @@ func checkProcess(p *specs.Process) error {
 	if err := checkAffinity(p.ExecCPUAffinity); err != nil {
 		return err
 	}
+	if err := checkSchedIO(p); err != nil {
+		return err
+	}
 	if c := p.Capabilities; c != nil {
 		return security.CheckCapabilities(c)
 	}

@@ -90,6 +90,9 @@ func Check(s *specs.Spec) error {
 	if err := checkTimeOffsets(s); err != nil {
 		return fmt.Errorf("config.json: %w", err)
 	}
+	if err := checkIDMapped(s); err != nil {
+		return fmt.Errorf("config.json: %w", err)
+	}
 	for _, ns := range l.Namespaces {
 		if _, ok := namespaceFlags[ns.Type]; !ok {
 			return fmt.Errorf("config.json: linux.namespaces: %q is not supported", ns.Type)

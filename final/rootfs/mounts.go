@@ -77,6 +77,12 @@ type parsedMount struct {
 	recursive   mountfd.Attrs // for the mount and every one below it
 	propagation []uintptr
 	data        string
+	// copyUp ("tmpcopyup", runc's extension): a tmpfs gets a copy of
+	// what the rootfs has where it goes.
+	copyUp bool
+	// idmap ("idmap", "ridmap"): the bind is idmapped (idmap.go), the
+	// mounts below it too with ridmap.
+	idmap, ridmap bool
 }
 
 func parseOptions(options []string) (parsedMount, error) {
@@ -100,10 +106,15 @@ func parseOptions(options []string) (parsedMount, error) {
 			continue
 		}
 		switch o {
-		case "idmap", "ridmap", "tmpcopyup":
-			return p, fmt.Errorf("mount option %q is not supported", o)
+		case "tmpcopyup":
+			p.copyUp = true
+		case "idmap":
+			p.idmap, p.ridmap = true, false
+		case "ridmap":
+			p.idmap, p.ridmap = true, true
+		default:
+			data = append(data, o)
 		}
-		data = append(data, o)
 	}
 	p.data = strings.Join(data, ",")
 	return p, nil
@@ -117,9 +128,9 @@ func isBind(m specs.Mount, p parsedMount) bool {
 
 // mountAll makes the bundle's mounts in the rootfs, in their order:
 // a mount may go on top of one before it (/dev, then /dev/pts).
-func mountAll(root *os.File, list []specs.Mount) error {
-	for _, m := range list {
-		if err := mountOne(root, m); err != nil {
+func mountAll(root *os.File, list []specs.Mount, prepared map[int]*os.File) error {
+	for i, m := range list {
+		if err := mountOne(root, m, prepared[i]); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.Source, m.Destination, err)
 		}
 	}
@@ -130,14 +141,18 @@ func mountAll(root *os.File, list []specs.Mount) error {
 // opened inside the root, checked to be a directory (a file for a bind
 // of a file), and the mount is made on that descriptor (package mountfd), so
 // that no symlink, there from the image or swapped in since, sends it
-// onto the host. The source of a bind is the host's, from the config.
-func mountOne(root *os.File, m specs.Mount) error {
+// onto the host. The source of a bind is the host's, from the config;
+// an idmapped one's was made by the caller (prepared).
+func mountOne(root *os.File, m specs.Mount, prepared *os.File) error {
 	if !filepath.IsAbs(m.Destination) {
 		return errors.New("the destination must be an absolute path")
 	}
 	p, err := parseOptions(m.Options)
 	if err != nil {
 		return err
+	}
+	if prepared == nil && IDMapped(m) {
+		return errors.New("an idmapped mount is made by the runtime before init: not here")
 	}
 	if p.flags&unix.MS_REMOUNT != 0 {
 		return errors.New("mount option \"remount\" is not supported")
@@ -154,6 +169,9 @@ func mountOne(root *os.File, m specs.Mount) error {
 	defer target.Close()
 	var mnt *os.File
 	switch {
+	case prepared != nil:
+		mnt = prepared // flags and recursive options set
+		p.recursive = mountfd.Attrs{}
 	case bind:
 		mnt, err = mountfd.Clone(unix.AT_FDCWD, m.Source, p.flags&unix.MS_REC != 0)
 		if err == nil {
@@ -161,6 +179,8 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 	case m.Type == "cgroup" || m.Type == "cgroup2":
 		mnt, err = mountCgroups(target, p)
+	case m.Type == "tmpfs" && p.copyUp:
+		mnt, err = copyUpTmpfs(target, m, p)
 	default:
 		mnt, err = mountfd.New(m.Type, m.Source, p.flags, p.data)
 		// sysfs belongs to a network namespace: without one of its own the
@@ -197,6 +217,26 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 	}
 	return nil
+}
+
+// copyUpTmpfs makes the tmpfs of a "tmpcopyup" mount, as runc does:
+// detached, it gets a copy of what target (the rootfs's directory it is
+// to cover: podman's /dev, say, or an image's /etc) holds, through
+// descriptors (mountfd.CopyUp); read-only, if asked, once filled.
+func copyUpTmpfs(target *os.File, m specs.Mount, p parsedMount) (*os.File, error) {
+	mnt, err := mountfd.New(m.Type, m.Source, p.flags&^unix.MS_RDONLY, p.data)
+	if err != nil {
+		return nil, err
+	}
+	err = mountfd.CopyUp(target, mnt)
+	if err == nil && p.flags&unix.MS_RDONLY != 0 {
+		err = mountfd.SetAttr(mnt, unix.MS_RDONLY, false)
+	}
+	if err != nil {
+		mnt.Close()
+		return nil, fmt.Errorf("tmpcopyup: %w", err)
+	}
+	return mnt, nil
 }
 
 // targetKindOf is what the destination must be: a file for a bind of
@@ -333,6 +373,7 @@ func MountOptions() []string {
 	for o := range recursiveAttrs {
 		list = append(list, o)
 	}
+	list = append(list, "tmpcopyup", "idmap", "ridmap")
 	sort.Strings(list)
 	return list
 }

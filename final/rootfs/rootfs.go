@@ -2,6 +2,7 @@ package rootfs
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/moby/sys/mountinfo"
@@ -24,6 +25,9 @@ type Rootfs struct {
 	// Devices are made beside the default ones, unless /dev is a bind.
 	Devices []specs.LinuxDevice
 	UserNS  bool
+	// Prepared are the detached mounts the caller made for some of
+	// Mounts (by index): idmapped binds (idmap.go), attached as they are.
+	Prepared map[int]*os.File
 }
 
 // SetUp makes the root filesystem: propagation, the root a mount of its
@@ -39,7 +43,7 @@ func (r Rootfs) SetUp() error {
 		return err
 	}
 	defer root.Close()
-	if err := mountAll(root, r.Mounts); err != nil {
+	if err := mountAll(root, r.Mounts, r.Prepared); err != nil {
 		return err
 	}
 	if devBound(r.Mounts) {

@@ -494,6 +494,50 @@ has_hugetlb() {
 	[ -z "$(ls "$RT_ROOT")" ]
 }
 
+@test "final: oci: exec's process gets process.scheduler, ioPriority and apparmorProfile from -p, or the config's, checked as at create" {
+	config sh -c 'exec sleep 100'
+	process '"scheduler": {"policy": "SCHED_BATCH", "nice": 5}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+	rt run -d --bundle "$BUNDLE" x1
+	show='set -- $(cat /proc/self/stat); echo nice=${19} policy=${41}; ionice -p $$'
+	# With the flags: the config's process, its attributes too.
+	run rt exec x1 sh -c "$show"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nice=5 policy=3" ] # SCHED_BATCH
+	[[ "${lines[1]}" == *"best-effort"*"6"* ]]
+	# -p: its own, set on it in the container before its execve.
+	cat >"$BATS_TEST_TMPDIR/p.json" <<JSON
+{"args": ["sh", "-c", "$show"], "cwd": "/", "env": ["PATH=/bin"],
+ "scheduler": {"policy": "SCHED_OTHER", "nice": 3}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 2},
+ "apparmorProfile": "mydocker-no-such-profile",
+ "terminal": false}
+JSON
+	run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	echo "$output"
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		# A profile nobody loaded stops the process rather than leave it
+		# unconfined.
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"AppArmor profile"* ]]
+		sed -i '/apparmorProfile/d' "$BATS_TEST_TMPDIR/p.json"
+		run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	fi
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nice=3 policy=0" ] # SCHED_OTHER
+	[[ "${lines[1]}" == *"best-effort"*"2"* ]]
+	# --apparmor is taken, as runc's (ignored where the kernel has none).
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		run rt exec --apparmor containers-default-0.50.0 x1 true
+		[ "$status" -eq 0 ]
+	fi
+	# Checked before anything runs, as at create.
+	sed -i 's/"nice": 3}/"nice": 3, "priority": 3}/' "$BATS_TEST_TMPDIR/p.json"
+	run rt exec -p "$BATS_TEST_TMPDIR/p.json" x1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.scheduler.priority"* ]]
+	rt delete --force x1
+}
+
 # --- issue 20: what a container can reach of the host through mydocker-runc.
 
 # sysctl JSON: puts linux.sysctl into the bundle's config.json.
@@ -1037,12 +1081,91 @@ SH
 	[[ "$output" == *"/rw/shm rw,"* ]]
 	[[ "$output" != *"/rw/shm "*"noatime"* ]]
 	[ "${lines[-1]}" = "rrw ok" ]
-	# What no kernel does (an idmap needs a user namespace's map) is one
-	# line, 125.
+}
+
+@test "final: oci: a tmpfs with tmpcopyup holds a copy of the rootfs's directory: owners, modes, symlinks as symlinks; the rootfs is untouched" {
+	seed=$BUNDLE/rootfs/opt/seed
+	mkdir -p "$seed/sub" "$BUNDLE/rootfs/opt/ro"
+	echo seed >"$seed/sub/f"
+	echo kept >"$BUNDLE/rootfs/opt/ro/g"
+	chown 1234:5678 "$seed/sub" && chmod 1711 "$seed/sub"
+	chown 1000:1001 "$seed/sub/f" && chmod 2644 "$seed/sub/f"
+	ln -s /etc/passwd "$seed/link" # copied as a link, never read
+	mkfifo "$seed/fifo"
+	cat >"$BUNDLE/rootfs/check.sh" <<'SH'
+stat -c '%n %u:%g %a %F' /opt/seed/sub /opt/seed/sub/f /opt/seed/fifo
+readlink /opt/seed/link
+cat /opt/seed/sub/f /opt/ro/g
+awk '$5 == "/opt/seed" || $5 == "/opt/ro" { print $5, $9, substr($6, 1, 2) }' /proc/self/mountinfo
+echo new >/opt/seed/new && echo written
+touch /opt/ro/new 2>&1 || true
+SH
+	config sh /check.sh
+	mount '{"destination": "/opt/seed", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid", "mode=755"]}, {"destination": "/opt/ro", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "tmpcopyup"]}'
+	run rt run --bundle "$BUNDLE" t1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/opt/seed/sub 1234:5678 1711 directory" ]
+	[ "${lines[1]}" = "/opt/seed/sub/f 1000:1001 2644 regular file" ]
+	[ "${lines[2]}" = "/opt/seed/fifo 0:0 644 fifo" ]
+	[ "${lines[3]}" = /etc/passwd ]
+	[ "${lines[4]}" = seed ]
+	[ "${lines[5]}" = kept ]
+	[ "${lines[6]}" = "/opt/seed tmpfs rw" ]
+	[ "${lines[7]}" = "/opt/ro tmpfs ro" ]
+	[ "${lines[8]}" = written ]
+	[[ "${lines[9]}" == *"Read-only file system"* ]]
+	[ ! -e "$seed/new" ] # the copy was written, not the rootfs
+}
+
+@test "final: oci: a bind with uidMappings and gidMappings is an idmapped mount: the host's owners seen through the mapping; refused in runc's words where it cannot be" {
+	src=$BATS_TEST_TMPDIR/idsrc
+	mkdir -p "$src/sub"
+	touch "$src/mine" "$src/root" "$src/sub/deep"
+	chown 1003:1004 "$src/mine" "$src/sub/deep"
+	echo 'stat -c "%n %u:%g" /idm/mine /idm/root /idm/sub/deep /data/idsrc/mine' >"$BUNDLE/rootfs/check.sh"
+	config sh /check.sh
+	map='"uidMappings": [{"containerID": 1000, "hostID": 2000, "size": 10}], "gidMappings": [{"containerID": 1000, "hostID": 3000, "size": 10}]'
+	mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$src\", \"options\": [\"rbind\", \"ro\"], $map}"
+	run rt run --bundle "$BUNDLE" i1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/idm/mine 2003:3004" ] # 1003 on disk, mapped
+	[ "${lines[1]}" = "/idm/root $(cat /proc/sys/kernel/overflowuid):$(cat /proc/sys/kernel/overflowgid)" ] # 0: not in the map
+	[ "${lines[2]}" = "/idm/sub/deep 2003:3004" ]
+	[ "${lines[3]}" = "/data/idsrc/mine 1003:1004" ] # a plain bind of the same files
+	# In a user namespace, "idmap" alone takes the container's mapping
+	# (runc's rule): the host's owners are the container's own. The
+	# mount is made by create, on the host: init there may not.
+	mkdir -p "$BUNDLE/rootfs/idm" # the rootfs is not the container root's
+	# The bundle must be reachable by the container's root, host uid 100000.
+	d=$BUNDLE
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do chmod a+x "$d" && d=${d%/*}; done
+	config sh /check.sh
+	mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$src\", \"options\": [\"rbind\", \"idmap\"]}"
+	sed -i 's#"namespaces": \[#"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], &{"type": "user"}, #' "$BUNDLE/config.json"
+	run rt run --bundle "$BUNDLE" i5
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/idm/mine 1003:1004" ]
+	[ "${lines[1]}" = "/idm/root 0:0" ]
+	# What cannot be, refused before anything is made (runc's words).
 	config true
-	mount '{"destination": "/x", "type": "bind", "source": "/dev", "options": ["rbind", "ridmap"]}'
-	try_create r2
-	refused '"ridmap" is not supported'
+	mount "{\"destination\": \"/idm\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", $map}"
+	try_create i2
+	refused "id-mapped mounts are only supported for bind-mounts"
+	config true
+	mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$src\", \"options\": [\"rbind\", \"ridmap\"]}"
+	try_create i3
+	refused "id-mapped mounts must have both uid and gid mappings specified"
+	# procfs takes no idmapping: the kernel refuses it.
+	config true
+	mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"/proc/sys\", \"options\": [\"bind\"], $map}"
+	try_create i4
+	refused "maybe the filesystem used doesn't support idmap mounts"
+	run rt features
+	[[ "$output" == *'"idmap": {'*'"enabled": true'* ]]
+	[[ "$output" == *'"ridmap"'* ]]
 }
 
 @test "final: oci: linux.seccomp.flags go to seccomp(2) with the filter, for run and exec; features lists them" {

@@ -40,7 +40,7 @@ func execCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-new-privs", Usage: "set no_new_privs"},
 			&cli.IntFlag{Name: "preserve-fds", Usage: "pass N more descriptors, 3 on, to the process"},
 			&cli.StringSliceFlag{Name: "cgroup", Usage: "run it in a sub-cgroup (that exists) of the container's: PATH, or CONTROLLER[,CONTROLLER]:PATH on cgroup v1"},
-			&cli.StringFlag{Name: "apparmor", Usage: "not supported"},
+			&cli.StringFlag{Name: "apparmor", Usage: "the AppArmor profile of the process (ignored where the kernel has no AppArmor, as runc)"},
 			&cli.StringFlag{Name: "process-label", Usage: "not supported"},
 			&cli.BoolFlag{Name: "ignore-paused", Usage: "accepted for runc's sake"},
 		},
@@ -48,8 +48,8 @@ func execCommand() *cli.Command {
 			if cmd.NArg() < 1 {
 				return errors.New("exec: want a container ID")
 			}
-			if cmd.String("apparmor") != "" || cmd.String("process-label") != "" {
-				return errors.New("exec: --apparmor and --process-label are not supported")
+			if cmd.String("process-label") != "" {
+				return errors.New("exec: --process-label is not supported (no SELinux)")
 			}
 			passed, _, err := passedFiles(int64(cmd.Int("preserve-fds")), false)
 			if err != nil {
@@ -140,6 +140,9 @@ func execProcess(cmd *cli.Command, c *oci.Container) (*specs.Process, error) {
 		pc.Bounding = append(pc.Bounding, caps...)
 		pc.Effective = append(pc.Effective, caps...)
 		pc.Permitted = append(pc.Permitted, caps...)
+	}
+	if profile := cmd.String("apparmor"); profile != "" {
+		p.ApparmorProfile = profile
 	}
 	if cmd.Bool("no-new-privs") {
 		p.NoNewPrivileges = true
