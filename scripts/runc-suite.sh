@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Runs runc's own integration suite (tests/integration of a runc 1.4
+# release, fetched from the Go module proxy at test time) against
+# mydocker-runc and, in the same run, the host's runc: the yardstick of
+# issue 27. Each runtime runs every bats file in a private temporary
+# directory; the script prints passed, failed and skipped per runtime with
+# the time it took, and fails when mydocker-runc fails a test that
+# scripts/runc-suite/known-failures.txt does not list.
+#
+#   sudo scripts/runc-suite.sh [--subset] [--runtimes LIST] [--no-build | --build-only] [FILE.bats...]
+#
+# --subset runs the files in scripts/runc-suite/subset.txt (the lifecycle
+# commands, mounts, cgroups and hooks), a third of the time. --runtimes
+# takes a comma-separated list of mydocker-runc, runc and crun (default:
+# mydocker-runc,runc). --no-build takes the suite and
+# .build/final/mydocker-runc as built last; --build-only builds them and
+# runs nothing (no container: no lock needed). Results are kept in
+# .build/runc-suite/results; containers, mounts, cgroups and processes the
+# tests leave are removed, and said. The caller holds
+# /work/containers.lock (the script takes no lock).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$REPO/scripts/runc-suite/images.sh"
+
+RUNC_VERSION=v1.4.4
+# A test that hangs fails (bats' own timeout), and a file that hangs is
+# stopped: runc's slowest test takes about 20 s here.
+TEST_TIMEOUT=120
+FILE_TIMEOUT=900
+SUBSET=
+NO_BUILD=
+BUILD_ONLY=
+REPORT_ONLY=
+RUNTIME_LIST=mydocker-runc,runc
+while [ $# -gt 0 ]; do
+	case $1 in
+	--subset) SUBSET=1; shift ;;
+	--runtimes) RUNTIME_LIST=$2; shift 2 ;;
+	--no-build) NO_BUILD=1; shift ;;
+	--build-only) BUILD_ONLY=1; shift ;;
+	--report-only) REPORT_ONLY=1; shift ;;
+	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "unknown flag $1 (see --help)" ;;
+	*) break ;;
+	esac
+done
+ONLY=("$@")
+
+require_root "$@"
+ensure_go
+[ -n "$NO_BUILD" ] || ensure_tools gcc pkg-config libseccomp tar
+# The suite's own needs: gawk (helpers.bash on cgroup v1), jq
+# (update_config), bats 1.5 or newer.
+ensure_tools bats gawk jq gcc losetup nsenter script
+
+SUITE="$BUILD/runc-suite"
+TESTS="$SUITE/tests/integration"
+RESULTS="$SUITE/results"
+KNOWN="$REPO/scripts/runc-suite/known-failures.txt"
+
+# build_suite fetches runc at RUNC_VERSION through the module proxy,
+# copies its tests/integration and builds the helpers it runs
+# (tests/cmd: recvtty, seccompagent, ...) into tests/cmd/_bin, where
+# helpers.bash looks; nothing of runc's is kept in the repository.
+build_suite() {
+	[ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RUNC_VERSION" ] && return 0
+	say "fetching runc $RUNC_VERSION's integration tests"
+	local dir arch
+	dir=$(cd "$REPO/final" && GOWORK=off GOFLAGS=-mod=mod go mod download -json "github.com/opencontainers/runc@$RUNC_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$dir/tests/integration" ] || die "cannot fetch github.com/opencontainers/runc@$RUNC_VERSION through the Go module proxy"
+	rm -rf "$SUITE" && mkdir -p "$SUITE/tests/cmd/_bin"
+	cp -r "$dir/tests/integration" "$TESTS" && chmod -R u+w "$SUITE"
+	# A module zip keeps no modes: the scripts helpers.bash runs.
+	chmod +x "$TESTS"/*.sh
+	(cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go build -tags "seccomp urfave_cli_no_docs" \
+		-o "$SUITE/tests/cmd/_bin/" ./tests/cmd/...)
+	# get-images.sh downloads the images unless they are there, under
+	# the names it gives them (plain tars: tar finds no compression).
+	arch=$(go env GOARCH)
+	say "making the busybox and Debian-like root filesystems"
+	busybox_rootfs "$TESTS/testdata/busybox-$arch.tar.xz"
+	debian_rootfs "$TESTS/testdata/debian-$arch.tar.xz"
+	echo "$RUNC_VERSION" >"$SUITE/.version"
+}
+
+if [ -z "$NO_BUILD$REPORT_ONLY" ]; then
+	build_suite
+	if [[ ",$RUNTIME_LIST," == *,mydocker-runc,* ]]; then
+		say "building mydocker-runc"
+		mkdir -p "$BUILD/final"
+		(cd "$REPO/final" && GOWORK=off go build -o "$BUILD/final/mydocker-runc" ./cmd/mydocker-runc)
+	fi
+fi
+[ -z "$BUILD_ONLY" ] || exit 0
+[ -f "$SUITE/.version" ] || die "the suite is not built: run scripts/runc-suite.sh without --no-build first"
+
+declare -A BIN
+RUNTIMES=()
+IFS=, read -r -a wanted <<<"$RUNTIME_LIST"
+for rt in "${wanted[@]}"; do
+	case $rt in
+	mydocker-runc) BIN[$rt]="$BUILD/final/mydocker-runc" ;;
+	runc | crun) BIN[$rt]=$(command -v "$rt" || true) ;;
+	*) die "--runtimes: unknown runtime $rt (mydocker-runc, runc, crun)" ;;
+	esac
+	if [ -x "${BIN[$rt]}" ]; then
+		RUNTIMES+=("$rt")
+	else
+		say "$rt is not installed (or not built): skipping it"
+	fi
+done
+[ ${#RUNTIMES[@]} -gt 0 ] || die "no runtime to run the suite with"
+
+FILES=()
+if [ ${#ONLY[@]} -gt 0 ]; then
+	FILES=("${ONLY[@]%.bats}")
+elif [ -n "$SUBSET" ]; then
+	mapfile -t FILES < <(grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/scripts/runc-suite/subset.txt" | sed 's/\.bats$//')
+else
+	for f in "$TESTS"/*.bats; do FILES+=("$(basename "$f" .bats)"); done
+fi
+for f in "${FILES[@]}"; do
+	[ -f "$TESTS/$f.bats" ] || die "no such file in runc's suite: $f.bats"
+done
+
+TMP=$(mktemp -d /tmp/runc-suite.XXXXXX)
+# Containers in user namespaces walk to their bundles in here.
+chmod 711 "$TMP"
+. "$REPO/scripts/runc-suite/leftovers.sh"
+trap 'cleanup_all || exit 1' EXIT
+snapshot_host start
+
+# run_file RT FILE: one bats file with runtime RT, its TAP and its
+# time, exit status and leftovers (FILE.meta) in the results; what the
+# file left is removed and said after its line.
+run_file() {
+	local rt=$1 f=$2 tap="$RESULTS/$1/$2.tap" rc=0 left start
+	local tmp="$TMP/$rt/$f"
+	mkdir -p -m 711 "$tmp" "$RESULTS/$rt"
+	rm -f "$tap" "$RESULTS/$rt/$f.meta"
+	snapshot_host
+	start=$(date +%s)
+	# The tests run "runc run" with a terminal and no console socket: the
+	# runtime takes the caller's, so bats runs on a pseudo-terminal of
+	# script's, as runc's CI runs it under "docker run -t". bats' own
+	# temporary directory is kept, for clean_after to find the tests'
+	# state directories and to remove it without crossing a mount.
+	(cd "$TESTS" && TMPDIR="$tmp" RUNC="${BIN[$rt]}" BATS_TEST_TIMEOUT=$TEST_TIMEOUT \
+		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) </dev/null >/dev/null 2>&1 || rc=$?
+	left=$(clean_after "$rt" "$tmp")
+	printf '%s %s %s\n' "$(($(date +%s) - start))" "$rc" "$left" >"$RESULTS/$rt/$f.meta"
+	file_line "$rt" "$f"
+}
+
+. "$REPO/scripts/runc-suite/report.sh"
+if [ -z "$REPORT_ONLY" ]; then
+	for rt in "${RUNTIMES[@]}"; do
+		say "runc $RUNC_VERSION's integration tests: $rt (${BIN[$rt]}), ${#FILES[@]} files"
+		for f in "${FILES[@]}"; do run_file "$rt" "$f"; done
+	done
+fi
+report
