@@ -25,7 +25,7 @@ set -euo pipefail
 RUNC_VERSION=v1.4.4
 # A test that hangs fails (bats' own timeout), and a file that hangs is
 # stopped: runc's slowest test takes about 20 s here.
-TEST_TIMEOUT=120
+TEST_TIMEOUT=60
 FILE_TIMEOUT=900
 SUBSET=
 NO_BUILD=
@@ -130,23 +130,42 @@ chmod 711 "$TMP"
 trap 'cleanup_all || exit 1' EXIT
 snapshot_host start
 
+# watch_runtime RT: bats' timeout kills a test's shell, but a runtime
+# that hangs (in a frozen cgroup, say) and holds the test's output open
+# holds the test until the file's timeout. No runtime command lives as
+# long as a test may: one that does is killed, and the test fails.
+watch_runtime() {
+	local rt=$1 pid secs
+	while sleep 5; do
+		while read -r pid secs; do
+			[ "$secs" -gt $TEST_TIMEOUT ] && [ "/proc/$pid/exe" -ef "${BIN[$rt]}" ] || continue
+			echo "runc-suite.sh: killing $rt's process $pid after ${secs}s: $(tr '\0' ' ' <"/proc/$pid/cmdline")" >&2
+			thaw_and_kill "$pid"
+		done < <(ps -eo pid=,etimes=)
+	done
+}
+
 # run_file RT FILE: one bats file with runtime RT, its TAP and its
 # time, exit status and leftovers (FILE.meta) in the results; what the
 # file left is removed and said after its line.
 run_file() {
-	local rt=$1 f=$2 tap="$RESULTS/$1/$2.tap" rc=0 left start
+	local rt=$1 f=$2 tap="$RESULTS/$1/$2.tap" rc=0 left start watchdog
 	local tmp="$TMP/$rt/$f"
 	mkdir -p -m 711 "$tmp" "$RESULTS/$rt"
 	rm -f "$tap" "$RESULTS/$rt/$f.meta"
 	snapshot_host
 	start=$(date +%s)
+	watch_runtime "$rt" &
+	watchdog=$!
 	# The tests run "runc run" with a terminal and no console socket: the
 	# runtime takes the caller's, so bats runs on a pseudo-terminal of
 	# script's, as runc's CI runs it under "docker run -t". bats' own
 	# temporary directory is kept, for clean_after to find the tests'
 	# state directories and to remove it without crossing a mount.
 	(cd "$TESTS" && TMPDIR="$tmp" RUNC="${BIN[$rt]}" BATS_TEST_TIMEOUT=$TEST_TIMEOUT \
-		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) </dev/null >/dev/null 2>&1 || rc=$?
+		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --timing --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) </dev/null >/dev/null 2>&1 || rc=$?
+	kill "$watchdog" 2>/dev/null || true
+	wait "$watchdog" 2>/dev/null || true
 	left=$(clean_after "$rt" "$tmp")
 	printf '%s %s %s\n' "$(($(date +%s) - start))" "$rc" "$left" >"$RESULTS/$rt/$f.meta"
 	file_line "$rt" "$f"

@@ -12,9 +12,10 @@ results() {
 	local tap="$RESULTS/$1/$2.tap" rc
 	[ -f "$tap" ] || return 0
 	awk -v f="$2.bats" '
-		/^ok [0-9]+ .* # skip/ { sub(/^ok [0-9]+ /, ""); sub(/ # skip.*$/, ""); print f ": " $0 "\tskip"; next }
-		/^ok [0-9]+ / { sub(/^ok [0-9]+ /, ""); print f ": " $0 "\tok"; next }
-		/^not ok [0-9]+ / { sub(/^not ok [0-9]+ /, ""); sub(/ in [0-9]+ms$/, ""); print f ": " $0 "\tfail" }
+		function name(line) { sub(/^(not )?ok [0-9]+ /, "", line); sub(/ # (skip|timeout).*$/, "", line); sub(/ in [0-9]+ms$/, "", line); return f ": " line }
+		/^ok [0-9]+ .* # skip/ { print name($0) "\tskip"; next }
+		/^ok [0-9]+ / { print name($0) "\tok"; next }
+		/^not ok [0-9]+ / { print name($0) "\tfail" }
 	' "$tap"
 	read -r _ rc _ <"$RESULTS/$1/$2.meta"
 	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$tap"; then
@@ -49,13 +50,13 @@ known_names() {
 failure_reason() {
 	awk -v name="$2" '
 		/^(not )?ok [0-9]+ / { inblock = 0 }
-		/^not ok [0-9]+ / { t = $0; sub(/^not ok [0-9]+ /, "", t); sub(/ in [0-9]+ms$/, "", t); inblock = (t == name); next }
+		/^not ok [0-9]+ / { t = $0; sub(/^not ok [0-9]+ /, "", t); sub(/ # timeout.*$/, "", t); sub(/ in [0-9]+ms$/, "", t); inblock = (t == name); next }
 		!inblock { next }
 		!err && (/mydocker-runc: / || /level=error/ || /^# (runc|crun): /) { err = $0 }
-		!assert && /^#   `.*'"'"' failed/ { assert = $0 }
+		!assert && /^#   `/ { assert = $0 }
 		/timed out after/ && !err { err = $0 }
 		END { r = err ? err : assert; print r ? r : "no error printed" }
-	' "$1" | sed -e 's/^# *//' -e 's/.*msg="\(.*\)"$/\1/' -e 's/^time="[^"]*" level=error msg=//' |
+	' "$1" | tr '\t' ' ' | sed -e 's/^# *//' -e 's/.*msg="\(.*\)"$/\1/' -e 's/^time="[^"]*" level=error msg=//' |
 		sed -E -e 's#/tmp/runc-suite\.[^ :"]*#TMP#g' -e 's/[0-9]{3,}/N/g' | cut -c1-150
 }
 
