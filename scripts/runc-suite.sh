@@ -23,8 +23,9 @@ set -euo pipefail
 . "$REPO/scripts/runc-suite/images.sh"
 
 RUNC_VERSION=v1.4.4
-# A test that hangs fails (bats' own timeout), and a file that hangs is
-# stopped: runc's slowest test takes about 20 s here.
+# A runtime's command that hangs is killed after TEST_TIMEOUT (its test
+# fails), and a file that hangs is stopped: runc's slowest test takes
+# about 20 s here.
 TEST_TIMEOUT=60
 FILE_TIMEOUT=900
 SUBSET=
@@ -162,7 +163,10 @@ run_file() {
 	# script's, as runc's CI runs it under "docker run -t". bats' own
 	# temporary directory is kept, for clean_after to find the tests'
 	# state directories and to remove it without crossing a mount.
-	(cd "$TESTS" && TMPDIR="$tmp" RUNC="${BIN[$rt]}" BATS_TEST_TIMEOUT=$TEST_TIMEOUT \
+	# No BATS_TEST_TIMEOUT: bats 1.8 runs its countdown as a job of the
+	# test's shell, and the tests that "wait" for their own jobs (events)
+	# would wait for it. watch_runtime and the file's timeout stop a hang.
+	(cd "$TESTS" && TMPDIR="$tmp" RUNC="${BIN[$rt]}" \
 		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --timing --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) </dev/null >/dev/null 2>&1 || rc=$?
 	kill "$watchdog" 2>/dev/null || true
 	wait "$watchdog" 2>/dev/null || true
