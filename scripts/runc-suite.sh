@@ -124,6 +124,12 @@ for f in "${FILES[@]}"; do
 	[ -f "$TESTS/$f.bats" ] || die "no such file in runc's suite: $f.bats"
 done
 
+. "$REPO/scripts/runc-suite/report.sh"
+if [ -n "$REPORT_ONLY" ]; then
+	report
+	exit
+fi
+
 TMP=$(mktemp -d /tmp/runc-suite.XXXXXX)
 # Containers in user namespaces walk to their bundles in here.
 chmod 711 "$TMP"
@@ -175,11 +181,8 @@ run_file() {
 	file_line "$rt" "$f"
 }
 
-. "$REPO/scripts/runc-suite/report.sh"
-if [ -z "$REPORT_ONLY" ]; then
-	for rt in "${RUNTIMES[@]}"; do
-		say "runc $RUNC_VERSION's integration tests: $rt (${BIN[$rt]}), ${#FILES[@]} files"
-		for f in "${FILES[@]}"; do run_file "$rt" "$f"; done
-	done
-fi
+for rt in "${RUNTIMES[@]}"; do
+	say "runc $RUNC_VERSION's integration tests: $rt (${BIN[$rt]}), ${#FILES[@]} files"
+	for f in "${FILES[@]}"; do run_file "$rt" "$f"; done
+done
 report

@@ -76,19 +76,23 @@ report() {
 	echo "runc $RUNC_VERSION integration tests (${#FILES[@]} files): passed / failed / skipped, time (the files' own)"
 	for rt in "${RUNTIMES[@]}"; do
 		all=0 left=0 missing=0
-		: >"$RESULTS/$rt/all.txt"
+		mkdir -p "$RESULTS/$rt"
+		# Written aside and renamed: runs of other files may report at
+		# the same time.
+		: >"$RESULTS/$rt/all.txt.$$"
 		for f in "${FILES[@]}"; do
 			[ -f "$RESULTS/$rt/$f.meta" ] || { missing=$((missing + 1)); continue; }
-			results "$rt" "$f" >>"$RESULTS/$rt/all.txt"
+			results "$rt" "$f" >>"$RESULTS/$rt/all.txt.$$"
 			all=$((all + $(file_secs "$rt" "$f")))
 			[ "$(wc -w <"$RESULTS/$rt/$f.meta")" -le 2 ] || left=$((left + 1))
 		done
+		mv "$RESULTS/$rt/all.txt.$$" "$RESULTS/$rt/all.txt"
 		printf '  %-14s %4d passed %4d failed %4d skipped  %5ds  (%s)%s%s\n' "$rt" "$(count ok <"$RESULTS/$rt/all.txt")" \
 			"$(count fail <"$RESULTS/$rt/all.txt")" "$(count skip <"$RESULTS/$rt/all.txt")" "$all" \
 			"$("${BIN[$rt]}" --version 2>/dev/null | head -n1)" \
 			"$([ "$left" = 0 ] || echo "; $left files left containers, mounts, cgroups or processes, removed")" \
 			"$([ "$missing" = 0 ] || echo "; $missing files not run")"
-		reasons "$rt" >"$RESULTS/$rt/reasons.txt"
+		reasons "$rt" >"$RESULTS/$rt/reasons.txt.$$" && mv "$RESULTS/$rt/reasons.txt.$$" "$RESULTS/$rt/reasons.txt"
 	done
 	# What the subset costs, read off a run of every file.
 	if [ -z "$SUBSET" ] && [ ${#ONLY[@]} -eq 0 ]; then
