@@ -146,6 +146,7 @@ watch_runtime() {
 	while sleep 5; do
 		while read -r pid secs; do
 			[ "$secs" -gt $TEST_TIMEOUT ] && [ "/proc/$pid/exe" -ef "${BIN[$rt]}" ] || continue
+			on_tmp "$pid" || continue
 			echo "runc-suite.sh: killing $rt's process $pid after ${secs}s: $(tr '\0' ' ' <"/proc/$pid/cmdline")" >&2
 			thaw_and_kill "$pid"
 		done < <(ps -eo pid=,etimes=)

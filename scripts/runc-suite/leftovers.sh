@@ -4,7 +4,11 @@
 # devices stay. Each bats file runs between a snapshot of the host and
 # clean_after, which compares and removes what is new; on exit, also on a
 # failure, cleanup_all does the same against the snapshot taken before
-# the first file. Sourced by scripts/runc-suite.sh (TMP, BIN, SUITE set).
+# the first file. Only what is the suite's is touched (below TMP, its
+# cgroups' and links' names, its runtimes' commands on TMP), so that
+# another suite may run beside it (as scripts/test.sh runs runc's
+# runtime-tools validation). Sourced by scripts/runc-suite.sh (TMP, BIN,
+# SUITE set).
 
 # snapshot_host [NAME]: the host's processes, mount points, cgroups, links
 # and loop devices now, in $TMP/NAME.* (NAME defaults to "file").
@@ -17,25 +21,36 @@ snapshot_host() {
 	host_loops >"$s.loops"
 }
 
-# host_mounts prints the mount points (mountinfo escapes a space as \040).
-host_mounts() { awk '{ print $5 }' /proc/self/mountinfo | sed 's/\\040/ /g' | sort -u; }
+# host_mounts prints the mount points at or below TMP (mountinfo escapes
+# a space as \040).
+host_mounts() {
+	awk '{ print $5 }' /proc/self/mountinfo | sed 's/\\040/ /g' |
+		awk -v d="$TMP" '$0 == d || index($0, d "/") == 1' | sort -u
+}
 
 # host_cgroups prints the cgroup directories down to where the tests make
 # theirs (runc-cgroups-integration-test/POD/test-cgroup-N under a v1
-# controller), on v1 and v2.
-host_cgroups() { find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null | sort; }
+# controller), on v1 and v2, named as the tests name them or their
+# containers (a runtime's default cgroup is named for the container).
+host_cgroups() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null |
+		{ grep -E '/runc-cgroups-integration-test(/|$)|/(test_?[a-z0-9_]*|ct[0-9]*|target_[a-z]+|attached_ctr|tst|in_userns)$' || true; } | sort
+}
 
-host_links() { ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort; }
+# host_links prints the network links the tests make (netdev.bats).
+host_links() { ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | { grep '^dummy' || true; } | sort; }
 
-host_loops() { losetup -n -O NAME 2>/dev/null | sort; }
+# host_loops prints the loop devices on files below TMP (setup_loopdev).
+host_loops() { losetup -n -O NAME,BACK-FILE 2>/dev/null | awk -v d="$TMP/" 'index($2, d) == 1 { print $1 }' | sort; }
 
 # added BEFORE-FILE NOW... prints the lines of NOW that BEFORE-FILE lacks.
 added() { comm -13 "$1" <(cat); }
 
 # procs_left DIR SNAP prints the processes that were not there at SNAP and
-# are a runtime's, one of the suite's helpers (recvtty, seccompagent), or
-# in a container of DIR: a container's root is another mount namespace's,
-# so its mountinfo says where its root came from, which names DIR.
+# are a runtime's working on TMP (the tests pass --root below it), one of
+# the suite's helpers (recvtty, seccompagent), or in a container of TMP:
+# a container's root is another mount namespace's, so its mountinfo says
+# where its root came from, which names TMP.
 procs_left() {
 	local dir=$1 before=" $(cat "$2.pids") " p pid exe tag rt
 	tag="/$(basename "$TMP")/"
@@ -45,7 +60,7 @@ procs_left() {
 		case "$before" in *" $pid "*) continue ;; esac
 		exe=$(readlink "$p/exe" 2>/dev/null || true)
 		for rt in "${RUNTIMES[@]}"; do
-			[ "$exe" = "${BIN[$rt]}" ] && { echo "$pid"; continue 2; }
+			[ "$exe" = "${BIN[$rt]}" ] && on_tmp "$pid" && { echo "$pid"; continue 2; }
 		done
 		case "$exe" in "$SUITE"/*) echo "$pid"; continue ;; esac
 		if awk -v t="$tag" '$5 == "/" && index($4, t) { f = 1 } END { exit !f }' "$p/mountinfo" 2>/dev/null; then
@@ -68,6 +83,14 @@ thaw_and_kill() {
 		done <"/proc/$pid/cgroup" 2>/dev/null || true
 		kill -KILL "$pid" 2>/dev/null || true
 	done
+}
+
+# on_tmp PID: whether a runtime's process works on TMP: its command line
+# names it (--root), or it runs there (an init still in its bundle).
+on_tmp() {
+	grep -qF "$TMP/" "/proc/$1/cmdline" 2>/dev/null && return 0
+	case "$(readlink "/proc/$1/cwd" 2>/dev/null)/" in "$TMP"/*) return 0 ;; esac
+	return 1
 }
 
 # containers_left RT DIR: the containers still in the state directories
@@ -106,15 +129,20 @@ clean_after() {
 		while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done <<<"$mounts"
 	fi
 	cgs=$(host_cgroups | added "$snap.cgroups" | sort -r)
+	[ -z "$cgs" ] || while IFS= read -r m; do rmdir "$m" 2>/dev/null || true; done <<<"$cgs"
 	# helpers.bash's remove_parent skips a hybrid host's unified
 	# hierarchy: the tests' parent there is the suite's leftover, with
 	# every runtime, and goes without a word.
-	rmdir /sys/fs/cgroup/unified/runc-cgroups-integration-test 2>/dev/null || true
-	cgs=$(grep -vx /sys/fs/cgroup/unified/runc-cgroups-integration-test <<<"$cgs" || true)
+	cgs=$(grep -v '^/sys/fs/cgroup/unified/runc-cgroups-integration-test' <<<"$cgs" || true)
 	if [ -n "$cgs" ]; then
 		left+=("$(echo "$cgs" | wc -l) cgroups ($(echo "$cgs" | sed 's#^/sys/fs/cgroup/##' | sort | head -n 3 | tr '\n' ' ' | sed 's/ $//'))")
-		while IFS= read -r m; do rmdir "$m" 2>/dev/null || true; done <<<"$cgs"
 	fi
+	# On v1, helpers.bash makes its parent under every controller
+	# /proc/cgroups lists, mounted or not: in /sys/fs/cgroup's tmpfs,
+	# plain directories (hugetlb/, net_cls/) that look like hierarchies.
+	for m in /sys/fs/cgroup/*/; do
+		[ -L "${m%/}" ] || mountpoint -q "$m" || rmdir "$m" 2>/dev/null || true
+	done
 	links=$(host_links | added "$snap.links")
 	if [ -n "$links" ]; then
 		left+=("links ($(echo $links))")
