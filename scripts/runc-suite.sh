@@ -64,15 +64,18 @@ KNOWN="$REPO/scripts/runc-suite/known-failures.txt"
 # (tests/cmd: recvtty, seccompagent, ...) into tests/cmd/_bin, where
 # helpers.bash looks; nothing of runc's is kept in the repository.
 build_suite() {
-	[ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RUNC_VERSION" ] && return 0
+	[ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RUNC_VERSION/2" ] && return 0
 	say "fetching runc $RUNC_VERSION's integration tests"
 	local dir arch
 	dir=$(cd "$REPO/final" && GOWORK=off GOFLAGS=-mod=mod go mod download -json "github.com/opencontainers/runc@$RUNC_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
 	[ -d "$dir/tests/integration" ] || die "cannot fetch github.com/opencontainers/runc@$RUNC_VERSION through the Go module proxy"
-	rm -rf "$SUITE" && mkdir -p "$SUITE/tests/cmd/_bin"
-	cp -r "$dir/tests/integration" "$TESTS" && chmod -R u+w "$SUITE"
-	# A module zip keeps no modes: the scripts helpers.bash runs.
-	chmod +x "$TESTS"/*.sh
+	# tests/ whole (seccomp-notify.bats runs a script of tests/cmd) and
+	# go.mod (spec.bats reads the runtime-spec version there).
+	rm -rf "$SUITE" && mkdir -p "$SUITE"
+	cp -r "$dir/tests" "$dir/go.mod" "$SUITE/" && chmod -R u+w "$SUITE"
+	mkdir -p "$SUITE/tests/cmd/_bin"
+	# A module zip keeps no modes: the scripts the tests run.
+	find "$SUITE/tests" -name '*.sh' -exec chmod +x {} +
 	(cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go build -tags "seccomp urfave_cli_no_docs" \
 		-o "$SUITE/tests/cmd/_bin/" ./tests/cmd/...)
 	# get-images.sh downloads the images unless they are there, under
@@ -81,7 +84,7 @@ build_suite() {
 	say "making the busybox and Debian-like root filesystems"
 	busybox_rootfs "$TESTS/testdata/busybox-$arch.tar.xz"
 	debian_rootfs "$TESTS/testdata/debian-$arch.tar.xz"
-	echo "$RUNC_VERSION" >"$SUITE/.version"
+	echo "$RUNC_VERSION/2" >"$SUITE/.version"
 }
 
 if [ -z "$NO_BUILD$REPORT_ONLY" ]; then
