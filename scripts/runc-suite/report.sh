@@ -12,7 +12,7 @@ results() {
 	local tap="$RESULTS/$1/$2.tap" rc
 	[ -f "$tap" ] || return 0
 	awk -v f="$2.bats" '
-		function name(line) { sub(/^(not )?ok [0-9]+ /, "", line); sub(/ # (skip|timeout).*$/, "", line); sub(/ in [0-9]+ms$/, "", line); return f ": " line }
+		function name(line) { sub(/^(not )?ok [0-9]+ /, "", line); sub(/ # (skip|timeout).*$/, "", line); sub(/ in [0-9]+ms$/, "", line); sub(/ +$/, "", line); return f ": " line }
 		/^ok [0-9]+ .* # skip/ { print name($0) "\tskip"; next }
 		/^ok [0-9]+ / { print name($0) "\tok"; next }
 		/^not ok [0-9]+ / { print name($0) "\tfail" }
@@ -50,7 +50,7 @@ known_names() {
 failure_reason() {
 	awk -v name="$2" '
 		/^(not )?ok [0-9]+ / { inblock = 0 }
-		/^not ok [0-9]+ / { t = $0; sub(/^not ok [0-9]+ /, "", t); sub(/ # timeout.*$/, "", t); sub(/ in [0-9]+ms$/, "", t); inblock = (t == name); next }
+		/^not ok [0-9]+ / { t = $0; sub(/^not ok [0-9]+ /, "", t); sub(/ # timeout.*$/, "", t); sub(/ in [0-9]+ms$/, "", t); sub(/ +$/, "", t); inblock = (t == name); next }
 		!inblock { next }
 		!err && (/mydocker-runc: / || /level=error/ || /^# (runc|crun): /) { err = $0 }
 		!assert && /^#   `/ { assert = $0 }
