@@ -7,7 +7,7 @@
 # the time it took, and fails when mydocker-runc fails a test that
 # scripts/runc-suite/known-failures.txt does not list.
 #
-#   sudo scripts/runc-suite.sh [--subset] [--runtimes LIST] [--no-build | --build-only] [FILE.bats...]
+#   sudo scripts/runc-suite.sh [--subset] [--runtimes LIST] [--no-build | --build-only | --report-only] [FILE.bats...]
 #
 # The whole suite (52 files, 347 tests) takes about 8 minutes per runtime
 # on a 2-core host. --subset runs the files in scripts/runc-suite/subset.txt
@@ -16,7 +16,9 @@
 # takes a comma-separated list of mydocker-runc, runc and crun (default:
 # mydocker-runc,runc). --no-build takes the suite and
 # .build/final/mydocker-runc as built last; --build-only builds them and
-# runs nothing (no container: no lock needed). Results are kept in
+# runs nothing (no container: no lock needed); --report-only reports the
+# results kept from earlier runs (files run one at a time, each under the
+# lock, report as one run). Results are kept in
 # .build/runc-suite/results; containers, mounts, cgroups and processes the
 # tests leave are removed, and said. The caller holds
 # /work/containers.lock (the script takes no lock).
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--no-build) NO_BUILD=1; shift ;;
 	--build-only) BUILD_ONLY=1; shift ;;
 	--report-only) REPORT_ONLY=1; shift ;;
-	-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown flag $1 (see --help)" ;;
 	*) break ;;
 	esac
