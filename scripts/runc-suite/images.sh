@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The two root filesystems runc's integration tests unpack (helpers.bash's
 # setup_busybox and setup_debian), made from what this machine has: the
 # tests would download docker-library's busybox and Debian's buster-slim,

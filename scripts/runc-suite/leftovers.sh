@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What runc's integration tests leave on the host, found and removed: a
 # test that fails (or times out) skips its teardown, and then its
 # containers, their processes, mounts, cgroups, network links and loop

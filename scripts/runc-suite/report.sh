@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The closing report of scripts/runc-suite.sh: counts and times per
 # runtime, mydocker-runc's failures grouped by the error it printed, and
 # the failures that known-failures.txt does not list, which fail the run.
