@@ -707,6 +707,37 @@ json.dump(c, open(sys.argv[1], "w"))' "$BUNDLE/config.json"
 	rt delete tty1
 }
 
+@test "final: oci: process.terminal without --console-socket: run and exec in the foreground copy the terminal to and from the caller's, as runc" {
+	# script is the caller's terminal (as runc's own tests run under one),
+	# its input what the container reads, its typescript what it wrote.
+	TERMINAL=true config sh -c 'tty; read line; echo read: $line; stty size; exit 7'
+	printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
+	run script -qec "stty cols 91 rows 29; $MYDOCKER_RUNC --root $RT_ROOT run --bundle $BUNDLE ft1" /dev/null <"$BATS_TEST_TMPDIR/in"
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	[[ "$output" == *"read: hello"* ]]
+	[[ "$output" == *"29 91"* ]]
+	run rt state ft1
+	[ "$status" -ne 0 ] # run deleted it
+	# exec -t, in a running container without a terminal of its own.
+	config sh -c 'echo up >/data/up; while :; do sleep 0.1; done'
+	rt run -d --bundle "$BUNDLE" ft2
+	wait_for_line "$BATS_TEST_TMPDIR/up" up
+	run script -qec "$MYDOCKER_RUNC --root $RT_ROOT exec -t ft2 sh -c 'tty; exit 4'" /dev/null </dev/null
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ "$output" == */dev/pts/* ]]
+	# Detached, a terminal still needs a socket to go to.
+	run rt exec -d -t ft2 true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--console-socket"* ]]
+	rt kill ft2 KILL
+	for _ in $(seq 50); do [ "$(status_of ft2)" = stopped ] && break; sleep 0.1; done
+	rt delete ft2
+	[ -z "$(find /tmp -maxdepth 1 -name 'mydocker-runc-console-*')" ]
+}
+
 @test "final: oci: state.json and the pid file are fsynced, file and directory, before create returns; kill takes RTMIN+n" {
 	config sh -c 'got() { echo got-37 >/data/sig; }; trap got 37; echo up >/data/up; while :; do sleep 0.1; done'
 	# -b execve: strace lets go of init when it executes itself (it stays,

@@ -99,9 +99,24 @@ func runCommand() *cli.Command {
 				signal.Notify(signals)
 				signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
 			}
+			console, err := runConsole(&o)
+			if err != nil {
+				return err
+			}
+			attached := false
+			if console != nil {
+				defer func() { console.Close(attached) }()
+			}
 			c, init, err := oci.Create(o)
 			if err != nil {
 				return err
+			}
+			if console != nil {
+				if err := console.Attach(); err != nil {
+					_ = c.Delete(true)
+					return err
+				}
+				attached = true
 			}
 			if err := c.Start(); err != nil {
 				_ = c.Delete(true)
@@ -117,4 +132,20 @@ func runCommand() *cli.Command {
 			return exitStatus(status)
 		},
 	}
+}
+
+// runConsole is run's foreground console (consoleFor) when the bundle's
+// process has a terminal and no --console-socket was given: o's console
+// socket is then ours.
+func runConsole(o *oci.CreateOptions) (*foregroundConsole, error) {
+	if o.ConsoleSocket != "" || !o.Foreground {
+		return nil, nil
+	}
+	spec, err := oci.LoadSpec(o.Bundle)
+	if err != nil || spec.Process == nil {
+		return nil, nil // create says what is wrong with the bundle
+	}
+	console, socket, err := consoleFor(spec.Process.Terminal, true, "")
+	o.ConsoleSocket = socket
+	return console, err
 }

@@ -28,7 +28,7 @@ func execCommand() *cli.Command {
 		ArgsUsage:                 "ID [COMMAND [ARG...]]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "the process, as JSON (the spec's process)"},
-			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give it a terminal (with --console-socket)"},
+			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give it a terminal: its master to --console-socket, or, without -d, copied to and from ours"},
 			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return once it runs"},
 			&cli.StringFlag{Name: "pid-file", Usage: "write its pid to this file"},
 			&cli.StringFlag{Name: "console-socket", Usage: "a unix socket to send the terminal's master to"},
@@ -72,8 +72,22 @@ func execCommand() *cli.Command {
 				signal.Notify(signals)
 				signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
 			}
+			console, socket, err := consoleFor(p.Terminal, !cmd.Bool("detach"), cmd.String("console-socket"))
+			if err != nil {
+				return err
+			}
+			if console != nil {
+				// The terminal comes while Exec starts the process, and is
+				// copied while Exec waits for it.
+				attached := make(chan error, 1)
+				go func() { attached <- console.Attach() }()
+				defer func() {
+					console.StopWaiting() // an Exec that failed sent no terminal
+					console.Close(<-attached == nil)
+				}()
+			}
 			status, err := c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
-				ConsoleSocket: cmd.String("console-socket"), Signals: signals, Passed: passed, SubCgroups: subs})
+				ConsoleSocket: socket, Signals: signals, Passed: passed, SubCgroups: subs})
 			if err != nil {
 				return err
 			}
