@@ -68,7 +68,7 @@ KNOWN="$REPO/scripts/runc-suite/known-failures.txt"
 # (tests/cmd: recvtty, seccompagent, ...) into tests/cmd/_bin, where
 # helpers.bash looks; nothing of runc's is kept in the repository.
 build_suite() {
-	[ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RUNC_VERSION/2" ] && return 0
+	[ -f "$SUITE/.version" ] && [ "$(cat "$SUITE/.version")" = "$RUNC_VERSION/3" ] && return 0
 	say "fetching runc $RUNC_VERSION's integration tests"
 	local dir arch
 	dir=$(cd "$REPO/final" && GOWORK=off GOFLAGS=-mod=mod go mod download -json "github.com/opencontainers/runc@$RUNC_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
@@ -88,7 +88,7 @@ build_suite() {
 	say "making the busybox and Debian-like root filesystems"
 	busybox_rootfs "$TESTS/testdata/busybox-$arch.tar.xz"
 	debian_rootfs "$TESTS/testdata/debian-$arch.tar.xz"
-	echo "$RUNC_VERSION/2" >"$SUITE/.version"
+	echo "$RUNC_VERSION/3" >"$SUITE/.version"
 }
 
 if [ -z "$NO_BUILD$REPORT_ONLY" ]; then

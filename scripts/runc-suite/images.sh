@@ -19,6 +19,15 @@ busybox_rootfs() {
 	mkdir -p "$dir/rootfs"
 	tar -C "$dir/rootfs" -xf "$src"
 	[ -n "${BUSYBOX_TAR:-}" ] || rm -f "$src"
+	# The applets are hard links to busybox, as in docker-library's image,
+	# not the absolute symlinks (/bin/busybox) of ours: the tests chmod
+	# them from the host (start_hello.bats: chmod go-x rootfs/bin/echo),
+	# and a symlink would take that to the host's own /bin/busybox.
+	local link
+	while IFS= read -r link; do
+		[ "$(readlink "$link")" = /bin/busybox ] && ln -f "$dir/rootfs/bin/busybox" "$link"
+	done < <(find "$dir/rootfs" -type l)
+	[ -z "$(find "$dir/rootfs" -type l -lname '/*')" ] || die "the busybox rootfs keeps an absolute symlink: the tests would reach the host through it"
 	cat >"$dir/rootfs/etc/passwd" <<-'EOF'
 		root:x:0:0:root:/root:/bin/sh
 		daemon:x:1:1:daemon:/usr/sbin:/bin/false
