@@ -110,6 +110,9 @@ func recoverPanics(next http.Handler) http.Handler {
 func logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// A stream (events, logs -f, attach) is logged as it begins too:
+		// its end may be long after.
+		logrus.WithFields(logrus.Fields{"method": r.Method, "uri": r.URL.RequestURI()}).Debug("api request begins")
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		logrus.WithFields(logrus.Fields{

@@ -94,12 +94,24 @@ compose() { "$DOCKER_CLI" compose "$@"; }
 	[ "$output" = mdc_default ]
 	run docker volume ls --filter label=com.docker.compose.project=mdc --format '{{.Name}}'
 	[ "$output" = mdc_dbdata ]
-	# logs -f follows until stop ends the containers.
+	# logs -f follows until stop ends the containers. compose lists the
+	# running containers, then asks for their events: one that stops
+	# before its events request is under way is one whose end compose
+	# never hears of (docker's daemon leaves it the same race), so stop
+	# waits for that request (logged as it begins) and the log so far.
+	events_begun() { grep -c 'msg="api request begins".*uri="[^"]*/events' "$BATS_TEST_TMPDIR/server.log" || true; }
+	events_before=$(events_begun)
 	compose logs -f --no-log-prefix db >"$BATS_TEST_TMPDIR/follow.out" 2>&1 3>&- &
 	follower=$!
+	for ((i = 0; i < 100; i++)); do
+		[ "$(events_begun)" -gt "$events_before" ] && grep -qx "db started" "$BATS_TEST_TMPDIR/follow.out" && break
+		sleep 0.1
+	done
+	[ "$(events_begun)" -gt "$events_before" ]
+	grep -qx "db started" "$BATS_TEST_TMPDIR/follow.out"
 	run compose stop
 	[ "$status" -eq 0 ]
-	for ((i = 0; i < 50; i++)); do kill -0 "$follower" 2>/dev/null || break; sleep 0.1; done
+	for ((i = 0; i < 150; i++)); do kill -0 "$follower" 2>/dev/null || break; sleep 0.1; done
 	run kill -0 "$follower"
 	[ "$status" -ne 0 ]
 	wait_pids "$follower"

@@ -46,8 +46,8 @@ load api_helpers
 	run timeout 1 "$DOCKER_CLI" logs -f api-web
 	[ "$status" -eq 124 ]
 	[[ "$output" == *started* ]]
-	for ((i = 0; i < 30; i++)); do grep -q "uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log" && break; sleep 0.1; done
-	grep -q "uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log"
+	for ((i = 0; i < 30; i++)); do grep -q "msg=\"api request\" .*uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log" && break; sleep 0.1; done
+	grep -q "msg=\"api request\" .*uri=\".*/containers/$id/logs?follow=1" "$BATS_TEST_TMPDIR/server.log"
 	run docker stop -t 1 api-web
 	[ "$status" -eq 0 ]
 	[ "$output" = api-web ]
