@@ -3,6 +3,7 @@ package fs2
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
@@ -45,13 +46,18 @@ func setPids(dir string, res *resources.Resources) error {
 }
 
 // SharesToWeight converts v1 cpu.shares (2..262144) to v2 cpu.weight
-// (1..10000) linearly, with the formula runc and the OCI runtimes use, so
-// that a value means the same to every runtime. Note that the v1 default,
-// 1024, becomes 39 and not v2's default of 100: v1 and v2 disagree on
-// where the middle is, and the runtimes chose the linear map.
+// (1..10000) with the curve runc (1.3 on) and crun use, so that a value
+// means the same to every runtime: through the three points where v1 and
+// v2 agree, the least (2 → 1), the default (1024 → 100) and the most
+// (262144 → 10000), a parabola in log2(shares) on a log10 scale. The
+// linear map runc used before put the v1 default at 39, under v2's
+// default of 100, so that a container given --cpu-shares 1024 got less
+// CPU than one given none (the book's stages keep that map).
 func SharesToWeight(shares uint64) uint64 {
 	if shares == 0 {
 		return 0
 	}
-	return 1 + ((shares-2)*9999)/262142
+	l := math.Log2(float64(shares))
+	exponent := (l*l+125*l)/612.0 - 7.0/34.0
+	return min(max(uint64(math.Ceil(math.Pow(10, exponent))), 1), 10000)
 }

@@ -33,7 +33,7 @@ func TestSetWritesHugetlbAndUnifiedLast(t *testing.T) {
 	assert.Equal(t, "0", testutil.ReadFile(t, filepath.Join(dir, "hugetlb.1GB.max")))
 	assert.Equal(t, "1", testutil.ReadFile(t, filepath.Join(dir, "memory.oom.group")))
 	assert.Equal(t, "max", testutil.ReadFile(t, filepath.Join(dir, "memory.max")), "unified overrides")
-	assert.Equal(t, "+memory +hugetlb", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	assert.Equal(t, "+cpuset +cpu +io +memory +hugetlb +pids", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestHugetlbWithoutTheController(t *testing.T) {

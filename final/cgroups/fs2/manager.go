@@ -40,8 +40,7 @@ func (m *Manager) Set(res *resources.Resources) error {
 		return err
 	}
 	for try := 1; ; try++ {
-		m.enableAccounting()
-		if err := m.enableControllers(names); err != nil {
+		if err := m.enableAll(names); err != nil {
 			return err
 		}
 		if err := fscommon.MkdirAll(m.dir()); err != nil {
@@ -233,17 +232,29 @@ func (m *Manager) enableControllers(names []string) error {
 	return enable(dir, names)
 }
 
-// enableAccounting enables io, where the host offers it, whatever the
-// limits: it only counts (io.stat: docker stats's BLOCK I/O), and docker's
-// runtimes give it to every container. Best effort: where it cannot be
-// enabled (the root of a cgroup namespace that holds processes, a
-// read-only cgroupfs), stats shows 0B / 0B.
-func (m *Manager) enableAccounting() {
+// enableAll enables, in every ancestor, the controllers of the limits
+// (names) and every other the host offers, as runc and crun do: without
+// a limit they only count (memory.current and io.stat for docker stats,
+// pids.current), and a container may hand them down to cgroups of its
+// own (systemd in a container, "runc exec --cgroup"), which it can only
+// do with what its parent gave it. The others are best effort: where
+// they cannot all be enabled (the root of a cgroup namespace that holds
+// processes takes none), those of the limits are, alone, or their error
+// says what is wrong.
+func (m *Manager) enableAll(names []string) error {
 	available, err := fscommon.ReadFile(m.root, "cgroup.controllers")
-	if err != nil || !contains(strings.Fields(available), "io") {
-		return
+	if err == nil {
+		all := strings.Fields(available)
+		for _, name := range names {
+			if !contains(all, name) {
+				all = append(all, name)
+			}
+		}
+		if m.enableControllers(all) == nil {
+			return nil
+		}
 	}
-	_ = m.enableControllers([]string{"io"})
+	return m.enableControllers(names)
 }
 
 // enable writes "+name" for each controller that dir does not yet pass

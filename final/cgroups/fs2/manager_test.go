@@ -16,7 +16,6 @@ import (
 
 // fakeV2 makes a fake cgroup2 root with the controllers of a typical
 // systemd host, of which only io, memory and pids are passed down yet.
-// (The fake keeps the last write alone: Set enables io first.)
 func fakeV2(t *testing.T) string {
 	root := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n")
@@ -39,7 +38,7 @@ func TestSetWritesV2Files(t *testing.T) {
 
 	assert.Equal(t, "33554432", testutil.ReadFile(t, filepath.Join(dir, "memory.max")))
 	assert.Equal(t, "0", testutil.ReadFile(t, filepath.Join(dir, "memory.swap.max")), "OOM rather than swap")
-	assert.Equal(t, "20", testutil.ReadFile(t, filepath.Join(dir, "cpu.weight")))
+	assert.Equal(t, "59", testutil.ReadFile(t, filepath.Join(dir, "cpu.weight")))
 	assert.Equal(t, "0-1", testutil.ReadFile(t, filepath.Join(dir, "cpuset.cpus")))
 	assert.Equal(t, "4242", testutil.ReadFile(t, filepath.Join(dir, "cgroup.procs")))
 	assert.Equal(t, map[string]string{"": dir}, m.Paths())
@@ -52,9 +51,10 @@ func TestSetEnablesControllersInEveryAncestor(t *testing.T) {
 	require.NoError(t, m.Set(&resources.Resources{Memory: 32 << 20, CPUShares: 100, CPUSet: "0"}))
 
 	// A real subtree_control takes "+cpu +cpuset" and lists the result; the
-	// fake keeps what was written: only what was missing.
-	assert.Equal(t, "+cpu +cpuset", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
-	assert.Equal(t, "+memory +cpu +cpuset", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	// fake keeps what was written: only what was missing, of every
+	// controller the host has (as runc, not only those of the limits).
+	assert.Equal(t, "+cpuset +cpu +hugetlb", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "+cpuset +cpu +io +memory +hugetlb +pids", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSetRefusesAMissingController(t *testing.T) {
@@ -72,9 +72,11 @@ func TestSetWithoutLimitsStillMakesTheCgroup(t *testing.T) {
 	require.NoError(t, m.Set(&resources.Resources{}))
 
 	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
-	assert.Equal(t, "io memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")), "nothing to enable")
-	// io only counts: docker stats's BLOCK I/O reads its io.stat.
-	assert.Equal(t, "+io", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	// Every controller the host has, passed down as runc does: without
+	// limits they only count (docker stats reads memory.current and
+	// io.stat), and the container may hand them down in turn.
+	assert.Equal(t, "+cpuset +cpu +hugetlb", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
+	assert.Equal(t, "+cpuset +cpu +io +memory +hugetlb +pids", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSetWithoutIOAvailableStillMakesTheCgroup(t *testing.T) {
@@ -84,12 +86,12 @@ func TestSetWithoutIOAvailableStillMakesTheCgroup(t *testing.T) {
 	require.NoError(t, NewManager(root, "mydocker/abc").Set(&resources.Resources{}))
 
 	assert.DirExists(t, filepath.Join(root, "mydocker/abc"))
-	assert.Equal(t, "", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	assert.Equal(t, "+memory +pids", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSharesToWeight(t *testing.T) {
 	for shares, weight := range map[uint64]uint64{
-		2: 1, 1024: 39, 512: 20, 262144: 10000, 0: 0,
+		2: 1, 1024: 100, 512: 59, 100: 17, 262144: 10000, 0: 0, 1: 1, 1 << 20: 10000,
 	} {
 		assert.Equal(t, weight, SharesToWeight(shares), "shares %d", shares)
 	}
@@ -97,14 +99,15 @@ func TestSharesToWeight(t *testing.T) {
 
 func TestSetLeavesAncestorsAloneWhenTheyPassTheControllersDown(t *testing.T) {
 	root := fakeV2(t)
-	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "io memory\n")
+	testutil.WriteFile(t, filepath.Join(root, "cgroup.controllers"), "io memory pids\n")
+	testutil.WriteFile(t, filepath.Join(root, "mydocker", "cgroup.subtree_control"), "io memory pids\n")
 
 	require.NoError(t, NewManager(root, "mydocker/abc").Set(&resources.Resources{Memory: 32 << 20}))
 
 	// Writing the root's file when there is nothing to add fails inside a
 	// cgroup namespace (EBUSY): it must not be written at all.
 	assert.Equal(t, "io memory pids\n", testutil.ReadFile(t, filepath.Join(root, "cgroup.subtree_control")))
-	assert.Equal(t, "io memory\n", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
+	assert.Equal(t, "io memory pids\n", testutil.ReadFile(t, filepath.Join(root, "mydocker/cgroup.subtree_control")))
 }
 
 func TestSubtreeErrorSaysWhyAndWhatToDo(t *testing.T) {

@@ -2,7 +2,9 @@ package fs2
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
@@ -19,6 +21,11 @@ func setMemory(dir string, res *resources.Resources) error {
 	}
 	if res.DisableOOMKiller {
 		return errors.New("disabling the OOM killer: cgroup v2 has no such setting")
+	}
+	if res.CheckBeforeUpdate {
+		if err := checkBelowUsage(dir, res); err != nil {
+			return err
+		}
 	}
 	if res.Memory != 0 {
 		if err := fscommon.WriteFile(dir, "memory.max", limitValue(res.Memory)); err != nil {
@@ -55,4 +62,41 @@ func limitValue(n int64) string {
 		return "max"
 	}
 	return strconv.FormatInt(n, 10)
+}
+
+// checkBelowUsage refuses limits under what the cgroup uses now
+// (linux.resources.memory.checkBeforeUpdate): the kernel would take
+// such a limit and OOM-kill the container to meet it. memory+swap is
+// checked first, against memory and swap in use together.
+func checkBelowUsage(dir string, res *resources.Resources) error {
+	mem, err := readUint(dir, "memory.current")
+	if err != nil {
+		return err
+	}
+	if res.MemorySwap > 0 && exists(dir, "memory.swap.current") {
+		swap, err := readUint(dir, "memory.swap.current")
+		if err != nil {
+			return err
+		}
+		if uint64(res.MemorySwap) < mem+swap {
+			return fmt.Errorf("rejecting memory+swap limit %d below usage %d", res.MemorySwap, mem+swap)
+		}
+	}
+	if res.Memory > 0 && uint64(res.Memory) < mem {
+		return fmt.Errorf("rejecting memory limit %d below usage %d", res.Memory, mem)
+	}
+	return nil
+}
+
+// readUint reads a cgroup file holding one number.
+func readUint(dir, name string) (uint64, error) {
+	s, err := fscommon.ReadFile(dir, name)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", name, err)
+	}
+	return n, nil
 }

@@ -47,6 +47,10 @@ type Resources struct {
 	Swappiness *uint64 `json:"swappiness,omitempty"`
 	// DisableOOMKiller stops v1's OOM killer for the cgroup.
 	DisableOOMKiller bool `json:"disableOOMKiller,omitempty"`
+	// CheckBeforeUpdate refuses, on cgroup v2, a memory (or memory+swap)
+	// limit below what the cgroup uses now, instead of letting the
+	// kernel reclaim and then OOM-kill to fit (an OCI runtime's update).
+	CheckBeforeUpdate bool `json:"checkBeforeUpdate,omitempty"`
 	// CPUQuota and CPUPeriod are the CFS quota and period in µs, as the
 	// spec gives them (NanoCPUs is --cpus).
 	CPUQuota  int64  `json:"cpuQuota,omitempty"`
