@@ -69,6 +69,7 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 		res.MemorySwap = deref(m.Swap)
 		res.Swappiness = m.Swappiness
 		res.DisableOOMKiller = m.DisableOOMKiller != nil && *m.DisableOOMKiller
+		res.CheckBeforeUpdate = m.CheckBeforeUpdate != nil && *m.CheckBeforeUpdate
 		if m.Kernel != nil {
 			// runc 1.1 on: Linux deprecated kernel memory limits (5.4)
 			// and dropped them (5.16); runc warns and goes on.

@@ -107,6 +107,8 @@ func mergeMemory(old, r *specs.LinuxMemory) *specs.LinuxMemory {
 	if r.DisableOOMKiller != nil {
 		out.DisableOOMKiller = r.DisableOOMKiller
 	}
+	// The check is of this update's limits, not kept for the next.
+	out.CheckBeforeUpdate = r.CheckBeforeUpdate
 	return &out
 }
 

@@ -323,7 +323,7 @@ JSON
 	# update (the CPU manager's, in-place resize's UpdateContainerResources).
 	if cgroup_v2; then
 		[ "$(cg cpu cpu.max)" = "50000 100000" ]
-		[ "$(cg cpu cpu.weight)" = 20 ] # 512 shares, runc's linear map
+		[ "$(cg cpu cpu.weight)" = 59 ] # 512 shares, on runc 1.3+'s curve (fs2.SharesToWeight)
 		[ "$(cg memory memory.max)" = 134217728 ]
 		[ "$(cg memory memory.oom.group)" = 1 ]
 	else
@@ -345,7 +345,7 @@ JSON
 	cri update --cpu-period 100000 --cpu-quota 20000 --cpu-share 1024 --memory 268435456 "$APP"
 	if cgroup_v2; then
 		[ "$(cg cpu cpu.max)" = "20000 100000" ]
-		[ "$(cg cpu cpu.weight)" = 39 ]
+		[ "$(cg cpu cpu.weight)" = 100 ] # 1024 shares: v2's default, as on v1
 		[ "$(cg memory memory.max)" = 268435456 ]
 		[ "$(cg memory memory.oom.group)" = 1 ]
 		# containerd gives it a cgroup namespace: its own cgroup is the root.

@@ -954,7 +954,7 @@ limit() {
 	[ "$(limit u1 pids.max pids.max)" = 20 ]
 	if cgroup_v2; then
 		[ "$(limit u1 - cpu.max)" = "50000 100000" ]
-		[ "$(limit u1 - cpu.weight)" = 20 ] # 512 shares, converted as runc
+		[ "$(limit u1 - cpu.weight)" = 59 ] # 512 shares, converted as runc 1.3+
 	else
 		[ "$(limit u1 cpu.cfs_quota_us -)" = 50000 ]
 		[ "$(limit u1 cpu.shares -)" = 512 ]
