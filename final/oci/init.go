@@ -219,7 +219,8 @@ func setUpRootfs(cfg initConfig, sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	r := rootfs.Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: s.Mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS,
+	mounts, _ := devLaterReadonly(s.Mounts)
+	r := rootfs.Rootfs{Path: cfg.Rootfs, Propagation: prop, Mounts: mounts, Devices: s.Linux.Devices, UserNS: cfg.InUserNS,
 		Prepared: map[int]*os.File{}}
 	for i, index := range cfg.IDMapped {
 		r.Prepared[index] = os.NewFile(uintptr(initFd(cfg.passed, initIDMappedFd+i)), "idmapped mount")
@@ -297,6 +298,11 @@ func setUpProcess(cfg initConfig, p *specs.Process, sync *os.File) error {
 	if cfg.Spec.Root.Readonly {
 		if err := mountfd.Readonly("/"); err != nil {
 			return fmt.Errorf("make the root read-only: %w", err)
+		}
+	}
+	if _, later := devLaterReadonly(cfg.Spec.Mounts); later && hasNamespace(cfg.Spec, specs.MountNamespace) {
+		if err := mountfd.Readonly("/dev"); err != nil {
+			return fmt.Errorf("make /dev read-only: %w", err)
 		}
 	}
 	return setOOMScoreAdj(p)

@@ -2,6 +2,8 @@ package oci
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -38,4 +40,20 @@ func maskAndProtect(s *specs.Spec) error {
 		return err
 	}
 	return security.MakeReadonly(s.Linux.ReadonlyPaths)
+}
+
+// devLaterReadonly takes "ro" off a mount on /dev ("ro /dev", which
+// runc's suite tests): its devices, /dev/pts and the console must go in
+// first. setUpProcess makes it read-only once they are, as runc does;
+// later says whether it is to.
+func devLaterReadonly(mounts []specs.Mount) (_ []specs.Mount, later bool) {
+	for i, m := range mounts {
+		if filepath.Clean(m.Destination) != "/dev" || !slices.Contains(m.Options, "ro") {
+			continue
+		}
+		out := slices.Clone(mounts)
+		out[i].Options = slices.DeleteFunc(slices.Clone(m.Options), func(o string) bool { return o == "ro" })
+		return out, true
+	}
+	return mounts, false
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/moby/sys/mountinfo"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -162,11 +163,22 @@ func mountOne(root *os.File, m specs.Mount, prepared *os.File) error {
 	if err != nil {
 		return err
 	}
+	if m.Type == "proc" || m.Type == "sysfs" {
+		if err := checkOrdinaryDir(root, m); err != nil {
+			return err
+		}
+	}
+	keepMode := m.Type == "tmpfs" && !hasDataOption(p.data, "mode") && existsInRoot(root, m.Destination)
 	target, err := mountfd.OpenTarget(root, m.Destination, kind)
 	if err != nil {
 		return err
 	}
 	defer target.Close()
+	if keepMode {
+		if p.data, err = withModeOf(target, p.data); err != nil {
+			return err
+		}
+	}
 	var mnt *os.File
 	switch {
 	case prepared != nil:
@@ -376,4 +388,67 @@ func MountOptions() []string {
 	list = append(list, "tmpcopyup", "idmap", "ridmap")
 	sort.Strings(list)
 	return list
+}
+
+// hasDataOption reports whether the filesystem options in data set key
+// ("mode" in "size=64k,mode=755").
+func hasDataOption(data, key string) bool {
+	for _, o := range strings.Split(data, ",") {
+		if o == key || strings.HasPrefix(o, key+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// existsInRoot reports whether path names something inside root already.
+func existsInRoot(root *os.File, path string) bool {
+	f, err := pathrs.OpenatInRoot(root, path)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
+}
+
+// withModeOf gives a tmpfs with no mode= of its own the mode of the
+// directory it covers, set-id and sticky bits too, as runc does
+// (runc#3952): an image's /tmp (1777), or one made 0710, looks the same
+// once the tmpfs is on it. A tmpfs's own default would be 1777 whatever
+// the image said. A mode= in the options still wins: it comes later.
+func withModeOf(target *os.File, data string) (string, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(target.Fd()), &st); err != nil {
+		return "", fmt.Errorf("stat the tmpfs's directory: %w", err)
+	}
+	mode := fmt.Sprintf("mode=%04o", st.Mode&07777)
+	if data == "" {
+		return mode, nil
+	}
+	return mode + "," + data, nil
+}
+
+// checkOrdinaryDir refuses a proc or sysfs mount whose destination, in
+// the image, is anything but a directory: a symlink there (an image's
+// /proc -> /bad-proc) would put the kernel's files where the image says,
+// and the masked and read-only paths, which name /proc's, would miss
+// them. runc refuses it in the same words.
+func checkOrdinaryDir(root *os.File, m specs.Mount) error {
+	dir, name, err := mountfd.OpenParent(root, m.Destination)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	var st unix.Stat_t
+	err = unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return fmt.Errorf("filesystem %q must be mounted on ordinary directory", m.Type)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +49,18 @@ func TestParseOptions(t *testing.T) {
 	assert.Equal(t, uintptr(unix.MS_NOSUID|unix.MS_BIND|unix.MS_REC), p.flags, "rw clears the ro before it")
 	assert.Equal(t, []uintptr{unix.MS_SLAVE | unix.MS_REC}, p.propagation)
 	assert.Equal(t, "mode=755,size=1k", p.data)
+}
+
+func TestTmpfsKeepsTheModeOfItsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Chmod(dir, 0o710|os.ModeSticky|os.ModeSetgid))
+	f, err := os.Open(dir)
+	require.NoError(t, err)
+	defer f.Close()
+	got, err := withModeOf(f, "size=64k")
+	require.NoError(t, err)
+	assert.Equal(t, "mode=3710,size=64k", got)
+	for data, want := range map[string]bool{"mode=755": true, "size=1m,mode=0444": true, "size=1m": false, "": false, "modes=1": false} {
+		assert.Equal(t, want, hasDataOption(data, "mode"), data)
+	}
 }
