@@ -249,6 +249,17 @@ static void join_paths(void) {
 	}
 }
 
+// unshare_after_join makes the new namespaces of "unshare" (flags in
+// decimal), after join_paths: in the user namespace joined, which then
+// owns them (mount propagation, sethostname need its rights over them).
+static void unshare_after_join(void) {
+	const char *flags = nsenter_param("unshare");
+	if (flags == NULL || *flags == 0)
+		return;
+	if (unshare((int)strtol(flags, NULL, 10)) < 0)
+		nsenter_fail(1, "init: make the namespaces in the user namespace joined: %s", strerror(errno));
+}
+
 // glibc hands a constructor main's argc and argv.
 __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 	const char *fd = getenv("_MYDOCKER_NSENTER_CONFIG_FD");
@@ -273,6 +284,7 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		nsenter_die("make us non-dumpable");
 	if (nsenter_param("pid") == NULL) {
 		join_paths();
+		unshare_after_join();
 		nsenter_new_time_ns();
 		return;
 	}

@@ -88,4 +88,9 @@ const (
 	// ParamTimeNS has init's constructor make a time namespace, with the
 	// offsets given ("1 5 0,7 86400 0": clock id, seconds, nanoseconds; empty: none).
 	ParamTimeNS = "timens"
+	// ParamUnshare has init's constructor make new namespaces (unshare(2)
+	// flags, in decimal) once it has joined those by path: new namespaces
+	// are owned by the user namespace of their maker, and a container
+	// that joins another's must own its mount and UTS namespaces there.
+	ParamUnshare = "unshare"
 )

@@ -156,6 +156,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if plan.newTime {
 		joinParams = append(joinParams, nsenter.ParamTimeNS+"="+timeOffsetsParam(s.Linux.TimeOffsets))
 	}
+	if plan.unshare != 0 {
+		joinParams = append(joinParams, nsenter.ParamUnshare+"="+strconv.FormatUint(uint64(plan.unshare), 10))
+	}
 	join, err := nsenter.ConfigFile(joinParams, nil)
 	if err != nil {
 		cfgRead.Close()

@@ -40,6 +40,10 @@ type namespacePlan struct {
 	clone      uintptr
 	threadJoin []specs.LinuxNamespace // pid, net, ipc, uts, cgroup
 	initJoin   []specs.LinuxNamespace // user, time, then mnt
+	// unshare: the new namespaces init's constructor makes once it has
+	// joined a user namespace by path (moved out of clone, which would
+	// make them owned by ours, where the container has no rights).
+	unshare uintptr
 	// newTime: a new time namespace, which init's constructor makes
 	// (timens.go): made at clone, init would be in it before its
 	// offsets could be written.
@@ -77,7 +81,27 @@ func planNamespaces(s *specs.Spec) (namespacePlan, error) {
 	// the mount namespace last (a path after it is the container's).
 	rank := map[specs.LinuxNamespaceType]int{specs.UserNamespace: 0, specs.TimeNamespace: 1, specs.MountNamespace: 2}
 	slices.SortStableFunc(p.initJoin, func(a, b specs.LinuxNamespace) int { return rank[a.Type] - rank[b.Type] })
-	return p, nil
+	return p, p.unshareInJoinedUserNS()
+}
+
+// unshareInJoinedUserNS moves the new namespaces that init can make
+// itself out of clone when the user namespace is joined by path: made
+// at clone, they would belong to our user namespace, and the container,
+// root only in the one it joined, could not set its mounts' propagation
+// nor its hostname. A new PID namespace cannot move (unshare puts only
+// the children in it), so it is refused with a joined user namespace.
+func (p *namespacePlan) unshareInJoinedUserNS() error {
+	joined := slices.ContainsFunc(p.initJoin, func(ns specs.LinuxNamespace) bool { return ns.Type == specs.UserNamespace })
+	if !joined {
+		return nil
+	}
+	if p.clone&unix.CLONE_NEWPID != 0 {
+		return fmt.Errorf("config.json: linux.namespaces: a new pid namespace with a user namespace joined by path is not supported: join the pid namespace too")
+	}
+	movable := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET)
+	p.unshare = p.clone & movable
+	p.clone &^= movable
+	return nil
 }
 
 // checkNamespacePath refuses a path that is not a namespace of the type

@@ -185,11 +185,26 @@ func TestCgroupPath(t *testing.T) {
 
 func TestPlanNamespaces(t *testing.T) {
 	s := DefaultSpec()
-	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/self/ns/user"})
 	p, err := planNamespaces(s)
 	require.NoError(t, err)
 	assert.NotZero(t, p.clone&unix.CLONE_NEWNS)
-	assert.Zero(t, p.clone&unix.CLONE_NEWUSER)
+	assert.Zero(t, p.unshare)
+
+	// A user namespace joined by path: the new mount, UTS, IPC and
+	// network namespaces are made in it, by init; a new pid namespace
+	// cannot be.
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/self/ns/user"})
+	_, err = planNamespaces(s)
+	assert.ErrorContains(t, err, "a new pid namespace with a user namespace joined by path")
+	for i := range s.Linux.Namespaces {
+		if s.Linux.Namespaces[i].Type == specs.PIDNamespace {
+			s.Linux.Namespaces[i].Path = "/proc/self/ns/pid"
+		}
+	}
+	p, err = planNamespaces(s)
+	require.NoError(t, err)
+	assert.Zero(t, p.clone&(unix.CLONE_NEWNS|unix.CLONE_NEWUSER|unix.CLONE_NEWPID))
+	assert.Equal(t, uintptr(unix.CLONE_NEWNS|unix.CLONE_NEWUTS|unix.CLONE_NEWIPC|unix.CLONE_NEWNET), p.unshare)
 	assert.Equal(t, "user:/proc/self/ns/user", p.initJoinList())
 
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"})
@@ -198,4 +213,18 @@ func TestPlanNamespaces(t *testing.T) {
 	s.Linux.Namespaces = []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"}}
 	_, err = planNamespaces(s)
 	assert.ErrorContains(t, err, "not a network namespace")
+}
+
+func TestDevLaterReadonly(t *testing.T) {
+	s := DefaultSpec()
+	mounts, later := devLaterReadonly(s.Mounts)
+	assert.False(t, later)
+	assert.Equal(t, s.Mounts, mounts)
+
+	s.Mounts[1].Options = append(s.Mounts[1].Options, "ro") // /dev
+	mounts, later = devLaterReadonly(s.Mounts)
+	assert.True(t, later)
+	assert.Equal(t, "/dev", mounts[1].Destination)
+	assert.NotContains(t, mounts[1].Options, "ro")
+	assert.Contains(t, s.Mounts[1].Options, "ro", "the spec is left as it is")
 }
