@@ -1,11 +1,14 @@
 package oci
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/moby/sys/mountinfo"
 )
 
 // ParseSubCgroups reads exec's --cgroup values as runc does: one PATH
@@ -40,15 +43,18 @@ func ParseSubCgroups(args []string) (map[string]string, error) {
 
 // execCgroups are the cgroup directories exec's process joins: the
 // container's, or the sub-cgroups of them that subs names (runc's exec
-// --cgroup), which must exist. A sub-cgroup is below the container's
-// cgroup whatever its path says ("../x" is "x"). On v1, a controller
-// that shares a hierarchy with another (cpu,cpuacct) takes the sub-cgroup
-// given for either.
+// --cgroup), which must exist. A sub-cgroup must be below the container's
+// cgroup: "..", or "../x" for a sibling, is refused in runc's words. On
+// v1, a controller that shares a hierarchy with another (cpu,cpuacct)
+// takes the sub-cgroup given for either.
 func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
 	byHierarchy := map[string]string{} // the hierarchy's real directory -> sub
 	for ctrl, sub := range subs {
 		if strings.ContainsAny(sub, ":,") {
 			return nil, fmt.Errorf("exec --cgroup %s: a path with ':' or ',' is not supported", sub)
+		}
+		if rel := strings.TrimLeft(sub, "/"); sub != "" && (rel == "" || !filepath.IsLocal(rel)) {
+			return nil, fmt.Errorf("exec --cgroup %s: bad sub cgroup path: it must name a cgroup below the container's", sub)
 		}
 		if ctrl == "" {
 			continue
@@ -61,7 +67,10 @@ func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	var dirs []string
-	for _, base := range c.Cgroup {
+	for key, base := range c.Cgroup {
+		if key == "" && len(subs) == 0 {
+			base = c.initCgroupIfGone(base)
+		}
 		sub, ok := byHierarchy[realDir(base)]
 		if !ok {
 			sub = subs[""]
@@ -69,7 +78,8 @@ func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
 		dir := filepath.Join(base, filepath.Clean("/"+sub))
 		if sub != "" {
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return nil, fmt.Errorf("exec --cgroup: sub-cgroup %s does not exist (%s)", sub, dir)
+				// In runc's words, which its tests read.
+				return nil, fmt.Errorf("exec --cgroup: sub-cgroup %s does not exist: adding pid to %s: no such file or directory", sub, dir)
 			}
 		}
 		if real := realDir(dir); !seen[real] {
@@ -88,4 +98,42 @@ func realDir(dir string) string {
 		return real
 	}
 	return dir
+}
+
+// initCgroupIfGone is base, the container's cgroup v2 directory, or,
+// where it is gone, init's own cgroup now: a container whose init moved
+// itself out (into a cgroup of a writable /sys/fs/cgroup) may have had
+// its first cgroup removed, and exec then goes where init is, as runc's.
+func (c *Container) initCgroupIfGone(base string) string {
+	if _, err := os.Stat(base); err == nil {
+		return base
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", c.Pid))
+	if err != nil {
+		return base
+	}
+	root, err := cgroup2Root()
+	if err != nil {
+		return base
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rel, ok := strings.CutPrefix(line, "0::"); ok && filepath.IsAbs(rel) {
+			return filepath.Join(root, rel)
+		}
+	}
+	return base
+}
+
+// cgroup2Root is where the host's cgroup v2 hierarchy is mounted.
+func cgroup2Root() (string, error) {
+	infos, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup2"))
+	if err != nil {
+		return "", err
+	}
+	for _, info := range infos {
+		if info.Root == "/" {
+			return info.Mountpoint, nil
+		}
+	}
+	return "", errors.New("no cgroup2 mount")
 }

@@ -34,9 +34,13 @@ func TestExecCgroupsStayBelowTheContainersAndMustExist(t *testing.T) {
 	dirs, err := c.execCgroups(nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{cpu, mem}, dirs)
-	dirs, err = c.execCgroups(map[string]string{"cpu": "../../sub"})
+	dirs, err = c.execCgroups(map[string]string{"cpu": "/sub"})
 	require.NoError(t, err)
-	assert.Equal(t, []string{filepath.Join(cpu, "sub"), mem}, dirs, "a path never leaves the container's cgroup")
+	assert.Equal(t, []string{filepath.Join(cpu, "sub"), mem}, dirs, "a path is below the container's cgroup")
+	for _, bad := range []string{"..", "../c1-sibling", "sub/../..", "/"} {
+		_, err = c.execCgroups(map[string]string{"cpu": bad})
+		assert.ErrorContains(t, err, "bad sub cgroup path", bad)
+	}
 	_, err = c.execCgroups(map[string]string{"": "sub"})
 	assert.ErrorContains(t, err, "sub-cgroup sub does not exist")
 	_, err = c.execCgroups(map[string]string{"pids": "sub"})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -64,6 +65,11 @@ func (c *Container) Kill(sig syscall.Signal, all bool) error {
 		return c.signal(sig)
 	}
 	pids, err := cgroups.PidsIn(c.Cgroup)
+	if err != nil && c.alive() {
+		// The cgroup is gone (init moved itself out of it, and it was
+		// removed): init at least gets the signal.
+		return c.signal(sig)
+	}
 	if err != nil {
 		return fmt.Errorf("list the container's processes: %w", err)
 	}
@@ -72,6 +78,10 @@ func (c *Container) Kill(sig syscall.Signal, all bool) error {
 		if err := unix.Kill(pid, sig); err != nil && !errors.Is(err, unix.ESRCH) {
 			return fmt.Errorf("signal %d: %w", pid, err)
 		}
+	}
+	if !slices.Contains(pids, c.Pid) {
+		// init has left the cgroup: it is the container's all the same.
+		_ = c.signal(sig)
 	}
 	if st == "paused" && sig == unix.SIGKILL {
 		_ = cgroups.Freeze(c.Cgroup, false)
