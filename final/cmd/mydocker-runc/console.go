@@ -85,7 +85,25 @@ func (c *foregroundConsole) receive() {
 	if err != nil || len(fds) != 1 {
 		return
 	}
-	c.master <- os.NewFile(uintptr(fds[0]), "console-master")
+	master := os.NewFile(uintptr(fds[0]), "console-master")
+	if !term.IsTerminal(int(os.Stdout.Fd())) {
+		clearONLCR(master)
+	}
+	c.master <- master
+}
+
+// clearONLCR has the terminal pass "\n" as it is, where the kernel would
+// write "\r\n": what the container prints reaches a pipe or a file
+// through us as it would without a terminal, as runc's does. On our own
+// terminal (raw, no output processing of its own) the pair is kept, or
+// lines would step across the screen.
+func clearONLCR(master *os.File) {
+	t, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	if err != nil {
+		return
+	}
+	t.Oflag &^= unix.ONLCR
+	_ = unix.IoctlSetTermios(int(master.Fd()), unix.TCSETS, t)
 }
 
 // Attach starts the copying once the container's process has its
