@@ -81,6 +81,7 @@ package_for() {
 	apt:python3 | dnf:python3) echo python3 ;;
 	pacman:python3) echo python ;;
 	apt:script) echo bsdutils ;;
+	apt:losetup) echo mount ;;
 	apt:libseccomp) echo libseccomp-dev ;;
 	dnf:libseccomp) echo libseccomp-devel ;;
 	pacman:libseccomp) echo libseccomp ;;

@@ -9,8 +9,9 @@
 #   3. the unit tests of each module;
 #   4. the integration tests (bats) as root, cumulative: a stage's binary
 #      must pass the tests of its own chapter and of every earlier one;
-#   5. for final/: the OCI validation suite, the fault-injection suite,
-#      the benchmark's check, and the cgroup v2 VM.
+#   5. for final/: the OCI validation suite, runc's own integration tests
+#      (scripts/runc-suite.sh --subset) against mydocker-runc, the
+#      fault-injection suite, the benchmark's check, and the cgroup v2 VM.
 # It ends with one line "summary: N passed, N failed, N skipped" and exits
 # non-zero when anything failed.
 set -uo pipefail
@@ -158,6 +159,18 @@ if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/api" ]; then
 	fi
 fi
 
+# runc's own integration suite (scripts/runc-suite.sh, issue 27): runc's
+# tests/integration at a 1.4 release through the Go module proxy, its
+# helpers and root filesystems, built in the background as compose. It
+# runs against final/'s mydocker-runc after the integration tests: on a
+# cgroup v2 host here, else in the cgroup v2 VM.
+RUNC_SUITE_BUILD=""
+if [[ " ${targets[*]} " == *" final "* ]] && [ -d "$REPO/final/cmd/mydocker-runc" ]; then
+	say "building runc's integration suite (scripts/runc-suite.sh --build-only) in the background"
+	"$REPO/scripts/runc-suite.sh" --build-only --runtimes runc >"$logs/runc-suite-build.log" 2>&1 &
+	RUNC_SUITE_BUILD=$!
+fi
+
 say "static checks"
 check "gofmt" gofmt_clean
 # Every build below is GOWORK=off; a learner's "go build" in a stage
@@ -237,6 +250,19 @@ ensure_tools busybox
 check "busybox image" "$REPO/scripts/busybox-image.sh" --from busybox --out "$BUILD/images/busybox.tar"
 export BUSYBOX_TAR="$BUILD/images/busybox.tar"
 
+# count_runc_suite STATUS LOG counts runc's integration suite as one check
+# (its own counts are in its report); an empty STATUS (the VM stopped
+# before it) is a failure.
+count_runc_suite() {
+	if [ "${1:-1}" = 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)) failures+=("runc's integration suite")
+	fi
+	[ "$2" = "$logs/runc-suite.log" ] || return 0
+	sed -n '/^  [a-z_]*\.bats /p; /^runc v/,$p' "$2" | sed 's/^/        /'
+}
+
 # vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with
 # its chapters' files that hold tests tagged "cgroups" (helpers.bash), of
 # which in-vm.sh runs those tests only. Under emulation each container costs
@@ -272,6 +298,16 @@ vm_run() {
 # its own kernel, and it keeps about one core busy while the host's tests
 # mostly wait on containers, so the two together take little more than the
 # longer of them (MYDOCKER_VM_SERIAL=1 runs it after them instead).
+newest=${targets[${#targets[@]} - 1]}
+runc_suite=""
+if [ -n "$RUNC_SUITE_BUILD" ] && [ -x "$BUILD/$newest/mydocker-runc" ]; then
+	if wait "$RUNC_SUITE_BUILD"; then
+		runc_suite=1
+	else
+		say "could not build runc's integration suite (see $logs/runc-suite-build.log): it is skipped"
+		skipped=$((skipped + 1))
+	fi
+fi
 vm_pid="" vm_planned=""
 if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 	say "this host is cgroup v2: the checks below run on v2, no VM needed"
@@ -280,6 +316,10 @@ elif [ -n "${MYDOCKER_SKIP_VM:-}" ]; then
 	skipped=$((skipped + 1))
 else
 	mapfile -t plan < <(vm_plan)
+	# runc's suite runs in the VM, after the chapters' tests.
+	if [ -n "$runc_suite" ] && [ ${#plan[@]} -gt 0 ] && [ "$newest" = final ]; then
+		plan+=(runc-suite) runc_suite=vm
+	fi
 	if [ ${#plan[@]} -gt 0 ]; then
 		vm_planned=1
 		rm -f "$logs/vm-integration.status"
@@ -299,7 +339,6 @@ vm_started=$(date +%s)
 # processes and cgroups are not mydocker's, and they touch no network.
 # mydocker-runc's own validation runs after the tests, as before (its
 # cgroups are mydocker-runc/ID, which the tests' leak checks count).
-newest=${targets[${#targets[@]} - 1]}
 oci_others_pid=""
 if [ -x "$BUILD/$newest/mydocker-runc" ]; then
 	say "$newest: OCI runtime-tools validation of runc and crun, in the background"
@@ -343,6 +382,16 @@ if [ -x "$BUILD/$newest/mydocker" ]; then
 	MYDOCKER="$BUILD/$newest/mydocker" STAGE="$newest" TESTREGISTRY="$BUILD/$newest/testregistry" DOCKER_CLI="$(docker_cli "$newest")" COMPOSE_PLUGIN="$(compose_plugin "$newest")" BATS_TEST_TIMEOUT=300 unshare --mount --propagation shared -- \
 		bats --timing --formatter tap "${files[@]}" 2>&1 | tee "$log" | grep -v '^ok ' | sed 's/^/        /'
 	count_integration "$log" "${PIPESTATUS[0]}" "$newest: integration tests with shared mounts"
+fi
+
+# runc's integration suite on a cgroup v2 host (else it ran in the VM):
+# mydocker-runc's passed, failed and skipped, and each of its files; it
+# fails on a failure scripts/runc-suite/known-failures.txt does not list.
+if [ "$runc_suite" = 1 ]; then
+	say "$newest: runc's integration suite (scripts/runc-suite.sh --subset), mydocker-runc"
+	log="$logs/runc-suite.log"
+	"$REPO/scripts/runc-suite.sh" --no-build --subset --runtimes mydocker-runc >"$log" 2>&1
+	count_runc_suite $? "$log"
 fi
 
 # The OCI runtime-tools validation suite, against mydocker-runc and, in
@@ -411,6 +460,9 @@ if [ -n "$vm_planned" ]; then
 	grep -v '^ok ' "$log" | sed 's/^/        /'
 	say "cgroup v2 VM: done $(($(date +%s) - vm_started)) s after it started"
 	count_integration "$log" "$vm_status" "integration tests in the cgroup v2 VM"
+	if [ "$runc_suite" = vm ]; then
+		count_runc_suite "$(sed -n 's/^# runc-suite status //p' "$log")" "$log"
+	fi
 fi
 
 echo

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# scripts/integration/in-vm.sh STAGE:CHAPTER[,CHAPTER...]...
+# scripts/integration/in-vm.sh STAGE:CHAPTER[,CHAPTER...]... [runc-suite]
 #
 # Runs inside the cgroup v2 VM (scripts/test.sh starts it through
 # scripts/vm-run.sh, one boot for all): for each STAGE, the tests of the
 # CHAPTERs' bats files that are tagged "cgroups" (helpers.bash says which
 # those are), against that stage's binary, in TAP, each with its time.
+# "runc-suite" then runs runc's own integration tests (--subset) against
+# final/'s mydocker-runc (scripts/runc-suite.sh, built on the host): on
+# cgroup v2, as most nodes run it, and in the VM's own kernel, where its
+# cgroups and mounts meet none of the host's tests.
 set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 
@@ -24,7 +28,9 @@ if [ -n "$CRICTL" ]; then
 	cp "$CRICTL" "$bin/tools/" && CRICTL="$bin/tools/${CRICTL##*/}"
 fi
 export CRICTL
+runc_suite=
 for entry in "$@"; do
+	[ "$entry" = runc-suite ] && runc_suite=1 && continue
 	stage=${entry%%:*}
 	IFS=, read -r -a chapters <<<"${entry#*:}"
 	files=("${chapters[@]/#/$REPO/scripts/integration/}")
@@ -35,4 +41,13 @@ for entry in "$@"; do
 		BATS_TEST_TIMEOUT=300 bats --timing --formatter tap --filter-tags cgroups "${files[@]/%/.bats}" || status=1
 	echo "# $stage: $(($(date +%s) - started)) s in the VM"
 done
+if [ -n "$runc_suite" ]; then
+	echo "# runc's integration suite (scripts/runc-suite.sh --subset), mydocker-runc (cgroup v2 VM)"
+	started=$(date +%s)
+	rc=0
+	"$REPO/scripts/runc-suite.sh" --no-build --subset --runtimes mydocker-runc 2>&1 || rc=$?
+	echo "# runc's integration suite: $(($(date +%s) - started)) s in the VM"
+	# scripts/test.sh counts it on its own, from this line.
+	echo "# runc-suite status $rc"
+fi
 exit $status

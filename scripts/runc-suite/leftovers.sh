@@ -120,7 +120,7 @@ clean_after() {
 	[ "$n" = 0 ] || left+=("$n containers")
 	pids=$(procs_left "$dir" "$snap")
 	if [ -n "$pids" ]; then
-		left+=("$(echo $pids | wc -w) processes ($(ps -o comm= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | sort | uniq -c | awk '{ printf "%s%s x%s", NR > 1 ? ", " : "", $2, $1 }'))")
+		left+=("$(echo $pids | wc -w) processes ($(ps -o comm= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'))")
 		thaw_and_kill $pids
 		for i in $(seq 50); do kill -0 $pids 2>/dev/null || break; sleep 0.1; done
 	fi
