@@ -55,6 +55,7 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if err := checkProcess(p); err != nil {
 		return 0, err
 	}
+	p.Env = processEnv(p.Env, c.homeIn(p.User.UID))
 	if p.Terminal && o.ConsoleSocket == "" {
 		return 0, errors.New("a terminal (-t) needs --console-socket")
 	}

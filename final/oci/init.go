@@ -299,6 +299,7 @@ func setUpProcess(cfg initConfig, p *specs.Process, sync *os.File) error {
 			return fmt.Errorf("make the root read-only: %w", err)
 		}
 	}
+	p.Env = processEnv(p.Env, ownHome(p.User.UID))
 	return setOOMScoreAdj(p)
 }
 
