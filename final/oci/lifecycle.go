@@ -58,7 +58,7 @@ func (c *Container) Start() error {
 func (c *Container) Kill(sig syscall.Signal, all bool) error {
 	st := c.Status()
 	if st == specs.StateStopped {
-		return errNotRunning
+		return ErrNotRunning
 	}
 	if !all {
 		return c.signal(sig)
