@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/security"
@@ -46,7 +47,9 @@ func checkProcess(p *specs.Process) error {
 		return err
 	}
 	if c := p.Capabilities; c != nil {
-		return security.CheckCapabilities(c)
+		if unknown := security.DropUnknownCapabilities(c); len(unknown) > 0 {
+			logrus.Warnf("ignoring unknown or unavailable capabilities: %v", unknown)
+		}
 	}
 	return nil
 }
