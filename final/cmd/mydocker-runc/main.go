@@ -121,6 +121,10 @@ func exitCode(err error) int {
 	if errors.As(err, &one) {
 		return 1
 	}
+	var exec execFailure
+	if errors.As(err, &exec) {
+		return 255
+	}
 	return exitFailure
 }
 
