@@ -70,6 +70,9 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := closeInheritedOnExec(); err != nil {
+		return nil, nil, err
+	}
 	if err := checkSysctls(spec); err != nil {
 		return nil, nil, err
 	}

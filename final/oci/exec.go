@@ -59,6 +59,9 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if p.Terminal && o.ConsoleSocket == "" {
 		return 0, errors.New("a terminal (-t) needs --console-socket")
 	}
+	if err := closeInheritedOnExec(); err != nil {
+		return 0, err
+	}
 	files, err := c.execFiles(p, o)
 	if err != nil {
 		return 0, err
