@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/nsenter"
@@ -74,10 +75,12 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 			return 0, fmt.Errorf("become a subreaper: %w", err)
 		}
 	}
+	logrus.WithFields(logrus.Fields{"init": c.Pid, "args": p.Args}).Debug("exec: entering the container's namespaces and cgroup")
 	pid, err := c.startExec(p, files, o)
 	if err != nil {
 		return 0, err
 	}
+	logrus.WithField("pid", pid).Debug("exec: the process runs")
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, pid); err != nil {
 			// The caller, told it failed, will not wait for a process
@@ -92,7 +95,9 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
-	return waitPid(pid, o.Signals), nil
+	status := waitPid(pid, o.Signals)
+	logrus.WithFields(logrus.Fields{"pid": pid, "status": status}).Debug("exec: the process exited")
+	return status, nil
 }
 
 // canExec says whether a process may join the container: a running one,

@@ -41,6 +41,7 @@ func (c *Container) Start() error {
 	if err := os.Remove(c.fifo()); err != nil {
 		return fmt.Errorf("remove the exec fifo: %w", err)
 	}
+	logrus.WithField("pid", c.Pid).Debug("start: init released, it runs the program")
 	if h := c.Spec.Hooks; h != nil && len(h.Poststart) > 0 {
 		st := c.State()
 		st.Status = specs.StateRunning
