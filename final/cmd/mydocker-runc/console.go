@@ -97,6 +97,15 @@ func (c *foregroundConsole) Attach() error {
 	if !ok {
 		return errors.New("the container's terminal never came to the console socket")
 	}
+	if !term.IsTerminal(int(os.Stdout.Fd())) {
+		// Our output is data (a pipe, a file), not a screen: the
+		// process's lines as it wrote them, as runc gives them, not with
+		// the CR the terminal adds for a display (ONLCR). To a terminal
+		// of ours, made raw, the CR is what starts the next line.
+		if err := clearONLCR(master); err != nil {
+			return err
+		}
+	}
 	stdin := int(os.Stdin.Fd())
 	if term.IsTerminal(stdin) {
 		if saved, err := term.MakeRaw(stdin); err == nil {
@@ -110,6 +119,19 @@ func (c *foregroundConsole) Attach() error {
 		_, _ = io.Copy(os.Stdout, master)
 		close(c.copied)
 	}()
+	return nil
+}
+
+// clearONLCR stops the terminal turning the process's "\n" into "\r\n".
+func clearONLCR(master *os.File) error {
+	t, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	if err != nil {
+		return fmt.Errorf("read the terminal's modes: %w", err)
+	}
+	t.Oflag &^= unix.ONLCR
+	if err := unix.IoctlSetTermios(int(master.Fd()), unix.TCSETS, t); err != nil {
+		return fmt.Errorf("set the terminal's modes: %w", err)
+	}
 	return nil
 }
 
