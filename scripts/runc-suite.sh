@@ -143,7 +143,8 @@ TMP=$(mktemp -d /tmp/runc-suite.XXXXXX)
 # Containers in user namespaces walk to their bundles in here.
 chmod 711 "$TMP"
 . "$REPO/scripts/runc-suite/leftovers.sh"
-trap 'cleanup_all || exit 1' EXIT
+STDIN_HOLDER=
+trap '[ -z "$STDIN_HOLDER" ] || kill "$STDIN_HOLDER" 2>/dev/null; cleanup_all || exit 1' EXIT
 snapshot_host start
 
 # The suite and mydocker-runc run from copies in TMP: in the cgroup v2 VM
@@ -195,10 +196,22 @@ run_file() {
 	# No BATS_TEST_TIMEOUT: bats 1.8 runs its countdown as a job of the
 	# test's shell, and the tests that "wait" for their own jobs (events)
 	# would wait for it. watch_runtime and the file's timeout stop a hang.
+	# script's stdin never ends (a FIFO held open), unlike /dev/null:
+	# at its end script types the terminal's EOF into the pty, which the
+	# line discipline queues as a NUL byte, and the first runtime that
+	# makes that terminal raw and copies it to a container's (a "runc
+	# run" with a terminal) read the NUL, echoed back as "^@" into the
+	# test's output.
+	local stdin="$TMP/$rt.$f.stdin"
+	mkfifo "$stdin"
+	sleep infinity >"$stdin" &
+	STDIN_HOLDER=$!
 	(cd "$TESTS" && TMPDIR="$tmp" RUNC="${BIN[$rt]}" \
-		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --timing --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) </dev/null >/dev/null 2>&1 || rc=$?
-	kill "$watchdog" 2>/dev/null || true
-	wait "$watchdog" 2>/dev/null || true
+		timeout -k 10 $FILE_TIMEOUT script -qefc "$(printf '%q ' bats --timing --no-tempdir-cleanup --formatter tap "$f.bats") >$(printf '%q' "$tap") 2>&1" /dev/null) <"$stdin" >/dev/null 2>&1 || rc=$?
+	kill "$watchdog" "$STDIN_HOLDER" 2>/dev/null || true
+	wait "$watchdog" "$STDIN_HOLDER" 2>/dev/null || true
+	STDIN_HOLDER=
+	rm -f "$stdin"
 	left=$(clean_after "$rt" "$tmp")
 	printf '%s %s %s\n' "$(($(date +%s) - start))" "$rc" "$left" >"$RESULTS/$rt/$f.meta"
 	file_line "$rt" "$f"

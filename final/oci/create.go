@@ -70,6 +70,9 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := closeInheritedOnExec(); err != nil {
+		return nil, nil, err
+	}
 	if err := checkSysctls(spec); err != nil {
 		return nil, nil, err
 	}
@@ -187,6 +190,8 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if err != nil {
 		return nil, fmt.Errorf("start init: %w", err)
 	}
+	logrus.WithFields(logrus.Fields{"pid": cmd.Process.Pid, "clone": fmt.Sprintf("%#x", plan.clone), "join": plan.initJoinList()}).
+		Debug("create: init started in its namespaces")
 	if err := c.recordInit(cmd.Process.Pid); err != nil {
 		return cmd, err
 	}
@@ -197,6 +202,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 		return cmd, fmt.Errorf("send init its config: %w", err)
 	}
 	cfgWrite.Close()
+	logrus.WithField("cgroup", c.Cgroup).Debug("create: init joined its cgroup and has its config")
 	if err := c.follow(sync, o.ConsoleSocket); err != nil {
 		return cmd, err
 	}
@@ -205,7 +211,7 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 			return cmd, err
 		}
 	}
-	logrus.WithField("pid", c.Pid).Debug("container created")
+	logrus.WithField("pid", c.Pid).Debug("create: init is ready, waiting for start")
 	return cmd, nil
 }
 

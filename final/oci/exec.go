@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/nsenter"
@@ -32,6 +33,9 @@ type ExecOptions struct {
 	// SubCgroups are sub-cgroups of the container's to run it in
 	// (--cgroup, ParseSubCgroups).
 	SubCgroups map[string]string
+	// IgnorePaused runs it in a paused container: it joins the frozen
+	// cgroup, and runs once the container is resumed.
+	IgnorePaused bool
 }
 
 // Exec runs another process in a running (or created) container, as
@@ -44,19 +48,20 @@ type ExecOptions struct {
 // us: runc's exec --detach). Detached, Exec returns once the process
 // runs; otherwise it waits for it and returns its exit status.
 func (c *Container) Exec(o ExecOptions) (int, error) {
-	// As runc, a created container too: its init waits on the exec fifo,
-	// in the namespaces the process joins (what a CNI plugin or a pod's
-	// sidecar may want before start).
-	if st := c.Status(); st != specs.StateRunning && st != specs.StateCreated {
-		return 0, fmt.Errorf("cannot exec in a container that is %s", st)
+	if err := c.canExec(o.IgnorePaused); err != nil {
+		return 0, err
 	}
 	p := o.Process
 	inheritProcAttrs(p, c.Spec.Process)
 	if err := checkProcess(p); err != nil {
 		return 0, err
 	}
+	p.Env = processEnv(p.Env, c.homeIn(p.User.UID))
 	if p.Terminal && o.ConsoleSocket == "" {
 		return 0, errors.New("a terminal (-t) needs --console-socket")
+	}
+	if err := closeInheritedOnExec(); err != nil {
+		return 0, err
 	}
 	files, err := c.execFiles(p, o)
 	if err != nil {
@@ -70,19 +75,48 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 			return 0, fmt.Errorf("become a subreaper: %w", err)
 		}
 	}
+	logrus.WithFields(logrus.Fields{"init": c.Pid, "args": p.Args}).Debug("exec: entering the container's namespaces and cgroup")
 	pid, err := c.startExec(p, files, o)
 	if err != nil {
 		return 0, err
 	}
+	logrus.WithField("pid", pid).Debug("exec: the process runs")
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, pid); err != nil {
+			// The caller, told it failed, will not wait for a process
+			// it cannot name: it does not outlive the exec, as runc's.
+			_ = unix.Kill(pid, unix.SIGKILL)
+			if !o.Detach {
+				_, _ = unix.Wait4(pid, nil, 0, nil) // ours, as a subreaper
+			}
 			return 0, err
 		}
 	}
 	if o.Detach {
 		return 0, nil
 	}
-	return waitPid(pid, o.Signals), nil
+	status := waitPid(pid, o.Signals)
+	logrus.WithFields(logrus.Fields{"pid": pid, "status": status}).Debug("exec: the process exited")
+	return status, nil
+}
+
+// canExec says whether a process may join the container: a running one,
+// and, as runc, a created one (its init waits on the exec fifo, in the
+// namespaces the process joins: what a CNI plugin or a pod's sidecar may
+// want before start). A paused one only when the caller says so: the
+// process would be frozen on arrival, and a caller that does not expect
+// it would hang.
+func (c *Container) canExec(ignorePaused bool) error {
+	switch st := c.Status(); {
+	case st == specs.StateRunning || st == specs.StateCreated:
+		return nil
+	case st == "paused" && ignorePaused:
+		return nil
+	case st == "paused":
+		return errors.New("cannot exec in a paused container (use --ignore-paused to override)")
+	default:
+		return fmt.Errorf("cannot exec in a container that is %s", st)
+	}
 }
 
 // startExec starts the constructor with the process's stdio (our own, or

@@ -305,6 +305,7 @@ func setUpProcess(cfg initConfig, p *specs.Process, sync *os.File) error {
 			return fmt.Errorf("make /dev read-only: %w", err)
 		}
 	}
+	p.Env = processEnv(p.Env, ownHome(p.User.UID))
 	return setOOMScoreAdj(p)
 }
 

@@ -42,6 +42,7 @@ func (c *Container) Start() error {
 	if err := os.Remove(c.fifo()); err != nil {
 		return fmt.Errorf("remove the exec fifo: %w", err)
 	}
+	logrus.WithField("pid", c.Pid).Debug("start: init released, it runs the program")
 	if h := c.Spec.Hooks; h != nil && len(h.Poststart) > 0 {
 		st := c.State()
 		st.Status = specs.StateRunning
@@ -59,7 +60,7 @@ func (c *Container) Start() error {
 func (c *Container) Kill(sig syscall.Signal, all bool) error {
 	st := c.Status()
 	if st == specs.StateStopped {
-		return errNotRunning
+		return ErrNotRunning
 	}
 	if !all {
 		return c.signal(sig)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/security"
@@ -46,7 +47,9 @@ func checkProcess(p *specs.Process) error {
 		return err
 	}
 	if c := p.Capabilities; c != nil {
-		return security.CheckCapabilities(c)
+		if unknown := security.DropUnknownCapabilities(c); len(unknown) > 0 {
+			logrus.Warnf("ignoring unknown or unavailable capabilities: %v", unknown)
+		}
 	}
 	return nil
 }
@@ -112,8 +115,8 @@ type seccompFilter struct {
 // confineAndExec is the last part of init and of exec: process.rlimits,
 // then the process's user, capabilities, no_new_privs and seccomp filter
 // in the kernel's order (security.Confine), and the program. asUser runs
-// as the user, after the working directory is changed to and before the
-// program is looked up. own are our capabilities, read while /proc was in
+// as the user, in the working directory, before the program is looked
+// up. own are our capabilities, read while /proc was in
 // reach (nil: read now).
 func confineAndExec(p *specs.Process, seccomp seccompFilter, own capability.Capabilities, asUser func() error) error {
 	// The limits come while we may still raise them (CAP_SYS_RESOURCE),
@@ -123,10 +126,17 @@ func confineAndExec(p *specs.Process, seccomp seccompFilter, own capability.Capa
 		return err
 	}
 	c := security.Confinement{User: p.User, Capabilities: p.Capabilities, NoNewPrivs: p.NoNewPrivileges, Seccomp: seccomp.prog, SeccompFlags: seccomp.flags, Own: own}
+	// The working directory while we are root, as runc: one the user may
+	// not enter (a 0700 /root for user 42) is still its working
+	// directory. One root cannot enter (a root-squashed NFS directory
+	// the user owns) is tried again as the user.
+	inCwd := unix.Chdir(p.Cwd) == nil
 	var path string
 	return security.Confine(c, func() error {
-		if err := unix.Chdir(p.Cwd); err != nil {
-			return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
+		if !inCwd {
+			if err := unix.Chdir(p.Cwd); err != nil {
+				return fmt.Errorf("change to the working directory %s: %w", p.Cwd, err)
+			}
 		}
 		if asUser != nil {
 			if err := asUser(); err != nil {

@@ -141,11 +141,11 @@ func (c *Container) State() specs.State {
 func (c *Container) signal(sig syscall.Signal) error {
 	fd, err := unix.PidfdOpen(c.Pid, 0)
 	if err != nil {
-		return errNotRunning
+		return ErrNotRunning
 	}
 	defer unix.Close(fd)
 	if !c.alive() {
-		return errNotRunning
+		return ErrNotRunning
 	}
 	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
 		return fmt.Errorf("signal %d to the container: %w", sig, err)
@@ -153,9 +153,9 @@ func (c *Container) signal(sig syscall.Signal) error {
 	return nil
 }
 
-// errNotRunning says it in runc's words: containerd's shim recognises
+// ErrNotRunning says it in runc's words: containerd's shim recognises
 // them, and takes a kill of an exited container as done.
-var errNotRunning = errors.New("container not running")
+var ErrNotRunning = errors.New("container not running")
 
 // ErrNotExist is the error of an ID that names no container.
 var ErrNotExist = errors.New("container does not exist")

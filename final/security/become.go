@@ -3,6 +3,7 @@ package security
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -29,15 +30,30 @@ func OwnCapabilities() (capability.Capabilities, error) {
 	return set, nil
 }
 
-// CheckCapabilities refuses a set that names a capability the kernel
-// does not know, before anything is made.
-func CheckCapabilities(c *specs.LinuxCapabilities) error {
-	for _, set := range [][]string{c.Bounding, c.Effective, c.Inheritable, c.Permitted, c.Ambient} {
-		if _, err := capSet(set); err != nil {
-			return err
-		}
+// DropUnknownCapabilities takes out of every set the names that are no
+// capability, or one this kernel lacks (past its last), and returns them
+// once each: runc 1.2+ ignores them with a warning, so that a config
+// written for a newer kernel runs on an older one.
+func DropUnknownCapabilities(c *specs.LinuxCapabilities) []string {
+	// A kernel whose last is unknown (no /proc) is taken to have them all.
+	last, err := capability.LastCap()
+	known := map[string]bool{}
+	for _, k := range capability.ListKnown() {
+		known["CAP_"+strings.ToUpper(k.String())] = err != nil || k <= last
 	}
-	return nil
+	var dropped []string
+	for _, set := range []*[]string{&c.Bounding, &c.Effective, &c.Inheritable, &c.Permitted, &c.Ambient} {
+		*set = slices.DeleteFunc(slices.Clone(*set), func(name string) bool {
+			if known[strings.ToUpper(name)] {
+				return false
+			}
+			if !slices.Contains(dropped, name) {
+				dropped = append(dropped, name)
+			}
+			return true
+		})
+	}
+	return dropped
 }
 
 // capSet is capability names (CAP_X, any case) as the library's values.

@@ -3,6 +3,7 @@ package security
 import (
 	"testing"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -39,4 +40,21 @@ func TestCapabilitiesAreDockersWithAddAndDrop(t *testing.T) {
 func TestCapabilityMask(t *testing.T) {
 	assert.Equal(t, uint64(1<<0|1<<21), CapabilityMask([]string{"CAP_CHOWN", "CAP_SYS_ADMIN"}))
 	assert.Zero(t, CapabilityMask(nil))
+}
+
+// A config's unknown capability is taken out of every set, and named
+// once: runc ignores it with a warning.
+func TestDropUnknownCapabilities(t *testing.T) {
+	c := &specs.LinuxCapabilities{
+		Bounding:  []string{"CAP_UNKNOWN", "CAP_KILL", "UNKNOWN_CAP"},
+		Effective: []string{"cap_kill", "CAP_UNKNOWN"},
+		Ambient:   []string{"CAP_UNKNOWN"},
+	}
+	bounding := c.Bounding
+	assert.Equal(t, []string{"CAP_UNKNOWN", "UNKNOWN_CAP"}, DropUnknownCapabilities(c))
+	assert.Equal(t, []string{"CAP_KILL"}, c.Bounding)
+	assert.Equal(t, []string{"cap_kill"}, c.Effective)
+	assert.Empty(t, c.Ambient)
+	assert.Equal(t, "CAP_UNKNOWN", bounding[0], "the caller's slice is left as it was")
+	assert.Empty(t, DropUnknownCapabilities(c))
 }

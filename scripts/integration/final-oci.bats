@@ -168,16 +168,31 @@ status_of() { rt state "$1" | sed -n 's/^  "status": "\(.*\)",$/\1/p'; }
 	[ "${#lines[@]}" -eq 3 ]
 	rt pause c4
 	[ "$(status_of c4)" = paused ]
+	# Not into a paused container, as runc (255: exec's own failure);
+	# with --ignore-paused it joins, frozen, and runs once resumed.
 	run rt exec c4 true
-	[ "$status" -ne 0 ] # not in a paused container
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"cannot exec in a paused container"* ]]
+	rt exec --ignore-paused c4 echo resumed >"$BATS_TEST_TMPDIR/paused.out" &
+	for _ in $(seq 50); do [ "$(rt ps --format json c4 | tr , '\n' | wc -l)" -ge 3 ] && break; sleep 0.1; done
+	[ "$(rt ps --format json c4 | tr , '\n' | wc -l)" -ge 3 ]
+	[ ! -s "$BATS_TEST_TMPDIR/paused.out" ]
 	rt resume c4
+	wait $!
+	[ "$(cat "$BATS_TEST_TMPDIR/paused.out")" = resumed ]
 	[ "$(status_of c4)" = running ]
+	# Signal 0 says whether it runs, as runc's clients ask.
+	rt kill c4 0
 	run rt list
 	[[ "$output" == *"c4"*"running"* ]]
 	rt kill --all c4 KILL
 	for _ in $(seq 50); do [ ! -d "/proc/$epid" ] && [ "$(status_of c4)" = stopped ] && break; sleep 0.1; done
 	[ ! -d "/proc/$epid" ]
 	[ "$(status_of c4)" = stopped ]
+	run rt kill c4 0
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+	rt kill --all c4 0 # runc 1.2+: nothing left to signal is done
 	rt delete c4
 }
 

@@ -12,7 +12,8 @@ import (
 var errNoCRIU = errors.New("CRIU checkpoint/restore is not supported by mydocker-runc")
 
 // checkpointCommand and restoreCommand take runc's flags, whatever they
-// are, so that the refusal is the one line a client shows.
+// are, so that the refusal is the one line a client shows; -h and --help
+// still show the help, as every command's.
 func checkpointCommand() *cli.Command {
 	return refusedCommand("checkpoint", "not supported: checkpoint a container with CRIU")
 }
@@ -27,6 +28,11 @@ func refusedCommand(name, usage string) *cli.Command {
 		Usage:           usage,
 		ArgsUsage:       "ID",
 		SkipFlagParsing: true,
-		Action:          exitOne(func(context.Context, *cli.Command) error { return errNoCRIU }),
+		Action: exitOne(func(ctx context.Context, cmd *cli.Command) error {
+			if first := cmd.Args().First(); first == "-h" || first == "--help" {
+				return cli.ShowCommandHelp(ctx, cmd.Root(), cmd.Name)
+			}
+			return errNoCRIU
+		}),
 	}
 }

@@ -85,25 +85,7 @@ func (c *foregroundConsole) receive() {
 	if err != nil || len(fds) != 1 {
 		return
 	}
-	master := os.NewFile(uintptr(fds[0]), "console-master")
-	if !term.IsTerminal(int(os.Stdout.Fd())) {
-		clearONLCR(master)
-	}
-	c.master <- master
-}
-
-// clearONLCR has the terminal pass "\n" as it is, where the kernel would
-// write "\r\n": what the container prints reaches a pipe or a file
-// through us as it would without a terminal, as runc's does. On our own
-// terminal (raw, no output processing of its own) the pair is kept, or
-// lines would step across the screen.
-func clearONLCR(master *os.File) {
-	t, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
-	if err != nil {
-		return
-	}
-	t.Oflag &^= unix.ONLCR
-	_ = unix.IoctlSetTermios(int(master.Fd()), unix.TCSETS, t)
+	c.master <- os.NewFile(uintptr(fds[0]), "console-master")
 }
 
 // Attach starts the copying once the container's process has its
@@ -114,6 +96,15 @@ func (c *foregroundConsole) Attach() error {
 	master, ok := <-c.master
 	if !ok {
 		return errors.New("the container's terminal never came to the console socket")
+	}
+	if !term.IsTerminal(int(os.Stdout.Fd())) {
+		// Our output is data (a pipe, a file), not a screen: the
+		// process's lines as it wrote them, as runc gives them, not with
+		// the CR the terminal adds for a display (ONLCR). To a terminal
+		// of ours, made raw, the CR is what starts the next line.
+		if err := clearONLCR(master); err != nil {
+			return err
+		}
 	}
 	stdin := int(os.Stdin.Fd())
 	if term.IsTerminal(stdin) {
@@ -128,6 +119,19 @@ func (c *foregroundConsole) Attach() error {
 		_, _ = io.Copy(os.Stdout, master)
 		close(c.copied)
 	}()
+	return nil
+}
+
+// clearONLCR stops the terminal turning the process's "\n" into "\r\n".
+func clearONLCR(master *os.File) error {
+	t, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	if err != nil {
+		return fmt.Errorf("read the terminal's modes: %w", err)
+	}
+	t.Oflag &^= unix.ONLCR
+	if err := unix.IoctlSetTermios(int(master.Fd()), unix.TCSETS, t); err != nil {
+		return fmt.Errorf("set the terminal's modes: %w", err)
+	}
 	return nil
 }
 

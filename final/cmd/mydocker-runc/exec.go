@@ -42,58 +42,71 @@ func execCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "cgroup", Usage: "run it in a sub-cgroup (that exists) of the container's: PATH, or CONTROLLER[,CONTROLLER]:PATH on cgroup v1"},
 			&cli.StringFlag{Name: "apparmor", Usage: "the AppArmor profile of the process (ignored where the kernel has no AppArmor, as runc)"},
 			&cli.StringFlag{Name: "process-label", Usage: "not supported"},
-			&cli.BoolFlag{Name: "ignore-paused", Usage: "accepted for runc's sake"},
+			&cli.BoolFlag{Name: "ignore-paused", Usage: "run it in a paused container too (it runs once the container is resumed)"},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			if cmd.NArg() < 1 {
-				return errors.New("exec: want a container ID")
-			}
-			if cmd.String("process-label") != "" {
-				return errors.New("exec: --process-label is not supported (no SELinux)")
-			}
-			passed, _, err := passedFiles(int64(cmd.Int("preserve-fds")), false)
+			status, err := runExec(cmd)
 			if err != nil {
-				return err
-			}
-			subs, err := oci.ParseSubCgroups(cmd.StringSlice("cgroup"))
-			if err != nil {
-				return err
-			}
-			c, err := loadID(cmd, cmd.Args().First())
-			if err != nil {
-				return err
-			}
-			p, err := execProcess(cmd, c)
-			if err != nil {
-				return err
-			}
-			signals := make(chan os.Signal, 16)
-			if !cmd.Bool("detach") {
-				signal.Notify(signals)
-				signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
-			}
-			console, socket, err := consoleFor(p.Terminal, !cmd.Bool("detach"), cmd.String("console-socket"))
-			if err != nil {
-				return err
-			}
-			if console != nil {
-				// The terminal comes while Exec starts the process, and is
-				// copied while Exec waits for it.
-				attached := make(chan error, 1)
-				go func() { attached <- console.Attach() }()
-				defer func() {
-					console.StopWaiting() // an Exec that failed sent no terminal
-					console.Close(<-attached == nil)
-				}()
-			}
-			status, err := c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
-				ConsoleSocket: socket, Signals: signals, Passed: passed, SubCgroups: subs})
-			if err != nil {
-				return err
+				return execFailure{err}
 			}
 			return exitStatus(status)
 		},
 	}
+}
+
+// execFailure is exec's own failure, which exits 255, as runc's: exec
+// exits with the process's status otherwise, and its clients tell ours
+// from the process's by 255.
+type execFailure struct{ error }
+
+func (f execFailure) Unwrap() error { return f.error }
+
+// runExec runs the process and returns its status (0 detached).
+func runExec(cmd *cli.Command) (int, error) {
+	if cmd.NArg() < 1 {
+		return 0, errors.New("exec: want a container ID")
+	}
+	if cmd.String("process-label") != "" {
+		return 0, errors.New("exec: --process-label is not supported (no SELinux)")
+	}
+	passed, _, err := passedFiles(int64(cmd.Int("preserve-fds")), false)
+	if err != nil {
+		return 0, err
+	}
+	subs, err := oci.ParseSubCgroups(cmd.StringSlice("cgroup"))
+	if err != nil {
+		return 0, err
+	}
+	c, err := loadID(cmd, cmd.Args().First())
+	if err != nil {
+		return 0, err
+	}
+	p, err := execProcess(cmd, c)
+	if err != nil {
+		return 0, err
+	}
+	signals := make(chan os.Signal, 16)
+	if !cmd.Bool("detach") {
+		signal.Notify(signals)
+		signal.Ignore(syscall.SIGURG, syscall.SIGPIPE)
+	}
+	console, socket, err := consoleFor(p.Terminal, !cmd.Bool("detach"), cmd.String("console-socket"))
+	if err != nil {
+		return 0, err
+	}
+	if console != nil {
+		// The terminal comes while Exec starts the process, and is
+		// copied while Exec waits for it.
+		attached := make(chan error, 1)
+		go func() { attached <- console.Attach() }()
+		defer func() {
+			console.StopWaiting() // an Exec that failed sent no terminal
+			console.Close(<-attached == nil)
+		}()
+	}
+	return c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
+		ConsoleSocket: socket, Signals: signals, Passed: passed, SubCgroups: subs,
+		IgnorePaused: cmd.Bool("ignore-paused")})
 }
 
 // execProcess is the process to run: --process's file, or the

@@ -25,18 +25,17 @@ import (
 	"github.com/mydocker/mydocker/final/oci"
 )
 
-// version is set at build time (-ldflags "-X main.version=...").
-var version = "0.1.0"
-
 // exitFailure is our own failure, as mydocker's: a client tells it from
 // a container's status (run) by the 125 docker uses.
 const exitFailure = 125
 
 func main() {
 	app := &cli.Command{
-		Name:    "mydocker-runc",
-		Usage:   "run OCI bundles with mydocker's library, with runc's command line",
-		Version: version + "\nspec: " + specVersion(),
+		Name: "mydocker-runc",
+		// "Open Container Initiative runtime" is runc's, which its
+		// tests read on the help's second line.
+		Usage:   "Open Container Initiative runtime: runs OCI bundles with mydocker's library, with runc's command line",
+		Version: versionText(),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "root", Value: oci.DefaultRoot, Usage: "where the state of containers is kept"},
 			&cli.StringFlag{Name: "log", Usage: "append the log to this file (stderr by default)"},
@@ -121,6 +120,10 @@ func exitCode(err error) int {
 	var one failsWithOne
 	if errors.As(err, &one) {
 		return 1
+	}
+	var exec execFailure
+	if errors.As(err, &exec) {
+		return 255
 	}
 	return exitFailure
 }
