@@ -101,6 +101,12 @@ func mergeMemory(old, r *specs.LinuxMemory) *specs.LinuxMemory {
 	setInt(&out.Limit, r.Limit)
 	setInt(&out.Reservation, r.Reservation)
 	setInt(&out.Swap, r.Swap)
+	if r.Limit != nil && *r.Limit == -1 && r.Swap == nil {
+		// No memory limit is no swap limit either, as runc has it: v1's
+		// memory limit may never pass memsw, which would otherwise
+		// keep an old value.
+		out.Swap = ptr[int64](-1)
+	}
 	if r.Swappiness != nil {
 		out.Swappiness = r.Swappiness
 	}
@@ -119,6 +125,13 @@ func mergeCPU(old, r *specs.LinuxCPU) *specs.LinuxCPU {
 		out = *old
 	}
 	setUint(&out.Shares, r.Shares)
+	if r.Idle != nil && r.Shares == nil {
+		// The kernel refuses a weight for an idle cgroup (EINVAL from
+		// cpu.shares, cpu.weight): an update of cpu.idle alone does not
+		// write the old shares again, and the record drops them, as
+		// runc's does.
+		out.Shares = nil
+	}
 	setInt(&out.Quota, r.Quota)
 	setUint(&out.Period, r.Period)
 	setInt(&out.RealtimeRuntime, r.RealtimeRuntime)
@@ -151,6 +164,8 @@ func mergeHugepages(old, r []specs.LinuxHugepageLimit) []specs.LinuxHugepageLimi
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func setInt(dst **int64, v *int64) {
 	if v != nil && *v != 0 {

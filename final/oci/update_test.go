@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestMergeResourcesKeepsWhatTheUpdateLeavesOutOrZero(t *testing.T) {
 	old := &specs.LinuxResources{
 		Memory:         &specs.LinuxMemory{Limit: ptr[int64](64 << 20), Reservation: ptr[int64](32 << 20)},
@@ -44,4 +42,25 @@ func TestResourcesOfTakesMinusOneAsNoLimit(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, int64(-1), res.Memory)
 	assert.Equal(t, int64(-1), res.PidsLimit)
+}
+
+func TestMergeResourcesLiftingMemoryLiftsSwap(t *testing.T) {
+	old := &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](50 << 20), Swap: ptr[int64](92 << 20)}}
+
+	m := mergeResources(old, &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](-1)}})
+	assert.Equal(t, int64(-1), *m.Memory.Swap, "v1 refuses a memory limit above memsw")
+
+	m = mergeResources(old, &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](-1), Swap: ptr[int64](200 << 20)}})
+	assert.Equal(t, int64(200<<20), *m.Memory.Swap, "a swap limit of its own is kept")
+}
+
+func TestMergeResourcesIdleAloneDropsTheShares(t *testing.T) {
+	old := &specs.LinuxResources{CPU: &specs.LinuxCPU{Shares: ptr[uint64](100), Quota: ptr[int64](500000), Period: ptr[uint64](1000000)}}
+
+	m := mergeResources(old, &specs.LinuxResources{CPU: &specs.LinuxCPU{Idle: ptr[int64](1)}})
+	assert.Nil(t, m.CPU.Shares, "the kernel refuses a weight for an idle cgroup")
+	assert.Equal(t, int64(500000), *m.CPU.Quota)
+
+	m = mergeResources(old, &specs.LinuxResources{CPU: &specs.LinuxCPU{Idle: ptr[int64](0), Shares: ptr[uint64](200)}})
+	assert.Equal(t, uint64(200), *m.CPU.Shares)
 }
