@@ -53,8 +53,8 @@ func weightOf(r *specs.LinuxResources) uint16 {
 }
 
 // mergeResources is old with what r sets over it. As runc's writers, a
-// zero means "unchanged" (-1 lifts a memory, swap, quota or pids limit);
-// an empty CPU list too. Devices, network, rdma and blockIO but its
+// zero means "unchanged" (-1 lifts a memory, swap, quota or pids limit),
+// but for the pids limit, where 0 is one; an empty CPU list keeps too. Devices, network, rdma and blockIO but its
 // weight stay as they were.
 func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 	var out specs.LinuxResources
@@ -63,8 +63,9 @@ func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 	}
 	out.Memory = mergeMemory(out.Memory, r.Memory)
 	out.CPU = mergeCPU(out.CPU, r.CPU)
-	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit != 0 {
-		out.Pids = &specs.LinuxPids{Limit: r.Pids.Limit}
+	if r.Pids != nil && r.Pids.Limit != nil {
+		// A limit given replaces the old one, 0 too (pidsLimit).
+		out.Pids = &specs.LinuxPids{Limit: ptr(*r.Pids.Limit)}
 	}
 	if w := weightOf(r); w != 0 {
 		// The weight over the rest of linux.resources.blockIO, which
