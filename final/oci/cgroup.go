@@ -35,10 +35,15 @@ func cgroupPath(s *specs.Spec, id string) (string, error) {
 
 // newCgroup makes the container's cgroup with the bundle's limits, before
 // init joins it, but for the pids limit, returned to be written once init
-// is ready (setPidsLimit).
+// is ready (setPidsLimit). A cgroup another's processes are in, or a
+// frozen one, is refused before anything is written to it
+// (cgroups.CheckUnused).
 func newCgroup(s *specs.Spec, id string) (cgroups.Manager, int64, error) {
 	p, err := cgroupPath(s, id)
 	if err != nil {
+		return nil, 0, err
+	}
+	if err := cgroups.CheckUnused(p); err != nil {
 		return nil, 0, err
 	}
 	res, err := resourcesOf(s.Linux.Resources)

@@ -199,3 +199,12 @@ func TestPlanNamespaces(t *testing.T) {
 	_, err = planNamespaces(s)
 	assert.ErrorContains(t, err, "not a network namespace")
 }
+
+func TestDefaultSpecHasACgroupNamespaceOnV2Only(t *testing.T) {
+	has := func(s *specs.Spec) bool {
+		_, ok := namespace(s, specs.CgroupNamespace)
+		return ok
+	}
+	assert.True(t, has(defaultSpec(true)))
+	assert.False(t, has(defaultSpec(false)), "v1 and hybrid: the host's, as runc spec and docker")
+}
