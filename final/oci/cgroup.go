@@ -50,7 +50,7 @@ func newCgroup(s *specs.Spec, id string) (cgroups.Manager, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	res.Devices = withImpliedDevices(res.Devices, s.Linux.Devices)
+	res.Devices = withImpliedDevices(res.Devices)
 	pids := res.PidsLimit
 	res.PidsLimit = 0
 	m, err := cgroups.NewAt(p)
@@ -172,25 +172,18 @@ func hugepageLimits(list []specs.LinuxHugepageLimit) ([]resources.HugepageLimit,
 	return limits, nil
 }
 
-// withImpliedDevices adds to an allow list what every container may use:
-// the default devices, its terminal and those of linux.devices (runc
-// allows them too, whatever linux.resources.devices says).
-func withImpliedDevices(rules []resources.DeviceRule, devices []specs.LinuxDevice) []resources.DeviceRule {
+// withImpliedDevices adds to an allow list what every container may use,
+// as runc does: mknod of any node and the default devices (null, zero,
+// full, random, urandom, tty, console, ptmx, the pseudo terminals and
+// tun). The nodes of linux.devices are made, but not allowed:
+// linux.resources.devices says what they may be used for (runc's
+// dev.bats denies /dev/kmsg so), as the clients write it (docker,
+// podman and containerd's CRI add an allow rule for each device).
+func withImpliedDevices(rules []resources.DeviceRule) []resources.DeviceRule {
 	if rules == nil {
 		return nil // everything is allowed
 	}
-	rules = append(rules, resources.DefaultDeviceRules()...)
-	for _, d := range devices {
-		t := d.Type[0]
-		if t == 'p' {
-			continue // a fifo: no device the cgroup controls
-		}
-		if t == 'u' {
-			t = 'c'
-		}
-		rules = append(rules, resources.DeviceRule{Type: t, Major: d.Major, Minor: d.Minor, Access: "rwm"})
-	}
-	return rules
+	return append(rules, resources.DefaultDeviceRules()...)
 }
 
 // deviceRules turns linux.resources.devices into an allow list. The
