@@ -34,26 +34,49 @@ func cgroupPath(s *specs.Spec, id string) (string, error) {
 }
 
 // newCgroup makes the container's cgroup with the bundle's limits, before
-// init joins it.
-func newCgroup(s *specs.Spec, id string) (cgroups.Manager, error) {
+// init joins it, but for the pids limit, returned to be written once init
+// is ready (setPidsLimit). A cgroup another's processes are in, or a
+// frozen one, is refused before anything is written to it
+// (cgroups.CheckUnused).
+func newCgroup(s *specs.Spec, id string) (cgroups.Manager, int64, error) {
 	p, err := cgroupPath(s, id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	if err := cgroups.CheckUnused(p); err != nil {
+		return nil, 0, err
 	}
 	res, err := resourcesOf(s.Linux.Resources)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	res.Devices = withImpliedDevices(res.Devices, s.Linux.Devices)
+	res.Devices = withImpliedDevices(res.Devices)
+	pids := res.PidsLimit
+	res.PidsLimit = 0
 	m, err := cgroups.NewAt(p)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := m.Set(&res); err != nil {
 		_ = m.Destroy()
-		return nil, fmt.Errorf("set the cgroup's limits: %w", err)
+		return nil, 0, fmt.Errorf("set the cgroup's limits: %w", err)
 	}
-	return m, nil
+	return m, pids, nil
+}
+
+// setPidsLimit writes the pids limit once init is ready, as runc writes
+// its limits: the kernel counts threads, and init is a Go program whose
+// runtime starts threads as it runs, in the cgroup; a limit below their
+// number (1, for 0) would abort it at its next one. Init makes no
+// process of its own, and the program starts under the limit.
+func setPidsLimit(cg cgroups.Manager, limit int64) error {
+	if limit == 0 {
+		return nil
+	}
+	if err := cg.Set(&resources.Resources{PidsLimit: limit}); err != nil {
+		return fmt.Errorf("set the cgroup's pids limit: %w", err)
+	}
+	return nil
 }
 
 // resourcesOf is linux.resources in mydocker's terms. Check has refused
@@ -100,10 +123,8 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	if len(r.Unified) > 0 {
 		res.Unified = r.Unified
 	}
-	// runtime-spec 1.3 made the limit a pointer (nil: none); below 0 is
-	// no limit, written as such (an update lifting one).
-	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit != 0 {
-		res.PidsLimit = max(*r.Pids.Limit, -1)
+	if r.Pids != nil && r.Pids.Limit != nil {
+		res.PidsLimit = pidsLimit(*r.Pids.Limit)
 	}
 	if res.BlockIO, err = blockIOOf(r.BlockIO); err != nil {
 		return res, err
@@ -120,6 +141,19 @@ func resourcesOf(r *specs.LinuxResources) (resources.Resources, error) {
 	}
 	res.Devices = rules
 	return res, nil
+}
+
+// pidsLimit is linux.resources.pids.limit as pids.max takes it. The
+// spec made the limit a pointer (1.2.1, nil: none), so that 0 is a limit:
+// it is written as 1, as runc does (systemd cannot set 0, and runc's two
+// cgroup drivers agree); once the container's init is in the cgroup, both
+// mean that it forks no more. Below 0 is no limit ("max"), which lifts
+// one set before (an update).
+func pidsLimit(limit int64) int64 {
+	if limit == 0 {
+		return 1
+	}
+	return max(limit, -1)
 }
 
 // pageSize is a hugetlb page size as the kernel's file names spell it:
@@ -139,25 +173,18 @@ func hugepageLimits(list []specs.LinuxHugepageLimit) ([]resources.HugepageLimit,
 	return limits, nil
 }
 
-// withImpliedDevices adds to an allow list what every container may use:
-// the default devices, its terminal and those of linux.devices (runc
-// allows them too, whatever linux.resources.devices says).
-func withImpliedDevices(rules []resources.DeviceRule, devices []specs.LinuxDevice) []resources.DeviceRule {
+// withImpliedDevices adds to an allow list what every container may use,
+// as runc does: mknod of any node and the default devices (null, zero,
+// full, random, urandom, tty, console, ptmx, the pseudo terminals and
+// tun). The nodes of linux.devices are made, but not allowed:
+// linux.resources.devices says what they may be used for (runc's
+// dev.bats denies /dev/kmsg so), as the clients write it (docker,
+// podman and containerd's CRI add an allow rule for each device).
+func withImpliedDevices(rules []resources.DeviceRule) []resources.DeviceRule {
 	if rules == nil {
 		return nil // everything is allowed
 	}
-	rules = append(rules, resources.DefaultDeviceRules()...)
-	for _, d := range devices {
-		t := d.Type[0]
-		if t == 'p' {
-			continue // a fifo: no device the cgroup controls
-		}
-		if t == 'u' {
-			t = 'c'
-		}
-		rules = append(rules, resources.DeviceRule{Type: t, Major: d.Major, Minor: d.Minor, Access: "rwm"})
-	}
-	return rules
+	return append(rules, resources.DefaultDeviceRules()...)
 }
 
 // deviceRules turns linux.resources.devices into an allow list. The

@@ -103,7 +103,7 @@ func (c *Container) root() string { return filepath.Dir(c.dir) }
 
 func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, error) {
 	s := c.Spec
-	cg, err := newCgroup(s, c.ID)
+	cg, pidsLimit, err := newCgroup(s, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +204,9 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	cfgWrite.Close()
 	logrus.WithField("cgroup", c.Cgroup).Debug("create: init joined its cgroup and has its config")
 	if err := c.follow(sync, o.ConsoleSocket); err != nil {
+		return cmd, err
+	}
+	if err := setPidsLimit(cg, pidsLimit); err != nil {
 		return cmd, err
 	}
 	if o.PidFile != "" {

@@ -1,13 +1,32 @@
 package oci
 
-import specs "github.com/opencontainers/runtime-spec/specs-go"
+import (
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/mydocker/mydocker/final/cgroups"
+)
 
 // DefaultSpec is the config "mydocker-runc spec" writes: a shell on a
 // terminal, in rootfs/, with docker's masked and read-only paths and a
-// small set of capabilities, as runc spec's.
+// small set of capabilities, as runc spec's. It has a cgroup namespace
+// on a cgroup v2 host only, as runc's, and as docker's and podman's
+// default (private on v2, the host's on v1): on a v1 or hybrid host the
+// container's /proc/self/cgroup names its cgroups by their full paths.
 func DefaultSpec() *specs.Spec {
+	v2, err := cgroups.IsCgroup2UnifiedMode()
+	return defaultSpec(err == nil && v2)
+}
+
+func defaultSpec(cgroupV2 bool) *specs.Spec {
 	caps := []string{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"}
 	ro := func(opts ...string) []string { return append([]string{"nosuid", "noexec", "nodev"}, opts...) }
+	namespaces := []specs.LinuxNamespace{
+		{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
+		{Type: specs.UTSNamespace}, {Type: specs.MountNamespace},
+	}
+	if cgroupV2 {
+		namespaces = append(namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
+	}
 	return &specs.Spec{
 		Version: SpecVersion,
 		Process: &specs.Process{
@@ -33,11 +52,8 @@ func DefaultSpec() *specs.Spec {
 			{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: ro("relatime", "ro")},
 		},
 		Linux: &specs.Linux{
-			Resources: &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}},
-			Namespaces: []specs.LinuxNamespace{
-				{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
-				{Type: specs.UTSNamespace}, {Type: specs.MountNamespace}, {Type: specs.CgroupNamespace},
-			},
+			Resources:  &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}},
+			Namespaces: namespaces,
 			MaskedPaths: []string{"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
 				"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"},
 			ReadonlyPaths: []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"},

@@ -166,9 +166,10 @@ func TestDeviceRules(t *testing.T) {
 	_, err = deviceRules([]specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}, {Allow: false, Type: "c", Major: &major, Access: "w"}})
 	assert.Error(t, err, "a deny after allows has no place in an allow list")
 
-	implied := withImpliedDevices([]resources.DeviceRule{}, []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229}, {Path: "/dev/p", Type: "p"}})
-	assert.Contains(t, implied, resources.DeviceRule{Type: 'c', Major: 10, Minor: 229, Access: "rwm"})
-	assert.Nil(t, withImpliedDevices(nil, nil))
+	implied := withImpliedDevices([]resources.DeviceRule{})
+	assert.Contains(t, implied, resources.DeviceRule{Type: 'c', Major: 1, Minor: 3, Access: "rwm"}, "/dev/null")
+	assert.NotContains(t, implied, resources.DeviceRule{Type: 'c', Major: 1, Minor: 11, Access: "rwm"}, "a node of linux.devices is not allowed by itself (runc's dev.bats: /dev/kmsg)")
+	assert.Nil(t, withImpliedDevices(nil))
 }
 
 func TestCgroupPath(t *testing.T) {
@@ -229,4 +230,13 @@ func TestDevLaterReadonly(t *testing.T) {
 	assert.Equal(t, "/dev", mounts[1].Destination)
 	assert.NotContains(t, mounts[1].Options, "ro")
 	assert.Contains(t, s.Mounts[1].Options, "ro", "the spec is left as it is")
+}
+
+func TestDefaultSpecHasACgroupNamespaceOnV2Only(t *testing.T) {
+	has := func(s *specs.Spec) bool {
+		_, ok := namespace(s, specs.CgroupNamespace)
+		return ok
+	}
+	assert.True(t, has(defaultSpec(true)))
+	assert.False(t, has(defaultSpec(false)), "v1 and hybrid: the host's, as runc spec and docker")
 }

@@ -53,8 +53,8 @@ func weightOf(r *specs.LinuxResources) uint16 {
 }
 
 // mergeResources is old with what r sets over it. As runc's writers, a
-// zero means "unchanged" (-1 lifts a memory, swap, quota or pids limit);
-// an empty CPU list too. Devices, network, rdma and blockIO but its
+// zero means "unchanged" (-1 lifts a memory, swap, quota or pids limit),
+// but for the pids limit, where 0 is one; an empty CPU list keeps too. Devices, network, rdma and blockIO but its
 // weight stay as they were.
 func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 	var out specs.LinuxResources
@@ -63,8 +63,9 @@ func mergeResources(old, r *specs.LinuxResources) *specs.LinuxResources {
 	}
 	out.Memory = mergeMemory(out.Memory, r.Memory)
 	out.CPU = mergeCPU(out.CPU, r.CPU)
-	if r.Pids != nil && r.Pids.Limit != nil && *r.Pids.Limit != 0 {
-		out.Pids = &specs.LinuxPids{Limit: r.Pids.Limit}
+	if r.Pids != nil && r.Pids.Limit != nil {
+		// A limit given replaces the old one, 0 too (pidsLimit).
+		out.Pids = &specs.LinuxPids{Limit: ptr(*r.Pids.Limit)}
 	}
 	if w := weightOf(r); w != 0 {
 		// The weight over the rest of linux.resources.blockIO, which
@@ -101,6 +102,12 @@ func mergeMemory(old, r *specs.LinuxMemory) *specs.LinuxMemory {
 	setInt(&out.Limit, r.Limit)
 	setInt(&out.Reservation, r.Reservation)
 	setInt(&out.Swap, r.Swap)
+	if r.Limit != nil && *r.Limit == -1 && r.Swap == nil {
+		// No memory limit is no swap limit either, as runc has it: v1's
+		// memory limit may never pass memsw, which would otherwise
+		// keep an old value.
+		out.Swap = ptr[int64](-1)
+	}
 	if r.Swappiness != nil {
 		out.Swappiness = r.Swappiness
 	}
@@ -121,6 +128,13 @@ func mergeCPU(old, r *specs.LinuxCPU) *specs.LinuxCPU {
 		out = *old
 	}
 	setUint(&out.Shares, r.Shares)
+	if r.Idle != nil && r.Shares == nil {
+		// The kernel refuses a weight for an idle cgroup (EINVAL from
+		// cpu.shares, cpu.weight): an update of cpu.idle alone does not
+		// write the old shares again, and the record drops them, as
+		// runc's does.
+		out.Shares = nil
+	}
 	setInt(&out.Quota, r.Quota)
 	setUint(&out.Period, r.Period)
 	setInt(&out.RealtimeRuntime, r.RealtimeRuntime)
@@ -153,6 +167,8 @@ func mergeHugepages(old, r []specs.LinuxHugepageLimit) []specs.LinuxHugepageLimi
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func setInt(dst **int64, v *int64) {
 	if v != nil && *v != 0 {

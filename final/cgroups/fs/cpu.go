@@ -1,10 +1,13 @@
 package fs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/mydocker/mydocker/final/cgroups/fscommon"
 	"github.com/mydocker/mydocker/final/cgroups/resources"
@@ -18,9 +21,9 @@ func (*cpu) Name() string { return "cpu" }
 
 func (*cpu) Configured(res *resources.Resources) bool { return res.HasCPU() }
 
-// Set writes cpu.shares (-cpushare), and the CFS quota per period that
-// --cpus allows: of every 100 ms, the container runs at most quota µs.
-// The period comes first: the kernel checks the quota against it.
+// Set writes cpu.shares (-cpushare), cpu.idle, the CFS quota per period
+// that --cpus allows (of every 100 ms, the container runs at most quota
+// µs) and the real-time runtime per period.
 func (*cpu) Set(mount, path string, res *resources.Resources) error {
 	dir := filepath.Join(mount, path)
 	if res.CPUShares > 0 {
@@ -32,20 +35,45 @@ func (*cpu) Set(mount, path string, res *resources.Resources) error {
 		return err
 	}
 	if quota, period, ok := res.QuotaAndPeriod(); ok {
-		if err := fscommon.WriteFile(dir, "cpu.cfs_period_us", strconv.FormatUint(period, 10)); err != nil {
-			return err
-		}
-		if err := fscommon.WriteFile(dir, "cpu.cfs_quota_us", strconv.FormatInt(quota, 10)); err != nil {
+		if err := writeBudget(fscommon.WriteFile, dir, cfsFiles, period, quota); err != nil {
 			return err
 		}
 	}
-	if res.CPURealtimePeriod != 0 {
-		if err := fscommon.WriteFile(dir, "cpu.rt_period_us", strconv.FormatUint(res.CPURealtimePeriod, 10)); err != nil {
+	return writeBudget(fscommon.WriteFile, dir, rtFiles, res.CPURealtimePeriod, res.CPURealtimeRuntime)
+}
+
+// budgetFiles name a period and the CPU time a cgroup may use in each.
+type budgetFiles struct{ period, budget string }
+
+var (
+	cfsFiles = budgetFiles{"cpu.cfs_period_us", "cpu.cfs_quota_us"}
+	rtFiles  = budgetFiles{"cpu.rt_period_us", "cpu.rt_runtime_us"}
+)
+
+// writeBudget writes a period and the budget within it (0: leave it).
+// The kernel checks each write against the other file's value now, and
+// against the parent's: a real-time runtime may not pass its period, nor
+// a CFS quota per period the parent's share. So the period goes first,
+// as a longer budget needs it, but a shorter period that the old budget
+// does not fit is refused (EINVAL): then the budget goes first, and the
+// period after it (update --cpu-period 10000 --cpu-quota 3000 from a
+// quota of 500000).
+func writeBudget(write func(dir, file, value string) error, dir string, f budgetFiles, period uint64, budget int64) error {
+	periodValue := strconv.FormatUint(period, 10)
+	var periodErr error
+	if period != 0 {
+		periodErr = write(dir, f.period, periodValue)
+		if periodErr != nil && (budget == 0 || !errors.Is(periodErr, unix.EINVAL)) {
+			return periodErr
+		}
+	}
+	if budget != 0 {
+		if err := write(dir, f.budget, strconv.FormatInt(budget, 10)); err != nil {
 			return err
 		}
 	}
-	if res.CPURealtimeRuntime != 0 {
-		return fscommon.WriteFile(dir, "cpu.rt_runtime_us", strconv.FormatInt(res.CPURealtimeRuntime, 10))
+	if periodErr != nil {
+		return write(dir, f.period, periodValue)
 	}
 	return nil
 }
