@@ -62,7 +62,9 @@ ensure_tools bats gawk jq gcc losetup nsenter script
 
 SUITE="$BUILD/runc-suite"
 TESTS="$SUITE/tests/integration"
-RESULTS="$SUITE/results"
+# RUNC_SUITE_RESULTS keeps a run's results apart (the cgroup v2 VM writes to
+# the same checkout as a run on the host).
+RESULTS=${RUNC_SUITE_RESULTS:-$SUITE/results}
 KNOWN="$REPO/scripts/runc-suite/known-failures.txt"
 
 # build_suite fetches runc at RUNC_VERSION through the module proxy,

@@ -79,7 +79,7 @@ func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
 		if sub != "" {
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 				// In runc's words, which its tests read.
-				return nil, fmt.Errorf("exec --cgroup: sub-cgroup %s does not exist: adding pid to %s: no such file or directory", sub, dir)
+				return nil, fmt.Errorf("exec --cgroup %s: adding pid to cgroup %s: no such file or directory", sub, dir)
 			}
 		}
 		if real := realDir(dir); !seen[real] {
@@ -100,12 +100,14 @@ func realDir(dir string) string {
 	return dir
 }
 
-// initCgroupIfGone is base, the container's cgroup v2 directory, or,
-// where it is gone, init's own cgroup now: a container whose init moved
-// itself out (into a cgroup of a writable /sys/fs/cgroup) may have had
-// its first cgroup removed, and exec then goes where init is, as runc's.
+// initCgroupIfGone is base, the container's cgroup v2 directory, or init's
+// own cgroup now where base cannot take a process: a container whose init
+// moved itself into a cgroup of its own (its /sys/fs/cgroup writable) may
+// have removed base, or enabled controllers in base for its children, and
+// v2 then puts no process in base ("no internal processes", EBUSY). exec
+// goes where init is, as runc's.
 func (c *Container) initCgroupIfGone(base string) string {
-	if _, err := os.Stat(base); err == nil {
+	if ctrls, err := os.ReadFile(filepath.Join(base, "cgroup.subtree_control")); err == nil && len(strings.TrimSpace(string(ctrls))) == 0 {
 		return base
 	}
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", c.Pid))

@@ -3,6 +3,7 @@ package oci
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,7 +43,30 @@ func TestExecCgroupsStayBelowTheContainersAndMustExist(t *testing.T) {
 		assert.ErrorContains(t, err, "bad sub cgroup path", bad)
 	}
 	_, err = c.execCgroups(map[string]string{"": "sub"})
-	assert.ErrorContains(t, err, "sub-cgroup sub does not exist")
+	assert.ErrorContains(t, err, "adding pid to cgroup "+filepath.Join(mem, "sub")+": no such file or directory")
 	_, err = c.execCgroups(map[string]string{"pids": "sub"})
 	assert.ErrorContains(t, err, "no cgroup of controller pids")
+}
+
+func TestExecGoesWhereInitIsWhenItsCgroupTakesNoProcess(t *testing.T) {
+	base := t.TempDir()
+	c := &Container{Pid: os.Getpid()}
+	require.NoError(t, os.WriteFile(filepath.Join(base, "cgroup.subtree_control"), nil, 0o644))
+	assert.Equal(t, base, c.initCgroupIfGone(base), "a leaf: exec joins it")
+
+	root, err := cgroup2Root()
+	if err != nil {
+		t.Skip("no cgroup2 mount here")
+	}
+	data, err := os.ReadFile("/proc/self/cgroup")
+	require.NoError(t, err)
+	var ours string
+	for _, line := range strings.Split(string(data), "\n") {
+		if rel, ok := strings.CutPrefix(line, "0::"); ok {
+			ours = filepath.Join(root, rel)
+		}
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(base, "cgroup.subtree_control"), []byte("memory\n"), 0o644))
+	assert.Equal(t, ours, c.initCgroupIfGone(base), "controllers for its children: where init is")
+	assert.Equal(t, ours, c.initCgroupIfGone(filepath.Join(base, "gone")), "removed: where init is")
 }

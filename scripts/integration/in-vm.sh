@@ -45,7 +45,7 @@ if [ -n "$runc_suite" ]; then
 	echo "# runc's integration suite (scripts/runc-suite.sh --subset), mydocker-runc (cgroup v2 VM)"
 	started=$(date +%s)
 	rc=0
-	"$REPO/scripts/runc-suite.sh" --no-build --subset --runtimes mydocker-runc 2>&1 || rc=$?
+	RUNC_SUITE_RESULTS="$BUILD/runc-suite/results-vm" "$REPO/scripts/runc-suite.sh" --no-build --subset --runtimes mydocker-runc 2>&1 || rc=$?
 	echo "# runc's integration suite: $(($(date +%s) - started)) s in the VM"
 	# scripts/test.sh counts it on its own, from this line.
 	echo "# runc-suite status $rc"
