@@ -44,7 +44,8 @@ func ParseSubCgroups(args []string) (map[string]string, error) {
 // execCgroups are the cgroup directories exec's process joins: the
 // container's, or the sub-cgroups of them that subs names (runc's exec
 // --cgroup), which must exist. A sub-cgroup must be below the container's
-// cgroup: "..", or "../x" for a sibling, is refused in runc's words. On
+// cgroup ("/" is that cgroup itself): "..", or "../x" for a sibling, is
+// refused in runc's words. On
 // v1, a controller that shares a hierarchy with another (cpu,cpuacct)
 // takes the sub-cgroup given for either.
 func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
@@ -53,7 +54,7 @@ func (c *Container) execCgroups(subs map[string]string) ([]string, error) {
 		if strings.ContainsAny(sub, ":,") {
 			return nil, fmt.Errorf("exec --cgroup %s: a path with ':' or ',' is not supported", sub)
 		}
-		if rel := strings.TrimLeft(sub, "/"); sub != "" && (rel == "" || !filepath.IsLocal(rel)) {
+		if rel := strings.TrimLeft(sub, "/"); rel != "" && !filepath.IsLocal(rel) {
 			return nil, fmt.Errorf("exec --cgroup %s: bad sub cgroup path: it must name a cgroup below the container's", sub)
 		}
 		if ctrl == "" {

@@ -38,7 +38,10 @@ func TestExecCgroupsStayBelowTheContainersAndMustExist(t *testing.T) {
 	dirs, err = c.execCgroups(map[string]string{"cpu": "/sub"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{filepath.Join(cpu, "sub"), mem}, dirs, "a path is below the container's cgroup")
-	for _, bad := range []string{"..", "../c1-sibling", "sub/../..", "/"} {
+	dirs, err = c.execCgroups(map[string]string{"": "/"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{cpu, mem}, dirs, "/ is the container's cgroup")
+	for _, bad := range []string{"..", "../c1-sibling", "sub/../.."} {
 		_, err = c.execCgroups(map[string]string{"cpu": bad})
 		assert.ErrorContains(t, err, "bad sub cgroup path", bad)
 	}
