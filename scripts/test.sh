@@ -23,9 +23,10 @@ ensure_go
 # in one line per package, not half an hour in. busybox is the image the
 # tests run; python3 and nsenter serve the network tests; strace injects
 # the fault suite's faults; curl and openssl speak to the Engine API (its
-# TLS certificates).
+# TLS certificates); gawk, jq and losetup serve runc's own tests
+# (scripts/runc-suite.sh).
 ensure_tools bats unshare setpriv nsenter script gcc pkg-config libseccomp ip iptables iptables-save ping \
-	busybox python3 pgrep strace curl openssl
+	busybox python3 pgrep strace curl openssl gawk jq losetup
 # The cgroup v2 VM (below), on a host that is not cgroup v2 only.
 if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] && [ -z "${MYDOCKER_SKIP_VM:-}" ]; then
 	ensure_tools qemu-system-x86_64 xz
