@@ -165,12 +165,16 @@ done
 # watch_runtime RT: bats' timeout kills a test's shell, but a runtime
 # that hangs (in a frozen cgroup, say) and holds the test's output open
 # holds the test until the file's timeout. No runtime command lives as
-# long as a test may: one that does is killed, and the test fails.
+# long as a test may: one that does is killed, and the test fails. Nor
+# does the tests' console helper (recvtty, one a test, which its teardown
+# kills) live five times as long: runc 1.1.5's tests leave one now and
+# then, holding bats's output open, and the file waited out its timeout.
 watch_runtime() {
-	local rt=$1 pid secs
+	local rt=$1 pid secs recvtty="$TESTS/../cmd/_bin/recvtty"
 	while sleep 5; do
 		while read -r pid secs; do
-			[ "$secs" -gt $TEST_TIMEOUT ] && [ "/proc/$pid/exe" -ef "${BIN[$rt]}" ] || continue
+			{ [ "$secs" -gt $TEST_TIMEOUT ] && [ "/proc/$pid/exe" -ef "${BIN[$rt]}" ]; } ||
+				{ [ "$secs" -gt $((5 * TEST_TIMEOUT)) ] && [ "/proc/$pid/exe" -ef "$recvtty" ]; } || continue
 			on_tmp "$pid" || continue
 			echo "runc-suite.sh: killing $rt's process $pid after ${secs}s: $(tr '\0' ' ' <"/proc/$pid/cmdline")" >&2
 			thaw_and_kill "$pid"
