@@ -1090,7 +1090,13 @@ limit() {
 	run rt exec --cgroup nosuch g1 true
 	[ "$status" -ne 0 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"sub-cgroup nosuch does not exist"* ]]
+	[[ "$output" == *"exec --cgroup nosuch: adding pid to cgroup "*"/nosuch: no such file or directory"* ]]
+	# A sub-cgroup is below the container's: none out of it, "/" is its own.
+	run rt exec --cgroup ../other g1 true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"bad sub cgroup path"* ]]
+	run rt exec --cgroup / g1 true
+	[ "$status" -eq 0 ]
 	run rt exec --cgroup a --cgroup b g1 true
 	[[ "$output" == *"missing <controller>: prefix"* ]]
 }
