@@ -56,8 +56,10 @@ static void join_cgroups(char *dirs) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		// In runc's words ("adding pid N to cgroups"), which its clients
+		// and tests read.
 		if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
-			nsenter_die("join the container's cgroup");
+			nsenter_fail(125, "exec: adding pid %s to cgroups (%s): %s", pid, dir, strerror(errno));
 		close(fd);
 	}
 }
