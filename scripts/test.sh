@@ -34,8 +34,9 @@ fi
 # The OCI runtime's clients (final-podman.bats, final-containerd.bats;
 # podman also checks final/'s save and load), the runtimes the OCI
 # validation compares with, and buildah, whose images build's are compared
-# with (final-build-buildah.bats): without them those tests skip, saying so.
-want_tools podman conmon containerd ctr runc crun buildah
+# with (final-build-buildah.bats), and CRIU for mydocker-runc's checkpoint
+# and restore: without them those tests skip, saying so.
+want_tools podman conmon containerd ctr runc crun buildah criu
 # Socket activation of the Engine API (final-api-listen.bats), as
 # final/contrib/systemd's units do it.
 want_tools systemd-socket-activate systemd-analyze
@@ -270,14 +271,14 @@ count_runc_suite() {
 }
 
 # vm_plan prints what the cgroup v2 VM runs: the newest stage tested, with
-# its chapters' files that hold tests tagged "cgroups" (helpers.bash), of
-# which in-vm.sh runs those tests only. Under emulation each container costs
+# its chapters' files that hold tests tagged "cgroups" (helpers.bash) or
+# "criu", of which in-vm.sh runs those tests only. Under emulation each container costs
 # a second or more, so the VM is not cumulative over stages: "scripts/test.sh
 # STAGE" puts any one stage through it.
 vm_plan() {
 	local newest=${targets[${#targets[@]} - 1]} chapters
 	chapters=$(bats_names_through "$newest" | while read -r name; do
-		grep -q -E '^# bats (test|file)_tags=(.*,)?cgroups(,|$)' "$REPO/scripts/integration/$name.bats" && echo "$name"
+		grep -q -E '^# bats (test|file)_tags=(.*,)?(cgroups|criu)(,|$)' "$REPO/scripts/integration/$name.bats" && echo "$name"
 	done | paste -s -d, -)
 	[ -n "$chapters" ] && echo "$newest:$chapters"
 	return 0

@@ -44,49 +44,10 @@ type CreateOptions struct {
 // Create makes the container and leaves its init waiting for start. On
 // failure nothing of it is left: no process, cgroup or state.
 func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
-	if err := CheckID(o.ID); err != nil {
-		return nil, nil, err
-	}
-	bundle, err := filepath.Abs(o.Bundle)
+	c, plan, err := newContainer(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	spec, err := LoadSpec(bundle)
-	if err != nil {
-		return nil, nil, err
-	}
-	if spec.Process != nil {
-		if err := checkProcess(spec.Process); err != nil {
-			return nil, nil, fmt.Errorf("config.json: %w", err)
-		}
-		if spec.Process.Terminal && o.ConsoleSocket == "" {
-			return nil, nil, errors.New("process.terminal is true: --console-socket is required")
-		}
-		if !spec.Process.Terminal && o.ConsoleSocket != "" {
-			return nil, nil, errors.New("--console-socket is for process.terminal: the config has no terminal")
-		}
-	}
-	plan, err := planNamespaces(spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := closeInheritedOnExec(); err != nil {
-		return nil, nil, err
-	}
-	if err := checkSysctls(spec); err != nil {
-		return nil, nil, err
-	}
-	if err := os.MkdirAll(o.Root, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("make the state root: %w", err)
-	}
-	dir := filepath.Join(o.Root, o.ID)
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, nil, fmt.Errorf("container %s already exists", o.ID)
-		}
-		return nil, nil, fmt.Errorf("make the container's directory: %w", err)
-	}
-	c = &Container{ID: o.ID, Bundle: bundle, Created: time.Now().UTC(), Owner: owner(), Spec: spec, dir: dir}
 	defer func() {
 		if err != nil {
 			c.destroy(cmd)
@@ -95,6 +56,55 @@ func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
 	}()
 	cmd, err = c.create(o, plan)
 	return c, cmd, err
+}
+
+// newContainer checks the bundle and o, and makes the container's record
+// (create's and restore's first half).
+func newContainer(o CreateOptions) (*Container, namespacePlan, error) {
+	if err := CheckID(o.ID); err != nil {
+		return nil, namespacePlan{}, err
+	}
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, namespacePlan{}, err
+	}
+	spec, err := LoadSpec(bundle)
+	if err != nil {
+		return nil, namespacePlan{}, err
+	}
+	if spec.Process != nil {
+		if err := checkProcess(spec.Process); err != nil {
+			return nil, namespacePlan{}, fmt.Errorf("config.json: %w", err)
+		}
+		if spec.Process.Terminal && o.ConsoleSocket == "" {
+			return nil, namespacePlan{}, errors.New("process.terminal is true: --console-socket is required")
+		}
+		if !spec.Process.Terminal && o.ConsoleSocket != "" {
+			return nil, namespacePlan{}, errors.New("--console-socket is for process.terminal: the config has no terminal")
+		}
+	}
+	plan, err := planNamespaces(spec)
+	if err != nil {
+		return nil, namespacePlan{}, err
+	}
+	if err := closeInheritedOnExec(); err != nil {
+		return nil, namespacePlan{}, err
+	}
+	if err := checkSysctls(spec); err != nil {
+		return nil, namespacePlan{}, err
+	}
+	if err := os.MkdirAll(o.Root, 0o700); err != nil {
+		return nil, namespacePlan{}, fmt.Errorf("make the state root: %w", err)
+	}
+	dir := filepath.Join(o.Root, o.ID)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, namespacePlan{}, fmt.Errorf("container %s already exists", o.ID)
+		}
+		return nil, namespacePlan{}, fmt.Errorf("make the container's directory: %w", err)
+	}
+	c := &Container{ID: o.ID, Bundle: bundle, Created: time.Now().UTC(), Owner: owner(), Spec: spec, dir: dir}
+	return c, plan, nil
 }
 
 // root is the runtime's --root that holds the container: compiled seccomp
@@ -279,6 +289,7 @@ func (c *Container) recordInit(pid int) error {
 		return fmt.Errorf("read init's start time: %w", err)
 	}
 	c.Pid, c.StartTime = pid, st.StartTime
+	c.Descriptors = stdioDescriptors(pid)
 	return c.save()
 }
 

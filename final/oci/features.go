@@ -35,9 +35,7 @@ func Features() features.Features {
 		OCIVersionMax: SpecVersion,
 		Hooks:         []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"},
 		MountOptions:  mountOptions,
-		// As runc: the libseccomp the filters are compiled with. No
-		// annotation of a config changes what this runtime does.
-		Annotations: map[string]string{"io.github.seccomp.libseccomp.version": seccomp.LibraryVersion()},
+		Annotations:   featureAnnotations(),
 		Linux: &features.Linux{
 			Namespaces:   namespaces,
 			Capabilities: caps,
@@ -72,4 +70,15 @@ func (c *Container) Rootfs() string {
 		return ""
 	}
 	return rootfsOf(c.Bundle, c.Spec)
+}
+
+// featureAnnotations are runc's: the libseccomp the filters are compiled
+// with, and whether checkpoint and restore work, which here is whether
+// CRIU is installed (criu.go).
+func featureAnnotations() map[string]string {
+	a := map[string]string{"io.github.seccomp.libseccomp.version": seccomp.LibraryVersion()}
+	if _, err := criuBinary(); err == nil {
+		a["org.opencontainers.runc.checkpoint.enabled"] = "true"
+	}
+	return a
 }

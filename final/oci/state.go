@@ -38,6 +38,10 @@ type Container struct {
 	// Spec is the bundle's config as create read it: later changes to
 	// the file do not change the container (config_updates_without_affect).
 	Spec *specs.Spec `json:"spec"`
+	// Descriptors are what init's stdio were when it started (pipes,
+	// files): a checkpoint's image records them, so that a restore hands
+	// the restored process the restorer's pipes in their place.
+	Descriptors []string `json:"externalDescriptors,omitempty"`
 
 	dir string
 }

@@ -4,7 +4,9 @@
 # Runs inside the cgroup v2 VM (scripts/test.sh starts it through
 # scripts/vm-run.sh, one boot for all): for each STAGE, the tests of the
 # CHAPTERs' bats files that are tagged "cgroups" (helpers.bash says which
-# those are), against that stage's binary, in TAP, each with its time.
+# those are) or "criu" (checkpoint and restore: the VM's kernel is one
+# Debian's CRIU knows, this host's may not be), against that stage's
+# binary, in TAP, each with its time.
 # "runc-suite" then runs runc's own integration tests against final/'s
 # mydocker-runc (scripts/runc-suite.sh, built on the host): on cgroup v2,
 # as most nodes run it, and in the VM's own kernel, where its cgroups and
@@ -40,7 +42,7 @@ for entry in "$@"; do
 	cp -r "$BUILD/$stage" "$bin/$stage"
 	started=$(date +%s)
 	MYDOCKER="$bin/$stage/mydocker" STAGE="$stage" TESTREGISTRY="$bin/$stage/testregistry" \
-		BATS_TEST_TIMEOUT=300 bats --timing --formatter tap --filter-tags cgroups "${files[@]/%/.bats}" || status=1
+		BATS_TEST_TIMEOUT=300 bats --timing --formatter tap --filter-tags cgroups --filter-tags criu "${files[@]/%/.bats}" || status=1
 	echo "# $stage: $(($(date +%s) - started)) s in the VM"
 done
 RUNC_SUITE_VM_FILES=${RUNC_SUITE_VM_FILES:-exec delete update events cgroups}
