@@ -152,6 +152,7 @@ static void run(char **argv, int report) {
 	nsenter_final_affinity(); // in the cgroup, before any filter
 	nsenter_set_scheduler();
 	nsenter_set_ioprio();
+	nsenter_set_mempolicy();
 	nsenter_apply_apparmor();
 	if (nsenter_confined()) {
 		nsenter_early_seccomp();
@@ -177,6 +178,41 @@ static void run(char **argv, int report) {
 	nsenter_fail(errno == ENOENT ? 127 : 126, "exec %s: %s", argv[1], strerror(errno));
 }
 
+// join_all joins the namespaces opened, in two passes as runc does: a
+// namespace the container's user namespace does not own (a pod's network
+// namespace, made on the host) is joined with our rights first, and
+// refused (EPERM) once we are in that user namespace; one that needs its
+// rights is joined after it. The user namespace comes in between.
+static void join_all(int *fds, char **names, int n) {
+	int user = -1;
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], "user") == 0)
+			user = i;
+	for (int i = 0; i < n; i++) {
+		if (i == user)
+			continue;
+		if (setns(fds[i], 0) == 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		} else if (errno != EPERM || user < 0) {
+			nsenter_die(names[i]);
+		}
+	}
+	if (user >= 0) {
+		if (setns(fds[user], 0) < 0)
+			nsenter_die("user");
+		close(fds[user]);
+		fds[user] = -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (setns(fds[i], 0) < 0)
+			nsenter_die(names[i]);
+		close(fds[i]);
+	}
+}
+
 // enter enters the container whose init is "pid" and runs the command.
 static void enter(int argc, char **argv) {
 	const char *pid = nsenter_param("pid"), *start = nsenter_param("start");
@@ -197,11 +233,7 @@ static void enter(int argc, char **argv) {
 	char *cgroups = nsenter_param("cgroups");
 	if (cgroups != NULL && *cgroups != 0)
 		join_cgroups(cgroups);
-	for (int i = 0; i < n; i++) {
-		if (setns(fds[i], 0) < 0)
-			nsenter_die(names[i]);
-		close(fds[i]);
-	}
+	join_all(fds, names, n);
 	const char *report = nsenter_param("report");
 	int report_fd = report ? atoi(report) : -1;
 	child = fork();
@@ -228,6 +260,18 @@ static void enter(int argc, char **argv) {
 	_exit(WEXITSTATUS(status));
 }
 
+// become_root_in_userns makes us root of the user namespace just joined:
+// setns keeps our ids, the host's 0, which is not mapped there (files we
+// made would have no owner: EOVERFLOW); its 0 is. Its capabilities stay
+// ours: we are its root. A namespace whose setgroups is "deny" keeps
+// the groups.
+static void become_root_in_userns(void) {
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		nsenter_fail(1, "init: clear the groups in the user namespace joined: %s", strerror(errno));
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		nsenter_fail(1, "init: become root of the user namespace joined (is 0 mapped?): %s", strerror(errno));
+}
+
 // join_paths joins "join" (TYPE:PATH,...: user first, mnt last), all
 // opened before any is joined: once in another mount namespace, a host
 // path means something else. No fork: the caller goes on into Go.
@@ -248,18 +292,47 @@ static void join_paths(void) {
 		if (setns(fds[i], 0) < 0)
 			nsenter_fail(1, "init: join namespace %s: %s", names[i], strerror(errno));
 		close(fds[i]);
+		if (strcmp(names[i], "user") == 0)
+			become_root_in_userns();
 	}
 }
 
 // unshare_after_join makes the new namespaces of "unshare" (flags in
 // decimal), after join_paths: in the user namespace joined, which then
 // owns them (mount propagation, sethostname need its rights over them).
-static void unshare_after_join(void) {
+// It returns the flags.
+static int unshare_after_join(void) {
 	const char *flags = nsenter_param("unshare");
 	if (flags == NULL || *flags == 0)
-		return;
-	if (unshare((int)strtol(flags, NULL, 10)) < 0)
+		return 0;
+	int f = (int)strtol(flags, NULL, 10);
+	if (unshare(f) < 0)
 		nsenter_fail(1, "init: make the namespaces in the user namespace joined: %s", strerror(errno));
+	return f;
+}
+
+// fork_init makes init, once a new pid namespace is made by unshare:
+// that holds our children only, so init is our first child there (pid 1).
+// CLONE_PARENT makes it mydocker-runc's child, as we are, which waits for
+// it in the foreground; we report its pid on the report pipe and exit.
+static void fork_init(void) {
+	const char *report = nsenter_param("report");
+	if (report == NULL)
+		nsenter_fail(1, "init: a new pid namespace needs the report pipe");
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+	if (pid < 0)
+		nsenter_fail(1, "init: fork into the new pid namespace: %s", strerror(errno));
+	if (pid > 0) {
+		nsenter_report_pid(pid);
+		_exit(0);
+	}
+	// init: the pipe is mydocker-runc's to read to its end once we exit,
+	// our failures go to stderr again, and a session of its own, whose
+	// leader takes the terminal (console.go).
+	close(atoi(report));
+	nsenter_report_to(-1);
+	if (setsid() < 0)
+		nsenter_fail(1, "init: setsid: %s", strerror(errno));
 }
 
 // glibc hands a constructor main's argc and argv.
@@ -286,8 +359,12 @@ __attribute__((constructor)) static void nsenter(int argc, char **argv) {
 		nsenter_die("make us non-dumpable");
 	if (nsenter_param("pid") == NULL) {
 		join_paths();
-		unshare_after_join();
+		int made = unshare_after_join();
+		// Before the fork: init is born into the time namespace, whose
+		// offsets are written before any process is in it.
 		nsenter_new_time_ns();
+		if (made & CLONE_NEWPID)
+			fork_init();
 		return;
 	}
 	enter(argc, argv);

@@ -93,4 +93,7 @@ const (
 	// are owned by the user namespace of their maker, and a container
 	// that joins another's must own its mount and UTS namespaces there.
 	ParamUnshare = "unshare"
+	// ParamMemPolicy is exec's child's NUMA memory policy,
+	// set_mempolicy(2)'s mode with its flags and the nodes: "MODE:0,1".
+	ParamMemPolicy = "mempolicy"
 )

@@ -38,6 +38,7 @@ void nsenter_new_time_ns(void);
 void nsenter_open_host_proc(void);
 void nsenter_set_scheduler(void);
 void nsenter_set_ioprio(void);
+void nsenter_set_mempolicy(void);
 void nsenter_apply_apparmor(void);
 
 #endif

@@ -73,6 +73,29 @@ void nsenter_set_ioprio(void) {
 		nsenter_die("set the I/O priority");
 }
 
+// nsenter_set_mempolicy sets linux.memoryPolicy ("MODE:NODE,NODE...",
+// checked by mydocker-runc: oci/mempolicy.go) on the child, which then
+// executes the command: the policy is the thread's, and execve keeps it.
+void nsenter_set_mempolicy(void) {
+	char *v = nsenter_param("mempolicy");
+	if (v == NULL)
+		return;
+	enum { max_node = 1024, bits = 8 * sizeof(unsigned long) };
+	unsigned long mask[max_node / bits] = {0};
+	char *nodes = strchr(v, ':'), *save = NULL;
+	if (nodes == NULL)
+		nsenter_fail(125, "exec: bad configuration: mempolicy");
+	*nodes++ = 0;
+	for (char *n = strtok_r(nodes, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+		unsigned long node = strtoul(n, NULL, 10);
+		if (node >= max_node)
+			nsenter_fail(125, "exec: bad configuration: mempolicy");
+		mask[node / bits] |= 1UL << (node % bits);
+	}
+	if (syscall(SYS_set_mempolicy, atoi(v), mask, (unsigned long)max_node) < 0)
+		nsenter_die("set the memory policy");
+}
+
 // write_attr writes value to name under the host's /proc, the file
 // itself: no symlink but "thread-self", no magic link, no other mount.
 static int write_attr(const char *name, const char *value) {

@@ -23,8 +23,19 @@ import (
 
 // cpuList parses a list of CPUs as the kernel writes them ("0-3,7").
 func cpuList(field, list string) (unix.CPUSet, error) {
+	set, ok := numberSet(list)
+	if !ok {
+		return set, fmt.Errorf("process.execCPUAffinity.%s %q: want CPUs as 0-3,7 (below %d)", field, list, setSize)
+	}
+	return set, nil
+}
+
+// setSize is how many numbers a unix.CPUSet holds (CPUs, or NUMA nodes).
+const setSize = int(unsafe.Sizeof(unix.CPUSet{})) * 8
+
+// numberSet parses a list as the kernel writes CPUs and nodes ("0-3,7").
+func numberSet(list string) (unix.CPUSet, bool) {
 	var set unix.CPUSet
-	max := int(unsafe.Sizeof(set)) * 8
 	for _, part := range strings.Split(list, ",") {
 		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
 		first, err := strconv.Atoi(lo)
@@ -32,14 +43,14 @@ func cpuList(field, list string) (unix.CPUSet, error) {
 		if err == nil && isRange {
 			last, err = strconv.Atoi(hi)
 		}
-		if err != nil || first < 0 || last < first || last >= max {
-			return set, fmt.Errorf("process.execCPUAffinity.%s %q: want CPUs as 0-3,7 (below %d)", field, list, max)
+		if err != nil || first < 0 || last < first || last >= setSize {
+			return set, false
 		}
-		for cpu := first; cpu <= last; cpu++ {
-			set.Set(cpu)
+		for n := first; n <= last; n++ {
+			set.Set(n)
 		}
 	}
-	return set, nil
+	return set, true
 }
 
 // checkAffinity refuses, before anything is made, a list that is not one.

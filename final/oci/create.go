@@ -39,23 +39,26 @@ type CreateOptions struct {
 	// the program is then told), then --preserve-fds more.
 	Passed    []*os.File
 	ListenFDs int
+	// PidfdSocket is a unix socket to send a pidfd of init to.
+	PidfdSocket string
 }
 
 // Create makes the container and leaves its init waiting for start. On
 // failure nothing of it is left: no process, cgroup or state.
-func Create(o CreateOptions) (c *Container, cmd *exec.Cmd, err error) {
+func Create(o CreateOptions) (c *Container, err error) {
 	c, plan, err := newContainer(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	initPid := 0
 	defer func() {
 		if err != nil {
-			c.destroy(cmd)
-			c, cmd = nil, nil
+			c.destroy(initPid)
+			c = nil
 		}
 	}()
-	cmd, err = c.create(o, plan)
-	return c, cmd, err
+	initPid, err = c.create(o, plan)
+	return c, err
 }
 
 // newContainer checks the bundle and o, and makes the container's record
@@ -111,18 +114,25 @@ func newContainer(o CreateOptions) (*Container, namespacePlan, error) {
 // programs are kept there (seccomp.Compile).
 func (c *Container) root() string { return filepath.Dir(c.dir) }
 
-func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, error) {
+// create starts init and follows it until it is ready; it returns init's
+// pid once started (for destroy to kill it if create fails after).
+func (c *Container) create(o CreateOptions, plan namespacePlan) (int, error) {
 	s := c.Spec
 	cg, pidsLimit, err := newCgroup(s, c.ID)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	c.Cgroup = cg.Paths()
 	if err := c.save(); err != nil {
-		return nil, err
+		return 0, err
 	}
+	pidfds, err := dialPidfdSocket(o.PidfdSocket)
+	if err != nil {
+		return 0, err
+	}
+	defer pidfds.Close()
 	if err := unix.Mkfifo(c.fifo(), 0o622); err != nil {
-		return nil, fmt.Errorf("make the exec fifo: %w", err)
+		return 0, fmt.Errorf("make the exec fifo: %w", err)
 	}
 	cfg := initConfig{ID: c.ID, Bundle: c.Bundle, Rootfs: rootfsOf(c.Bundle, s), Spec: withListenFDs(s, o.ListenFDs),
 		NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring, InUserNS: hasNamespace(s, specs.UserNamespace)}
@@ -135,36 +145,44 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	}
 	if s.Linux.Seccomp != nil {
 		if cfg.SeccompFlags, err = seccomp.FilterFlags(s.Linux.Seccomp.Flags); err != nil {
-			return nil, fmt.Errorf("config.json: %w", err)
+			return 0, fmt.Errorf("config.json: %w", err)
 		}
 		if cfg.Seccomp, err = seccomp.Compile(c.root(), s.Linux.Seccomp); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
 	idmapped, index, err := prepareIDMapped(s)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer closeAll(idmapped) // init has them once started
 	cfg.IDMapped = index
 	sync, syncInit, err := newSyncPair()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer sync.Close()
 	cfgRead, cfgWrite, err := os.Pipe()
 	if err != nil {
 		syncInit.Close()
-		return nil, err
+		return 0, err
 	}
 	defer cfgWrite.Close()
 	fifo, err := os.OpenFile(c.fifo(), os.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
-		return nil, fmt.Errorf("open the exec fifo: %w", err)
+		return 0, fmt.Errorf("open the exec fifo: %w", err)
 	}
 	defer fifo.Close()
+	own := append([]*os.File{cfgRead, syncInit, fifo, nil}, idmapped...)
+	report, err := reportPipe(plan, &own)
+	if err != nil {
+		cfgRead.Close()
+		syncInit.Close()
+		return 0, err
+	}
+	defer closeAll(report[:])
 	joinParams := []string{nsenter.ParamJoin + "=" + plan.initJoinList(), nsenter.ParamProg + "=mydocker-runc"}
 	if plan.newTime {
 		joinParams = append(joinParams, nsenter.ParamTimeNS+"="+timeOffsetsParam(s.Linux.TimeOffsets))
@@ -172,18 +190,22 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	if plan.unshare != 0 {
 		joinParams = append(joinParams, nsenter.ParamUnshare+"="+strconv.FormatUint(uint64(plan.unshare), 10))
 	}
+	if report[1] != nil {
+		joinParams = append(joinParams, nsenter.ParamReport+"="+strconv.Itoa(initFd(len(o.Passed), len(own)-1)))
+	}
 	join, err := nsenter.ConfigFile(joinParams, nil)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
-		return nil, err
+		return 0, err
 	}
 	defer join.Close()
-	cmd, exe, err := initCommand(s, plan, o.Passed, append([]*os.File{cfgRead, syncInit, fifo, join}, idmapped...))
+	own[initNsenterFd] = join
+	cmd, exe, err := initCommand(s, plan, o.Passed, own)
 	if err != nil {
 		cfgRead.Close()
 		syncInit.Close()
-		return nil, err
+		return 0, err
 	}
 	cgroupDir, err := cloneInto(cg, cmd)
 	if err == nil {
@@ -198,34 +220,74 @@ func (c *Container) create(o CreateOptions, plan namespacePlan) (*exec.Cmd, erro
 	cfgRead.Close()
 	syncInit.Close()
 	if err != nil {
-		return nil, fmt.Errorf("start init: %w", err)
+		return 0, fmt.Errorf("start init: %w", err)
 	}
-	logrus.WithFields(logrus.Fields{"pid": cmd.Process.Pid, "clone": fmt.Sprintf("%#x", plan.clone), "join": plan.initJoinList()}).
+	pid, err := initPid(cmd, report)
+	if err != nil {
+		return 0, err
+	}
+	logrus.WithFields(logrus.Fields{"pid": pid, "clone": fmt.Sprintf("%#x", plan.clone), "join": plan.initJoinList()}).
 		Debug("create: init started in its namespaces")
-	if err := c.recordInit(cmd.Process.Pid); err != nil {
-		return cmd, err
+	if err := c.recordInit(pid); err != nil {
+		return pid, err
 	}
-	if err := cg.Apply(cmd.Process.Pid); err != nil {
-		return cmd, fmt.Errorf("join the cgroup: %w", err)
+	if err := cg.Apply(pid); err != nil {
+		return pid, fmt.Errorf("join the cgroup: %w", err)
 	}
 	if err := json.NewEncoder(cfgWrite).Encode(cfg); err != nil {
-		return cmd, fmt.Errorf("send init its config: %w", err)
+		return pid, fmt.Errorf("send init its config: %w", err)
 	}
 	cfgWrite.Close()
 	logrus.WithField("cgroup", c.Cgroup).Debug("create: init joined its cgroup and has its config")
 	if err := c.follow(sync, o.ConsoleSocket); err != nil {
-		return cmd, err
+		return pid, err
 	}
 	if err := setPidsLimit(cg, pidsLimit); err != nil {
-		return cmd, err
+		return pid, err
+	}
+	if err := pidfds.send(pid, "standard"); err != nil {
+		return pid, err
 	}
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, c.Pid); err != nil {
-			return cmd, err
+			return pid, err
 		}
 	}
 	logrus.WithField("pid", c.Pid).Debug("create: init is ready, waiting for start")
-	return cmd, nil
+	return pid, nil
+}
+
+// reportPipe is the pipe on which init's constructor reports init's pid
+// when it forks init (forkInit), its write end appended to own; else none.
+func reportPipe(plan namespacePlan, own *[]*os.File) ([2]*os.File, error) {
+	if !plan.forkInit() {
+		return [2]*os.File{}, nil
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return [2]*os.File{}, err
+	}
+	*own = append(*own, w)
+	return [2]*os.File{r, w}, nil
+}
+
+// initPid is init's pid: the process started, or the one its constructor
+// forked into a new pid namespace and reported (our child too: it was
+// forked with CLONE_PARENT), once the process started has exited.
+func initPid(cmd *exec.Cmd, report [2]*os.File) (int, error) {
+	if report[0] == nil {
+		return cmd.Process.Pid, nil
+	}
+	report[1].Close() // ours: the pipe ends when the constructor exits
+	pid, failure := readReport(report[0])
+	waitErr := cmd.Wait()
+	if failure != "" {
+		return pid, errors.New(failure)
+	}
+	if pid <= 0 {
+		return 0, fmt.Errorf("init's constructor reported no pid: %v", waitErr)
+	}
+	return pid, nil
 }
 
 // initCommand is init's command: this binary again (sealed: see
@@ -342,11 +404,13 @@ func (c *Container) createHooks() error {
 }
 
 // destroy undoes a create that failed half-way, or a delete: init (if
-// any) killed, the cgroup and the state removed.
-func (c *Container) destroy(cmd *exec.Cmd) {
-	if cmd != nil && cmd.Process != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+// any: initPid, our child, or the recorded one) killed, the cgroup and
+// the state removed.
+func (c *Container) destroy(initPid int) {
+	if initPid > 0 {
+		// Our child, not yet waited for: its pid is not reused before.
+		_ = unix.Kill(initPid, unix.SIGKILL)
+		_, _ = unix.Wait4(initPid, nil, 0, nil)
 	} else if c.alive() {
 		_ = c.signal(unix.SIGKILL)
 		c.waitGone(5 * time.Second)

@@ -36,6 +36,8 @@ type ExecOptions struct {
 	// IgnorePaused runs it in a paused container: it joins the frozen
 	// cgroup, and runs once the container is resumed.
 	IgnorePaused bool
+	// PidfdSocket is a unix socket to send a pidfd of the process to.
+	PidfdSocket string
 }
 
 // Exec runs another process in a running (or created) container, as
@@ -63,6 +65,11 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 	if err := closeInheritedOnExec(); err != nil {
 		return 0, err
 	}
+	pidfds, err := dialPidfdSocket(o.PidfdSocket)
+	if err != nil {
+		return 0, err
+	}
+	defer pidfds.Close()
 	files, err := c.execFiles(p, o)
 	if err != nil {
 		return 0, err
@@ -81,16 +88,18 @@ func (c *Container) Exec(o ExecOptions) (int, error) {
 		return 0, err
 	}
 	logrus.WithField("pid", pid).Debug("exec: the process runs")
-	if o.PidFile != "" {
-		if err := writePidFile(o.PidFile, pid); err != nil {
-			// The caller, told it failed, will not wait for a process
-			// it cannot name: it does not outlive the exec, as runc's.
-			_ = unix.Kill(pid, unix.SIGKILL)
-			if !o.Detach {
-				_, _ = unix.Wait4(pid, nil, 0, nil) // ours, as a subreaper
-			}
-			return 0, err
+	err = pidfds.send(pid, "setns")
+	if err == nil && o.PidFile != "" {
+		err = writePidFile(o.PidFile, pid)
+	}
+	if err != nil {
+		// The caller, told it failed, will not wait for a process it
+		// cannot name: it does not outlive the exec, as runc's.
+		_ = unix.Kill(pid, unix.SIGKILL)
+		if !o.Detach {
+			_, _ = unix.Wait4(pid, nil, 0, nil) // ours, as a subreaper
 		}
+		return 0, err
 	}
 	if o.Detach {
 		return 0, nil
@@ -213,9 +222,11 @@ func waitPid(pid int, signals <-chan os.Signal) int {
 	return ws.ExitStatus()
 }
 
-// WaitForeground waits for a foreground run's init, our child.
-func WaitForeground(cmd *exec.Cmd, signals <-chan os.Signal) int {
-	return waitPid(cmd.Process.Pid, signals)
+// WaitForeground waits for the init of a foreground run or restore, our
+// child (criu makes a restored one so), passing signals on, and returns
+// its exit status.
+func WaitForeground(c *Container, signals <-chan os.Signal) int {
+	return waitPid(c.Pid, signals)
 }
 
 func closeAll(files []*os.File) {

@@ -117,6 +117,7 @@ func (c *Container) execParams(p *specs.Process, o ExecOptions) ([]string, error
 	}
 	params = append(params, execAffinityParams(p.ExecCPUAffinity)...)
 	params = append(params, execProcAttrParams(p)...)
+	params = append(params, execMemPolicyParam(c.Spec.Linux)...)
 	confine, err := execConfinement(p)
 	if err != nil {
 		return nil, err

@@ -60,6 +60,7 @@ func Features() features.Features {
 			// Idmapped binds (idmap.go), as runc 1.2: the kernel says at
 			// create whether the source's filesystem takes them.
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &yes}},
+			MemoryPolicy:    &features.MemoryPolicy{Modes: sortedKeys(memPolicyModes), Flags: sortedKeys(memPolicyFlags)},
 		},
 	}
 }
@@ -81,4 +82,13 @@ func featureAnnotations() map[string]string {
 		a["org.opencontainers.runc.checkpoint.enabled"] = "true"
 	}
 	return a
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -88,21 +88,25 @@ func planNamespaces(s *specs.Spec) (namespacePlan, error) {
 // itself out of clone when the user namespace is joined by path: made
 // at clone, they would belong to our user namespace, and the container,
 // root only in the one it joined, could not set its mounts' propagation
-// nor its hostname. A new PID namespace cannot move (unshare puts only
-// the children in it), so it is refused with a joined user namespace.
+// nor its hostname. This is how Kubernetes runs a pod with hostUsers:
+// false: each container joins the pod's user namespace. A new PID
+// namespace made by unshare holds only the children of its maker: init's
+// constructor then forks init into it (forkInit).
 func (p *namespacePlan) unshareInJoinedUserNS() error {
 	joined := slices.ContainsFunc(p.initJoin, func(ns specs.LinuxNamespace) bool { return ns.Type == specs.UserNamespace })
 	if !joined {
 		return nil
 	}
-	if p.clone&unix.CLONE_NEWPID != 0 {
-		return fmt.Errorf("config.json: linux.namespaces: a new pid namespace with a user namespace joined by path is not supported: join the pid namespace too")
-	}
-	movable := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET)
+	movable := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET | unix.CLONE_NEWPID)
 	p.unshare = p.clone & movable
 	p.clone &^= movable
 	return nil
 }
+
+// forkInit says whether init is forked by its constructor, into a new
+// pid namespace it made in the user namespace joined: the process create
+// starts reports init's pid and exits.
+func (p namespacePlan) forkInit() bool { return p.unshare&unix.CLONE_NEWPID != 0 }
 
 // checkNamespacePath refuses a path that is not a namespace of the type
 // it is listed as (linux_ns_path_type).

@@ -92,6 +92,11 @@ func checkProcAttrs(s *specs.Spec) error {
 			return err
 		}
 	}
+	if l := s.Linux; l != nil && l.MemoryPolicy != nil {
+		if _, _, err := memPolicy(l.MemoryPolicy); err != nil {
+			return err
+		}
+	}
 	p := s.Process
 	if p == nil {
 		return nil
@@ -118,8 +123,9 @@ func checkSchedIO(p *specs.Process) error {
 	return nil
 }
 
-// setProcAttrs sets linux.personality, process.execCPUAffinity's final
-// CPUs, process.scheduler and process.ioPriority on the calling thread, which is to exec the
+// setProcAttrs sets linux.personality, linux.memoryPolicy,
+// process.execCPUAffinity's final CPUs, process.scheduler and
+// process.ioPriority on the calling thread, which is to exec the
 // container's program.
 func setProcAttrs(s *specs.Spec) error {
 	if l := s.Linux; l != nil && l.Personality != nil {
@@ -127,6 +133,9 @@ func setProcAttrs(s *specs.Spec) error {
 		if _, _, errno := unix.RawSyscall(unix.SYS_PERSONALITY, v, 0, 0); errno != 0 {
 			return fmt.Errorf("set the personality %s: %w", l.Personality.Domain, errno)
 		}
+	}
+	if err := setMemPolicy(s.Linux); err != nil {
+		return err
 	}
 	p := s.Process
 	if p == nil {

@@ -39,7 +39,7 @@ func Restore(o RestoreOptions) (c *Container, err error) {
 	}
 	defer func() {
 		if err != nil {
-			c.destroy(nil)
+			c.destroy(0)
 			c = nil
 		}
 	}()
@@ -239,10 +239,4 @@ func cgroupRoots(pid int) ([]*rpc.CgroupRoot, error) {
 		}
 	}
 	return roots, sc.Err()
-}
-
-// WaitRestored waits for a restored container's init (criu made it our
-// child), passing signals on, and returns its exit status as run's.
-func WaitRestored(c *Container, signals <-chan os.Signal) int {
-	return waitPid(c.Pid, signals)
 }

@@ -193,12 +193,14 @@ func TestPlanNamespaces(t *testing.T) {
 	assert.NotZero(t, p.clone&unix.CLONE_NEWNS)
 	assert.Zero(t, p.unshare)
 
-	// A user namespace joined by path: the new mount, UTS, IPC and
-	// network namespaces are made in it, by init; a new pid namespace
-	// cannot be.
+	// A user namespace joined by path: the new mount, UTS, IPC, network
+	// and pid namespaces are made in it, by init's constructor, which
+	// forks init into the new pid namespace.
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/self/ns/user"})
-	_, err = planNamespaces(s)
-	assert.ErrorContains(t, err, "a new pid namespace with a user namespace joined by path")
+	p, err = planNamespaces(s)
+	require.NoError(t, err)
+	assert.Equal(t, uintptr(unix.CLONE_NEWNS|unix.CLONE_NEWUTS|unix.CLONE_NEWIPC|unix.CLONE_NEWNET|unix.CLONE_NEWPID), p.unshare)
+	assert.True(t, p.forkInit())
 	for i := range s.Linux.Namespaces {
 		if s.Linux.Namespaces[i].Type == specs.PIDNamespace {
 			s.Linux.Namespaces[i].Path = "/proc/self/ns/pid"
@@ -209,6 +211,7 @@ func TestPlanNamespaces(t *testing.T) {
 	assert.Zero(t, p.clone&(unix.CLONE_NEWNS|unix.CLONE_NEWUSER|unix.CLONE_NEWPID))
 	assert.Equal(t, uintptr(unix.CLONE_NEWNS|unix.CLONE_NEWUTS|unix.CLONE_NEWIPC|unix.CLONE_NEWNET), p.unshare)
 	assert.Equal(t, "user:/proc/self/ns/user", p.initJoinList())
+	assert.False(t, p.forkInit())
 
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: "/proc/self/ns/uts"})
 	_, err = planNamespaces(s)
@@ -239,4 +242,24 @@ func TestDefaultSpecHasACgroupNamespaceOnV2Only(t *testing.T) {
 	}
 	assert.True(t, has(defaultSpec(true)))
 	assert.False(t, has(defaultSpec(false)), "v1 and hybrid: the host's, as runc spec and docker")
+}
+
+// linux.memoryPolicy is checked as runc checks it, before anything is made.
+func TestMemPolicy(t *testing.T) {
+	mode, nodes, err := memPolicy(&specs.LinuxMemoryPolicy{Mode: specs.MpolBind, Nodes: "0,2-3", Flags: []specs.MemoryPolicyFlagType{specs.MpolFStaticNodes}})
+	require.NoError(t, err)
+	assert.Equal(t, unix.MPOL_BIND|unix.MPOL_F_STATIC_NODES, mode)
+	assert.Equal(t, 3, nodes.Count())
+	assert.True(t, nodes.IsSet(2))
+	for _, bad := range []specs.LinuxMemoryPolicy{
+		{Mode: ""}, {Mode: "MPOL_ODD"}, {Mode: specs.MpolBind}, {Mode: specs.MpolBind, Nodes: "5000"},
+		{Mode: specs.MpolLocal, Nodes: "0"}, {Mode: specs.MpolPreferred, Flags: []specs.MemoryPolicyFlagType{"MPOL_F_ODD"}},
+	} {
+		_, _, err := memPolicy(&bad)
+		assert.ErrorContains(t, err, "linux.memoryPolicy", bad)
+	}
+	_, _, err = memPolicy(&specs.LinuxMemoryPolicy{Mode: specs.MpolPreferred})
+	assert.NoError(t, err, "preferred takes no nodes too")
+	assert.Nil(t, execMemPolicyParam(nil))
+	assert.Equal(t, []string{"mempolicy=2:0,1"}, execMemPolicyParam(&specs.Linux{MemoryPolicy: &specs.LinuxMemoryPolicy{Mode: specs.MpolBind, Nodes: "0-1"}}))
 }

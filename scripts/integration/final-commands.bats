@@ -436,8 +436,12 @@ d = json.load(open(p)); d["committer"] = {"pid": pid, "start": start}; json.dump
 	[ "$status" -ne 0 ]
 	run md container rm g
 	[ "$output" = g ]
-	run md image ls
-	[ "$output" = "$(md images)" ]
+	# Without the CREATED column, whose "N minutes ago" may turn between
+	# the two commands.
+	local columns='{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}'
+	run md image ls --format "$columns"
+	[ "$output" = "$(md images --format "$columns")" ]
+	[[ "$output" == "busybox:latest "* ]]
 	md image tag busybox other:1
 	run md image inspect -f '{{json .RepoTags}}' other:1
 	[ "$output" = '["busybox:latest","other:1"]' ]

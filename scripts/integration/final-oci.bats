@@ -1036,6 +1036,132 @@ limit() {
 	[ "$status" -eq 1 ]
 }
 
+@test "final: oci: linux.memoryPolicy is the NUMA policy of init's program and of exec's process; a bad one is refused before anything is made" {
+	[ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA (CONFIG_NUMA)"
+	config sh -c 'head -n 1 /proc/self/numa_maps; exec sleep 100'
+	python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}
+json.dump(c, open(sys.argv[1], "w"))' "$BUNDLE/config.json"
+	rt run -d --bundle "$BUNDLE" mp1 >"$BATS_TEST_TMPDIR/out"
+	wait_for_line "$BATS_TEST_TMPDIR/out" '.* bind=static:0 .*'
+	run rt exec mp1 head -n 1 /proc/self/numa_maps
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" bind=static:0 "* ]]
+	rt delete --force mp1
+	sed -i 's/"MPOL_BIND"/"MPOL_ODD"/' "$BUNDLE/config.json"
+	run rt run -d --bundle "$BUNDLE" mp2
+	[ "$status" -eq 125 ]
+	[ "$output" = 'mydocker-runc: config.json: linux.memoryPolicy: invalid memory policy mode "MPOL_ODD"' ]
+	[ ! -e "$RT_ROOT/mp2" ]
+}
+
+# pidfd_manager SOCKET OUT: a manager of runc's --pidfd-socket, in the
+# background: it takes one pidfd, writes the message it came with to OUT,
+# and kills that process through the pidfd.
+pidfd_manager() {
+	python3 -c 'import array, signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+c, _ = s.accept()
+msg, anc, _, _ = c.recvmsg(64, socket.CMSG_LEN(4))
+fd = array.array("i", anc[0][2][:4])[0]
+print(msg.decode(), flush=True)
+signal.pidfd_send_signal(fd, signal.SIGKILL)' "$1" >"$2" &
+	until [ -S "$1" ]; do sleep 0.05; done
+}
+
+@test "final: oci: --pidfd-socket sends a pidfd of init (create, run) and of exec's process, which a manager kills through it" {
+	config sleep 100
+	pidfd_manager "$BATS_TEST_TMPDIR/init.sock" "$BATS_TEST_TMPDIR/init.out"
+	local manager=$!
+	rt create --bundle "$BUNDLE" --pidfd-socket "$BATS_TEST_TMPDIR/init.sock" p1
+	wait "$manager"
+	[ "$(cat "$BATS_TEST_TMPDIR/init.out")" = standard ]
+	for _ in $(seq 50); do [ "$(status_of p1)" = stopped ] && break; sleep 0.1; done
+	[ "$(status_of p1)" = stopped ]
+	rt delete p1
+	# exec's process: the pidfd names it, not init.
+	rt run -d --bundle "$BUNDLE" p2
+	pidfd_manager "$BATS_TEST_TMPDIR/exec.sock" "$BATS_TEST_TMPDIR/exec.out"
+	manager=$!
+	rt exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" --pidfd-socket "$BATS_TEST_TMPDIR/exec.sock" p2 sleep 100
+	wait "$manager"
+	[ "$(cat "$BATS_TEST_TMPDIR/exec.out")" = setns ]
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+	for _ in $(seq 50); do [ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status" && break; sleep 0.1; done
+	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
+	[ "$(status_of p2)" = running ]
+	rt delete --force p2
+	# A socket that is not there: one line, and nothing made.
+	run rt create --bundle "$BUNDLE" --pidfd-socket "$BATS_TEST_TMPDIR/none.sock" p3
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"connect to the pidfd socket"* ]]
+	[ ! -e "$RT_ROOT/p3" ]
+}
+
+# userns_config [USERNS_PATH]: config's, with a user namespace mapping
+# the container's 0-65535 to the host's 100000 on: a new one, or the one
+# at USERNS_PATH joined.
+userns_config() {
+	python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+ns = {"type": "user"}
+if sys.argv[2]:
+    ns["path"] = sys.argv[2]
+c["linux"]["namespaces"].append(ns)
+c["linux"]["uidMappings"] = c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+json.dump(c, open(sys.argv[1], "w"))' "$BUNDLE/config.json" "${1:-}"
+}
+
+@test "final: oci: a container joining another's user namespace by path gets pid, mount, UTS, IPC and network namespaces of its own in it (Kubernetes hostUsers: false)" {
+	# The bundle must be reachable by the container's root, host uid
+	# 100000, which cannot make /data's mount point in the rootfs.
+	local d=$BUNDLE
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do chmod a+x "$d" && d=${d%/*}; done
+	mkdir -p "$BUNDLE/rootfs/data"
+	config sleep 100
+	userns_config
+	rt run -d --bundle "$BUNDLE" owner
+	local owner_pid userns
+	owner_pid=$(rt state owner | jq .pid)
+	userns=$(readlink "/proc/$owner_pid/ns/user")
+	# The pod's second container, as the kubelet's CRI runtime writes it:
+	# the pod's user namespace by path, its own pid namespace.
+	config sh -c 'echo pid=$$; hostname; readlink /proc/self/ns/user; cat /proc/self/uid_map; exit 7'
+	userns_config "/proc/$owner_pid/ns/user"
+	run rt run --bundle "$BUNDLE" joiner
+	echo "$output"
+	# run waits for the init the constructor forked into the new pid
+	# namespace, and passes its status on.
+	[ "$status" -eq 7 ]
+	[ "${lines[0]}" = pid=1 ]
+	[ "${lines[1]}" = ocibox ]
+	[ "${lines[2]}" = "$userns" ]
+	[[ "${lines[3]}" =~ ^\ +0\ +100000\ +65536$ ]]
+	# Detached: the pid recorded is init's, pid 1 in its own pid
+	# namespace (not the owner's), and exec joins it.
+	config sleep 100
+	userns_config "/proc/$owner_pid/ns/user"
+	rt run -d --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" joiner2
+	local pid
+	pid=$(rt state joiner2 | jq .pid)
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$pid" ]
+	[ "$(readlink "/proc/$pid/ns/user")" = "$userns" ]
+	[ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink "/proc/$owner_pid/ns/pid")" ]
+	grep -q "^NSpid:.*[[:space:]]1$" "/proc/$pid/status"
+	run rt exec joiner2 sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; hostname'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sleep 100 " ]
+	[ "${lines[1]}" = ocibox ]
+	rt delete --force joiner2
+	rt delete --force owner
+}
+
 # require_criu skips where CRIU cannot checkpoint: not installed, or
 # refused by this kernel (criu 3.17 fails "criu check" on kernels from
 # 6.13 on, whose vDSO it does not know: the cgroup v2 VM runs these).

@@ -163,7 +163,7 @@ func restore(cmd *cli.Command) (int, error) {
 	if !o.Foreground {
 		return 0, nil
 	}
-	status := oci.WaitRestored(c, signals)
+	status := oci.WaitForeground(c, signals)
 	_ = c.Delete(true)
 	return status, nil
 }

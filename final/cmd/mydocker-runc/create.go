@@ -19,6 +19,7 @@ func createFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-pivot", Usage: "move and chroot into the rootfs instead of pivot_root (a rootfs on ramfs)"},
 		&cli.BoolFlag{Name: "no-new-keyring", Usage: "keep the caller's session keyring"},
 		&cli.IntFlag{Name: "preserve-fds", Usage: "pass N more descriptors, 3 on (after $LISTEN_FDS's), to the program"},
+		&cli.StringFlag{Name: "pidfd-socket", Usage: "a unix socket to send a pidfd of init to"},
 	}
 }
 
@@ -31,7 +32,7 @@ func createOptions(cmd *cli.Command, id string) (oci.CreateOptions, error) {
 		Root: cmd.Root().String("root"), ID: id, Bundle: cmd.String("bundle"),
 		PidFile: cmd.String("pid-file"), ConsoleSocket: cmd.String("console-socket"),
 		NoPivot: cmd.Bool("no-pivot"), NoNewKeyring: cmd.Bool("no-new-keyring"),
-		Passed: passed, ListenFDs: listened,
+		Passed: passed, ListenFDs: listened, PidfdSocket: cmd.String("pidfd-socket"),
 	}, nil
 }
 
@@ -50,7 +51,7 @@ func createCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			_, _, err = oci.Create(o)
+			_, err = oci.Create(o)
 			return err
 		},
 	}
@@ -107,7 +108,7 @@ func runCommand() *cli.Command {
 			if console != nil {
 				defer func() { console.Close(attached) }()
 			}
-			c, init, err := oci.Create(o)
+			c, err := oci.Create(o)
 			if err != nil {
 				return err
 			}
@@ -125,7 +126,7 @@ func runCommand() *cli.Command {
 			if !o.Foreground {
 				return nil
 			}
-			status := oci.WaitForeground(init, signals)
+			status := oci.WaitForeground(c, signals)
 			if !cmd.Bool("keep") {
 				_ = c.Delete(true)
 			}

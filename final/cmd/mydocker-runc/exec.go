@@ -31,6 +31,7 @@ func execCommand() *cli.Command {
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give it a terminal: its master to --console-socket, or, without -d, copied to and from ours"},
 			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return once it runs"},
 			&cli.StringFlag{Name: "pid-file", Usage: "write its pid to this file"},
+			&cli.StringFlag{Name: "pidfd-socket", Usage: "a unix socket to send a pidfd of the process to"},
 			&cli.StringFlag{Name: "console-socket", Usage: "a unix socket to send the terminal's master to"},
 			&cli.StringFlag{Name: "cwd", Usage: "its working directory"},
 			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "KEY=VALUE, added to the container's"},
@@ -104,7 +105,7 @@ func runExec(cmd *cli.Command) (int, error) {
 			console.Close(<-attached == nil)
 		}()
 	}
-	return c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"),
+	return c.Exec(oci.ExecOptions{Process: p, Detach: cmd.Bool("detach"), PidFile: cmd.String("pid-file"), PidfdSocket: cmd.String("pidfd-socket"),
 		ConsoleSocket: socket, Signals: signals, Passed: passed, SubCgroups: subs,
 		IgnorePaused: cmd.Bool("ignore-paused")})
 }
