@@ -1153,7 +1153,13 @@ unsafe() {
 	[ "$(tr '\0' ' ' <"$monitor/cmdline")" = "$bin/mydocker-monitor --root $(realpath "$MD_ROOT") monitor " ]
 	run mdb restart -t 0 watched
 	[ "$status" -eq 0 ]
-	run mdb logs watched
+	# restart returns once the program runs: its grep may not have written
+	# its line yet.
+	for _ in $(seq 50); do
+		run mdb logs watched
+		[ "${#lines[@]}" -ge 2 ] && break
+		sleep 0.1
+	done
 	[ "${lines[*]}" = "Seccomp:	2 Seccomp:	2" ]
 	run mdb rm -f watched
 	[ "$status" -eq 0 ]
