@@ -61,8 +61,17 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// The wait for the start is registered before the response: the
+	// client (docker run) sends its start as soon as it has the response,
+	// and a start that found no wait would run the container with nobody
+	// attached, its output lost.
+	var waiter chan net.Conn
+	if a.stream && !st.Running() {
+		waiter = s.attachWaits.add(st.ID)
+	}
 	h, err := hijack(w, r, !st.TTY)
 	if err != nil {
+		s.dropWait(st.ID, waiter)
 		logEntry(r).WithError(err).Debug("api: attach")
 		return
 	}
@@ -74,7 +83,7 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request) {
 	if !a.stream {
 		return
 	}
-	conn, err := s.monitorConn(st, h.gone)
+	conn, err := s.monitorConn(st, waiter, h.gone)
 	if err != nil {
 		logEntry(r).WithError(err).Debug("api: attach")
 		return
@@ -106,14 +115,14 @@ func streamUntilGone(conn net.Conn, o monitor.AttachOptions, gone <-chan struct{
 }
 
 // monitorConn is a connection to the container's monitor for an attach:
-// at once when it runs; else once it has started, the connection its
-// start hands over (startContainer) or, started by another client (the
-// CLI), one of its own. A client gone meanwhile ends the wait.
-func (s *Server) monitorConn(st *state.Container, gone <-chan struct{}) (net.Conn, error) {
-	if st.Running() {
+// at once when it runs (waiter nil); else once it has started, the
+// connection its start hands over on waiter (startContainer) or, started
+// by another client (the CLI), one of its own. A client gone meanwhile
+// ends the wait.
+func (s *Server) monitorConn(st *state.Container, waiter chan net.Conn, gone <-chan struct{}) (net.Conn, error) {
+	if waiter == nil {
 		return monitor.Attach(st)
 	}
-	waiter := s.attachWaits.add(st.ID)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -124,12 +133,7 @@ func (s *Server) monitorConn(st *state.Container, gone <-chan struct{}) (net.Con
 			}
 			return conn, nil
 		case <-gone:
-			if !s.attachWaits.remove(st.ID, waiter) {
-				// Its start has it: take what it sends, and let go.
-				if conn := <-waiter; conn != nil {
-					conn.Close()
-				}
-			}
+			s.dropWait(st.ID, waiter)
 			return nil, errClientGone
 		case <-tick.C:
 		}
@@ -142,6 +146,17 @@ func (s *Server) monitorConn(st *state.Container, gone <-chan struct{}) (net.Con
 				return monitor.Attach(now)
 			}
 		}
+	}
+}
+
+// dropWait unregisters an attach's wait (nil: none); a start that has
+// taken it already sends its connection, which is closed.
+func (s *Server) dropWait(id string, waiter chan net.Conn) {
+	if waiter == nil || s.attachWaits.remove(id, waiter) {
+		return
+	}
+	if conn := <-waiter; conn != nil {
+		conn.Close()
 	}
 }
 

@@ -1,14 +1,19 @@
 package api
 
 import (
+	"bufio"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mydocker/mydocker/final/state"
 )
 
 func TestParseDetachKeys(t *testing.T) {
@@ -96,4 +101,36 @@ func unixPair(t *testing.T) (net.Conn, net.Conn) {
 	require.NotNil(t, ours)
 	t.Cleanup(func() { ours.Close(); theirs.Close() })
 	return ours, theirs
+}
+
+// docker run sends its start the moment it has attach's response: the
+// start must find the attach waiting and hand it the container's stream
+// (StartAttached), never start it with nobody attached (Start), which
+// lost a fast container's whole output.
+func TestStartRightAfterAttachHandsItTheStream(t *testing.T) {
+	s, h := testServer(t, nil)
+	st := &state.Container{ID: state.NewID(), Name: "fast", Created: time.Now(), Status: state.Created, NotStarted: true}
+	require.NoError(t, state.Store{Root: s.Root}.Create(st))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	attached := 0
+	s.Hooks.StartAttached = func(*state.Container) (net.Conn, error) {
+		attached++
+		ours, theirs := net.Pipe()
+		theirs.Close() // the container is done at once
+		return ours, nil
+	}
+	for i := 0; i < 20; i++ {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		require.NoError(t, err)
+		_, err = io.WriteString(conn, "POST /v1.44/containers/fast/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n")
+		require.NoError(t, err)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+		code, _ := do(t, h, "POST", "/v1.44/containers/fast/start", "")
+		assert.Equal(t, http.StatusNoContent, code)
+		require.Equal(t, i+1, attached, "the start ran with nobody attached")
+		conn.Close()
+	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"sync"
 
@@ -22,11 +23,24 @@ func (s *Server) attachWebsocket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// The wait for the start is registered before the handshake, as
+	// attach's is before its response (the client starts once it has it).
+	var waiter chan net.Conn
+	if a.stream && !st.Running() {
+		waiter = s.attachWaits.add(st.ID)
+	}
+	served := false
 	// No Handshake: docker's checks no Origin either.
-	websocket.Server{Handler: func(ws *websocket.Conn) { s.streamWebsocket(ws, st, a) }}.ServeHTTP(w, r)
+	websocket.Server{Handler: func(ws *websocket.Conn) {
+		served = true
+		s.streamWebsocket(ws, st, a, waiter)
+	}}.ServeHTTP(w, r)
+	if !served { // the handshake failed
+		s.dropWait(st.ID, waiter)
+	}
 }
 
-func (s *Server) streamWebsocket(ws *websocket.Conn, st *state.Container, a attachRequest) {
+func (s *Server) streamWebsocket(ws *websocket.Conn, st *state.Container, a attachRequest, waiter chan net.Conn) {
 	defer ws.Close()
 	ws.PayloadType = websocket.BinaryFrame
 	out := &wsOutput{ws: ws, gone: make(chan struct{})}
@@ -62,7 +76,7 @@ func (s *Server) streamWebsocket(ws *websocket.Conn, st *state.Container, a atta
 		}
 		out.hangUp()
 	}()
-	conn, err := s.monitorConn(st, out.gone)
+	conn, err := s.monitorConn(st, waiter, out.gone)
 	if err != nil {
 		return
 	}
