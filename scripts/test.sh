@@ -18,6 +18,10 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 require_root "$@"
+# Each step's line says when it began, in seconds from here: where CI's
+# 45 minutes go.
+t0=$(date +%s)
+say() { printf '==> %s [%d s]\n' "$*" $(($(date +%s) - t0)) >&2; }
 ensure_go
 # Every tool the tests use, installed up front: a fresh machine fails here,
 # in one line per package, not half an hour in. busybox is the image the
@@ -287,11 +291,17 @@ vm_plan() {
 # vm_run PLAN...: the cgroup v2 VM's run, its TAP in vm-integration.log and
 # its status in vm-integration.status. Under emulation a test costs 5 to
 # 25 s here, and the VM runs some 70 tests.
+# Beside the host's tests (vm_nice=3), qemu gives way to them a little:
+# its two emulated CPUs would take two of CI's two cores from the host's
+# tests, which are the longer path (the VM has minutes to spare), and a
+# VM spinning in the background made them half again as slow.
+vm_nice=0
 vm_run() {
 	local try vm_status
 	for try in 1 2; do
-		MYDOCKER_VM_CONSOLE="$logs/vm-console.log" "$REPO/scripts/vm-run.sh" --timeout 2700 "$REPO" -- \
-			"$REPO/scripts/integration/in-vm.sh" "$@" >"$logs/vm-integration.log" 2>&1
+		rm -f "$logs/vm-ps.log"
+		MYDOCKER_VM_CONSOLE="$logs/vm-console.log" nice -n "$vm_nice" "$REPO/scripts/vm-run.sh" --timeout 2700 "$REPO" -- \
+			env VM_PS_LOG="$logs/vm-ps.log" "$REPO/scripts/integration/in-vm.sh" "$@" >"$logs/vm-integration.log" 2>&1
 		vm_status=$?
 		# 75: the emulated kernel locked up, which says nothing of ours.
 		[ "$vm_status" -eq 75 ] && [ "$try" = 1 ] && say "the VM locked up: once more" && continue
@@ -339,7 +349,7 @@ else
 		rm -f "$logs/vm-integration.status"
 		if [ -z "${MYDOCKER_VM_SERIAL:-}" ]; then
 			say "cgroup v2 VM (this host has cgroup v1), in the background: ${plan[*]}"
-			vm_run "${plan[@]}" &
+			vm_nice=3 vm_run "${plan[@]}" &
 			vm_pid=$!
 		fi
 	fi
@@ -472,6 +482,11 @@ if [ -n "$vm_planned" ]; then
 	log="$logs/vm-integration.log"
 	vm_status=$(cat "$logs/vm-integration.status" 2>/dev/null || echo 125)
 	grep -v '^ok ' "$log" | sed 's/^/        /'
+	# A VM that did not finish: where it was (in-vm.sh's last snapshot).
+	if [ "$vm_status" -gt 1 ] && [ -s "$logs/vm-ps.log" ]; then
+		echo "        the VM's busiest processes at its last snapshot ($logs/vm-ps.log):"
+		sed -n '1p; /^ *PID /,$p' "$logs/vm-ps.log" | head -n 25 | cut -c1-200 | sed 's/^/        /'
+	fi
 	say "cgroup v2 VM: done $(($(date +%s) - vm_started)) s after it started"
 	count_integration "$log" "$vm_status" "integration tests in the cgroup v2 VM"
 	if [ "$runc_suite" = vm ] && runc_suite_built; then

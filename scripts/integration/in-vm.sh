@@ -19,6 +19,22 @@ set -uo pipefail
 source "$(dirname "$0")/../lib.sh"
 
 status=0
+# VM_PS_LOG=FILE: every 30 s, what runs in the VM then, the busiest
+# first (top's second frame), in FILE: when a run hangs, its last
+# snapshot says where (scripts/test.sh shows it).
+if [ -n "${VM_PS_LOG:-}" ]; then
+	(
+		while sleep 30; do
+			{
+				echo "# $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+				top -b -c -w 250 -d 1 -n 2 | awk '/^top -/ { n++ } n == 2' | grep -v ' [0-9:.]* \[.*\]$'
+			} >"$VM_PS_LOG.new" 2>&1
+			mv "$VM_PS_LOG.new" "$VM_PS_LOG"
+		done
+	) &
+	watcher=$!
+	trap 'kill $watcher 2>/dev/null' EXIT
+fi
 # The binaries and the image run from the VM's tmpfs, not from the
 # repository's 9p share, which has no cache: there every mydocker command
 # read its 19 MB binary from the host again, 2 to 5 s under emulation
