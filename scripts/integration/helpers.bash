@@ -32,6 +32,39 @@ stage_at_least() {
 	[ -n "$want" ] && [ "${STAGE_POS[$STAGE]:-0}" -ge "$want" ]
 }
 
+# md_watchdog TEST_PID: bats's timeout (BATS_TEST_TIMEOUT) sends SIGTERM
+# to the test's children, but what a test runs under "run" is a child of
+# one of them, and goes on when it dies, holding the pipe that bats reads
+# its output from: one hung mydocker (or a container that ignores the
+# SIGTERM a foreground run forwards it) held the whole run, not one test.
+# 10 s after bats gave up, this kills with SIGKILL every process whose
+# command line names the test's directory (mydocker --root, the API's
+# server, a runtime's --root): the test then fails as timed out, its
+# teardown runs, and the run goes on. Builtins only, a second each 5 s.
+md_watchdog() {
+	local test_pid=$1 fd f
+	trap '' TERM # bats's own kill of the test's children
+	# Nothing of bats's open here: its pipes would wait for us.
+	for f in /proc/$BASHPID/fd/*; do
+		f=${f##*/}
+		[ "$f" -gt 2 ] && eval "exec $f>&-"
+	done
+	mkfifo "$BATS_TEST_TMPDIR/.watchdog" && exec {fd}<>"$BATS_TEST_TMPDIR/.watchdog" || return 0
+	while kill -0 "$test_pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge $((BATS_TEST_TIMEOUT + 10)) ]; then
+			echo "watchdog: the test ran ${SECONDS}s; killed:" >"$BATS_TEST_TMPDIR/.watchdog-killed"
+			pgrep -a -f -- "$BATS_TEST_TMPDIR/" >>"$BATS_TEST_TMPDIR/.watchdog-killed"
+			pkill -KILL -f -- "$BATS_TEST_TMPDIR/"
+			return 0
+		fi
+		read -r -t 5 -u "$fd" _ || true
+	done
+}
+if [ -n "${BATS_TEST_TIMEOUT:-}" ] && [ -n "${BATS_TEST_TMPDIR:-}" ] && [ -z "${MD_WATCHDOG:-}" ]; then
+	MD_WATCHDOG=1
+	(SECONDS=0 && md_watchdog $$) </dev/null >/dev/null 2>&1 &
+fi
+
 # The busybox image of chapter 4 on, made once by scripts/test.sh.
 BUSYBOX_TAR=${BUSYBOX_TAR:-$SCRIPTS/../.build/images/busybox.tar}
 
@@ -503,6 +536,7 @@ teardown() {
 		sleep 1
 		echo "timed out; the processes then:" >&2
 		ps -eo pid,ppid,stat,wchan:24,etime,args >&2
+		cat "$BATS_TEST_TMPDIR/.watchdog-killed" >&2 2>/dev/null || true
 	fi
 	md_rm_all
 	caller_cgroup_remove
