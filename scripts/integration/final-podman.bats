@@ -18,6 +18,10 @@ setup() {
 		skip "podman and conmon are not installed (Debian: apt-get install podman)"
 	CGROUPS_BEFORE=$(mydocker_cgroups)
 	LIBPOD_BEFORE=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2>/dev/null || true)
+	# podman gives the runtime no --root: mydocker-runc's default,
+	# /run/mydocker-runc, then holds its containers and its cache of
+	# compiled seccomp filters (@seccomp), which the test removes.
+	RUNC_ROOT_BEFORE=$(ls -d /run/mydocker-runc 2>/dev/null || true)
 	PM=$BATS_TEST_TMPDIR/podman
 	ROOTFS=$BATS_TEST_TMPDIR/rootfs
 	mkdir -p "$ROOTFS" "$PM/tmp"
@@ -60,6 +64,10 @@ teardown() {
 			rmdir "$dir" 2>/dev/null || { echo "cgroup left behind: $dir" >&2; status=1; }
 		fi
 	done
+	if [ -z "$RUNC_ROOT_BEFORE" ] && [ -d /run/mydocker-runc ]; then
+		rm -rf /run/mydocker-runc/@seccomp
+		rmdir /run/mydocker-runc || { echo "left in /run/mydocker-runc:" $(ls /run/mydocker-runc) >&2; status=1; }
+	fi
 	assert_no_leaks || status=1
 	return $status
 }
