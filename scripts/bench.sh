@@ -83,6 +83,9 @@ hybrid=""
 mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && hybrid=1
 
 libpod_before=$(libpod_parents)
+# podman hands runc no --root of ours: runc's default state directory,
+# made by the conmon figure below, goes again when it was not here.
+run_dirs_before=$(ls -d /run/runc /run/crun 2>/dev/null || true)
 tmp=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
 root=$tmp/root
 cleanup() {
@@ -100,6 +103,9 @@ cleanup() {
 		done
 	done
 	remove_libpod_parents "$libpod_before"
+	for id in /run/runc /run/crun; do
+		grep -q -x -F "$id" <<<"$run_dirs_before" || rmdir "$id" 2>/dev/null || true
+	done
 	# podman's storage leaves its overlay mounted on itself.
 	grep -F " $tmp/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
 	rm -rf "$tmp"
